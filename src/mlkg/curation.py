@@ -1,0 +1,181 @@
+"""Corrections a user makes to the graph without touching code: a TOML curation file.
+
+::
+
+    [[alias]]              # extra names for a concept
+    concept = "gan"
+    names = ["adversarial nets"]
+
+    [[rename]]             # give one entry another ID (for example to resolve a duplicate)
+    number = "15.2.2"
+    id = "encoder-decoder"
+    to = "seq2seq-encoder-decoder"
+
+    [[add]]                # an edge the miner missed
+    source = "stable-diffusion"
+    target = "diffusion-model"
+    kind = "requires"      # or "related"
+    note = "why"
+
+    [[remove]]             # an edge the miner got wrong (either direction; kind optional)
+    source = "a"
+    target = "b"
+
+    [[force]]              # fix the type or direction of a mined edge
+    source = "a"
+    target = "b"
+    kind = "requires"      # a requires b, whatever was mined
+
+Every item is checked when the graph is built; a mistake is reported as
+``file:line`` of the item.  Items that name concepts not in the loaded
+corpus are errors, except ``rename``, which only applies where its entry is
+loaded, so one file can serve several corpora.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import CurationError, Location, Problem
+
+SECTIONS = {
+    "alias": ({"concept", "names"}, set()),
+    "rename": ({"number", "id", "to"}, set()),
+    "add": ({"source", "target", "kind"}, {"note"}),
+    "remove": ({"source", "target"}, {"kind", "note"}),
+    "force": ({"source", "target", "kind"}, {"note"}),
+}
+KINDS = ("requires", "related")
+
+
+@dataclass
+class Item:
+    section: str
+    data: dict[str, Any]
+    location: Location
+
+
+@dataclass
+class Curation:
+    """Parsed curation files; :meth:`check` validates them against a corpus."""
+
+    items: list[Item] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+
+    def of(self, section: str) -> list[Item]:
+        return [i for i in self.items if i.section == section]
+
+    @property
+    def renames(self) -> dict[tuple[str, str], str]:
+        return {(i.data["number"], i.data["id"]): i.data["to"] for i in self.of("rename")}
+
+    @property
+    def aliases(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for i in self.of("alias"):
+            out.setdefault(i.data["concept"], []).extend(i.data["names"])
+        return out
+
+    def check(self, concepts: set[str], suggest) -> None:
+        """Raise :class:`CurationError` for items that name unknown concepts."""
+        problems = []
+        for item in self.items:
+            keys = ["concept"] if item.section == "alias" else [] if item.section == "rename" \
+                else ["source", "target"]
+            for key in keys:
+                value = item.data[key]
+                if value not in concepts:
+                    hint = suggest(value)
+                    problems.append(Problem(item.location, f"[[{item.section}]] {key} {value!r} is not a "
+                                            "concept ID" + (f"; did you mean {', '.join(hint)}?" if hint else "")))
+            if item.section in ("add", "force") and item.data["source"] == item.data["target"]:
+                problems.append(Problem(item.location, f"[[{item.section}]] links {item.data['source']!r} "
+                                        "to itself"))
+        if problems:
+            raise CurationError(problems=problems)
+
+
+def _item_lines(text: str) -> dict[str, list[int]]:
+    lines: dict[str, list[int]] = {}
+    for n, line in enumerate(text.split("\n"), 1):
+        m = re.match(r"\s*\[\[\s*([\w-]+)\s*\]\]", line)
+        if m:
+            lines.setdefault(m.group(1), []).append(n)
+    return lines
+
+
+def load_curation(paths: list[str | Path]) -> Curation:
+    """Read curation files in order; missing files and bad items raise :class:`CurationError`."""
+    cur = Curation()
+    problems: list[Problem] = []
+    for path in paths:
+        name = str(path)
+        try:
+            text = Path(path).read_bytes().decode("utf-8-sig")
+        except FileNotFoundError:
+            problems.append(Problem(Location(name, 1), "curation file does not exist"))
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(Location(name, 1), f"curation file is not UTF-8 ({exc.reason})"))
+            continue
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+            problems.append(Problem(Location(name, int(m.group(1)) if m else 1), f"invalid TOML: {msg}"))
+            continue
+        cur.paths.append(name)
+        lines = _item_lines(text)
+        for section, value in doc.items():
+            if section not in SECTIONS:
+                problems.append(Problem(Location(name, _find_line(text, section)),
+                                        f"unknown table {section!r}; use one of "
+                                        + ", ".join(f"[[{s}]]" for s in SECTIONS)))
+                continue
+            if not isinstance(value, list):
+                problems.append(Problem(Location(name, _find_line(text, section)),
+                                        f"{section!r} must be written as [[{section}]] tables"))
+                continue
+            for idx, data in enumerate(value):
+                where = lines.get(section, [])
+                loc = Location(name, where[idx] if idx < len(where) else _find_line(text, section))
+                problems.extend(_check_item(section, data, loc))
+                cur.items.append(Item(section, data, loc))
+    if problems:
+        raise CurationError(problems=problems)
+    return cur
+
+
+def _find_line(text: str, word: str) -> int:
+    for n, line in enumerate(text.split("\n"), 1):
+        if word in line:
+            return n
+    return 1
+
+
+def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
+    required, optional = SECTIONS[section]
+    if not isinstance(data, dict):
+        return [Problem(loc, f"[[{section}]] must be a table")]
+    out = []
+    missing = sorted(required - data.keys())
+    if missing:
+        out.append(Problem(loc, f"[[{section}]] is missing {', '.join(missing)}"))
+    unknown = sorted(data.keys() - required - optional)
+    if unknown:
+        out.append(Problem(loc, f"[[{section}]] has unknown key {', '.join(unknown)}; "
+                           f"allowed: {', '.join(sorted(required | optional))}"))
+    for key, value in data.items():
+        if key == "names":
+            if not (isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)):
+                out.append(Problem(loc, f"[[{section}]] names must be a list of non-empty strings"))
+        elif not isinstance(value, str):
+            out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
+    if "kind" in data and isinstance(data["kind"], str) and data["kind"] not in KINDS:
+        out.append(Problem(loc, f"[[{section}]] kind {data['kind']!r} must be one of {', '.join(KINDS)}"))
+    return out

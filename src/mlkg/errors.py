@@ -1,0 +1,85 @@
+"""The exceptions mlkg raises.
+
+Every error a user can cause derives from :class:`MlkgError`.  Each carries
+the exit code the CLI should use, and one or more :class:`Problem` lines of
+the form ``file:line: message`` so that editors and CI logs can jump to the
+offending spot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in an input file (1-based line)."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: Location | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class MlkgError(Exception):
+    """Base class: something the user can fix; never shown as a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str | None = None, problems: list[Problem] | None = None):
+        self.problems = list(problems or [])
+        if message is not None and not self.problems:
+            self.problems = [Problem(None, message)]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class InputError(MlkgError):
+    """Bad data or bad usage (exit code 2)."""
+
+    exit_code = 2
+
+
+class CheatsheetError(InputError):
+    """A cheatsheet file that does not follow the format."""
+
+
+class CurationError(InputError):
+    """A mistake in a curation file."""
+
+
+class UnknownConceptError(InputError, KeyError):
+    """An ID that names no concept; carries "did you mean" suggestions."""
+
+    def __init__(self, concept_id: str, suggestions: list[str] | None = None):
+        self.concept_id = concept_id
+        self.suggestions = list(suggestions or [])
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown concept {concept_id!r}{hint}")
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.lines()[0]
+
+
+class QueryError(InputError):
+    """A SPARQL query that cannot run: bad syntax, missing parameter, unknown name."""
+
+
+class NoPathError(MlkgError):
+    """Two concepts that no chain of edges connects (exit code 1)."""
+
+
+class RemoteError(MlkgError):
+    """A remote store refused or failed a request (exit code 1)."""

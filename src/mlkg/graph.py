@@ -1,0 +1,194 @@
+"""The knowledge graph: one networkx MultiDiGraph that every view is derived from.
+
+Nodes are sections (``sec:13``), subsections (``sec:13.1``) and concepts
+(the entry IDs), each with a ``kind`` attribute.  Edges are keyed by their
+kind: ``parent`` edges run concept → subsection → section; mined and curated
+edges are ``requires`` (source needs target first) or ``related``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from .errors import UnknownConceptError
+from .parse import Corpus, Entry, Heading, section_node_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .curation import Curation
+    from .mine import MiningReport
+
+CROSS_KINDS = ("requires", "related")
+EDGE_KINDS = ("parent", *CROSS_KINDS)
+
+
+def _heading_attrs(h: Heading) -> dict[str, Any]:
+    return {
+        "kind": h.kind, "number": h.number, "title": h.title, "label": h.label,
+        "alt_labels": list(h.alt_labels), "file": h.location.path, "line": h.location.line,
+    }
+
+
+def _entry_attrs(e: Entry) -> dict[str, Any]:
+    return {
+        "kind": "concept", "number": e.number, "title": e.title, "label": e.label,
+        "alt_labels": list(e.alt_labels), "full": e.full, "simple": e.simple, "example": e.example,
+        "file": e.location.path, "line": e.location.line,
+        "field_lines": {name: f.line for name, f in e.fields.items()},
+        "section": section_node_id(e.section_number), "subsection": section_node_id(e.parent),
+        "order": e.order,
+    }
+
+
+def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
+    """The hierarchy alone: nodes for every section, subsection and entry, and parent edges."""
+    g = nx.MultiDiGraph()
+    for h in corpus.sections:
+        if h.node_id not in g:
+            g.add_node(h.node_id, **_heading_attrs(h))
+    for h in corpus.subsections:
+        if h.node_id not in g:
+            g.add_node(h.node_id, **_heading_attrs(h))
+            parent = section_node_id(h.number.split(".")[0])
+            if parent in g:
+                g.add_edge(h.node_id, parent, key="parent", kind="parent", evidence=None)
+    for e in sorted(corpus.entries, key=lambda e: e.order):
+        g.add_node(e.id, **_entry_attrs(e))
+        g.add_edge(e.id, section_node_id(e.parent), key="parent", kind="parent", evidence=None)
+    return g
+
+
+class KnowledgeGraph:
+    """A loaded corpus: the graph plus lookups, and the views hanging off it.
+
+    Build one with :func:`mlkg.load`.  ``kg.graph`` is the networkx graph;
+    ``kg.entries`` maps concept IDs to parsed entries in document order.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, corpus: Corpus, sources: list[Path],
+                 report: MiningReport | None = None, curation: Curation | None = None):
+        self.graph = graph
+        self.corpus = corpus
+        self.sources = sources
+        self.report = report
+        self.curation = curation
+        self.entries: dict[str, Entry] = {e.id: e for e in sorted(corpus.entries, key=lambda e: e.order)}
+
+    # lookups -------------------------------------------------------------
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.graph
+
+    def __getitem__(self, node_id: str) -> dict[str, Any]:
+        return self.graph.nodes[self.resolve(node_id)]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def concepts(self) -> list[str]:
+        """Concept IDs in document order."""
+        return list(self.entries)
+
+    def nodes(self, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        for n, d in self.graph.nodes(data=True):
+            if kind is None or d["kind"] == kind:
+                yield n, d
+
+    def resolve(self, node_id: str) -> str:
+        """Return ``node_id`` if the graph has it; otherwise raise with suggestions.
+
+        A label or acronym (case-insensitive) is accepted as well, so that
+        ``VAE`` and ``Stable Diffusion`` find their concepts.
+        """
+        if node_id in self.graph:
+            return node_id
+        wanted = node_id.strip().casefold()
+        for n, d in self.graph.nodes(data=True):
+            names = [d["label"], d["title"], *d.get("alt_labels", [])]
+            if any(wanted == x.casefold() for x in names):
+                return n
+        raise UnknownConceptError(node_id, self.suggest(node_id))
+
+    def suggest(self, text: str, n: int = 3) -> list[str]:
+        ids = list(self.entries)
+        by_label = {self.graph.nodes[i]["label"].casefold(): i for i in ids}
+        found = difflib.get_close_matches(text, ids, n=n, cutoff=0.6)
+        found += [by_label[x] for x in difflib.get_close_matches(text.casefold(), list(by_label), n=n)]
+        found += [i for i in ids if text.casefold() in i or text.casefold() in by_label.get(i, "")]
+        return list(dict.fromkeys(found))[:n]
+
+    def section_path(self, node_id: str) -> list[str]:
+        """Node ids from the top-level section down to ``node_id``."""
+        path = [node_id]
+        while True:
+            parents = [v for _, v, k in self.graph.out_edges(path[-1], keys=True) if k == "parent"]
+            if not parents:
+                return path[::-1]
+            path.append(parents[0])
+
+    # edges -----------------------------------------------------------------
+    def edges(self, kind: str | Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Every edge as a plain dict (``source``, ``target``, ``kind``, ``evidence``, …)."""
+        kinds = {kind} if isinstance(kind, str) else set(kind) if kind is not None else None
+        out = []
+        for u, v, k, d in self.graph.edges(keys=True, data=True):
+            if kinds is None or k in kinds:
+                out.append({"source": u, "target": v, **d})
+        return out
+
+    def out_edges(self, node_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+        return [{"source": u, "target": v, **d} for u, v, k, d in
+                self.graph.out_edges(node_id, keys=True, data=True) if kind is None or k == kind]
+
+    def in_edges(self, node_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+        return [{"source": u, "target": v, **d} for u, v, k, d in
+                self.graph.in_edges(node_id, keys=True, data=True) if kind is None or k == kind]
+
+    def stats(self) -> dict[str, Any]:
+        kinds = Counter(d["kind"] for _, d in self.graph.nodes(data=True))
+        edges = Counter(k for *_, k in self.graph.edges(keys=True))
+        out: dict[str, Any] = {
+            "files": len(self.sources),
+            "sections": kinds["section"], "subsections": kinds["subsection"], "concepts": kinds["concept"],
+            "edges": {k: edges.get(k, 0) for k in EDGE_KINDS},
+        }
+        out["edges"]["curated"] = sum(1 for *_, d in self.graph.edges(data=True) if d.get("curated"))
+        if self.report is not None:
+            out["mining"] = self.report.summary()
+        return out
+
+    def to_node_link(self) -> dict[str, Any]:
+        return nx.node_link_data(self.graph, edges="edges")
+
+    def __repr__(self) -> str:
+        s = self.stats()
+        return (f"<KnowledgeGraph {s['concepts']} concepts, {s['edges']['requires']} requires, "
+                f"{s['edges']['related']} related>")
+
+
+def load(*paths: str | Path, curation: Iterable[str | Path] | None = None) -> KnowledgeGraph:
+    """Parse cheatsheets (files or folders of ``.md``), mine their cross-references, build the graph.
+
+    With no paths, the shipped ``data/`` corpus is loaded.  ``curation``
+    lists curation files; by default ``data/curation.toml`` if it exists,
+    and ``[]`` turns curation off.
+    """
+    from . import paths as _paths
+    from .curation import load_curation
+    from .mine import mine
+    from .parse import expand_paths, parse_paths
+
+    sources = expand_paths(paths or _paths.default_sources())
+    cur = load_curation(list(_paths.default_curation() if curation is None else curation))
+    corpus = parse_paths(sources, renames=cur.renames)
+    concepts = {e.id for e in corpus.entries}
+    cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
+    relations, report = mine(corpus, cur)
+    g = build_graph(corpus)
+    for r in relations:
+        g.add_edge(r.source, r.target, key=r.kind, **r.attrs())
+    return KnowledgeGraph(g, corpus, sources, report, cur)

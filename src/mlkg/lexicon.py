@@ -1,0 +1,267 @@
+"""Names of concepts, all derived from the corpus, and a linear-time matcher for them.
+
+A concept is named by its title's label, the parenthesised alternative,
+its ID read as words, the subsection it heads, abbreviations the text
+defines ("Gaussian Mixture Model (GMM)"), and curated aliases.  Each name
+yields variants: singular and plural, hyphen, space and joined forms.
+Acronym tokens ("GAN", "ReLU") must match case-sensitively; ordinary words
+match case-insensitively; every match sits on word boundaries.
+
+Matching runs one Aho-Corasick automaton over text normalised by
+:func:`normalize`, which lowercases and turns every non-word character
+into a space without changing the length, so match offsets index the
+original text directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from .parse import Corpus, Entry, Heading, split_title
+
+_WORD = re.compile(r"\w+")
+_NONWORD = re.compile(r"[^\w]")
+
+# Lower rank wins when two concepts share a name.
+RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "id": 2}
+
+
+def normalize(text: str) -> str:
+    """Lowercase, with every non-word character replaced by a space; same length as ``text``."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters (e.g. "İ") lowercase to two
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return _NONWORD.sub(" ", low)
+
+
+def is_acronym(token: str) -> bool:
+    """"GAN", "GANs", "ReLU", "ViT", "StyleGAN" are acronyms; "Tanh", "XGBoost", "K" are not."""
+    upper = sum(c.isupper() for c in token)
+    lower = sum(c.islower() for c in token)
+    return upper >= 2 and upper >= lower
+
+
+def _plural(word: str) -> str:
+    if is_acronym(word):
+        return word + "s"
+    low = word.lower()
+    if low.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if len(low) > 2 and low.endswith("y") and low[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _singular(word: str) -> str | None:
+    if is_acronym(word[:-1]) and word.endswith("s") and word[-2].isupper():
+        return word[:-1]
+    low = word.lower()
+    if len(low) > 4 and low.endswith("ies"):
+        return word[:-3] + "y"
+    if len(low) > 4 and low.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return word[:-2]
+    if len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return None
+
+
+def variants(name: str) -> set[str]:
+    """Surface forms of one name: itself, its other grammatical number, hyphen joined."""
+    name = " ".join(name.split())
+    out = {name}
+    parts = name.rsplit(" ", 1)
+    head, last = (parts[0] + " ", parts[1]) if len(parts) == 2 else ("", parts[0])
+    last_word = re.split(r"(-)", last)
+    tail = last_word[-1]
+    if tail and tail[-1].isalpha():
+        prefix = head + "".join(last_word[:-1])
+        single = _singular(tail)
+        out.add(prefix + (single if single else _plural(tail)))
+    for form in list(out):
+        if "-" in form:
+            out.add(re.sub(r"(?<=\w)-(?=\w)", "", form))
+    return out
+
+
+@dataclass(frozen=True)
+class Name:
+    """One surface form of one concept."""
+
+    surface: str
+    concept: str
+    source: str
+    strict: tuple[bool, ...]  # per token: must match case-sensitively
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.source]
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    names: tuple[Name, ...]
+
+    @property
+    def surface(self) -> str:
+        return self.names[0].surface
+
+
+def _make_name(surface: str, concept: str, source: str) -> Name | None:
+    tokens = _WORD.findall(surface)
+    if not tokens or len(surface.strip()) < 2 or all(t.isdigit() for t in tokens):
+        return None
+    return Name(surface, concept, source, tuple(is_acronym(t) for t in tokens))
+
+
+def _singular_key(name: str) -> str:
+    tokens = normalize(name).split()
+    if tokens:
+        tokens[-1] = _singular(tokens[-1]) or tokens[-1]
+    return " ".join(tokens)
+
+
+def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
+    """(short form, long form) pairs defined in text as "Long Form (LF)" (Schwartz & Hearst, 2003)."""
+    for m in re.finditer(r"\(([A-Za-z][\w-]{1,9})\)", text):
+        short = m.group(1)
+        if not any(c.isupper() for c in short):
+            continue
+        letters = [c.lower() for c in short if c.isalnum()]
+        words = text[: m.start()].split()[-(min(len(letters) + 5, 2 * len(letters))):]
+        long_text = " ".join(words)
+        # walk the short form right to left through the candidate long form
+        li, si = len(long_text) - 1, len(letters) - 1
+        while si >= 0:
+            c = letters[si]
+            while li >= 0 and (long_text[li].lower() != c or (
+                    si == 0 and li > 0 and long_text[li - 1].isalnum())):
+                li -= 1
+            if li < 0:
+                break
+            si -= 1
+            li -= 1
+        if si < 0:
+            yield short, long_text[li + 1:].strip(" ,;:")
+
+
+class Lexicon:
+    """Every name of every concept, compiled into one Aho-Corasick automaton."""
+
+    def __init__(self, names: Iterable[Name]):
+        by_key: dict[str, list[Name]] = {}
+        for n in names:
+            key = " ".join(normalize(n.surface).split())
+            bucket = by_key.setdefault(key, [])
+            if n not in bucket:
+                bucket.append(n)
+        self.by_key = by_key
+        self.automaton = ahocorasick.Automaton()
+        for key, bucket in by_key.items():
+            self.automaton.add_word(key, (len(key), tuple(sorted(bucket, key=lambda n: n.rank))))
+        if by_key:
+            self.automaton.make_automaton()
+
+    def names_of(self, concept: str) -> list[Name]:
+        return [n for bucket in self.by_key.values() for n in bucket if n.concept == concept]
+
+    def find(self, text: str, norm: str | None = None, exclude: frozenset[str] = frozenset()) -> list[Match]:
+        """Leftmost-longest matches on word boundaries, acronyms checked for case.
+
+        Names of concepts in ``exclude`` are ignored, so a title can be searched
+        for the other concepts it contains ("Denoising Autoencoder").
+        """
+        if not self.by_key:
+            return []
+        norm = normalize(text) if norm is None else norm
+        n = len(norm)
+        found: list[Match] = []
+        for end, (length, names) in self.automaton.iter(norm):
+            start = end - length + 1
+            if (start > 0 and norm[start - 1] != " ") or (end + 1 < n and norm[end + 1] != " "):
+                continue
+            # "cross-entropy" is its own term, not a mention of "entropy"
+            if start > 1 and text[start - 1] == "-" and norm[start - 2] != " ":
+                continue
+            tokens = _WORD.findall(text[start:end + 1])
+            ok = [nm for nm in names if nm.concept not in exclude and len(nm.strict) == len(tokens)
+                  and all(not s or t == w for s, t, w in zip(nm.strict, tokens, _WORD.findall(nm.surface),
+                                                             strict=True))]
+            if ok:
+                found.append(Match(start, end + 1, tuple(ok)))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        chosen: list[Match] = []
+        last_end = -1
+        for m in found:
+            if m.start >= last_end:
+                chosen.append(m)
+                last_end = m.end
+        return chosen
+
+
+def subsection_heads(corpus: Corpus) -> dict[str, str]:
+    """Subsection number → the entry that names the same thing ("GANs" → ``gan``)."""
+    heads: dict[str, str] = {}
+    entries_by_sub: dict[str, list[Entry]] = {}
+    for e in corpus.entries:
+        entries_by_sub.setdefault(e.parent, []).append(e)
+    for sub in corpus.subsections:
+        keys = {_singular_key(x) for x in (sub.label, *sub.alt_labels)}
+        for e in entries_by_sub.get(sub.number, []):
+            mine = {_singular_key(x) for x in (e.label, *e.alt_labels, e.id.replace("-", " "))}
+            if keys & mine:
+                heads.setdefault(sub.number, e.id)
+                break
+    return heads
+
+
+def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None) -> Lexicon:
+    """The lexicon of a corpus, plus curated aliases (concept ID → extra names)."""
+    raw: list[tuple[str, str, str]] = []
+    acronyms: dict[str, str] = {}
+    for e in corpus.entries:
+        raw.append((e.label, e.id, "title"))
+        raw.extend((alt, e.id, "alt") for alt in e.alt_labels)
+    heads = subsection_heads(corpus)
+    subs: dict[str, Heading] = {h.number: h for h in corpus.subsections}
+    for number, concept in heads.items():
+        h = subs[number]
+        raw.extend((x, concept, "subsection") for x in (h.label, *h.alt_labels))
+    for concept, names in (aliases or {}).items():
+        raw.extend((a, concept, "alias") for a in names)
+    for surface, _, _ in raw:
+        for t in _WORD.findall(surface):
+            if is_acronym(t):
+                acronyms.setdefault(t.lower(), t)
+                single = _singular(t)
+                if single:
+                    acronyms.setdefault(single.lower(), single)
+    # an ID read as words takes the case of a known acronym ("gan" → "GAN")
+    for e in corpus.entries:
+        words = " ".join(acronyms.get(w, w) for w in e.id.split("-"))
+        raw.append((words, e.id, "id"))
+    # abbreviations the text itself defines, where the long form is a known name
+    by_norm = {_singular_key(s): c for s, c, src in raw if src in ("title", "alt", "subsection")}
+    for e in corpus.entries:
+        for text in (e.full, e.simple):
+            for short, long_form in _abbreviations(text):
+                concept = by_norm.get(_singular_key(long_form))
+                if concept:
+                    raw.append((short, concept, "abbrev"))
+    names = []
+    for surface, concept, source in raw:
+        for form in variants(surface):
+            name = _make_name(form, concept, source)
+            if name:
+                names.append(name)
+    return Lexicon(names)
+
+
+def split_title_names(title: str) -> list[str]:
+    label, alts = split_title(title)
+    return [label, *alts]

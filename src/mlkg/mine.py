@@ -1,0 +1,422 @@
+"""Mine typed cross-reference edges, with their evidence, from the entries' text.
+
+For every entry, every sentence of its explanations and every line of its
+example is searched for the names in the :class:`~mlkg.lexicon.Lexicon`.
+Each mention becomes a vote typed by :mod:`mlkg.rules`; votes are grouped
+by unordered pair of concepts, so each pair yields at most one edge that
+carries all of its evidence.  Mentions whose word is used in another sense
+than the concept it spells (homonyms) are dropped, and ``requires`` is kept
+acyclic by downgrading the weakest edge of any cycle to ``related``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import rules
+from .curation import Curation
+from .errors import CurationError, Location, Problem
+from .lexicon import Lexicon, build_lexicon, normalize, subsection_heads
+from .parse import Corpus, Entry
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
+_STOP = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "can't", "do", "does", "each", "for",
+    "from", "has", "have", "in", "into", "is", "it", "its", "less", "more", "most", "not", "of", "on", "or",
+    "per", "so", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "to", "via", "was", "were", "when", "where", "which", "while", "with", "without",
+})
+
+
+@dataclass
+class Evidence:
+    """One mention of ``target`` in the text of ``source`` (or a structural reason)."""
+
+    source: str
+    target: str
+    field: str
+    sentence: str
+    file: str
+    line: int
+    surface: str
+    rule: str
+    vote: str
+    confidence: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Relation:
+    """A mined edge: ``source`` requires (or is related to) ``target``."""
+
+    source: str
+    target: str
+    kind: str
+    confidence: float
+    rule: str
+    evidence: list[Evidence]
+    curated: bool = False
+
+    def attrs(self) -> dict[str, Any]:
+        return {"kind": self.kind, "confidence": self.confidence, "rule": self.rule,
+                "curated": self.curated, "evidence": [e.as_dict() for e in self.evidence]}
+
+
+@dataclass
+class MiningReport:
+    """What mining decided beyond the edges themselves."""
+
+    mentions: int = 0
+    self_mentions: int = 0
+    homonyms: list[Evidence] = field(default_factory=list)
+    conflicts: list[tuple[str, str, str]] = field(default_factory=list)
+    downgraded: list[tuple[str, str, str]] = field(default_factory=list)
+    weak: list[tuple[str, str, str]] = field(default_factory=list)
+    implied: list[tuple[str, str]] = field(default_factory=list)
+    curation: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "mentions": self.mentions,
+            "homonyms_dropped": len(self.homonyms),
+            "direction_conflicts": len(self.conflicts),
+            "weak_dropped": len(self.weak),
+            "implied_dropped": len(self.implied),
+            "downgraded": [{"source": s, "target": t, "reason": r} for s, t, r in self.downgraded],
+            "curation": list(self.curation),
+        }
+
+
+def sentences(text: str) -> Iterator[tuple[int, int, str]]:
+    """(offset, line offset, sentence) for each sentence of a paragraph field."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        chunk = text[start:m.start()]
+        if chunk.strip():
+            yield start, text.count("\n", 0, start), chunk
+        start = m.end()
+    if text[start:].strip():
+        yield start, text.count("\n", 0, start), text[start:]
+
+
+def units(entry: Entry) -> Iterator[tuple[str, int, str]]:
+    """(field, source line, text) for each sentence of the explanations and each example line."""
+    for name in ("full", "simple"):
+        f = entry.fields[name]
+        for _, line_off, text in sentences(f.text):
+            yield name, f.line + line_off, text.strip()
+    for line, text in entry.fields["example"].lines():
+        if text.strip() and not text.lstrip().startswith(("```", "~~~")):
+            yield "example", line, text.rstrip()
+
+
+class _Similarity:
+    """TF-IDF cosine between entries, computed once per entry on demand."""
+
+    def __init__(self, corpus: Corpus):
+        self.bags: dict[str, Counter] = {}
+        df: Counter = Counter()
+        for e in corpus.entries:
+            words = [w for w in normalize(f"{e.title} {e.full} {e.simple}").split()
+                     if w not in _STOP and len(w) > 2 and not w.isdigit()]
+            bag = Counter(words)
+            self.bags[e.id] = bag
+            df.update(bag.keys())
+        n = max(len(self.bags), 1)
+        self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
+        self._vec: dict[str, tuple[dict[str, float], float]] = {}
+
+    def vector(self, concept: str) -> tuple[dict[str, float], float]:
+        if concept not in self._vec:
+            v = {w: (1 + math.log(c)) * self.idf[w] for w, c in self.bags[concept].items()}
+            self._vec[concept] = (v, math.sqrt(sum(x * x for x in v.values())) or 1.0)
+        return self._vec[concept]
+
+    def shared_terms(self, a: str, b: str) -> dict[str, float]:
+        va, _ = self.vector(a)
+        vb, _ = self.vector(b)
+        return {w: x * vb[w] for w, x in va.items() if w in vb}
+
+    def __call__(self, a: str, b: str) -> float:
+        va, na = self.vector(a)
+        vb, nb = self.vector(b)
+        if len(va) > len(vb):
+            va, vb = vb, va
+        return sum(x * vb.get(w, 0.0) for w, x in va.items()) / (na * nb)
+
+
+def _is_homonym(surface: str, names, source: Entry, target: Entry, sim: _Similarity) -> bool:
+    """A lone ordinary word in an entry of another section that shares little vocabulary with the target."""
+    if len(surface.split()) > 1 or any(any(n.strict) for n in names):
+        return False
+    if source.section_number == target.section_number:
+        return False
+    return sim(source.id, target.id) < rules.HOMONYM_SIMILARITY
+
+
+class Miner:
+    """Turns a parsed corpus into typed relations.  Use :func:`mine`."""
+
+    def __init__(self, corpus: Corpus, lexicon: Lexicon):
+        self.corpus = corpus
+        self.lexicon = lexicon
+        self.entries = {e.id: e for e in corpus.entries}
+        self.order = {e.id: i for i, e in enumerate(sorted(
+            corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
+        self.heads = subsection_heads(corpus)
+        self.sim = _Similarity(corpus)
+        self.report = MiningReport()
+
+    def mentions(self, entry: Entry) -> Iterator[Evidence]:
+        """Every vote cast by the text of one entry."""
+        seen: set[tuple[str, int, str]] = set()
+        own = frozenset({entry.id})
+        for m in self.lexicon.find(entry.title, exclude=own):
+            target = m.names[0].concept
+            yield Evidence(entry.id, target, "title", entry.title, entry.location.path, entry.location.line,
+                           entry.title[m.start:m.end], rules.TITLE_CONTAINS.name, rules.REQUIRES,
+                           rules.TITLE_CONTAINS.confidence)
+            seen.add((target, 0, "title"))
+        for fname, line, text in units(entry):
+            norm = normalize(text)
+            for m in self.lexicon.find(text, norm):
+                target = self._pick(m, entry)
+                self.report.mentions += 1
+                if target == entry.id:
+                    self.report.self_mentions += 1
+                    continue
+                if (target, line, text) in seen:
+                    continue
+                seen.add((target, line, text))
+                surface = text[m.start:m.end]
+                ev = self._vote(entry, target, fname, line, text, m.start, m.end, surface)
+                if _is_homonym(surface, m.names, entry, self.entries[target], self.sim):
+                    self.report.homonyms.append(ev)
+                    continue
+                yield ev
+
+    def _pick(self, m, entry: Entry) -> str:
+        """The concept a shared name means here: best-ranked name, then nearest in the sections."""
+        best = min(n.rank for n in m.names)
+        candidates = list(dict.fromkeys(n.concept for n in m.names if n.rank == best))
+        if len(candidates) == 1:
+            return candidates[0]
+        if entry.id in candidates:
+            return entry.id
+
+        def distance(c: str) -> tuple[int, int]:
+            other = self.entries[c]
+            return (0 if other.parent == entry.parent else 1 if other.section_number == entry.section_number
+                    else 2, abs(self.order[c] - self.order[entry.id]))
+        return min(candidates, key=distance)
+
+    def _vote(self, entry: Entry, target: str, fname: str, line: int, text: str,
+              start: int, end: int, surface: str) -> Evidence:
+        forward = self.order[target] > self.order[entry.id]
+        rule = rules.cue_for(text[:start], text[end:], forward) or (rules.FORWARD if forward else rules.BACKWARD)
+        conf = round(rule.confidence * rules.FIELD_FACTOR[fname], 3)
+        return Evidence(entry.id, target, fname, text, entry.location.path, line, surface,
+                        rule.name, rule.outcome, conf)
+
+    def run(self) -> list[Relation]:
+        pairs: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+        for entry in self.corpus.entries:
+            for ev in self.mentions(entry):
+                a, b = sorted((ev.source, ev.target), key=self.order.__getitem__)
+                pairs[(a, b)].append(ev)
+        by_name = {r.name: r for r in rules.RULES}
+        for (a, b), ev in self._similar_siblings(pairs):
+            pairs[(a, b)].append(ev)
+        relations = []
+        for (a, b), evidence in pairs.items():
+            votes = [(by_name[ev.rule], ev.confidence, ev) for ev in evidence]
+            votes.extend(self._structural(a, b, evidence))
+            r = self._relation(a, b, votes)
+            if r.confidence < rules.MIN_CONFIDENCE and min(v[0].tier for v in votes) == 3:
+                self.report.weak.append((r.source, r.target, r.kind))
+                continue
+            relations.append(r)
+        return self._reduce(relations)
+
+    def _similar_siblings(self, pairs):
+        """SHARED_VOCABULARY votes: unlinked siblings that are each other's most similar sibling."""
+        by_sub: dict[str, list[str]] = defaultdict(list)
+        for e in self.corpus.entries:
+            by_sub[e.parent].append(e.id)
+        for members in by_sub.values():
+            best: dict[str, tuple[float, str]] = {}
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    s = self.sim(a, b)
+                    if s > best.get(a, (0.0, ""))[0]:
+                        best[a] = (s, b)
+                    if s > best.get(b, (0.0, ""))[0]:
+                        best[b] = (s, a)
+            for a, (s, b) in best.items():
+                if best.get(b, (0.0, ""))[1] != a or s < rules.SIBLING_SIMILARITY:
+                    continue
+                a, b = sorted((a, b), key=self.order.__getitem__)
+                if (a, b) in pairs:
+                    continue
+                yield (a, b), self._vocabulary_evidence(b, a, s)
+
+    def _vocabulary_evidence(self, source: str, target: str, cosine: float) -> Evidence:
+        """Evidence for a shared-vocabulary link: the source sentence richest in the shared terms."""
+        shared = self.sim.shared_terms(source, target)
+        entry = self.entries[source]
+        best = max(units(entry), key=lambda u: sum(w for t, w in shared.items() if t in normalize(u[2]).split()))
+        terms = ", ".join(sorted(shared, key=shared.get, reverse=True)[:5])
+        return Evidence(source, target, best[0], best[2], entry.location.path, best[1], terms,
+                        rules.SHARED_VOCABULARY.name, rules.RELATED,
+                        round(min(1.0, rules.SHARED_VOCABULARY.confidence + cosine), 3))
+
+    def _reduce(self, relations: list[Relation]) -> list[Relation]:
+        """Drop document-order ``requires`` edges that a chain of other ``requires`` edges already implies.
+
+        A learner gets the same order without them; they only add clutter.
+        Reachability is computed once, as bitsets, in topological order.
+        """
+        import networkx as nx
+
+        g = nx.DiGraph()
+        for r in relations:
+            if r.kind == "requires":
+                g.add_edge(r.source, r.target, relation=r)
+        if not nx.is_directed_acyclic_graph(g):
+            return relations  # cycles are broken later; reduce only a DAG
+        bit = {n: 1 << i for i, n in enumerate(g)}
+        reach: dict[str, int] = {}
+        for n in reversed(list(nx.topological_sort(g))):
+            acc = 0
+            for c in g.successors(n):
+                acc |= bit[c] | reach[c]
+            reach[n] = acc
+        implied = set()
+        for u, v, r in g.edges(data="relation"):
+            if r.rule != rules.BACKWARD.name:
+                continue
+            if any(reach[c] & bit[v] for c in g.successors(u) if c != v):
+                implied.add(id(r))
+                self.report.implied.append((u, v))
+        return [r for r in relations if id(r) not in implied]
+
+    def _structural(self, a: str, b: str, evidence: list[Evidence]):
+        """Votes from the sections and from the pattern of mentions, for a pair already linked by text."""
+        eb = self.entries[b]  # a is defined before b
+        out = []
+        if self.heads.get(eb.parent) == a:
+            sub = next(h for h in self.corpus.subsections if h.number == eb.parent)
+            out.append((rules.SUBSECTION_HEAD, rules.SUBSECTION_HEAD.confidence, Evidence(
+                b, a, "section", f"{sub.number} {sub.title}", sub.location.path, sub.location.line,
+                sub.title, rules.SUBSECTION_HEAD.name, rules.REQUIRES, rules.SUBSECTION_HEAD.confidence)))
+        sources = {ev.source for ev in evidence}
+        if len(sources) == 2 and not out and all(
+                ev.rule in (rules.BACKWARD.name, rules.FORWARD.name) for ev in evidence):
+            out.append((rules.MUTUAL, rules.MUTUAL.confidence, None))
+        return out
+
+    def _relation(self, a: str, b: str, votes) -> Relation:
+        # Recast every vote from the point of view of the later concept b.
+        oriented = []
+        for rule, conf, ev in votes:
+            if ev is None:
+                oriented.append((rule, conf))
+                continue
+            outcome = ev.vote
+            if outcome != rules.RELATED and ev.source == a:
+                outcome = rules.REQUIRED_BY if outcome == rules.REQUIRES else rules.REQUIRES
+            oriented.append((rules.Rule(rule.name, rule.tier, outcome, conf, ""), conf))
+        outcome, confidence, deciding = rules.decide(oriented)
+        evidence = [ev for *_, ev in votes if ev is not None]
+        directions = {o.outcome for o, _ in oriented if o.outcome != rules.RELATED}
+        if len(directions) == 2 and outcome != rules.RELATED:
+            self.report.conflicts.append((a, b, outcome))
+        if outcome == rules.REQUIRES:
+            source, target, kind = b, a, "requires"
+        elif outcome == rules.REQUIRED_BY:
+            source, target, kind = a, b, "requires"
+        else:
+            weight = Counter(ev.source for ev in evidence)
+            source = b if weight[b] > weight[a] else a
+            target, kind = (a if source == b else b), "related"
+        return Relation(source, target, kind, confidence, deciding.name, evidence)
+
+    def _acyclic(self, relations: list[Relation]) -> list[Relation]:
+        """Keep ``requires`` acyclic: in every cycle, downgrade the weakest edge to ``related``.
+
+        Cycles are found as strongly connected components (linear time); only
+        the components that have one are revisited after each downgrade.
+        """
+        import networkx as nx
+
+        g = nx.DiGraph()
+        for r in relations:
+            if r.kind == "requires":
+                g.add_edge(r.source, r.target, relation=r)
+        work = [c for c in nx.strongly_connected_components(g) if len(c) > 1]
+        while work:
+            sub = g.subgraph(work.pop()).copy()
+            weakest = min(sub.edges(data="relation"), key=lambda e: (
+                e[2].curated, e[2].confidence, self.order[e[0]] > self.order[e[1]], e[0], e[1]))
+            r = weakest[2]
+            if r.curated:
+                cycle = " -> ".join(sorted(sub.nodes))
+                raise CurationError(problems=[Problem(Location(r.evidence[-1].file, r.evidence[-1].line),
+                                    f"curated requires edges form a cycle among {cycle}")])
+            r.kind, r.rule = "related", "downgraded-cycle"
+            self.report.downgraded.append((r.source, r.target, "closed a requires cycle"))
+            g.remove_edge(r.source, r.target)
+            sub.remove_edge(r.source, r.target)
+            work.extend(c for c in nx.strongly_connected_components(sub) if len(c) > 1)
+        return relations
+
+
+def _curate(relations: list[Relation], curation: Curation, report: MiningReport) -> list[Relation]:
+    """Apply a curation file's remove, force and add items, in that order."""
+    index = {frozenset((r.source, r.target)): r for r in relations}
+
+    def note(item) -> Evidence:
+        d = item.data
+        return Evidence(d["source"], d["target"], "curation", d.get("note", ""), item.location.path,
+                        item.location.line, "", "curation", d.get("kind", ""), 1.0)
+
+    for item in curation.of("remove"):
+        key = frozenset((item.data["source"], item.data["target"]))
+        r = index.get(key)
+        if r is None or item.data.get("kind", r.kind) != r.kind:
+            report.curation.append(f"{item.location}: remove matched no mined edge")
+            continue
+        del index[key]
+        report.curation.append(f"{item.location}: removed {r.source} {r.kind} {r.target}")
+    for item in [*curation.of("force"), *curation.of("add")]:
+        d = item.data
+        key = frozenset((d["source"], d["target"]))
+        r = index.get(key)
+        if r is None:
+            r = index[key] = Relation(d["source"], d["target"], d["kind"], 1.0, "curation", [])
+        r.source, r.target, r.kind, r.confidence, r.rule, r.curated = (
+            d["source"], d["target"], d["kind"], 1.0, "curation", True)
+        r.evidence.append(note(item))
+        report.curation.append(f"{item.location}: {item.section} {r.source} {r.kind} {r.target}")
+    return list(index.values())
+
+
+def mine(corpus: Corpus, curation: Curation | None = None,
+         lexicon: Lexicon | None = None) -> tuple[list[Relation], MiningReport]:
+    """Mine the corpus and apply curation; returns the relations and a report.
+
+    The report says which mentions were dropped as homonyms, which pairs had
+    conflicting directions, and which ``requires`` edges were downgraded to
+    keep the graph acyclic.
+    """
+    curation = curation or Curation()
+    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases))
+    relations = _curate(miner.run(), curation, miner.report)
+    return miner._acyclic(relations), miner.report

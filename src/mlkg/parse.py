@@ -1,0 +1,443 @@
+"""Read cheatsheet markdown into entries, keeping every field verbatim.
+
+The format (one file holds one or more sections)::
+
+    # Document title
+    ## 13. SECTION TITLE
+    ### 13.1 Subsection Title
+    ---
+    #### 13.1.2 Entry Title (ALT)
+    **ID:** `slug`
+    **Parent:** `13.1`
+    **Full Explanation:** / **Simple Explanation:** / **Example:** blocks
+
+An entry's body ends at the next heading of any level.  Headings inside code
+fences are code, not structure.  Every problem is collected (not just the
+first) and raised together as :class:`~mlkg.errors.CheatsheetError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CheatsheetError, Location, Problem
+
+FIELDS = {
+    "Full Explanation": "full",
+    "Simple Explanation": "simple",
+    "Example": "example",
+}
+FIELD_TITLES = {v: k for k, v in FIELDS.items()}
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)[ \t#]*\Z")
+_SECTION = re.compile(r"(\d+)\.?[ \t]+(\S.*)\Z")
+_SUBSECTION = re.compile(r"(\d+\.\d+)\.?[ \t]+(\S.*)\Z")
+_ENTRY = re.compile(r"(\d+\.\d+\.\d+)\.?[ \t]+(\S.*)\Z")
+_MARKER = re.compile(r"\*\*([A-Za-z][A-Za-z ]*?):\*\*[ \t]*(.*)\Z")
+_FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z")
+_SEPARATOR = re.compile(r"(?:-[ \t]*){3,}\Z")
+_PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
+
+
+def split_title(title: str) -> tuple[str, tuple[str, ...]]:
+    """Split "Variational Autoencoder (VAE)" into its label and alternative labels.
+
+    The part outside the parentheses is the label, the part inside an
+    alternative label, whichever of the two is the acronym.
+    """
+    m = _PAREN_TITLE.match(title.strip())
+    if not m:
+        return title.strip(), ()
+    return m.group("label").strip(), (m.group("alt").strip(),)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field's verbatim text and the line its first text line sits on."""
+
+    name: str
+    text: str
+    line: int
+
+    def lines(self) -> Iterable[tuple[int, str]]:
+        """Yield (source line, text) for each line of the field."""
+        for offset, text in enumerate(self.text.split("\n")):
+            yield self.line + offset, text
+
+
+@dataclass
+class Heading:
+    """A section (``## 13. TITLE``) or subsection (``### 13.1 Title``)."""
+
+    kind: str
+    number: str
+    title: str
+    location: Location
+
+    @property
+    def label(self) -> str:
+        return split_title(self.title)[0]
+
+    @property
+    def alt_labels(self) -> tuple[str, ...]:
+        return split_title(self.title)[1]
+
+    @property
+    def node_id(self) -> str:
+        return section_node_id(self.number)
+
+
+def section_node_id(number: str) -> str:
+    """Sections and subsections get ids that no entry slug can take (":" is not a slug character)."""
+    return f"sec:{number}"
+
+
+@dataclass
+class Entry:
+    """One ``#### N.M.K`` cheatsheet entry."""
+
+    id: str
+    number: str
+    title: str
+    parent: str
+    fields: dict[str, Field]
+    location: Location
+    order: int = 0
+    id_line: int = 0
+
+    @property
+    def label(self) -> str:
+        return split_title(self.title)[0]
+
+    @property
+    def alt_labels(self) -> tuple[str, ...]:
+        return split_title(self.title)[1]
+
+    @property
+    def full(self) -> str:
+        return self.fields["full"].text
+
+    @property
+    def simple(self) -> str:
+        return self.fields["simple"].text
+
+    @property
+    def example(self) -> str:
+        return self.fields["example"].text
+
+    @property
+    def example_plain(self) -> str:
+        """The example without an enclosing code fence, for display as preformatted text."""
+        lines = self.example.split("\n")
+        if len(lines) >= 2 and _FENCE.match(lines[0]) and lines[-1].strip() in ("```", "~~~"):
+            return "\n".join(lines[1:-1])
+        return self.example
+
+    @property
+    def section_number(self) -> str:
+        return self.number.split(".")[0]
+
+    @property
+    def subsection_number(self) -> str:
+        return ".".join(self.number.split(".")[:2])
+
+
+@dataclass
+class Document:
+    path: str
+    title: str | None = None
+    sections: list[Heading] = field(default_factory=list)
+    subsections: list[Heading] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Corpus:
+    """All documents of one load, in the order given; entries numbered in document order."""
+
+    documents: list[Document]
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [e for d in self.documents for e in d.entries]
+
+    @property
+    def sections(self) -> list[Heading]:
+        return [h for d in self.documents for h in d.sections]
+
+    @property
+    def subsections(self) -> list[Heading]:
+        return [h for d in self.documents for h in d.subsections]
+
+
+def _decode(data: bytes, path: str) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CheatsheetError(problems=[Problem(
+            Location(path, line),
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+        )]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _Parser:
+    """A line-by-line state machine over one file."""
+
+    def __init__(self, text: str, path: str):
+        self.path = path
+        self.lines = text.split("\n")
+        self.doc = Document(path)
+        self.problems: list[Problem] = []
+        self.section: Heading | None = None
+        self.subsection: Heading | None = None
+        self.entry: dict | None = None
+        self.field_name: str | None = None
+        self.field_start = 0
+        self.field_marker = 0
+        self.field_lines: list[str] = []
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(Location(self.path, line), message))
+
+    def run(self) -> Document:
+        fence: list[tuple[str, int]] = []  # stack of (fence chars, opening line)
+        for lineno, line in enumerate(self.lines, 1):
+            fm = _FENCE.match(line.lstrip(" ")) if len(line) - len(line.lstrip(" ")) < 4 else None
+            if fence:
+                if self._looks_structural(line):
+                    self.error(fence[0][1], "unterminated code fence; close it with a line of "
+                               f"{fence[0][0]} before the next entry")
+                    fence.clear()
+                elif fm and fm.group(1)[0] == fence[-1][0][0] and len(fm.group(1)) >= len(fence[-1][0]):
+                    # An info string ("```python") inside a fence opens a nested one: authors nest
+                    # fenced code inside fenced examples, and only a bare fence closes.
+                    if re.match(r"\w", fm.group(2).strip()):
+                        fence.append((fm.group(1), lineno))
+                    else:
+                        fence.pop()
+                    self._text(lineno, line)
+                    continue
+                else:
+                    self._text(lineno, line)
+                    continue
+            elif fm:
+                fence.append((fm.group(1), lineno))
+                self._text(lineno, line)
+                continue
+            self._line(lineno, line)
+        if fence:
+            self.error(fence[0][1], f"unterminated code fence; close it with a line of {fence[0][0]}")
+        self._end_entry()
+        return self.doc
+
+    @staticmethod
+    def _looks_structural(line: str) -> bool:
+        return bool(re.match(r"#### \d+\.\d+\.\d+\s|\*\*ID:\*\*", line))
+
+    def _line(self, lineno: int, line: str) -> None:
+        h = _HEADING.match(line)
+        if h:
+            self._heading(lineno, len(h.group(1)), h.group(2))
+            return
+        if _SEPARATOR.match(line.strip()):
+            self._end_field()
+            return
+        m = _MARKER.match(line.strip()) if self.entry is not None else None
+        if m and (m.group(1) in FIELDS or m.group(1) in ("ID", "Parent")):
+            self._marker(lineno, m.group(1), m.group(2))
+            return
+        self._text(lineno, line)
+
+    def _heading(self, lineno: int, level: int, text: str) -> None:
+        self._end_entry()
+        if level == 1:
+            if self.doc.title is None:
+                self.doc.title = text
+            return
+        if level == 2:
+            m = _SECTION.match(text)
+            if not m:
+                self.error(lineno, f"section heading {text!r} must look like '## N. TITLE'")
+                return
+            self.section = Heading("section", m.group(1), m.group(2).strip(), Location(self.path, lineno))
+            self.subsection = None
+            self.doc.sections.append(self.section)
+        elif level == 3:
+            m = _SUBSECTION.match(text)
+            if not m:
+                self.error(lineno, f"subsection heading {text!r} must look like '### N.M Title'")
+                return
+            number = m.group(1)
+            if self.section is None:
+                self.error(lineno, f"subsection {number} is outside any section; add a '## N. TITLE' line above it")
+            elif number.split(".")[0] != self.section.number:
+                self.error(lineno, f"subsection {number} does not belong to section {self.section.number}")
+            self.subsection = Heading("subsection", number, m.group(2).strip(), Location(self.path, lineno))
+            self.doc.subsections.append(self.subsection)
+        elif level == 4:
+            m = _ENTRY.match(text)
+            if not m:
+                self.error(lineno, f"entry heading {text!r} must look like '#### N.M.K Title'")
+                return
+            if self.section is None:
+                self.error(lineno, f"entry {m.group(1)} is outside any section; add a '## N. TITLE' line above it")
+            self.entry = {
+                "number": m.group(1), "title": m.group(2).strip(), "line": lineno,
+                "id": None, "id_line": None, "parent": None, "parent_line": None, "fields": {},
+            }
+
+    def _marker(self, lineno: int, name: str, rest: str) -> None:
+        self._end_field()
+        assert self.entry is not None
+        if name in ("ID", "Parent"):
+            key = name.lower()
+            if self.entry[key] is not None:
+                self.error(lineno, f"second **{name}:** line in entry {self.entry['number']}")
+            self.entry[key] = rest.strip().strip("`").strip()
+            self.entry[f"{key}_line"] = lineno
+            return
+        fname = FIELDS[name]
+        if fname in self.entry["fields"]:
+            self.error(lineno, f"second **{name}:** block in entry {self.entry['number']}")
+        self.field_name = fname
+        self.field_marker = lineno
+        self.field_start = lineno if rest else lineno + 1
+        self.field_lines = [rest] if rest else []
+
+    def _text(self, lineno: int, line: str) -> None:
+        if self.field_name is not None:
+            self.field_lines.append(line)
+
+    def _end_field(self) -> None:
+        if self.field_name is None or self.entry is None:
+            self.field_name = None
+            return
+        lines = self.field_lines
+        first = 0
+        while first < len(lines) and not lines[first].strip():
+            first += 1
+        last = len(lines)
+        while last > first and not lines[last - 1].strip():
+            last -= 1
+        text = "\n".join(lines[first:last])
+        self.entry["fields"][self.field_name] = (text, self.field_start + first, self.field_marker)
+        self.field_name = None
+
+    def _end_entry(self) -> None:
+        self._end_field()
+        raw, self.entry = self.entry, None
+        if raw is None:
+            return
+        number, line = raw["number"], raw["line"]
+        ok = True
+        suggestion = re.sub(r"[^a-z0-9]+", "-", split_title(raw["title"])[0].lower()).strip("-") or "my-concept"
+        if raw["id"] is None:
+            self.error(line, f"entry {number} has no **ID:** line; add one such as **ID:** `{suggestion}`")
+            ok = False
+        elif not raw["id"]:
+            self.error(raw["id_line"], f"empty **ID:** in entry {number}; give it a slug such as `{suggestion}`")
+            ok = False
+        elif not SLUG.match(raw["id"]):
+            self.error(raw["id_line"], f"ID {raw['id']!r} is not a lowercase slug "
+                       "(letters, digits and single hyphens, e.g. `stable-diffusion`)")
+            ok = False
+        expected = ".".join(number.split(".")[:2])
+        if raw["parent"] is None:
+            self.error(line, f"entry {number} has no **Parent:** line; add **Parent:** `{expected}`")
+            ok = False
+        elif raw["parent"] != expected:
+            self.error(raw["parent_line"], f"parent {raw['parent']!r} does not match entry number {number}; "
+                       f"expected `{expected}`")
+            ok = False
+        elif self.subsection is None or self.subsection.number != expected:
+            self.error(raw["parent_line"], f"parent {raw['parent']!r} names no subsection; add a "
+                       f"'### {expected} Title' heading above entry {number}")
+            ok = False
+        fields = {}
+        for fname, title in FIELD_TITLES.items():
+            if fname not in raw["fields"]:
+                self.error(line, f"entry {number} has no **{title}:** block")
+                ok = False
+                continue
+            text, start, marker_line = raw["fields"][fname]
+            if not text.strip():
+                self.error(marker_line, f"empty **{title}:** in entry {number}")
+                ok = False
+            fields[fname] = Field(fname, text, start)
+        if ok and self.section is not None:
+            self.doc.entries.append(Entry(
+                id=raw["id"], number=number, title=raw["title"], parent=raw["parent"], fields=fields,
+                location=Location(self.path, line), id_line=raw["id_line"],
+            ))
+
+
+def parse_text(text: str, path: str = "<string>") -> Document:
+    """Parse one cheatsheet held in a string."""
+    parser = _Parser(text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff"), path)
+    doc = parser.run()
+    if parser.problems:
+        raise CheatsheetError(problems=parser.problems)
+    return doc
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, folders as their ``*.md`` files in name order; missing paths are errors."""
+    out: list[Path] = []
+    problems = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = sorted(q for q in p.glob("*.md") if q.is_file())
+            if not found:
+                problems.append(Problem(Location(str(p), 1), "folder holds no .md cheatsheet files"))
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            problems.append(Problem(Location(str(p), 1), "no such file or folder"))
+    if problems:
+        raise CheatsheetError(problems=problems)
+    return out
+
+
+def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str] | None = None) -> Corpus:
+    """Parse files and folders into one corpus, checking IDs across all of them.
+
+    ``renames`` maps (entry number, ID) to a new ID; it comes from the curation
+    file and lets a user resolve a duplicate without editing the cheatsheet.
+    """
+    renames = renames or {}
+    documents, problems = [], []
+    for path in expand_paths(paths):
+        name = str(path)
+        try:
+            documents.append(parse_text(_decode(path.read_bytes(), name), name))
+        except CheatsheetError as exc:
+            problems.extend(exc.problems)
+        except OSError as exc:
+            problems.append(Problem(Location(name, 1), f"cannot read file: {exc.strerror}"))
+    seen: dict[str, Entry] = {}
+    order = 0
+    for doc in documents:
+        for entry in doc.entries:
+            entry.id = renames.get((entry.number, entry.id), entry.id)
+            entry.order = order
+            order += 1
+            if entry.id in seen:
+                first = seen[entry.id]
+                problems.append(Problem(
+                    Location(entry.location.path, entry.id_line),
+                    f"duplicate ID {entry.id!r} (also at {first.location.path}:{first.id_line}); "
+                    "change one **ID:**, or rename it in the curation file",
+                ))
+            else:
+                seen[entry.id] = entry
+    if problems:
+        raise CheatsheetError(problems=sorted(problems, key=lambda p: (p.location or Location("", 0))))
+    return Corpus(documents)

@@ -1,0 +1,168 @@
+"""The rules that type a mention as ``requires`` or ``related``, in one place.
+
+A mention of concept T in the text of concept S is a *vote*.  Each rule
+below turns one kind of evidence into a vote for one of three outcomes:
+
+* ``REQUIRES``    – S needs T first (S requires T)
+* ``REQUIRED_BY`` – T needs S first (the direction flips: T requires S)
+* ``RELATED``     – an association with no learning order
+
+Every rule has a *tier*.  For each pair of concepts, the votes of the
+lowest tier present decide the outcome (ties go to ``RELATED``); lower
+tiers are more specific evidence.  The confidence of a vote is in [0, 1];
+an edge's confidence combines its deciding votes (noisy-OR) and is reduced
+when the other outcomes also had support.
+
+To change how mlkg types edges, change this file: the cue phrases, the
+tiers and the confidences are all here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+REQUIRES = "requires"
+REQUIRED_BY = "required-by"
+RELATED = "related"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    tier: int
+    outcome: str
+    confidence: float
+    doc: str
+
+
+# Tier 0: the names themselves.
+TITLE_CONTAINS = Rule(
+    "title-contains", 0, REQUIRES, 0.95,
+    "S's title contains T's name (\"Denoising Autoencoder\" contains \"Autoencoder\"): S is a kind of T.")
+
+# Tier 1: cue phrases around the mention (patterns below).
+CUE_FLIP = Rule(
+    "cue-foundation", 1, REQUIRED_BY, 0.9,
+    "\"foundation for T\", \"basis of T\", \"T builds on this\": T needs S.")
+CUE_INSTANCE = Rule(
+    "cue-instance", 1, REQUIRED_BY, 0.8,
+    "T, defined later, is given as an instance of S: \"(DALL-E, T, …)\", \"such as T\", \"e.g. T\".")
+CUE_CONTRAST = Rule(
+    "cue-contrast", 1, RELATED, 0.9,
+    "\"unlike T\", \"instead of T\", \"rivaling T\", \"simpler than T\", \"compared to T\": a comparison.")
+CUE_APPLICATION = Rule(
+    "cue-application", 1, RELATED, 0.85,
+    "\"Applications: T\", \"used for T\", \"Solutions: T\": T is a use or an alternative, not a prerequisite.")
+CUE_USES = Rule(
+    "cue-uses", 1, REQUIRES, 0.8,
+    "\"extends T\", \"adds … to T\", \"based on T\", \"built on T\", \"a variant of T\": S builds on T.")
+
+# Tier 2: where the two concepts stand in the sections, and how they cite each other.
+SUBSECTION_HEAD = Rule(
+    "subsection-head", 2, REQUIRES, 0.75,
+    "T heads S's subsection (its name is the subsection's, as gan for \"13.2 GANs\"); "
+    "S is one of T's family and is taught after it.")
+MUTUAL = Rule(
+    "mutual-mention", 2, RELATED, 0.7,
+    "S and T mention each other and no cue or structure orders them: peers.")
+
+# Tier 3: document order, and vocabulary.
+BACKWARD = Rule(
+    "defined-earlier", 3, REQUIRES, 0.7,
+    "T is defined before S and S uses T's name: T is usually a prerequisite.")
+FORWARD = Rule(
+    "defined-later", 3, RELATED, 0.5,
+    "T is defined after S: S only points ahead to it.")
+
+SHARED_VOCABULARY = Rule(
+    "shared-vocabulary", 3, RELATED, 0.6,
+    "S and T sit in the same subsection, neither names the other, and each is the other's most similar "
+    "sibling by TF-IDF cosine (at least SIBLING_SIMILARITY): they explain the same idea in other words.")
+
+RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES,
+         SUBSECTION_HEAD, MUTUAL, BACKWARD, FORWARD, SHARED_VOCABULARY)
+
+# A pair whose only votes are document-order votes this weak is not an edge at all
+# (a lone mention in an example line, say).
+MIN_CONFIDENCE = 0.45
+
+# Sibling entries at least this similar (TF-IDF cosine) may be linked by SHARED_VOCABULARY.
+SIBLING_SIMILARITY = 0.15
+
+# A single ordinary word ("stacking", "attention") names a concept only where the two
+# entries talk about the same things; below this TF-IDF cosine, across sections, it is
+# taken as another sense of the word (a homonym) and makes no edge.
+HOMONYM_SIMILARITY = 0.04
+
+# A mention in the example or the simple explanation is weaker evidence than one in the
+# full explanation; the confidence of its vote is multiplied by this factor.
+FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
+
+# A short list may sit between a cue and the mention: "unlike VAEs and GANs".
+_LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:(?:the|a|an|standard|regular|traditional|" \
+        r"vanilla|plain|denoising|original|other|many|most)\s+)*"
+
+# Each pattern is matched against the text of the sentence *before* the mention.
+BEFORE = (
+    (CUE_FLIP, re.compile(
+        r"\b(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
+        r"starting point)\s+(?:for|of|to)\s+" + _LIST + r"\Z", re.I)),
+    (CUE_CONTRAST, re.compile(
+        r"(?:\bunlike|\binstead of|\brather than|\brival(?:ing|s|ed)?|\bcompared (?:to|with)|"
+        r"\bin contrast (?:to|with)|\bas opposed to|\bversus|\bvs\.?|\bthan|\balternatives? to|"
+        r"\boutperform(?:s|ed|ing)?|\bsimilar to|\bdiffers? from|\bdifferent from)\s+" + _LIST + r"\Z", re.I)),
+    (CUE_APPLICATION, re.compile(
+        r"\b(?:applications?|used for|use cases?|solutions?|remedies|fixes|tools?)\s*:?\s+"
+        r"(?:[^.;:!?]{0,120}?(?:,|\band\b|\bor\b)\s*)?\Z", re.I)),
+    (CUE_USES, re.compile(
+        r"\b(?:extends?|extending|extension of|adds? (?:[\w-]+ ){0,3}to|based on|builds? (?:up)?on|"
+        r"built (?:up)?on|on top of|variant of|version of|type of|kind of|form of|special case of|"
+        r"generali[sz](?:es|ation of)|relies on|requires)\s+" + _LIST + r"\Z", re.I)),
+)
+
+# Matched against the text *after* the mention: "T builds on this".
+AFTER = (
+    (CUE_FLIP, re.compile(
+        r"\A\s+(?:builds?|is built|are built|rel(?:y|ies)|depends?|draws?)\s+(?:up)?on\s+(?:this|it|them)\b",
+        re.I)),
+)
+
+# An instance cue: the mention is a later concept listed as an example of S.
+INSTANCE_BEFORE = re.compile(
+    r"(?:\b(?:such as|e\.g\.,?|for example|for instance|including|examples?:|like)\s+|\(\s*)"
+    r"(?:[^.;:!?()]{0,80}?,\s*)?\Z", re.I)
+
+
+def cue_for(before: str, after: str, forward: bool) -> Rule | None:
+    """The cue rule that applies to a mention, given the sentence text around it."""
+    for rule, pattern in AFTER:
+        if pattern.search(after):
+            return rule
+    for rule, pattern in BEFORE:
+        if pattern.search(before):
+            return rule
+    if forward and INSTANCE_BEFORE.search(before):
+        return CUE_INSTANCE
+    return None
+
+
+def decide(votes: list[tuple[Rule, float]]) -> tuple[str, float, Rule]:
+    """Pick the outcome for a pair from its votes: (outcome, confidence, deciding rule).
+
+    The lowest tier present decides; within it the outcome with the highest
+    noisy-OR score wins, ties going to RELATED.
+    """
+    tier = min(rule.tier for rule, _ in votes)
+    scores: dict[str, float] = {}
+    best: dict[str, tuple[float, Rule]] = {}
+    for rule, conf in votes:
+        if rule.tier != tier:
+            continue
+        scores[rule.outcome] = 1 - (1 - scores.get(rule.outcome, 0.0)) * (1 - conf)
+        if conf > best.get(rule.outcome, (-1.0, rule))[0]:
+            best[rule.outcome] = (conf, rule)
+    outcome = max(scores, key=lambda o: (scores[o], o == RELATED))
+    others = [s for o, s in scores.items() if o != outcome]
+    confidence = scores[outcome] * (1 - 0.5 * max(others, default=0.0))
+    return outcome, round(confidence, 3), best[outcome][1]

@@ -1,0 +1,103 @@
+"""The command line: outputs, exit codes, one-line errors, and atomic builds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import SEED, entry, sheet
+
+
+def test_build_writes_node_link_json(cli, tmp_path):
+    code, out, err = cli("build", "--out", tmp_path / "o")
+    assert code == 0, err
+    data = json.loads((tmp_path / "o" / "graph.json").read_text())
+    assert {n["id"] for n in data["nodes"]} >= {"vae", "sec:13", "sec:13.1"}
+    assert "built 20 concepts" in out
+    assert not list((tmp_path / "o").glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("command", ["build", "show", "stats", "edges", "eval"])
+def test_every_command_has_help_with_an_example(cli, command):
+    code, out, _ = cli(command, "--help")
+    assert code == 0
+    assert "Example:" in out and f"mlkg {command}" in out
+
+
+def test_show_prints_entry_and_edges_with_evidence(cli):
+    code, out, _ = cli("show", "vae")
+    assert code == 0
+    assert out.startswith("Variational Autoencoder (VAE)  [vae · 13.1.2]")
+    assert "Section: 13 GENERATIVE MODELS › 13.1 Autoencoders" in out
+    assert "→ autoencoder" in out and "← stable-diffusion" in out
+    assert '"VAE adds probabilistic structure to autoencoders."' in out
+
+
+def test_stats_counts(cli):
+    code, out, _ = cli("stats")
+    assert code == 0
+    assert "concepts     20" in out and "subsections  6" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "tsv"])
+def test_edges_lists_every_edge(cli, seed_kg, fmt):
+    code, out, _ = cli("edges", "--format", fmt)
+    assert code == 0
+    n = seed_kg.graph.number_of_edges()
+    if fmt == "json":
+        rows = json.loads(out)
+        assert len(rows) == n
+        assert {"source", "target", "kind", "evidence"} <= rows[0].keys()
+        assert all(r["evidence"] is None for r in rows if r["kind"] == "parent")
+        assert all(r["evidence"] for r in rows if r["kind"] != "parent")
+    else:
+        assert len(out.strip().split("\n")) == n + 1
+
+
+def test_edges_filtered_by_kind(cli):
+    _, out, _ = cli("edges", "--kind", "parent", "--format", "json")
+    assert {r["kind"] for r in json.loads(out)} == {"parent"}
+
+
+def test_source_may_repeat_and_mix_files_and_folders(cli, write, tmp_path):
+    extra = write(sheet(entry("99.1.1", "Extra Thing"), section="99"), "more/extra.md")
+    code, out, err = cli("stats", "--source", SEED, "--source", extra.parent)
+    assert code == 0, err
+    assert "concepts     21" in out
+
+
+def test_bad_input_is_one_line_per_problem_with_exit_2_and_no_output_changed(cli, write, tmp_path):
+    out_dir = tmp_path / "o"
+    assert cli("build", "--out", out_dir)[0] == 0
+    before = (out_dir / "graph.json").read_bytes()
+    bad = write(sheet(entry("1.1.1", "A", cid="Bad ID"), entry("1.1.2", "B", full="")))
+    code, _, err = cli("build", "--source", bad, "--out", out_dir)
+    assert code == 2
+    lines = err.strip().split("\n")
+    assert len(lines) == 2 and all(line.startswith(f"{bad}:") for line in lines)
+    assert (out_dir / "graph.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["show", "nope"], "mlkg: unknown concept 'nope'"),
+    (["build", "--source", "/does/not/exist"], "/does/not/exist:1: no such file or folder"),
+])
+def test_errors_are_one_line_without_traceback(cli, args, message):
+    code, _, err = cli(*args)
+    assert code == 2
+    assert err.startswith(message) and "Traceback" not in err and len(err.strip().split("\n")) == 1
+
+
+def test_usage_error_exits_2(cli):
+    assert cli("edges", "--kind", "nonsense")[0] == 2
+
+
+def test_python_dash_m_and_console_script_work(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "mlkg", "show", "gan"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=60)
+    assert done.returncode == 0 and "Generative Adversarial Network" in done.stdout
+    bad = subprocess.run([sys.executable, "-m", "mlkg", "show", "nope"], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1

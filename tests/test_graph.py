@@ -1,0 +1,75 @@
+"""The concept graph: one MultiDiGraph with the section hierarchy, lookups, and node-link JSON."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from conftest import SEED
+
+import mlkg
+from mlkg.errors import UnknownConceptError
+
+
+def test_nodes_have_kinds_and_parent_edges_run_up_the_hierarchy(seed_kg):
+    g = seed_kg.graph
+    assert isinstance(g, nx.MultiDiGraph)
+    kinds = {n: d["kind"] for n, d in g.nodes(data=True)}
+    assert kinds["sec:13"] == "section"
+    assert kinds["sec:13.2"] == "subsection"
+    assert kinds["gan"] == "concept"
+    assert sum(k == "concept" for k in kinds.values()) == 20
+    parents = {(u, v) for u, v, k in g.edges(keys=True) if k == "parent"}
+    assert ("vae", "sec:13.1") in parents
+    assert ("sec:13.1", "sec:13") in parents
+    assert seed_kg.section_path("vae") == ["sec:13", "sec:13.1", "vae"]
+
+
+def test_concept_attributes(seed_kg):
+    d = seed_kg["vae"]
+    assert d["number"] == "13.1.2"
+    assert d["label"] == "Variational Autoencoder"
+    assert d["alt_labels"] == ["VAE"]
+    assert d["full"].startswith("VAE adds probabilistic structure")
+    assert d["file"] == str(SEED)
+    assert d["section"] == "sec:13" and d["subsection"] == "sec:13.1"
+
+
+@pytest.mark.parametrize("asked, found", [
+    ("vae", "vae"),
+    ("VAE", "vae"),
+    ("Stable Diffusion", "stable-diffusion"),
+    ("large language model", "llm"),
+])
+def test_resolve_accepts_ids_labels_and_acronyms(seed_kg, asked, found):
+    assert seed_kg.resolve(asked) == found
+
+
+@pytest.mark.parametrize("asked, suggestion", [
+    ("vea", "vae"),
+    ("stable-difusion", "stable-diffusion"),
+    ("diffusion", "diffusion-model"),
+])
+def test_unknown_id_suggests_close_ones(seed_kg, asked, suggestion):
+    with pytest.raises(UnknownConceptError) as err:
+        seed_kg.resolve(asked)
+    assert suggestion in err.value.suggestions
+    assert "did you mean" in str(err.value)
+
+
+def test_node_link_json_round_trips(seed_kg):
+    data = seed_kg.to_node_link()
+    back = nx.node_link_graph(data, edges="edges", multigraph=True, directed=True)
+    assert set(back.nodes) == set(seed_kg.graph.nodes)
+    assert back.number_of_edges() == seed_kg.graph.number_of_edges()
+
+
+def test_load_defaults_to_the_shipped_corpus():
+    kg = mlkg.load()
+    assert len(kg) == 20 and "stable-diffusion" in kg
+
+
+def test_stats_counts(seed_kg):
+    s = seed_kg.stats()
+    assert (s["sections"], s["subsections"], s["concepts"]) == (1, 6, 20)
+    assert s["edges"]["parent"] == 26
+    assert s["edges"]["requires"] > 0 and s["edges"]["related"] > 0

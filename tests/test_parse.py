@@ -1,0 +1,171 @@
+"""The parser: the cheatsheet format as the shared files use it, and every kind of bad input."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED, entry, sheet
+
+from mlkg.errors import CheatsheetError
+from mlkg.parse import parse_paths, parse_text, split_title
+
+
+@pytest.mark.parametrize("title, label, alts", [
+    ("Variational Autoencoder (VAE)", "Variational Autoencoder", ("VAE",)),
+    ("RLHF (Reinforcement Learning from Human Feedback)", "RLHF", ("Reinforcement Learning from Human Feedback",)),
+    ("Dense Layer (Fully Connected)", "Dense Layer", ("Fully Connected",)),
+    ("GANs (Generative Adversarial Networks)", "GANs", ("Generative Adversarial Networks",)),
+    ("Autoencoder", "Autoencoder", ()),
+    ("t-SNE", "t-SNE", ()),
+    ("Stride and Padding", "Stride and Padding", ()),
+])
+def test_title_gives_label_and_alternative(title, label, alts):
+    assert split_title(title) == (label, alts)
+
+
+def test_seed_entries_sections_and_locations():
+    doc = parse_paths([SEED]).documents[0]
+    assert doc.title == "ML Cheatsheet Content - Section 13: Generative Models"
+    assert [(s.number, s.title) for s in doc.sections] == [("13", "GENERATIVE MODELS")]
+    assert [s.number for s in doc.subsections] == ["13.1", "13.2", "13.3", "13.4", "13.5", "13.6"]
+    assert doc.subsections[1].label == "GANs"
+    vae = next(e for e in doc.entries if e.id == "vae")
+    assert (vae.number, vae.label, vae.alt_labels, vae.parent) == ("13.1.2", "Variational Autoencoder",
+                                                                   ("VAE",), "13.1")
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    assert lines[vae.location.line - 1] == "#### 13.1.2 Variational Autoencoder (VAE)"
+    assert lines[vae.id_line - 1] == "**ID:** `vae`"
+    for f in vae.fields.values():
+        # each field's recorded line is where its text starts, line by line
+        for n, text in f.lines():
+            assert lines[n - 1] == text
+
+
+def test_fields_are_verbatim_with_line_breaks_and_fences():
+    ex = "```\nline one\n\n  indented  two\n```"
+    doc = parse_text(sheet(entry("1.1.1", "Thing", example=ex, full="First line.\nSecond line.")))
+    e = doc.entries[0]
+    assert e.example == ex
+    assert e.example_plain == "line one\n\n  indented  two"
+    assert e.full == "First line.\nSecond line."
+
+
+@pytest.mark.parametrize("example", [
+    "Plain line\n- bullet one\n- bullet two",
+    "Plain intro:\n\n```python\n# a comment, not a heading\nx = 1\n```",
+    # a fence with an info string inside a fence opens a nested one, as the shared files do
+    "```\nOuter:\n```python\ncode()\n```\n```",
+    "```\nOuter:\n```python\ncode()\n```\"\n```",
+])
+def test_example_styles(example):
+    doc = parse_text(sheet(entry("1.1.1", "Thing", example=example), entry("1.1.2", "Other")))
+    assert [e.id for e in doc.entries] == ["thing", "other"]
+    assert doc.entries[0].example == example
+
+
+def test_body_ends_at_next_heading_and_section_heading_belongs_to_no_entry():
+    text = sheet(entry("1.1.1", "A"), entry("1.2.1", "B"), subsections={"1.1": "One", "1.2": "Two"})
+    doc = parse_text(text)
+    assert [e.id for e in doc.entries] == ["a", "b"]
+    assert "Two" not in doc.entries[0].example
+    assert [s.number for s in doc.subsections] == ["1.1", "1.2"]
+
+
+def test_crlf_and_bom_are_accepted(write):
+    text = sheet(entry("1.1.1", "Thing"))
+    path = write(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    doc = parse_paths([path]).documents[0]
+    assert doc.entries[0].full == "Full text."
+    assert doc.title.startswith("ML Cheatsheet")
+
+
+def test_several_sections_in_one_file():
+    text = sheet(entry("1.1.1", "A")) + "\n## 2. OTHER\n\n### 2.1 More\n\n" + entry("2.1.1", "B")
+    doc = parse_text(text)
+    assert [s.number for s in doc.sections] == ["1", "2"]
+    assert [(e.id, e.parent) for e in doc.entries] == [("a", "1.1"), ("b", "2.1")]
+
+
+GOOD = entry("1.1.1", "Good")
+
+
+def line_of(text: str, marker: str, nth: int = 1) -> int:
+    """The 1-based line of the nth line containing ``marker``."""
+    hits = [n for n, line in enumerate(text.split("\n"), 1) if marker in line]
+    return hits[nth - 1]
+
+
+# (cheatsheet text, the line the problem must point at (marker, nth), message)
+BAD = [
+    (sheet(entry("1.1.1", "Thing", cid="")), ("**ID:**", 1),
+     "empty **ID:** in entry 1.1.1; give it a slug such as `thing`"),
+    (sheet(GOOD.replace("**ID:** `good`\n", "")), ("#### 1.1.1", 1),
+     "entry 1.1.1 has no **ID:** line; add one such as **ID:** `good`"),
+    (sheet(entry("1.1.1", "Thing", cid="Not_A_Slug")), ("**ID:**", 1), "is not a lowercase slug"),
+    (sheet(entry("1.1.1", "Thing", parent="1.2")), ("**Parent:**", 1), "does not match entry number 1.1.1"),
+    (sheet(GOOD).replace("### 1.1 Things", "### 1.9 Things").replace("1.1.1", "1.1.1"), ("**Parent:**", 1),
+     "names no subsection"),
+    (sheet(GOOD.replace("**Parent:** `1.1`\n", "")), ("#### 1.1.1", 1), "has no **Parent:** line"),
+    (sheet(entry("1.1.1", "Thing", full="")), ("**Full Explanation:**", 1), "empty **Full Explanation:**"),
+    (sheet(entry("1.1.1", "Thing", example="")), ("**Example:**", 1), "empty **Example:**"),
+    (sheet(GOOD.replace("**Simple Explanation:**\nSimple text.\n", "")), ("#### 1.1.1", 1),
+     "has no **Simple Explanation:**"),
+    (sheet(entry("1.1.1", "Thing", example="```\nnever closed")), ("```", 1), "unterminated code fence"),
+    (sheet(entry("1.1.1", "Thing", example="```\nnever closed"), entry("1.1.2", "Next")), ("```", 1),
+     "unterminated code fence"),
+    ("# Title\n\n" + GOOD, ("#### 1.1.1", 1), "entry 1.1.1 is outside any section"),
+    (sheet(entry("1.1.1", "A"), entry("1.1.2", "B", cid="a")), ("**ID:**", 2), "duplicate ID 'a' (also at"),
+]
+
+
+@pytest.mark.parametrize("text, where, message", BAD)
+def test_bad_input_is_reported_with_file_and_line(write, text, where, message):
+    path = write(text)
+    with pytest.raises(CheatsheetError) as err:
+        parse_paths([path])
+    first = err.value.problems[0]
+    assert (first.location.path, first.location.line) == (str(path), line_of(text, *where)), err.value.lines()
+    assert message in first.message
+
+
+def test_duplicate_across_files_names_both_places(write):
+    a = write(sheet(entry("1.1.1", "Same")), "a.md")
+    b = write(sheet(entry("2.1.1", "Same"), section="2"), "b.md")
+    with pytest.raises(CheatsheetError) as err:
+        parse_paths([a, b])
+    (problem,) = err.value.problems
+    line = line_of(b.read_text(), "**ID:**")
+    assert str(problem).startswith(f"{b}:{line}: duplicate ID 'same' (also at {a}:{line})")
+
+
+def test_rename_resolves_a_duplicate(write):
+    a = write(sheet(entry("1.1.1", "Same")), "a.md")
+    b = write(sheet(entry("2.1.1", "Same"), section="2"), "b.md")
+    corpus = parse_paths([a, b], renames={("2.1.1", "same"): "same-2"})
+    assert [e.id for e in corpus.entries] == ["same", "same-2"]
+
+
+def test_not_utf8_reports_the_line_of_the_bad_byte(write):
+    path = write(sheet(entry("1.1.1", "Thing")).encode().replace(b"Simple text.", b"Simple \xff text."))
+    with pytest.raises(CheatsheetError) as err:
+        parse_paths([path])
+    offset = path.read_bytes().index(b"\xff")
+    line = path.read_bytes()[:offset].count(b"\n") + 1
+    assert err.value.lines() == [f"{path}:{line}: not UTF-8 (byte 0xff at offset {offset}); save the file as UTF-8"]
+
+
+@pytest.mark.parametrize("name, message", [
+    ("missing.md", "no such file or folder"),
+    ("empty-folder", "folder holds no .md cheatsheet files"),
+])
+def test_bad_paths(tmp_path, name, message):
+    (tmp_path / "empty-folder").mkdir()
+    with pytest.raises(CheatsheetError) as err:
+        parse_paths([tmp_path / name])
+    assert err.value.lines() == [f"{tmp_path / name}:1: {message}"]
+
+
+def test_every_problem_is_reported_not_just_the_first(write):
+    path = write(sheet(entry("1.1.1", "A", cid="Bad!"), entry("1.1.2", "B", simple="")))
+    with pytest.raises(CheatsheetError) as err:
+        parse_paths([path])
+    assert len(err.value.problems) == 2
