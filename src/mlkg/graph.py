@@ -164,6 +164,41 @@ class KnowledgeGraph:
     def to_node_link(self) -> dict[str, Any]:
         return nx.node_link_data(self.graph, edges="edges")
 
+    # views hanging off the graph (each module imported only when used) -----------
+    def to_rdf(self, base_iri: str | None = None):
+        """The graph as an :class:`rdflib.Graph` (SKOS plus the mlkg vocabulary); see :mod:`mlkg.rdf`."""
+        from .rdf import to_rdflib
+
+        return to_rdflib(self, base_iri)
+
+    def query(self, query: str, params: dict[str, str] | None = None, engine: str = "oxigraph",
+              base_iri: str | None = None):
+        """Run SPARQL (a named query from ``queries/``, a ``.rq`` path, or query text); see :mod:`mlkg.sparql`."""
+        from .sparql import run_query
+
+        return run_query(self, query, params or {}, engine=engine, base_iri=base_iri)
+
+    def prerequisites(self, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
+        """Every transitive prerequisite of ``concept`` in a valid learning order; see :mod:`mlkg.chains`."""
+        from .chains import prerequisites
+
+        return prerequisites(self, concept, depth)
+
+    def learning_plan(self, concept: str, known: Iterable[str] = ()) -> dict[str, Any]:
+        from .chains import learning_plan
+
+        return learning_plan(self, concept, known)
+
+    def dependents(self, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
+        from .chains import dependents
+
+        return dependents(self, concept, depth)
+
+    def path(self, source: str, target: str) -> list[dict[str, Any]]:
+        from .chains import explanation_path
+
+        return explanation_path(self, source, target)
+
     def __repr__(self) -> str:
         s = self.stats()
         return (f"<KnowledgeGraph {s['concepts']} concepts, {s['edges']['requires']} requires, "
