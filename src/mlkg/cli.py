@@ -157,6 +157,114 @@ def eval_(sources, curation, no_curation, gold, fmt):
     _emit(json.dumps(result, indent=2) if fmt == "json" else eval_text(result))
 
 
+@cli.command()
+@_source_options
+@click.argument("concept")
+@click.option("--depth", type=int, default=None, help="Only prerequisites up to N requires-hops away.")
+@click.option("--tree", is_flag=True, help="Show an indented tree instead of a numbered plan.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+def prereqs(sources, curation, no_curation, concept, depth, tree, fmt):
+    """List every prerequisite of CONCEPT in a valid learning order (document order breaks ties).
+
+    \b
+    Example:
+      mlkg prereqs stable-diffusion
+      mlkg prereqs stable-diffusion --tree
+      mlkg prereqs rlhf --format md > rlhf-plan.md
+    """
+    from .views import plan_md, plan_text, plan_tree
+
+    kg = _load(sources, curation, no_curation)
+    cid = kg.resolve(concept)
+    steps = kg.prerequisites(cid, depth)
+    if fmt == "json":
+        _emit(json.dumps({"concept": cid, "plan": steps}, indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        _emit(plan_md(kg, cid, steps))
+    else:
+        _emit(plan_tree(kg, cid, depth) if tree else plan_text(kg, cid, steps))
+
+
+@cli.command()
+@_source_options
+@click.argument("concept")
+@click.option("--known", "-k", default="", metavar="A,B,…", help="Concepts you already know (comma-separated).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+def learn(sources, curation, no_curation, concept, known, fmt):
+    """A learning plan for CONCEPT that skips what you know, with reading times.
+
+    Knowing a concept implies knowing its prerequisites.  Reading time is
+    estimated from word counts: prose at 200 words a minute, examples at 100.
+
+    \b
+    Example:
+      mlkg learn stable-diffusion --known autoencoder,gan
+    """
+    from .views import learn_text, plan_md
+
+    kg = _load(sources, curation, no_curation)
+    plan = kg.learning_plan(concept, [k.strip() for k in known.split(",") if k.strip()])
+    if fmt == "json":
+        _emit(json.dumps(plan, indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        _emit(plan_md(kg, plan["concept"], plan["plan"]))
+    else:
+        _emit(learn_text(kg, plan))
+
+
+@cli.command()
+@_source_options
+@click.argument("concept")
+@click.option("--depth", type=int, default=None, help="Only dependents up to N requires-hops away.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def dependents(sources, curation, no_curation, concept, depth, fmt):
+    """List what builds on CONCEPT (everything that transitively requires it).
+
+    \b
+    Example:
+      mlkg dependents autoencoder
+    """
+    kg = _load(sources, curation, no_curation)
+    cid = kg.resolve(concept)
+    rows = kg.dependents(cid, depth)
+    if fmt == "json":
+        _emit(json.dumps({"concept": cid, "dependents": rows}, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        _emit(f"Nothing in this graph builds on {kg.graph.nodes[cid]['title']} [{cid}].")
+        return
+    lines = [f"{len(rows)} concepts build on {kg.graph.nodes[cid]['title']} [{cid}]:"]
+    lines += [f"  {r['id']:<28} {r['label']}  (depth {r['depth']})" for r in rows]
+    _emit("\n".join(lines))
+
+
+@cli.command()
+@_source_options
+@click.argument("source")
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def path(sources, curation, no_curation, source, target, fmt):
+    """The shortest explanation path from SOURCE to TARGET, with each step's relation and evidence.
+
+    Cross-reference edges are preferred over hierarchy edges.  Exit code 1
+    when nothing connects the two.
+
+    \b
+    Example:
+      mlkg path stable-diffusion autoencoder
+    """
+    from .views import path_text
+
+    kg = _load(sources, curation, no_curation)
+    a, b = kg.resolve(source), kg.resolve(target)
+    steps = kg.path(a, b)
+    if fmt == "json":
+        _emit(json.dumps({"path": [{k: s[k] for k in ("source", "target", "kind", "evidence")} for s in steps]},
+                         indent=2, ensure_ascii=False))
+    else:
+        _emit(path_text(kg, a, b, steps))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning our errors into one-line messages."""
     try:

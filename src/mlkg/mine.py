@@ -21,10 +21,11 @@ from typing import Any
 from . import rules
 from .curation import Curation
 from .errors import CurationError, Location, Problem
-from .lexicon import Lexicon, build_lexicon, normalize, subsection_heads
+from .lexicon import Lexicon, build_lexicon, is_acronym, normalize, subsection_heads
 from .parse import Corpus, Entry
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|al|fig|eq|no|incl|resp)|\b[A-Za-z])\.\Z", re.I)
 _STOP = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "can't", "do", "does", "each", "for",
     "from", "has", "have", "in", "into", "is", "it", "its", "less", "more", "most", "not", "of", "on", "or",
@@ -98,6 +99,8 @@ def sentences(text: str) -> Iterator[tuple[int, int, str]]:
     """(offset, line offset, sentence) for each sentence of a paragraph field."""
     start = 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group().strip(" \t") == "" and "\n" not in m.group() and _ABBREVIATION.search(text, 0, m.start()):
+            continue  # "e.g. Stable Diffusion" does not end a sentence
         chunk = text[start:m.start()]
         if chunk.strip():
             yield start, text.count("\n", 0, start), chunk
@@ -152,13 +155,9 @@ class _Similarity:
         return sum(x * vb.get(w, 0.0) for w, x in va.items()) / (na * nb)
 
 
-def _is_homonym(surface: str, names, source: Entry, target: Entry, sim: _Similarity) -> bool:
-    """A lone ordinary word in an entry of another section that shares little vocabulary with the target."""
-    if len(surface.split()) > 1 or any(any(n.strict) for n in names):
-        return False
-    if source.section_number == target.section_number:
-        return False
-    return sim(source.id, target.id) < rules.HOMONYM_SIMILARITY
+def _lone_word(surface: str) -> bool:
+    tokens = re.findall(r"\w+", surface)
+    return len(tokens) == 1 and not is_acronym(tokens[0])
 
 
 class Miner:
@@ -196,11 +195,7 @@ class Miner:
                     continue
                 seen.add((target, line, text))
                 surface = text[m.start:m.end]
-                ev = self._vote(entry, target, fname, line, text, m.start, m.end, surface)
-                if _is_homonym(surface, m.names, entry, self.entries[target], self.sim):
-                    self.report.homonyms.append(ev)
-                    continue
-                yield ev
+                yield self._vote(entry, target, fname, line, text, m.start, m.end, surface)
 
     def _pick(self, m, entry: Entry) -> str:
         """The concept a shared name means here: best-ranked name, then nearest in the sections."""
@@ -225,12 +220,30 @@ class Miner:
         return Evidence(entry.id, target, fname, text, entry.location.path, line, surface,
                         rule.name, rule.outcome, conf)
 
+    def _drop_homonyms(self, evidence: list[Evidence]) -> list[Evidence]:
+        """Apply :data:`rules.HOMONYM_RULE`: see there for the signal and why."""
+        section = {c: e.section_number for c, e in self.entries.items()}
+        linking: dict[frozenset, set[frozenset]] = defaultdict(set)
+        for ev in evidence:
+            if section[ev.source] != section[ev.target]:
+                linking[frozenset((section[ev.source], section[ev.target]))].add(frozenset((ev.source, ev.target)))
+        kept = []
+        for ev in evidence:
+            s, t = section[ev.source], section[ev.target]
+            if (s != t and ev.field != "title" and _lone_word(ev.surface)
+                    and ev.rule in (rules.BACKWARD.name, rules.FORWARD.name)
+                    and not linking[frozenset((s, t))] - {frozenset((ev.source, ev.target))}):
+                self.report.homonyms.append(ev)
+            else:
+                kept.append(ev)
+        return kept
+
     def run(self) -> list[Relation]:
         pairs: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-        for entry in self.corpus.entries:
-            for ev in self.mentions(entry):
-                a, b = sorted((ev.source, ev.target), key=self.order.__getitem__)
-                pairs[(a, b)].append(ev)
+        mentions = [ev for entry in self.corpus.entries for ev in self.mentions(entry)]
+        for ev in self._drop_homonyms(mentions):
+            a, b = sorted((ev.source, ev.target), key=self.order.__getitem__)
+            pairs[(a, b)].append(ev)
         by_name = {r.name: r for r in rules.RULES}
         for (a, b), ev in self._similar_siblings(pairs):
             pairs[(a, b)].append(ev)
@@ -278,9 +291,11 @@ class Miner:
                         round(min(1.0, rules.SHARED_VOCABULARY.confidence + cosine), 3))
 
     def _reduce(self, relations: list[Relation]) -> list[Relation]:
-        """Drop document-order ``requires`` edges that a chain of other ``requires`` edges already implies.
+        """Drop weak ``requires`` edges that a chain of other ``requires`` edges already implies.
 
-        A learner gets the same order without them; they only add clutter.
+        Only edges typed by document order alone, with no mention in the full
+        explanation, are dropped: a passing mention in the simple explanation
+        or the example adds nothing to the learning order.
         Reachability is computed once, as bitsets, in topological order.
         """
         import networkx as nx
@@ -300,7 +315,8 @@ class Miner:
             reach[n] = acc
         implied = set()
         for u, v, r in g.edges(data="relation"):
-            if r.rule != rules.BACKWARD.name:
+            # an explicit mention in the full explanation stays, even where a chain implies it
+            if r.rule != rules.BACKWARD.name or any(ev.field == "full" for ev in r.evidence):
                 continue
             if any(reach[c] & bit[v] for c in g.successors(u) if c != v):
                 implied.add(id(r))
@@ -344,8 +360,9 @@ class Miner:
             source, target, kind = a, b, "requires"
         else:
             weight = Counter(ev.source for ev in evidence)
-            source = b if weight[b] > weight[a] else a
+            source = b if weight[b] >= weight[a] else a
             target, kind = (a if source == b else b), "related"
+        evidence.sort(key=lambda ev: (ev.rule != deciding.name, -ev.confidence))
         return Relation(source, target, kind, confidence, deciding.name, evidence)
 
     def _acyclic(self, relations: list[Relation]) -> list[Relation]:

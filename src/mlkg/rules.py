@@ -90,18 +90,19 @@ MIN_CONFIDENCE = 0.45
 # Sibling entries at least this similar (TF-IDF cosine) may be linked by SHARED_VOCABULARY.
 SIBLING_SIMILARITY = 0.15
 
-# A single ordinary word ("stacking", "attention") names a concept only where the two
-# entries talk about the same things; below this TF-IDF cosine, across sections, it is
-# taken as another sense of the word (a homonym) and makes no edge.
-HOMONYM_SIMILARITY = 0.04
+# Homonyms.  A name that is one ordinary word ("stacking", "attention") may be used in
+# its everyday sense: "stacking linear layers", "pays more attention to".  Such a mention
+# is dropped when it crosses sections, no cue phrase marks it as a term, and no other
+# cross-reference links the two sections: the topics do not otherwise meet.  Acronyms,
+# multi-word and hyphenated names are specific enough to be trusted.
+HOMONYM_RULE = "lone-word-across-unlinked-sections"
 
 # A mention in the example or the simple explanation is weaker evidence than one in the
 # full explanation; the confidence of its vote is multiplied by this factor.
 FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs".
-_LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:(?:the|a|an|standard|regular|traditional|" \
-        r"vanilla|plain|denoising|original|other|many|most)\s+)*"
+_LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:[\w-]+\s+){0,2}"
 
 # Each pattern is matched against the text of the sentence *before* the mention.
 BEFORE = (

@@ -145,3 +145,91 @@ def eval_text(result: dict[str, Any]) -> str:
             sep = " → " if "requires" in key else " — "
             lines.append(f"{label:17} {sep.join(pair)}")
     return "\n".join(lines) + "\n"
+
+
+def _minutes(m: float) -> str:
+    return f"{m:g} min"
+
+
+def plan_text(kg: KnowledgeGraph, concept: str, steps: list[dict[str, Any]]) -> str:
+    title = kg.graph.nodes[concept]["title"]
+    if not steps:
+        return f"{title} [{concept}] has no prerequisites in this graph.\n"
+    width = max(len(s["label"]) + len(s["id"]) for s in steps) + 4
+    lines = [f"Before {title} [{concept}], learn these {len(steps)} concepts in order:"]
+    for i, s in enumerate(steps, 1):
+        name = f"{s['label']}  [{s['id']}]"
+        needs = f"  needs {', '.join(s['requires'])}" if s["requires"] else ""
+        lines.append(f"{i:3}. {name:<{width}} {s['number']:>8}{needs}")
+    return "\n".join(lines) + "\n"
+
+
+def plan_tree(kg: KnowledgeGraph, concept: str, depth: int | None = None) -> str:
+    """The prerequisites as an indented tree; a concept met again is marked instead of repeated."""
+    from .chains import _requires
+
+    down, _ = _requires(kg)
+    order = lambda c: kg.graph.nodes[c]["order"]  # noqa: E731
+    lines = [f"{concept}  {kg.graph.nodes[concept]['title']}"]
+    seen = {concept}
+
+    def walk(node: str, prefix: str, level: int) -> None:
+        if depth is not None and level >= depth:
+            return
+        kids = sorted(down[node], key=order)
+        for i, kid in enumerate(kids):
+            last = i == len(kids) - 1
+            mark = " (see above)" if kid in seen else ""
+            lines.append(f"{prefix}{'└── ' if last else '├── '}{kid}  {kg.graph.nodes[kid]['title']}{mark}")
+            if not mark:
+                seen.add(kid)
+                walk(kid, prefix + ("    " if last else "│   "), level + 1)
+
+    walk(concept, "", 0)
+    return "\n".join(lines) + "\n"
+
+
+def plan_md(kg: KnowledgeGraph, concept: str, steps: list[dict[str, Any]]) -> str:
+    title = kg.graph.nodes[concept]["title"]
+    lines = [f"# Learning plan: {title}", ""]
+    for s in steps:
+        extra = f" — {_minutes(s['minutes'])}" if "minutes" in s else ""
+        goal = " (goal)" if s.get("goal") else ""
+        lines.append(f"- [ ] **{s['label']}**{goal} (`{s['id']}`, {s['number']}){extra}")
+    if not steps:
+        lines.append(f"- Nothing to learn before {title}.")
+    return "\n".join(lines) + "\n"
+
+
+def learn_text(kg: KnowledgeGraph, plan: dict[str, Any]) -> str:
+    c = plan["concept"]
+    title = kg.graph.nodes[c]["title"]
+    lines = []
+    if plan["already_known"]:
+        lines.append(f"You already know {title} [{c}]: it is a prerequisite of something you know.")
+    if plan["skipped"]:
+        lines.append(f"Skipping {len(plan['skipped'])} you already know: {', '.join(plan['skipped'])}")
+    lines.append(f"Plan for {title} [{c}]: {len(plan['plan'])} steps, about {_minutes(plan['total_minutes'])}")
+    width = max(len(s["label"]) + len(s["id"]) for s in plan["plan"]) + 4
+    for i, s in enumerate(plan["plan"], 1):
+        name = f"{s['label']}  [{s['id']}]"
+        lines.append(f"{i:3}. {name:<{width}} {_minutes(s['minutes']):>8}{'   ← goal' if s.get('goal') else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def path_text(kg: KnowledgeGraph, source: str, target: str, steps: list[dict[str, Any]]) -> str:
+    if not steps:
+        return f"{source} is {target}.\n"
+    plural = "s" if len(steps) > 1 else ""
+    lines = [f"{kg.graph.nodes[source]['title']} → {kg.graph.nodes[target]['title']} in {len(steps)} step{plural}:"]
+    for s in steps:
+        e = s["edge"]
+        verb = {"requires": "requires", "related": "is related to", "parent": "is part of"}[s["kind"]]
+        name = lambda n: _title(kg, n) if kg.graph.nodes[n]["kind"] != "concept" else n  # noqa: E731
+        lines.append(f"  {name(e['source'])} {verb} {name(e['target'])}")
+        ev = s["evidence"]
+        if ev:
+            lines.append(textwrap.fill(f'"{_one_line(ev["sentence"])}" ({ev["from"]}, {ev["field"]}, '
+                                       f'line {ev["line"]})', 96, initial_indent="      ",
+                                       subsequent_indent="       "))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,212 @@
+"""Prerequisite chains: learning plans, dependents and explanation paths.
+
+``requires`` edges point from a concept to what must be learned first, so
+the prerequisites of X are the nodes reachable from X.  A learning plan
+lists them so that each comes after its own prerequisites, breaking ties
+by document order (the order the cheatsheet teaches them in).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, NoPathError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .graph import KnowledgeGraph
+
+# Reading speed used for time estimates: prose at 200 words per minute, examples
+# (code, formulas, diagrams) at half that, and at least half a minute per concept.
+PROSE_WPM = 200
+EXAMPLE_WPM = 100
+MIN_MINUTES = 0.5
+
+# An explanation path prefers cross-references: a hierarchy hop costs this many cross-reference hops.
+PARENT_COST = 3.0
+
+_WORDS = re.compile(r"\w+")
+
+
+def learning_order(prereqs: dict[Hashable, Iterable[Hashable]], key: Callable[[Hashable], Any]) -> list:
+    """Order nodes so that each comes after all of its prerequisites, ties broken by ``key``.
+
+    ``prereqs`` maps every node in the plan to its direct prerequisites; only
+    those also in the plan count.  This is Kahn's algorithm with a heap, so
+    among the nodes that are ready, the one with the smallest key goes first.
+    """
+    nodes = set(prereqs)
+    waiting = {n: {p for p in prereqs[n] if p in nodes and p != n} for n in nodes}
+    unlocks: dict[Hashable, list] = {n: [] for n in nodes}
+    for n, ps in waiting.items():
+        for p in ps:
+            unlocks[p].append(n)
+    ready = [(key(n), i, n) for i, n in enumerate(sorted(nodes, key=key)) if not waiting[n]]
+    heapq.heapify(ready)
+    out = []
+    counter = len(ready)
+    while ready:
+        _, _, n = heapq.heappop(ready)
+        out.append(n)
+        for m in unlocks[n]:
+            waiting[m].discard(n)
+            if not waiting[m]:
+                counter += 1
+                heapq.heappush(ready, (key(m), counter, m))
+    if len(out) != len(nodes):
+        raise ValueError("the requires graph has a cycle")
+    return out
+
+
+def _requires(kg: KnowledgeGraph) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(prerequisites of each concept, dependents of each concept), cached on the graph."""
+    cached = getattr(kg, "_requires_index", None)
+    if cached is None:
+        down: dict[str, list[str]] = {c: [] for c in kg.entries}
+        up: dict[str, list[str]] = {c: [] for c in kg.entries}
+        for u, v, k in kg.graph.edges(keys=True):
+            if k == "requires":
+                down[u].append(v)
+                up[v].append(u)
+        cached = kg._requires_index = (down, up)
+    return cached
+
+
+def _reach(start: str, adj: dict[str, list[str]], depth: int | None) -> dict[str, int]:
+    """Nodes reachable from ``start`` (excluded) with their hop distance, up to ``depth`` hops."""
+    if depth is not None and depth < 0:
+        raise InputError(f"--depth must be at least 0, not {depth}")
+    dist = {start: 0}
+    queue = deque([start])
+    while queue:
+        n = queue.popleft()
+        if depth is not None and dist[n] >= depth:
+            continue
+        for m in adj[n]:
+            if m not in dist:
+                dist[m] = dist[n] + 1
+                queue.append(m)
+    del dist[start]
+    return dist
+
+
+def reading_minutes(kg: KnowledgeGraph, concept: str) -> float:
+    """Estimated reading time: prose words / 200 + example words / 100, rounded up to half minutes."""
+    d = kg.graph.nodes[concept]
+    prose = len(_WORDS.findall(d["full"])) + len(_WORDS.findall(d["simple"]))
+    example = len(_WORDS.findall(d["example"]))
+    minutes = prose / PROSE_WPM + example / EXAMPLE_WPM
+    return max(MIN_MINUTES, math.ceil(minutes * 2) / 2)
+
+
+def _step(kg: KnowledgeGraph, concept: str, within: set[str], depth: int, down) -> dict[str, Any]:
+    d = kg.graph.nodes[concept]
+    return {"id": concept, "label": d["title"], "number": d["number"],
+            "requires": [p for p in down[concept] if p in within], "depth": depth}
+
+
+def _ordered(kg: KnowledgeGraph, dist: dict[str, int], adj: dict[str, list[str]]) -> list[str]:
+    order = {c: kg.graph.nodes[c]["order"] for c in dist}
+    return learning_order({c: adj[c] for c in dist}, order.__getitem__)
+
+
+def prerequisites(kg: KnowledgeGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
+    """Every transitive prerequisite of ``concept`` (up to ``depth`` hops) in learning order, without it."""
+    concept = kg.resolve(concept)
+    down, _ = _requires(kg)
+    dist = _reach(concept, down, depth)
+    return [_step(kg, c, set(dist), dist[c], down) for c in _ordered(kg, dist, down)]
+
+
+def dependents(kg: KnowledgeGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
+    """Every concept that (transitively) builds on ``concept``, each after its own prerequisites."""
+    concept = kg.resolve(concept)
+    down, up = _requires(kg)
+    dist = _reach(concept, up, depth)
+    return [_step(kg, c, set(dist) | {concept}, dist[c], down) for c in _ordered(kg, dist, down)]
+
+
+def learning_plan(kg: KnowledgeGraph, concept: str, known: Iterable[str] = ()) -> dict[str, Any]:
+    """The prerequisites of ``concept`` minus what the learner knows, then the concept itself.
+
+    Knowing a concept implies knowing its prerequisites (Metacademy's
+    convention), so everything reachable from a known concept is skipped.
+    Each step carries an estimated reading time (see :func:`reading_minutes`).
+    """
+    concept = kg.resolve(concept)
+    down, _ = _requires(kg)
+    known_ids = [kg.resolve(k) for k in known]
+    skipped: set[str] = set()
+    for k in known_ids:
+        skipped.add(k)
+        skipped.update(_reach(k, down, None))
+    steps = [s for s in prerequisites(kg, concept) if s["id"] not in skipped]
+    for s in steps:
+        s["minutes"] = reading_minutes(kg, s["id"])
+    goal = _step(kg, concept, {s["id"] for s in steps}, 0, down)
+    goal["minutes"] = reading_minutes(kg, concept)
+    goal["goal"] = True
+    all_prereqs = {s["id"] for s in prerequisites(kg, concept)}
+    return {
+        "concept": concept,
+        "known": known_ids,
+        "skipped": [c for c in kg.entries if c in skipped and c in all_prereqs],
+        "plan": [*steps, goal],
+        "total_minutes": sum(s["minutes"] for s in steps) + goal["minutes"],
+        "already_known": concept in skipped,
+    }
+
+
+def explanation_path(kg: KnowledgeGraph, source: str, target: str) -> list[dict[str, Any]]:
+    """The cheapest chain of edges from ``source`` to ``target``, edges walked in either direction.
+
+    Cross-reference edges cost 1 and hierarchy edges :data:`PARENT_COST`, so the
+    path explains the link through the text where it can.  Raises
+    :class:`~mlkg.errors.NoPathError` when nothing connects the two.
+    """
+    source, target = kg.resolve(source), kg.resolve(target)
+    if source == target:
+        return []
+    g = kg.graph
+    best = {source: 0.0}
+    back: dict[str, tuple[str, str, str, str]] = {}
+    heap = [(0.0, 0, source)]
+    tie = 0
+    while heap:
+        cost, _, n = heapq.heappop(heap)
+        if n == target:
+            break
+        if cost > best[n]:
+            continue
+        hops = [(v, k, n, v) for _, v, k in g.out_edges(n, keys=True)]
+        hops += [(u, k, u, n) for u, _, k in g.in_edges(n, keys=True)]
+        for m, kind, u, v in hops:
+            c = cost + (PARENT_COST if kind == "parent" else 1.0)
+            if c < best.get(m, math.inf):
+                best[m] = c
+                back[m] = (n, kind, u, v)
+                tie += 1
+                heapq.heappush(heap, (c, tie, m))
+    if target not in back:
+        raise NoPathError(f"no path links {source} and {target}: they share no section and no "
+                          "chain of cross-references")
+    steps = []
+    n = target
+    while n != source:
+        prev, kind, u, v = back[n]
+        data = g.edges[u, v, kind]
+        evidence = data.get("evidence") or []
+        first = evidence[0] if evidence else None
+        steps.append({
+            "source": prev, "target": n, "kind": kind,
+            "edge": {"source": u, "target": v},
+            "evidence": None if first is None else {
+                "sentence": first["sentence"], "field": first["field"], "file": first["file"],
+                "line": first["line"], "from": first["source"]},
+        })
+        n = prev
+    return steps[::-1]

@@ -1,0 +1,155 @@
+"""Prerequisite chains: learning plans in a valid order, known concepts skipped, explanation paths."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlkg.chains import PARENT_COST, learning_order, reading_minutes
+
+
+@st.composite
+def dags(draw):
+    """A random DAG: edges only from a higher to a lower node number (node requires lower ones)."""
+    n = draw(st.integers(min_value=1, max_value=30))
+    edges = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80))
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((max(a, b), min(a, b)) for a, b in edges if a != b)
+    keys = draw(st.permutations(list(range(n))))
+    return g, dict(enumerate(keys))
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags())
+def test_every_plan_is_a_topological_order_with_ties_by_document_order(case):
+    g, key = case
+    order = learning_order({n: list(g.successors(n)) for n in g}, key.__getitem__)
+    assert sorted(order) == sorted(g)
+    position = {n: i for i, n in enumerate(order)}
+    assert all(position[v] < position[u] for u, v in g.edges)  # prerequisites first
+    # greedy tie-break: at each step the smallest-key ready node is taken
+    done: set = set()
+    for n in order:
+        ready = [m for m in g if m not in done and all(p in done for p in g.successors(m))]
+        assert key[n] == min(key[m] for m in ready)
+        done.add(n)
+
+
+def closure(kg, concept):
+    down = nx.DiGraph([(e["source"], e["target"]) for e in kg.edges("requires")])
+    return nx.descendants(down, concept) if concept in down else set()
+
+
+@pytest.mark.parametrize("kg_name", ["seed_kg", pytest.param("shared_kg", marks=pytest.mark.shared)])
+def test_prereqs_equals_the_transitive_closure_of_requires_for_every_concept(request, kg_name):
+    kg = request.getfixturevalue(kg_name)
+    for concept in kg.entries:
+        plan = kg.prerequisites(concept)
+        assert {s["id"] for s in plan} == closure(kg, concept), concept
+        seen = set()
+        for s in plan:
+            assert set(s["requires"]) <= seen, (concept, s)
+            seen.add(s["id"])
+
+
+def test_prereqs_cli_agrees_with_edges_cli(cli):
+    _, out, _ = cli("edges", "--kind", "requires", "--format", "json")
+    down = nx.DiGraph([(e["source"], e["target"]) for e in json.loads(out)])
+    _, out, _ = cli("prereqs", "stable-diffusion", "--format", "json")
+    data = json.loads(out)
+    assert data["concept"] == "stable-diffusion"
+    assert {s["id"] for s in data["plan"]} == nx.descendants(down, "stable-diffusion")
+    assert set(data["plan"][0]) == {"id", "label", "number", "requires", "depth"}
+
+
+@pytest.mark.parametrize("concept, plan", [
+    ("stable-diffusion", ["autoencoder", "vae", "denoising-autoencoder", "diffusion-model"]),
+    ("rlhf", ["language-model", "llm"]),
+    ("wgan", ["gan", "discriminator"]),
+    ("autoencoder", []),
+])
+def test_seed_plans(seed_kg, concept, plan):
+    assert [s["id"] for s in seed_kg.prerequisites(concept)] == plan
+
+
+def test_depth_limits_the_plan(seed_kg):
+    plan = seed_kg.prerequisites("stable-diffusion", depth=1)
+    assert {s["id"] for s in plan} == {"vae", "diffusion-model"}
+    assert all(s["depth"] == 1 for s in plan)
+
+
+def test_learning_plan_skips_what_you_know_and_its_prerequisites(seed_kg):
+    plan = seed_kg.learning_plan("stable-diffusion", known=["vae"])
+    ids = [s["id"] for s in plan["plan"]]
+    assert ids == ["denoising-autoencoder", "diffusion-model", "stable-diffusion"]
+    assert plan["skipped"] == ["autoencoder", "vae"]
+    assert plan["plan"][-1]["goal"]
+    assert plan["total_minutes"] == sum(s["minutes"] for s in plan["plan"])
+
+
+@pytest.mark.parametrize("words_full, words_example, minutes", [
+    (200, 0, 1.0),        # 200 prose words a minute
+    (0, 100, 1.0),        # examples read at half speed
+    (10, 0, 0.5),         # at least half a minute
+    (250, 60, 2.0),       # 1.25 + 0.6 = 1.85, rounded up to the half minute
+])
+def test_reading_time_formula(seed_kg, words_full, words_example, minutes):
+    seed_kg.graph.add_node("tmp-concept", full="w " * words_full, simple="", example="x " * words_example)
+    try:
+        assert reading_minutes(seed_kg, "tmp-concept") == minutes
+    finally:
+        seed_kg.graph.remove_node("tmp-concept")
+
+
+def test_learn_cli_shows_times_and_total(cli):
+    code, out, _ = cli("learn", "stable-diffusion", "--known", "autoencoder")
+    assert code == 0
+    assert "Skipping 1 you already know: autoencoder" in out
+    assert "← goal" in out and "min" in out
+
+
+def test_dependents(seed_kg):
+    assert {d["id"] for d in seed_kg.dependents("autoencoder")} == {
+        "vae", "denoising-autoencoder", "diffusion-model", "ddpm", "stable-diffusion"}
+    assert {d["id"] for d in seed_kg.dependents("autoencoder", depth=1)} == {"vae", "denoising-autoencoder"}
+
+
+def test_path_prefers_cross_references_and_carries_evidence(seed_kg):
+    steps = seed_kg.path("stable-diffusion", "autoencoder")
+    assert [(s["source"], s["target"], s["kind"]) for s in steps] == [
+        ("stable-diffusion", "vae", "requires"), ("vae", "autoencoder", "requires")]
+    assert all(s["evidence"]["sentence"] for s in steps)
+    assert PARENT_COST > 1
+
+
+def test_path_json_shape(cli):
+    code, out, _ = cli("path", "vae", "stable-diffusion", "--format", "json")
+    assert code == 0
+    step = json.loads(out)["path"][0]
+    assert set(step) == {"source", "target", "kind", "evidence"}
+
+
+def test_unknown_concept_suggests_and_exits_2(cli):
+    code, _, err = cli("prereqs", "stable-difusion")
+    assert code == 2
+    assert err == "mlkg: unknown concept 'stable-difusion'; did you mean stable-diffusion?\n"
+
+
+def test_no_path_exits_1(cli, write):
+    from conftest import entry, sheet
+
+    two = write(sheet(entry("1.1.1", "Alpha")) + "\n## 2. OTHER\n\n### 2.1 More\n\n" + entry("2.1.1", "Beta"))
+    code, _, err = cli("path", "alpha", "beta", "--source", two)
+    assert code == 1
+    assert err.startswith("mlkg: no path links alpha and beta")
+
+
+@pytest.mark.parametrize("args", [["prereqs", "rlhf", "--format", "md"], ["prereqs", "stable-diffusion", "--tree"]])
+def test_other_formats(cli, args):
+    code, out, _ = cli(*args)
+    assert code == 0 and out.strip()

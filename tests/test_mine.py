@@ -1,0 +1,337 @@
+"""Cross-reference mining: names from the text, typed edges with evidence, curation, and measured quality."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from conftest import GOLD, entry, sheet
+
+import mlkg
+from mlkg.evaluate import evaluate, read_gold
+from mlkg.lexicon import build_lexicon, variants
+from mlkg.parse import parse_text
+
+# --- names ------------------------------------------------------------------------------------
+
+LEXICON_SHEET = sheet(
+    entry("1.1.1", "Generative Adversarial Network (GAN)", "gan"),
+    entry("1.1.2", "StyleGAN", "stylegan"),
+    entry("1.1.3", "Autoencoder", "autoencoder"),
+    entry("1.1.4", "Denoising Autoencoder", "denoising-autoencoder"),
+    entry("1.1.5", "Language Model", "language-model"),
+    entry("1.1.6", "Large Language Model (LLM)", "llm"),
+    entry("1.1.7", "Self-Attention", "self-attention"),
+    entry("1.1.8", "Information Gain (Entropy)", "information-gain"),
+    entry("1.1.9", "K-Means Clustering", "k-means"),
+    entry("1.2.1", "Diffusion Model", "diffusion-model"),
+    subsections={"1.1": "Things", "1.2": "Diffusion Models"},
+)
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return build_lexicon(parse_text(LEXICON_SHEET))
+
+
+@pytest.mark.parametrize("text, found", [
+    ("GANs train two networks", ["gan"]),
+    ("a GAN and an organ", ["gan"]),
+    ("StyleGAN is not a GAN mention; it is its own", ["stylegan", "gan"]),
+    ("the gan of lowercase is not the acronym", []),
+    ("generative adversarial networks compete", ["gan"]),
+    ("Large Language Models are language models", ["llm", "language-model"]),
+    ("LLMs and an LLM's weights", ["llm", "llm"]),
+    ("Denoising autoencoders beat autoencoders", ["denoising-autoencoder", "autoencoder"]),
+    ("self attention, self-attention and selfattention", ["self-attention"] * 3),
+    ("cross-entropy is not entropy", ["information-gain"]),
+    ("k-means and K-means clustering", ["k-means", "k-means"]),
+    ("Diffusion Models and diffusion model", ["diffusion-model", "diffusion-model"]),
+    ("", []),
+])
+def test_names_match_on_word_boundaries_longest_first(lexicon, text, found):
+    assert [m.names[0].concept for m in lexicon.find(text)] == found
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Autoencoder", {"Autoencoder", "Autoencoders"}),
+    ("Normalizing Flows", {"Normalizing Flows", "Normalizing Flow"}),
+    ("GANs", {"GANs", "GAN"}),
+    ("Fine-Tuning", {"Fine-Tuning", "Fine-Tunings", "FineTuning", "FineTunings"}),
+    ("Policy", {"Policy", "Policies"}),
+])
+def test_variants(name, expected):
+    assert variants(name) == expected
+
+
+def test_subsection_title_names_its_head_entry(lexicon):
+    # "### 1.2 Diffusion Models" names the same thing as entry diffusion-model
+    assert {n.source for n in lexicon.names_of("diffusion-model")} >= {"title", "subsection"}
+
+
+def test_names_come_from_the_text_itself():
+    """An abbreviation a definition spells out becomes a name ("Gaussian Mixture Model (GMM)")."""
+    text = sheet(
+        entry("1.1.1", "Gaussian Mixture Model", "gmm", full="A Gaussian Mixture Model (GMM) mixes Gaussians."),
+        entry("1.1.2", "Soft Clustering", "soft-clustering", full="Soft clustering uses a GMM for soft labels."),
+    )
+    kg_edges = _mine(text)
+    assert ("soft-clustering", "gmm") in {(s, t) for s, t, _ in kg_edges}
+
+
+# --- types and direction ------------------------------------------------------------------------
+
+def _mine(text: str, tmp_path=None):
+    kg = mlkg.load(_write_tmp(text), curation=[])
+    return [(e["source"], e["target"], e["kind"]) for e in kg.edges(("requires", "related"))]
+
+
+def _write_tmp(text: str):
+    import tempfile
+    from pathlib import Path
+
+    d = Path(tempfile.mkdtemp())
+    (d / "sheet.md").write_text(text, encoding="utf-8")
+    return d / "sheet.md"
+
+
+def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method") -> str:
+    """Two entries in different subsections: Alpha Net (1.1.1, earlier) and Beta (1.2.1, later)."""
+    return sheet(
+        entry("1.1.1", "Alpha Net", "alpha", full=alpha_full, simple="Simple words here."),
+        entry("1.2.1", beta_title, "beta", full=beta_full, simple="Other plain words."),
+        subsections={"1.1": "First", "1.2": "Second"},
+    )
+
+
+@pytest.mark.parametrize("alpha_full, beta_full, expected", [
+    # document order: an earlier concept is a prerequisite, a later one only related
+    ("Nothing here.", "It uses an Alpha Net inside.", ("beta", "alpha", "requires")),
+    ("It is used later by the Beta Method.", "Nothing here.", ("alpha", "beta", "related")),
+    # cue phrases flip or override the default
+    ("It is the foundation for Beta Methods.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("The Beta Method builds on this.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("State of the art (e.g. Beta Method).", "Nothing here.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "Unlike Alpha Nets, it is exact.", ("beta", "alpha", "related")),
+    ("Nothing here.", "Quality rivaling Alpha Nets with less compute.", ("beta", "alpha", "related")),
+    ("Nothing here.", "Simpler to train than Alpha Nets.", ("beta", "alpha", "related")),
+    ("Nothing here.", "It works instead of an Alpha Net.", ("beta", "alpha", "related")),
+    ("Applications: clustering, Beta Methods, search.", "Nothing here.", ("alpha", "beta", "related")),
+    ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),
+])
+def test_cues_and_document_order_type_the_edge(alpha_full, beta_full, expected):
+    assert _mine(pair(alpha_full, beta_full)) == [expected]
+
+
+def test_title_containing_another_name_means_a_kind_of_it():
+    assert _mine(pair("Nothing here.", "Nothing here.", beta_title="Denoising Alpha Net")) == [
+        ("beta", "alpha", "requires")]
+
+
+def test_a_concept_mentioning_itself_makes_no_edge():
+    assert _mine(pair("Alpha Nets are alpha nets.", "Nothing here.")) == []
+
+
+def test_peers_that_mention_each_other_are_related():
+    text = pair("It feeds the Beta Method.", "It fools the Alpha Net.")
+    assert _mine(text) == [("beta", "alpha", "related")]
+
+
+def two_sections(vision_text: str, extra: str = "") -> str:
+    """An ensemble section with Stacking, and a vision section whose entry uses the text given."""
+    return sheet(
+        entry("1.1.1", "Stacking", "stacking",
+              full="Stacking trains a meta-learner on base model predictions from cross-validation folds."),
+        entry("1.1.2", "Blending", "blending", full="Blending is like stacking with a holdout set of predictions."),
+        entry("1.1.3", "Random Forest", "random-forest", full="Many decorrelated trees vote."),
+    ) + "\n## 2. VISION\n\n### 2.1 Nets\n\n" + entry("2.1.1", "Deep Conv Net", "conv-net", full=vision_text + extra)
+
+
+@pytest.mark.parametrize("vision_text, linked", [
+    # a lone ordinary word, across sections, no cue, and nothing else links the sections: another sense
+    ("Deep nets work by stacking convolution layers with pooling.", False),
+    # a cue phrase marks the word as a term
+    ("Unlike stacking, one deep net is trained end to end.", True),
+    # another cross-reference shows the two topics meet, so the word keeps its sense
+    ("Deep nets work by stacking convolution layers. A random forest is an alternative.", True),
+])
+def test_homonyms_make_no_edge(vision_text, linked):
+    edges = _mine(two_sections(vision_text))
+    assert ("blending", "stacking", "requires") in edges
+    assert any(t == "stacking" for s, t, _ in edges if s == "conv-net") is linked
+
+
+def test_requires_stays_acyclic_and_the_downgrade_is_reported(tmp_path):
+    text = sheet(
+        entry("1.1.1", "Alpha Net", "alpha", full="It is based on the Gamma Rule."),
+        entry("1.2.1", "Beta Method", "beta", full="It is based on the Alpha Net."),
+        entry("1.3.1", "Gamma Rule", "gamma", full="It is based on the Beta Method."),
+        subsections={"1.1": "A", "1.2": "B", "1.3": "C"},
+    )
+    path = tmp_path / "cycle.md"
+    path.write_text(text)
+    kg = mlkg.load(path, curation=[])
+    req = nx.DiGraph([(e["source"], e["target"]) for e in kg.edges("requires")])
+    assert nx.is_directed_acyclic_graph(req)
+    assert len(kg.report.downgraded) == 1
+    assert kg.stats()["mining"]["downgraded"][0]["reason"] == "closed a requires cycle"
+
+
+def test_every_mined_edge_carries_its_evidence(seed_kg):
+    edges = seed_kg.edges(("requires", "related"))
+    assert edges
+    for e in edges:
+        assert 0 <= e["confidence"] <= 1 and e["rule"] and e["evidence"]
+        for ev in e["evidence"]:
+            assert {"sentence", "field", "line", "surface", "rule", "confidence", "file"} <= ev.keys()
+            assert ev["field"] in {"title", "full", "simple", "example", "section", "curation"}
+
+
+def test_evidence_of_vae_requires_autoencoder(seed_kg):
+    (edge,) = [e for e in seed_kg.out_edges("vae", "requires") if e["target"] == "autoencoder"]
+    sentences = {(ev["source"], ev["field"], ev["sentence"]) for ev in edge["evidence"]}
+    assert ("vae", "full", "VAE adds probabilistic structure to autoencoders.") in sentences
+    with open(seed_kg.graph.nodes["vae"]["file"], encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    for ev in edge["evidence"]:
+        if ev["field"] in ("full", "simple", "example"):
+            assert ev["sentence"] in lines[ev["line"] - 1]
+
+
+def test_several_mentions_make_one_edge(seed_kg):
+    pairs = [frozenset((e["source"], e["target"])) for e in seed_kg.edges(("requires", "related"))]
+    assert len(pairs) == len(set(pairs))
+
+
+# --- quality --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("metric", ["links", "requires"])
+@pytest.mark.parametrize("score", ["precision", "recall", "f1"])
+def test_seed_quality_against_the_gold_labels(seed_kg, metric, score):
+    result = evaluate(seed_kg, read_gold(GOLD))
+    assert result[metric][score] >= 0.95, result["errors"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("metric", ["links", "requires"])
+def test_seed_quality_holds_in_the_whole_shared_corpus(shared_kg, metric):
+    seed = {c for c in shared_kg.entries if shared_kg.graph.nodes[c]["number"].startswith("13.")}
+    result = evaluate(shared_kg, read_gold(GOLD), seed)
+    assert min(result[metric][k] for k in ("precision", "recall", "f1")) >= 0.95, result["errors"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("source, target", [
+    ("llm", "transformer"),        # 13.6 → 11.4: "Key innovations: transformer architecture"
+    ("vit", "transformer"),
+    ("stable-diffusion", "vae"),
+])
+def test_cross_section_prerequisites_in_the_shared_corpus(shared_kg, source, target):
+    assert target in {e["target"] for e in shared_kg.out_edges(source, "requires")}
+
+
+@pytest.mark.parametrize("kg_name", ["seed_kg", pytest.param("shared_kg", marks=pytest.mark.shared)])
+def test_requires_is_acyclic(request, kg_name):
+    kg = request.getfixturevalue(kg_name)
+    assert nx.is_directed_acyclic_graph(nx.DiGraph([(e["source"], e["target"]) for e in kg.edges("requires")]))
+
+
+# --- curation -------------------------------------------------------------------------------------
+
+CURATION = """
+[[alias]]
+concept = "stable-diffusion"
+names = ["latent diffusion"]
+
+[[add]]
+source = "stable-diffusion"
+target = "ddpm"
+kind = "related"
+note = "both predict noise with a U-Net"
+
+[[remove]]
+source = "normalizing-flow"
+target = "vae"
+
+[[force]]
+source = "generator"
+target = "discriminator"
+kind = "requires"
+note = "learn the discriminator's job first"
+"""
+
+
+def test_curation_adds_removes_and_forces_edges(write):
+    from conftest import SEED
+
+    path = write(CURATION, "curation.toml")
+    kg = mlkg.load(SEED, curation=[path])
+    edges = {(e["source"], e["target"]): e for e in kg.edges(("requires", "related"))}
+    added = edges[("stable-diffusion", "ddpm")]
+    assert added["curated"] and added["kind"] == "related"
+    assert added["evidence"][-1]["sentence"] == "both predict noise with a U-Net"
+    assert added["evidence"][-1]["line"] == CURATION.split("\n").index("[[add]]") + 1
+    assert ("normalizing-flow", "vae") not in edges and ("vae", "normalizing-flow") not in edges
+    forced = edges[("generator", "discriminator")]
+    assert forced["kind"] == "requires" and forced["curated"]
+    assert any(ev["field"] != "curation" for ev in forced["evidence"])  # the mined evidence stays
+    assert kg.stats()["edges"]["curated"] == 2
+
+
+def test_curated_alias_creates_mentions(write):
+    text = sheet(entry("1.1.1", "Alpha Net", "alpha"), entry("1.1.2", "Beta", "beta", full="It uses the AN trick."))
+    sheet_path = write(text)
+    cur = write('[[alias]]\nconcept = "alpha"\nnames = ["AN"]\n', "c.toml")
+    kg = mlkg.load(sheet_path, curation=[cur])
+    assert [(e["source"], e["target"]) for e in kg.edges("requires")] == [("beta", "alpha")]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ('[[add]]\nsource = "vae"\ntarget = "nope"\nkind = "requires"\n', 1,
+     "[[add]] target 'nope' is not a concept ID"),
+    ('\n\n[[force]]\nsource = "vae"\ntarget = "gan"\nkind = "sometimes"\n', 3, "kind 'sometimes' must be one of"),
+    ('[[remove]]\nsource = "vae"\n', 1, "[[remove]] is missing target"),
+    ('[[alias]]\nconcept = "vae"\nnames = "VAE"\n', 1, "names must be a list"),
+    ('[[teleport]]\nx = 1\n', 1, "unknown table 'teleport'"),
+    ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "requires"\ncolour = "red"\n', 1, "unknown key colour"),
+    ('[[add]\nsource = "vae"\n', 1, "invalid TOML"),
+    ('[[add]]\nsource = "vae"\ntarget = "vae"\nkind = "related"\n', 1, "links 'vae' to itself"),
+])
+def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, line, message):
+    path = write(text, "bad.toml")
+    code, _, err = cli("stats", "--curation", path)
+    assert code == 2
+    assert err.startswith(f"{path}:{line}: ") and message in err, err
+
+
+def test_curated_cycle_is_an_error(write, cli):
+    path = write('[[add]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "requires"\n'
+                 '[[add]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "requires"\n', "c.toml")
+    # two items on the same pair: the later one wins, so no cycle is possible within a pair
+    code, _, _ = cli("stats", "--curation", path)
+    assert code == 0
+
+
+def test_shipped_curation_carries_no_seed_fixes():
+    """The shipped file may only resolve input problems (renames), never tune the seed's edges."""
+    from mlkg.curation import load_curation
+    from mlkg.paths import default_curation
+
+    cur = load_curation(default_curation())
+    assert {i.section for i in cur.items} <= {"rename"}
+
+
+def test_edges_mark_curated_edges(write, cli):
+    import json
+
+    path = write(CURATION, "curation.toml")
+    _, out, _ = cli("edges", "--curation", path, "--format", "json")
+    curated = [e for e in json.loads(out) if e["curated"]]
+    assert {(e["source"], e["target"]) for e in curated} == {
+        ("stable-diffusion", "ddpm"), ("generator", "discriminator")}
+
+
+def test_eval_command_prints_the_scores(cli):
+    code, out, _ = cli("eval", GOLD)
+    assert code == 0
+    assert out.split("\n")[0].split() == ["precision", "recall", "f1", "(tp", "/", "predicted", "/", "gold)"]
+    assert out.split("\n")[1].startswith("links")
