@@ -117,9 +117,24 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method") -> st
     ("Nothing here.", "It works instead of an Alpha Net.", ("beta", "alpha", "related")),
     ("Applications: clustering, Beta Methods, search.", "Nothing here.", ("alpha", "beta", "related")),
     ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),
+    ("It is used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("An Alpha Net is a simple Beta Method.", "Nothing here.", ("alpha", "beta", "requires")),
+    # a parenthesis holding bare names lists instances; one that describes does not
+    ("Popular ones (Beta Method, Gamma).", "Nothing here.", ("beta", "alpha", "requires")),
+    ("GloVe (beta method of counts) is popular.", "Nothing here.", ("alpha", "beta", "related")),
+    # weak cues turn a document-order prerequisite into an association
+    ("Nothing here.", "Tasks: forecasting, alpha nets, imputation.", ("beta", "alpha", "related")),
+    ("Nothing here.", "Fast, and no alpha net needed.", ("beta", "alpha", "related")),
+    ("Nothing here.", "It can be combined with alpha nets.", ("beta", "alpha", "related")),
 ])
 def test_cues_and_document_order_type_the_edge(alpha_full, beta_full, expected):
     assert _mine(pair(alpha_full, beta_full)) == [expected]
+
+
+def test_instances_are_only_recognised_within_a_section():
+    text = sheet(entry("1.1.1", "Alpha Net", "alpha", full="Works on grids (images, beta series).")) + (
+        "\n## 2. OTHER\n\n### 2.1 More\n\n" + entry("2.1.1", "Beta Series", "beta", full="Ordered data."))
+    assert _mine(text) == [("alpha", "beta", "related")]
 
 
 def test_title_containing_another_name_means_a_kind_of_it():

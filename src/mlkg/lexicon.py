@@ -212,6 +212,10 @@ def subsection_heads(corpus: Corpus) -> dict[str, str]:
         entries_by_sub.setdefault(e.parent, []).append(e)
     for sub in corpus.subsections:
         keys = {_singular_key(x) for x in (sub.label, *sub.alt_labels)}
+        # "Boosting Methods" names Boosting; "Time Series Fundamentals" names Time Series
+        words = sub.label.split()
+        if len(words) > 1 and words[-1].lower().endswith("s"):
+            keys.add(_singular_key(" ".join(words[:-1])))
         for e in entries_by_sub.get(sub.number, []):
             mine = {_singular_key(x) for x in (e.label, *e.alt_labels, e.id.replace("-", " "))}
             if keys & mine:

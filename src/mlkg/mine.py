@@ -155,6 +155,9 @@ class _Similarity:
         return sum(x * vb.get(w, 0.0) for w, x in va.items()) / (na * nb)
 
 
+_ORDER_RULES = {r.name for r in rules.RULES if r.tier == 3} - {rules.SHARED_VOCABULARY.name}
+
+
 def _lone_word(surface: str) -> bool:
     tokens = re.findall(r"\w+", surface)
     return len(tokens) == 1 and not is_acronym(tokens[0])
@@ -215,7 +218,9 @@ class Miner:
     def _vote(self, entry: Entry, target: str, fname: str, line: int, text: str,
               start: int, end: int, surface: str) -> Evidence:
         forward = self.order[target] > self.order[entry.id]
-        rule = rules.cue_for(text[:start], text[end:], forward) or (rules.FORWARD if forward else rules.BACKWARD)
+        same_section = self.entries[target].section_number == entry.section_number
+        rule = rules.cue_for(text[:start], text[end:], forward, prose=fname != "example",
+                             same_section=same_section) or (rules.FORWARD if forward else rules.BACKWARD)
         conf = round(rule.confidence * rules.FIELD_FACTOR[fname], 3)
         return Evidence(entry.id, target, fname, text, entry.location.path, line, surface,
                         rule.name, rule.outcome, conf)
@@ -230,8 +235,7 @@ class Miner:
         kept = []
         for ev in evidence:
             s, t = section[ev.source], section[ev.target]
-            if (s != t and ev.field != "title" and _lone_word(ev.surface)
-                    and ev.rule in (rules.BACKWARD.name, rules.FORWARD.name)
+            if (s != t and ev.field != "title" and _lone_word(ev.surface) and ev.rule in _ORDER_RULES
                     and not linking[frozenset((s, t))] - {frozenset((ev.source, ev.target))}):
                 self.report.homonyms.append(ev)
             else:
@@ -333,8 +337,7 @@ class Miner:
                 b, a, "section", f"{sub.number} {sub.title}", sub.location.path, sub.location.line,
                 sub.title, rules.SUBSECTION_HEAD.name, rules.REQUIRES, rules.SUBSECTION_HEAD.confidence)))
         sources = {ev.source for ev in evidence}
-        if len(sources) == 2 and not out and all(
-                ev.rule in (rules.BACKWARD.name, rules.FORWARD.name) for ev in evidence):
+        if len(sources) == 2 and not out and all(ev.rule in _ORDER_RULES for ev in evidence):
             out.append((rules.MUTUAL, rules.MUTUAL.confidence, None))
         return out
 

@@ -44,10 +44,11 @@ TITLE_CONTAINS = Rule(
 # Tier 1: cue phrases around the mention (patterns below).
 CUE_FLIP = Rule(
     "cue-foundation", 1, REQUIRED_BY, 0.9,
-    "\"foundation for T\", \"basis of T\", \"T builds on this\": T needs S.")
+    "\"foundation for T\", \"basis of T\", \"used in T\", \"T builds on this\": T needs S.")
 CUE_INSTANCE = Rule(
     "cue-instance", 1, REQUIRED_BY, 0.8,
-    "T, defined later, is given as an instance of S: \"(DALL-E, T, …)\", \"such as T\", \"e.g. T\".")
+    "T, defined later in the same section, is given as an instance of S: \"(DALL-E, T, …)\", "
+    "\"such as T\", \"e.g. T\", \"Key algorithms: T\".")
 CUE_CONTRAST = Rule(
     "cue-contrast", 1, RELATED, 0.9,
     "\"unlike T\", \"instead of T\", \"rivaling T\", \"simpler than T\", \"compared to T\": a comparison.")
@@ -56,7 +57,8 @@ CUE_APPLICATION = Rule(
     "\"Applications: T\", \"used for T\", \"Solutions: T\": T is a use or an alternative, not a prerequisite.")
 CUE_USES = Rule(
     "cue-uses", 1, REQUIRES, 0.8,
-    "\"extends T\", \"adds … to T\", \"based on T\", \"built on T\", \"a variant of T\": S builds on T.")
+    "\"extends T\", \"adds … to T\", \"based on T\", \"built on T\", \"a variant of T\", "
+    "\"S is a … T\": S builds on T.")
 
 # Tier 2: where the two concepts stand in the sections, and how they cite each other.
 SUBSECTION_HEAD = Rule(
@@ -74,6 +76,13 @@ BACKWARD = Rule(
 FORWARD = Rule(
     "defined-later", 3, RELATED, 0.5,
     "T is defined after S: S only points ahead to it.")
+ENUMERATION = Rule(
+    "cue-enumeration", 3, RELATED, 0.75,
+    "T, defined earlier, is one item of a labelled list (\"Tasks: …, T\", \"Approaches: …\", \"Causes: …\"): "
+    "an option or a facet, not by itself a prerequisite. Outweighed by other mentions of T.")
+NEGATION = Rule(
+    "cue-negation", 3, RELATED, 0.75,
+    "\"no T needed\", \"without T\", \"combined with T\": S does not build on T.")
 
 SHARED_VOCABULARY = Rule(
     "shared-vocabulary", 3, RELATED, 0.6,
@@ -81,7 +90,7 @@ SHARED_VOCABULARY = Rule(
     "sibling by TF-IDF cosine (at least SIBLING_SIMILARITY): they explain the same idea in other words.")
 
 RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES,
-         SUBSECTION_HEAD, MUTUAL, BACKWARD, FORWARD, SHARED_VOCABULARY)
+         SUBSECTION_HEAD, MUTUAL, BACKWARD, FORWARD, SHARED_VOCABULARY, ENUMERATION, NEGATION)
 
 # A pair whose only votes are document-order votes this weak is not an edge at all
 # (a lone mention in an example line, say).
@@ -107,8 +116,8 @@ _LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:[\w-]+\s+){0,2}"
 # Each pattern is matched against the text of the sentence *before* the mention.
 BEFORE = (
     (CUE_FLIP, re.compile(
-        r"\b(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
-        r"starting point)\s+(?:for|of|to)\s+" + _LIST + r"\Z", re.I)),
+        r"\b(?:(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
+        r"starting point)\s+(?:for|of|to)|used (?:in|by|inside|within))\s+" + _LIST + r"\Z", re.I)),
     (CUE_CONTRAST, re.compile(
         r"(?:\bunlike|\binstead of|\brather than|\brival(?:ing|s|ed)?|\bcompared (?:to|with)|"
         r"\bin contrast (?:to|with)|\bas opposed to|\bversus|\bvs\.?|\bthan|\balternatives? to|"
@@ -120,6 +129,17 @@ BEFORE = (
         r"\b(?:extends?|extending|extension of|adds? (?:[\w-]+ ){0,3}to|based on|builds? (?:up)?on|"
         r"built (?:up)?on|on top of|variant of|version of|type of|kind of|form of|special case of|"
         r"generali[sz](?:es|ation of)|relies on|requires)\s+" + _LIST + r"\Z", re.I)),
+    # a definition: "GPT is a decoder-only transformer", "LLMs are language models"
+    (CUE_USES, re.compile(
+        r"\A\s*(?:[\w()/-]+\s+){1,4}(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
+)
+
+# Per-mention cues that only turn a document-order "requires" into "related" (tier 3).
+WEAK_BEFORE = (
+    (NEGATION, re.compile(
+        r"\b(?:no|without|never|(?:does|do)(?:n't| not) need|combined with|in combination with|"
+        r"together with|alongside|paired with)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
+    (ENUMERATION, re.compile(r"(?:\A|[.;]\s)\s*[A-Z][\w-]*(?:\s+[\w/-]+){0,2}:\s+[^:.;]*\Z")),
 )
 
 # Matched against the text *after* the mention: "T builds on this".
@@ -131,20 +151,34 @@ AFTER = (
 
 # An instance cue: the mention is a later concept listed as an example of S.
 INSTANCE_BEFORE = re.compile(
-    r"(?:\b(?:such as|e\.g\.,?|for example|for instance|including|examples?:|like)\s+|\(\s*)"
+    r"\b(?:such as|e\.g\.,?|for example|for instance|including|like|"
+    r"(?:key\s+)?(?:examples?|algorithms?|variants?|types?|kinds?|methods?|models?|tools?)\s*:)\s+"
     r"(?:[^.;:!?()]{0,80}?,\s*)?\Z", re.I)
+# A parenthesised list of bare names: "(DALL-E, Stable Diffusion, Midjourney)", "(StyleGAN)".
+PAREN_BEFORE = re.compile(r"\(\s*(?:[^.;:!?()]{0,80}?,\s*)?\Z")
+PAREN_AFTER = re.compile(r"\A\s*[,)]")
 
 
-def cue_for(before: str, after: str, forward: bool) -> Rule | None:
-    """The cue rule that applies to a mention, given the sentence text around it."""
+def cue_for(before: str, after: str, forward: bool, prose: bool = True, same_section: bool = True) -> Rule | None:
+    """The cue rule that applies to a mention, given the sentence text around it.
+
+    ``prose`` is false for example lines, where "Label: value" is layout, not a list.
+    Instances are only recognised within a section: "(images, time series)" in a
+    vision entry lists kinds of data, not instances of the vision model.
+    """
     for rule, pattern in AFTER:
         if pattern.search(after):
             return rule
     for rule, pattern in BEFORE:
         if pattern.search(before):
             return rule
-    if forward and INSTANCE_BEFORE.search(before):
+    if forward and same_section and (INSTANCE_BEFORE.search(before) or (
+            PAREN_BEFORE.search(before) and PAREN_AFTER.search(after))):
         return CUE_INSTANCE
+    if not forward:
+        for rule, pattern in WEAK_BEFORE:
+            if (prose or rule is not ENUMERATION) and pattern.search(before):
+                return rule
     return None
 
 
