@@ -101,3 +101,19 @@ def test_python_dash_m_and_console_script_work(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "mlkg", "show", "nope"], capture_output=True, text=True,
                          cwd=tmp_path, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_commands_reuse_a_fresh_build_and_notice_a_stale_one(cli, write, tmp_path, monkeypatch):
+    from conftest import SEED
+
+    src = write(SEED.read_text(encoding="utf-8"), "seed.md")
+    out = tmp_path / "build"
+    monkeypatch.setenv("MLKG_BUILD_DIR", str(out))
+    assert cli("build", "--source", src, "--out", out)[0] == 0
+    assert (out / "cache.pickle").is_file()
+    code, fresh, err = cli("prereqs", "vae", "--source", src)
+    assert code == 0 and err == "" and "Autoencoder" in fresh
+    src.write_text(src.read_text(encoding="utf-8").replace("foundation for VAEs", "unrelated to it"), encoding="utf-8")
+    code, stale, err = cli("prereqs", "vae", "--source", src)
+    assert code == 0 and "is stale" in err
+    assert stale == fresh  # still answered, from the sources

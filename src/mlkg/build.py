@@ -42,10 +42,13 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     Outputs are rendered to temporary files and renamed into place one by one
     only after the whole graph has loaded, so bad input changes nothing.
     """
+    from .cache import cache_key, inputs, save
     from .graph import load
 
     start = time.perf_counter()
-    kg = load(*sources, curation=curation)
+    files, cur = inputs(sources, curation)
+    key = cache_key(files, cur)
+    kg = load(*files, curation=cur)
     result = BuildResult(out)
     steps = [("graph.json", lambda p: write_json(kg, p))]
     bar = _progress(progress, len(steps))
@@ -55,7 +58,7 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
         result.files[name.split(".")[0] if name != "graph.json" else "graph.json"] = path
         bar.update(1)
     bar.close()
-    result.files = {k: v for k, v in result.files.items()}
+    save(kg, out, key, files, cur)
     result.stats = kg.stats()
     result.seconds = time.perf_counter() - start
     return result

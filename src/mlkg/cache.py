@@ -1,14 +1,99 @@
-"""Reuse a finished build instead of parsing and mining again."""
+"""Reuse a finished build instead of parsing and mining again.
+
+``mlkg build`` leaves ``cache.pickle`` beside its outputs, keyed by a hash of
+everything the graph depends on: mlkg's version, each source file's path and
+bytes, and the curation files' bytes.  Later commands hash the same inputs
+(cheap: reading and hashing is far faster than parsing and mining) and load
+the pickle when the key matches.  When it does not, they say the build is
+stale and load from the sources, so an answer is never out of date.
+
+The pickle is only read from the build folder the user names, after its key
+matched; it is the user's own file, like a ``.pyc``.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .fsutil import atomic_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
+CACHE_FILE = "cache.pickle"
+KEY_FILE = "cache.key"
+FORMAT = 1
 
-def load_cached(sources, curation=None, out=None) -> KnowledgeGraph:
+
+def default_build_dir() -> Path:
+    return Path(os.environ.get("MLKG_BUILD_DIR", "out"))
+
+
+def inputs(sources, curation) -> tuple[list[Path], list[Path]]:
+    from . import paths
+    from .parse import expand_paths
+
+    files = expand_paths(sources or paths.default_sources())
+    cur = [Path(p) for p in (paths.default_curation() if curation is None else curation)]
+    return files, cur
+
+
+def cache_key(files: list[Path], curation: list[Path]) -> str:
+    from . import __version__
+
+    h = hashlib.sha256(f"mlkg {__version__} cache {FORMAT}\n".encode())
+    for kind, group in (("source", files), ("curation", curation)):
+        for p in group:
+            h.update(f"{kind} {p}\n".encode())
+            try:
+                h.update(p.read_bytes())
+            except OSError:
+                h.update(b"<missing>")
+    return h.hexdigest()
+
+
+def save(kg: KnowledgeGraph, out: Path, key: str, files: list[Path], curation: list[Path]) -> Path:
+    """Write the cache atomically; the key file goes last, so a half-written cache never matches."""
+    path = out / CACHE_FILE
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        pickle.dump((FORMAT, key, kg), f, protocol=pickle.HIGHEST_PROTOCOL)
+    meta = {"key": key, "sources": [str(p) for p in files], "curation": [str(p) for p in curation]}
+    with atomic_path(out / KEY_FILE) as tmp:
+        tmp.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def load_cached(sources, curation=None, out: str | Path | None = None) -> KnowledgeGraph:
+    """The graph for these sources: from the build in ``out`` when it is fresh, else built now."""
+    out = Path(out) if out is not None else default_build_dir()
+    files, cur = inputs(sources, curation)
+    meta = _meta(out)
+    if meta:
+        key = cache_key(files, cur)
+        if meta.get("key") == key:
+            try:
+                with open(out / CACHE_FILE, "rb") as f:
+                    fmt, pickled_key, kg = pickle.load(f)
+                if fmt == FORMAT and pickled_key == key:
+                    return kg
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+                pass
+        elif meta.get("sources") == [str(p) for p in files]:
+            print(f"mlkg: the build in {out}/ is stale (its sources changed); reading the sources instead. "
+                  "Run `mlkg build` to refresh it.", file=sys.stderr)
     from .graph import load
 
-    return load(*sources, curation=curation)
+    return load(*files, curation=cur)
+
+
+def _meta(out: Path) -> dict | None:
+    try:
+        return json.loads((out / KEY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -79,6 +79,10 @@ class KnowledgeGraph:
         self.curation = curation
         self.entries: dict[str, Entry] = {e.id: e for e in sorted(corpus.entries, key=lambda e: e.order)}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the graph itself; caches (attributes starting with "_") are rebuilt on demand."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
     # lookups -------------------------------------------------------------
     def __contains__(self, node_id: object) -> bool:
         return node_id in self.graph

@@ -156,7 +156,8 @@ def plan_text(kg: KnowledgeGraph, concept: str, steps: list[dict[str, Any]]) -> 
     if not steps:
         return f"{title} [{concept}] has no prerequisites in this graph.\n"
     width = max(len(s["label"]) + len(s["id"]) for s in steps) + 4
-    lines = [f"Before {title} [{concept}], learn these {len(steps)} concepts in order:"]
+    n = len(steps)
+    lines = [f"Before {title} [{concept}], learn {'this concept' if n == 1 else f'these {n} concepts in order'}:"]
     for i, s in enumerate(steps, 1):
         name = f"{s['label']}  [{s['id']}]"
         needs = f"  needs {', '.join(s['requires'])}" if s["requires"] else ""
