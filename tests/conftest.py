@@ -15,6 +15,15 @@ SEED = ROOT / "data" / "13-generative-models.md"
 GOLD = ROOT / "tests" / "gold" / "seed.gold"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_build_dir(tmp_path_factory):
+    """Commands look for a build in ./out by default; the suite must not see the developer's."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MLKG_BUILD_DIR", str(tmp_path_factory.mktemp("no-build")))
+    yield
+    mp.undo()
+
+
 def shared_dir() -> Path:
     """The shared cheatsheet folder; skip where it is not configured, fail where it is configured but gone."""
     value = os.environ.get("MLKG_SHARED_CHEATSHEETS")

@@ -115,5 +115,5 @@ def test_commands_reuse_a_fresh_build_and_notice_a_stale_one(cli, write, tmp_pat
     assert code == 0 and err == "" and "Autoencoder" in fresh
     src.write_text(src.read_text(encoding="utf-8").replace("foundation for VAEs", "unrelated to it"), encoding="utf-8")
     code, stale, err = cli("prereqs", "vae", "--source", src)
-    assert code == 0 and "is stale" in err
+    assert code == 0 and "is out of date" in err
     assert stale == fresh  # still answered, from the sources

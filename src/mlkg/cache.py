@@ -44,10 +44,20 @@ def inputs(sources, curation) -> tuple[list[Path], list[Path]]:
     return files, cur
 
 
+def _code_digest() -> bytes:
+    """mlkg's own code and vocabulary, so that a new version of the miner never reuses an old build."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(here.rglob("*.py")) + sorted(here.rglob("*.ttl")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.digest()
+
+
 def cache_key(files: list[Path], curation: list[Path]) -> str:
     from . import __version__
 
     h = hashlib.sha256(f"mlkg {__version__} cache {FORMAT}\n".encode())
+    h.update(_code_digest())
     for kind, group in (("source", files), ("curation", curation)):
         for p in group:
             h.update(f"{kind} {p}\n".encode())
@@ -85,8 +95,8 @@ def load_cached(sources, curation=None, out: str | Path | None = None) -> Knowle
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
                 pass
         elif meta.get("sources") == [str(p) for p in files]:
-            print(f"mlkg: the build in {out}/ is stale (its sources changed); reading the sources instead. "
-                  "Run `mlkg build` to refresh it.", file=sys.stderr)
+            print(f"mlkg: the build in {out}/ is out of date (its sources, curation or mlkg changed); "
+                  "reading the sources instead. Run `mlkg build` to refresh it.", file=sys.stderr)
     from .graph import load
 
     return load(*files, curation=cur)

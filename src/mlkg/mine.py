@@ -365,7 +365,10 @@ class Miner:
             weight = Counter(ev.source for ev in evidence)
             source = b if weight[b] >= weight[a] else a
             target, kind = (a if source == b else b), "related"
-        evidence.sort(key=lambda ev: (ev.rule != deciding.name, -ev.confidence))
+        supports = {id(ev) for (r, _), (*_, ev) in zip(oriented, votes, strict=True)
+                    if ev is not None and r.outcome == outcome}
+        # evidence for the outcome first, and sentences a reader can check before titles and headings
+        evidence.sort(key=lambda ev: (id(ev) not in supports, ev.field in ("title", "section"), -ev.confidence))
         return Relation(source, target, kind, confidence, deciding.name, evidence)
 
     def _acyclic(self, relations: list[Relation]) -> list[Relation]:
