@@ -58,6 +58,9 @@ def test_names_match_on_word_boundaries_longest_first(lexicon, text, found):
     ("GANs", {"GANs", "GAN"}),
     ("Fine-Tuning", {"Fine-Tuning", "Fine-Tunings", "FineTuning", "FineTunings"}),
     ("Policy", {"Policy", "Policies"}),
+    ("GPT-4", {"GPT-4", "GPT-4s", "GPT4", "GPT4s"}),
+    ("Stochastic GE4", {"Stochastic GE4", "Stochastic GE4s"}),
+    ("T5s", {"T5s", "T5"}),
 ])
 def test_variants(name, expected):
     assert variants(name) == expected

@@ -15,6 +15,7 @@ original text directly.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,14 +31,30 @@ _NONWORD = re.compile(r"[^\w]")
 RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "id": 2}
 
 
+def _normal_table() -> dict[int, str]:
+    table = {}
+    for i in range(0x3000):
+        c = chr(i)
+        low = c.lower()
+        out = (low if len(low) == 1 else c) if (c.isalnum() or c == "_") else " "
+        if out != c:
+            table[i] = out
+    return table
+
+
+_NORMAL = _normal_table()
+
+
 def normalize(text: str) -> str:
-    """Lowercase, with every non-word character replaced by a space; same length as ``text``."""
-    low = text.lower()
-    if len(low) != len(text):  # a few characters (e.g. "İ") lowercase to two
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return _NONWORD.sub(" ", low)
+    """Lowercase, with every non-word character replaced by a space; same length as ``text``.
+
+    A translation table covers the scripts cheatsheets are written in (below
+    U+3000); characters past it are word characters, left as they are.
+    """
+    return text.translate(_NORMAL)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_acronym(token: str) -> bool:
     """"GAN", "GANs", "ReLU", "ViT", "StyleGAN" are acronyms; "Tanh", "XGBoost", "K" are not."""
     upper = sum(c.isupper() for c in token)
@@ -46,8 +63,8 @@ def is_acronym(token: str) -> bool:
 
 
 def _plural(word: str) -> str:
-    if is_acronym(word):
-        return word + "s"
+    if is_acronym(word) or (word[-1:].isdigit() and any(c.isupper() for c in word)):
+        return word + "s"  # GANs, GPT-4s, T5s
     low = word.lower()
     if low.endswith(("s", "x", "z", "ch", "sh")):
         return word + "es"
@@ -57,7 +74,8 @@ def _plural(word: str) -> str:
 
 
 def _singular(word: str) -> str | None:
-    if is_acronym(word[:-1]) and word.endswith("s") and word[-2].isupper():
+    if len(word) > 2 and word.endswith("s") and (word[-2].isupper() or word[-2].isdigit()) and (
+            is_acronym(word[:-1]) or any(c.isupper() for c in word)):
         return word[:-1]
     low = word.lower()
     if len(low) > 4 and low.endswith("ies"):
@@ -77,7 +95,7 @@ def variants(name: str) -> set[str]:
     head, last = (parts[0] + " ", parts[1]) if len(parts) == 2 else ("", parts[0])
     last_word = re.split(r"(-)", last)
     tail = last_word[-1]
-    if tail and tail[-1].isalpha():
+    if tail and (tail[-1].isalpha() or any(c.isupper() for c in last)):
         prefix = head + "".join(last_word[:-1])
         single = _singular(tail)
         out.add(prefix + (single if single else _plural(tail)))
@@ -119,6 +137,7 @@ def _make_name(surface: str, concept: str, source: str) -> Name | None:
     return Name(surface, concept, source, tuple(is_acronym(t) for t in tokens))
 
 
+@functools.lru_cache(maxsize=65536)
 def _singular_key(name: str) -> str:
     tokens = normalize(name).split()
     if tokens:
@@ -151,19 +170,34 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
 
 
 class Lexicon:
-    """Every name of every concept, compiled into one Aho-Corasick automaton."""
+    """Every name of every concept, compiled into one Aho-Corasick automaton.
+
+    Each key is stored padded with spaces (" large language model ") and the
+    text is searched padded the same way, so the automaton only reports
+    whole-word matches: no substring hit ever reaches Python.
+    """
 
     def __init__(self, names: Iterable[Name]):
         by_key: dict[str, list[Name]] = {}
+        keys: dict[str, str] = {}
         for n in names:
-            key = " ".join(normalize(n.surface).split())
+            key = keys.get(n.surface)
+            if key is None:
+                key = keys[n.surface] = " ".join(normalize(n.surface).split())
             bucket = by_key.setdefault(key, [])
             if n not in bucket:
                 bucket.append(n)
         self.by_key = by_key
         self.automaton = ahocorasick.Automaton()
         for key, bucket in by_key.items():
-            self.automaton.add_word(key, (len(key), tuple(sorted(bucket, key=lambda n: n.rank))))
+            ranked = tuple(sorted(bucket, key=lambda n: n.rank))
+            # per name, the (token index, exact token) pairs that must match case-sensitively
+            checks = tuple(tuple((i, t) for i, (s, t) in enumerate(zip(n.strict, _WORD.findall(n.surface),
+                                                                          strict=True)) if s) for n in ranked)
+            # one-token names are checked by comparing the matched text with the surface form
+            exact = tuple(n.surface if c else None for n, c in zip(ranked, checks, strict=True)) \
+                if " " not in key and all(len(n.strict) == 1 for n in ranked) else None
+            self.automaton.add_word(f" {key} ", (len(key), ranked, checks, any(checks), exact))
         if by_key:
             self.automaton.make_automaton()
 
@@ -173,34 +207,40 @@ class Lexicon:
     def find(self, text: str, norm: str | None = None, exclude: frozenset[str] = frozenset()) -> list[Match]:
         """Leftmost-longest matches on word boundaries, acronyms checked for case.
 
-        Names of concepts in ``exclude`` are ignored, so a title can be searched
-        for the other concepts it contains ("Denoising Autoencoder").
+        ``norm`` is ``normalize(text)`` when the caller already has it.  Names
+        of concepts in ``exclude`` are ignored, so a title can be searched for
+        the other concepts it contains ("Denoising Autoencoder").
         """
         if not self.by_key:
             return []
         norm = normalize(text) if norm is None else norm
-        n = len(norm)
-        found: list[Match] = []
-        for end, (length, names) in self.automaton.iter(norm):
-            start = end - length + 1
-            if (start > 0 and norm[start - 1] != " ") or (end + 1 < n and norm[end + 1] != " "):
-                continue
+        found: list[tuple[int, int, tuple[Name, ...]]] = []
+        for end, (length, names, checks, strict, exact) in self.automaton.iter(f" {norm} "):
+            start = end - length - 1  # in text coordinates: the padded key ends at end, one space each side
             # "cross-entropy" is its own term, not a mention of "entropy"
             if start > 1 and text[start - 1] == "-" and norm[start - 2] != " ":
                 continue
-            tokens = _WORD.findall(text[start:end + 1])
-            ok = [nm for nm in names if nm.concept not in exclude and len(nm.strict) == len(tokens)
-                  and all(not s or t == w for s, t, w in zip(nm.strict, tokens, _WORD.findall(nm.surface),
-                                                             strict=True))]
+            if strict and exact is not None:
+                span = text[start:start + length]
+                ok = tuple(n for n, x in zip(names, exact, strict=True)
+                           if (x is None or x == span) and n.concept not in exclude)
+            elif strict:
+                tokens = _WORD.findall(text, start, start + length)
+                ok = tuple(n for n, c in zip(names, checks, strict=True)
+                           if n.concept not in exclude and all(i < len(tokens) and tokens[i] == t for i, t in c))
+            elif exclude:
+                ok = tuple(n for n in names if n.concept not in exclude)
+            else:
+                ok = names
             if ok:
-                found.append(Match(start, end + 1, tuple(ok)))
-        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+                found.append((start, start + length, ok))
+        found.sort(key=lambda m: (m[0], -m[1]))
         chosen: list[Match] = []
         last_end = -1
-        for m in found:
-            if m.start >= last_end:
-                chosen.append(m)
-                last_end = m.end
+        for start, stop, names in found:
+            if start >= last_end:
+                chosen.append(Match(start, stop, names))
+                last_end = stop
         return chosen
 
 
@@ -224,14 +264,15 @@ def subsection_heads(corpus: Corpus) -> dict[str, str]:
     return heads
 
 
-def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None) -> Lexicon:
+def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
+                  heads: dict[str, str] | None = None) -> Lexicon:
     """The lexicon of a corpus, plus curated aliases (concept ID → extra names)."""
     raw: list[tuple[str, str, str]] = []
     acronyms: dict[str, str] = {}
     for e in corpus.entries:
         raw.append((e.label, e.id, "title"))
         raw.extend((alt, e.id, "alt") for alt in e.alt_labels)
-    heads = subsection_heads(corpus)
+    heads = subsection_heads(corpus) if heads is None else heads
     subs: dict[str, Heading] = {h.number: h for h in corpus.subsections}
     for number, concept in heads.items():
         h = subs[number]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,9 @@ from .lexicon import Lexicon, build_lexicon, is_acronym, normalize, subsection_h
 from .parse import Corpus, Entry
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
-_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|al|fig|eq|no|incl|resp)|\b[A-Za-z])\.\Z", re.I)
+_CUE_WINDOW = 160  # characters of the sentence either side of a mention that cue phrases may use
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|al|fig|eq|no|incl|resp)|(?<![\w.])[A-Za-z])\.\Z",
+                           re.I)
 _STOP = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "can't", "do", "does", "each", "for",
     "from", "has", "have", "in", "into", "is", "it", "its", "less", "more", "most", "not", "of", "on", "or",
@@ -99,7 +102,7 @@ def sentences(text: str) -> Iterator[tuple[int, int, str]]:
     """(offset, line offset, sentence) for each sentence of a paragraph field."""
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        if m.group().strip(" \t") == "" and "\n" not in m.group() and _ABBREVIATION.search(text, 0, m.start()):
+        if "\n" not in m.group() and _ABBREVIATION.search(text[max(0, m.start() - 8):m.start()]):
             continue  # "e.g. Stable Diffusion" does not end a sentence
         chunk = text[start:m.start()]
         if chunk.strip():
@@ -109,50 +112,69 @@ def sentences(text: str) -> Iterator[tuple[int, int, str]]:
         yield start, text.count("\n", 0, start), text[start:]
 
 
+def unit_spans(field: str, text: str) -> list[tuple[int, int, int]]:
+    """(start, end, line offset) of each sentence of a prose field, or each line of an example.
+
+    Fence lines of an example are left out: they hold no text to cite.
+    """
+    if field != "example":
+        return [(start, start + len(chunk), line_off) for start, line_off, chunk in sentences(text)]
+    out, start = [], 0
+    for n, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("```", "~~~")):
+            out.append((start, start + len(line), n))
+        start += len(line) + 1
+    return out
+
+
 def units(entry: Entry) -> Iterator[tuple[str, int, str]]:
     """(field, source line, text) for each sentence of the explanations and each example line."""
-    for name in ("full", "simple"):
+    for name in ("full", "simple", "example"):
         f = entry.fields[name]
-        for _, line_off, text in sentences(f.text):
-            yield name, f.line + line_off, text.strip()
-    for line, text in entry.fields["example"].lines():
-        if text.strip() and not text.lstrip().startswith(("```", "~~~")):
-            yield "example", line, text.rstrip()
+        for start, end, line_off in unit_spans(name, f.text):
+            chunk = f.text[start:end]
+            yield name, f.line + line_off, chunk.rstrip() if name == "example" else chunk.strip()
 
 
 class _Similarity:
-    """TF-IDF cosine between entries, computed once per entry on demand."""
+    """TF-IDF cosine between entries, each entry reduced to its most distinctive terms.
+
+    Keeping the top :data:`TOP_TERMS` terms of each entry keeps the cost of a
+    comparison fixed, whatever the length of the text.
+    """
+
+    TOP_TERMS = 40
 
     def __init__(self, corpus: Corpus):
         self.bags: dict[str, Counter] = {}
         df: Counter = Counter()
         for e in corpus.entries:
-            words = [w for w in normalize(f"{e.title} {e.full} {e.simple}").split()
-                     if w not in _STOP and len(w) > 2 and not w.isdigit()]
-            bag = Counter(words)
+            words = normalize(f"{e.title} {e.full} {e.simple}").split()
+            bag = Counter(w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit())
             self.bags[e.id] = bag
             df.update(bag.keys())
         n = max(len(self.bags), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
-        self._vec: dict[str, tuple[dict[str, float], float]] = {}
+        self._vec: dict[str, dict[str, float]] = {}
 
-    def vector(self, concept: str) -> tuple[dict[str, float], float]:
-        if concept not in self._vec:
-            v = {w: (1 + math.log(c)) * self.idf[w] for w, c in self.bags[concept].items()}
-            self._vec[concept] = (v, math.sqrt(sum(x * x for x in v.values())) or 1.0)
-        return self._vec[concept]
+    def vector(self, concept: str) -> dict[str, float]:
+        v = self._vec.get(concept)
+        if v is None:
+            idf = self.idf
+            weights = sorted(((1 + math.log(c)) * idf[w], w) for w, c in self.bags[concept].items())
+            top = weights[-self.TOP_TERMS:]
+            norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
+            v = self._vec[concept] = {w: x / norm for x, w in top}
+        return v
 
     def shared_terms(self, a: str, b: str) -> dict[str, float]:
-        va, _ = self.vector(a)
-        vb, _ = self.vector(b)
+        va, vb = self.vector(a), self.vector(b)
         return {w: x * vb[w] for w, x in va.items() if w in vb}
 
     def __call__(self, a: str, b: str) -> float:
-        va, na = self.vector(a)
-        vb, nb = self.vector(b)
-        if len(va) > len(vb):
-            va, vb = vb, va
-        return sum(x * vb.get(w, 0.0) for w, x in va.items()) / (na * nb)
+        va, vb = self.vector(a), self.vector(b)
+        return sum(va[w] * vb[w] for w in va.keys() & vb.keys())
 
 
 _ORDER_RULES = {r.name for r in rules.RULES if r.tier == 3} - {rules.SHARED_VOCABULARY.name}
@@ -166,42 +188,61 @@ def _lone_word(surface: str) -> bool:
 class Miner:
     """Turns a parsed corpus into typed relations.  Use :func:`mine`."""
 
-    def __init__(self, corpus: Corpus, lexicon: Lexicon):
+    def __init__(self, corpus: Corpus, lexicon: Lexicon, heads: dict[str, str] | None = None):
         self.corpus = corpus
         self.lexicon = lexicon
         self.entries = {e.id: e for e in corpus.entries}
         self.order = {e.id: i for i, e in enumerate(sorted(
             corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
-        self.heads = subsection_heads(corpus)
+        self.heads = subsection_heads(corpus) if heads is None else heads
+        self.subsections = {h.number: h for h in corpus.subsections}
         self.sim = _Similarity(corpus)
         self.report = MiningReport()
 
     def mentions(self, entry: Entry) -> Iterator[Evidence]:
-        """Every vote cast by the text of one entry."""
-        seen: set[tuple[str, int, str]] = set()
-        own = frozenset({entry.id})
-        for m in self.lexicon.find(entry.title, exclude=own):
+        """Every vote cast by the text of one entry.
+
+        Each field is searched once; a match is then placed in its sentence
+        (or example line), which becomes the evidence and the cue window.
+        """
+        seen: set[tuple[str, str, int]] = set()
+        for m in self.lexicon.find(entry.title, exclude=frozenset({entry.id})):
             target = m.names[0].concept
             yield Evidence(entry.id, target, "title", entry.title, entry.location.path, entry.location.line,
                            entry.title[m.start:m.end], rules.TITLE_CONTAINS.name, rules.REQUIRES,
                            rules.TITLE_CONTAINS.confidence)
-            seen.add((target, 0, "title"))
-        for fname, line, text in units(entry):
-            norm = normalize(text)
-            for m in self.lexicon.find(text, norm):
+        for fname in ("full", "simple", "example"):
+            f = entry.fields[fname]
+            text = f.text
+            matches = self.lexicon.find(text)
+            if not matches:
+                continue
+            spans = unit_spans(fname, text)
+            starts = [s for s, _, _ in spans]
+            for m in matches:
+                i = bisect_right(starts, m.start) - 1
+                if i < 0 or m.start >= spans[i][1]:
+                    continue  # on a fence line
                 target = self._pick(m, entry)
                 self.report.mentions += 1
                 if target == entry.id:
                     self.report.self_mentions += 1
                     continue
-                if (target, line, text) in seen:
+                us, ue, line_off = spans[i]
+                if (target, fname, us) in seen:
                     continue
-                seen.add((target, line, text))
-                surface = text[m.start:m.end]
-                yield self._vote(entry, target, fname, line, text, m.start, m.end, surface)
+                seen.add((target, fname, us))
+                cut = m.start - us > _CUE_WINDOW
+                before = ("\0 " if cut else "") + text[max(us, m.start - _CUE_WINDOW):m.start]
+                after = text[m.end:min(ue, m.end + _CUE_WINDOW)]
+                sentence = text[us:ue].rstrip() if fname == "example" else text[us:ue].strip()
+                yield self._vote(entry, target, fname, f.line + line_off, sentence, before, after,
+                                 text[m.start:m.end])
 
     def _pick(self, m, entry: Entry) -> str:
         """The concept a shared name means here: best-ranked name, then nearest in the sections."""
+        if len(m.names) == 1:
+            return m.names[0].concept
         best = min(n.rank for n in m.names)
         candidates = list(dict.fromkeys(n.concept for n in m.names if n.rank == best))
         if len(candidates) == 1:
@@ -216,10 +257,10 @@ class Miner:
         return min(candidates, key=distance)
 
     def _vote(self, entry: Entry, target: str, fname: str, line: int, text: str,
-              start: int, end: int, surface: str) -> Evidence:
+              before: str, after: str, surface: str) -> Evidence:
         forward = self.order[target] > self.order[entry.id]
         same_section = self.entries[target].section_number == entry.section_number
-        rule = rules.cue_for(text[:start], text[end:], forward, prose=fname != "example",
+        rule = rules.cue_for(before, after, forward, prose=fname != "example",
                              same_section=same_section) or (rules.FORWARD if forward else rules.BACKWARD)
         conf = round(rule.confidence * rules.FIELD_FACTOR[fname], 3)
         return Evidence(entry.id, target, fname, text, entry.location.path, line, surface,
@@ -260,7 +301,7 @@ class Miner:
                 self.report.weak.append((r.source, r.target, r.kind))
                 continue
             relations.append(r)
-        return self._reduce(relations)
+        return relations
 
     def _similar_siblings(self, pairs):
         """SHARED_VOCABULARY votes: unlinked siblings that are each other's most similar sibling."""
@@ -288,7 +329,7 @@ class Miner:
         """Evidence for a shared-vocabulary link: the source sentence richest in the shared terms."""
         shared = self.sim.shared_terms(source, target)
         entry = self.entries[source]
-        best = max(units(entry), key=lambda u: sum(w for t, w in shared.items() if t in normalize(u[2]).split()))
+        best = max(units(entry), key=lambda u: sum(shared.get(t, 0.0) for t in set(normalize(u[2]).split())))
         terms = ", ".join(sorted(shared, key=shared.get, reverse=True)[:5])
         return Evidence(source, target, best[0], best[2], entry.location.path, best[1], terms,
                         rules.SHARED_VOCABULARY.name, rules.RELATED,
@@ -308,8 +349,6 @@ class Miner:
         for r in relations:
             if r.kind == "requires":
                 g.add_edge(r.source, r.target, relation=r)
-        if not nx.is_directed_acyclic_graph(g):
-            return relations  # cycles are broken later; reduce only a DAG
         bit = {n: 1 << i for i, n in enumerate(g)}
         reach: dict[str, int] = {}
         for n in reversed(list(nx.topological_sort(g))):
@@ -320,7 +359,7 @@ class Miner:
         implied = set()
         for u, v, r in g.edges(data="relation"):
             # an explicit mention in the full explanation stays, even where a chain implies it
-            if r.rule != rules.BACKWARD.name or any(ev.field == "full" for ev in r.evidence):
+            if r.rule != rules.BACKWARD.name or r.curated or any(ev.field == "full" for ev in r.evidence):
                 continue
             if any(reach[c] & bit[v] for c in g.successors(u) if c != v):
                 implied.add(id(r))
@@ -332,7 +371,7 @@ class Miner:
         eb = self.entries[b]  # a is defined before b
         out = []
         if self.heads.get(eb.parent) == a:
-            sub = next(h for h in self.corpus.subsections if h.number == eb.parent)
+            sub = self.subsections[eb.parent]
             out.append((rules.SUBSECTION_HEAD, rules.SUBSECTION_HEAD.confidence, Evidence(
                 b, a, "section", f"{sub.number} {sub.title}", sub.location.path, sub.location.line,
                 sub.title, rules.SUBSECTION_HEAD.name, rules.REQUIRES, rules.SUBSECTION_HEAD.confidence)))
@@ -343,18 +382,16 @@ class Miner:
 
     def _relation(self, a: str, b: str, votes) -> Relation:
         # Recast every vote from the point of view of the later concept b.
+        flip = {rules.REQUIRES: rules.REQUIRED_BY, rules.REQUIRED_BY: rules.REQUIRES}
         oriented = []
         for rule, conf, ev in votes:
-            if ev is None:
-                oriented.append((rule, conf))
-                continue
-            outcome = ev.vote
-            if outcome != rules.RELATED and ev.source == a:
-                outcome = rules.REQUIRED_BY if outcome == rules.REQUIRES else rules.REQUIRES
-            oriented.append((rules.Rule(rule.name, rule.tier, outcome, conf, ""), conf))
+            outcome = rule.outcome if ev is None else ev.vote
+            if ev is not None and ev.source == a:
+                outcome = flip.get(outcome, outcome)
+            oriented.append((rule.tier, outcome, conf, rule.name))
         outcome, confidence, deciding = rules.decide(oriented)
         evidence = [ev for *_, ev in votes if ev is not None]
-        directions = {o.outcome for o, _ in oriented if o.outcome != rules.RELATED}
+        directions = {o for _, o, _, _ in oriented if o != rules.RELATED}
         if len(directions) == 2 and outcome != rules.RELATED:
             self.report.conflicts.append((a, b, outcome))
         if outcome == rules.REQUIRES:
@@ -365,11 +402,11 @@ class Miner:
             weight = Counter(ev.source for ev in evidence)
             source = b if weight[b] >= weight[a] else a
             target, kind = (a if source == b else b), "related"
-        supports = {id(ev) for (r, _), (*_, ev) in zip(oriented, votes, strict=True)
-                    if ev is not None and r.outcome == outcome}
+        supports = {id(ev) for (_, o, _, _), (*_, ev) in zip(oriented, votes, strict=True)
+                    if ev is not None and o == outcome}
         # evidence for the outcome first, and sentences a reader can check before titles and headings
         evidence.sort(key=lambda ev: (id(ev) not in supports, ev.field in ("title", "section"), -ev.confidence))
-        return Relation(source, target, kind, confidence, deciding.name, evidence)
+        return Relation(source, target, kind, confidence, deciding, evidence)
 
     def _acyclic(self, relations: list[Relation]) -> list[Relation]:
         """Keep ``requires`` acyclic: in every cycle, downgrade the weakest edge to ``related``.
@@ -440,6 +477,7 @@ def mine(corpus: Corpus, curation: Curation | None = None,
     keep the graph acyclic.
     """
     curation = curation or Curation()
-    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases))
+    heads = subsection_heads(corpus)
+    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases, heads), heads)
     relations = _curate(miner.run(), curation, miner.report)
-    return miner._acyclic(relations), miner.report
+    return miner._reduce(miner._acyclic(relations)), miner.report

@@ -40,6 +40,7 @@ _ENTRY = re.compile(r"(\d+\.\d+\.\d+)\.?[ \t]+(\S.*)\Z")
 _MARKER = re.compile(r"\*\*([A-Za-z][A-Za-z ]*?):\*\*[ \t]*(.*)\Z")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z")
 _SEPARATOR = re.compile(r"(?:-[ \t]*){3,}\Z")
+_SPECIAL = frozenset("#-*`~ \t")
 _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
 
 
@@ -163,7 +164,10 @@ class Corpus:
 
     @property
     def entries(self) -> list[Entry]:
-        return [e for d in self.documents for e in d.entries]
+        cached = self.__dict__.get("_entries")
+        if cached is None:
+            cached = self.__dict__["_entries"] = [e for d in self.documents for e in d.entries]
+        return cached
 
     @property
     def sections(self) -> list[Heading]:
@@ -208,6 +212,11 @@ class _Parser:
     def run(self) -> Document:
         fence: list[tuple[str, int]] = []  # stack of (fence chars, opening line)
         for lineno, line in enumerate(self.lines, 1):
+            if not line or line[0] not in _SPECIAL:
+                # plain text: no heading, marker, separator or fence starts this way
+                if self.field_name is not None:
+                    self.field_lines.append(line)
+                continue
             fm = _FENCE.match(line.lstrip(" ")) if len(line) - len(line.lstrip(" ")) < 4 else None
             if fence:
                 if self._looks_structural(line):

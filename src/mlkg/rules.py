@@ -97,7 +97,7 @@ RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, 
 MIN_CONFIDENCE = 0.45
 
 # Sibling entries at least this similar (TF-IDF cosine) may be linked by SHARED_VOCABULARY.
-SIBLING_SIMILARITY = 0.15
+SIBLING_SIMILARITY = 0.10
 
 # Homonyms.  A name that is one ordinary word ("stacking", "attention") may be used in
 # its everyday sense: "stacking linear layers", "pays more attention to".  Such a mention
@@ -182,21 +182,22 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True, same_sec
     return None
 
 
-def decide(votes: list[tuple[Rule, float]]) -> tuple[str, float, Rule]:
-    """Pick the outcome for a pair from its votes: (outcome, confidence, deciding rule).
+def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
+    """Pick the outcome for a pair from its votes, each (tier, outcome, confidence, rule name).
 
     The lowest tier present decides; within it the outcome with the highest
-    noisy-OR score wins, ties going to RELATED.
+    noisy-OR score wins, ties going to RELATED.  Returns (outcome, confidence,
+    name of the strongest rule for that outcome).
     """
-    tier = min(rule.tier for rule, _ in votes)
+    tier = min(v[0] for v in votes)
     scores: dict[str, float] = {}
-    best: dict[str, tuple[float, Rule]] = {}
-    for rule, conf in votes:
-        if rule.tier != tier:
+    best: dict[str, tuple[float, str]] = {}
+    for t, outcome, conf, name in votes:
+        if t != tier:
             continue
-        scores[rule.outcome] = 1 - (1 - scores.get(rule.outcome, 0.0)) * (1 - conf)
-        if conf > best.get(rule.outcome, (-1.0, rule))[0]:
-            best[rule.outcome] = (conf, rule)
+        scores[outcome] = 1 - (1 - scores.get(outcome, 0.0)) * (1 - conf)
+        if conf > best.get(outcome, (-1.0, ""))[0]:
+            best[outcome] = (conf, name)
     outcome = max(scores, key=lambda o: (scores[o], o == RELATED))
     others = [s for o, s in scores.items() if o != outcome]
     confidence = scores[outcome] * (1 - 0.5 * max(others, default=0.0))
