@@ -1,10 +1,11 @@
 # Two commands set everything up on a fresh machine:
-#   make run    creates .venv, installs mlkg, builds the default graph and tells you where it is
+#   make run    creates .venv, installs mlkg, builds the default graph and serves it (Ctrl-C stops)
 #   make test   creates .venv if needed, installs with test extras, runs the whole suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
+PORT   ?= 8000
 
 .PHONY: run build test lint bench clean
 
@@ -16,10 +17,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-run: $(VENV)/.installed
+build: $(VENV)/.installed
 	$(BIN)/mlkg build --out $(OUT)
 
-build: run
+run: $(VENV)/.installed
+	$(BIN)/mlkg build --out $(OUT)
+	$(BIN)/mlkg serve --port $(PORT)
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -265,6 +265,124 @@ def path(sources, curation, no_curation, source, target, fmt):
         _emit(path_text(kg, a, b, steps))
 
 
+@cli.command(name="map")
+@_source_options
+@click.option("--output", "-o", default="out/map.html", show_default=True, type=click.Path(dir_okay=False),
+              metavar="FILE", help="Where to write the page.")
+@click.option("--open", "open_", is_flag=True, help="Open the map in the default web browser.")
+def map_(sources, curation, no_curation, output, open_):
+    """Write the interactive concept map alone: one self-contained HTML page that works offline.
+
+    Search, a details panel, edge filters, a local view and learning paths;
+    map.html#vae opens with vae selected.
+
+    \b
+    Example:
+      mlkg map --source ../shared/cheatsheets -o map.html --open
+    """
+    from .viz import write_map
+
+    kg = _load(sources, curation, no_curation)
+    path = write_map(kg, output)
+    uri = path.resolve().as_uri()
+    _emit(f"wrote {path} ({len(kg)} concepts, {path.stat().st_size / 1e6:.1f} MB)\nopen the map:  {uri}")
+    if open_:
+        import webbrowser
+
+        webbrowser.open(uri)
+
+
+@cli.command()
+@_source_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0 picks a free one).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a SPARQL query may run.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
+              help="Most rows (or triples) one query may return.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="SPARQL worker processes.")
+@click.option("--cors", metavar="ORIGIN", default=None, help="Allow cross-origin requests from ORIGIN (or *).")
+@click.option("--base-iri", default=None, help="Base IRI of the RDF (default: https://mlkg.dev/id/).")
+@click.option("--open", "open_", is_flag=True, help="Open the map in a browser.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not log each request.")
+def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers, cors, base_iri, open_, quiet):
+    """Serve the map, concept pages, a JSON API and a read-only SPARQL endpoint until Ctrl-C.
+
+    \b
+    /                the interactive map
+    /concept/ID      a page per concept (RDF with Accept: text/turtle or application/ld+json)
+    /query           a small SPARQL query page
+    /sparql          the SPARQL 1.1 Protocol endpoint
+    /api             JSON: search, concept, prereqs, learn, path, queries
+
+    \b
+    Example:
+      mlkg serve --port 8000
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT%20*%20WHERE%20%7B?s%20?p%20?o%7D%20LIMIT%203'
+    """
+    from .server import ServerConfig, make_server
+
+    kg = _load(sources, curation, no_curation)
+    config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
+                          base_iri=base_iri, quiet=quiet)
+    server = make_server(kg, config)
+    click.echo(f"mlkg: serving {len(kg)} concepts at {server.url}  (SPARQL: {server.url}sparql; Ctrl-C stops)")
+    if open_:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    click.echo("mlkg: stopped")
+
+
+@cli.command()
+@_source_options
+@click.argument("url")
+@click.option("--graph", "graph_iri", metavar="IRI", default=None,
+              help="Named graph to replace (default: the store's default graph).")
+@click.option("--user", "-u", default=None, help="User name for HTTP basic authentication.")
+@click.option("--password-env", default="MLKG_PASSWORD", show_default=True, metavar="VAR",
+              help="Environment variable holding the password (asked for when unset).")
+@click.option("--base-iri", default=None, help="Base IRI of the RDF (default: https://mlkg.dev/id/).")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1), help="Seconds to wait.")
+def push(sources, curation, no_curation, url, graph_iri, user, password_env, base_iri, timeout):
+    """Upload the graph to a SPARQL 1.1 Graph Store HTTP Protocol endpoint (PUT: replaces the graph).
+
+    Pushing twice leaves the same data.  URL is the Graph Store endpoint:
+    Oxigraph http://HOST:7878/store, Fuseki http://HOST:3030/DATASET/data,
+    GraphDB http://HOST:7200/repositories/REPO/rdf-graphs/service.
+
+    \b
+    Example:
+      mlkg push http://127.0.0.1:7878/store --graph https://mlkg.dev/graph/ml
+    """
+    import os
+
+    from . import rdf
+    from .push import push as do_push
+
+    password = None
+    if user is not None:
+        password = os.environ.get(password_env)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise InputError(f"--user needs a password: set {password_env}")
+            password = click.prompt(f"password for {user}", hide_input=True)
+    kg = _load(sources, curation, no_curation)
+    body = rdf.serialize(kg, "nt", base_iri)
+    triples = body.count(b"\n")
+    result = do_push(body, url, graph_iri, user, password, triples=triples, timeout=timeout)
+    where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    click.echo(f"pushed {result.triples} triples ({result.bytes:,} bytes) to {where} at {url}: HTTP {result.status}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning our errors into one-line messages."""
     try:
