@@ -51,6 +51,10 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     kg = load(*files, curation=cur)
     result = BuildResult(out)
     steps = [("graph.json", lambda p: write_json(kg, p))]
+    if with_map:
+        from .viz import write_map
+
+        steps.append(("map.html", lambda p: write_map(kg, p)))
     bar = _progress(progress, len(steps))
     for name, write in steps:
         path = out / name

@@ -1,0 +1,398 @@
+"""The interactive concept map: one self-contained HTML page, rendered with pyvis, that works offline.
+
+pyvis's stock template fetches vis-network and Bootstrap from the network in
+every ``cdn_resources`` mode, so :func:`map_html` gives a pyvis ``Network``
+our own template (``templates/map.html``) and inlines the vis-network copy
+that pyvis ships.  Everything else the page needs is inlined too, and a
+Content-Security-Policy forbids it to load or send anything.
+
+Concepts are the nodes that matter; sections and subsections are hub nodes
+(boxes with ids ``sec:N`` and ``sec:N.M``) that concepts hang off by light
+``parent`` edges, so the cheatsheet's outline stays visible.  Concepts take
+their section's colour and grow with the number of concepts that require
+them.
+
+Positions come from :func:`layout`, which is linear in the graph and depends
+only on the outline.  Maps under :data:`LARGE` nodes let vis-network's
+physics relax them and then freeze.  Larger maps keep them as they are: each
+section is a tinted region under its title, the hierarchy edges start
+switched off, and the page's script draws the edges itself (vis-network
+spends milliseconds per edge), so 10,000 concepts are interactive in seconds.
+
+Cheatsheet text reaches the page only as JSON inside ``<script
+type="application/json">`` (with ``<``, ``>``, ``&``, U+2028 and U+2029
+escaped) or through Jinja's autoescaping, and the page's script puts it into
+the document with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import math
+from collections import Counter, defaultdict
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .fsutil import atomic_write
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyvis.network import Network
+
+    from .graph import KnowledgeGraph
+
+LARGE = 150
+"""Maps with at least this many nodes (hubs included) keep the outline layout and never run physics.
+
+Physics makes a small map organic, but settling the 288 nodes of the shared
+corpus takes vis-network seconds, so from a section or two on the outline
+layout is used as it is.
+"""
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+VIS_VERSION = "9.1.2"
+
+# Tableau 10, then the lighter half of Tableau 20: distinct hues before shades.
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f",
+    "#ff9da7", "#499894", "#d37295", "#86bcb6", "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d",
+    "#f1ce63", "#fabfd2", "#d4a6c8", "#bab0ac",
+)
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+# The outline layout, in canvas pixels: spacing of concepts in a cluster, clusters stretched sideways
+# because labels are wide, an empty core for the hub's box, gaps, and the shapes aimed at (width / height).
+_STEP = 78.0
+_STRETCH = (1.5, 0.85)
+_CORE = 5.0
+_GAP = 60.0
+_SECTION_GAP = 150.0
+_ASPECT = 1.8
+_SECTION_ASPECT = 2.6
+
+
+def section_colour(index: int) -> str:
+    """A distinct colour for the ``index``-th section; past the palette, hues go round the golden angle."""
+    if index < len(PALETTE):
+        return PALETTE[index]
+    hue = (index * 137.508) % 360
+    return _hsl_hex(hue, 0.5, 0.52)
+
+
+def _hsl_hex(h: float, s: float, lightness: float) -> str:
+    c = (1 - abs(2 * lightness - 1)) * s
+    x = c * (1 - abs((h / 60) % 2 - 1))
+    m = lightness - c / 2
+    r, g, b = [(c, x, 0), (x, c, 0), (0, c, x), (0, x, c), (x, 0, c), (c, 0, x)][int(h // 60) % 6]
+    return "#" + "".join(f"{round((v + m) * 255):02x}" for v in (r, g, b))
+
+
+def _number_key(number: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in number.split("."))
+
+
+def _outline(kg: KnowledgeGraph) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+    """Sections in number order, each section's groups (subsection hubs, or the section itself for
+    concepts filed directly under it), and each group's concepts in document order."""
+    g = kg.graph
+    sections = sorted((n for n, _ in kg.nodes("section")), key=lambda n: _number_key(g.nodes[n]["number"]))
+    members: dict[str, list[str]] = defaultdict(list)
+    for cid in kg.entries:
+        members[g.nodes[cid]["subsection"]].append(cid)
+    groups: dict[str, list[str]] = {s: [] for s in sections}
+    subs = sorted((n for n, _ in kg.nodes("subsection")), key=lambda n: _number_key(g.nodes[n]["number"]))
+    for sec in sections:
+        if members.get(sec):
+            groups[sec].append(sec)
+    for sub in subs:
+        sec = f"sec:{g.nodes[sub]['number'].split('.')[0]}"
+        groups.setdefault(sec, []).append(sub)
+    for sec in list(groups):
+        if sec not in g:
+            sections.append(sec)
+    return sections, groups, members
+
+
+def _shelves(sizes: list[tuple[float, float]], width: float,
+             gap: float = _GAP) -> tuple[list[tuple[float, float]], float, float]:
+    """Pack boxes (w, h) left to right in rows no wider than ``width``; return their centres and the extent."""
+    rows: list[list[int]] = [[]]
+    x = 0.0
+    for i, (w, _) in enumerate(sizes):
+        if rows[-1] and x + w > width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append(i)
+        x += w + gap
+    centres: list[tuple[float, float]] = [(0.0, 0.0)] * len(sizes)
+    y = 0.0
+    extent = 0.0
+    for row in rows:
+        height = max((sizes[i][1] for i in row), default=0.0)
+        x = 0.0
+        for i in row:
+            w = sizes[i][0]
+            centres[i] = (x + w / 2, y + height / 2)
+            x += w + gap
+        extent = max(extent, x - gap)
+        y += height + gap
+    return centres, extent, max(0.0, y - gap)
+
+
+def layout(kg: KnowledgeGraph) -> dict[str, tuple[float, float]]:
+    """Canvas positions for every node, from the outline alone; deterministic and linear in the graph.
+
+    A group's concepts sit on a sunflower spiral around its hub in document
+    order (first concepts nearest the hub), stretched sideways to leave room
+    for labels; groups are packed in rows inside their section, under the
+    section's hub; sections are packed in rows into a landscape page.  Cross
+    edges play no part, so the map keeps its shape when mining changes.
+    """
+    return _layout(kg)[0]
+
+
+def _layout(kg: KnowledgeGraph) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, int]]]:
+    """Positions, and each section's (width, title font size) for titles drawn to the layout's scale."""
+    g = kg.graph
+    sections, groups, members = _outline(kg)
+    c = _STEP / math.sqrt(math.pi)
+    sx, sy = _STRETCH
+    contents = []
+    for sec in sections:
+        discs = []
+        for hub in groups.get(sec, []):
+            r = c * math.sqrt(len(members.get(hub, ())) + _CORE)
+            discs.append((2 * r * sx + _STEP, 2 * r * sy + _STEP / 2))
+        area = sum((w + _GAP) * (h + _GAP) for w, h in discs)
+        widest = max((w for w, _ in discs), default=0.0)
+        contents.append(_shelves(discs, max(widest, math.sqrt(area * _SECTION_ASPECT) + _GAP)))
+    # One title size for the whole map, so that titles read at the zoom that shows everything.
+    size = round(min(400.0, max(30.0, math.sqrt(sum(w * h for _, w, h in contents) * _ASPECT) / 45)))
+    boxes = []
+    for sec, (centres, w, h) in zip(sections, contents, strict=True):
+        title = f"{g.nodes[sec].get('number', '')}  {g.nodes[sec].get('label', sec)}" if sec in g else sec
+        text = 0.62 * size * len(title)
+        width = max(w, 300.0, min(text / 2 + size, text + size))
+        header = 1.25 * size * math.ceil(text / (width - size)) + 70
+        boxes.append((sec, centres, (width - w) / 2, width, h + header, header))
+    total = sum(b[3] * b[4] for b in boxes)
+    page, _, _ = _shelves([(b[3], b[4]) for b in boxes], max([math.sqrt(total * _ASPECT)] + [b[3] for b in boxes]),
+                          _SECTION_GAP)
+    pos: dict[str, tuple[float, float]] = {}
+    titles = {}
+    for (sec, centres, indent, w, h, header), (cx, cy) in zip(boxes, page, strict=True):
+        left, top = cx - w / 2 + indent, cy - h / 2
+        pos[sec] = (cx, top + (header - 50) / 2)
+        titles[sec] = (w, size)
+        for hub, (hx, hy) in zip(groups.get(sec, []), centres, strict=True):
+            hx, hy = left + hx, top + header + hy
+            if hub != sec:
+                pos[hub] = (hx, hy)
+            for k, cid in enumerate(members.get(hub, ())):
+                r = c * math.sqrt(k + _CORE)
+                a = k * _GOLDEN_ANGLE
+                pos[cid] = (hx + r * sx * math.cos(a), hy + r * sy * math.sin(a))
+    return {n: (round(pos[n][0], 1), round(pos[n][1], 1)) if n in pos else (0.0, 0.0) for n in g}, titles
+
+
+def _evidence(source: str, found: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """The evidence the panel quotes: a sentence of the source's own text (why it needs or mentions the
+    target) before one of the target's, and any sentence before a mere title."""
+    if not found:
+        return {}
+    ev = min(found, key=lambda e: (e.get("source") != source, e.get("field") == "title"))
+    return {"field": ev["field"], "line": ev["line"], "sentence": ev["sentence"]}
+
+
+def map_data(kg: KnowledgeGraph, titles_to_scale: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The map's nodes and edges as plain dicts: positions, and what the details panel shows.
+
+    The page's script turns them into vis-network items and styles them by
+    kind, so the file carries each fact once; optional fields are left out
+    when empty (``alt``, ``needed``, a concept's ``file`` when it is its
+    section's, ``curated`` unless true).  With ``titles_to_scale``, section
+    titles are sized to the outline layout, readable with the whole map in
+    view.
+    """
+    g = kg.graph
+    pos, titles = _layout(kg)
+    sections, groups, members = _outline(kg)
+    colours = {sec: section_colour(i) for i, sec in enumerate(sections)}
+    needed_by = Counter(v for _, v, k in g.edges(keys=True) if k == "requires")
+    hub_order = {}
+    for sec in sections:
+        for hub in [sec, *groups.get(sec, [])]:
+            first = members.get(hub)
+            hub_order.setdefault(hub, g.nodes[first[0]]["order"] if first else len(kg.entries))
+    names: dict[str, str] = {}
+    section_file = {sec: g.nodes[sec].get("file") for sec in sections if sec in g}
+    nodes = []
+    for n, d in g.nodes(data=True):
+        kind = d.get("kind", "section")
+        x, y = pos[n]
+        node = {"id": n, "kind": kind, "label": d.get("label", n), "name": d.get("title", n),
+                "number": d.get("number", ""), "line": d.get("line"), "x": x, "y": y}
+        if d.get("alt_labels"):
+            node["alt"] = list(d["alt_labels"])
+        if kind == "concept":
+            sec = d["section"]
+            node.update(section=sec, parent=d["subsection"], order=d["order"],
+                        simple=d["simple"], full=d["full"], example=kg.entries[n].example_plain)
+            if needed_by[n]:
+                node["needed"] = needed_by[n]
+            if d.get("file") != section_file.get(sec):
+                node["file"] = _basename(names, d.get("file"))
+        else:
+            sec = n if kind == "section" else f"sec:{node['number'].split('.')[0]}"
+            node.update(section=sec, parent=None if kind == "section" else sec, order=hub_order.get(n, 0),
+                        color=colours.get(sec, PALETTE[0]), file=_basename(names, d.get("file")))
+            if titles_to_scale and n in titles:
+                node.update(title_width=round(titles[n][0]), font_size=titles[n][1])
+        nodes.append(node)
+    edges = []
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if k == "parent":
+            edges.append({"from": u, "to": v, "kind": k})
+        else:
+            edge = {"from": u, "to": v, "kind": k, **_evidence(u, d.get("evidence"))}
+            if d.get("curated"):
+                edge["curated"] = True
+            edges.append(edge)
+    return nodes, edges
+
+
+def _basename(cache: dict[str, str], path: str | None) -> str:
+    if not path:
+        return ""
+    if path not in cache:
+        cache[path] = Path(path).name
+    return cache[path]
+
+
+def vis_options(n_nodes: int, physics: bool | None = None) -> dict[str, Any]:
+    """vis-network options: physics relaxes small maps and then stops; large maps never move."""
+    physics = n_nodes < LARGE if physics is None else physics
+    return {
+        "autoResize": True,
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -90, "centralGravity": 0.01, "springLength": 100,
+                                 "springConstant": 0.05, "damping": 0.6, "avoidOverlap": 0.8},
+            "stabilization": {"enabled": True, "iterations": 250, "updateInterval": 250, "fit": True},
+            "minVelocity": 1.0,
+        },
+        "interaction": {"hover": True, "tooltipDelay": 300, "keyboard": False, "multiselect": False,
+                        "zoomSpeed": 0.8},
+        "nodes": {"shape": "dot", "borderWidth": 1.5, "borderWidthSelected": 3,
+                  "font": {"size": 15, "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+                           "color": "#1f2328", "strokeWidth": 4, "strokeColor": "#ffffff"},
+                  "scaling": {"label": {"drawThreshold": 7}}},
+        "edges": {"smooth": False, "selectionWidth": 1.2, "hoverWidth": 0.4},
+    }
+
+
+@cache
+def _environment():
+    """The Jinja environment, with vis-network and the page's own CSS and JS read once per process."""
+    import pyvis
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["script_json"] = script_json
+    env.globals.update(
+        vis_js=Markup(_script_text((lib / "vis-network.min.js").read_text(encoding="utf-8"))),
+        vis_css=Markup(_style_text((lib / "vis-network.css").read_text(encoding="utf-8"))),
+        map_js=Markup(_script_text((TEMPLATES / "map.js").read_text(encoding="utf-8"))),
+        map_css=Markup(_style_text((TEMPLATES / "map.css").read_text(encoding="utf-8"))),
+    )
+    return env
+
+
+def _script_text(js: str) -> str:
+    """Script source that cannot end its ``<script>`` element early."""
+    return js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT").replace("<!--", "<\\!--")
+
+
+def _style_text(css: str) -> str:
+    return css.replace("</style", "<\\/style").replace("</STYLE", "<\\/STYLE")
+
+
+def script_json(value: Any):
+    """JSON (or a JSON string) that is safe inside ``<script type="application/json">``.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c`` and friends, so no text can
+    close the element or open a comment; U+2028/U+2029 are escaped for old
+    JavaScript parsers.  ``JSON.parse`` reads all of them back unchanged.
+    """
+    from markupsafe import Markup
+
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return Markup(text)
+
+
+def default_title(kg: KnowledgeGraph) -> str:
+    sections = [d for _, d in kg.nodes("section")]
+    if len(sections) == 1:
+        return f"{sections[0]['number']} {sections[0]['title']} · concept map"
+    return f"Concept map · {len(sections)} sections, {len(kg.entries)} concepts"
+
+
+def map_network(kg: KnowledgeGraph, title: str | None = None, physics: bool | None = None) -> Network:
+    """A pyvis :class:`~pyvis.network.Network` holding the map, set up to render with our template.
+
+    The node and edge lists are filled directly: pyvis's ``add_node`` and
+    ``add_edge`` check for duplicates by scanning and are quadratic.
+    """
+    from pyvis.network import Network
+
+    physics = kg.graph.number_of_nodes() < LARGE if physics is None else physics
+    nodes, edges = map_data(kg, titles_to_scale=not physics)
+    net = Network(height="100%", width="100%", directed=True, heading=title or default_title(kg),
+                  cdn_resources="in_line")
+    net.nodes, net.edges = nodes, edges
+    net.node_ids = [n["id"] for n in nodes]
+    net.options = vis_options(len(nodes), physics)
+    net.templateEnv = _environment()
+    net.path = "map.html"
+    return net
+
+
+def map_html(kg: KnowledgeGraph, title: str | None = None, physics: bool | None = None) -> str:
+    """The whole map page as one string.
+
+    ``physics`` forces vis-network's physics on or off; by default it runs
+    for maps under :data:`LARGE` nodes only.
+    """
+    with _gc_paused():
+        return map_network(kg, title, physics).generate_html("map.html")
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Building a large map makes ~100k small acyclic containers, which trigger full garbage
+    collections over the whole loaded graph; for 10,000 concepts that is most of the time spent."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def write_map(kg: KnowledgeGraph, path: str | Path, title: str | None = None, physics: bool | None = None) -> Path:
+    """Write the map page to ``path`` atomically and return the path."""
+    path = Path(path)
+    atomic_write(path, map_html(kg, title, physics))
+    return path

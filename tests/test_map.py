@@ -1,0 +1,345 @@
+"""The interactive concept map: the page mlkg writes, and what it does in a real (headless) browser."""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+
+import networkx as nx
+import pytest
+from browser import browser, context, open_map  # noqa: F401  (pytest fixtures)
+from conftest import entry, sheet
+
+import mlkg
+from mlkg import viz
+
+HOSTILE = '<img src=x onerror="window.pwned=1;alert(1)"> </script><script>window.pwned=2;alert(2)</script> <!--'
+
+
+def _script_data(html: str, name: str):
+    m = re.search(rf'<script type="application/json" id="mlkg-{name}">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1))
+
+
+def _learning_order(kg, target: str) -> list[str]:
+    """Every prerequisite of ``target``, each after its own prerequisites, ties in document order."""
+    needs = nx.DiGraph((e["source"], e["target"]) for e in kg.edges("requires"))
+    members = {target} | (nx.descendants(needs, target) if target in needs else set())
+    sub = needs.subgraph(members)
+    order = kg.graph.nodes
+    waiting = {n: sub.out_degree(n) for n in members}
+    ready = [(order[n]["order"], n) for n, k in waiting.items() if k == 0]
+    heapq.heapify(ready)
+    out = []
+    while ready:
+        _, n = heapq.heappop(ready)
+        out.append(n)
+        for m in sub.predecessors(n):
+            waiting[m] -= 1
+            if waiting[m] == 0:
+                heapq.heappush(ready, (order[m]["order"], m))
+    return out
+
+
+# ---- the page, without a browser ------------------------------------------------------------------
+
+def test_page_is_one_offline_file(seed_kg):
+    html = viz.map_html(seed_kg)
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=", html, re.I)
+    assert not re.search(r"cdnjs|jsdelivr|unpkg|bootstrap", html, re.I)
+    assert "vis-network" in html and "new vis.Network" in html
+
+
+def test_every_node_and_edge_is_in_the_page(seed_kg):
+    html = viz.map_html(seed_kg)
+    nodes, edges = _script_data(html, "nodes"), _script_data(html, "edges")
+    assert {n["id"] for n in nodes} == set(seed_kg.graph)
+    assert sorted(n["id"] for n in nodes if n["kind"] == "concept") == sorted(seed_kg.concepts())
+    assert len(edges) == seed_kg.graph.number_of_edges()
+    needed = {n["id"]: n.get("needed", 0) for n in nodes}
+    assert needed["autoencoder"] == len(seed_kg.in_edges("autoencoder", "requires")) > 0
+    vae_needs = [e for e in edges if e["from"] == "vae" and e["kind"] == "requires"]
+    assert vae_needs and vae_needs[0]["sentence"]
+
+
+def test_script_data_cannot_break_out_and_reads_back_unchanged():
+    text = viz.script_json({"t": HOSTILE + " & > </SCRIPT"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(str(text)) == {"t": HOSTILE + " & > </SCRIPT"}
+
+
+@pytest.mark.shared
+def test_layout_is_deterministic_and_keeps_subsections_together(shared_kg):
+    pos = viz.layout(shared_kg)
+    assert pos == viz.layout(shared_kg)
+    assert len(set(pos.values())) == len(pos) == shared_kg.graph.number_of_nodes()
+    g = shared_kg.graph
+    for cid in shared_kg.concepts():
+        hub = g.nodes[cid]["subsection"]
+        own = (pos[cid][0] - pos[hub][0]) ** 2 + (pos[cid][1] - pos[hub][1]) ** 2
+        others = [(pos[cid][0] - pos[h][0]) ** 2 + (pos[cid][1] - pos[h][1]) ** 2
+                  for h, d in g.nodes(data=True) if d["kind"] == "subsection" and h != hub]
+        assert own < min(others), cid
+
+
+@pytest.mark.shared
+def test_physics_only_for_small_maps(seed_kg, shared_kg):
+    assert _script_data(viz.map_html(seed_kg), "options")["physics"]["enabled"] is True
+    assert shared_kg.graph.number_of_nodes() >= viz.LARGE
+    assert _script_data(viz.map_html(shared_kg), "options")["physics"]["enabled"] is False
+    assert _script_data(viz.map_html(seed_kg, physics=False), "options")["physics"]["enabled"] is False
+
+
+def test_cli_map_writes_only_the_map(cli, tmp_path):
+    out = tmp_path / "m" / "concepts.html"
+    code, stdout, err = cli("map", "-o", out)
+    assert code == 0, err
+    assert out.is_file() and list(out.parent.iterdir()) == [out]
+    assert f"open the map:  {out.resolve().as_uri()}" in stdout
+
+
+def test_build_writes_map_and_prints_its_uri(cli, tmp_path):
+    code, stdout, err = cli("build", "--out", tmp_path / "o")
+    assert code == 0, err
+    page = tmp_path / "o" / "map.html"
+    assert page.is_file() and f"open the map:  {page.resolve().as_uri()}" in stdout
+    code, _, _ = cli("build", "--out", tmp_path / "p", "--no-map")
+    assert code == 0 and not (tmp_path / "p" / "map.html").exists()
+
+
+# ---- in the browser ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory, seed_kg):
+    """The seed map twice: settled by physics (vis draws the edges) and in the outline layout (the page does)."""
+    folder = tmp_path_factory.mktemp("map")
+    return {
+        "physics": viz.write_map(seed_kg, folder / "physics.html"),
+        "outline": viz.write_map(seed_kg, folder / "outline.html", physics=False),
+    }
+
+
+def _clean(view):
+    assert view.blocked == [], view.blocked
+    assert view.errors == [], view.errors
+    assert view.dialogs == [], view.dialogs
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("layout", ["physics", "outline"])
+def test_loads_offline_with_every_node_and_no_errors(context, pages, seed_kg, layout):  # noqa: F811
+    view = open_map(context, pages[layout])
+    counts = view.js("""() => ({
+        nodes: nodes.length,
+        concepts: nodes.get({filter: n => n.kind === "concept"}).length,
+        drawn: Object.keys(network.getPositions()).length,
+        kinds: [...new Set(edges.get().map(e => e.kind))].sort(),
+        edges: edges.length,
+    })""")
+    assert counts["nodes"] == counts["drawn"] == seed_kg.graph.number_of_nodes()
+    assert counts["concepts"] == len(seed_kg) == 20
+    shown = ["parent", "related", "requires"] if layout == "physics" else ["related", "requires"]
+    assert counts["kinds"] == shown
+    assert counts["edges"] == len(seed_kg.edges(shown))
+    assert view.js("document.querySelectorAll('#legend-sections .node-link').length") == 1
+    _clean(view)
+
+
+@pytest.mark.browser
+def test_search_by_acronym_selects_focuses_and_zooms(context, pages):  # noqa: F811
+    view = open_map(context, pages["physics"])
+    box = view.page.locator("#search-input")
+    box.fill("vae")
+    options = view.page.locator("#search-results [role=option]")
+    assert options.first.get_attribute("data-id") == "vae"
+    assert "Variational Autoencoder" in options.first.inner_text()
+    box.fill("denoising diff")
+    assert options.first.get_attribute("data-id") == "ddpm"
+    box.press("Enter")
+    assert view.js("mlkg.state().selected") == "ddpm"
+    assert view.js("network.getSelectedNodes()") == ["ddpm"]
+    assert view.page.locator("#panel-title").inner_text() == "DDPM (Denoising Diffusion Probabilistic Model)"
+    view.until("""() => {
+        const p = network.canvasToDOM(network.getPositions(["ddpm"]).ddpm);
+        const map = document.getElementById("mynetwork");
+        return network.getScale() >= 1 && Math.hypot(p.x - map.clientWidth / 2, p.y - map.clientHeight / 2) < 30;
+    }""")
+    _clean(view)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("layout", ["physics", "outline"])
+def test_clicking_a_node_opens_its_details(context, pages, seed_kg, layout):  # noqa: F811
+    view = open_map(context, pages[layout])
+    view.click_node("vae")
+    view.until("mlkg.state().selected === 'vae'")
+    panel = view.page.locator("#panel")
+    assert panel.locator("h2").inner_text() == "Variational Autoencoder (VAE)"
+    assert panel.locator(".crumbs").inner_text() == "13 GENERATIVE MODELS › 13.1 Autoencoders"
+    vae = seed_kg.entries["vae"]
+    assert panel.locator(".simple .text").text_content() == vae.simple
+    assert panel.locator(".full .text").text_content() == vae.full
+    assert panel.locator("pre.example").text_content() == vae.example_plain
+    prereq = panel.locator(".prereqs li").first
+    assert prereq.locator("a").get_attribute("data-id") == "autoencoder"
+    assert "VAE adds probabilistic structure to autoencoders." in prereq.locator(".evidence").inner_text()
+    needed_by = panel.locator(".dependents a").evaluate_all("links => links.map(a => a.dataset.id)")
+    assert needed_by == [e["source"] for e in seed_kg.in_edges("vae", "requires")]
+    assert panel.locator(".dependents .evidence").count() == len(needed_by)
+    prereq.locator("a").click()
+    assert view.js("mlkg.state().selected") == "autoencoder"
+    assert panel.locator("h2").inner_text() == "Autoencoder"
+    view.page.locator("#panel .close").click()
+    assert view.js("mlkg.state().selected") is None and panel.is_hidden()
+    _clean(view)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("layout", ["physics", "outline"])
+def test_edge_kind_filters(context, pages, seed_kg, layout):  # noqa: F811
+    view = open_map(context, pages[layout])
+    kinds = "() => [...new Set(edges.get().map(e => e.kind))].sort()"
+    view.page.locator("#edge-filters input[data-kind=related]").uncheck()
+    assert "related" not in view.js(kinds)
+    assert "edges=" in view.js("location.hash")
+    view.page.locator("#edge-filters input[data-kind=parent]").check()
+    view.page.locator("#edge-filters input[data-kind=requires]").uncheck()
+    assert view.js(kinds) == ["parent"]
+    assert view.js("edges.length") == len(seed_kg.edges("parent"))
+    view.page.locator("#edge-filters input[data-kind=related]").check()
+    view.page.locator("#edge-filters input[data-kind=requires]").check()
+    assert view.js(kinds) == ["parent", "related", "requires"]
+    assert view.js("edges.length") == seed_kg.graph.number_of_edges()
+    _clean(view)
+
+
+@pytest.mark.browser
+def test_local_view_shows_n_hops_around_the_selection(context, pages, seed_kg):  # noqa: F811
+    view = open_map(context, pages["physics"])
+    cross = nx.Graph((e["source"], e["target"]) for e in seed_kg.edges(("requires", "related")))
+    shown = "() => nodes.get({filter: n => !n.hidden && n.kind === 'concept'}).map(n => n.id).sort()"
+    view.js("mlkg.select('vae')")
+    for hops in (1, 2):
+        view.page.locator("#hops").select_option(str(hops))
+        expected = sorted(nx.single_source_shortest_path_length(cross, "vae", cutoff=hops))
+        assert view.js(shown) == expected
+        assert view.js("location.hash") == f"#vae&hops={hops}"
+    hubs = view.js("() => nodes.get({filter: n => !n.hidden && n.kind !== 'concept'}).map(n => n.id).sort()")
+    assert hubs == sorted({seed_kg.graph.nodes[c][k] for c in expected for k in ("section", "subsection")})
+    hidden_edges = view.js("() => edges.get({filter: e => e.hidden}).length")
+    assert hidden_edges == sum(1 for e in seed_kg.edges() if not {e["source"], e["target"]} <= {*expected, *hubs})
+    view.page.locator("#edge-filters input[data-kind=related]").uncheck()
+    requires_only = nx.Graph((e["source"], e["target"]) for e in seed_kg.edges("requires"))
+    assert view.js(shown) == sorted(nx.single_source_shortest_path_length(requires_only, "vae", cutoff=2))
+    view.page.locator("#hops").select_option("0")
+    assert len(view.js(shown)) == 20
+    _clean(view)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("layout", ["physics", "outline"])
+def test_learning_path_highlights_prerequisites_in_learning_order(context, pages, seed_kg, layout):  # noqa: F811
+    view = open_map(context, pages[layout])
+    view.js("mlkg.select('stable-diffusion')")
+    view.page.locator("#learning-path").click()
+    expected = _learning_order(seed_kg, "stable-diffusion")
+    assert expected == ["autoencoder", "vae", "denoising-autoencoder", "diffusion-model", "stable-diffusion"]
+    assert view.js("mlkg.path()") == expected
+    steps = view.page.locator("#learning ol a").evaluate_all("links => links.map(a => a.dataset.id)")
+    assert steps == expected
+    labels = view.js("(ids) => ids.map(id => nodes.get(id).label)", expected)
+    assert labels == [f"{i}. {seed_kg.graph.nodes[c]['label']}" for i, c in enumerate(expected, 1)]
+    looks = view.js("() => Object.fromEntries(nodes.get().map(n => [n.id, JSON.stringify(n.color)]))")
+    dim = {looks[n] for n in looks if n not in expected}
+    assert len(dim) <= 3 and not dim & {looks[n] for n in expected}
+    on_path = view.js("() => edges.get({filter: e => e.width > 3}).map(e => [e.from, e.to]).sort()")
+    assert on_path == sorted([e["source"], e["target"]] for e in seed_kg.edges("requires")
+                             if {e["source"], e["target"]} <= set(expected))
+    assert view.js("location.hash") == "#stable-diffusion&path"
+    view.page.locator("#learning ol a[data-id=vae]").click()
+    assert view.js("mlkg.state()")["path"] == "stable-diffusion"
+    assert view.js("location.hash") == "#vae&path=stable-diffusion"
+    view.page.keyboard.press("Escape")
+    assert view.js("mlkg.state().path") is None
+    assert view.js("nodes.get('vae').label") == "Variational Autoencoder"
+    _clean(view)
+
+
+@pytest.mark.browser
+@pytest.mark.shared
+def test_learning_order_on_the_shared_corpus(context, shared_kg, tmp_path):  # noqa: F811
+    view = open_map(context, viz.write_map(shared_kg, tmp_path / "map.html"))
+    assert view.js("nodes.length") == shared_kg.graph.number_of_nodes()
+    deepest = max(shared_kg.concepts(), key=lambda c: len(_learning_order(shared_kg, c)))
+    assert view.js("(id) => mlkg.learningPath(id)", deepest) == _learning_order(shared_kg, deepest)
+    _clean(view)
+
+
+@pytest.mark.browser
+def test_deep_links_in_and_the_address_following_the_selection(context, pages):  # noqa: F811
+    view = open_map(context, pages["physics"], "vae")
+    assert view.js("mlkg.state().selected") == "vae"
+    assert view.page.locator("#panel-title").inner_text() == "Variational Autoencoder (VAE)"
+    view.page.locator("#panel .prereqs a[data-id=autoencoder]").click()
+    assert view.js("location.hash") == "#autoencoder"
+    view.page.locator("#panel .dependents a[data-id=denoising-autoencoder]").click()
+    assert view.js("location.hash") == "#denoising-autoencoder"
+    view.js("history.back()")
+    view.until("mlkg.state().selected === 'autoencoder'")
+    assert view.page.locator("#panel-title").inner_text() == "Autoencoder"
+    view.js("history.back()")
+    view.until("mlkg.state().selected === 'vae'")
+    view.page.keyboard.press("Escape")
+    assert view.js("location.hash") == "" and view.js("mlkg.state().selected") is None
+
+    view = open_map(context, pages["outline"], "LLM&hops=1&path&edges=requires")
+    assert view.js("mlkg.state()") == {"selected": "llm", "hops": 1, "path": "llm", "kinds": ["requires"]}
+    assert view.js("location.hash") == "#llm&hops=1&path&edges=requires"
+    assert view.js("() => nodes.get({filter: n => !n.hidden && n.kind === 'concept'}).length") == 6
+
+    view = open_map(context, pages["physics"], "sec:13.1")
+    assert view.js("mlkg.state().selected") == "sec:13.1"
+    members = view.page.locator("#panel .members a").evaluate_all("links => links.map(a => a.dataset.id)")
+    assert members == ["autoencoder", "vae", "denoising-autoencoder"]
+
+    view = open_map(context, pages["physics"], "no-such-thing")
+    assert view.js("mlkg.state().selected") is None
+    assert "no-such-thing" in view.page.locator("#notice").inner_text()
+    _clean(view)
+
+
+@pytest.mark.browser
+def test_hostile_cheatsheet_text_is_shown_as_text(context, write, tmp_path):  # noqa: F811
+    title = "Evil <b>Thing</b> " + HOSTILE
+    path = write(sheet(
+        entry("1.1.1", f"{title} (EVL)", cid="evil", full="Full " + HOSTILE, simple="Simple \u2028" + HOSTILE,
+              example="```\n" + HOSTILE + "\n```"),
+        entry("1.1.2", "Other Thing", cid="other", full=f"Other builds on Evil Thing. {HOSTILE}"),
+        title="TOPIC <script>window.pwned=3</script>", subsections={"1.1": "Sub </script><img src=x onerror=alert(4)>"},
+    ))
+    kg = mlkg.load(path)
+    heading = viz.default_title(kg)
+    view = open_map(context, viz.write_map(kg, tmp_path / "map.html"), "evil")
+    assert view.js("nodes.length") == 4
+    assert view.js("document.title") == heading
+    assert view.page.locator("#heading").text_content() == heading
+    panel = view.page.locator("#panel")
+    assert panel.locator("h2").text_content() == f"{title} (EVL)"
+    assert panel.locator(".full .text").text_content() == "Full " + HOSTILE
+    assert panel.locator("pre.example").text_content() == HOSTILE
+    assert "Sub </script><img src=x onerror=alert(4)>" in panel.locator(".crumbs").text_content()
+    view.page.locator("#search-input").fill("evil")
+    assert "<b>Thing</b>" in view.page.locator("#search-results").text_content()
+    view.page.locator("#search-input").press("Escape")
+    view.page.mouse.move(**view.node_point("other"))
+    view.until("document.querySelector('div.vis-tooltip')?.style.visibility === 'visible'")
+    tip = view.page.locator("div.vis-tooltip")
+    assert "1 TOPIC <script>window.pwned=3</script>" in tip.text_content()
+    assert tip.evaluate("t => t.querySelectorAll(':not(br)').length") == 0  # innerText turns newlines into <br>
+    injected = "#panel img, #panel script, #panel b, #heading *, #search-results img, #legend-sections img, body > img"
+    assert view.js(f"document.querySelectorAll({json.dumps(injected)}).length") == 0
+    assert view.js("document.scripts.length") == 5
+    assert view.js("window.pwned") is None
+    _clean(view)
