@@ -19,6 +19,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -119,8 +120,9 @@ class Name:
         return RANK[self.source]
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """One mention in a text: [start, end) and the names it could be."""
+
     start: int
     end: int
     names: tuple[Name, ...]
@@ -190,7 +192,12 @@ class Lexicon:
         self.by_key = by_key
         self.automaton = ahocorasick.Automaton()
         for key, bucket in by_key.items():
-            ranked = tuple(sorted(bucket, key=lambda n: n.rank))
+            # one name per concept and case rule: the best-ranked (title over ID, say)
+            kept: dict[tuple, Name] = {}
+            for n in sorted(bucket, key=lambda n: n.rank):
+                case = tuple(t for s, t in zip(n.strict, _WORD.findall(n.surface), strict=True) if s)
+                kept.setdefault((n.concept, case), n)
+            ranked = tuple(kept.values())
             # per name, the (token index, exact token) pairs that must match case-sensitively
             checks = tuple(tuple((i, t) for i, (s, t) in enumerate(zip(n.strict, _WORD.findall(n.surface),
                                                                           strict=True)) if s) for n in ranked)

@@ -25,10 +25,13 @@ from .errors import CurationError, Location, Problem
 from .lexicon import Lexicon, build_lexicon, is_acronym, normalize, subsection_heads
 from .parse import Corpus, Entry
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
+# A sentence ends at . ! or ? and a space before a capital, digit or bracket, but not after an
+# abbreviation ("e.g. Stable Diffusion") or an initial ("U.S. data"); a line break always ends one.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bal\.)(?<!\bno\.)"
+    r"(?<!\bfig\.)(?<!\beq\.)(?<!\bapprox\.)(?<!\bincl\.)(?<!\bresp\.)(?<![^\w.][A-Za-z]\.)(?<!^[A-Za-z]\.)"
+    r"[ \t]+(?=[A-Z0-9\"'(\[])|[ \t]*\n\s*")
 _CUE_WINDOW = 160  # characters of the sentence either side of a mention that cue phrases may use
-_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|al|fig|eq|no|incl|resp)|(?<![\w.])[A-Za-z])\.\Z",
-                           re.I)
 _STOP = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "can't", "do", "does", "each", "for",
     "from", "has", "have", "in", "into", "is", "it", "its", "less", "more", "most", "not", "of", "on", "or",
@@ -100,16 +103,15 @@ class MiningReport:
 
 def sentences(text: str) -> Iterator[tuple[int, int, str]]:
     """(offset, line offset, sentence) for each sentence of a paragraph field."""
-    start = 0
+    start = line = 0
     for m in _SENTENCE_END.finditer(text):
-        if "\n" not in m.group() and _ABBREVIATION.search(text[max(0, m.start() - 8):m.start()]):
-            continue  # "e.g. Stable Diffusion" does not end a sentence
         chunk = text[start:m.start()]
         if chunk.strip():
-            yield start, text.count("\n", 0, start), chunk
+            yield start, line, chunk
+        line += chunk.count("\n") + m.group().count("\n")
         start = m.end()
     if text[start:].strip():
-        yield start, text.count("\n", 0, start), text[start:]
+        yield start, line, text[start:]
 
 
 def unit_spans(field: str, text: str) -> list[tuple[int, int, int]]:
@@ -150,8 +152,9 @@ class _Similarity:
         self.bags: dict[str, Counter] = {}
         df: Counter = Counter()
         for e in corpus.entries:
-            words = normalize(f"{e.title} {e.full} {e.simple}").split()
-            bag = Counter(w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit())
+            bag = Counter(normalize(f"{e.title} {e.full} {e.simple}").split())
+            for w in [w for w in bag if len(w) < 3 or w in _STOP or w.isdigit()]:
+                del bag[w]
             self.bags[e.id] = bag
             df.update(bag.keys())
         n = max(len(self.bags), 1)
@@ -286,9 +289,10 @@ class Miner:
     def run(self) -> list[Relation]:
         pairs: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
         mentions = [ev for entry in self.corpus.entries for ev in self.mentions(entry)]
+        order = self.order
         for ev in self._drop_homonyms(mentions):
-            a, b = sorted((ev.source, ev.target), key=self.order.__getitem__)
-            pairs[(a, b)].append(ev)
+            s, t = ev.source, ev.target
+            pairs[(s, t) if order[s] < order[t] else (t, s)].append(ev)
         by_name = {r.name: r for r in rules.RULES}
         for (a, b), ev in self._similar_siblings(pairs):
             pairs[(a, b)].append(ev)

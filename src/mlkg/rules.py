@@ -115,36 +115,40 @@ _LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:[\w-]+\s+){0,2}"
 
 # Each pattern is matched against the text of the sentence *before* the mention.
 BEFORE = (
-    (CUE_FLIP, re.compile(
+    (CUE_FLIP, ("foundation", "basis", "building block", "prerequisite", "precursor", "groundwork",
+                "starting point", "used "), re.compile(
         r"\b(?:(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
         r"starting point)\s+(?:for|of|to)|used (?:in|by|inside|within))\s+" + _LIST + r"\Z", re.I)),
-    (CUE_CONTRAST, re.compile(
+    (CUE_CONTRAST, ("unlike", "instead", "rather", "rival", "compared", "contrast", "opposed", "versus", "vs",
+                    "than", "alternative", "outperform", "similar", "differ"), re.compile(
         r"(?:\bunlike|\binstead of|\brather than|\brival(?:ing|s|ed)?|\bcompared (?:to|with)|"
         r"\bin contrast (?:to|with)|\bas opposed to|\bversus|\bvs\.?|\bthan|\balternatives? to|"
         r"\boutperform(?:s|ed|ing)?|\bsimilar to|\bdiffers? from|\bdifferent from)\s+" + _LIST + r"\Z", re.I)),
-    (CUE_APPLICATION, re.compile(
+    (CUE_APPLICATION, ("application", "used for", "use case", "solution", "remedies", "fixes", "tool"),
+     re.compile(
         r"\b(?:applications?|used for|use cases?|solutions?|remedies|fixes|tools?)\s*:?\s+"
         r"(?:[^.;:!?]{0,120}?(?:,|\band\b|\bor\b)\s*)?\Z", re.I)),
-    (CUE_USES, re.compile(
+    (CUE_USES, ("extend", "extension", "add", "based", "build", "built", "top of", "variant", "version",
+                "type of", "kind of", "form of", "special case", "generali", "relies", "requires"), re.compile(
         r"\b(?:extends?|extending|extension of|adds? (?:[\w-]+ ){0,3}to|based on|builds? (?:up)?on|"
         r"built (?:up)?on|on top of|variant of|version of|type of|kind of|form of|special case of|"
         r"generali[sz](?:es|ation of)|relies on|requires)\s+" + _LIST + r"\Z", re.I)),
     # a definition: "GPT is a decoder-only transformer", "LLMs are language models"
-    (CUE_USES, re.compile(
+    (CUE_USES, (" is ", " are "), re.compile(
         r"\A\s*(?:[\w()/-]+\s+){1,4}(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
 )
 
 # Per-mention cues that only turn a document-order "requires" into "related" (tier 3).
 WEAK_BEFORE = (
-    (NEGATION, re.compile(
+    (NEGATION, ("no ", "without", "never", "need", "combin", "together", "alongside", "paired"), re.compile(
         r"\b(?:no|without|never|(?:does|do)(?:n't| not) need|combined with|in combination with|"
         r"together with|alongside|paired with)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
-    (ENUMERATION, re.compile(r"(?:\A|[.;]\s)\s*[A-Z][\w-]*(?:\s+[\w/-]+){0,2}:\s+[^:.;]*\Z")),
+    (ENUMERATION, (":",), re.compile(r"(?:\A|[.;]\s)\s*[A-Z][\w-]*(?:\s+[\w/-]+){0,2}:\s+[^:.;]*\Z")),
 )
 
 # Matched against the text *after* the mention: "T builds on this".
 AFTER = (
-    (CUE_FLIP, re.compile(
+    (CUE_FLIP, ("build", "built", "rel", "depend", "draw"), re.compile(
         r"\A\s+(?:builds?|is built|are built|rel(?:y|ies)|depends?|draws?)\s+(?:up)?on\s+(?:this|it|them)\b",
         re.I)),
 )
@@ -154,6 +158,7 @@ INSTANCE_BEFORE = re.compile(
     r"\b(?:such as|e\.g\.,?|for example|for instance|including|like|"
     r"(?:key\s+)?(?:examples?|algorithms?|variants?|types?|kinds?|methods?|models?|tools?)\s*:)\s+"
     r"(?:[^.;:!?()]{0,80}?,\s*)?\Z", re.I)
+_INSTANCE_WORDS = ("such as", "e.g", "for example", "for instance", "including", "like", ":")
 # A parenthesised list of bare names: "(DALL-E, Stable Diffusion, Midjourney)", "(StyleGAN)".
 PAREN_BEFORE = re.compile(r"\(\s*(?:[^.;:!?()]{0,80}?,\s*)?\Z")
 PAREN_AFTER = re.compile(r"\A\s*[,)]")
@@ -166,20 +171,35 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True, same_sec
     Instances are only recognised within a section: "(images, time series)" in a
     vision entry lists kinds of data, not instances of the vision model.
     """
-    for rule, pattern in AFTER:
-        if pattern.search(after):
+    # Each pattern runs only when one of its words is in the window: most mentions have no cue.
+    for rule, triggers, pattern in _AFTER:
+        if triggers.search(after, 0, 60) and pattern.search(after):
             return rule
-    for rule, pattern in BEFORE:
-        if pattern.search(before):
+    if _ANY_BEFORE.search(before) is None:
+        return None
+    for rule, triggers, pattern in _BEFORE:
+        if triggers.search(before) and pattern.search(before):
             return rule
-    if forward and same_section and (INSTANCE_BEFORE.search(before) or (
-            PAREN_BEFORE.search(before) and PAREN_AFTER.search(after))):
+    if forward and same_section and (
+            (_INSTANCE_TRIGGERS.search(before) and INSTANCE_BEFORE.search(before))
+            or ("(" in before and PAREN_BEFORE.search(before) and PAREN_AFTER.search(after))):
         return CUE_INSTANCE
     if not forward:
-        for rule, pattern in WEAK_BEFORE:
-            if (prose or rule is not ENUMERATION) and pattern.search(before):
+        for rule, triggers, pattern in _WEAK_BEFORE:
+            if (prose or rule is not ENUMERATION) and triggers.search(before) and pattern.search(before):
                 return rule
     return None
+
+
+def _compiled(table):
+    return tuple((rule, re.compile("|".join(re.escape(t) for t in triggers), re.I), pattern)
+                 for rule, triggers, pattern in table)
+
+
+_BEFORE, _WEAK_BEFORE, _AFTER = _compiled(BEFORE), _compiled(WEAK_BEFORE), _compiled(AFTER)
+_INSTANCE_TRIGGERS = re.compile("|".join(re.escape(t) for t in _INSTANCE_WORDS), re.I)
+_ANY_BEFORE = re.compile("|".join(re.escape(t) for _, triggers, _ in (*BEFORE, *WEAK_BEFORE)
+                                  for t in (*triggers, *_INSTANCE_WORDS, "(")), re.I)
 
 
 def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
