@@ -31,8 +31,9 @@ class BuildResult:
 
 
 def write_json(kg, path: Path) -> None:
+    # compact: json's fast C encoder is only used without indentation
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
-        json.dump(kg.to_node_link(), f, ensure_ascii=False, indent=1)
+        json.dump(kg.to_node_link(), f, ensure_ascii=False, separators=(",", ":"))
 
 
 def build_outputs(sources, curation, out: Path, base_iri: str | None = None, with_map: bool = True,

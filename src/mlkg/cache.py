@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
 CACHE_FILE = "cache.pickle"
+CHAINS_FILE = "chains.pickle"
 KEY_FILE = "cache.key"
 FORMAT = 1
 
@@ -73,14 +74,20 @@ def save(kg: KnowledgeGraph, out: Path, key: str, files: list[Path], curation: l
     path = out / CACHE_FILE
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         pickle.dump((FORMAT, key, kg), f, protocol=pickle.HIGHEST_PROTOCOL)
+    with atomic_path(out / CHAINS_FILE) as tmp, open(tmp, "wb") as f:
+        pickle.dump((FORMAT, key, kg.chains_index()), f, protocol=pickle.HIGHEST_PROTOCOL)
     meta = {"key": key, "sources": [str(p) for p in files], "curation": [str(p) for p in curation]}
     with atomic_path(out / KEY_FILE) as tmp:
         tmp.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return path
 
 
-def load_cached(sources, curation=None, out: str | Path | None = None) -> KnowledgeGraph:
-    """The graph for these sources: from the build in ``out`` when it is fresh, else built now."""
+def load_cached(sources, curation=None, out: str | Path | None = None, light: bool = False) -> KnowledgeGraph:
+    """The graph for these sources: from the build in ``out`` when it is fresh, else built now.
+
+    With ``light``, a fresh build answers with its :class:`~mlkg.graph.ChainIndex`
+    (enough for learning plans, and fast to load) instead of the whole graph.
+    """
     out = Path(out) if out is not None else default_build_dir()
     files, cur = inputs(sources, curation)
     meta = _meta(out)
@@ -88,7 +95,7 @@ def load_cached(sources, curation=None, out: str | Path | None = None) -> Knowle
         key = cache_key(files, cur)
         if meta.get("key") == key:
             try:
-                with open(out / CACHE_FILE, "rb") as f:
+                with open(out / (CHAINS_FILE if light else CACHE_FILE), "rb") as f:
                     fmt, pickled_key, kg = pickle.load(f)
                 if fmt == FORMAT and pickled_key == key:
                     return kg

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,6 @@ MIN_MINUTES = 0.5
 # An explanation path prefers cross-references: a hierarchy hop costs this many cross-reference hops.
 PARENT_COST = 3.0
 
-_WORDS = re.compile(r"\w+")
 
 
 def learning_order(prereqs: dict[Hashable, Iterable[Hashable]], key: Callable[[Hashable], Any]) -> list:
@@ -95,10 +93,14 @@ def _reach(start: str, adj: dict[str, list[str]], depth: int | None) -> dict[str
 
 
 def reading_minutes(kg: KnowledgeGraph, concept: str) -> float:
-    """Estimated reading time: prose words / 200 + example words / 100, rounded up to half minutes."""
+    """Estimated reading time: prose words / 200 + example words / 100, rounded up to half minutes.
+
+    A word is a whitespace-separated token of the field's text.
+    """
     d = kg.graph.nodes[concept]
-    prose = len(_WORDS.findall(d["full"])) + len(_WORDS.findall(d["simple"]))
-    example = len(_WORDS.findall(d["example"]))
+    words = d.get("words") or {f: len(d[f].split()) for f in ("full", "simple", "example")}
+    prose = words["full"] + words["simple"]
+    example = words["example"]
     minutes = prose / PROSE_WPM + example / EXAMPLE_WPM
     return max(MIN_MINUTES, math.ceil(minutes * 2) / 2)
 

@@ -29,12 +29,15 @@ def _source_options(f):
     return f
 
 
-def _load(sources, curation=(), no_curation=False, out=None):
-    """Load the graph, from a fresh build's cache when one matches the sources."""
+def _load(sources, curation=(), no_curation=False, out=None, light=False):
+    """Load the graph, from a fresh build's cache when one matches the sources.
+
+    ``light`` commands (learning plans) only need concepts and requires edges.
+    """
     from .cache import load_cached
 
     cur = [] if no_curation else (list(curation) or None)
-    return load_cached(sources, cur, out)
+    return load_cached(sources, cur, out, light=light)
 
 
 def _emit(text: str) -> None:
@@ -174,7 +177,7 @@ def prereqs(sources, curation, no_curation, concept, depth, tree, fmt):
     """
     from .views import plan_md, plan_text, plan_tree
 
-    kg = _load(sources, curation, no_curation)
+    kg = _load(sources, curation, no_curation, light=True)
     cid = kg.resolve(concept)
     steps = kg.prerequisites(cid, depth)
     if fmt == "json":
@@ -202,7 +205,7 @@ def learn(sources, curation, no_curation, concept, known, fmt):
     """
     from .views import learn_text, plan_md
 
-    kg = _load(sources, curation, no_curation)
+    kg = _load(sources, curation, no_curation, light=True)
     plan = kg.learning_plan(concept, [k.strip() for k in known.split(",") if k.strip()])
     if fmt == "json":
         _emit(json.dumps(plan, indent=2, ensure_ascii=False))
@@ -224,7 +227,7 @@ def dependents(sources, curation, no_curation, concept, depth, fmt):
     Example:
       mlkg dependents autoencoder
     """
-    kg = _load(sources, curation, no_curation)
+    kg = _load(sources, curation, no_curation, light=True)
     cid = kg.resolve(concept)
     rows = kg.dependents(cid, depth)
     if fmt == "json":

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from .errors import UnknownConceptError
 from .parse import Corpus, Entry, Heading, section_node_id
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
     from .curation import Curation
     from .mine import MiningReport
 
@@ -40,6 +40,7 @@ def _entry_attrs(e: Entry) -> dict[str, Any]:
         "alt_labels": list(e.alt_labels), "full": e.full, "simple": e.simple, "example": e.example,
         "file": e.location.path, "line": e.location.line,
         "field_lines": {name: f.line for name, f in e.fields.items()},
+        "words": {name: len(f.text.split()) for name, f in e.fields.items()},
         "section": section_node_id(e.section_number), "subsection": section_node_id(e.parent),
         "order": e.order,
     }
@@ -47,6 +48,8 @@ def _entry_attrs(e: Entry) -> dict[str, Any]:
 
 def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     """The hierarchy alone: nodes for every section, subsection and entry, and parent edges."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     for h in corpus.sections:
         if h.node_id not in g:
@@ -78,6 +81,14 @@ class KnowledgeGraph:
         self.report = report
         self.curation = curation
         self.entries: dict[str, Entry] = {e.id: e for e in sorted(corpus.entries, key=lambda e: e.order)}
+
+    def chains_index(self) -> ChainIndex:
+        """The part of the graph that learning plans need, small enough to load in milliseconds."""
+        keep = ("kind", "number", "title", "label", "alt_labels", "order", "words")
+        nodes = {c: {k: self.graph.nodes[c][k] for k in keep} for c in self.entries}
+        from .chains import _requires
+
+        return ChainIndex(nodes, _requires(self), [str(p) for p in self.sources])
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the graph itself; caches (attributes starting with "_") are rebuilt on demand."""
@@ -166,6 +177,8 @@ class KnowledgeGraph:
         return out
 
     def to_node_link(self) -> dict[str, Any]:
+        import networkx as nx
+
         return nx.node_link_data(self.graph, edges="edges")
 
     # views hanging off the graph (each module imported only when used) -----------
@@ -207,6 +220,45 @@ class KnowledgeGraph:
         s = self.stats()
         return (f"<KnowledgeGraph {s['concepts']} concepts, {s['edges']['requires']} requires, "
                 f"{s['edges']['related']} related>")
+
+
+class _NodeView(dict):
+    """A dict of node attributes that also answers ``nodes(data=True)`` like networkx."""
+
+    def __call__(self, data: bool = False):
+        return self.items() if data else self.keys()
+
+
+class _LightGraph:
+    def __init__(self, nodes: dict[str, dict[str, Any]]):
+        self.nodes = _NodeView(nodes)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.nodes
+
+
+class ChainIndex(KnowledgeGraph):
+    """Concepts and their ``requires`` edges only: what ``prereqs``, ``learn`` and ``dependents`` need.
+
+    Built from a full graph by :meth:`KnowledgeGraph.chains_index` and cached
+    beside a build, so those commands answer without loading the whole graph
+    (or importing networkx).  Evidence, hierarchy and RDF are not here.
+    """
+
+    def __init__(self, nodes: dict[str, dict[str, Any]], requires: tuple[dict, dict], sources: list[str]):
+        self.graph = _LightGraph(nodes)
+        self.entries = dict.fromkeys(nodes)  # type: ignore[assignment]
+        self.sources = [Path(s) for s in sources]
+        self.report = None
+        self.corpus = None  # type: ignore[assignment]
+        self.curation = None
+        self._requires_index = requires
+
+    def __getstate__(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
 
 def load(*paths: str | Path, curation: Iterable[str | Path] | None = None) -> KnowledgeGraph:
