@@ -117,3 +117,19 @@ def test_commands_reuse_a_fresh_build_and_notice_a_stale_one(cli, write, tmp_pat
     code, stale, err = cli("prereqs", "vae", "--source", src)
     assert code == 0 and "is out of date" in err
     assert stale == fresh  # still answered, from the sources
+
+
+@pytest.mark.parametrize("command", [["prereqs", "stable-diffusion"], ["learn", "rlhf", "--known", "llm"],
+                                     ["dependents", "autoencoder"]])
+def test_learning_plan_commands_import_no_graph_rdf_or_web_library(tmp_path, command):
+    """After a build, plans come from the small chains index: no networkx, pyvis, rdflib or jinja2."""
+    out = tmp_path / "build"
+    env = {**__import__("os").environ, "MLKG_BUILD_DIR": str(out)}
+    subprocess.run([sys.executable, "-m", "mlkg", "build", "--out", str(out), "--no-map"], check=True,
+                   capture_output=True, env=env, timeout=120)
+    probe = ("import sys; from mlkg.cli import main; code = main(%r); "
+             "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'networkx', 'pyvis', 'rdflib', 'pyoxigraph', 'jinja2', 'IPython'}); print('HEAVY', heavy, code)")
+    done = subprocess.run([sys.executable, "-c", probe % command], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.stdout.strip().endswith("HEAVY [] 0"), done.stdout + done.stderr
