@@ -31,6 +31,8 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bal\.)(?<!\bno\.)"
     r"(?<!\bfig\.)(?<!\beq\.)(?<!\bapprox\.)(?<!\bincl\.)(?<!\bresp\.)(?<![^\w.][A-Za-z]\.)(?<!^[A-Za-z]\.)"
     r"[ \t]+(?=[A-Z0-9\"'(\[])|[ \t]*\n\s*")
+_SEPARATOR = "\n\n"  # between fields joined for one search: a word and sentence boundary
+_NEWLINE = re.compile("\n")
 _CUE_WINDOW = 160  # characters of the sentence either side of a mention that cue phrases may use
 _STOP = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "can't", "do", "does", "each", "for",
@@ -202,45 +204,66 @@ class Miner:
         self.sim = _Similarity(corpus)
         self.report = MiningReport()
 
-    def mentions(self, entry: Entry) -> Iterator[Evidence]:
-        """Every vote cast by the text of one entry.
+    def mentions(self) -> list[Evidence]:
+        """Every vote cast by the text of every entry.
 
-        Each field is searched once; a match is then placed in its sentence
-        (or example line), which becomes the evidence and the cue window.
+        The fields of the whole corpus are joined into one text, searched in
+        one pass of the automaton, and cut into sentences (explanations) and
+        lines (examples) in one pass each; every match is then placed in its
+        field and sentence, which become the evidence and the cue window.
         """
+        out: list[Evidence] = []
+        for entry in self.corpus.entries:
+            for m in self.lexicon.find(entry.title, exclude=frozenset({entry.id})):
+                out.append(Evidence(entry.id, m.names[0].concept, "title", entry.title, entry.location.path,
+                                    entry.location.line, entry.title[m.start:m.end], rules.TITLE_CONTAINS.name,
+                                    rules.REQUIRES, rules.TITLE_CONTAINS.confidence))
+        fields = [(e, name, e.fields[name]) for e in self.corpus.entries for name in ("full", "simple", "example")]
+        if not fields:
+            return out
+        big = _SEPARATOR.join(f.text for _, _, f in fields)
+        field_starts, pos = [], 0
+        for _, _, f in fields:
+            field_starts.append(pos)
+            pos += len(f.text) + len(_SEPARATOR)
+        newlines = [m.start() for m in _NEWLINE.finditer(big)]
+        # unit boundaries: sentences for the explanations, lines for the examples
+        sent_starts, sent_ends = [0], []
+        for m in _SENTENCE_END.finditer(big):
+            sent_ends.append(m.start())
+            sent_starts.append(m.end())
+        sent_ends.append(len(big))
+        line_starts = [0] + [n + 1 for n in newlines]
+        line_ends = [*newlines, len(big)]
         seen: set[tuple[str, str, int]] = set()
-        for m in self.lexicon.find(entry.title, exclude=frozenset({entry.id})):
-            target = m.names[0].concept
-            yield Evidence(entry.id, target, "title", entry.title, entry.location.path, entry.location.line,
-                           entry.title[m.start:m.end], rules.TITLE_CONTAINS.name, rules.REQUIRES,
-                           rules.TITLE_CONTAINS.confidence)
-        for fname in ("full", "simple", "example"):
-            f = entry.fields[fname]
-            text = f.text
-            matches = self.lexicon.find(text)
-            if not matches:
+        for m in self.lexicon.find(big):
+            k = bisect_right(field_starts, m.start) - 1
+            entry, fname, f = fields[k]
+            if fname == "example":
+                i = bisect_right(line_starts, m.start) - 1
+                us, ue = line_starts[i], line_ends[i]
+                sentence = big[us:ue].rstrip()
+                if sentence.lstrip().startswith(("```", "~~~")):
+                    continue  # a fence line
+            else:
+                i = bisect_right(sent_starts, m.start) - 1
+                us, ue = sent_starts[i], sent_ends[i]
+                sentence = big[us:ue].strip()
+            target = self._pick(m, entry)
+            self.report.mentions += 1
+            if target == entry.id:
+                self.report.self_mentions += 1
                 continue
-            spans = unit_spans(fname, text)
-            starts = [s for s, _, _ in spans]
-            for m in matches:
-                i = bisect_right(starts, m.start) - 1
-                if i < 0 or m.start >= spans[i][1]:
-                    continue  # on a fence line
-                target = self._pick(m, entry)
-                self.report.mentions += 1
-                if target == entry.id:
-                    self.report.self_mentions += 1
-                    continue
-                us, ue, line_off = spans[i]
-                if (target, fname, us) in seen:
-                    continue
-                seen.add((target, fname, us))
-                cut = m.start - us > _CUE_WINDOW
-                before = ("\0 " if cut else "") + text[max(us, m.start - _CUE_WINDOW):m.start]
-                after = text[m.end:min(ue, m.end + _CUE_WINDOW)]
-                sentence = text[us:ue].rstrip() if fname == "example" else text[us:ue].strip()
-                yield self._vote(entry, target, fname, f.line + line_off, sentence, before, after,
-                                 text[m.start:m.end])
+            if (target, entry.id, us) in seen:
+                continue
+            seen.add((target, entry.id, us))
+            fs = field_starts[k]
+            line = f.line + bisect_right(newlines, us) - bisect_right(newlines, fs)
+            lo = max(us, m.start - _CUE_WINDOW)
+            before = ("\0 " if lo > us else "") + big[lo:m.start]
+            after = big[m.end:min(ue, m.end + _CUE_WINDOW)]
+            out.append(self._vote(entry, target, fname, line, sentence, before, after, big[m.start:m.end]))
+        return out
 
     def _pick(self, m, entry: Entry) -> str:
         """The concept a shared name means here: best-ranked name, then nearest in the sections."""
@@ -288,7 +311,7 @@ class Miner:
 
     def run(self) -> list[Relation]:
         pairs: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-        mentions = [ev for entry in self.corpus.entries for ev in self.mentions(entry)]
+        mentions = self.mentions()
         order = self.order
         for ev in self._drop_homonyms(mentions):
             s, t = ev.source, ev.target

@@ -172,34 +172,45 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True, same_sec
     vision entry lists kinds of data, not instances of the vision model.
     """
     # Each pattern runs only when one of its words is in the window: most mentions have no cue.
-    for rule, triggers, pattern in _AFTER:
-        if triggers.search(after, 0, 60) and pattern.search(after):
+    hits: set[int] = set()
+    for _, ids in _TRIGGERS.iter(before.lower()):
+        hits |= ids
+    low_after = after[:60].lower()
+    for rule, triggers, pattern in AFTER:
+        if any(t in low_after for t in triggers) and pattern.search(after):
             return rule
-    if _ANY_BEFORE.search(before) is None:
-        return None
-    for rule, triggers, pattern in _BEFORE:
-        if triggers.search(before) and pattern.search(before):
+    for i, (rule, _, pattern) in enumerate(BEFORE):
+        if i in hits and pattern.search(before):
             return rule
     if forward and same_section and (
-            (_INSTANCE_TRIGGERS.search(before) and INSTANCE_BEFORE.search(before))
+            (_INSTANCE_ID in hits and INSTANCE_BEFORE.search(before))
             or ("(" in before and PAREN_BEFORE.search(before) and PAREN_AFTER.search(after))):
         return CUE_INSTANCE
     if not forward:
-        for rule, triggers, pattern in _WEAK_BEFORE:
-            if (prose or rule is not ENUMERATION) and triggers.search(before) and pattern.search(before):
+        for i, (rule, _, pattern) in enumerate(WEAK_BEFORE, len(BEFORE)):
+            if i in hits and (prose or rule is not ENUMERATION) and pattern.search(before):
                 return rule
     return None
 
 
-def _compiled(table):
-    return tuple((rule, re.compile("|".join(re.escape(t) for t in triggers), re.I), pattern)
-                 for rule, triggers, pattern in table)
+def _trigger_automaton():
+    """Every trigger word of every pattern, mapped to the patterns it may start (one pass per mention)."""
+    import ahocorasick
+
+    by_word: dict[str, set[int]] = {}
+    tables = [*BEFORE, *WEAK_BEFORE, (CUE_INSTANCE, _INSTANCE_WORDS, INSTANCE_BEFORE)]
+    for i, (_, triggers, _) in enumerate(tables):
+        for t in triggers:
+            by_word.setdefault(t.lower(), set()).add(i)
+    a = ahocorasick.Automaton()
+    for word, ids in by_word.items():
+        a.add_word(word, frozenset(ids))
+    a.make_automaton()
+    return a
 
 
-_BEFORE, _WEAK_BEFORE, _AFTER = _compiled(BEFORE), _compiled(WEAK_BEFORE), _compiled(AFTER)
-_INSTANCE_TRIGGERS = re.compile("|".join(re.escape(t) for t in _INSTANCE_WORDS), re.I)
-_ANY_BEFORE = re.compile("|".join(re.escape(t) for _, triggers, _ in (*BEFORE, *WEAK_BEFORE)
-                                  for t in (*triggers, *_INSTANCE_WORDS, "(")), re.I)
+_INSTANCE_ID = len(BEFORE) + len(WEAK_BEFORE)
+_TRIGGERS = _trigger_automaton()
 
 
 def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
