@@ -23,7 +23,8 @@ What makes it realistic, measured against the public cheatsheet:
   named after their first entry ("QFNs (Quorvex Flux Networks)");
 * sections have 5–10 subsections, subsections 3–8 entries; a file holds one
   or two sections (more at large N, so 10,000 entries make a few dozen files);
-* each entry mentions 3–8 other entries (5 on average) by title, plural,
+* each entry mentions 0–7 other entries (about 2 on average, like the public
+  cheatsheet's 1.8; its subsection head and the name it extends count) by title, plural,
   lowercase or acronym, with the cue phrases the miner reads ("foundation for
   X", "X builds on this", "unlike X", "instead of X", "rivaling X",
   "Applications: X, Y", "adds … to X", "a variant of X", "(e.g., X)",
@@ -451,13 +452,15 @@ def plan(n: int, seed: int = 0) -> Plan:
 
 
 # Weighted choices, spelled out so a draw is one random() call.
-_WANT = (3,) * 3 + (4,) * 4 + (5,) * 4 + (6,) * 3 + (7,) * 2 + (8,)
+# How many other entries an entry mentions, drawn like the public cheatsheet's own distribution
+# (211 entries: 22% none, 32% one, 22% two, 10% three, 7% four, 7% five to nine; mean 1.8).
+_WANT = (0,) * 4 + (1,) * 6 + (2,) * 4 + (3,) * 2 + (4,) * 2 + (5,) + (7,)
 _FORWARD_CUES = ("plain",) * 6 + ("flip",) * 5 + ("instance",) * 4 + ("contrast",) * 3 + ("application",) * 2
 _BACKWARD_CUES = ("plain",) * 11 + ("uses",) * 4 + ("contrast",) * 3 + ("application",) * 2
 
 
 def _plan_refs(concepts: list[Concept], sections: list[Section], rng: random.Random) -> None:
-    """Give every concept 3–8 mentions: mostly of earlier concepts nearby, some of later ones.
+    """Give every concept 0–7 mentions: mostly of earlier concepts nearby, some of later ones.
 
     Earlier concepts come from the same subsection, else from the front of the subsection it builds
     on, else from the core of the section this one builds on (or, rarely, any earlier section): the
