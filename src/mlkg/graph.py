@@ -268,6 +268,13 @@ def load(*paths: str | Path, curation: Iterable[str | Path] | None = None) -> Kn
     lists curation files; by default ``data/curation.toml`` if it exists,
     and ``[]`` turns curation off.
     """
+    from .perf import gc_paused
+
+    with gc_paused():
+        return _load(paths, curation)
+
+
+def _load(paths, curation) -> KnowledgeGraph:
     from . import paths as _paths
     from .curation import load_curation
     from .mine import mine

@@ -27,10 +27,17 @@ from .parse import Corpus, Entry
 
 # A sentence ends at . ! or ? and a space before a capital, digit or bracket, but not after an
 # abbreviation ("e.g. Stable Diffusion") or an initial ("U.S. data"); a line break always ends one.
+# (The line-break alternative comes first and the punctuation is matched, not looked behind
+# for: the regex engine then rejects most positions at once.)
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bal\.)(?<!\bno\.)"
-    r"(?<!\bfig\.)(?<!\beq\.)(?<!\bapprox\.)(?<!\bincl\.)(?<!\bresp\.)(?<![^\w.][A-Za-z]\.)(?<!^[A-Za-z]\.)"
-    r"[ \t]+(?=[A-Z0-9\"'(\[])|[ \t]*\n\s*")
+    r"[ \t]*\n\s*|[.!?](?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)"
+    r"(?<!\bal\.)(?<!\bno\.)(?<!\bfig\.)(?<!\beq\.)(?<!\bapprox\.)(?<!\bincl\.)(?<!\bresp\.)"
+    r"(?<![^\w.][A-Za-z]\.)(?<!^[A-Za-z]\.)[ \t]+(?=[A-Z0-9\"'(\[])")
+
+
+def sentence_breaks(text: str) -> list[tuple[int, int]]:
+    """(end of a sentence, start of the next) for each break in ``text``; the punctuation stays with its sentence."""
+    return [(m.start() + (text[m.start()] in ".!?"), m.end()) for m in _SENTENCE_END.finditer(text)]
 _SEPARATOR = "\n\n"  # between fields joined for one search: a word and sentence boundary
 _NEWLINE = re.compile("\n")
 _CUE_WINDOW = 160  # characters of the sentence either side of a mention that cue phrases may use
@@ -106,12 +113,12 @@ class MiningReport:
 def sentences(text: str) -> Iterator[tuple[int, int, str]]:
     """(offset, line offset, sentence) for each sentence of a paragraph field."""
     start = line = 0
-    for m in _SENTENCE_END.finditer(text):
-        chunk = text[start:m.start()]
+    for end, nxt in sentence_breaks(text):
+        chunk = text[start:end]
         if chunk.strip():
             yield start, line, chunk
-        line += chunk.count("\n") + m.group().count("\n")
-        start = m.end()
+        line += text.count("\n", start, nxt)
+        start = nxt
     if text[start:].strip():
         yield start, line, text[start:]
 
@@ -228,17 +235,20 @@ class Miner:
             pos += len(f.text) + len(_SEPARATOR)
         newlines = [m.start() for m in _NEWLINE.finditer(big)]
         # unit boundaries: sentences for the explanations, lines for the examples
-        sent_starts, sent_ends = [0], []
-        for m in _SENTENCE_END.finditer(big):
-            sent_ends.append(m.start())
-            sent_starts.append(m.end())
-        sent_ends.append(len(big))
+        spans = sentence_breaks(big)
+        sent_starts = [0, *(e for _, e in spans)]
+        sent_ends = [*(s for s, _ in spans), len(big)]
         line_starts = [0] + [n + 1 for n in newlines]
         line_ends = [*newlines, len(big)]
         seen: set[tuple[str, str, int]] = set()
         for m in self.lexicon.find(big):
             k = bisect_right(field_starts, m.start) - 1
             entry, fname, f = fields[k]
+            target = m.names[0].concept if len(m.names) == 1 else self._pick(m, entry)
+            self.report.mentions += 1
+            if target == entry.id:
+                self.report.self_mentions += 1
+                continue
             if fname == "example":
                 i = bisect_right(line_starts, m.start) - 1
                 us, ue = line_starts[i], line_ends[i]
@@ -249,11 +259,6 @@ class Miner:
                 i = bisect_right(sent_starts, m.start) - 1
                 us, ue = sent_starts[i], sent_ends[i]
                 sentence = big[us:ue].strip()
-            target = self._pick(m, entry)
-            self.report.mentions += 1
-            if target == entry.id:
-                self.report.self_mentions += 1
-                continue
             if (target, entry.id, us) in seen:
                 continue
             seen.add((target, entry.id, us))

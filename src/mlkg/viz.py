@@ -27,8 +27,6 @@ the document with ``textContent`` only.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import math
 from collections import Counter, defaultdict
@@ -37,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .fsutil import atomic_write
+from .perf import gc_paused
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyvis.network import Network
@@ -374,21 +373,8 @@ def map_html(kg: KnowledgeGraph, title: str | None = None, physics: bool | None 
     ``physics`` forces vis-network's physics on or off; by default it runs
     for maps under :data:`LARGE` nodes only.
     """
-    with _gc_paused():
+    with gc_paused():
         return map_network(kg, title, physics).generate_html("map.html")
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """Building a large map makes ~100k small acyclic containers, which trigger full garbage
-    collections over the whole loaded graph; for 10,000 concepts that is most of the time spent."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def write_map(kg: KnowledgeGraph, path: str | Path, title: str | None = None, physics: bool | None = None) -> Path:
