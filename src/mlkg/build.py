@@ -52,6 +52,11 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     kg = load(*files, curation=cur)
     result = BuildResult(out)
     steps = [("graph.json", lambda p: write_json(kg, p))]
+    from .rdf import base_iri as checked_base
+    from .rdf import write as write_rdf
+
+    base = checked_base(base_iri)  # a bad --base-iri fails here, before any file is written
+    steps.append(("graph.ttl", lambda p: write_rdf(kg, p, "ttl", base)))
     if with_map:
         from .viz import write_map
 
@@ -60,7 +65,7 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     for name, write in steps:
         path = out / name
         write(path)
-        result.files[name.split(".")[0] if name != "graph.json" else "graph.json"] = path
+        result.files[name if name.startswith("graph.") else name.split(".")[0]] = path
         bar.update(1)
     bar.close()
     save(kg, out, key, files, cur)

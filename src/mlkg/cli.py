@@ -386,6 +386,94 @@ def push(sources, curation, no_curation, url, graph_iri, user, password_env, bas
     click.echo(f"pushed {result.triples} triples ({result.bytes:,} bytes) to {where} at {url}: HTTP {result.status}")
 
 
+@cli.command()
+@_source_options
+@click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml"]), default=None,
+              help="RDF format. Default: from the -o file's extension, else ttl.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", default=None,
+              help="Write to FILE (atomically) instead of standard output.")
+@click.option("--base-iri", default=None, help="Base IRI of concept IRIs (default: https://mlkg.dev/id/).")
+def export(sources, curation, no_curation, fmt, output, base_iri):
+    """Export the graph as RDF: SKOS concepts plus the mlkg vocabulary, with a relation resource per edge.
+
+    Concepts are {base}concept/ID, sections {base}section/NUMBER.
+
+    \b
+    Example:
+      mlkg export -o graph.ttl
+      mlkg export --format jsonld --base-iri https://example.org/ml/ > graph.jsonld
+    """
+    from . import rdf
+
+    kg = _load(sources, curation, no_curation)
+    name = rdf.format_name(fmt, output)
+    if output:
+        path = rdf.write(kg, output, name, base_iri)
+        click.echo(f"wrote {path} ({rdf.FORMATS[name][2]}, {path.stat().st_size:,} bytes)", err=True)
+    else:
+        click.echo(rdf.serialize(kg, name, base_iri), nl=False)
+
+
+@cli.command()
+@_source_options
+@click.argument("query_", metavar="NAME|FILE.rq|SPARQL", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a query parameter (repeatable); concept IDs become concept IRIs.")
+@click.option("--format", "-f", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]),
+              help="SELECT/ASK: table, json, csv, tsv or xml (W3C formats). CONSTRUCT/DESCRIBE: Turtle, "
+                   "or nt, jsonld, xml.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("--base-iri", default=None, help="Base IRI of concept IRIs (default: https://mlkg.dev/id/).")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+def query(sources, curation, no_curation, query_, params, fmt, engine, base_iri, list_):
+    """Ask the graph anything in SPARQL: a named query from queries/, a .rq file, or query text.
+
+    Prefixes mlkg:, skos:, dcterms:, prov:, rdf:, rdfs:, owl:, xsd:, concept:
+    and section: are predeclared.  Parameters are bound as RDF terms, never
+    pasted into the query.
+
+    \b
+    Example:
+      mlkg query --list
+      mlkg query prerequisites --param concept=stable-diffusion
+      mlkg query 'SELECT ?c WHERE { ?c mlkg:requires concept:gan }' --format csv
+    """
+    from .sparql import named_queries, run_query
+
+    if list_:
+        _emit(_query_list(named_queries()))
+        return
+    if not query_:
+        raise InputError("give a query: a name (see mlkg query --list), a .rq file or SPARQL text")
+    bound: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--param {item!r} must look like key=value")
+        if key.strip() in bound:
+            raise InputError(f"--param {key.strip()} is given twice")
+        bound[key.strip()] = value
+    kg = _load(sources, curation, no_curation)
+    result = run_query(kg, query_, bound, engine=engine, base_iri=base_iri)
+    data = result.table().encode("utf-8") if fmt == "table" else result.serialize(fmt)
+    click.echo(data, nl=not data.endswith(b"\n"))
+
+
+def _query_list(queries) -> str:
+    import textwrap
+
+    width = max((len(n) for n in queries), default=0)
+    lines = []
+    for name, q in queries.items():
+        pad = " " * (width + 2)
+        lines.append(textwrap.fill(q.summary, 100, initial_indent=name.ljust(width + 2), subsequent_indent=pad))
+        lines += [f"{pad}--param {p.name}=…  ({p.description})" for p in q.params]
+        if q.example:
+            lines.append(f"{pad}e.g. {q.example}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning our errors into one-line messages."""
     try:

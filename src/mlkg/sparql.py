@@ -1,0 +1,686 @@
+"""SPARQL over the graph: named queries from ``queries/``, safely bound parameters, two engines.
+
+A named query is a ``.rq`` file whose leading comments say what it answers,
+which parameters it takes and how to call it::
+
+    # Everything a concept builds on, ...
+    # param: concept (a concept ID)
+    # example: mlkg query prerequisites --param concept=stable-diffusion
+
+A parameter described as "a concept ID" is resolved with
+:meth:`~mlkg.graph.KnowledgeGraph.resolve` (so ``VAE`` works too) and bound
+as the concept's IRI; "a section or subsection number" becomes a section IRI;
+anything else is bound as a plain string literal.
+
+Binding substitutes the term for the variable (the semantics of SPARQL
+``SEP-0007``, like Jena's ``ParameterizedSparqlString``): a lexer finds each
+``?name`` outside strings, IRIs and comments and writes the term there in
+N-Triples syntax, as pyoxigraph serialises it, so a value is always exactly
+one IRI or one escaped literal and can never change what the query does.
+The engines' own binding mechanisms would do the same job, but pyoxigraph
+plans queries with bound variables far worse than queries with constants (a
+transitive query over 10,000 concepts: seconds instead of milliseconds), and
+rdflib and pyoxigraph disagree on how bindings reach subqueries; one text for
+both engines gives one answer.
+
+The default engine is an in-memory pyoxigraph store built from the same
+Turtle as the export and cached per graph; ``engine="rdflib"`` runs the query
+in rdflib instead.  Results are engine-independent :class:`QueryResult`
+objects that serialise to the W3C result formats, which the HTTP endpoint
+reuses.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import rdf
+from .errors import QueryError, UnknownConceptError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph
+
+    from .graph import KnowledgeGraph
+
+ENGINES = ("oxigraph", "rdflib")
+RESULT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "xml": "application/sparql-results+xml",
+    "table": "text/plain; charset=utf-8",
+}
+GRAPH_FORMATS = {name: media for name, (_, _, media) in rdf.FORMATS.items()}
+_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = frozenset(_XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
+_FLOATS = frozenset(_XSD + t for t in ("decimal", "double", "float"))
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+_PARAM = re.compile(r"#\s*param:\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*\Z")
+_EXAMPLE = re.compile(r"#\s*example:\s*(.*?)\s*\Z")
+_PROLOGUE = re.compile(r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>", re.IGNORECASE)
+_POSITION = re.compile(r"error at (\d+):(\d+): ?")
+_CELL_WIDTH = 60
+_CHAR_CLASSES = re.compile(r",?\s*\[(?:'[^']*'|\"[^\"]*\"|[^\]'\"])*\]")  # pyoxigraph's "['0' ..= '9' | …]"
+
+
+class UpdateRefusedError(QueryError):
+    """SPARQL Update (INSERT, DELETE, DROP, …): the graph is derived from the cheatsheets and read-only."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter: ``# param: name (description)``."""
+
+    name: str
+    description: str = ""
+
+    @property
+    def kind(self) -> str:
+        """``concept``, ``section`` or ``text``, read from the description."""
+        d = self.description.casefold()
+        if "concept id" in d:
+            return "concept"
+        if "section" in d and "number" in d:
+            return "section"
+        return "text"
+
+
+@dataclass
+class NamedQuery:
+    """A query and what its header comments say about it."""
+
+    name: str
+    text: str
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+    example: str | None = None
+    path: Path | None = None
+
+    @property
+    def summary(self) -> str:
+        """The description's first sentence, for ``mlkg query --list``."""
+        m = re.match(r"(.+?[.?!])(\s|\Z)", self.description)
+        return m.group(1) if m else self.description
+
+
+def parse_header(text: str, name: str = "query", path: Path | None = None) -> NamedQuery:
+    """Read the leading comment block: description lines, ``# param:`` lines and ``# example:``."""
+    description, params, example = [], [], None
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            if description or params:
+                break
+            continue
+        if not s.startswith("#"):
+            break
+        if m := _PARAM.match(s):
+            params.append(Param(m.group(1), (m.group(2) or "").strip()))
+        elif m := _EXAMPLE.match(s):
+            example = m.group(1)
+        else:
+            description.append(s.lstrip("#").strip())
+    return NamedQuery(name, text, " ".join(d for d in description if d), params, example, path)
+
+
+def named_queries(folder: str | Path | None = None) -> dict[str, NamedQuery]:
+    """Every ``*.rq`` file in ``queries/`` (or ``folder``) by name, sorted."""
+    from .paths import queries_dir
+
+    root = Path(folder) if folder is not None else queries_dir()
+    out = {}
+    for path in sorted(root.glob("*.rq")):
+        out[path.stem] = parse_header(path.read_text(encoding="utf-8"), path.stem, path)
+    return out
+
+
+def resolve_query(query: str | NamedQuery) -> NamedQuery:
+    """A named query's name, a path to a ``.rq`` file, or SPARQL text, as a :class:`NamedQuery`."""
+    if isinstance(query, NamedQuery):
+        return query
+    text = query.strip()
+    if not text:
+        raise QueryError("empty query; give a query name, a .rq file or SPARQL text (see mlkg query --list)")
+    sparql_text = query_form(text) in _FORMS | UPDATE_KEYWORDS
+    if not sparql_text and "{" not in text and "\n" not in text and (text.endswith(".rq") or "/" in text):
+        path = Path(text)
+        if not path.is_file():
+            raise QueryError(f"no such query file {text!r}")
+        try:
+            body = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"cannot read query file {text!r}: {exc}") from None
+        return parse_header(body, path.stem, path)
+    if _NAME.match(text):
+        known = named_queries()
+        if text in known:
+            return known[text]
+        if text.upper() not in _FORMS | UPDATE_KEYWORDS:
+            close = difflib.get_close_matches(text, list(known), n=3)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise QueryError(f"unknown query {text!r}; {hint}named queries: {', '.join(known)} "
+                             "(or give a .rq file or SPARQL text)")
+    return parse_header(query)
+
+
+def query_form(text: str) -> str:
+    """The first keyword after the prologue (``SELECT``, ``ASK``, ``INSERT``, …), upper-cased; "" if none."""
+    pos = 0
+    while m := _PROLOGUE.match(text, pos):
+        if m.end() == pos:
+            break
+        pos = m.end()
+    m = re.match(r"[A-Za-z]+", text[pos:])
+    return m.group(0).upper() if m else ""
+
+
+def bind_params(kg: KnowledgeGraph, query: NamedQuery, params: dict[str, str],
+                base: str | None = None) -> dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal]:
+    """Check ``params`` against the query's declared parameters and turn each value into an RDF term."""
+    import pyoxigraph as ox
+
+    base = rdf.base_iri(base)
+    declared = {p.name: p for p in query.params}
+    for name in params:
+        if name not in declared:
+            takes = f"it takes {', '.join(declared)}" if declared else "it takes none"
+            raise QueryError(f"query {query.name!r} has no parameter {name!r}; {takes}")
+    for p in query.params:
+        if p.name not in params:
+            about = f" ({p.description})" if p.description else ""
+            raise QueryError(f"query {query.name!r} needs the parameter {p.name}{about}: --param {p.name}=…")
+    out: dict[str, Any] = {}
+    for name, value in params.items():
+        kind = declared[name].kind
+        if kind == "concept":
+            node = kg.resolve(value)
+            if kg.graph.nodes[node]["kind"] != "concept":
+                raise UnknownConceptError(value, kg.suggest(value))
+            out[name] = ox.NamedNode(rdf.concept_iri(base, node))
+        elif kind == "section":
+            node = _section(kg, value)
+            out[name] = ox.NamedNode(rdf.node_iri(base, node))
+        else:
+            out[name] = ox.Literal(value)
+    return out
+
+
+def _section(kg: KnowledgeGraph, value: str) -> str:
+    v = value.strip()
+    candidates = [v, f"sec:{v.rstrip('.')}"]
+    for c in candidates:
+        if c in kg.graph and kg.graph.nodes[c]["kind"] in ("section", "subsection"):
+            return c
+    try:
+        node = kg.resolve(v)
+    except UnknownConceptError:
+        node = None
+    if node is not None and kg.graph.nodes[node]["kind"] in ("section", "subsection"):
+        return node
+    numbers = [d["number"] for _, d in kg.graph.nodes(data=True) if d["kind"] in ("section", "subsection")]
+    close = difflib.get_close_matches(v, numbers, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; sections: {', '.join(numbers[:12])}"
+    raise QueryError(f"unknown section {value!r}{hint}")
+
+
+_TOKEN = re.compile(r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'
+               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_.%-]*)?|:[A-Za-z0-9_.%-]*)
+  | (?P<other>\s+|.)
+""", re.VERBOSE | re.DOTALL)
+_CLAUSE_END = frozenset({"WHERE", "FROM", "HAVING", "ORDER", "GROUP", "LIMIT", "OFFSET", "VALUES"})
+
+
+def _contexts(text: str, names) -> list[tuple[str, str, str, int]]:
+    """Tokens as (kind, text, context, select number); context says where a parameter variable stands.
+
+    ``projection`` (a SELECT clause), ``group`` or ``order`` (a BY list), ``assigned``
+    (after AS, or in a VALUES header) or ``plain``.
+    """
+    out = []
+    parens = depth = 0
+    prev = ""
+    projection: int | None = None
+    by_list: tuple[str, int] | None = None
+    values = False
+    selects: dict[int, int] = {}
+    count = 0
+    for m in _TOKEN.finditer(text):
+        kind, tok = m.lastgroup or "other", m.group()
+        context = "plain"
+        if kind == "word":
+            word = tok.upper()
+            if word == "SELECT":
+                projection, by_list = parens, None
+                selects[depth] = count = count + 1
+            elif word == "BY" and prev in ("GROUP", "ORDER"):
+                projection, by_list = None, (prev.lower(), parens)
+            elif word in _CLAUSE_END:
+                projection = by_list = None
+            values = values or word == "VALUES"
+        elif kind == "other" and tok in "(){}":
+            parens += {"(": 1, ")": -1}.get(tok, 0)
+            depth += {"{": 1, "}": -1}.get(tok, 0)
+            if tok in "{}":
+                projection = by_list = None
+                values = False
+        elif kind == "var" and tok[1:] in names:
+            if prev == "AS" or values:
+                context = "assigned"
+            elif projection is not None and parens == projection:
+                context = "projection"
+            elif by_list is not None and parens == by_list[1]:
+                context = by_list[0]
+        if kind not in ("other", "comment") or tok in "(){}":
+            prev = tok.upper() if kind == "word" else tok
+        out.append((kind, tok, context, selects.get(depth, 0)))
+    return out
+
+
+def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, int, int]]]:
+    """Write each bound variable's term in place of ``?name``/``$name`` (outside strings, IRIs, comments).
+
+    A projected parameter stays a column: ``(term AS ?name)`` in the SELECT
+    clause, or, where the same query groups by it, ``(term AS ?name)`` in
+    GROUP BY.  In ORDER BY the term is put in parentheses.  A parameter the
+    query assigns itself (``AS ?name``, ``VALUES ?name``) is an error.
+    Returns the new text and, per substitution, (line, column after it in the
+    new text, growth), so that error positions can be mapped back.
+    """
+    tokens = _contexts(text, terms)
+    grouped = {(select, tok[1:]) for _, tok, context, select in tokens if context == "group"}
+    out: list[str] = []
+    shifts: list[tuple[int, int, int]] = []
+    line, col = 1, 1
+    for kind, tok, context, select in tokens:
+        new = tok
+        if kind == "var" and tok[1:] in terms:
+            name, term = tok[1:], terms[tok[1:]]
+            if context == "assigned":
+                raise QueryError(f"parameter ?{name} is assigned by the query itself; rename the parameter "
+                                 "or the variable")
+            if context == "projection":
+                new = tok if (select, name) in grouped else f"({term} AS ?{name})"
+            elif context == "group":
+                new = f"({term} AS ?{name})"
+            elif context == "order":
+                new = f"({term})"
+            else:
+                new = term
+        out.append(new)
+        if new is not tok:
+            col += len(new)
+            shifts.append((line, col, len(new) - len(tok)))
+            continue
+        newlines = tok.count("\n")
+        if newlines:
+            line += newlines
+            col = len(tok) - tok.rfind("\n")
+        else:
+            col += len(tok)
+    return "".join(out), shifts
+
+
+def _unshift(line: int, col: int, shifts: list[tuple[int, int, int]]) -> int:
+    return col - sum(growth for ln, end, growth in shifts if ln == line and end <= col)
+
+
+@dataclass
+class QueryResult:
+    """What a query returned, independent of the engine that ran it.
+
+    ``kind`` is ``select``, ``ask`` or ``construct`` (CONSTRUCT and DESCRIBE).
+    ``vars`` and ``terms`` hold a SELECT's variables and rows of pyoxigraph
+    terms (None where unbound); ``boolean`` an ASK's answer; ``triples`` a
+    CONSTRUCT's triples.
+    """
+
+    kind: str
+    vars: list[str] = field(default_factory=list)
+    terms: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)
+    base: str = rdf.DEFAULT_BASE_IRI
+    params: dict[str, Any] = field(default_factory=dict)
+    query: NamedQuery | None = None
+    engine: str = "oxigraph"
+
+    def __len__(self) -> int:
+        return len(self.terms) if self.kind == "select" else len(self.triples) if self.kind == "construct" else 1
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    @property
+    def rows(self) -> list[tuple]:
+        """SELECT rows as plain Python values: IRIs as strings, typed literals as int, float or bool."""
+        return [tuple(python_value(t) for t in row) for row in self.terms]
+
+    def records(self, ids: bool = True) -> list[dict[str, Any]]:
+        """SELECT rows as dicts; with ``ids``, IRIs of graph nodes become their IDs (``vae``, ``sec:13.1``)."""
+        out = []
+        for row in self.terms:
+            rec = {}
+            for var, t in zip(self.vars, row, strict=True):
+                value = python_value(t)
+                if ids and isinstance(value, str) and _is_iri(t):
+                    value = rdf.node_id(self.base, value) or value
+                rec[var] = value
+            out.append(rec)
+        return out
+
+    def media_type(self, fmt: str) -> str:
+        return GRAPH_FORMATS[_graph_format(fmt)] if self.kind == "construct" else RESULT_FORMATS[fmt]
+
+    def serialize(self, fmt: str | None = None) -> bytes:
+        """The result in a W3C format: json, csv, tsv or xml for SELECT and ASK (or ``table``);
+        ttl, nt, jsonld or xml for CONSTRUCT and DESCRIBE (``table`` and ``json`` mean ttl and jsonld)."""
+        if self.kind == "construct":
+            return rdf.serialize_triples(self.triples, _graph_format(fmt or "ttl"), self.base)
+        fmt = fmt or "json"
+        if fmt == "table":
+            return self.table().encode("utf-8")
+        if fmt == "json":
+            return self._json()
+        if fmt in ("csv", "tsv", "xml"):
+            import pyoxigraph as ox
+
+            parsed = ox.parse_query_results(self._json(), format=ox.QueryResultsFormat.JSON)
+            return parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))
+        raise QueryError(f"format {fmt!r} is for CONSTRUCT and DESCRIBE results; "
+                         f"{self.kind.upper()} results print as table, json, csv, tsv or xml")
+
+    def _json(self) -> bytes:
+        if self.kind == "ask":
+            doc: dict[str, Any] = {"head": {}, "boolean": bool(self.boolean)}
+        else:
+            doc = {"head": {"vars": list(self.vars)}, "results": {"bindings": [
+                {v: _json_term(t) for v, t in zip(self.vars, row, strict=True) if t is not None}
+                for row in self.terms]}}
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+    def table(self, width: int = _CELL_WIDTH) -> str:
+        """Aligned columns for a terminal: node IRIs as IDs, other IRIs as prefixed names, long text cut.
+
+        Columns that only repeat a bound parameter are left out: named queries
+        project their parameters so that engines' own binding (SEP-0007) works
+        on them too.
+        """
+        if self.kind == "ask":
+            return ("true" if self.boolean else "false") + "\n"
+        if self.kind == "construct":
+            return self.serialize("ttl").decode("utf-8")
+        shown = [i for i, v in enumerate(self.vars) if v not in self.params] or list(range(len(self.vars)))
+        prefixes = sorted(rdf.prefixes(self.base).items(), key=lambda kv: -len(kv[1]))
+        head = [self.vars[i] for i in shown]
+        body = [[self._cell(row[i], prefixes, width) for i in shown] for row in self.terms]
+        numeric = [all(_is_number(row[i]) for row in self.terms if row[i] is not None) and
+                   any(row[i] is not None for row in self.terms) for i in shown]
+        widths = [max([len(h), *(len(r[j]) for r in body)]) for j, h in enumerate(head)]
+
+        def line(cells):
+            return "  ".join(c.rjust(w) if num else c.ljust(w)
+                             for c, w, num in zip(cells, widths, numeric, strict=True)).rstrip()
+
+        out = [line(head), line(["-" * w for w in widths])]
+        out += [line(r) for r in body]
+        n = len(body)
+        out.append(f"({n} row{'s' if n != 1 else ''})" if n else "(no rows)")
+        return "\n".join(out) + "\n"
+
+    def _cell(self, term, prefixes, width: int) -> str:
+        if term is None:
+            return ""
+        if _is_iri(term):
+            iri = term.value
+            node = rdf.node_id(self.base, iri)
+            if node is not None:
+                return node
+            for name, ns in prefixes:
+                local = iri[len(ns):]
+                if iri.startswith(ns) and local and re.fullmatch(r"[\w.-]+", local):
+                    return f"{name}:{local}"
+            return f"<{iri}>"
+        text = " ".join(term.value.split()) if hasattr(term, "datatype") else f"_:{term.value}"
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def python_value(term) -> Any:
+    """A pyoxigraph term as a Python value (None stays None)."""
+    if term is None:
+        return None
+    datatype = getattr(term, "datatype", None)
+    if datatype is None:
+        return term.value
+    dt, value = datatype.value, term.value
+    try:
+        if dt in _INTEGERS:
+            return int(value)
+        if dt in _FLOATS:
+            return float(value)
+        if dt == _XSD + "boolean":
+            return value in ("true", "1")
+    except ValueError:
+        pass
+    return value
+
+
+def _is_iri(term) -> bool:
+    import pyoxigraph as ox
+
+    return isinstance(term, ox.NamedNode)
+
+
+def _is_number(term) -> bool:
+    dt = getattr(term, "datatype", None)
+    return dt is not None and (dt.value in _INTEGERS or dt.value in _FLOATS)
+
+
+def _json_term(t) -> dict[str, str]:
+    import pyoxigraph as ox
+
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    out = {"type": "literal", "value": t.value}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype.value != _XSD + "string":
+        out["datatype"] = t.datatype.value
+    return out
+
+
+def _graph_format(fmt: str) -> str:
+    aliases = {"table": "ttl", "json": "jsonld"}
+    name = aliases.get(fmt, fmt)
+    if name not in rdf.FORMATS:
+        raise QueryError(f"format {fmt!r} is for SELECT and ASK results; CONSTRUCT and DESCRIBE results "
+                         f"print as {', '.join(rdf.FORMATS)} (or table, json)")
+    return name
+
+
+def _one_line(message: str, limit: int = 160) -> str:
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _syntax_error(line: int, col: int, detail: str, text: str) -> QueryError:
+    """A parser's complaint as one line that names the position in the query as the user wrote it."""
+    if "Prefix not found" in detail or "Unknown namespace prefix" in detail:
+        lines = text.split("\n")
+        before = lines[line - 1][: max(col - 1, 0)] if 0 < line <= len(lines) else ""
+        pm = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*\Z", before)
+        detail = (f"unknown prefix {pm.group(1) or ''}:" if pm else "unknown prefix") + " (declare it with PREFIX)"
+    detail = _one_line(_CHAR_CLASSES.sub("", detail), 100)
+    if detail in ("", "expected one of"):
+        detail = "syntax error"
+    return QueryError(f"invalid SPARQL at line {line}, column {col}: {detail}")
+
+
+def run_query(kg: KnowledgeGraph, query: str | NamedQuery, params: dict[str, str] | None = None,
+              engine: str = "oxigraph", base_iri: str | None = None) -> QueryResult:
+    """Run a named query, a ``.rq`` file or SPARQL text against ``kg`` and return a :class:`QueryResult`.
+
+    Raises :class:`~mlkg.errors.QueryError` for bad syntax (with line and
+    column), unknown or missing parameters, and SPARQL Update
+    (:class:`UpdateRefusedError`); :class:`~mlkg.errors.UnknownConceptError`
+    for a concept parameter that names no concept.
+    """
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    p = prepare(kg, query, params, base_iri)
+    run = _run_oxigraph if engine == "oxigraph" else _run_rdflib
+    try:
+        result = run(kg, p.text, p.base)
+    except _SyntaxProblem as exc:
+        raise _syntax_error(exc.line, _unshift(exc.line, exc.col, p.shifts), exc.detail, p.query.text) from None
+    result.base, result.params, result.query, result.engine = p.base, p.bindings, p.query, engine
+    return result
+
+
+@dataclass
+class Prepared:
+    """A query ready for an engine: its parameters written into ``text`` (see :func:`substitute`)."""
+
+    query: NamedQuery
+    text: str
+    bindings: dict[str, Any]
+    base: str
+    shifts: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+def prepare(kg: KnowledgeGraph, query: str | NamedQuery, params: dict[str, str] | None = None,
+            base_iri: str | None = None) -> Prepared:
+    """Resolve ``query``, refuse SPARQL Update, and bind ``params`` into its text.
+
+    The text runs as is in any SPARQL engine loaded with the export for the
+    same base IRI (the HTTP endpoint's workers run it in their own stores).
+    """
+    q = resolve_query(query)
+    form = query_form(q.text)
+    if form in UPDATE_KEYWORDS:
+        raise UpdateRefusedError(f"SPARQL Update ({form}) is not allowed: the graph is read-only; "
+                                 "use SELECT, ASK, CONSTRUCT or DESCRIBE")
+    base = rdf.base_iri(base_iri)
+    bindings = bind_params(kg, q, dict(params or {}), base)
+    if not bindings:
+        return Prepared(q, q.text, bindings, base)
+    text, shifts = substitute(q.text, {k: str(v) for k, v in bindings.items()})
+    return Prepared(q, text, bindings, base, shifts)
+
+
+class _SyntaxProblem(Exception):
+    def __init__(self, line: int, col: int, detail: str):
+        super().__init__(detail)
+        self.line, self.col, self.detail = line, col, detail
+
+
+def _run_oxigraph(kg: KnowledgeGraph, text: str, base: str) -> QueryResult:
+    import pyoxigraph as ox
+
+    store = rdf.store(kg, base)
+    try:
+        res = store.query(text, base_iri=base, prefixes=rdf.prefixes(base))
+        if isinstance(res, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            names = [v.value for v in res.variables]
+            rows = [tuple(sol[i] for i in range(len(names))) for sol in res]
+            return QueryResult("select", vars=names, terms=rows)
+        return QueryResult("construct", triples=list(res))
+    except SyntaxError as exc:
+        m = _POSITION.search(str(exc))
+        if not m:
+            raise QueryError(f"invalid SPARQL: {_one_line(str(exc))}") from None
+        raise _SyntaxProblem(int(m.group(1)), int(m.group(2)), str(exc)[m.end():]) from None
+    except (RuntimeError, OSError, ValueError, TypeError) as exc:
+        raise QueryError(f"query failed: {_one_line(str(exc))}") from None
+
+
+def _rdflib_graph(kg: KnowledgeGraph, base: str):
+    cached = rdf.graph_cache(kg)
+    key = ("rdflib", base)
+    if key not in cached:
+        cached[key] = rdf.to_rdflib(kg, base)
+    return cached[key]
+
+
+def _run_rdflib(kg: KnowledgeGraph, text: str, base: str) -> QueryResult:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    graph = _rdflib_graph(kg, base)
+    try:
+        prepared = prepareQuery(text, initNs=rdf.prefixes(base), base=base)
+    except ParseException as exc:
+        raise _SyntaxProblem(exc.lineno, exc.col, str(exc.msg)) from None
+    except Exception as exc:  # rdflib raises plain Exceptions for unknown prefixes and the like
+        m = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
+        where = _find_prefixed(text, m.group(1)) if m else None
+        if where:
+            raise _SyntaxProblem(*where, "Prefix not found") from None
+        raise QueryError(f"invalid SPARQL: {_one_line(str(exc))}") from None
+    try:
+        res = graph.query(prepared)
+        if res.type == "ASK":
+            return QueryResult("ask", boolean=bool(res.askAnswer))
+        if res.type == "SELECT":
+            names = [str(v) for v in res.vars]
+            blanks: dict = {}
+            rows = [tuple(_from_rdflib(t, blanks) for t in row) for row in res]
+            return QueryResult("select", vars=names, terms=rows)
+        import pyoxigraph as ox
+
+        blanks = {}
+        return QueryResult("construct", triples=[
+            ox.Triple(*(_from_rdflib(t, blanks) for t in triple)) for triple in res.graph])
+    except Exception as exc:
+        raise QueryError(f"query failed: {_one_line(str(exc))}") from None
+
+
+def _find_prefixed(text: str, prefix: str) -> tuple[int, int] | None:
+    """Line and column just after the first prefixed name using ``prefix``, as pyoxigraph reports it."""
+    line, col = 1, 1
+    for kind, tok, _, _ in _contexts(text, ()):
+        if kind == "word" and tok.startswith(prefix + ":"):
+            return line, col + len(tok)
+        if "\n" in tok:
+            line += tok.count("\n")
+            col = len(tok) - tok.rfind("\n")
+        else:
+            col += len(tok)
+    return None
+
+
+def _from_rdflib(term, blanks: dict):
+    import pyoxigraph as ox
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        if term not in blanks:
+            blanks[term] = ox.BlankNode()
+        return blanks[term]
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))

@@ -1,0 +1,462 @@
+"""SPARQL: the named queries' answers, both engines agreeing, safe parameters, one-line errors, W3C formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shlex
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from conftest import SEED, entry, sheet
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib.compare import isomorphic
+
+import mlkg
+from mlkg import rdf, sparql
+from mlkg.errors import QueryError, UnknownConceptError
+
+NAMED = sparql.named_queries()
+
+
+def example_params(q: sparql.NamedQuery) -> dict[str, str]:
+    """The ``--param`` values of a named query's example command."""
+    words = shlex.split(q.example or "")
+    return dict(words[i + 1].split("=", 1) for i, w in enumerate(words) if w in ("--param", "-p"))
+
+
+def requires_graph(kg) -> nx.DiGraph:
+    g = nx.DiGraph()
+    g.add_nodes_from(kg.concepts())
+    g.add_edges_from((e["source"], e["target"]) for e in kg.edges("requires"))
+    return g
+
+
+def ids(result, column: str) -> list:
+    return [r[column] for r in result.records()]
+
+
+# --- the named queries -----------------------------------------------------------------------
+
+def test_the_issue_asks_for_these_named_queries():
+    assert {"prerequisites", "dependents", "related", "evidence", "section", "hubs", "orphans", "search",
+            "statistics"} <= set(NAMED)
+
+
+@pytest.mark.parametrize("name", list(NAMED))
+def test_every_named_query_documents_itself_and_its_example_runs(seed_kg, name):
+    q = NAMED[name]
+    assert q.description and q.summary.endswith((".", "?"))
+    assert q.example and q.example.startswith(f"mlkg query {name}")
+    params = example_params(q)
+    assert set(params) == {p.name for p in q.params}
+    for p in q.params:
+        assert p.description, p.name
+        assert re.search(rf"[?$]{p.name}\b", q.text.split("\n", len(q.params) + 3)[-1]), p.name
+    result = seed_kg.query(name, params)
+    assert len(result) > 0 or name == "orphans"
+
+
+@pytest.mark.parametrize("concept", ["stable-diffusion", "ddpm", "mode-collapse", "vae", "gan"])
+def test_prerequisites_are_the_transitive_requires_with_the_shortest_depth(seed_kg, concept):
+    result = seed_kg.query("prerequisites", {"concept": concept})
+    depth = nx.single_source_shortest_path_length(requires_graph(seed_kg), concept)
+    expected = {n: d for n, d in depth.items() if n != concept}
+    assert {r["prerequisite"]: r["depth"] for r in result.records()} == expected
+    depths = ids(result, "depth")
+    assert depths == sorted(depths)
+
+
+def test_prerequisites_of_stable_diffusion(seed_kg):
+    result = seed_kg.query("prerequisites", {"concept": "stable-diffusion"})
+    assert [(r["prerequisite"], r["label"], r["depth"]) for r in result.records()] == [
+        ("diffusion-model", "Diffusion Model", 1), ("vae", "Variational Autoencoder", 1),
+        ("autoencoder", "Autoencoder", 2), ("denoising-autoencoder", "Denoising Autoencoder", 2)]
+
+
+def test_depth_is_left_out_beyond_four_steps_but_the_prerequisite_is_listed(write):
+    chain = [entry(f"1.1.{i}", f"Step {i}", f"step-{i}") for i in range(1, 8)]
+    cur = write("".join(f'[[add]]\nsource = "step-{i + 1}"\ntarget = "step-{i}"\nkind = "requires"\n'
+                        for i in range(1, 7)), "c.toml")
+    kg = mlkg.load(write(sheet(*chain)), curation=[cur])
+    rows = [(r["prerequisite"], r["depth"]) for r in kg.query("prerequisites", {"concept": "step-7"}).records()]
+    assert rows == [("step-6", 1), ("step-5", 2), ("step-4", 3), ("step-3", 4), ("step-1", None), ("step-2", None)]
+
+
+@pytest.mark.parametrize("concept", ["autoencoder", "gan", "language-model", "stable-diffusion"])
+def test_dependents_are_everything_that_requires_a_concept(seed_kg, concept):
+    result = seed_kg.query("dependents", {"concept": concept})
+    depth = nx.single_source_shortest_path_length(requires_graph(seed_kg).reverse(), concept)
+    assert {r["dependent"]: r["depth"] for r in result.records()} == {n: d for n, d in depth.items() if n != concept}
+
+
+@pytest.mark.parametrize("concept", ["gan", "vae", "normalizing-flow", "generator"])
+def test_related_lists_both_directions_with_a_sentence(seed_kg, concept):
+    result = seed_kg.query("related", {"concept": concept})
+    edges = [e for e in seed_kg.edges("related") if concept in (e["source"], e["target"])]
+    expected = {e["target"] if e["source"] == concept else e["source"]: e for e in edges}
+    assert set(ids(result, "related")) == set(expected)
+    for r in result.records():
+        e = expected[r["related"]]
+        assert r["rule"] == e["rule"] and r["evidence"] == len(e["evidence"])
+        assert r["sentence"] in {ev["sentence"] for ev in e["evidence"]}
+    confidences = ids(result, "confidence")
+    assert confidences == sorted(confidences, reverse=True)
+
+
+@pytest.mark.parametrize("a, b", [("vae", "autoencoder"), ("autoencoder", "vae")])
+def test_evidence_explains_a_link_in_either_order(seed_kg, a, b):
+    (row,) = seed_kg.query("evidence", {"source": a, "target": b}).records()
+    assert row["edge"] == "vae requires autoencoder"
+    assert (row["rule"], row["field"], row["sentence"]) == ("title-contains", "title", "Variational Autoencoder (VAE)")
+    assert row["line"] == seed_kg["vae"]["line"] and row["curated"] is False
+    assert row["file"] == str(SEED)
+
+
+def test_evidence_of_unlinked_concepts_is_empty(seed_kg):
+    assert len(seed_kg.query("evidence", {"source": "vae", "target": "rlhf"})) == 0
+
+
+@pytest.mark.parametrize("section, expected", [
+    ("13.4", ["diffusion-model", "ddpm", "stable-diffusion"]),
+    ("sec:13.1", ["autoencoder", "vae", "denoising-autoencoder"]),
+    ("Normalizing Flows", ["normalizing-flow"]),
+    ("13", None),
+])
+def test_section_lists_its_concepts_in_document_order(seed_kg, section, expected):
+    result = seed_kg.query("section", {"section": section})
+    assert ids(result, "concept") == (expected or seed_kg.concepts())
+
+
+def test_hubs_are_the_most_required(seed_kg):
+    rows = seed_kg.query("hubs").records()
+    counts = {n: d for n, d in requires_graph(seed_kg).in_degree() if d}
+    assert len(rows) == min(10, len(counts))
+    assert all(r["dependents"] == counts[r["concept"]] for r in rows)
+    assert [r["dependents"] for r in rows] == sorted(counts.values(), reverse=True)[:10]
+    assert rows[0]["concept"] == "gan"
+
+
+def test_orphans_are_concepts_without_cross_references(seed_kg, write):
+    assert len(seed_kg.query("orphans")) == 0
+    kg = mlkg.load(write(sheet(
+        entry("1.1.1", "Alpha", full="Quartz.", simple="Moss.", example="Fern"),
+        entry("1.1.2", "Beta", full="Violet.", simple="Amber.", example="Cobalt"),
+        entry("1.1.3", "Gamma", full="Gamma builds on Alpha.", simple="Indigo.", example="Ochre"))), curation=[])
+    linked = {n for e in kg.edges(["requires", "related"]) for n in (e["source"], e["target"])}
+    assert ids(kg.query("orphans"), "concept") == [n for n in kg.concepts() if n not in linked]
+    assert "beta" in ids(kg.query("orphans"), "concept")
+
+
+@pytest.mark.parametrize("text, first, match", [
+    ("latent", "autoencoder", "definition"),
+    ("VAE", "vae", "alt label"),
+    ("stable diff", "stable-diffusion", "label"),
+    ("ddpm", "ddpm", "label"),
+    ("denoising diffusion probabilistic", "ddpm", "alt label"),
+    ("llm-finetuning", "llm-finetuning", "id"),
+])
+def test_search_finds_text_in_labels_alt_labels_ids_and_definitions(seed_kg, text, first, match):
+    rows = seed_kg.query("search", {"text": text}).records()
+    assert (rows[0]["concept"], rows[0]["match"]) == (first, match)
+    for r in rows:
+        d = seed_kg[r["concept"]]
+        assert any(text.casefold() in x.casefold()
+                   for x in (d["label"], *d["alt_labels"], r["concept"], d["full"], d["simple"]))
+
+
+def test_statistics_count_the_graph(seed_kg):
+    stats = {r["statistic"]: r["value"] for r in seed_kg.query("statistics").records()}
+    s = seed_kg.stats()
+    assert stats["concepts"] == s["concepts"] == 20
+    assert (stats["sections"], stats["subsections"]) == (s["sections"], s["subsections"])
+    assert (stats["requires edges"], stats["related edges"]) == (s["edges"]["requires"], s["edges"]["related"])
+    assert stats["curated edges"] == s["edges"]["curated"]
+    assert stats["pieces of evidence"] == sum(len(e["evidence"]) for e in seed_kg.edges(["requires", "related"]))
+    assert stats["triples"] == len(rdf.store(seed_kg))
+    assert list(stats) == ["concepts", "sections", "subsections", "requires edges", "related edges",
+                           "curated edges", "pieces of evidence", "triples"]
+
+
+@pytest.mark.parametrize("concept, prerequisite, answer", [
+    ("stable-diffusion", "autoencoder", True), ("stable-diffusion", "vae", True),
+    ("autoencoder", "stable-diffusion", False), ("vae", "gan", False),
+])
+def test_requires_asks(seed_kg, concept, prerequisite, answer):
+    result = seed_kg.query("requires", {"concept": concept, "prerequisite": prerequisite})
+    assert result.kind == "ask" and result.boolean is answer
+
+
+def test_neighbourhood_constructs_the_edges_of_a_concept(seed_kg):
+    result = seed_kg.query("neighbourhood", {"concept": "vae"})
+    assert result.kind == "construct"
+    g = rdflib.Graph().parse(data=result.serialize("nt"), format="nt")
+    m = rdflib.Namespace(rdf.VOCAB)
+    edges = {(str(s), str(p), str(o)) for s, p, o in g if p in (m.requires, rdflib.SKOS.related)}
+    expected = {(rdf.concept_iri(rdf.DEFAULT_BASE_IRI, e["source"]), str(m.requires if e["kind"] == "requires"
+                 else rdflib.SKOS.related), rdf.concept_iri(rdf.DEFAULT_BASE_IRI, e["target"]))
+                for e in seed_kg.edges(["requires", "related"]) if "vae" in (e["source"], e["target"])}
+    assert expected <= edges
+
+
+# --- both engines give the same answers ------------------------------------------------------
+
+def _answer(kg, name, params, engine):
+    result = kg.query(name, params, engine=engine)
+    if result.kind == "construct":
+        return rdflib.Graph().parse(data=result.serialize("nt"), format="nt")
+    return result.kind, result.vars, result.rows, result.boolean
+
+
+def _assert_same(a, b):
+    if isinstance(a, rdflib.Graph):
+        assert isomorphic(a, b)
+    else:
+        assert a == b
+
+
+@pytest.mark.parametrize("name", list(NAMED))
+def test_both_engines_agree_on_every_named_query(seed_kg, name):
+    params = example_params(NAMED[name])
+    _assert_same(_answer(seed_kg, name, params, "oxigraph"), _answer(seed_kg, name, params, "rdflib"))
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", list(NAMED))
+def test_both_engines_agree_on_the_shared_corpus(shared_kg, name):
+    params = example_params(NAMED[name])
+    if "section" in params:
+        params["section"] = "11.2"
+    _assert_same(_answer(shared_kg, name, params, "oxigraph"), _answer(shared_kg, name, params, "rdflib"))
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?c ?n WHERE { ?c skos:notation ?n } ORDER BY ?n",
+    "ASK { concept:vae mlkg:requires+ concept:autoencoder }",
+    "DESCRIBE concept:vae",
+    "CONSTRUCT WHERE { ?c mlkg:requires concept:gan }",
+    "SELECT (COUNT(*) AS ?n) (SUM(?e) AS ?evidence) WHERE { ?r mlkg:evidenceCount ?e }",
+])
+def test_both_engines_agree_on_raw_queries(seed_kg, query):
+    _assert_same(_answer(seed_kg, query, {}, "oxigraph"), _answer(seed_kg, query, {}, "rdflib"))
+
+
+# --- parameters are only ever values ---------------------------------------------------------
+
+INJECTIONS = [
+    "x> } ; DROP ALL #",
+    "x\" } ; DROP ALL #",
+    "') } UNION { ?s ?p ?o } #",
+    '""" } UNION { ?concept ?p ?o } #',
+    "\\u0022 } UNION { ?concept ?p ?o } #",
+    "\\\\\" . ?concept ?p ?o #",
+    "line\nbreak } #",
+    "?concept",
+    "<https://mlkg.dev/id/concept/vae>",
+]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+def test_a_text_parameter_is_only_ever_a_value(seed_kg, value, engine):
+    triples = len(rdf.store(seed_kg))
+    result = seed_kg.query("search", {"text": value}, engine=engine)
+    assert result.kind == "select" and len(result) == 0
+    assert len(rdf.store(seed_kg)) == triples
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_a_concept_parameter_is_only_ever_a_concept(seed_kg, value):
+    with pytest.raises(UnknownConceptError):
+        seed_kg.query("prerequisites", {"concept": value})
+
+
+ECHO = "# param: text (any text)\nSELECT ?got WHERE { BIND(?text AS ?got) }"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_any_string_is_bound_exactly(seed_kg, text):
+    (row,) = seed_kg.query(ECHO, {"text": text}).rows
+    assert row == (text,)
+
+
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+def test_parameters_bind_everywhere_a_variable_can_stand(seed_kg, engine):
+    q = ("# param: concept (a concept ID)\n# param: text (a word)\n"
+         "SELECT ?concept (COUNT(?p) AS ?n) (?text AS ?t) WHERE { ?concept mlkg:requires+ ?p }\n"
+         "GROUP BY ?concept ?text ORDER BY ?concept DESC(?n)")
+    result = seed_kg.query(q, {"concept": "VAE", "text": "hi"}, engine=engine)
+    assert result.records() == [{"concept": "vae", "n": 1, "t": "hi"}]
+
+
+def test_substitution_leaves_strings_iris_and_comments_alone():
+    text, _ = sparql.substitute('SELECT ?x WHERE { ?x <urn:?a> "?a" . ?a ?p \'?a\' } # ?a\n',
+                                {"a": "<urn:v>"})
+    assert text == 'SELECT ?x WHERE { ?x <urn:?a> "?a" . <urn:v> ?p \'?a\' } # ?a\n'
+
+
+# --- errors are one line and exit code 2 -----------------------------------------------------
+
+BAD = [
+    (["query", "SELECT ?x WHERE { ?x ?y }"], r"invalid SPARQL at line 1, column \d+"),
+    (["query", "SELECT ?x\nWHERE {\n  ?x ?y ?z .\n  FILTER(\n}"], r"invalid SPARQL at line [45], column \d+: "),
+    (["query", "SELECT * WHERE { ?s foo:bar ?o }"], r"line 1, column \d+: unknown prefix foo:"),
+    (["query", "nosuchquery"], r"unknown query 'nosuchquery'"),
+    (["query", "prerequisite", "--param", "concept=vae"], r"did you mean prerequisites"),
+    (["query", "missing.rq"], r"no such query file 'missing.rq'"),
+    (["query", "prerequisites"], r"needs the parameter concept \(a concept ID\)"),
+    (["query", "prerequisites", "--param", "concept=vae", "--param", "depth=2"], r"has no parameter 'depth'"),
+    (["query", "hubs", "--param", "x=1"], r"has no parameter 'x'; it takes none"),
+    (["query", "prerequisites", "--param", "concept"], r"must look like key=value"),
+    (["query", "prerequisites", "-p", "concept=vae", "-p", "concept=gan"], r"given twice"),
+    (["query", "prerequisites", "--param", "concept=variational"], r"unknown concept 'variational'"),
+    (["query", "prerequisites", "--param", "concept=sec:13"], r"unknown concept 'sec:13'"),
+    (["query", "section", "--param", "section=99"], r"unknown section '99'"),
+    (["query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"], r"SPARQL Update \(INSERT\) is not allowed"),
+    (["query", "PREFIX x: <urn:x#>\n# comment\nDELETE WHERE { ?s ?p ?o }"], r"SPARQL Update \(DELETE\)"),
+    (["query", "drop all"], r"SPARQL Update \(DROP\)"),
+    (["query", "LOAD <http://example.org/data.ttl>"], r"SPARQL Update \(LOAD\)"),
+    (["query", "hubs", "--format", "ttl"], r"format 'ttl' is for CONSTRUCT and DESCRIBE"),
+    (["query", "DESCRIBE concept:vae", "--format", "csv"], r"format 'csv' is for SELECT and ASK"),
+    (["query"], r"give a query"),
+]
+
+
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+@pytest.mark.parametrize("args, message", BAD, ids=[" ".join(a[1:])[:40] for a, _ in BAD])
+def test_bad_queries_fail_with_one_line_and_exit_code_2(cli, args, message, engine):
+    code, out, err = cli(*args, "--engine", engine)
+    assert code == 2, (out, err)
+    assert out == ""
+    assert err.count("\n") == 1 and re.search(message, err), err
+
+
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+def test_a_syntax_error_points_at_the_text_the_user_wrote(seed_kg, engine):
+    body = "SELECT ?p WHERE { ?concept mlkg:requires ?p ?concept . }"
+    with pytest.raises(QueryError) as plain:
+        seed_kg.query(body, engine=engine)
+    with pytest.raises(QueryError) as bound:
+        seed_kg.query("# param: concept (a concept ID)\n" + body, {"concept": "vae"}, engine=engine)
+    where = re.search(r"line (\d+), column (\d+)", str(plain.value)).groups()
+    assert re.search(r"line (\d+), column (\d+)", str(bound.value)).groups() == (str(int(where[0]) + 1), where[1])
+    assert 44 <= int(where[1]) <= 53  # at the second ?concept, which the parameter's IRI replaced
+
+
+def test_update_is_refused_with_its_own_error(seed_kg):
+    with pytest.raises(sparql.UpdateRefusedError) as exc:
+        seed_kg.query("CLEAR DEFAULT")
+    assert isinstance(exc.value, QueryError) and exc.value.exit_code == 2
+
+
+def test_a_parameter_the_query_assigns_is_refused(seed_kg):
+    with pytest.raises(QueryError, match="assigned by the query"):
+        seed_kg.query("# param: text (a word)\nSELECT ?text WHERE { BIND(1 AS ?text) }", {"text": "x"})
+
+
+# --- output ----------------------------------------------------------------------------------
+
+def test_table_output_is_aligned_and_readable(cli):
+    code, out, _ = cli("query", "prerequisites", "--param", "concept=stable-diffusion")
+    assert code == 0
+    lines = out.rstrip("\n").split("\n")
+    assert lines[0].split() == ["prerequisite", "label", "depth"]  # the bound concept column is left out
+    assert set(lines[1]) <= {"-", " "}
+    assert lines[2].split() == ["diffusion-model", "Diffusion", "Model", "1"]
+    assert lines[-1] == "(4 rows)"
+    assert len({len(ln) for ln in lines[:-1]}) == 1  # columns aligned, the numbers to the right
+    assert lines[0].index("label") == lines[2].index("Diffusion")
+
+
+def test_table_shortens_iris_and_cuts_long_text(cli):
+    code, out, _ = cli("query", "SELECT ?c ?t ?s ?d WHERE { ?c a ?t ; skos:broader ?s ; skos:definition ?d ; "
+                       "mlkg:order 0 } ORDER BY ?t")
+    assert code == 0
+    row = out.split("\n")[2]
+    assert row.split()[:3] == ["autoencoder", "skos:Concept", "sec:13.1"] and "https://" not in row
+    assert row.rstrip().endswith("…") and len(row) < 200
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "xml"])
+def test_result_formats_are_the_w3c_ones(seed_kg, fmt):
+    text = "SELECT ?c ?label ?n ?none WHERE { ?c skos:prefLabel ?label ; mlkg:order ?n } ORDER BY ?n LIMIT 3"
+    ours = seed_kg.query(text).serialize(fmt)
+    theirs = rdf.store(seed_kg).query(text, prefixes=rdf.prefixes()).serialize(
+        format=getattr(ox.QueryResultsFormat, fmt.upper()))
+    if fmt == "json":
+        assert json.loads(ours) == json.loads(theirs)
+        assert json.loads(ours)["head"]["vars"] == ["c", "label", "n", "none"]
+    else:
+        assert ours == theirs
+
+
+def test_csv_and_json_carry_every_column(cli):
+    code, out, _ = cli("query", "evidence", "-p", "source=vae", "-p", "target=autoencoder", "--format", "csv")
+    assert code == 0 and out.startswith("source,target,edge,")
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["source"].endswith("/concept/vae") and row["edge"] == "vae requires autoencoder"
+    code, out, _ = cli("query", "hubs", "--format", "json")
+    data = json.loads(out)
+    assert data["head"]["vars"] == ["concept", "label", "dependents"]
+    first = data["results"]["bindings"][0]
+    assert first["dependents"] == {"type": "literal", "value": "5",
+                                   "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
+    assert first["label"]["xml:lang"] == "en"
+
+
+@pytest.mark.parametrize("fmt, expected", [("table", "true\n"), ("json", '{"head": {}, "boolean": true}\n')])
+def test_ask_prints_a_boolean(cli, fmt, expected):
+    code, out, _ = cli("query", "ASK { concept:vae mlkg:requires concept:autoencoder }", "--format", fmt)
+    assert code == 0 and out == expected
+
+
+@pytest.mark.parametrize("query", ["DESCRIBE concept:vae", "CONSTRUCT WHERE { concept:vae ?p ?o }"])
+def test_construct_and_describe_print_turtle(cli, seed_kg, query):
+    code, out, _ = cli("query", query)
+    assert code == 0
+    g = rdflib.Graph().parse(data=out, format="turtle")
+    assert (rdflib.URIRef(rdf.concept_iri(rdf.DEFAULT_BASE_IRI, "vae")), rdflib.SKOS.notation,
+            rdflib.Literal("13.1.2")) in g
+
+
+def test_list_shows_every_named_query_with_its_parameters(cli):
+    code, out, _ = cli("query", "--list")
+    assert code == 0
+    for name, q in NAMED.items():
+        assert re.search(rf"^{name} +\S", out, re.M)
+        for p in q.params:
+            assert f"--param {p.name}=" in out
+
+
+def test_a_query_file_with_a_header_takes_parameters(cli, tmp_path):
+    path = tmp_path / "mine.rq"
+    path.write_text("# What a concept requires directly.\n# param: concept (a concept ID)\n"
+                    "SELECT ?p WHERE { ?concept mlkg:requires ?p } ORDER BY ?p\n", encoding="utf-8")
+    code, out, err = cli("query", path, "--param", "concept=stable-diffusion", "--format", "tsv")
+    assert code == 0, err
+    assert out.split("\n")[:3] == ["?p", f"<{rdf.concept_iri(rdf.DEFAULT_BASE_IRI, 'diffusion-model')}>",
+                                    f"<{rdf.concept_iri(rdf.DEFAULT_BASE_IRI, 'vae')}>"]
+
+
+def test_the_base_iri_applies_to_queries(cli):
+    code, out, _ = cli("query", "SELECT ?c WHERE { ?c mlkg:requires concept:autoencoder } ORDER BY ?c",
+                       "--base-iri", "https://example.org/kg/", "--format", "csv")
+    assert code == 0 and "https://example.org/kg/concept/vae" in out
+
+
+def test_the_store_is_built_once_per_graph(seed_kg):
+    seed_kg.query("hubs")
+    store = rdf.store(seed_kg)
+    seed_kg.query("orphans")
+    assert rdf.store(seed_kg) is store
+
+
+def test_query_help_has_examples(cli):
+    code, out, _ = cli("query", "--help")
+    assert code == 0 and "Example:" in out and "mlkg query prerequisites" in out
