@@ -19,7 +19,6 @@ import contextlib
 import json
 import multiprocessing
 import queue
-import re
 import threading
 import time
 import urllib.parse
@@ -224,15 +223,6 @@ class QueryPool:
 
 
 # --- the application ---------------------------------------------------------------------
-
-_STRIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-
-
-def uses_service(text: str) -> bool:
-    """Whether a query has a SERVICE clause (outside strings, IRIs and comments)."""
-    return re.search(r"\bSERVICE\b", _STRIP.sub(" ", text), re.IGNORECASE) is not None
-
 
 def _accepts(header: str | None) -> list[str]:
     """Media types of an Accept header, best first (q-values respected, order kept on ties)."""
@@ -486,20 +476,19 @@ class App:
                  "match": ("exact", "prefix", "name", "text")[s]} for s, _, cid in scored[:limit]]
 
     def run_named(self, name: str, params: dict[str, list[str]]) -> Response:
-        from .sparql import bind_params, named_queries
+        from .sparql import named_queries, prepare
 
         queries = named_queries()
         if name not in queries:
             raise HTTPError(404, f"no named query {name!r}; see /api/queries")
         fmt = (params.get("format") or ["json"])[0]
         values = {k: v[0] for k, v in params.items() if k != "format"}
-        bound = bind_params(self.kg, queries[name], values, self.base)
-        bindings = {k: str(v) for k, v in bound.items()}
-        return self._execute(queries[name].text, bindings, [], fmt, download=name)
+        prepared = prepare(self.kg, queries[name], values, self.base)  # values become escaped terms
+        return self._execute(prepared.text, {}, [], fmt, download=name)
 
     # SPARQL protocol --------------------------------------------------------------------
     def sparql(self, method: str, params: dict[str, list[str]], headers, body: bytes) -> Response:
-        from .sparql import UPDATE_KEYWORDS, query_form
+        from .sparql import UPDATE_KEYWORDS, query_form, uses_service
 
         ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
         form: dict[str, list[str]] = {}

@@ -564,6 +564,15 @@ class Prepared:
     shifts: list[tuple[int, int, int]] = field(default_factory=list)
 
 
+_STRIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+
+
+def uses_service(text: str) -> bool:
+    """Whether a query has a SERVICE clause (outside strings, IRIs and comments)."""
+    return re.search(r"\bSERVICE\b", _STRIP.sub(" ", text), re.IGNORECASE) is not None
+
+
 def prepare(kg: KnowledgeGraph, query: str | NamedQuery, params: dict[str, str] | None = None,
             base_iri: str | None = None) -> Prepared:
     """Resolve ``query``, refuse SPARQL Update, and bind ``params`` into its text.
@@ -576,6 +585,8 @@ def prepare(kg: KnowledgeGraph, query: str | NamedQuery, params: dict[str, str] 
     if form in UPDATE_KEYWORDS:
         raise UpdateRefusedError(f"SPARQL Update ({form}) is not allowed: the graph is read-only; "
                                  "use SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if uses_service(q.text):
+        raise QueryError("SERVICE is refused: mlkg queries its own graph and never calls other endpoints")
     base = rdf.base_iri(base_iri)
     bindings = bind_params(kg, q, dict(params or {}), base)
     if not bindings:
