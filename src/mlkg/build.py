@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import MlkgError
 from .fsutil import atomic_path
 
 
@@ -36,46 +37,100 @@ def write_json(kg, path: Path) -> None:
         json.dump(kg.to_node_link(), f, ensure_ascii=False, separators=(",", ":"))
 
 
+# From this many concepts on, the outputs are written by two processes at once.
+PARALLEL_FROM = 2000
+
+
 def build_outputs(sources, curation, out: Path, base_iri: str | None = None, with_map: bool = True,
                   progress: bool = False) -> BuildResult:
-    """Load, then write graph.json (and the other views) into ``out``.
+    """Load, then write graph.json, graph.ttl, map.html and the cache into ``out``.
 
-    Outputs are rendered to temporary files and renamed into place one by one
-    only after the whole graph has loaded, so bad input changes nothing.
+    Each output is rendered to a temporary file and renamed into place, and
+    only after the whole graph has loaded, so bad input changes nothing.  On
+    large graphs the outputs are split between this process and a forked one.
     """
     from .cache import cache_key, inputs, save
     from .graph import load
-
-    start = time.perf_counter()
-    files, cur = inputs(sources, curation)
-    key = cache_key(files, cur)
-    kg = load(*files, curation=cur)
-    result = BuildResult(out)
-    steps = [("graph.json", lambda p: write_json(kg, p))]
     from .rdf import base_iri as checked_base
     from .rdf import write as write_rdf
 
-    base = checked_base(base_iri)  # a bad --base-iri fails here, before any file is written
-    steps.append(("graph.ttl", lambda p: write_rdf(kg, p, "ttl", base)))
+    start = time.perf_counter()
+    base = checked_base(base_iri)  # a bad --base-iri fails here, before any work
+    files, cur = inputs(sources, curation)
+    key = cache_key(files, cur)
+    bar = _progress(progress, 4 + with_map)
+    bar.set_description("parsing and mining")
+    kg = load(*files, curation=cur)
+    bar.update(1)
+    # in this order so that each half costs about the same (the first half goes to a child)
+    steps = [("graph.ttl", lambda p: write_rdf(kg, p, "ttl", base))]
     if with_map:
         from .viz import write_map
 
         steps.append(("map.html", lambda p: write_map(kg, p)))
-    bar = _progress(progress, len(steps))
-    for name, write in steps:
-        path = out / name
-        write(path)
-        result.files[name if name.startswith("graph.") else name.split(".")[0]] = path
-        bar.update(1)
+    steps += [("graph.json", lambda p: write_json(kg, p)), ("cache", lambda _: save(kg, out, key, files, cur))]
+    _run(steps, out, bar, parallel=len(kg) >= PARALLEL_FROM)
     bar.close()
-    save(kg, out, key, files, cur)
+    result = BuildResult(out)
+    for name, _ in steps:
+        if name != "cache":
+            result.files[name if name.startswith("graph.") else name.split(".")[0]] = out / name
     result.stats = kg.stats()
     result.seconds = time.perf_counter() - start
     return result
 
 
+def _run(steps, out: Path, bar, parallel: bool) -> None:
+    """Run the output steps; in parallel, the first half goes to a forked child."""
+    import multiprocessing
+
+    from .perf import gc_paused
+
+    with gc_paused():
+        _run_steps(steps, out, bar, parallel and "fork" in multiprocessing.get_all_start_methods())
+
+
+def _run_steps(steps, out: Path, bar, parallel: bool) -> None:
+    import multiprocessing
+
+    if not parallel:
+        for name, write in steps:
+            bar.set_description(f"writing {name}")
+            write(out / name)
+            bar.update(1)
+        return
+    ctx = multiprocessing.get_context("fork")
+    theirs, mine = steps[:(len(steps) + 1) // 2], steps[(len(steps) + 1) // 2:]
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            for name, write in theirs:
+                write(out / name)
+            send.send(None)
+        except Exception as exc:  # reported by the parent as if raised there
+            send.send(exc.lines() if isinstance(exc, MlkgError) else [f"{type(exc).__name__}: {exc}"])
+
+    worker = ctx.Process(target=child, daemon=True)
+    worker.start()
+    send.close()
+    for name, write in mine:
+        bar.set_description(f"writing {name}")
+        write(out / name)
+        bar.update(1)
+    bar.set_description("writing " + ", ".join(name for name, _ in theirs))
+    failure = receive.recv() if receive.poll(None) else ["the output process stopped without a word"]
+    worker.join()
+    bar.update(len(theirs))
+    if failure:
+        raise MlkgError(failure[0])
+
+
 class _NoBar:
-    def update(self, n: int) -> None:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_description(self, text: str) -> None:
         pass
 
     def close(self) -> None:
@@ -83,10 +138,12 @@ class _NoBar:
 
 
 def _progress(enabled: bool, total: int):
+    """A progress bar on stderr for builds that take more than a second, when stderr is a terminal."""
     if not enabled:
         return _NoBar()
-    with contextlib.suppress(ImportError):
+    try:
         from tqdm import tqdm
-
-        return tqdm(total=total, unit="step", leave=False)
-    return _NoBar()
+    except ImportError:  # pragma: no cover - a dependency
+        return _NoBar()
+    return tqdm(total=total, unit="step", leave=False, delay=1.0, file=sys.stderr,
+                bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {elapsed}")
