@@ -72,7 +72,7 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     _run(steps, out, bar, parallel=len(kg) >= PARALLEL_FROM)
     bar.close()
     result = BuildResult(out)
-    for name, _ in steps:
+    for name, _ in sorted(steps):
         if name != "cache":
             result.files[name if name.startswith("graph.") else name.split(".")[0]] = out / name
     result.stats = kg.stats()

@@ -29,10 +29,19 @@ def queries_dir() -> Path:
     return _find("queries", "_queries")
 
 
+def _relative(path: Path) -> Path:
+    """``path`` relative to the working directory when it lies inside it: messages and exports stay short
+    and carry no local directory names."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def default_sources() -> list[Path]:
-    return [data_dir()]
+    return [_relative(data_dir())]
 
 
 def default_curation() -> list[Path]:
-    path = data_dir() / "curation.toml"
+    path = _relative(data_dir()) / "curation.toml"
     return [path] if path.is_file() else []

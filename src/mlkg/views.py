@@ -75,7 +75,7 @@ def _edge_lines(kg: KnowledgeGraph, rows: list[dict[str, Any]], other: str, arro
         tag = "curated" if r.get("curated") else f"{r.get('rule')} {r.get('confidence', 0):.2f}"
         lines.append(f"  {arrow} {n}  {kg.graph.nodes[n]['title']}  [{tag}]")
         for ev in (r.get("evidence") or [])[:3]:
-            where = f"{ev['field']}, line {ev['line']}" if ev["field"] != "curation" else \
+            where = f"{ev['source']}, {ev['field']}, line {ev['line']}" if ev["field"] != "curation" else \
                 f"curation {ev['file']}:{ev['line']}"
             sentence = _one_line(ev["sentence"]) or "(no note)"
             lines.append(textwrap.fill(f'"{sentence}" ({where})', width=96,
