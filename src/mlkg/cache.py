@@ -101,7 +101,7 @@ def load_cached(sources, curation=None, out: str | Path | None = None, light: bo
                     return kg
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
                 pass
-        elif meta.get("sources") == [str(p) for p in files]:
+        elif meta.get("sources") == [str(p) for p in files] and meta.get("curation") == [str(p) for p in cur]:
             print(f"mlkg: the build in {out}/ is out of date (its sources, curation or mlkg changed); "
                   "reading the sources instead. Run `mlkg build` to refresh it.", file=sys.stderr)
     from .graph import load
