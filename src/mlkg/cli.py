@@ -336,6 +336,12 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
         import webbrowser
 
         webbrowser.open(server.url)
+    import signal
+
+    def stop(signum, frame):  # SIGTERM (a service manager, `timeout`) stops as cleanly as Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
