@@ -99,7 +99,7 @@ class KnowledgeGraph:
         return node_id in self.graph
 
     def __getitem__(self, node_id: str) -> dict[str, Any]:
-        return self.graph.nodes[self.resolve(node_id)]
+        return self.graph.nodes[self.resolve(node_id, sections=True)]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -113,19 +113,27 @@ class KnowledgeGraph:
             if kind is None or d["kind"] == kind:
                 yield n, d
 
-    def resolve(self, node_id: str) -> str:
-        """Return ``node_id`` if the graph has it; otherwise raise with suggestions.
+    def resolve(self, node_id: str, sections: bool = False) -> str:
+        """The concept ``node_id`` names: its ID, or a label or acronym (``VAE``, ``Stable Diffusion``).
 
-        A label or acronym (case-insensitive) is accepted as well, so that
-        ``VAE`` and ``Stable Diffusion`` find their concepts.
+        Concepts come first: "GANs" is both a subsection's label and a name of
+        the concept ``gan``, and means the concept.  Sections and subsections
+        (``sec:13.1``) are only returned with ``sections=True``; otherwise
+        naming one is an :class:`UnknownConceptError` with suggestions.
         """
-        if node_id in self.graph:
+        if node_id in self.entries:
             return node_id
-        wanted = node_id.strip().casefold()
-        for n, d in self.graph.nodes(data=True):
-            names = [d["label"], d["title"], *d.get("alt_labels", [])]
-            if any(wanted == x.casefold() for x in names):
-                return n
+        if sections and node_id in self.graph:
+            return node_id
+        from .lexicon import _singular_key
+
+        wanted = _singular_key(node_id.strip())  # "Autoencoders" and "GANs" find autoencoder and gan
+        kinds = ("concept", "subsection", "section") if sections else ("concept",)
+        for kind in kinds:
+            for n, d in self.graph.nodes(data=True):
+                names = (d["label"], d["title"], *d.get("alt_labels", []), n.replace("-", " "))
+                if d["kind"] == kind and any(wanted == _singular_key(x) for x in names):
+                    return n
         raise UnknownConceptError(node_id, self.suggest(node_id))
 
     def suggest(self, text: str, n: int = 3) -> list[str]:

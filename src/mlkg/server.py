@@ -238,7 +238,8 @@ def _accepts(header: str | None) -> list[str]:
                     q = float(b[2:])
                 except ValueError:
                     q = 0.0
-        out.append((-q, i, bits[0].lower()))
+        if q > 0:
+            out.append((-q, i, bits[0].lower()))
     return [m for _, _, m in sorted(out)]
 
 
@@ -298,7 +299,10 @@ class App:
 
     # routing ------------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers, body: bytes) -> Response:
+        api = target.startswith("/api/")
         try:
+            if not self.host_allowed(headers.get("Host")):
+                raise HTTPError(403, "unexpected Host header; this server answers to its own address only")
             url = urllib.parse.urlsplit(target)
             path = urllib.parse.unquote(url.path)
             params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
@@ -326,16 +330,32 @@ class App:
                 return Response(204, b"")
             raise HTTPError(404, f"nothing at {path}; try / (the map), /query, /sparql or /api")
         except HTTPError as exc:
-            return self.error(exc.status, exc.message, headers)
+            return self.error(exc.status, exc.message, headers, api)
         except UnknownConceptError as exc:
-            return self.error(404, str(exc), headers)
+            return self.error(404, str(exc), headers, api)
         except NoPathError as exc:
-            return self.error(404, exc.lines()[0], headers)
+            return self.error(404, exc.lines()[0], headers, api)
         except MlkgError as exc:
-            return self.error(400, exc.lines()[0], headers)
+            return self.error(400, exc.lines()[0], headers, api)
+        except Exception:  # a bug must not cost the client its answer or the thread its life
+            import traceback
 
-    def error(self, status: int, message: str, headers=None) -> Response:
-        wants_json = any("json" in m for m in _accepts(headers.get("Accept") if headers else None)[:1])
+            traceback.print_exc()
+            return self.error(500, "internal error; see the server's log", headers, api)
+
+    def host_allowed(self, host: str | None) -> bool:
+        """Refuse other Host names (DNS rebinding: a web page whose name resolves to 127.0.0.1)."""
+        bound = self.config.host
+        if bound in ("0.0.0.0", "::", ""):  # the user chose to serve every address
+            return True
+        if not host:
+            return False
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name.strip("[]").lower() in {bound.strip("[]").lower(), "localhost", "127.0.0.1", "::1"}
+
+    def error(self, status: int, message: str, headers=None, api: bool = False) -> Response:
+        wants_json = api or any(
+            "json" in m for m in _accepts(headers.get("Accept") if headers else None)[:1])
         if wants_json:
             return Response(status, json.dumps({"error": message, "status": status}).encode(),
                             "application/json")
@@ -348,8 +368,8 @@ class App:
 
         node = node.strip("/")
         if node not in self.kg.graph:
-            raise HTTPError(404, f"unknown concept {node!r}" + (
-                f"; did you mean {', '.join(self.kg.suggest(node))}?" if self.kg.suggest(node) else ""))
+            hints = self.kg.suggest(node)
+            raise HTTPError(404, f"unknown concept {node!r}" + (f"; did you mean {', '.join(hints)}?" if hints else ""))
         wanted = _accepts(headers.get("Accept"))
         if fmt:
             if _FORMAT_PARAM.get(fmt) not in ("ttl", "jsonld", "nt", "xml"):
@@ -393,8 +413,10 @@ class App:
 
     def static(self, rel: str) -> Response:
         root = STATIC.resolve()
+        if not rel or "\0" in rel:
+            raise HTTPError(404, "no such static file")
         target = (root / rel).resolve()
-        if not rel or not target.is_relative_to(root) or not target.is_file():
+        if not target.is_relative_to(root) or not target.is_file():
             raise HTTPError(404, "no such static file")
         types = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".png": "image/png", ".svg": "image/svg+xml"}
@@ -416,7 +438,7 @@ class App:
             v = one(name, "")
             if not v:
                 return None
-            if not v.isdigit():
+            if not (v.isascii() and v.isdigit()):
                 raise HTTPError(400, f"{name} must be a whole number")
             return int(v)
 
@@ -424,7 +446,10 @@ class App:
         kind = parts[0] if parts else ""
         arg = "/".join(parts[1:])
         if kind == "search":
-            data: Any = {"query": one("q"), "results": self.search(one("q"), number("limit") or 20)}
+            limit = number("limit")
+            if limit == 0:
+                raise HTTPError(400, "limit must be at least 1")
+            data: Any = {"query": one("q"), "results": self.search(one("q"), limit or 20)}
         elif kind == "concept" and arg:
             data = concept_json(self.kg, self.kg.resolve(arg))
         elif kind == "prereqs" and arg:
@@ -515,7 +540,8 @@ class App:
         if query_form(query_text) in UPDATE_KEYWORDS:
             raise HTTPError(403, "SPARQL Update is not allowed: this endpoint is read-only")
         if uses_service(query_text):
-            raise HTTPError(403, "SERVICE is refused: this endpoint makes no requests to other endpoints")
+            raise HTTPError(403, "SERVICE is refused: this endpoint makes no requests to other endpoints "
+                                 "(any query with the word 'service' is refused)")
         fmt = (params.get("format") or form.get("format") or [None])[0]
         return self._execute(query_text, {}, _accepts(headers.get("Accept")), fmt)
 
@@ -573,6 +599,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "mlkg"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds an idle or slow connection may hold its thread
 
     @property
     def app(self) -> App:
@@ -586,13 +613,17 @@ class Handler(BaseHTTPRequestHandler):
         cfg = self.app.config
         if len(self.path) > cfg.max_url:
             return self._send(self.app.error(414, f"request URL longer than {cfg.max_url} bytes"), method)
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True  # the body's framing is unknown: never read the rest as a request
+            return self._send(self.app.error(501, "Transfer-Encoding is not supported; send Content-Length"),
+                              method)
         length = self.headers.get("Content-Length")
         body = b""
-        if length:
-            try:
-                n = int(length)
-            except ValueError:
+        if length is not None:
+            if not (length.isascii() and length.isdigit()):
+                self.close_connection = True
                 return self._send(self.app.error(400, "bad Content-Length"), method)
+            n = int(length)
             if n > cfg.max_body:
                 self.close_connection = True
                 return self._send(self.app.error(413, f"request body larger than {cfg.max_body} bytes"), method)

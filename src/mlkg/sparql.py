@@ -211,6 +211,9 @@ def bind_params(kg: KnowledgeGraph, query: NamedQuery, params: dict[str, str],
             node = _section(kg, value)
             out[name] = ox.NamedNode(rdf.node_iri(base, node))
         else:
+            if "\\u" in value or "\\U" in value:
+                # SPARQL engines may decode \uXXXX before parsing (rdflib does), which would change the value
+                raise QueryError(f"parameter {name}: a value may not contain \\u or \\U escape sequences")
             out[name] = ox.Literal(value)
     return out
 
@@ -222,7 +225,7 @@ def _section(kg: KnowledgeGraph, value: str) -> str:
         if c in kg.graph and kg.graph.nodes[c]["kind"] in ("section", "subsection"):
             return c
     try:
-        node = kg.resolve(v)
+        node = kg.resolve(v, sections=True)
     except UnknownConceptError:
         node = None
     if node is not None and kg.graph.nodes[node]["kind"] in ("section", "subsection"):
@@ -564,13 +567,19 @@ class Prepared:
     shifts: list[tuple[int, int, int]] = field(default_factory=list)
 
 
-_STRIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 def uses_service(text: str) -> bool:
-    """Whether a query has a SERVICE clause (outside strings, IRIs and comments)."""
-    return re.search(r"\bSERVICE\b", _STRIP.sub(" ", text), re.IGNORECASE) is not None
+    """Whether the word SERVICE appears anywhere in a query, in any case, escapes decoded.
+
+    Deliberately blunt: a lexer that skips strings, IRIs and comments can be
+    fooled ("1<2" read as the start of an IRI hides what follows), and a
+    query that names a remote endpoint must never run.  A query that only
+    mentions the word, in a string or an IRI, is refused too.
+    """
+    decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    return re.search(r"service", decoded, re.IGNORECASE) is not None
 
 
 def prepare(kg: KnowledgeGraph, query: str | NamedQuery, params: dict[str, str] | None = None,
@@ -586,7 +595,8 @@ def prepare(kg: KnowledgeGraph, query: str | NamedQuery, params: dict[str, str] 
         raise UpdateRefusedError(f"SPARQL Update ({form}) is not allowed: the graph is read-only; "
                                  "use SELECT, ASK, CONSTRUCT or DESCRIBE")
     if uses_service(q.text):
-        raise QueryError("SERVICE is refused: mlkg queries its own graph and never calls other endpoints")
+        raise QueryError("SERVICE is refused: mlkg queries its own graph and never calls other endpoints "
+                         "(any query with the word 'service' is refused)")
     base = rdf.base_iri(base_iri)
     bindings = bind_params(kg, q, dict(params or {}), base)
     if not bindings:
