@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from conftest import SEED, entry, sheet
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
@@ -253,7 +253,6 @@ INJECTIONS = [
     "x\" } ; DROP ALL #",
     "') } UNION { ?s ?p ?o } #",
     '""" } UNION { ?concept ?p ?o } #',
-    "\\u0022 } UNION { ?concept ?p ?o } #",
     "\\\\\" . ?concept ?p ?o #",
     "line\nbreak } #",
     "?concept",
@@ -276,12 +275,20 @@ def test_a_concept_parameter_is_only_ever_a_concept(seed_kg, value):
         seed_kg.query("prerequisites", {"concept": value})
 
 
+@pytest.mark.parametrize("value", ["\\u0022 } UNION { ?concept ?p ?o } #", "a\\U00000022b"])
+def test_a_value_with_a_codepoint_escape_is_refused(seed_kg, value):
+    """rdflib decodes \\u escapes before parsing, pyoxigraph does not: such a value would mean two things."""
+    with pytest.raises(QueryError, match="escape sequences"):
+        seed_kg.query("search", {"text": value})
+
+
 ECHO = "# param: text (any text)\nSELECT ?got WHERE { BIND(?text AS ?got) }"
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_any_string_is_bound_exactly(seed_kg, text):
+    assume("\\u" not in text and "\\U" not in text)
     (row,) = seed_kg.query(ECHO, {"text": text}).rows
     assert row == (text,)
 

@@ -224,12 +224,13 @@ def _section(kg: KnowledgeGraph, value: str) -> str:
     for c in candidates:
         if c in kg.graph and kg.graph.nodes[c]["kind"] in ("section", "subsection"):
             return c
-    try:
-        node = kg.resolve(v, sections=True)
-    except UnknownConceptError:
-        node = None
-    if node is not None and kg.graph.nodes[node]["kind"] in ("section", "subsection"):
-        return node
+    from .lexicon import _singular_key
+
+    wanted = _singular_key(v)
+    for node, d in kg.graph.nodes(data=True):
+        if d["kind"] in ("section", "subsection") and any(
+                wanted == _singular_key(x) for x in (d["label"], d["title"], *d.get("alt_labels", []))):
+            return node
     numbers = [d["number"] for _, d in kg.graph.nodes(data=True) if d["kind"] in ("section", "subsection")]
     close = difflib.get_close_matches(v, numbers, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; sections: {', '.join(numbers[:12])}"
