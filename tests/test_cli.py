@@ -133,3 +133,32 @@ def test_learning_plan_commands_import_no_graph_rdf_or_web_library(tmp_path, com
     done = subprocess.run([sys.executable, "-c", probe % command], capture_output=True, text=True, env=env,
                           timeout=60)
     assert done.stdout.strip().endswith("HEAVY [] 0"), done.stdout + done.stderr
+
+
+def test_a_parallel_build_writes_what_a_serial_one_does(tmp_path, monkeypatch):
+    from mlkg import build
+
+    serial = build.build_outputs([SEED], None, tmp_path / "serial")
+    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
+    parallel = build.build_outputs([SEED], None, tmp_path / "parallel")
+    for name in ("graph.json", "graph.ttl", "map.html", "cache.key", "chains.pickle"):
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
+    assert serial.files.keys() == parallel.files.keys()
+
+
+def test_a_failing_output_process_fails_the_build_and_keeps_the_previous_build(tmp_path, monkeypatch):
+    from mlkg import build, rdf
+    from mlkg.errors import InputError, MlkgError
+
+    out = tmp_path / "o"
+    build.build_outputs([SEED], None, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise InputError("disk full (simulated)")
+
+    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(rdf, "write", broken)  # graph.ttl is written by the forked process
+    with pytest.raises(MlkgError, match="disk full"):
+        build.build_outputs([SEED], None, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # every file as it was, no leftovers

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import MlkgError
+from .errors import InputError, MlkgError
 from .fsutil import atomic_path
 
 
@@ -49,7 +52,7 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     only after the whole graph has loaded, so bad input changes nothing.  On
     large graphs the outputs are split between this process and a forked one.
     """
-    from .cache import cache_key, inputs, save
+    from .cache import CACHE_FILE, CHAINS_FILE, KEY_FILE, cache_key, inputs, save
     from .graph import load
     from .rdf import base_iri as checked_base
     from .rdf import write as write_rdf
@@ -68,16 +71,38 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
         from .viz import write_map
 
         steps.append(("map.html", lambda p: write_map(kg, p)))
-    steps += [("graph.json", lambda p: write_json(kg, p)), ("cache", lambda _: save(kg, out, key, files, cur))]
-    _run(steps, out, bar, parallel=len(kg) >= PARALLEL_FROM)
+    steps.append(("graph.json", lambda p: write_json(kg, p)))
+    # Everything is written into a staging folder and moved into place only when all of it
+    # succeeded, the cache key last: a failed build leaves the previous one whole.
+    stage = _staging(out)
+    try:
+        _run(steps, stage, bar, parallel=len(kg) >= PARALLEL_FROM)
+        names = [name for name, _ in steps]
+        if cache_key(files, cur) == key:  # the sources did not change while they were read
+            save(kg, stage, key, files, cur)
+            names += [CACHE_FILE, CHAINS_FILE, KEY_FILE]
+        else:
+            (out / KEY_FILE).unlink(missing_ok=True)
+        for name in names:
+            os.replace(stage / name, out / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    bar.update(1)
     bar.close()
     result = BuildResult(out)
     for name, _ in sorted(steps):
-        if name != "cache":
-            result.files[name if name.startswith("graph.") else name.split(".")[0]] = out / name
+        result.files[name if name.startswith("graph.") else name.split(".")[0]] = out / name
     result.stats = kg.stats()
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _staging(out: Path) -> Path:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
 
 
 def _run(steps, out: Path, bar, parallel: bool) -> None:
@@ -114,12 +139,20 @@ def _run_steps(steps, out: Path, bar, parallel: bool) -> None:
     worker = ctx.Process(target=child, daemon=True)
     worker.start()
     send.close()
-    for name, write in mine:
-        bar.set_description(f"writing {name}")
-        write(out / name)
-        bar.update(1)
+    try:
+        for name, write in mine:
+            bar.set_description(f"writing {name}")
+            write(out / name)
+            bar.update(1)
+    except BaseException:
+        worker.terminate()
+        worker.join()
+        raise
     bar.set_description("writing " + ", ".join(name for name, _ in theirs))
-    failure = receive.recv() if receive.poll(None) else ["the output process stopped without a word"]
+    try:
+        failure = receive.recv()
+    except EOFError:  # the child died (killed, out of memory) before it could say
+        failure = [f"the process writing {', '.join(n for n, _ in theirs)} stopped (exit code {worker.exitcode})"]
     worker.join()
     bar.update(len(theirs))
     if failure:
@@ -145,5 +178,6 @@ def _progress(enabled: bool, total: int):
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - a dependency
         return _NoBar()
+    tqdm.monitor_interval = 0  # no monitor thread: the build may fork
     return tqdm(total=total, unit="step", leave=False, delay=1.0, file=sys.stderr,
                 bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {elapsed}")

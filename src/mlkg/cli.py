@@ -498,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a disk or permission problem the commands did not foresee
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"mlkg: {where}{exc.strerror or exc}", err=True)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0
