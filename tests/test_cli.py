@@ -162,3 +162,19 @@ def test_a_failing_output_process_fails_the_build_and_keeps_the_previous_build(t
     with pytest.raises(MlkgError, match="disk full"):
         build.build_outputs([SEED], None, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # every file as it was, no leftovers
+
+
+def test_a_cache_not_signed_by_this_user_is_never_unpickled(cli, write, tmp_path, monkeypatch):
+    """A build folder that came with someone else's checkout could carry a malicious pickle."""
+    import pickle
+
+    from mlkg import cache
+
+    src = write(SEED.read_text(encoding="utf-8"), "seed.md")
+    out = tmp_path / "build"
+    monkeypatch.setenv("MLKG_BUILD_DIR", str(out))
+    assert cli("build", "--source", src)[0] == 0
+    key = json.loads((out / "cache.key").read_text())["key"]
+    (out / "chains.pickle").write_bytes(pickle.dumps((cache.FORMAT, key, "not a graph")))
+    code, out_text, err = cli("prereqs", "vae", "--source", src)
+    assert code == 0 and "Autoencoder" in out_text, err  # answered from the sources, not the planted file

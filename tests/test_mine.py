@@ -313,6 +313,8 @@ def test_curated_alias_creates_mentions(write):
     ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "requires"\ncolour = "red"\n', 1, "unknown key colour"),
     ('[[add]\nsource = "vae"\n', 1, "invalid TOML"),
     ('[[add]]\nsource = "vae"\ntarget = "vae"\nkind = "related"\n', 1, "links 'vae' to itself"),
+    ('[[rename]]\nnumber = "13.2.1"\nid = "gan"\nto = "sec:13.2"\n', 1, "to 'sec:13.2' is not a lowercase slug"),
+    ('[[rename]]\nnumber = "13.2"\nid = "gan"\nto = "gan-2"\n', 1, "must be an entry number"),
 ])
 def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, line, message):
     path = write(text, "bad.toml")

@@ -153,6 +153,15 @@ def test_not_utf8_reports_the_line_of_the_bad_byte(write):
     assert err.value.lines() == [f"{path}:{line}: not UTF-8 (byte 0xff at offset {offset}); save the file as UTF-8"]
 
 
+def test_not_utf8_after_a_byte_order_mark_reports_the_real_offset(write):
+    data = b"\xef\xbb\xbf" + sheet(entry("1.1.1", "Thing")).encode().replace(b"Simple text.", b"Simple \xff text.")
+    path = write(data)
+    with pytest.raises(CheatsheetError) as err:
+        parse_paths([path])
+    offset = data.index(b"\xff")
+    assert f"at offset {offset})" in err.value.lines()[0]
+
+
 @pytest.mark.parametrize("name, message", [
     ("missing.md", "no such file or folder"),
     ("empty-folder", "folder holds no .md cheatsheet files"),

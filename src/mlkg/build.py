@@ -78,8 +78,7 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     try:
         _run(steps, stage, bar, parallel=len(kg) >= PARALLEL_FROM)
         names = [name for name, _ in steps]
-        if cache_key(files, cur) == key:  # the sources did not change while they were read
-            save(kg, stage, key, files, cur)
+        if cache_key(files, cur) == key and save(kg, stage, key, files, cur):  # sources unchanged meanwhile
             names += [CACHE_FILE, CHAINS_FILE, KEY_FILE]
         else:
             (out / KEY_FILE).unlink(missing_ok=True)

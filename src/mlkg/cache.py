@@ -7,13 +7,16 @@ bytes, and the curation files' bytes.  Later commands hash the same inputs
 the pickle when the key matches.  When it does not, they say the build is
 stale and load from the sources, so an answer is never out of date.
 
-The pickle is only read from the build folder the user names, after its key
-matched; it is the user's own file, like a ``.pyc``.
+A pickle can run code when it is loaded, so a cache is only loaded when it
+carries an HMAC made with a secret of the user's own (``~/.cache/mlkg/secret``,
+created on first use, readable by the user alone): a build folder that came
+with someone else's checkout is rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import pickle
@@ -69,14 +72,46 @@ def cache_key(files: list[Path], curation: list[Path]) -> str:
     return h.hexdigest()
 
 
-def save(kg: KnowledgeGraph, out: Path, key: str, files: list[Path], curation: list[Path]) -> Path:
+def _secret() -> bytes | None:
+    """This user's key for signing caches; None where it cannot be kept (then nothing is cached)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mlkg"
+    path = base / "secret"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))
+        return path.read_bytes()
+    except FileExistsError:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _sign(data: bytes, secret: bytes) -> str:
+    return hmac.new(secret, data, hashlib.sha256).hexdigest()
+
+
+def save(kg: KnowledgeGraph, out: Path, key: str, files: list[Path], curation: list[Path]) -> Path | None:
     """Write the cache atomically; the key file goes last, so a half-written cache never matches."""
+    secret = _secret()
+    if secret is None:
+        return None
     path = out / CACHE_FILE
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        pickle.dump((FORMAT, key, kg), f, protocol=pickle.HIGHEST_PROTOCOL)
-    with atomic_path(out / CHAINS_FILE) as tmp, open(tmp, "wb") as f:
-        pickle.dump((FORMAT, key, kg.chains_index()), f, protocol=pickle.HIGHEST_PROTOCOL)
-    meta = {"key": key, "sources": [str(p) for p in files], "curation": [str(p) for p in curation]}
+    full = pickle.dumps((FORMAT, key, kg), protocol=pickle.HIGHEST_PROTOCOL)
+    light = pickle.dumps((FORMAT, key, kg.chains_index()), protocol=pickle.HIGHEST_PROTOCOL)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(full)
+    with atomic_path(out / CHAINS_FILE) as tmp:
+        tmp.write_bytes(light)
+    meta = {"key": key, "sources": [str(p) for p in files], "curation": [str(p) for p in curation],
+            "hmac": {CACHE_FILE: _sign(full, secret), CHAINS_FILE: _sign(light, secret)}}
     with atomic_path(out / KEY_FILE) as tmp:
         tmp.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return path
@@ -93,12 +128,15 @@ def load_cached(sources, curation=None, out: str | Path | None = None, light: bo
     meta = _meta(out)
     if meta:
         key = cache_key(files, cur)
-        if meta.get("key") == key:
+        name = CHAINS_FILE if light else CACHE_FILE
+        secret = _secret()
+        if meta.get("key") == key and secret is not None:
             try:
-                with open(out / (CHAINS_FILE if light else CACHE_FILE), "rb") as f:
-                    fmt, pickled_key, kg = pickle.load(f)
-                if fmt == FORMAT and pickled_key == key:
-                    return kg
+                data = (out / name).read_bytes()
+                if hmac.compare_digest(meta.get("hmac", {}).get(name, ""), _sign(data, secret)):
+                    fmt, pickled_key, kg = pickle.loads(data)
+                    if fmt == FORMAT and pickled_key == key:
+                        return kg
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
                 pass
         elif meta.get("sources") == [str(p) for p in files] and meta.get("curation") == [str(p) for p in cur]:

@@ -59,8 +59,9 @@ def cli():
 
 @cli.command()
 @_source_options
-@click.option("--out", "-o", default="out", show_default=True, type=click.Path(file_okay=False),
-              help="Folder to write the build into.")
+@click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
+              help="Folder to write the build into (default: $MLKG_BUILD_DIR, else out). Later commands "
+                   "read the build in $MLKG_BUILD_DIR or out.")
 @click.option("--base-iri", default=None, help="Base IRI for the RDF export (default: https://mlkg.dev/id/).")
 @click.option("--no-map", is_flag=True, help="Skip map.html.")
 def build(sources, curation, no_curation, out, base_iri, no_map):
@@ -74,9 +75,11 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
       mlkg build --source ../shared/cheatsheets --out site
     """
     from .build import build_outputs
+    from .cache import default_build_dir
 
     cur = [] if no_curation else (list(curation) or None)
-    result = build_outputs(sources, cur, Path(out), base_iri=base_iri, with_map=not no_map,
+    result = build_outputs(sources, cur, Path(out) if out else default_build_dir(), base_iri=base_iri,
+                           with_map=not no_map,
                            progress=sys.stderr.isatty())
     _emit(result.summary())
 

@@ -178,4 +178,13 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
             out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
     if "kind" in data and isinstance(data["kind"], str) and data["kind"] not in KINDS:
         out.append(Problem(loc, f"[[{section}]] kind {data['kind']!r} must be one of {', '.join(KINDS)}"))
+    if section == "rename":
+        from .parse import SLUG
+
+        for key in ("id", "to"):
+            if isinstance(data.get(key), str) and not SLUG.match(data[key]):
+                out.append(Problem(loc, f"[[rename]] {key} {data[key]!r} is not a lowercase slug "
+                                        "(letters, digits and single hyphens)"))
+        if isinstance(data.get("number"), str) and not re.fullmatch(r"\d+\.\d+\.\d+", data["number"]):
+            out.append(Problem(loc, f"[[rename]] number {data['number']!r} must be an entry number such as 15.2.2"))
     return out

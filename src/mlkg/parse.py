@@ -179,13 +179,15 @@ class Corpus:
 
 
 def _decode(data: bytes, path: str) -> str:
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        start = exc.start + bom
+        line = data[:start].count(b"\n") + 1
         raise CheatsheetError(problems=[Problem(
             Location(path, line),
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+            f"not UTF-8 (byte 0x{data[start]:02x} at offset {start}); save the file as UTF-8",
         )]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
