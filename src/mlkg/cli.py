@@ -29,6 +29,11 @@ def _source_options(f):
     return f
 
 
+def _curation(curation, no_curation):
+    """The curation files to read: none, those given, or (None) the shipped default."""
+    return [] if no_curation else (list(curation) or None)
+
+
 def _load(sources, curation=(), no_curation=False, out=None, light=False):
     """Load the graph, from a fresh build's cache when one matches the sources.
 
@@ -36,8 +41,7 @@ def _load(sources, curation=(), no_curation=False, out=None, light=False):
     """
     from .cache import load_cached
 
-    cur = [] if no_curation else (list(curation) or None)
-    return load_cached(sources, cur, out, light=light)
+    return load_cached(sources, _curation(curation, no_curation), out, light=light)
 
 
 def _emit(text: str) -> None:
@@ -77,10 +81,8 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     from .build import build_outputs
     from .cache import default_build_dir
 
-    cur = [] if no_curation else (list(curation) or None)
-    result = build_outputs(sources, cur, Path(out) if out else default_build_dir(), base_iri=base_iri,
-                           with_map=not no_map,
-                           progress=sys.stderr.isatty())
+    result = build_outputs(sources, _curation(curation, no_curation), Path(out) if out else default_build_dir(),
+                           base_iri=base_iri, with_map=not no_map, progress=sys.stderr.isatty())
     _emit(result.summary())
 
 

@@ -85,7 +85,7 @@ def _worker_main(conn, data: bytes, base: str, prefixes: dict[str, str]) -> None
     """Serve queries from ``conn`` against a store loaded once from ``data`` (Turtle)."""
     import pyoxigraph as ox
 
-    from .sparql import QueryResult
+    from .sparql import TooManyResults, collect
 
     store = ox.Store()
     store.bulk_load(data, format=ox.RdfFormat.TURTLE)
@@ -97,45 +97,17 @@ def _worker_main(conn, data: bytes, base: str, prefixes: dict[str, str]) -> None
             return
         if job is None:
             return
-        text, bindings, fmt, max_rows = job
+        text, formats, max_rows = job
         try:
-            subs = {ox.Variable(k): _term(ox, v) for k, v in bindings.items()}
-            res = store.query(text, base_iri=base, prefixes=prefixes, substitutions=subs)
-            if isinstance(res, ox.QueryBoolean):
-                result = QueryResult("ask", boolean=bool(res), base=base)
-            elif isinstance(res, ox.QuerySolutions):
-                names = [v.value for v in res.variables]
-                rows = []
-                for sol in res:
-                    if len(rows) == max_rows:
-                        raise _TooMany(max_rows)
-                    rows.append(tuple(sol[i] for i in range(len(names))))
-                result = QueryResult("select", vars=names, terms=rows, base=base)
-            else:
-                triples = []
-                for t in res:
-                    if len(triples) == max_rows:
-                        raise _TooMany(max_rows)
-                    triples.append(t)
-                result = QueryResult("construct", triples=triples, base=base)
-            fmt = fmt.get(result.kind)
+            result = collect(store.query(text, base_iri=base, prefixes=prefixes), max_rows, base)
+            fmt = formats.get(result.kind)
             conn.send(("ok", result.kind, fmt, result.serialize(fmt)))
         except SyntaxError as exc:
             conn.send(("error", 400, f"invalid SPARQL: {' '.join(str(exc).split())}"))
-        except _TooMany as exc:
-            conn.send(("error", 400, f"the result has more than {exc.args[0]} rows; add a LIMIT"))
+        except TooManyResults as exc:
+            conn.send(("error", 400, exc.lines()[0]))
         except Exception as exc:  # the query's own failure, reported to the client
             conn.send(("error", 400, f"query failed: {' '.join(str(exc).split())[:300]}"))
-
-
-class _TooMany(Exception):
-    pass
-
-
-def _term(ox, nt: str):
-    """An RDF term from its N-Triples form (how bindings cross the process boundary)."""
-    (quad,) = list(ox.parse(f"<urn:s> <urn:p> {nt} .".encode(), format=ox.RdfFormat.N_TRIPLES))
-    return quad.object
 
 
 class _Worker:
@@ -175,8 +147,7 @@ class QueryPool:
             self._all.append(w)
         self._idle.put(w)
 
-    def run(self, text: str, bindings: dict[str, str], formats: dict[str, str], max_rows: int,
-            timeout: float) -> tuple[str, str, bytes]:
+    def run(self, text: str, formats: dict[str, str], max_rows: int, timeout: float) -> tuple[str, str, bytes]:
         """(kind, format, body); raises HTTPError for bad queries (400) and timeouts (503)."""
         try:
             worker = self._idle.get(timeout=timeout)
@@ -186,7 +157,7 @@ class QueryPool:
             if not worker.wait_ready(60.0):
                 raise HTTPError(503, "query worker failed to start")
             deadline = time.monotonic() + timeout
-            worker.conn.send((text, bindings, formats, max_rows))
+            worker.conn.send((text, formats, max_rows))
             if not worker.conn.poll(max(0.05, deadline - time.monotonic())):
                 self._replace(worker)
                 worker = None
@@ -509,7 +480,7 @@ class App:
         fmt = (params.get("format") or ["json"])[0]
         values = {k: v[0] for k, v in params.items() if k != "format"}
         prepared = prepare(self.kg, queries[name], values, self.base)  # values become escaped terms
-        return self._execute(prepared.text, {}, [], fmt, download=name)
+        return self._execute(prepared.text, [], fmt, download=name)
 
     # SPARQL protocol --------------------------------------------------------------------
     def sparql(self, method: str, params: dict[str, list[str]], headers, body: bytes) -> Response:
@@ -543,10 +514,9 @@ class App:
             raise HTTPError(403, "SERVICE is refused: this endpoint makes no requests to other endpoints "
                                  "(any query with the word 'service' is refused)")
         fmt = (params.get("format") or form.get("format") or [None])[0]
-        return self._execute(query_text, {}, _accepts(headers.get("Accept")), fmt)
+        return self._execute(query_text, _accepts(headers.get("Accept")), fmt)
 
-    def _execute(self, text: str, bindings: dict[str, str], accepts: list[str], fmt: str | None,
-                 download: str | None = None) -> Response:
+    def _execute(self, text: str, accepts: list[str], fmt: str | None, download: str | None = None) -> Response:
         from . import rdf
         from .sparql import RESULT_FORMATS
 
@@ -567,7 +537,7 @@ class App:
                     formats["select"] = formats["ask"] = RESULT_TYPES[media]
                 if media in GRAPH_TYPES:
                     formats["construct"] = GRAPH_TYPES[media]
-        kind, used, body = self.pool.run(text, bindings, formats, self.config.max_rows, self.config.timeout)
+        kind, used, body = self.pool.run(text, formats, self.config.max_rows, self.config.timeout)
         media = rdf.FORMATS[used][2] if kind == "construct" else RESULT_FORMATS[used]
         headers = {"Vary": "Accept"}
         if download:
@@ -578,7 +548,8 @@ class App:
         return Response(200, body, media + charset, headers)
 
     def service_description(self, headers) -> Response:
-        endpoint = f"http://{self.config.host}:{self.config.port}/sparql"
+        host = self.config.host
+        endpoint = f"http://{'[' + host + ']' if ':' in host else host}:{self.config.port}/sparql"
         ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix formats: <http://www.w3.org/ns/formats/> .
 

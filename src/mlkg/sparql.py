@@ -612,19 +612,35 @@ class _SyntaxProblem(Exception):
         self.line, self.col, self.detail = line, col, detail
 
 
-def _run_oxigraph(kg: KnowledgeGraph, text: str, base: str) -> QueryResult:
+class TooManyResults(QueryError):
+    """A result larger than the caller's limit (the endpoint's ``--max-rows``)."""
+
+
+def collect(res, max_rows: int | None = None, base: str = rdf.DEFAULT_BASE_IRI) -> QueryResult:
+    """A pyoxigraph query result as a :class:`QueryResult`, refusing more than ``max_rows`` rows or triples."""
     import pyoxigraph as ox
 
+    def bounded(items):
+        out = []
+        for item in items:
+            if max_rows is not None and len(out) == max_rows:
+                raise TooManyResults(f"the result has more than {max_rows} rows; add a LIMIT")
+            out.append(item)
+        return out
+
+    if isinstance(res, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(res), base=base)
+    if isinstance(res, ox.QuerySolutions):
+        names = [v.value for v in res.variables]
+        rows = bounded(tuple(sol[i] for i in range(len(names))) for sol in res)
+        return QueryResult("select", vars=names, terms=rows, base=base)
+    return QueryResult("construct", triples=bounded(res), base=base)
+
+
+def _run_oxigraph(kg: KnowledgeGraph, text: str, base: str) -> QueryResult:
     store = rdf.store(kg, base)
     try:
-        res = store.query(text, base_iri=base, prefixes=rdf.prefixes(base))
-        if isinstance(res, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            rows = [tuple(sol[i] for i in range(len(names))) for sol in res]
-            return QueryResult("select", vars=names, terms=rows)
-        return QueryResult("construct", triples=list(res))
+        return collect(store.query(text, base_iri=base, prefixes=rdf.prefixes(base)), base=base)
     except SyntaxError as exc:
         m = _POSITION.search(str(exc))
         if not m:
