@@ -153,3 +153,14 @@ def test_no_path_exits_1(cli, write):
 def test_other_formats(cli, args):
     code, out, _ = cli(*args)
     assert code == 0 and out.strip()
+
+
+@pytest.mark.parametrize("kg_name", ["seed_kg", pytest.param("shared_kg", marks=pytest.mark.shared)])
+def test_prereqs_agrees_with_the_prerequisites_sparql_query_for_every_concept(request, kg_name):
+    kg = request.getfixturevalue(kg_name)
+    for concept in kg.entries:
+        plan = {s["id"]: s["depth"] for s in kg.prerequisites(concept)}
+        rows = kg.query("prerequisites", {"concept": concept}).records()
+        assert {r["prerequisite"] for r in rows} == set(plan), concept
+        # the query works depth out up to four steps; beyond, it leaves it empty
+        assert all(r["depth"] == plan[r["prerequisite"]] for r in rows if r["depth"] is not None), concept
