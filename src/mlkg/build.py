@@ -61,24 +61,29 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     base = checked_base(base_iri)  # a bad --base-iri fails here, before any work
     files, cur = inputs(sources, curation)
     key = cache_key(files, cur)
-    bar = _progress(progress, 4 + with_map)
+    bar = _progress(progress, 5 + with_map)
     bar.set_description("parsing and mining")
     kg = load(*files, curation=cur)
     bar.update(1)
-    # in this order so that each half costs about the same (the first half goes to a child)
+    # in this order so that each half costs about the same (ttl and map go to a child, json and
+    # the cache stay here)
     steps = [("graph.ttl", lambda p: write_rdf(kg, p, "ttl", base))]
     if with_map:
         from .viz import write_map
 
         steps.append(("map.html", lambda p: write_map(kg, p)))
     steps.append(("graph.json", lambda p: write_json(kg, p)))
+    # The cache only if the sources did not change while they were read: its key vouches for them.
+    cached = cache_key(files, cur) == key
+    if cached:
+        steps.append(("cache", lambda p: save(kg, p.parent, key, files, cur)))
     # Everything is written into a staging folder and moved into place only when all of it
     # succeeded, the cache key last: a failed build leaves the previous one whole.
     stage = _staging(out)
     try:
         _run(steps, stage, bar, parallel=len(kg) >= PARALLEL_FROM)
-        names = [name for name, _ in steps]
-        if cache_key(files, cur) == key and save(kg, stage, key, files, cur):  # sources unchanged meanwhile
+        names = [name for name, _ in steps if name != "cache"]
+        if cached and (stage / KEY_FILE).exists():
             names += [CACHE_FILE, CHAINS_FILE, KEY_FILE]
         else:
             (out / KEY_FILE).unlink(missing_ok=True)
@@ -90,7 +95,8 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     bar.close()
     result = BuildResult(out)
     for name, _ in sorted(steps):
-        result.files[name if name.startswith("graph.") else name.split(".")[0]] = out / name
+        if name != "cache":
+            result.files[name if name.startswith("graph.") else name.split(".")[0]] = out / name
     result.stats = kg.stats()
     result.seconds = time.perf_counter() - start
     return result
