@@ -344,13 +344,16 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     import signal
 
     def stop(signum, frame):  # SIGTERM (a service manager, `timeout`) stops as cleanly as Ctrl-C
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one must not cut the cleanup short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     finally:
         server.server_close()
     click.echo("mlkg: stopped")
