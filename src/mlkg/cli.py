@@ -17,8 +17,6 @@ import click
 
 from .errors import InputError, MlkgError
 
-EXAMPLES = "\b\nExample:\n  "
-
 
 def _source_options(f):
     f = click.option("--no-curation", is_flag=True, help="Ignore curation files, even the shipped one.")(f)

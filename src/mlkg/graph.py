@@ -113,22 +113,23 @@ class KnowledgeGraph:
             if kind is None or d["kind"] == kind:
                 yield n, d
 
-    def resolve(self, node_id: str, sections: bool = False) -> str:
+    def resolve(self, node_id: str, sections: bool = False,
+                kinds: tuple[str, ...] | None = None) -> str:
         """The concept ``node_id`` names: its ID, or a label or acronym (``VAE``, ``Stable Diffusion``).
 
         Concepts come first: "GANs" is both a subsection's label and a name of
         the concept ``gan``, and means the concept.  Sections and subsections
-        (``sec:13.1``) are only returned with ``sections=True``; otherwise
-        naming one is an :class:`UnknownConceptError` with suggestions.
+        (``sec:13.1``) are only returned with ``sections=True`` (or ``kinds``,
+        the node kinds to look for, in order); otherwise naming one is an
+        :class:`UnknownConceptError` with suggestions.
         """
-        if node_id in self.entries:
-            return node_id
-        if sections and node_id in self.graph:
+        if kinds is None:
+            kinds = ("concept", "subsection", "section") if sections else ("concept",)
+        if node_id in self.graph and self.graph.nodes[node_id]["kind"] in kinds:
             return node_id
         from .lexicon import _singular_key
 
         wanted = _singular_key(node_id.strip())  # "Autoencoders" and "GANs" find autoencoder and gan
-        kinds = ("concept", "subsection", "section") if sections else ("concept",)
         for kind in kinds:
             for n, d in self.graph.nodes(data=True):
                 names = (d["label"], d["title"], *d.get("alt_labels", []), n.replace("-", " "))

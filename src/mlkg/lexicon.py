@@ -23,10 +23,9 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from .parse import Corpus, Entry, Heading, split_title
+from .parse import Corpus, Entry, Heading
 
 _WORD = re.compile(r"\w+")
-_NONWORD = re.compile(r"[^\w]")
 
 # Lower rank wins when two concepts share a name.
 RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "id": 2}
@@ -321,8 +320,3 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             if name:
                 names.append(name)
     return Lexicon(names)
-
-
-def split_title_names(title: str) -> list[str]:
-    label, alts = split_title(title)
-    return [label, *alts]

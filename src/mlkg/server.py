@@ -541,9 +541,7 @@ class App:
         media = rdf.FORMATS[used][2] if kind == "construct" else RESULT_FORMATS[used]
         headers = {"Vary": "Accept"}
         if download:
-            ext = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "ttl": "ttl", "jsonld": "jsonld",
-                   "nt": "nt"}[used]
-            headers["Content-Disposition"] = f'inline; filename="{download}.{ext}"'
+            headers["Content-Disposition"] = f'inline; filename="{download}.{used}"'
         charset = "" if "json" in media else "; charset=utf-8"
         return Response(200, body, media + charset, headers)
 

@@ -32,6 +32,7 @@ reuses.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import re
@@ -224,13 +225,8 @@ def _section(kg: KnowledgeGraph, value: str) -> str:
     for c in candidates:
         if c in kg.graph and kg.graph.nodes[c]["kind"] in ("section", "subsection"):
             return c
-    from .lexicon import _singular_key
-
-    wanted = _singular_key(v)
-    for node, d in kg.graph.nodes(data=True):
-        if d["kind"] in ("section", "subsection") and any(
-                wanted == _singular_key(x) for x in (d["label"], d["title"], *d.get("alt_labels", []))):
-            return node
+    with contextlib.suppress(UnknownConceptError):
+        return kg.resolve(v, kinds=("subsection", "section"))
     numbers = [d["number"] for _, d in kg.graph.nodes(data=True) if d["kind"] in ("section", "subsection")]
     close = difflib.get_close_matches(v, numbers, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; sections: {', '.join(numbers[:12])}"
