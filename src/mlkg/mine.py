@@ -11,6 +11,7 @@ acyclic by downgrading the weakest edge of any cycle to ``related``.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from bisect import bisect_right
@@ -27,19 +28,24 @@ from .parse import Corpus, Entry
 
 # A sentence ends at . ! or ? and a space before a capital, digit or bracket, but not after an
 # abbreviation ("e.g. Stable Diffusion") or an initial ("U.S. data"); a line break always ends one.
-# (The line-break alternative comes first and the punctuation is matched, not looked behind
-# for: the regex engine then rejects most positions at once.)
+# Every alternative starts with one of "\n.!?", so the regex engine skips to those characters
+# instead of trying every position.
 _SENTENCE_END = re.compile(
-    r"[ \t]*\n\s*|[.!?](?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)"
+    r"\n\s*|[.!?](?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)"
     r"(?<!\bal\.)(?<!\bno\.)(?<!\bfig\.)(?<!\beq\.)(?<!\bapprox\.)(?<!\bincl\.)(?<!\bresp\.)"
     r"(?<![^\w.][A-Za-z]\.)(?<!^[A-Za-z]\.)[ \t]+(?=[A-Z0-9\"'(\[])")
 
 
 def sentence_breaks(text: str) -> list[tuple[int, int]]:
-    """(end of a sentence, start of the next) for each break in ``text``; the punctuation stays with its sentence."""
-    return [(m.start() + (text[m.start()] in ".!?"), m.end()) for m in _SENTENCE_END.finditer(text)]
+    """(end of a sentence, start of the next) for each break in ``text``.
+
+    The punctuation stays with its sentence; a sentence that ends at a line
+    break may keep blanks before it, which callers strip.
+    """
+    return [(a + (text[a] != "\n"), b) for a, b in (m.span() for m in _SENTENCE_END.finditer(text))]
+
+
 _SEPARATOR = "\n\n"  # between fields joined for one search: a word and sentence boundary
-_NEWLINE = re.compile("\n")
 _CUE_WINDOW = 160  # characters of the sentence either side of a mention that cue phrases may use
 _STOP = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "can't", "do", "does", "each", "for",
@@ -148,6 +154,37 @@ def units(entry: Entry) -> Iterator[tuple[str, int, str]]:
             yield name, f.line + line_off, chunk.rstrip() if name == "example" else chunk.strip()
 
 
+class _Text:
+    """The explanations and examples of a whole corpus joined into one text, and that text normalised.
+
+    Searching and tokenising one long string costs far less than doing it
+    field by field; ``starts`` maps offsets back to fields.
+    """
+
+    def __init__(self, corpus: Corpus):
+        self.fields = [(e, name, e.fields[name]) for e in corpus.entries for name in ("full", "simple", "example")]
+        self.text = _SEPARATOR.join(f.text for _, _, f in self.fields)
+        self.norm = normalize(self.text)
+        self.starts, pos = [], 0
+        for _, _, f in self.fields:
+            self.starts.append(pos)
+            pos += len(f.text) + len(_SEPARATOR)
+
+    def titles(self) -> list[str]:
+        """The normalised title of each entry, in corpus order."""
+        titles = [e.title for e, name, _ in self.fields if name == "full"]
+        norm, out, pos = normalize("\n".join(titles)), [], 0
+        for t in titles:
+            out.append(norm[pos:pos + len(t)])
+            pos += len(t) + 1
+        return out
+
+    def normalized(self, k: int) -> str:
+        """The normalised text of field ``k``."""
+        start = self.starts[k]
+        return self.norm[start:start + len(self.fields[k][2].text)]
+
+
 class _Similarity:
     """TF-IDF cosine between entries, each entry reduced to its most distinctive terms.
 
@@ -157,15 +194,23 @@ class _Similarity:
 
     TOP_TERMS = 40
 
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, text: _Text):
         self.bags: dict[str, Counter] = {}
         df: Counter = Counter()
-        for e in corpus.entries:
-            bag = Counter(normalize(f"{e.title} {e.full} {e.simple}").split())
-            for w in [w for w in bag if len(w) < 3 or w in _STOP or w.isdigit()]:
-                del bag[w]
+        k = 0
+        for e, title in zip(corpus.entries, text.titles(), strict=True):
+            # the full and simple explanations are the entry's first two fields
+            bag = Counter(f"{title} {text.normalized(k)} {text.normalized(k + 1)}".split())
+            k += 3
             self.bags[e.id] = bag
             df.update(bag.keys())
+        # short words, numbers and stop words are no evidence of a shared topic
+        noise = {w for w in df if len(w) < 3 or w in _STOP or w.isdigit()}
+        for bag in self.bags.values():
+            for w in noise.intersection(bag):
+                del bag[w]
+        for w in noise:
+            del df[w]
         n = max(len(self.bags), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
         self._vec: dict[str, dict[str, float]] = {}
@@ -173,9 +218,10 @@ class _Similarity:
     def vector(self, concept: str) -> dict[str, float]:
         v = self._vec.get(concept)
         if v is None:
-            idf = self.idf
-            weights = sorted(((1 + math.log(c)) * idf[w], w) for w, c in self.bags[concept].items())
-            top = weights[-self.TOP_TERMS:]
+            idf, tf = self.idf, _TF
+            top = heapq.nlargest(self.TOP_TERMS, [((tf[c] if c < len(tf) else 1 + math.log(c)) * idf[w], w)
+                                                  for w, c in self.bags[concept].items()])
+            top.reverse()
             norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
             v = self._vec[concept] = {w: x / norm for x, w in top}
         return v
@@ -186,7 +232,11 @@ class _Similarity:
 
     def __call__(self, a: str, b: str) -> float:
         va, vb = self.vector(a), self.vector(b)
-        return sum(va[w] * vb[w] for w in va.keys() & vb.keys())
+        # fsum is exactly rounded, so the result does not depend on the set's (hash-seeded) order
+        return math.fsum(va[w] * vb[w] for w in va.keys() & vb.keys())
+
+
+_TF = [0.0] + [1 + math.log(c) for c in range(1, 256)]
 
 
 _ORDER_RULES = {r.name for r in rules.RULES if r.tier == 3} - {rules.SHARED_VOCABULARY.name}
@@ -208,7 +258,8 @@ class Miner:
             corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
         self.heads = subsection_heads(corpus) if heads is None else heads
         self.subsections = {h.number: h for h in corpus.subsections}
-        self.sim = _Similarity(corpus)
+        self.text = _Text(corpus)
+        self.sim = _Similarity(corpus, self.text)
         self.report = MiningReport()
 
     def mentions(self) -> list[Evidence]:
@@ -225,23 +276,15 @@ class Miner:
                 out.append(Evidence(entry.id, m.names[0].concept, "title", entry.title, entry.location.path,
                                     entry.location.line, entry.title[m.start:m.end], rules.TITLE_CONTAINS.name,
                                     rules.REQUIRES, rules.TITLE_CONTAINS.confidence))
-        fields = [(e, name, e.fields[name]) for e in self.corpus.entries for name in ("full", "simple", "example")]
+        text = self.text
+        fields, big, field_starts = text.fields, text.text, text.starts
         if not fields:
             return out
-        big = _SEPARATOR.join(f.text for _, _, f in fields)
-        field_starts, pos = [], 0
-        for _, _, f in fields:
-            field_starts.append(pos)
-            pos += len(f.text) + len(_SEPARATOR)
-        newlines = [m.start() for m in _NEWLINE.finditer(big)]
-        # unit boundaries: sentences for the explanations, lines for the examples
-        spans = sentence_breaks(big)
+        # sentence boundaries of the explanations (example lines are found on demand)
+        spans = [m.span() for m in _SENTENCE_END.finditer(big)]
         sent_starts = [0, *(e for _, e in spans)]
-        sent_ends = [*(s for s, _ in spans), len(big)]
-        line_starts = [0] + [n + 1 for n in newlines]
-        line_ends = [*newlines, len(big)]
         seen: set[tuple[str, str, int]] = set()
-        for m in self.lexicon.find(big):
+        for m in self.lexicon.find(big, text.norm):
             k = bisect_right(field_starts, m.start) - 1
             entry, fname, f = fields[k]
             target = m.names[0].concept if len(m.names) == 1 else self._pick(m, entry)
@@ -250,20 +293,21 @@ class Miner:
                 self.report.self_mentions += 1
                 continue
             if fname == "example":
-                i = bisect_right(line_starts, m.start) - 1
-                us, ue = line_starts[i], line_ends[i]
+                us = big.rfind("\n", 0, m.start) + 1
+                ue = big.find("\n", m.end)
+                ue = len(big) if ue < 0 else ue
                 sentence = big[us:ue].rstrip()
                 if sentence.lstrip().startswith(("```", "~~~")):
                     continue  # a fence line
             else:
                 i = bisect_right(sent_starts, m.start) - 1
-                us, ue = sent_starts[i], sent_ends[i]
+                us = sent_starts[i]
+                ue = spans[i][0] + (big[spans[i][0]] != "\n") if i < len(spans) else len(big)
                 sentence = big[us:ue].strip()
             if (target, entry.id, us) in seen:
                 continue
             seen.add((target, entry.id, us))
-            fs = field_starts[k]
-            line = f.line + bisect_right(newlines, us) - bisect_right(newlines, fs)
+            line = f.line + big.count("\n", field_starts[k], us)
             lo = max(us, m.start - _CUE_WINDOW)
             before = ("\0 " if lo > us else "") + big[lo:m.start]
             after = big[m.end:min(ue, m.end + _CUE_WINDOW)]
@@ -361,7 +405,7 @@ class Miner:
         """Evidence for a shared-vocabulary link: the source sentence richest in the shared terms."""
         shared = self.sim.shared_terms(source, target)
         entry = self.entries[source]
-        best = max(units(entry), key=lambda u: sum(shared.get(t, 0.0) for t in set(normalize(u[2]).split())))
+        best = max(units(entry), key=lambda u: math.fsum(shared.get(t, 0.0) for t in set(normalize(u[2]).split())))
         terms = ", ".join(sorted(shared, key=shared.get, reverse=True)[:5])
         return Evidence(source, target, best[0], best[2], entry.location.path, best[1], terms,
                         rules.SHARED_VOCABULARY.name, rules.RELATED,
