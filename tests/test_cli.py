@@ -136,10 +136,12 @@ def test_learning_plan_commands_import_no_graph_rdf_or_web_library(tmp_path, com
 
 
 def test_a_parallel_build_writes_what_a_serial_one_does(tmp_path, monkeypatch):
-    from mlkg import build
+    """Past PARALLEL_FROM, mining and the outputs are split between two processes."""
+    from mlkg import build, perf
 
+    assert perf.can_fork()
     serial = build.build_outputs([SEED], None, tmp_path / "serial")
-    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(perf, "PARALLEL_FROM", 0)
     parallel = build.build_outputs([SEED], None, tmp_path / "parallel")
     for name in ("graph.json", "graph.ttl", "map.html", "cache.key", "chains.pickle"):
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
@@ -147,7 +149,7 @@ def test_a_parallel_build_writes_what_a_serial_one_does(tmp_path, monkeypatch):
 
 
 def test_a_failing_output_process_fails_the_build_and_keeps_the_previous_build(tmp_path, monkeypatch):
-    from mlkg import build, rdf
+    from mlkg import build, perf, rdf
     from mlkg.errors import InputError, MlkgError
 
     out = tmp_path / "o"
@@ -157,7 +159,7 @@ def test_a_failing_output_process_fails_the_build_and_keeps_the_previous_build(t
     def broken(*args, **kwargs):
         raise InputError("disk full (simulated)")
 
-    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(perf, "PARALLEL_FROM", 0)
     monkeypatch.setattr(rdf, "write", broken)  # graph.ttl is written by the forked process
     with pytest.raises(MlkgError, match="disk full"):
         build.build_outputs([SEED], None, out)

@@ -15,10 +15,11 @@ original text directly.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import ahocorasick
@@ -31,36 +32,54 @@ _WORD = re.compile(r"\w+")
 RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "id": 2}
 
 
-# ASCII letters, digits and "_" are word characters; every other byte becomes a space.
-_ASCII_WORD = bytes(b if (chr(b).isalnum() and b < 128) or b == 95 else 32 for b in range(256))
+# ASCII letters and digits (lowercased) and "_" are word characters; every other byte becomes a space.
+_ASCII_WORD = bytes((b | 32 if chr(b).isalpha() else b) if (chr(b).isalnum() and b < 128) or b == 95 else 32
+                    for b in range(256))
+_RUNS = threading.local()
+
+
+def _non_ascii(exc: UnicodeEncodeError) -> tuple[str, int]:
+    """Encoding error handler: note each run of non-ASCII characters, and write spaces for it."""
+    _RUNS.found.append((exc.start, exc.end))
+    return " " * (exc.end - exc.start), exc.end
+
+
+codecs.register_error("mlkg-normalize", _non_ascii)
 
 
 def normalize(text: str) -> str:
     """Lowercase, with every non-word character replaced by a space; same length as ``text``.
 
-    Done at the byte level (each character becomes one ASCII byte, then one
-    table lookup), which is several times faster than ``str.translate`` on
-    text with arrows and Greek letters; non-ASCII letters and digits are put
-    back afterwards, so "μ" and "中" stay word characters.
+    ASCII is lowercased and mapped in one byte-table lookup; the encoder hands
+    each run of other characters to :func:`_non_ascii`, and only those runs are
+    handled in Python, so "μ" and "中" stay word characters.
     """
-    low = text.lower()
-    if len(low) != len(text):  # a few characters (e.g. "İ") lowercase to two
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    out = low.encode("ascii", "replace").translate(_ASCII_WORD).decode("ascii")
-    if low.isascii():
-        return out
-    letters = "".join(c for c in set(low) if not c.isascii() and c.isalnum())
-    if not letters:
+    _RUNS.found = runs = []
+    out = text.encode("ascii", "mlkg-normalize").translate(_ASCII_WORD).decode("ascii")
+    if not runs:
         return out
     parts, last = [], 0
-    for m in re.finditer(f"[{re.escape(letters)}]+", low):
-        parts.append(out[last:m.start()])
-        parts.append(m.group())
-        last = m.end()
-    if not parts:
-        return out
+    for start, end in runs:
+        low = _word_chars(text[start:end])
+        if low is not None:
+            parts.append(out[last:start])
+            parts.append(low)
+            last = end
     parts.append(out[last:])
     return "".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_chars(run: str) -> str | None:
+    """A run of non-ASCII characters, lowercased, with non-word characters as spaces; None if all are."""
+    low = run.lower()
+    if len(low) != len(run):  # a few characters (e.g. "İ") lowercase to two
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in run)
+    if low.isalnum():
+        return low
+    if not any(c.isalnum() for c in low):
+        return None
+    return "".join(c if c.isalnum() else " " for c in low)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -114,8 +133,7 @@ def variants(name: str) -> set[str]:
     return out
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
     """One surface form of one concept."""
 
     surface: str
@@ -142,9 +160,9 @@ class Match(NamedTuple):
 
 def _make_name(surface: str, concept: str, source: str) -> Name | None:
     tokens = _WORD.findall(surface)
-    if not tokens or len(surface.strip()) < 2 or all(t.isdigit() for t in tokens):
+    if not tokens or len(surface.strip()) < 2 or "".join(tokens).isdigit():
         return None
-    return Name(surface, concept, source, tuple(is_acronym(t) for t in tokens))
+    return Name(surface, concept, source, tuple(map(is_acronym, tokens)))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -188,27 +206,28 @@ class Lexicon:
     """
 
     def __init__(self, names: Iterable[Name]):
+        names = list(dict.fromkeys(names))
+        # every surface normalised in one call: the lengths are kept, so slices find each one
+        surfaces = list(dict.fromkeys(n.surface for n in names))
+        joined, keys, pos = normalize("\n".join(surfaces)), {}, 0
+        for surface in surfaces:
+            keys[surface] = " ".join(joined[pos:pos + len(surface)].split())
+            pos += len(surface) + 1
         by_key: dict[str, list[Name]] = {}
-        keys: dict[str, str] = {}
         for n in names:
-            key = keys.get(n.surface)
-            if key is None:
-                key = keys[n.surface] = " ".join(normalize(n.surface).split())
-            bucket = by_key.setdefault(key, [])
-            if n not in bucket:
-                bucket.append(n)
+            by_key.setdefault(keys[n.surface], []).append(n)
         self.by_key = by_key
         self.automaton = ahocorasick.Automaton()
         for key, bucket in by_key.items():
             # one name per concept and case rule: the best-ranked (title over ID, say)
-            kept: dict[tuple, Name] = {}
-            for n in sorted(bucket, key=lambda n: n.rank):
-                case = tuple(t for s, t in zip(n.strict, _WORD.findall(n.surface), strict=True) if s)
-                kept.setdefault((n.concept, case), n)
-            ranked = tuple(kept.values())
-            # per name, the (token index, exact token) pairs that must match case-sensitively
-            checks = tuple(tuple((i, t) for i, (s, t) in enumerate(zip(n.strict, _WORD.findall(n.surface),
-                                                                          strict=True)) if s) for n in ranked)
+            kept: dict[tuple, tuple[Name, tuple]] = {}
+            for n in sorted(bucket, key=lambda n: n.rank) if len(bucket) > 1 else bucket:
+                # the (token index, exact token) pairs that must match case-sensitively
+                check = tuple((i, t) for i, (s, t) in enumerate(zip(n.strict, _WORD.findall(n.surface),
+                                                                     strict=True)) if s) if True in n.strict else ()
+                kept.setdefault((n.concept, tuple(t for _, t in check)), (n, check))
+            ranked = tuple(n for n, _ in kept.values())
+            checks = tuple(c for _, c in kept.values())
             # one-token names are checked by comparing the matched text with the surface form
             exact = tuple(n.surface if c else None for n, c in zip(ranked, checks, strict=True)) \
                 if " " not in key and all(len(n.strict) == 1 for n in ranked) else None
@@ -314,7 +333,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                 if concept:
                     raw.append((short, concept, "abbrev"))
     names = []
-    for surface, concept, source in raw:
+    for surface, concept, source in dict.fromkeys(raw):
         for form in variants(surface):
             name = _make_name(form, concept, source)
             if name:

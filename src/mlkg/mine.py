@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import rules
+from . import perf, rules
 from .curation import Curation
 from .errors import CurationError, Location, Problem
 from .lexicon import Lexicon, build_lexicon, is_acronym, normalize, subsection_heads
@@ -185,6 +185,28 @@ class _Text:
         return self.norm[start:start + len(self.fields[k][2].text)]
 
 
+def _unit_at(text: str, pos: int, line: bool) -> tuple[int, int]:
+    """[start, end) of the line (``line``) or sentence around ``pos``, found without scanning ``text`` whole.
+
+    A sentence never crosses a line break, so only the line before ``pos`` is searched for the
+    sentence's start; the search may see ``text[pos]``, which a break's lookahead needs.
+    """
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    if line:
+        return start, end
+    if start:
+        while start < pos and text[start].isspace():
+            start += 1
+    for m in _SENTENCE_END.finditer(text, start, pos + 1):
+        start = m.end()
+    m = _SENTENCE_END.search(text, pos, end + 1)
+    if m:
+        end = m.start() + (text[m.start()] != "\n")
+    return start, end
+
+
 class _Similarity:
     """TF-IDF cosine between entries, each entry reduced to its most distinctive terms.
 
@@ -247,19 +269,67 @@ def _lone_word(surface: str) -> bool:
     return len(tokens) == 1 and not is_acronym(tokens[0])
 
 
+def document_order(corpus: Corpus) -> dict[str, int]:
+    """Each entry's position in section-number order."""
+    return {e.id: i for i, e in enumerate(sorted(
+        corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
+
+
+def sibling_links(corpus: Corpus) -> list[tuple[tuple[str, str], Evidence]]:
+    """SHARED_VOCABULARY votes: siblings that are each other's most similar sibling.
+
+    Each comes as ((earlier, later), evidence); :meth:`Miner.run` keeps those
+    whose pair the text does not already link.  Needs only the corpus, so it
+    can run in another process while the text is searched.
+    """
+    sim = _Similarity(corpus, _Text(corpus))
+    order = document_order(corpus)
+    entries = {e.id: e for e in corpus.entries}
+    by_sub: dict[str, list[str]] = defaultdict(list)
+    for e in corpus.entries:
+        by_sub[e.parent].append(e.id)
+    out, done = [], set()
+    for members in by_sub.values():
+        best: dict[str, tuple[float, str]] = {}
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                s = sim(a, b)
+                if s > best.get(a, (0.0, ""))[0]:
+                    best[a] = (s, b)
+                if s > best.get(b, (0.0, ""))[0]:
+                    best[b] = (s, a)
+        for a, (s, b) in best.items():
+            if best.get(b, (0.0, ""))[1] != a or s < rules.SIBLING_SIMILARITY:
+                continue
+            a, b = sorted((a, b), key=order.__getitem__)
+            if (a, b) not in done:
+                done.add((a, b))
+                out.append(((a, b), _vocabulary_evidence(sim, entries[b], a, s)))
+    return out
+
+
+def _vocabulary_evidence(sim: _Similarity, entry: Entry, target: str, cosine: float) -> Evidence:
+    """Evidence for a shared-vocabulary link: the source sentence richest in the shared terms."""
+    shared = sim.shared_terms(entry.id, target)
+    best = max(units(entry), key=lambda u: math.fsum(shared.get(t, 0.0) for t in set(normalize(u[2]).split())))
+    terms = ", ".join(sorted(shared, key=shared.get, reverse=True)[:5])
+    return Evidence(entry.id, target, best[0], best[2], entry.location.path, best[1], terms,
+                    rules.SHARED_VOCABULARY.name, rules.RELATED,
+                    round(min(1.0, rules.SHARED_VOCABULARY.confidence + cosine), 3))
+
+
 class Miner:
     """Turns a parsed corpus into typed relations.  Use :func:`mine`."""
 
-    def __init__(self, corpus: Corpus, lexicon: Lexicon, heads: dict[str, str] | None = None):
+    def __init__(self, corpus: Corpus, lexicon: Lexicon, heads: dict[str, str] | None = None, siblings=None):
+        """``siblings`` is a :class:`~mlkg.perf.Forked` computing :func:`sibling_links` (else done here)."""
         self.corpus = corpus
         self.lexicon = lexicon
         self.entries = {e.id: e for e in corpus.entries}
-        self.order = {e.id: i for i, e in enumerate(sorted(
-            corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
+        self.order = document_order(corpus)
         self.heads = subsection_heads(corpus) if heads is None else heads
         self.subsections = {h.number: h for h in corpus.subsections}
-        self.text = _Text(corpus)
-        self.sim = _Similarity(corpus, self.text)
+        self.siblings = siblings or perf.Now(sibling_links, corpus)
         self.report = MiningReport()
 
     def mentions(self) -> list[Evidence]:
@@ -276,14 +346,12 @@ class Miner:
                 out.append(Evidence(entry.id, m.names[0].concept, "title", entry.title, entry.location.path,
                                     entry.location.line, entry.title[m.start:m.end], rules.TITLE_CONTAINS.name,
                                     rules.REQUIRES, rules.TITLE_CONTAINS.confidence))
-        text = self.text
+        text = _Text(self.corpus)
         fields, big, field_starts = text.fields, text.text, text.starts
         if not fields:
             return out
-        # sentence boundaries of the explanations (example lines are found on demand)
-        spans = [m.span() for m in _SENTENCE_END.finditer(big)]
-        sent_starts = [0, *(e for _, e in spans)]
         seen: set[tuple[str, str, int]] = set()
+        us = ue = -1  # the sentence (or example line) of the previous match
         for m in self.lexicon.find(big, text.norm):
             k = bisect_right(field_starts, m.start) - 1
             entry, fname, f = fields[k]
@@ -292,18 +360,11 @@ class Miner:
             if target == entry.id:
                 self.report.self_mentions += 1
                 continue
-            if fname == "example":
-                us = big.rfind("\n", 0, m.start) + 1
-                ue = big.find("\n", m.end)
-                ue = len(big) if ue < 0 else ue
-                sentence = big[us:ue].rstrip()
-                if sentence.lstrip().startswith(("```", "~~~")):
-                    continue  # a fence line
-            else:
-                i = bisect_right(sent_starts, m.start) - 1
-                us = sent_starts[i]
-                ue = spans[i][0] + (big[spans[i][0]] != "\n") if i < len(spans) else len(big)
-                sentence = big[us:ue].strip()
+            if not us <= m.start < ue:
+                us, ue = _unit_at(big, m.start, fname == "example")
+                sentence = big[us:ue].rstrip() if fname == "example" else big[us:ue].strip()
+            if fname == "example" and sentence.lstrip().startswith(("```", "~~~")):
+                continue  # a fence line
             if (target, entry.id, us) in seen:
                 continue
             seen.add((target, entry.id, us))
@@ -366,8 +427,9 @@ class Miner:
             s, t = ev.source, ev.target
             pairs[(s, t) if order[s] < order[t] else (t, s)].append(ev)
         by_name = {r.name: r for r in rules.RULES}
-        for (a, b), ev in self._similar_siblings(pairs):
-            pairs[(a, b)].append(ev)
+        for (a, b), ev in self.siblings.result():
+            if (a, b) not in pairs:
+                pairs[(a, b)].append(ev)
         relations = []
         for (a, b), evidence in pairs.items():
             votes = [(by_name[ev.rule], ev.confidence, ev) for ev in evidence]
@@ -378,38 +440,6 @@ class Miner:
                 continue
             relations.append(r)
         return relations
-
-    def _similar_siblings(self, pairs):
-        """SHARED_VOCABULARY votes: unlinked siblings that are each other's most similar sibling."""
-        by_sub: dict[str, list[str]] = defaultdict(list)
-        for e in self.corpus.entries:
-            by_sub[e.parent].append(e.id)
-        for members in by_sub.values():
-            best: dict[str, tuple[float, str]] = {}
-            for i, a in enumerate(members):
-                for b in members[i + 1:]:
-                    s = self.sim(a, b)
-                    if s > best.get(a, (0.0, ""))[0]:
-                        best[a] = (s, b)
-                    if s > best.get(b, (0.0, ""))[0]:
-                        best[b] = (s, a)
-            for a, (s, b) in best.items():
-                if best.get(b, (0.0, ""))[1] != a or s < rules.SIBLING_SIMILARITY:
-                    continue
-                a, b = sorted((a, b), key=self.order.__getitem__)
-                if (a, b) in pairs:
-                    continue
-                yield (a, b), self._vocabulary_evidence(b, a, s)
-
-    def _vocabulary_evidence(self, source: str, target: str, cosine: float) -> Evidence:
-        """Evidence for a shared-vocabulary link: the source sentence richest in the shared terms."""
-        shared = self.sim.shared_terms(source, target)
-        entry = self.entries[source]
-        best = max(units(entry), key=lambda u: math.fsum(shared.get(t, 0.0) for t in set(normalize(u[2]).split())))
-        terms = ", ".join(sorted(shared, key=shared.get, reverse=True)[:5])
-        return Evidence(source, target, best[0], best[2], entry.location.path, best[1], terms,
-                        rules.SHARED_VOCABULARY.name, rules.RELATED,
-                        round(min(1.0, rules.SHARED_VOCABULARY.confidence + cosine), 3))
 
     def _reduce(self, relations: list[Relation]) -> list[Relation]:
         """Drop weak ``requires`` edges that a chain of other ``requires`` edges already implies.
@@ -544,16 +574,21 @@ def _curate(relations: list[Relation], curation: Curation, report: MiningReport)
     return list(index.values())
 
 
-def mine(corpus: Corpus, curation: Curation | None = None,
-         lexicon: Lexicon | None = None) -> tuple[list[Relation], MiningReport]:
+def mine(corpus: Corpus, curation: Curation | None = None, lexicon: Lexicon | None = None,
+         parallel: bool | None = None) -> tuple[list[Relation], MiningReport]:
     """Mine the corpus and apply curation; returns the relations and a report.
 
     The report says which mentions were dropped as homonyms, which pairs had
     conflicting directions, and which ``requires`` edges were downgraded to
-    keep the graph acyclic.
+    keep the graph acyclic.  With ``parallel`` (by default, from
+    :data:`~mlkg.perf.PARALLEL_FROM` entries on, where a fork is safe) the
+    sibling similarity runs in a forked child; the result is the same.
     """
     curation = curation or Curation()
+    if parallel is None:
+        parallel = len(corpus.entries) >= perf.PARALLEL_FROM
+    siblings = perf.Forked(sibling_links, corpus) if parallel and perf.can_fork() else None
     heads = subsection_heads(corpus)
-    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases, heads), heads)
+    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases, heads), heads, siblings)
     relations = _curate(miner.run(), curation, miner.report)
     return miner._reduce(miner._acyclic(relations)), miner.report

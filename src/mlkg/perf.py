@@ -23,3 +23,66 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# From this many entries on, the build spreads its work over two processes.
+PARALLEL_FROM = 2000
+
+
+def can_fork() -> bool:
+    """True where a forked child may safely do our work: POSIX fork, and no other thread running.
+
+    Forking a process with threads (a notebook kernel, a server) can copy a lock
+    some other thread holds; there we stay in one process.
+    """
+    import multiprocessing
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+class Forked:
+    """``fn(*args)`` computed in a forked child while this process goes on; :meth:`result` waits for it.
+
+    The child inherits everything in memory, so only the result crosses
+    back (pickled through a pipe).  If the child fails or dies, the result is
+    computed here instead: a parallel run never answers differently.
+    """
+
+    def __init__(self, fn, *args):
+        import multiprocessing
+
+        self._fn, self._args = fn, args
+        ctx = multiprocessing.get_context("fork")
+        self._receive, send = ctx.Pipe(duplex=False)
+
+        def child() -> None:
+            try:
+                value = (True, fn(*args))
+            except BaseException:  # any failure is redone in the parent
+                value = (False, None)
+            send.send(value)
+
+        self._process = ctx.Process(target=child, daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self):
+        try:
+            ok, value = self._receive.recv()
+        except (EOFError, OSError):
+            ok, value = False, None
+        finally:
+            self._receive.close()
+            self._process.join()
+        return value if ok else self._fn(*self._args)
+
+
+class Now:
+    """The serial twin of :class:`Forked`: computes when asked."""
+
+    def __init__(self, fn, *args):
+        self._fn, self._args = fn, args
+
+    def result(self):
+        return self._fn(*self._args)
