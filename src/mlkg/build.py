@@ -63,8 +63,7 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     bar.set_description("parsing and mining")
     kg = load(*files, curation=cur)
     bar.update(1)
-    # in this order so that each half costs about the same (ttl and map go to a child, json and
-    # the cache stay here)
+    # ttl and the map each go to a child process on large graphs (CHILDREN), json and the cache stay here
     steps = [("graph.ttl", lambda p: write_rdf(kg, p, "ttl", base))]
     if with_map:
         from .viz import write_map
@@ -100,6 +99,10 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
     return result
 
 
+CHILDREN = 2
+"""Output steps given a forked process each on large graphs; the rest run in this process meanwhile."""
+
+
 def _staging(out: Path) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -109,12 +112,13 @@ def _staging(out: Path) -> Path:
 
 
 def _run(steps, out: Path, bar, parallel: bool) -> None:
-    """Run the output steps; in parallel, the first half goes to a forked child."""
+    """Run the output steps; in parallel, the first :data:`CHILDREN` go to forked children."""
     with perf.gc_paused():
         _run_steps(steps, out, bar, parallel and perf.can_fork())
 
 
 def _run_steps(steps, out: Path, bar, parallel: bool) -> None:
+    """Serially, or with each of the first ``CHILDREN`` steps in a forked child of its own."""
     import multiprocessing
 
     if not parallel:
@@ -124,38 +128,45 @@ def _run_steps(steps, out: Path, bar, parallel: bool) -> None:
             bar.update(1)
         return
     ctx = multiprocessing.get_context("fork")
-    theirs, mine = steps[:(len(steps) + 1) // 2], steps[(len(steps) + 1) // 2:]
-    receive, send = ctx.Pipe(duplex=False)
+    theirs, mine = steps[:CHILDREN], steps[CHILDREN:]
+    children = []
+    for name, write in theirs:
+        receive, send = ctx.Pipe(duplex=False)
 
-    def child() -> None:
-        try:
-            for name, write in theirs:
+        def child(name=name, write=write, send=send) -> None:
+            try:
                 write(out / name)
-            send.send(None)
-        except Exception as exc:  # reported by the parent as if raised there
-            send.send(exc.lines() if isinstance(exc, MlkgError) else [f"{type(exc).__name__}: {exc}"])
+                send.send(None)
+            except Exception as exc:  # reported by the parent as if raised there
+                send.send(exc.lines() if isinstance(exc, MlkgError) else [f"{type(exc).__name__}: {exc}"])
 
-    worker = ctx.Process(target=child, daemon=True)
-    worker.start()
-    send.close()
+        worker = ctx.Process(target=child, daemon=True)
+        worker.start()
+        send.close()
+        children.append((name, worker, receive))
     try:
         for name, write in mine:
             bar.set_description(f"writing {name}")
             write(out / name)
             bar.update(1)
     except BaseException:
-        worker.terminate()
-        worker.join()
+        for _, worker, _ in children:
+            worker.terminate()
+            worker.join()
         raise
-    bar.set_description("writing " + ", ".join(name for name, _ in theirs))
-    try:
-        failure = receive.recv()
-    except EOFError:  # the child died (killed, out of memory) before it could say
-        failure = [f"the process writing {', '.join(n for n, _ in theirs)} stopped (exit code {worker.exitcode})"]
-    worker.join()
-    bar.update(len(theirs))
-    if failure:
-        raise MlkgError(failure[0])
+    failures = []
+    for name, worker, receive in children:
+        bar.set_description(f"writing {name}")
+        try:
+            failure = receive.recv()
+        except EOFError:  # the child died (killed, out of memory) before it could say
+            failure = [f"the process writing {name} stopped (exit code {worker.exitcode})"]
+        worker.join()
+        bar.update(1)
+        if failure:
+            failures.append(failure[0])
+    if failures:
+        raise MlkgError(failures[0])
 
 
 class _NoBar:

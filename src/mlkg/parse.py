@@ -41,6 +41,8 @@ _MARKER = re.compile(r"\*\*([A-Za-z][A-Za-z ]*?):\*\*[ \t]*(.*)\Z")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z")
 _SEPARATOR = re.compile(r"(?:-[ \t]*){3,}\Z")
 _SPECIAL = frozenset("#-*`~ \t")
+_STRUCTURAL = re.compile(r"#### \d+\.\d+\.\d+\s|\*\*ID:\*\*")
+_WORD_START = re.compile(r"\w")
 _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
 
 
@@ -219,16 +221,17 @@ class _Parser:
                 if self.field_name is not None:
                     self.field_lines.append(line)
                 continue
-            fm = _FENCE.match(line.lstrip(" ")) if len(line) - len(line.lstrip(" ")) < 4 else None
+            body = line.lstrip(" ")
+            fm = _FENCE.match(body) if body[:1] in "`~" and len(line) - len(body) < 4 else None
             if fence:
-                if self._looks_structural(line):
+                if line[0] in "#*" and self._looks_structural(line):
                     self.error(fence[0][1], "unterminated code fence; close it with a line of "
                                f"{fence[0][0]} before the next entry")
                     fence.clear()
                 elif fm and fm.group(1)[0] == fence[-1][0][0] and len(fm.group(1)) >= len(fence[-1][0]):
                     # An info string ("```python") inside a fence opens a nested one: authors nest
                     # fenced code inside fenced examples, and only a bare fence closes.
-                    if re.match(r"\w", fm.group(2).strip()):
+                    if _WORD_START.match(fm.group(2).strip()):
                         fence.append((fm.group(1), lineno))
                     else:
                         fence.pop()
@@ -249,17 +252,18 @@ class _Parser:
 
     @staticmethod
     def _looks_structural(line: str) -> bool:
-        return bool(re.match(r"#### \d+\.\d+\.\d+\s|\*\*ID:\*\*", line))
+        return bool(_STRUCTURAL.match(line))
 
     def _line(self, lineno: int, line: str) -> None:
-        h = _HEADING.match(line)
+        h = _HEADING.match(line) if line[0] == "#" else None
         if h:
             self._heading(lineno, len(h.group(1)), h.group(2))
             return
-        if _SEPARATOR.match(line.strip()):
+        stripped = line.strip()
+        if stripped[:1] == "-" and _SEPARATOR.match(stripped):
             self._end_field()
             return
-        m = _MARKER.match(line.strip()) if self.entry is not None else None
+        m = _MARKER.match(stripped) if self.entry is not None and stripped[:2] == "**" else None
         if m and (m.group(1) in FIELDS or m.group(1) in ("ID", "Parent")):
             self._marker(lineno, m.group(1), m.group(2))
             return

@@ -27,7 +27,6 @@ the document with ``textContent`` only.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 from functools import cache
@@ -330,9 +329,10 @@ def script_json(value: Any):
     close the element or open a comment; U+2028/U+2029 are escaped for old
     JavaScript parsers.  ``JSON.parse`` reads all of them back unchanged.
     """
+    import orjson
     from markupsafe import Markup
 
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = value if isinstance(value, str) else orjson.dumps(value).decode("utf-8")
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         if raw in text:
