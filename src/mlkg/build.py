@@ -48,8 +48,13 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
 
     Each output is rendered to a temporary file and renamed into place, and
     only after the whole graph has loaded, so bad input changes nothing.  On
-    large graphs the outputs are split between this process and a forked one.
+    large graphs the outputs are split between this process and forked ones.
     """
+    with perf.gc_paused():  # resumed collection would walk the whole graph before the outputs
+        return _build(sources, curation, out, base_iri, with_map, progress)
+
+
+def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, progress: bool) -> BuildResult:
     from .cache import CACHE_FILE, CHAINS_FILE, KEY_FILE, cache_key, inputs, save
     from .graph import load
     from .rdf import base_iri as checked_base
