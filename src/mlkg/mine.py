@@ -11,8 +11,8 @@ acyclic by downgrading the weakest edge of any cycle to ``related``.
 
 from __future__ import annotations
 
-import heapq
 import math
+import operator
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -169,6 +169,7 @@ class _Text:
         for _, _, f in self.fields:
             self.starts.append(pos)
             pos += len(f.text) + len(_SEPARATOR)
+        self.first_field = {e.id: k for k, (e, name, _) in enumerate(self.fields) if name == "full"}
 
     def titles(self) -> list[str]:
         """The normalised title of each entry, in corpus order."""
@@ -226,24 +227,21 @@ class _Similarity:
             k += 3
             self.bags[e.id] = bag
             df.update(bag.keys())
-        # short words, numbers and stop words are no evidence of a shared topic
-        noise = {w for w in df if len(w) < 3 or w in _STOP or w.isdigit()}
-        for bag in self.bags.values():
-            for w in noise.intersection(bag):
-                del bag[w]
-        for w in noise:
-            del df[w]
         n = max(len(self.bags), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
+        # short words, numbers and stop words are no evidence of a shared topic: they weigh nothing
+        self.idf.update((w, 0.0) for w in df if len(w) < 3 or w in _STOP or w.isdigit())
         self._vec: dict[str, dict[str, float]] = {}
 
     def vector(self, concept: str) -> dict[str, float]:
         v = self._vec.get(concept)
         if v is None:
-            idf, tf = self.idf, _TF
-            top = heapq.nlargest(self.TOP_TERMS, [((tf[c] if c < len(tf) else 1 + math.log(c)) * idf[w], w)
-                                                  for w, c in self.bags[concept].items()])
-            top.reverse()
+            bag = self.bags[concept]
+            words = list(bag)
+            # weights computed by map() over C functions: this runs for every word of every entry
+            weights = sorted(zip(map(operator.mul, map(_TF.__getitem__, bag.values()),
+                                     map(self.idf.__getitem__, words)), words, strict=True))
+            top = [t for t in weights[-self.TOP_TERMS:] if t[0] > 0.0]
             norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
             v = self._vec[concept] = {w: x / norm for x, w in top}
         return v
@@ -258,7 +256,15 @@ class _Similarity:
         return math.fsum(va[w] * vb[w] for w in va.keys() & vb.keys())
 
 
-_TF = [0.0] + [1 + math.log(c) for c in range(1, 256)]
+class _TermFrequency(dict):
+    """count → 1 + log(count), computed once per count."""
+
+    def __missing__(self, count: int) -> float:
+        value = self[count] = 1 + math.log(count)
+        return value
+
+
+_TF = _TermFrequency()
 
 
 _ORDER_RULES = {r.name for r in rules.RULES if r.tier == 3} - {rules.SHARED_VOCABULARY.name}
@@ -282,7 +288,8 @@ def sibling_links(corpus: Corpus) -> list[tuple[tuple[str, str], Evidence]]:
     whose pair the text does not already link.  Needs only the corpus, so it
     can run in another process while the text is searched.
     """
-    sim = _Similarity(corpus, _Text(corpus))
+    text = _Text(corpus)
+    sim = _Similarity(corpus, text)
     order = document_order(corpus)
     entries = {e.id: e for e in corpus.entries}
     by_sub: dict[str, list[str]] = defaultdict(list)
@@ -304,17 +311,27 @@ def sibling_links(corpus: Corpus) -> list[tuple[tuple[str, str], Evidence]]:
             a, b = sorted((a, b), key=order.__getitem__)
             if (a, b) not in done:
                 done.add((a, b))
-                out.append(((a, b), _vocabulary_evidence(sim, entries[b], a, s)))
+                out.append(((a, b), _vocabulary_evidence(sim, text, entries[b], a, s)))
     return out
 
 
-def _vocabulary_evidence(sim: _Similarity, entry: Entry, target: str, cosine: float) -> Evidence:
+def _vocabulary_evidence(sim: _Similarity, text: _Text, entry: Entry, target: str, cosine: float) -> Evidence:
     """Evidence for a shared-vocabulary link: the source sentence richest in the shared terms."""
     shared = sim.shared_terms(entry.id, target)
-    best = max(units(entry), key=lambda u: math.fsum(shared.get(t, 0.0) for t in set(normalize(u[2]).split())))
+    best, top = None, -1.0
+    for k, name in enumerate(("full", "simple", "example"), text.first_field[entry.id]):
+        f = entry.fields[name]
+        norm = text.normalized(k)
+        for start, end, line_off in unit_spans(name, f.text):
+            # fsum is exact, so leaving out the terms that score zero changes nothing
+            score = math.fsum(shared[t] for t in shared.keys() & norm[start:end].split())
+            if score > top:
+                best, top = (name, f.line + line_off, start, end), score
+    name, line, start, end = best
+    text = entry.fields[name].text[start:end]
     terms = ", ".join(sorted(shared, key=shared.get, reverse=True)[:5])
-    return Evidence(entry.id, target, best[0], best[2], entry.location.path, best[1], terms,
-                    rules.SHARED_VOCABULARY.name, rules.RELATED,
+    return Evidence(entry.id, target, name, text.rstrip() if name == "example" else text.strip(),
+                    entry.location.path, line, terms, rules.SHARED_VOCABULARY.name, rules.RELATED,
                     round(min(1.0, rules.SHARED_VOCABULARY.confidence + cosine), 3))
 
 
