@@ -218,7 +218,11 @@ class Lexicon:
             by_key.setdefault(keys[n.surface], []).append(n)
         self.by_key = by_key
         self.automaton = ahocorasick.Automaton()
+        add = self.automaton.add_word
         for key, bucket in by_key.items():
+            if len(bucket) == 1 and True not in bucket[0].strict:  # the common case, made quick
+                add(f" {key} ", (len(key), (bucket[0],), ((),), False, None))
+                continue
             # one name per concept and case rule: the best-ranked (title over ID, say)
             kept: dict[tuple, tuple[Name, tuple]] = {}
             for n in sorted(bucket, key=lambda n: n.rank) if len(bucket) > 1 else bucket:
@@ -231,7 +235,7 @@ class Lexicon:
             # one-token names are checked by comparing the matched text with the surface form
             exact = tuple(n.surface if c else None for n, c in zip(ranked, checks, strict=True)) \
                 if " " not in key and all(len(n.strict) == 1 for n in ranked) else None
-            self.automaton.add_word(f" {key} ", (len(key), ranked, checks, any(checks), exact))
+            add(f" {key} ", (len(key), ranked, checks, any(checks), exact))
         if by_key:
             self.automaton.make_automaton()
 

@@ -281,17 +281,15 @@ def document_order(corpus: Corpus) -> dict[str, int]:
         corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
 
 
-def sibling_links(corpus: Corpus) -> list[tuple[tuple[str, str], Evidence]]:
-    """SHARED_VOCABULARY votes: siblings that are each other's most similar sibling.
+def similar_siblings(corpus: Corpus, text: _Text) -> list[tuple[str, str, float, dict[str, float]]]:
+    """Siblings that are each other's most similar sibling: (earlier, later, cosine, shared terms).
 
-    Each comes as ((earlier, later), evidence); :meth:`Miner.run` keeps those
-    whose pair the text does not already link.  Needs only the corpus, so it
-    can run in another process while the text is searched.
+    These are the candidates for SHARED_VOCABULARY votes; :meth:`Miner.run`
+    keeps those whose pair the text does not already link.  Needs only the
+    corpus, so it can run in another process while the text is searched.
     """
-    text = _Text(corpus)
     sim = _Similarity(corpus, text)
     order = document_order(corpus)
-    entries = {e.id: e for e in corpus.entries}
     by_sub: dict[str, list[str]] = defaultdict(list)
     for e in corpus.entries:
         by_sub[e.parent].append(e.id)
@@ -311,42 +309,24 @@ def sibling_links(corpus: Corpus) -> list[tuple[tuple[str, str], Evidence]]:
             a, b = sorted((a, b), key=order.__getitem__)
             if (a, b) not in done:
                 done.add((a, b))
-                out.append(((a, b), _vocabulary_evidence(sim, text, entries[b], a, s)))
+                out.append((a, b, s, sim.shared_terms(b, a)))
     return out
-
-
-def _vocabulary_evidence(sim: _Similarity, text: _Text, entry: Entry, target: str, cosine: float) -> Evidence:
-    """Evidence for a shared-vocabulary link: the source sentence richest in the shared terms."""
-    shared = sim.shared_terms(entry.id, target)
-    best, top = None, -1.0
-    for k, name in enumerate(("full", "simple", "example"), text.first_field[entry.id]):
-        f = entry.fields[name]
-        norm = text.normalized(k)
-        for start, end, line_off in unit_spans(name, f.text):
-            # fsum is exact, so leaving out the terms that score zero changes nothing
-            score = math.fsum(shared[t] for t in shared.keys() & norm[start:end].split())
-            if score > top:
-                best, top = (name, f.line + line_off, start, end), score
-    name, line, start, end = best
-    text = entry.fields[name].text[start:end]
-    terms = ", ".join(sorted(shared, key=shared.get, reverse=True)[:5])
-    return Evidence(entry.id, target, name, text.rstrip() if name == "example" else text.strip(),
-                    entry.location.path, line, terms, rules.SHARED_VOCABULARY.name, rules.RELATED,
-                    round(min(1.0, rules.SHARED_VOCABULARY.confidence + cosine), 3))
 
 
 class Miner:
     """Turns a parsed corpus into typed relations.  Use :func:`mine`."""
 
-    def __init__(self, corpus: Corpus, lexicon: Lexicon, heads: dict[str, str] | None = None, siblings=None):
-        """``siblings`` is a :class:`~mlkg.perf.Forked` computing :func:`sibling_links` (else done here)."""
+    def __init__(self, corpus: Corpus, lexicon: Lexicon, heads: dict[str, str] | None = None, siblings=None,
+                 text: _Text | None = None):
+        """``siblings`` is a :class:`~mlkg.perf.Forked` computing :func:`similar_siblings` (else done here)."""
         self.corpus = corpus
         self.lexicon = lexicon
         self.entries = {e.id: e for e in corpus.entries}
         self.order = document_order(corpus)
         self.heads = subsection_heads(corpus) if heads is None else heads
         self.subsections = {h.number: h for h in corpus.subsections}
-        self.siblings = siblings or perf.Now(sibling_links, corpus)
+        self.text = text or _Text(corpus)
+        self.siblings = siblings or perf.Now(similar_siblings, corpus, self.text)
         self.report = MiningReport()
 
     def mentions(self) -> list[Evidence]:
@@ -363,7 +343,7 @@ class Miner:
                 out.append(Evidence(entry.id, m.names[0].concept, "title", entry.title, entry.location.path,
                                     entry.location.line, entry.title[m.start:m.end], rules.TITLE_CONTAINS.name,
                                     rules.REQUIRES, rules.TITLE_CONTAINS.confidence))
-        text = _Text(self.corpus)
+        text = self.text
         fields, big, field_starts = text.fields, text.text, text.starts
         if not fields:
             return out
@@ -444,9 +424,9 @@ class Miner:
             s, t = ev.source, ev.target
             pairs[(s, t) if order[s] < order[t] else (t, s)].append(ev)
         by_name = {r.name: r for r in rules.RULES}
-        for (a, b), ev in self.siblings.result():
+        for a, b, cosine, shared in self.siblings.result():
             if (a, b) not in pairs:
-                pairs[(a, b)].append(ev)
+                pairs[(a, b)].append(self._vocabulary_evidence(self.entries[b], a, cosine, shared))
         relations = []
         for (a, b), evidence in pairs.items():
             votes = [(by_name[ev.rule], ev.confidence, ev) for ev in evidence]
@@ -457,6 +437,24 @@ class Miner:
                 continue
             relations.append(r)
         return relations
+
+    def _vocabulary_evidence(self, entry: Entry, target: str, cosine: float, shared: dict[str, float]) -> Evidence:
+        """Evidence for a shared-vocabulary link: the source sentence richest in the shared terms."""
+        best, top = None, -1.0
+        for k, name in enumerate(("full", "simple", "example"), self.text.first_field[entry.id]):
+            f = entry.fields[name]
+            norm = self.text.normalized(k)
+            for start, end, line_off in unit_spans(name, f.text):
+                # fsum is exact, so leaving out the terms that score zero changes nothing
+                score = math.fsum(shared[t] for t in shared.keys() & norm[start:end].split())
+                if score > top:
+                    best, top = (name, f.line + line_off, start, end), score
+        name, line, start, end = best
+        text = entry.fields[name].text[start:end]
+        terms = ", ".join(sorted(shared, key=shared.get, reverse=True)[:5])
+        return Evidence(entry.id, target, name, text.rstrip() if name == "example" else text.strip(),
+                        entry.location.path, line, terms, rules.SHARED_VOCABULARY.name, rules.RELATED,
+                        round(min(1.0, rules.SHARED_VOCABULARY.confidence + cosine), 3))
 
     def _reduce(self, relations: list[Relation]) -> list[Relation]:
         """Drop weak ``requires`` edges that a chain of other ``requires`` edges already implies.
@@ -604,8 +602,9 @@ def mine(corpus: Corpus, curation: Curation | None = None, lexicon: Lexicon | No
     curation = curation or Curation()
     if parallel is None:
         parallel = len(corpus.entries) >= perf.PARALLEL_FROM
-    siblings = perf.Forked(sibling_links, corpus) if parallel and perf.can_fork() else None
+    text = _Text(corpus)  # before the fork, so that both processes have it
+    siblings = perf.Forked(similar_siblings, corpus, text) if parallel and perf.can_fork() else None
     heads = subsection_heads(corpus)
-    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases, heads), heads, siblings)
+    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases, heads), heads, siblings, text)
     relations = _curate(miner.run(), curation, miner.report)
     return miner._reduce(miner._acyclic(relations)), miner.report
