@@ -317,8 +317,9 @@ class Miner:
     """Turns a parsed corpus into typed relations.  Use :func:`mine`."""
 
     def __init__(self, corpus: Corpus, lexicon: Lexicon, heads: dict[str, str] | None = None, siblings=None,
-                 text: _Text | None = None):
-        """``siblings`` is a :class:`~mlkg.perf.Forked` computing :func:`similar_siblings` (else done here)."""
+                 text: _Text | None = None, parallel: bool = False):
+        """``siblings`` is a :class:`~mlkg.perf.Forked` computing :func:`similar_siblings` (else done here);
+        with ``parallel``, a forked child searches half of the text."""
         self.corpus = corpus
         self.lexicon = lexicon
         self.entries = {e.id: e for e in corpus.entries}
@@ -327,15 +328,17 @@ class Miner:
         self.subsections = {h.number: h for h in corpus.subsections}
         self.text = text or _Text(corpus)
         self.siblings = siblings or perf.Now(similar_siblings, corpus, self.text)
+        self.parallel = parallel
         self.report = MiningReport()
 
     def mentions(self) -> list[Evidence]:
         """Every vote cast by the text of every entry.
 
-        The fields of the whole corpus are joined into one text, searched in
-        one pass of the automaton, and cut into sentences (explanations) and
-        lines (examples) in one pass each; every match is then placed in its
-        field and sentence, which become the evidence and the cue window.
+        The fields of the whole corpus are joined into one text and searched
+        in one pass of the automaton; every match is then placed in its field
+        and sentence (explanations) or line (examples), which become the
+        evidence and the cue window.  In parallel, a forked child searches the
+        second half of the text.
         """
         out: list[Evidence] = []
         for entry in self.corpus.entries:
@@ -343,22 +346,38 @@ class Miner:
                 out.append(Evidence(entry.id, m.names[0].concept, "title", entry.title, entry.location.path,
                                     entry.location.line, entry.title[m.start:m.end], rules.TITLE_CONTAINS.name,
                                     rules.REQUIRES, rules.TITLE_CONTAINS.confidence))
+        n = len(self.text.fields)
+        half = n // 6 * 3  # on an entry's first field
+        later = (perf.Forked if self.parallel else perf.Now)(self._text_mentions, half, n)
+        for found, mentions, self_mentions in (self._text_mentions(0, half), later.result()):
+            out.extend(found)
+            self.report.mentions += mentions
+            self.report.self_mentions += self_mentions
+        return out
+
+    def _text_mentions(self, first: int, stop: int) -> tuple[list[Evidence], int, int]:
+        """The votes cast by fields ``first`` to ``stop`` of the joined text, and the mentions seen."""
         text = self.text
         fields, big, field_starts = text.fields, text.text, text.starts
-        if not fields:
-            return out
+        if first >= stop:
+            return [], 0, 0
+        lo = field_starts[first]
+        hi = field_starts[stop - 1] + len(fields[stop - 1][2].text)
+        out: list[Evidence] = []
+        mentions = self_mentions = 0
         seen: set[tuple[str, str, int]] = set()
         us = ue = -1  # the sentence (or example line) of the previous match
-        for m in self.lexicon.find(big, text.norm):
-            k = bisect_right(field_starts, m.start) - 1
+        for m in self.lexicon.find(big[lo:hi], text.norm[lo:hi]):
+            start, end = m.start + lo, m.end + lo
+            k = bisect_right(field_starts, start) - 1
             entry, fname, f = fields[k]
             target = m.names[0].concept if len(m.names) == 1 else self._pick(m, entry)
-            self.report.mentions += 1
+            mentions += 1
             if target == entry.id:
-                self.report.self_mentions += 1
+                self_mentions += 1
                 continue
-            if not us <= m.start < ue:
-                us, ue = _unit_at(big, m.start, fname == "example")
+            if not us <= start < ue:
+                us, ue = _unit_at(big, start, fname == "example")
                 sentence = big[us:ue].rstrip() if fname == "example" else big[us:ue].strip()
             if fname == "example" and sentence.lstrip().startswith(("```", "~~~")):
                 continue  # a fence line
@@ -366,11 +385,11 @@ class Miner:
                 continue
             seen.add((target, entry.id, us))
             line = f.line + big.count("\n", field_starts[k], us)
-            lo = max(us, m.start - _CUE_WINDOW)
-            before = ("\0 " if lo > us else "") + big[lo:m.start]
-            after = big[m.end:min(ue, m.end + _CUE_WINDOW)]
-            out.append(self._vote(entry, target, fname, line, sentence, before, after, big[m.start:m.end]))
-        return out
+            cue_lo = max(us, start - _CUE_WINDOW)
+            before = ("\0 " if cue_lo > us else "") + big[cue_lo:start]
+            after = big[end:min(ue, end + _CUE_WINDOW)]
+            out.append(self._vote(entry, target, fname, line, sentence, before, after, big[start:end]))
+        return out, mentions, self_mentions
 
     def _pick(self, m, entry: Entry) -> str:
         """The concept a shared name means here: best-ranked name, then nearest in the sections."""
@@ -602,9 +621,10 @@ def mine(corpus: Corpus, curation: Curation | None = None, lexicon: Lexicon | No
     curation = curation or Curation()
     if parallel is None:
         parallel = len(corpus.entries) >= perf.PARALLEL_FROM
+    parallel = parallel and perf.can_fork()
     text = _Text(corpus)  # before the fork, so that both processes have it
-    siblings = perf.Forked(similar_siblings, corpus, text) if parallel and perf.can_fork() else None
+    siblings = perf.Forked(similar_siblings, corpus, text) if parallel else None
     heads = subsection_heads(corpus)
-    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases, heads), heads, siblings, text)
+    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases, heads), heads, siblings, text, parallel)
     relations = _curate(miner.run(), curation, miner.report)
     return miner._reduce(miner._acyclic(relations)), miner.report
