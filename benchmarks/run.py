@@ -52,7 +52,7 @@ def stages(path: Path, repeat: int) -> dict[str, float]:
     """Parse, mine, graph, RDF and map times of one in-process build (median of ``repeat``)."""
     from mlkg import rdf
     from mlkg.curation import load_curation
-    from mlkg.graph import KnowledgeGraph, build_graph
+    from mlkg.graph import KnowledgeGraph, add_relations, build_graph
     from mlkg.mine import mine
     from mlkg.parse import expand_paths, parse_paths
     from mlkg.paths import default_curation
@@ -71,8 +71,7 @@ def stages(path: Path, repeat: int) -> dict[str, float]:
             relations, report = mine(corpus, cur)
             t2 = time.perf_counter()
             g = build_graph(corpus)
-            for r in relations:
-                g.add_edge(r.source, r.target, key=r.kind, **r.attrs())
+            add_relations(g, relations)
             kg = KnowledgeGraph(g, corpus, files, report, cur)
             t3 = time.perf_counter()
         rdf.turtle(kg)

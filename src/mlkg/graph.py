@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UnknownConceptError
-from .parse import Corpus, Entry, Heading, section_node_id
+from .parse import Corpus, Entry, Heading, section_node_id, split_title
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -35,9 +35,10 @@ def _heading_attrs(h: Heading) -> dict[str, Any]:
 
 
 def _entry_attrs(e: Entry) -> dict[str, Any]:
+    label, alt_labels = split_title(e.title)
     return {
-        "kind": "concept", "number": e.number, "title": e.title, "label": e.label,
-        "alt_labels": list(e.alt_labels), "full": e.full, "simple": e.simple, "example": e.example,
+        "kind": "concept", "number": e.number, "title": e.title, "label": label,
+        "alt_labels": list(alt_labels), "full": e.full, "simple": e.simple, "example": e.example,
         "file": e.location.path, "line": e.location.line,
         "field_lines": {name: f.line for name, f in e.fields.items()},
         "words": {name: len(f.text.split()) for name, f in e.fields.items()},
@@ -60,10 +61,16 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
             parent = section_node_id(h.number.split(".")[0])
             if parent in g:
                 g.add_edge(h.node_id, parent, key="parent", kind="parent", evidence=None)
-    for e in sorted(corpus.entries, key=lambda e: e.order):
-        g.add_node(e.id, **_entry_attrs(e))
-        g.add_edge(e.id, section_node_id(e.parent), key="parent", kind="parent", evidence=None)
+    entries = sorted(corpus.entries, key=lambda e: e.order)
+    g.add_nodes_from((e.id, _entry_attrs(e)) for e in entries)
+    parent = {"kind": "parent", "evidence": None}  # copied into each edge
+    g.add_edges_from((e.id, section_node_id(e.parent), "parent", parent) for e in entries)
     return g
+
+
+def add_relations(g: nx.MultiDiGraph, relations) -> None:
+    """Add mined and curated relations (:class:`~mlkg.mine.Relation`) as edges keyed by kind."""
+    g.add_edges_from((r.source, r.target, r.kind, r.attrs()) for r in relations)
 
 
 class KnowledgeGraph:
@@ -296,6 +303,5 @@ def _load(paths, curation) -> KnowledgeGraph:
     cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
     relations, report = mine(corpus, cur)
     g = build_graph(corpus)
-    for r in relations:
-        g.add_edge(r.source, r.target, key=r.kind, **r.attrs())
+    add_relations(g, relations)
     return KnowledgeGraph(g, corpus, sources, report, cur)
