@@ -190,7 +190,9 @@ def test_two_processes_parse_what_one_does_errors_included(write, parallel):
     corpus = parse_paths(files, parallel=parallel)
     assert [(e.id, e.order, e.location.path) for e in corpus.entries] == \
         [(f"topic-{k}", k - 1, str(f)) for k, f in enumerate(files, 1)]
-    files.append(write(sheet(entry("9.1.1", "Topic 1"), entry("9.1.2", "Empty", full=""), section="9"), "9.md"))
+    files.append(write(sheet(entry("8.1.1", "Empty", full=""), section="8"), "8.md"))
+    files.append(write(sheet(entry("9.1.1", "Topic 1"), section="9"), "9.md"))
     with pytest.raises(CheatsheetError) as err:
         parse_paths(files, parallel=parallel)
-    assert [p.location.path for p in err.value.problems] == [str(files[-1])] * 2
+    assert [(p.location.path, p.message.split()[0]) for p in err.value.problems] == \
+        [(str(files[-2]), "empty"), (str(files[-1]), "duplicate")]
