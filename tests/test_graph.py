@@ -63,6 +63,25 @@ def test_node_link_json_round_trips(seed_kg):
     assert back.number_of_edges() == seed_kg.graph.number_of_edges()
 
 
+@pytest.mark.parametrize("kg_name", ["seed_kg", pytest.param("shared_kg", marks=pytest.mark.shared)])
+def test_a_graph_read_back_from_its_json_answers_like_the_original(request, kg_name):
+    """Commands after a build load its graph.json: every view must come out the same."""
+    import orjson
+
+    from mlkg import rdf, views
+    from mlkg.graph import KnowledgeGraph
+
+    kg = request.getfixturevalue(kg_name)
+    back = KnowledgeGraph.from_node_link(orjson.loads(orjson.dumps(kg.to_node_link())), kg.sources, kg.curation)
+    assert back.to_node_link() == kg.to_node_link()
+    assert back.stats() == kg.stats()
+    assert list(back.entries) == list(kg.entries)
+    for cid in kg.entries:
+        assert views.concept_text(back, cid) == views.concept_text(kg, cid)
+        assert back.prerequisites(cid) == kg.prerequisites(cid)
+    assert rdf.turtle(back) == rdf.turtle(kg)
+
+
 def test_load_defaults_to_the_shipped_corpus():
     kg = mlkg.load()
     assert len(kg) == 20 and "stable-diffusion" in kg

@@ -55,7 +55,7 @@ def build_outputs(sources, curation, out: Path, base_iri: str | None = None, wit
 
 
 def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, progress: bool) -> BuildResult:
-    from .cache import CACHE_FILE, CHAINS_FILE, KEY_FILE, cache_key, inputs, save
+    from .cache import CHAINS_FILE, KEY_FILE, OLD_FILES, cache_key, inputs, save
     from .graph import load
     from .rdf import base_iri as checked_base
     from .rdf import write as write_rdf
@@ -85,10 +85,11 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     try:
         _run(steps, stage, bar, parallel=len(kg) >= perf.PARALLEL_FROM)
         names = [name for name, _ in steps if name != "cache"]
+        (out / KEY_FILE).unlink(missing_ok=True)  # until the new outputs are all in place
+        for old in OLD_FILES:
+            (out / old).unlink(missing_ok=True)
         if cached and (stage / KEY_FILE).exists():
-            names += [CACHE_FILE, CHAINS_FILE, KEY_FILE]
-        else:
-            (out / KEY_FILE).unlink(missing_ok=True)
+            names += [CHAINS_FILE, KEY_FILE]
         for name in names:
             os.replace(stage / name, out / name)
     finally:

@@ -1,16 +1,18 @@
 """Reuse a finished build instead of parsing and mining again.
 
-``mlkg build`` leaves ``cache.pickle`` beside its outputs, keyed by a hash of
-everything the graph depends on: mlkg's version, each source file's path and
-bytes, and the curation files' bytes.  Later commands hash the same inputs
-(cheap: reading and hashing is far faster than parsing and mining) and load
-the pickle when the key matches.  When it does not, they say the build is
-stale and load from the sources, so an answer is never out of date.
+``mlkg build`` leaves ``cache.key`` beside its outputs: a hash of everything
+the graph depends on (mlkg's code, each source file's path and bytes, the
+curation files' bytes).  Later commands hash the same inputs (cheap: reading
+and hashing is far faster than parsing and mining) and, when the key
+matches, load the build's own ``graph.json`` (the whole graph) or
+``chains.pickle`` (the small index that learning plans need, loaded in
+milliseconds).  When it does not match, they say the build is stale and load
+from the sources, so an answer is never out of date.
 
-A pickle can run code when it is loaded, so a cache is only loaded when it
-carries an HMAC made with a secret of the user's own (``~/.cache/mlkg/secret``,
-created on first use, readable by the user alone): a build folder that came
-with someone else's checkout is rebuilt, never trusted.
+A pickle can run code when it is loaded, so ``chains.pickle`` is only loaded
+when it carries an HMAC made with a secret of the user's own
+(``~/.cache/mlkg/secret``, created on first use, readable by the user alone):
+one that came with someone else's checkout is ignored, never trusted.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from .fsutil import atomic_path
 if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
-CACHE_FILE = "cache.pickle"
+GRAPH_FILE = "graph.json"
 CHAINS_FILE = "chains.pickle"
 KEY_FILE = "cache.key"
-FORMAT = 1
+OLD_FILES = ("cache.pickle",)  # what earlier versions left in a build folder
+FORMAT = 2
 
 
 def default_build_dir() -> Path:
@@ -99,22 +102,21 @@ def _sign(data: bytes, secret: bytes) -> str:
 
 
 def save(kg: KnowledgeGraph, out: Path, key: str, files: list[Path], curation: list[Path]) -> Path | None:
-    """Write the cache atomically; the key file goes last, so a half-written cache never matches."""
+    """Write the chains index and then the key, atomically; ``out/graph.json`` must be written already.
+
+    The key file goes last, so a half-written build never matches.
+    """
     secret = _secret()
     if secret is None:
         return None
-    path = out / CACHE_FILE
-    full = pickle.dumps((FORMAT, key, kg), protocol=pickle.HIGHEST_PROTOCOL)
     light = pickle.dumps((FORMAT, key, kg.chains_index()), protocol=pickle.HIGHEST_PROTOCOL)
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(full)
     with atomic_path(out / CHAINS_FILE) as tmp:
         tmp.write_bytes(light)
     meta = {"key": key, "sources": [str(p) for p in files], "curation": [str(p) for p in curation],
-            "hmac": {CACHE_FILE: _sign(full, secret), CHAINS_FILE: _sign(light, secret)}}
+            "hmac": {CHAINS_FILE: _sign(light, secret)}}
     with atomic_path(out / KEY_FILE) as tmp:
         tmp.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    return path
+    return out / KEY_FILE
 
 
 def load_cached(sources, curation=None, out: str | Path | None = None, light: bool = False) -> KnowledgeGraph:
@@ -128,23 +130,46 @@ def load_cached(sources, curation=None, out: str | Path | None = None, light: bo
     meta = _meta(out)
     if meta:
         key = cache_key(files, cur)
-        name = CHAINS_FILE if light else CACHE_FILE
-        secret = _secret()
-        if meta.get("key") == key and secret is not None:
-            try:
-                data = (out / name).read_bytes()
-                if hmac.compare_digest(meta.get("hmac", {}).get(name, ""), _sign(data, secret)):
-                    fmt, pickled_key, kg = pickle.loads(data)
-                    if fmt == FORMAT and pickled_key == key:
-                        return kg
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-                pass
+        if meta.get("key") == key:
+            kg = _chains(out, key, meta) if light else _graph(out, files, cur)
+            if kg is not None:
+                return kg
         elif meta.get("sources") == [str(p) for p in files] and meta.get("curation") == [str(p) for p in cur]:
             print(f"mlkg: the build in {out}/ is out of date (its sources, curation or mlkg changed); "
                   "reading the sources instead. Run `mlkg build` to refresh it.", file=sys.stderr)
     from .graph import load
 
     return load(*files, curation=cur)
+
+
+def _chains(out: Path, key: str, meta: dict):
+    secret = _secret()
+    if secret is None:
+        return None
+    try:
+        data = (out / CHAINS_FILE).read_bytes()
+        if hmac.compare_digest(meta.get("hmac", {}).get(CHAINS_FILE, ""), _sign(data, secret)):
+            fmt, pickled_key, index = pickle.loads(data)
+            if fmt == FORMAT and pickled_key == key:
+                return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    return None
+
+
+def _graph(out: Path, files: list[Path], cur: list[Path]):
+    import orjson
+
+    from .curation import load_curation
+    from .graph import KnowledgeGraph
+    from .perf import gc_paused
+
+    try:
+        with gc_paused():
+            data = orjson.loads((out / GRAPH_FILE).read_bytes())
+            return KnowledgeGraph.from_node_link(data, files, load_curation(cur))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _meta(out: Path) -> dict | None:

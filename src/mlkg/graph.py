@@ -188,14 +188,48 @@ class KnowledgeGraph:
             "edges": {k: edges.get(k, 0) for k in EDGE_KINDS},
         }
         out["edges"]["curated"] = sum(1 for *_, d in self.graph.edges(data=True) if d.get("curated"))
-        if self.report is not None:
-            out["mining"] = self.report.summary()
+        if "mining" in self.graph.graph:
+            out["mining"] = self.graph.graph["mining"]
         return out
 
     def to_node_link(self) -> dict[str, Any]:
         import networkx as nx
 
         return nx.node_link_data(self.graph, edges="edges")
+
+    @classmethod
+    def from_node_link(cls, data: dict[str, Any], sources: Iterable[str | Path] = (),
+                       curation: Curation | None = None) -> KnowledgeGraph:
+        """The graph that :meth:`to_node_link` wrote (``graph.json``), with its entries rebuilt from the nodes.
+
+        ``data`` is consumed: its dicts become the graph's attribute dicts.
+
+        A build's ``graph.json`` is also what later commands load it from; only
+        the mining report's objects are not kept (its summary is, in
+        ``graph.graph["mining"]``).
+        """
+        import networkx as nx
+
+        from .errors import Location
+        from .parse import Document, Field
+
+        # node_link_graph's generic reading, done directly (the dicts are ours to reuse)
+        g = nx.MultiDiGraph()
+        g.graph.update(data.get("graph", {}))
+        g.add_nodes_from((d.pop("id"), d) for d in data["nodes"])
+        g.add_edges_from((d.pop("source"), d.pop("target"), d.pop("key"), d) for d in data["edges"])
+        docs = {str(p): Document(str(p)) for p in sources}
+        for n, d in g.nodes(data=True):
+            doc = docs.setdefault(d["file"], Document(d["file"]))
+            where = Location(d["file"], d["line"])
+            if d["kind"] == "concept":
+                fields = {f: Field(f, d[f], d["field_lines"][f]) for f in ("full", "simple", "example")}
+                doc.entries.append(Entry(n, d["number"], d["title"], d["subsection"].removeprefix("sec:"), fields,
+                                         where, d["order"]))
+            else:
+                (doc.sections if d["kind"] == "section" else doc.subsections).append(
+                    Heading(d["kind"], d["number"], d["title"], where))
+        return cls(g, Corpus(list(docs.values())), [Path(p) for p in sources], None, curation)
 
     # views hanging off the graph (each module imported only when used) -----------
     def to_rdf(self, base_iri: str | None = None):
@@ -304,4 +338,5 @@ def _load(paths, curation) -> KnowledgeGraph:
     relations, report = mine(corpus, cur)
     g = build_graph(corpus)
     add_relations(g, relations)
+    g.graph["mining"] = report.summary()
     return KnowledgeGraph(g, corpus, sources, report, cur)
