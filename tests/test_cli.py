@@ -151,44 +151,6 @@ def test_learning_plan_commands_import_no_graph_rdf_or_web_library(tmp_path, com
     assert done.stdout.strip().endswith("HEAVY [] 0"), done.stdout + done.stderr
 
 
-def test_a_parallel_build_writes_what_a_serial_one_does(tmp_path, monkeypatch):
-    """Past PARALLEL_FROM, mining and the outputs are split between two processes."""
-    from mlkg import build, cache, perf
-
-    assert perf.can_fork()
-    serial = build.build_outputs([SEED], None, tmp_path / "serial")
-    monkeypatch.setattr(perf, "PARALLEL_FROM", 0)
-    parallel = build.build_outputs([SEED], None, tmp_path / "parallel")
-    for name in ("graph.json", "graph.ttl", "map.html"):
-        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
-    assert serial.files.keys() == parallel.files.keys()
-    # the same index, though strings that crossed from a child pickle without shared references
-    keys = [json.loads((tmp_path / d / "cache.key").read_text())["key"] for d in ("serial", "parallel")]
-    assert keys[0] == keys[1]
-    plans = [cache.load_cached([SEED], out=tmp_path / d, light=True) for d in ("serial", "parallel")]
-    assert all(type(p).__name__ == "ChainIndex" for p in plans)
-    assert [plans[0].prerequisites(c) for c in plans[0].entries] == \
-        [plans[1].prerequisites(c) for c in plans[1].entries]
-
-
-def test_a_failing_output_process_fails_the_build_and_keeps_the_previous_build(tmp_path, monkeypatch):
-    from mlkg import build, perf, rdf
-    from mlkg.errors import InputError, MlkgError
-
-    out = tmp_path / "o"
-    build.build_outputs([SEED], None, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-
-    def broken(*args, **kwargs):
-        raise InputError("disk full (simulated)")
-
-    monkeypatch.setattr(perf, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(rdf, "write", broken)  # graph.ttl is written by the forked process
-    with pytest.raises(MlkgError, match="disk full"):
-        build.build_outputs([SEED], None, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # every file as it was, no leftovers
-
-
 def test_a_cache_not_signed_by_this_user_is_never_unpickled(cli, write, tmp_path, monkeypatch):
     """A build folder that came with someone else's checkout could carry a malicious pickle."""
     import pickle

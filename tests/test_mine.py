@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from conftest import GOLD, SEED, entry, sheet
+from conftest import GOLD, entry, sheet
 
 import mlkg
 from mlkg.evaluate import evaluate, read_gold
@@ -355,25 +355,3 @@ def test_eval_command_prints_the_scores(cli):
     assert code == 0
     assert out.split("\n")[0].split() == ["precision", "recall", "f1", "(tp", "/", "predicted", "/", "gold)"]
     assert out.split("\n")[1].startswith("links")
-
-
-# --- parallel mining --------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("corpus", ["seed", pytest.param("shared", marks=pytest.mark.shared)])
-def test_mining_in_two_processes_finds_what_one_process_does(request, corpus):
-    """Large corpora compute sibling similarity in a forked child; the relations must not change."""
-    from mlkg import perf
-    from mlkg.curation import load_curation
-    from mlkg.mine import mine
-    from mlkg.parse import expand_paths, parse_paths
-    from mlkg.paths import default_curation
-
-    assert perf.can_fork()
-    paths = [SEED] if corpus == "seed" else [request.getfixturevalue("shared")]
-    curation = load_curation(default_curation())
-    parsed = parse_paths(expand_paths(paths), renames=curation.renames)
-    serial, _ = mine(parsed, curation, parallel=False)
-    parallel, _ = mine(parsed, curation, parallel=True)
-    assert [r.attrs() | {"pair": (r.source, r.target)} for r in serial] == \
-        [r.attrs() | {"pair": (r.source, r.target)} for r in parallel]
-    assert any(r.rule == "shared-vocabulary" for r in serial)

@@ -178,21 +178,3 @@ def test_every_problem_is_reported_not_just_the_first(write):
     with pytest.raises(CheatsheetError) as err:
         parse_paths([path])
     assert len(err.value.problems) == 2
-
-
-@pytest.mark.parametrize("parallel", [False, True])
-def test_two_processes_parse_what_one_does_errors_included(write, parallel):
-    """Large corpora are parsed half in a forked child; entries, order and every problem stay the same."""
-    from mlkg import perf
-
-    assert perf.can_fork()
-    files = [write(sheet(entry(f"{k}.1.1", f"Topic {k}"), section=str(k)), f"{k}.md") for k in range(1, 5)]
-    corpus = parse_paths(files, parallel=parallel)
-    assert [(e.id, e.order, e.location.path) for e in corpus.entries] == \
-        [(f"topic-{k}", k - 1, str(f)) for k, f in enumerate(files, 1)]
-    files.append(write(sheet(entry("8.1.1", "Empty", full=""), section="8"), "8.md"))
-    files.append(write(sheet(entry("9.1.1", "Topic 1"), section="9"), "9.md"))
-    with pytest.raises(CheatsheetError) as err:
-        parse_paths(files, parallel=parallel)
-    assert [(p.location.path, p.message.split()[0]) for p in err.value.problems] == \
-        [(str(files[-2]), "empty"), (str(files[-1]), "duplicate")]

@@ -1,0 +1,127 @@
+"""Large inputs are split between forked processes; the answers must be the same as in one process.
+
+mlkg only forks where no other thread runs (a fork can copy a lock that
+another thread holds), and the suite's browser fixtures keep a thread
+alive, so each check runs in a fresh interpreter and reports by exit code.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from conftest import SEED, entry, sheet
+
+
+def run_fresh(code: str, *args: str) -> str:
+    """Run ``code`` in a new interpreter that must be able to fork; fail with its stderr if it fails."""
+    prelude = "import sys\nfrom mlkg import perf\nassert perf.can_fork(), 'cannot fork here'\n"
+    done = subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(code), *args],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+PARSE = """
+from mlkg.errors import CheatsheetError
+from mlkg.parse import parse_paths
+
+files = sys.argv[1:]
+def parsed(parallel):
+    corpus = parse_paths(files, parallel=parallel)
+    return [(e.id, e.order, e.location.path, e.fields) for e in corpus.entries]
+
+def problems(parallel):
+    try:
+        parse_paths(files + ["{broken}", "{duplicate}"], parallel=parallel)
+    except CheatsheetError as exc:
+        return exc.lines()
+    raise AssertionError("no error")
+
+assert parsed(True) == parsed(False)
+assert problems(True) == problems(False)
+print(problems(True))
+"""
+
+
+def test_parsing_in_two_processes_gives_the_same_entries_and_problems(write):
+    files = [write(sheet(entry(f"{k}.1.1", f"Topic {k}"), section=str(k)), f"{k}.md") for k in range(1, 5)]
+    broken = write(sheet(entry("8.1.1", "Empty", full=""), section="8"), "8.md")
+    duplicate = write(sheet(entry("9.1.1", "Topic 1"), section="9"), "9.md")
+    out = run_fresh(PARSE.format(broken=broken, duplicate=duplicate), *map(str, files))
+    assert "empty **Full Explanation:**" in out and "duplicate ID 'topic-1'" in out
+
+
+MINE = """
+from mlkg.curation import load_curation
+from mlkg.mine import mine
+from mlkg.parse import expand_paths, parse_paths
+from mlkg.paths import default_curation
+
+curation = load_curation(default_curation())
+corpus = parse_paths(expand_paths(sys.argv[1:]), renames=curation.renames)
+relations = [[r.attrs() | {"pair": (r.source, r.target)} for r in mine(corpus, curation, parallel=p)[0]]
+             for p in (False, True)]
+assert relations[0] == relations[1]
+assert any(r["rule"] == "shared-vocabulary" for r in relations[0])
+print(len(relations[0]))
+"""
+
+
+@pytest.mark.parametrize("corpus", ["seed", pytest.param("shared", marks=pytest.mark.shared)])
+def test_mining_in_three_processes_finds_what_one_process_does(request, corpus):
+    """Sibling similarity and half of the text search go to forked children."""
+    path = SEED if corpus == "seed" else request.getfixturevalue("shared")
+    assert int(run_fresh(MINE, str(path))) > 20
+
+
+BUILD = """
+from pathlib import Path
+from mlkg import build, cache
+
+out = Path(sys.argv[1])
+serial = build.build_outputs([sys.argv[2]], None, out / "serial")
+perf.PARALLEL_FROM = 0
+parallel = build.build_outputs([sys.argv[2]], None, out / "parallel")
+for name in ("graph.json", "graph.ttl", "map.html"):
+    assert (out / "serial" / name).read_bytes() == (out / "parallel" / name).read_bytes(), name
+assert serial.files.keys() == parallel.files.keys()
+plans = [cache.load_cached([sys.argv[2]], out=out / d, light=True) for d in ("serial", "parallel")]
+assert all(type(p).__name__ == "ChainIndex" for p in plans)
+assert [plans[0].prerequisites(c) for c in plans[0].entries] == \\
+    [plans[1].prerequisites(c) for c in plans[1].entries]
+"""
+
+
+def test_a_parallel_build_writes_what_a_serial_one_does(tmp_path):
+    """From PARALLEL_FROM concepts on, mining and the outputs are split between processes."""
+    run_fresh(BUILD, str(tmp_path), str(SEED))
+
+
+FAILING = """
+from pathlib import Path
+from mlkg import build, rdf
+from mlkg.errors import InputError, MlkgError
+
+out = Path(sys.argv[1])
+build.build_outputs([sys.argv[2]], None, out)
+before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+def broken(*args, **kwargs):
+    raise InputError("disk full (simulated)")
+
+perf.PARALLEL_FROM = 0
+rdf.write = broken  # graph.ttl is written by a forked child
+try:
+    build.build_outputs([sys.argv[2]], None, out)
+    raise AssertionError("the build did not fail")
+except MlkgError as exc:
+    assert "disk full" in str(exc), exc
+assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # every file as it was, no leftovers
+"""
+
+
+def test_a_failing_output_process_fails_the_build_and_keeps_the_previous_build(tmp_path):
+    run_fresh(FAILING, str(tmp_path / "o"), str(SEED))
