@@ -102,7 +102,7 @@ def test_a_parallel_build_writes_what_a_serial_one_does(tmp_path):
 
 FAILING = """
 from pathlib import Path
-from mlkg import build, rdf
+from mlkg import build, viz
 from mlkg.errors import InputError, MlkgError
 
 out = Path(sys.argv[1])
@@ -113,7 +113,7 @@ def broken(*args, **kwargs):
     raise InputError("disk full (simulated)")
 
 perf.PARALLEL_FROM = 0
-rdf.write = broken  # graph.ttl is written by a forked child
+viz.write_map = broken  # the map is written by a forked child
 try:
     build.build_outputs([sys.argv[2]], None, out)
     raise AssertionError("the build did not fail")

@@ -68,12 +68,13 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     bar.set_description("parsing and mining")
     kg = load(*files, curation=cur)
     bar.update(1)
-    # ttl and the map each go to a child process on large graphs (CHILDREN), json and the cache stay here
-    steps = [("graph.ttl", lambda p: write_rdf(kg, p, "ttl", base))]
+    # On large graphs the map (the longest step) goes to a child process; the rest stay here.
+    steps = []
     if with_map:
         from .viz import write_map
 
         steps.append(("map.html", lambda p: write_map(kg, p)))
+    steps.append(("graph.ttl", lambda p: write_rdf(kg, p, "ttl", base)))
     steps.append(("graph.json", lambda p: write_json(kg, p)))
     # The cache only if the sources did not change while they were read: its key vouches for them.
     cached = cache_key(files, cur) == key
@@ -105,8 +106,11 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     return result
 
 
-CHILDREN = 2
-"""Output steps given a forked process each on large graphs; the rest run in this process meanwhile."""
+CHILDREN = 1
+"""Output steps given a forked process each on large graphs; the rest run in this process meanwhile.
+
+Two processes on two cores: a third (graph.ttl in a child too) only adds contention and copy-on-write.
+"""
 
 
 def _staging(out: Path) -> Path:
