@@ -5,6 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 from conftest import GOLD, entry, sheet
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mlkg
 from mlkg.evaluate import evaluate, read_gold
@@ -355,3 +357,17 @@ def test_eval_command_prints_the_scores(cli):
     assert code == 0
     assert out.split("\n")[0].split() == ["precision", "recall", "f1", "(tp", "/", "predicted", "/", "gold)"]
     assert out.split("\n")[1].startswith("links")
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_cycle_and_order_helpers_agree_with_networkx(edges):
+    """The acyclicity step finds cycles and orders without building networkx graphs; check it against them."""
+    from mlkg.mine import _strongly_connected, _topological
+
+    g = nx.DiGraph(edges)
+    succ = {n: dict.fromkeys(g.successors(n)) for n in g}
+    assert sorted(map(sorted, _strongly_connected(succ))) == sorted(map(sorted, nx.strongly_connected_components(g)))
+    if nx.is_directed_acyclic_graph(g):
+        position = {n: i for i, n in enumerate(_topological(succ))}
+        assert len(position) == len(g) and all(position[u] < position[v] for u, v in g.edges)

@@ -486,27 +486,23 @@ class Miner:
         or the example adds nothing to the learning order.
         Reachability is computed once, as bitsets, in topological order.
         """
-        import networkx as nx
-
-        g = nx.DiGraph()
-        for r in relations:
-            if r.kind == "requires":
-                g.add_edge(r.source, r.target, relation=r)
-        bit = {n: 1 << i for i, n in enumerate(g)}
+        succ = _requires_graph(relations)
+        bit = {n: 1 << i for i, n in enumerate(succ)}
         reach: dict[str, int] = {}
-        for n in reversed(list(nx.topological_sort(g))):
+        for n in reversed(_topological(succ)):
             acc = 0
-            for c in g.successors(n):
+            for c in succ[n]:
                 acc |= bit[c] | reach[c]
             reach[n] = acc
         implied = set()
-        for u, v, r in g.edges(data="relation"):
-            # an explicit mention in the full explanation stays, even where a chain implies it
-            if r.rule != rules.BACKWARD.name or r.curated or any(ev.field == "full" for ev in r.evidence):
-                continue
-            if any(reach[c] & bit[v] for c in g.successors(u) if c != v):
-                implied.add(id(r))
-                self.report.implied.append((u, v))
+        for u, targets in succ.items():
+            for v, r in targets.items():
+                # an explicit mention in the full explanation stays, even where a chain implies it
+                if r.rule != rules.BACKWARD.name or r.curated or any(ev.field == "full" for ev in r.evidence):
+                    continue
+                if any(reach[c] & bit[v] for c in targets if c != v):
+                    implied.add(id(r))
+                    self.report.implied.append((u, v))
         return [r for r in relations if id(r) not in implied]
 
     def _structural(self, a: str, b: str, evidence: list[Evidence]):
@@ -557,13 +553,16 @@ class Miner:
         Cycles are found as strongly connected components (linear time); only
         the components that have one are revisited after each downgrade.
         """
+        succ = _requires_graph(relations)
+        work = [c for c in _strongly_connected(succ) if len(c) > 1]
+        if not work:
+            return relations
         import networkx as nx
 
         g = nx.DiGraph()
-        for r in relations:
-            if r.kind == "requires":
-                g.add_edge(r.source, r.target, relation=r)
-        work = [c for c in nx.strongly_connected_components(g) if len(c) > 1]
+        for u, targets in succ.items():
+            for v, r in targets.items():
+                g.add_edge(u, v, relation=r)
         while work:
             sub = g.subgraph(work.pop()).copy()
             weakest = min(sub.edges(data="relation"), key=lambda e: (
@@ -579,6 +578,73 @@ class Miner:
             sub.remove_edge(r.source, r.target)
             work.extend(c for c in nx.strongly_connected_components(sub) if len(c) > 1)
         return relations
+
+
+def _requires_graph(relations: list[Relation]) -> dict[str, dict[str, Relation]]:
+    """source → {target: relation} for the ``requires`` edges; every node a key, in first-seen order."""
+    succ: dict[str, dict[str, Relation]] = {}
+    for r in relations:
+        if r.kind == "requires":
+            succ.setdefault(r.source, {})[r.target] = r
+            succ.setdefault(r.target, {})
+    return succ
+
+
+def _topological(succ: dict[str, dict]) -> list[str]:
+    """Nodes with every node before its successors (Kahn); the graph must be acyclic."""
+    indegree = dict.fromkeys(succ, 0)
+    for targets in succ.values():
+        for v in targets:
+            indegree[v] += 1
+    order = [n for n, d in indegree.items() if d == 0]
+    for n in order:  # grows while it is read
+        for v in succ[n]:
+            indegree[v] -= 1
+            if not indegree[v]:
+                order.append(v)
+    return order
+
+
+def _strongly_connected(succ: dict[str, dict]) -> list[set[str]]:
+    """The strongly connected components (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out = []
+    for root in succ:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(succ[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while True:
+                        n = stack.pop()
+                        on_stack.discard(n)
+                        component.add(n)
+                        if n == node:
+                            break
+                    out.append(component)
+    return out
 
 
 def _curate(relations: list[Relation], curation: Curation, report: MiningReport) -> list[Relation]:
