@@ -15,6 +15,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src  # byte-code up front, even where PYTHONDONTWRITEBYTECODE is set
 	@touch $@
 
 build: $(VENV)/.installed

@@ -432,12 +432,16 @@ def _size(path: Path) -> int:
         return 0
 
 
+CHILD_SHARE = 0.42
+"""The part of the bytes the child parses: less than half, as it also pickles what it parsed."""
+
+
 def _halfway(sizes: list[int]) -> int:
-    """The first index from which the rest of the files hold at most half of the bytes (at least 1)."""
+    """The first index from which the rest of the files hold at most :data:`CHILD_SHARE` of the bytes (≥ 1)."""
     total, acc = sum(sizes), 0
     for k, size in enumerate(sizes[:-1], 1):
         acc += size
-        if 2 * acc >= total:
+        if acc >= total * (1 - CHILD_SHARE):
             return k
     return len(sizes) - 1
 
