@@ -135,6 +135,21 @@ def test_commands_after_a_build_read_its_graph_json(cli, write, tmp_path, monkey
     assert code == 0 and "Read back" not in text and "VAE" in text
 
 
+def test_queries_after_a_build_load_its_graph_ttl(cli, write, tmp_path, monkeypatch):
+    """The export is not written a second time for a query: the build's graph.ttl is loaded as it is."""
+    src = write(SEED.read_text(encoding="utf-8"), "seed.md")
+    out = tmp_path / "build"
+    monkeypatch.setenv("MLKG_BUILD_DIR", str(out))
+    assert cli("build", "--source", src, "--out", out)[0] == 0
+    with open(out / "graph.ttl", "a", encoding="utf-8") as f:
+        f.write('\n<urn:mlkg:probe> <urn:mlkg:said> "read from the build" .\n')
+    ask = "SELECT ?o WHERE { <urn:mlkg:probe> <urn:mlkg:said> ?o }"
+    code, text, err = cli("query", ask, "--source", src, "--format", "json")
+    assert code == 0 and "read from the build" in text, err
+    code, text, err = cli("query", ask, "--source", src, "--format", "json", "--base-iri", "https://example.org/kg/")
+    assert code == 0 and "read from the build" not in text, err  # another base: the export is written anew
+
+
 @pytest.mark.parametrize("command", [["prereqs", "stable-diffusion"], ["learn", "rlhf", "--known", "llm"],
                                      ["dependents", "autoencoder"]])
 def test_learning_plan_commands_import_no_graph_rdf_or_web_library(tmp_path, command):

@@ -79,7 +79,7 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     # The cache only if the sources did not change while they were read: its key vouches for them.
     cached = cache_key(files, cur) == key
     if cached:
-        steps.append(("cache", lambda p: save(kg, p.parent, key, files, cur)))
+        steps.append(("cache", lambda p: save(kg, p.parent, key, files, cur, base)))
     # Everything is written into a staging folder and moved into place only when all of it
     # succeeded, the cache key last: a failed build leaves the previous one whole.
     stage = _staging(out)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
 GRAPH_FILE = "graph.json"
+TURTLE_FILE = "graph.ttl"
 CHAINS_FILE = "chains.pickle"
 KEY_FILE = "cache.key"
 OLD_FILES = ("cache.pickle",)  # what earlier versions left in a build folder
@@ -101,10 +102,12 @@ def _sign(data: bytes, secret: bytes) -> str:
     return hmac.new(secret, data, hashlib.sha256).hexdigest()
 
 
-def save(kg: KnowledgeGraph, out: Path, key: str, files: list[Path], curation: list[Path]) -> Path | None:
-    """Write the chains index and then the key, atomically; ``out/graph.json`` must be written already.
+def save(kg: KnowledgeGraph, out: Path, key: str, files: list[Path], curation: list[Path],
+         base_iri: str | None = None) -> Path | None:
+    """Write the chains index and then the key, atomically, beside the build's graph.json and graph.ttl.
 
-    The key file goes last, so a half-written build never matches.
+    The key file goes last, so a half-written build never matches.  ``base_iri``
+    is the one graph.ttl was written with, so that queries can load that file.
     """
     secret = _secret()
     if secret is None:
@@ -113,7 +116,7 @@ def save(kg: KnowledgeGraph, out: Path, key: str, files: list[Path], curation: l
     with atomic_path(out / CHAINS_FILE) as tmp:
         tmp.write_bytes(light)
     meta = {"key": key, "sources": [str(p) for p in files], "curation": [str(p) for p in curation],
-            "hmac": {CHAINS_FILE: _sign(light, secret)}}
+            "base_iri": base_iri, "hmac": {CHAINS_FILE: _sign(light, secret)}}
     with atomic_path(out / KEY_FILE) as tmp:
         tmp.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return out / KEY_FILE
@@ -131,7 +134,7 @@ def load_cached(sources, curation=None, out: str | Path | None = None, light: bo
     if meta:
         key = cache_key(files, cur)
         if meta.get("key") == key:
-            kg = _chains(out, key, meta) if light else _graph(out, files, cur)
+            kg = _chains(out, key, meta) if light else _graph(out, files, cur, meta)
             if kg is not None:
                 return kg
         elif meta.get("sources") == [str(p) for p in files] and meta.get("curation") == [str(p) for p in cur]:
@@ -157,7 +160,7 @@ def _chains(out: Path, key: str, meta: dict):
     return None
 
 
-def _graph(out: Path, files: list[Path], cur: list[Path]):
+def _graph(out: Path, files: list[Path], cur: list[Path], meta: dict):
     import orjson
 
     from .curation import load_curation
@@ -167,9 +170,14 @@ def _graph(out: Path, files: list[Path], cur: list[Path]):
     try:
         with gc_paused():
             data = orjson.loads((out / GRAPH_FILE).read_bytes())
-            return KnowledgeGraph.from_node_link(data, files, load_curation(cur))
+            kg = KnowledgeGraph.from_node_link(data, files, load_curation(cur))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if isinstance(meta.get("base_iri"), str):
+        from .rdf import use_export
+
+        use_export(kg, meta["base_iri"], out / TURTLE_FILE)  # queries load it instead of writing it again
+    return kg
 
 
 def _meta(out: Path) -> dict | None:

@@ -273,13 +273,29 @@ def graph_cache(kg: KnowledgeGraph) -> dict[Any, Any]:
 
 
 def turtle(kg: KnowledgeGraph, base: str | None = None) -> str:
-    """The whole export (ontology included) as Turtle text; cached on ``kg``."""
+    """The whole export (ontology included) as Turtle text; cached on ``kg``.
+
+    A graph read back from a build reads the build's own graph.ttl (see
+    :func:`use_export`) rather than writing the same text again.
+    """
     base = base_iri(base)
     cached = graph_cache(kg)
     key = ("ttl", base)
     if key not in cached:
-        cached[key] = _generate(kg, base)
+        text = None
+        path = cached.get(("ttl-file", base))
+        if path is not None:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = None
+        cached[key] = _generate(kg, base) if text is None else text
     return cached[key]
+
+
+def use_export(kg: KnowledgeGraph, base: str, path: Path) -> None:
+    """Let :func:`turtle` read ``path``, the export of exactly this graph under ``base`` (a build's graph.ttl)."""
+    graph_cache(kg)[("ttl-file", base_iri(base))] = Path(path)
 
 
 def store(kg: KnowledgeGraph, base: str | None = None) -> pyoxigraph.Store:
