@@ -528,7 +528,11 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:  # pragma: no cover - console script
     code = main()
     # Leave without tearing down the heap: freeing a large graph object by object costs half a
-    # second at 10,000 concepts, and every file has been closed by now.
+    # second at 10,000 concepts, and every file has been closed by now.  Exit handlers do not run,
+    # so forked helpers still at work (after Ctrl-C, say) are stopped here.
+    if "multiprocessing" in sys.modules:
+        for child in sys.modules["multiprocessing"].active_children():
+            child.terminate()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
