@@ -65,6 +65,13 @@ _EXTENSIONS = {"ttl": "ttl", "turtle": "ttl", "nt": "nt", "ntriples": "nt", "jso
                "rdf": "xml", "xml": "xml", "owl": "xml"}
 
 _SAFE = "-._~"
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")  # what quote() leaves as it is
+
+
+def _quote(text: str) -> str:
+    """Percent-encode for an IRI path segment; IDs and numbers, which need none, pass straight through."""
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe=_SAFE)
+
 _SEP = "--"  # never inside a concept ID (slugs have single hyphens), so relation IRIs cannot collide
 
 
@@ -96,11 +103,11 @@ def prefixes(base: str | None = None) -> dict[str, str]:
 
 
 def concept_iri(base: str, concept_id: str) -> str:
-    return f"{base}concept/{quote(concept_id, safe=_SAFE)}"
+    return f"{base}concept/{_quote(concept_id)}"
 
 
 def section_iri(base: str, number: str) -> str:
-    return f"{base}section/{quote(number, safe=_SAFE)}"
+    return f"{base}section/{_quote(number)}"
 
 
 def node_iri(base: str, node_id: str) -> str:
@@ -115,7 +122,7 @@ def relation_iri(base: str, source: str, kind: str, target: str) -> str:
 
 
 def _relation_key(source: str, kind: str, target: str) -> str:
-    return _SEP.join(quote(x, safe=_SAFE) for x in (source, kind, target))
+    return _SEP.join(_quote(x) for x in (source, kind, target))
 
 
 def node_id(base: str, iri: str) -> str | None:
@@ -232,12 +239,12 @@ def _generate(kg: KnowledgeGraph, base: str) -> str:
                 text += f" ;\n    {p} " + " , ".join(edges[key])
         add(text + " .\n\n")
     relation = name(base + PATHS["relation"] + "x").removesuffix("x")
-    qid = {n: quote(n, safe=_SAFE) for n in g.nodes}
+    qid = {n: _quote(n) for n in g.nodes}
     for u, v, k, d in g.edges(keys=True, data=True):
         if k == "parent":
             continue
         evidence = d.get("evidence") or []
-        key = f"{qid[u]}{_SEP}{quote(k, safe=_SAFE)}{_SEP}{qid[v]}"
+        key = f"{qid[u]}{_SEP}{_quote(k)}{_SEP}{qid[v]}"
         r = relation + key if relation.endswith(":") and _PN_LOCAL.match(key) else name(base + PATHS["relation"] + key)
         text = (f"{r} a mlkg:Relation ;\n    mlkg:source {node[u]} ;\n"
                 f"    mlkg:target {node[v]} ;\n    mlkg:kind {_string(k)} ;\n"
