@@ -147,15 +147,6 @@ def unit_spans(field: str, text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def units(entry: Entry) -> Iterator[tuple[str, int, str]]:
-    """(field, source line, text) for each sentence of the explanations and each example line."""
-    for name in ("full", "simple", "example"):
-        f = entry.fields[name]
-        for start, end, line_off in unit_spans(name, f.text):
-            chunk = f.text[start:end]
-            yield name, f.line + line_off, chunk.rstrip() if name == "example" else chunk.strip()
-
-
 class _Text:
     """The explanations and examples of a whole corpus joined into one text, and that text normalised.
 
