@@ -171,7 +171,7 @@ def _graph(out: Path, files: list[Path], cur: list[Path], meta: dict):
         with gc_paused():
             data = orjson.loads((out / GRAPH_FILE).read_bytes())
             kg = KnowledgeGraph.from_node_link(data, files, load_curation(cur))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # unreadable: build from the sources
         return None
     if isinstance(meta.get("base_iri"), str):
         from .rdf import use_export
