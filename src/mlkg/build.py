@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import perf
-from .errors import InputError, MlkgError
+from .errors import InputError
 from .fsutil import atomic_path
 
 
@@ -128,55 +128,25 @@ def _run(steps, out: Path, bar, parallel: bool) -> None:
 
 
 def _run_steps(steps, out: Path, bar, parallel: bool) -> None:
-    """Serially, or with each of the first ``CHILDREN`` steps in a forked child of its own."""
-    import multiprocessing
+    """Serially, or with each of the first ``CHILDREN`` steps in a forked child of its own.
 
-    if not parallel:
-        for name, write in steps:
-            bar.set_description(f"writing {name}")
-            write(out / name)
-            bar.update(1)
-        return
-    ctx = multiprocessing.get_context("fork")
-    theirs, mine = steps[:CHILDREN], steps[CHILDREN:]
-    children = []
-    for name, write in theirs:
-        receive, send = ctx.Pipe(duplex=False)
-
-        def child(name=name, write=write, send=send) -> None:
-            try:
-                write(out / name)
-                send.send(None)
-            except Exception as exc:  # reported by the parent as if raised there
-                send.send(exc.lines() if isinstance(exc, MlkgError) else [f"{type(exc).__name__}: {exc}"])
-
-        worker = ctx.Process(target=child, daemon=True)
-        worker.start()
-        send.close()
-        children.append((name, worker, receive))
+    A child that fails is redone here (:class:`~mlkg.perf.Forked`), so its error is raised as if
+    the step had run here all along.
+    """
+    children = [(name, perf.Forked(write, out / name)) for name, write in steps[:CHILDREN]] if parallel else []
     try:
-        for name, write in mine:
+        for name, write in steps[len(children):]:
             bar.set_description(f"writing {name}")
             write(out / name)
             bar.update(1)
     except BaseException:
-        for _, worker, _ in children:
-            worker.terminate()
-            worker.join()
+        for _, child in children:
+            child.cancel()
         raise
-    failures = []
-    for name, worker, receive in children:
+    for name, child in children:
         bar.set_description(f"writing {name}")
-        try:
-            failure = receive.recv()
-        except EOFError:  # the child died (killed, out of memory) before it could say
-            failure = [f"the process writing {name} stopped (exit code {worker.exitcode})"]
-        worker.join()
+        child.result()
         bar.update(1)
-        if failure:
-            failures.append(failure[0])
-    if failures:
-        raise MlkgError(failures[0])
 
 
 class _NoBar:

@@ -436,7 +436,7 @@ CHILD_SHARE = 0.42
 """The part of the bytes the child parses: less than half, as it also pickles what it parsed."""
 
 
-def _halfway(sizes: list[int]) -> int:
+def _split_point(sizes: list[int]) -> int:
     """The first index from which the rest of the files hold at most :data:`CHILD_SHARE` of the bytes (≥ 1)."""
     total, acc = sum(sizes), 0
     for k, size in enumerate(sizes[:-1], 1):
@@ -476,7 +476,7 @@ def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str]
 
         sizes = [_size(p) for p in files]
         if (parallel or sum(sizes) >= PARALLEL_BYTES) and perf.can_fork():
-            cut = _halfway(sizes)
+            cut = _split_point(sizes)
             later = perf.Forked(_parse_files, files[cut:])
     documents, problems = _parse_files(files[:cut])
     if later is not None:

@@ -77,6 +77,12 @@ class Forked:
             self._process.join()
         return value if ok else self._fn(*self._args)
 
+    def cancel(self) -> None:
+        """Stop the child; its result is no longer wanted."""
+        self._process.terminate()
+        self._process.join()
+        self._receive.close()
+
 
 class Now:
     """The serial twin of :class:`Forked`: computes when asked."""
