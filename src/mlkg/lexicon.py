@@ -69,6 +69,15 @@ def normalize(text: str) -> str:
     return "".join(parts)
 
 
+def normalize_many(texts: list[str]) -> list[str]:
+    """:func:`normalize` of each text, in one call: the lengths are kept, so slices find each one."""
+    joined, out, pos = normalize("\n".join(texts)), [], 0
+    for text in texts:
+        out.append(joined[pos:pos + len(text)])
+        pos += len(text) + 1
+    return out
+
+
 @functools.lru_cache(maxsize=4096)
 def _word_chars(run: str) -> str | None:
     """A run of non-ASCII characters, lowercased, with non-word characters as spaces; None if all are."""
@@ -209,10 +218,7 @@ class Lexicon:
         names = list(dict.fromkeys(names))
         # every surface normalised in one call: the lengths are kept, so slices find each one
         surfaces = list(dict.fromkeys(n.surface for n in names))
-        joined, keys, pos = normalize("\n".join(surfaces)), {}, 0
-        for surface in surfaces:
-            keys[surface] = " ".join(joined[pos:pos + len(surface)].split())
-            pos += len(surface) + 1
+        keys = {s: " ".join(norm.split()) for s, norm in zip(surfaces, normalize_many(surfaces), strict=True)}
         by_key: dict[str, list[Name]] = {}
         for n in names:
             by_key.setdefault(keys[n.surface], []).append(n)

@@ -23,7 +23,7 @@ from typing import Any
 from . import perf, rules
 from .curation import Curation
 from .errors import CurationError, Location, Problem
-from .lexicon import Lexicon, build_lexicon, is_acronym, normalize, subsection_heads
+from .lexicon import Lexicon, build_lexicon, is_acronym, normalize, normalize_many, subsection_heads
 from .parse import Corpus, Entry
 
 # A sentence ends at . ! or ? and a space before a capital, digit or bracket, but not after an
@@ -166,12 +166,7 @@ class _Text:
 
     def titles(self) -> list[str]:
         """The normalised title of each entry, in corpus order."""
-        titles = [e.title for e, name, _ in self.fields if name == "full"]
-        norm, out, pos = normalize("\n".join(titles)), [], 0
-        for t in titles:
-            out.append(norm[pos:pos + len(t)])
-            pos += len(t) + 1
-        return out
+        return normalize_many([e.title for e, name, _ in self.fields if name == "full"])
 
     def normalized(self, k: int) -> str:
         """The normalised text of field ``k``."""
