@@ -670,8 +670,9 @@ def mine(corpus: Corpus, curation: Curation | None = None, lexicon: Lexicon | No
     The report says which mentions were dropped as homonyms, which pairs had
     conflicting directions, and which ``requires`` edges were downgraded to
     keep the graph acyclic.  With ``parallel`` (by default, from
-    :data:`~mlkg.perf.PARALLEL_FROM` entries on, where a fork is safe) the
-    sibling similarity runs in a forked child; the result is the same.
+    :data:`~mlkg.perf.PARALLEL_FROM` entries on, where a fork is safe) sibling
+    similarity and part of the text search run in forked children; the result
+    is the same.
     """
     curation = curation or Curation()
     if parallel is None:
