@@ -227,7 +227,7 @@ class Lexicon:
         add = self.automaton.add_word
         for key, bucket in by_key.items():
             if len(bucket) == 1 and True not in bucket[0].strict:  # the common case, made quick
-                add(f" {key} ", (len(key), (bucket[0],), ((),), False, None))
+                add(f" {key} ", (len(key), (bucket[0],), None, None))
                 continue
             # one name per concept and case rule: the best-ranked (title over ID, say)
             kept: dict[tuple, tuple[Name, tuple]] = {}
@@ -238,10 +238,17 @@ class Lexicon:
                 kept.setdefault((n.concept, tuple(t for _, t in check)), (n, check))
             ranked = tuple(n for n, _ in kept.values())
             checks = tuple(c for _, c in kept.values())
-            # one-token names are checked by comparing the matched text with the surface form
-            exact = tuple(n.surface if c else None for n, c in zip(ranked, checks, strict=True)) \
-                if " " not in key and all(len(n.strict) == 1 for n in ranked) else None
-            add(f" {key} ", (len(key), ranked, checks, any(checks), exact))
+            if not any(checks):
+                add(f" {key} ", (len(key), ranked, None, None))
+            elif " " not in key and all(len(n.strict) == 1 for n in ranked):
+                # one-token names: the matched text → the names it can be, found with one lookup
+                loose = tuple(n for n, c in zip(ranked, checks, strict=True) if not c)
+                exact = {n.surface: tuple(m for m, c in zip(ranked, checks, strict=True)
+                                          if not c or m.surface == n.surface)
+                         for n, c in zip(ranked, checks, strict=True) if c}
+                add(f" {key} ", (len(key), loose, exact, None))
+            else:
+                add(f" {key} ", (len(key), ranked, None, checks))
         if by_key:
             self.automaton.make_automaton()
 
@@ -259,23 +266,23 @@ class Lexicon:
             return []
         norm = normalize(text) if norm is None else norm
         found: list[tuple[int, int, tuple[Name, ...]]] = []
-        for end, (length, names, checks, strict, exact) in self.automaton.iter(f" {norm} "):
+        for end, (length, names, exact, checks) in self.automaton.iter(f" {norm} "):
             start = end - length - 1  # in text coordinates: the padded key ends at end, one space each side
+            if exact is not None:
+                ok = exact.get(text[start:end - 1], names)
+                if not ok:
+                    continue
+            elif checks is not None:
+                tokens = _WORD.findall(text, start, start + length)
+                ok = tuple(n for n, c in zip(names, checks, strict=True)
+                           if all(i < len(tokens) and tokens[i] == t for i, t in c))
+            else:
+                ok = names
             # "cross-entropy" is its own term, not a mention of "entropy"
             if start > 1 and text[start - 1] == "-" and norm[start - 2] != " ":
                 continue
-            if strict and exact is not None:
-                span = text[start:start + length]
-                ok = tuple(n for n, x in zip(names, exact, strict=True)
-                           if (x is None or x == span) and n.concept not in exclude)
-            elif strict:
-                tokens = _WORD.findall(text, start, start + length)
-                ok = tuple(n for n, c in zip(names, checks, strict=True)
-                           if n.concept not in exclude and all(i < len(tokens) and tokens[i] == t for i, t in c))
-            elif exclude:
-                ok = tuple(n for n in names if n.concept not in exclude)
-            else:
-                ok = names
+            if exclude:
+                ok = tuple(n for n in ok if n.concept not in exclude)
             if ok:
                 found.append((start, start + length, ok))
         found.sort(key=lambda m: (m[0], -m[1]))
