@@ -70,6 +70,11 @@ class Evidence:
     vote: str
     confidence: float
 
+    def row(self) -> tuple:
+        """The fields in order: ``Evidence(*ev.row())`` is ``ev``."""
+        return (self.source, self.target, self.field, self.sentence, self.file, self.line, self.surface,
+                self.rule, self.vote, self.confidence)
+
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "field": self.field, "sentence": self.sentence,
                 "file": self.file, "line": self.line, "surface": self.surface, "rule": self.rule,
@@ -301,6 +306,14 @@ def similar_siblings(corpus: Corpus, text: _Text) -> list[tuple[str, str, float,
     return out
 
 
+def _pack_mentions(found: tuple[list[Evidence], int, int]) -> tuple[list[tuple], int, int]:
+    return [ev.row() for ev in found[0]], found[1], found[2]
+
+
+def _unpack_mentions(packed: tuple[list[tuple], int, int]) -> tuple[list[Evidence], int, int]:
+    return [Evidence(*row) for row in packed[0]], packed[1], packed[2]
+
+
 class Miner:
     """Turns a parsed corpus into typed relations.  Use :func:`mine`."""
 
@@ -337,7 +350,8 @@ class Miner:
         n = len(self.text.fields)
         # on an entry's first field; the child gets less, as it also pays for the fork and the pickling
         half = round(n * 0.55 / 3) * 3
-        later = (perf.Forked if self.parallel else perf.Now)(self._text_mentions, half, n)
+        later = perf.Forked(self._text_mentions, half, n, pack=_pack_mentions, unpack=_unpack_mentions) \
+            if self.parallel else perf.Now(self._text_mentions, half, n)
         for found, mentions, self_mentions in (self._text_mentions(0, half), later.result()):
             out.extend(found)
             self.report.mentions += mentions

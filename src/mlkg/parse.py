@@ -41,6 +41,7 @@ _MARKER = re.compile(r"\*\*([A-Za-z][A-Za-z ]*?):\*\*[ \t]*(.*)\Z")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z")
 _SEPARATOR = re.compile(r"(?:-[ \t]*){3,}\Z")
 _SPECIAL = frozenset("#-*`~ \t")
+_DASHES = "- \t"
 _STRUCTURAL = re.compile(r"#### \d+\.\d+\.\d+\s|\*\*ID:\*\*")
 _WORD_START = re.compile(r"\w")
 _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
@@ -216,8 +217,9 @@ class _Parser:
     def run(self) -> Document:
         fence: list[tuple[str, int]] = []  # stack of (fence chars, opening line)
         for lineno, line in enumerate(self.lines, 1):
-            if not line or line[0] not in _SPECIAL:
-                # plain text: no heading, marker, separator or fence starts this way
+            if not line or line[0] not in _SPECIAL or (
+                    line[0] == "-" and line.strip(_DASHES)) or (line[0] == "*" and line[1:2] != "*"):
+                # plain text: no heading, marker, separator or fence starts this way (a list item, say)
                 if self.field_name is not None:
                     self.field_lines.append(line)
                 continue
@@ -351,7 +353,8 @@ class _Parser:
             return
         number, line = raw["number"], raw["line"]
         ok = True
-        suggestion = re.sub(r"[^a-z0-9]+", "-", split_title(raw["title"])[0].lower()).strip("-") or "my-concept"
+        if not raw["id"] or not SLUG.match(raw["id"]):
+            suggestion = re.sub(r"[^a-z0-9]+", "-", split_title(raw["title"])[0].lower()).strip("-") or "my-concept"
         if raw["id"] is None:
             self.error(line, f"entry {number} has no **ID:** line; add one such as **ID:** `{suggestion}`")
             ok = False
@@ -459,6 +462,31 @@ def _parse_files(files: list[Path]) -> tuple[list[Document], list[Problem]]:
     return documents, problems
 
 
+def _pack(parsed: tuple[list[Document], list[Problem]]) -> tuple[list[tuple], list[Problem]]:
+    """Documents as nested tuples, which pickle several times faster than the dataclasses."""
+    documents, problems = parsed
+
+    def headings(hs: list[Heading]) -> list[tuple]:
+        return [(h.kind, h.number, h.title, h.location.line) for h in hs]
+
+    return [(d.path, d.title, headings(d.sections), headings(d.subsections), [
+        (e.id, e.number, e.title, e.parent, [(f.name, f.text, f.line) for f in e.fields.values()],
+         e.location.line, e.order, e.id_line) for e in d.entries]) for d in documents], problems
+
+
+def _unpack(packed: tuple[list[tuple], list[Problem]]) -> tuple[list[Document], list[Problem]]:
+    rows, problems = packed
+    documents = []
+    for path, title, sections, subsections, entries in rows:
+        documents.append(Document(
+            path, title, [Heading(k, n, t, Location(path, line)) for k, n, t, line in sections],
+            [Heading(k, n, t, Location(path, line)) for k, n, t, line in subsections],
+            [Entry(id_, number, title_, parent, {name: Field(name, text, line) for name, text, line in fields},
+                   Location(path, line), order, id_line)
+             for id_, number, title_, parent, fields, line, order, id_line in entries]))
+    return documents, problems
+
+
 def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str] | None = None,
                 parallel: bool | None = None) -> Corpus:
     """Parse files and folders into one corpus, checking IDs across all of them.
@@ -477,7 +505,7 @@ def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str]
         sizes = [_size(p) for p in files]
         if (parallel or sum(sizes) >= PARALLEL_BYTES) and perf.can_fork():
             cut = _split_point(sizes)
-            later = perf.Forked(_parse_files, files[cut:])
+            later = perf.Forked(_parse_files, files[cut:], pack=_pack, unpack=_unpack)
     documents, problems = _parse_files(files[:cut])
     if later is not None:
         more_documents, more_problems = later.result()

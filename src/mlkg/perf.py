@@ -47,18 +47,20 @@ class Forked:
     The child inherits everything in memory, so only the result crosses
     back (pickled through a pipe).  If the child fails or dies, the result is
     computed here instead: a parallel run never answers differently.
+    ``pack`` turns the result into plain tuples in the child and ``unpack``
+    rebuilds it here: pickle handles tuples several times faster than objects.
     """
 
-    def __init__(self, fn, *args):
+    def __init__(self, fn, *args, pack=None, unpack=None):
         import multiprocessing
 
-        self._fn, self._args = fn, args
+        self._fn, self._args, self._unpack = fn, args, unpack
         ctx = multiprocessing.get_context("fork")
         self._receive, send = ctx.Pipe(duplex=False)
 
         def child() -> None:
             try:
-                value = (True, fn(*args))
+                value = (True, fn(*args) if pack is None else pack(fn(*args)))
             except BaseException:  # any failure is redone in the parent
                 value = (False, None)
             send.send(value)
@@ -75,7 +77,9 @@ class Forked:
         finally:
             self._receive.close()
             self._process.join()
-        return value if ok else self._fn(*self._args)
+        if not ok:
+            return self._fn(*self._args)
+        return value if self._unpack is None else self._unpack(value)
 
     def cancel(self) -> None:
         """Stop the child; its result is no longer wanted."""
