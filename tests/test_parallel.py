@@ -30,8 +30,7 @@ from mlkg.parse import parse_paths
 
 files = sys.argv[1:]
 def parsed(parallel):
-    corpus = parse_paths(files, parallel=parallel)
-    return [(e.id, e.order, e.location.path, e.fields) for e in corpus.entries]
+    return parse_paths(files, parallel=parallel).documents  # every heading, entry, field and line
 
 def problems(parallel):
     try:
@@ -125,3 +124,30 @@ assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # every file a
 
 def test_a_failing_output_process_fails_the_build_and_keeps_the_previous_build(tmp_path):
     run_fresh(FAILING, str(tmp_path / "o"), str(SEED))
+
+
+
+@pytest.mark.parametrize("corpus", ["seed", pytest.param("shared", marks=pytest.mark.shared)])
+def test_what_a_child_sends_back_as_tuples_is_rebuilt_exactly(request, corpus):
+    """Children pickle plain rows (``Forked(pack=, unpack=)``); the parent must rebuild equal objects."""
+    from mlkg.curation import load_curation
+    from mlkg.lexicon import build_lexicon
+    from mlkg.mine import Miner, _pack_mentions, _unpack_mentions
+    from mlkg.parse import _pack, _parse_files, _unpack, expand_paths, parse_paths
+    from mlkg.paths import default_curation
+
+    files = expand_paths([SEED if corpus == "seed" else request.getfixturevalue("shared")])
+    parsed = _parse_files(files)
+    assert _unpack(_pack(parsed)) == parsed
+    corpus = parse_paths(files, renames=load_curation(default_curation()).renames, parallel=False)
+    found = Miner(corpus, build_lexicon(corpus))._text_mentions(0, 3 * len(corpus.entries))
+    assert found[0] and _unpack_mentions(_pack_mentions(found)) == found
+
+
+def test_work_deferred_to_a_wait_runs_once():
+    """``mine(meanwhile=perf.Now(...))`` builds the hierarchy while a child searches; asked again, it is not redone."""
+    from mlkg import perf
+
+    calls = []
+    later = perf.Now(lambda x: calls.append(x) or len(calls), "a")
+    assert (later.result(), later.result(), calls) == (1, 1, ["a"])

@@ -326,6 +326,7 @@ def load(*paths: str | Path, curation: Iterable[str | Path] | None = None) -> Kn
 
 def _load(paths, curation) -> KnowledgeGraph:
     from . import paths as _paths
+    from . import perf
     from .curation import load_curation
     from .mine import mine
     from .parse import expand_paths, parse_paths
@@ -335,8 +336,9 @@ def _load(paths, curation) -> KnowledgeGraph:
     corpus = parse_paths(sources, renames=cur.renames)
     concepts = {e.id for e in corpus.entries}
     cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
-    relations, report = mine(corpus, cur)
-    g = build_graph(corpus)
+    hierarchy = perf.Now(build_graph, corpus)  # built while a child searches the text, if there is one
+    relations, report = mine(corpus, cur, meanwhile=hierarchy)
+    g = hierarchy.result()
     add_relations(g, relations)
     g.graph["mining"] = report.summary()
     return KnowledgeGraph(g, corpus, sources, report, cur)

@@ -314,13 +314,19 @@ def _unpack_mentions(packed: tuple[list[tuple], int, int]) -> tuple[list[Evidenc
     return [Evidence(*row) for row in packed[0]], packed[1], packed[2]
 
 
+PARENT_SHARE = 0.55
+"""The part of the text this process searches when a child searches the rest."""
+PARENT_SHARE_BUSY = 0.35
+"""The same, when this process also has other work meanwhile (the graph's hierarchy, about a quarter of a search)."""
+
+
 class Miner:
     """Turns a parsed corpus into typed relations.  Use :func:`mine`."""
 
     def __init__(self, corpus: Corpus, lexicon: Lexicon, heads: dict[str, str] | None = None, siblings=None,
-                 text: _Text | None = None, parallel: bool = False):
+                 text: _Text | None = None, parallel: bool = False, meanwhile: perf.Now | None = None):
         """``siblings`` is a :class:`~mlkg.perf.Forked` computing :func:`similar_siblings` (else done here);
-        with ``parallel``, a forked child searches half of the text."""
+        with ``parallel``, a forked child searches part of the text, and this process runs ``meanwhile``."""
         self.corpus = corpus
         self.lexicon = lexicon
         self.entries = {e.id: e for e in corpus.entries}
@@ -330,6 +336,7 @@ class Miner:
         self.text = text or _Text(corpus)
         self.siblings = siblings or perf.Now(similar_siblings, corpus, self.text)
         self.parallel = parallel
+        self.meanwhile = meanwhile
         self.report = MiningReport()
 
     def mentions(self) -> list[Evidence]:
@@ -339,19 +346,23 @@ class Miner:
         in one pass of the automaton; every match is then placed in its field
         and sentence (explanations) or line (examples), which become the
         evidence and the cue window.  In parallel, a forked child searches the
-        second half of the text.
+        later part of the text, the larger part when this process also has
+        other work to do meanwhile.
         """
+        n = len(self.text.fields)
+        # on an entry's first field; the child gets less, as it also pays for the fork and the pickling
+        share = PARENT_SHARE if self.meanwhile is None else PARENT_SHARE_BUSY
+        half = round(n * share / 3) * 3 if self.parallel else n
+        later = perf.Forked(self._text_mentions, half, n, pack=_pack_mentions, unpack=_unpack_mentions) \
+            if self.parallel else perf.Now(self._text_mentions, half, n)
+        if self.meanwhile is not None:
+            self.meanwhile.result()
         out: list[Evidence] = []
         for entry in self.corpus.entries:
             for m in self.lexicon.find(entry.title, exclude=frozenset({entry.id})):
                 out.append(Evidence(entry.id, m.names[0].concept, "title", entry.title, entry.location.path,
                                     entry.location.line, entry.title[m.start:m.end], rules.TITLE_CONTAINS.name,
                                     rules.REQUIRES, rules.TITLE_CONTAINS.confidence))
-        n = len(self.text.fields)
-        # on an entry's first field; the child gets less, as it also pays for the fork and the pickling
-        half = round(n * 0.55 / 3) * 3
-        later = perf.Forked(self._text_mentions, half, n, pack=_pack_mentions, unpack=_unpack_mentions) \
-            if self.parallel else perf.Now(self._text_mentions, half, n)
         for found, mentions, self_mentions in (self._text_mentions(0, half), later.result()):
             out.extend(found)
             self.report.mentions += mentions
@@ -678,7 +689,7 @@ def _curate(relations: list[Relation], curation: Curation, report: MiningReport)
 
 
 def mine(corpus: Corpus, curation: Curation | None = None, lexicon: Lexicon | None = None,
-         parallel: bool | None = None) -> tuple[list[Relation], MiningReport]:
+         parallel: bool | None = None, meanwhile: perf.Now | None = None) -> tuple[list[Relation], MiningReport]:
     """Mine the corpus and apply curation; returns the relations and a report.
 
     The report says which mentions were dropped as homonyms, which pairs had
@@ -686,7 +697,8 @@ def mine(corpus: Corpus, curation: Curation | None = None, lexicon: Lexicon | No
     keep the graph acyclic.  With ``parallel`` (by default, from
     :data:`~mlkg.perf.PARALLEL_FROM` entries on, where a fork is safe) sibling
     similarity and part of the text search run in forked children; the result
-    is the same.
+    is the same.  ``meanwhile`` (a :class:`~mlkg.perf.Now`) is independent work
+    this process does while a child searches: it runs exactly once, here.
     """
     curation = curation or Curation()
     if parallel is None:
@@ -695,6 +707,7 @@ def mine(corpus: Corpus, curation: Curation | None = None, lexicon: Lexicon | No
     text = _Text(corpus)  # before the fork, so that both processes have it
     siblings = perf.Forked(similar_siblings, corpus, text) if parallel else None
     heads = subsection_heads(corpus)
-    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases, heads), heads, siblings, text, parallel)
+    miner = Miner(corpus, lexicon or build_lexicon(corpus, curation.aliases, heads), heads, siblings, text, parallel,
+                  meanwhile)
     relations = _curate(miner.run(), curation, miner.report)
     return miner._reduce(miner._acyclic(relations)), miner.report

@@ -89,10 +89,13 @@ class Forked:
 
 
 class Now:
-    """The serial twin of :class:`Forked`: computes when asked."""
+    """The serial twin of :class:`Forked`: computes here, the first time it is asked."""
 
     def __init__(self, fn, *args):
         self._fn, self._args = fn, args
+        self._done, self._value = False, None
 
     def result(self):
-        return self._fn(*self._args)
+        if not self._done:
+            self._value, self._done = self._fn(*self._args), True
+        return self._value
