@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .fsutil import atomic_write
+from .fsutil import atomic_path
 from .perf import gc_paused
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -329,15 +329,29 @@ def script_json(value: Any):
     close the element or open a comment; U+2028/U+2029 are escaped for old
     JavaScript parsers.  ``JSON.parse`` reads all of them back unchanged.
     """
-    import orjson
     from markupsafe import Markup
 
-    text = value if isinstance(value, str) else orjson.dumps(value).decode("utf-8")
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        if raw in text:
-            text = text.replace(raw, escaped)
-    return Markup(text)
+    if not isinstance(value, str):
+        return Markup(_json_bytes(value).decode("utf-8"))
+    for raw, escaped in _SCRIPT_ESCAPES:
+        if raw in value:
+            value = value.replace(raw, escaped)
+    return Markup(value)
+
+
+_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_SCRIPT_BYTE_ESCAPES = tuple((raw.encode(), escaped.encode()) for raw, escaped in _SCRIPT_ESCAPES)
+
+
+def _json_bytes(value: Any) -> bytes:
+    """:func:`script_json` of ``value``, as UTF-8 bytes (orjson writes UTF-8, so no text is decoded)."""
+    import orjson
+
+    data = orjson.dumps(value)
+    for raw, escaped in _SCRIPT_BYTE_ESCAPES:
+        if raw in data:
+            data = data.replace(raw, escaped)
+    return data
 
 
 def default_title(kg: KnowledgeGraph) -> str:
@@ -377,8 +391,33 @@ def map_html(kg: KnowledgeGraph, title: str | None = None, physics: bool | None 
         return map_network(kg, title, physics).generate_html("map.html")
 
 
+_PAYLOADS = ('<script type="application/json" id="mlkg-nodes">[]</script>',
+             '<script type="application/json" id="mlkg-edges">[]</script>')
+
+
 def write_map(kg: KnowledgeGraph, path: str | Path, title: str | None = None, physics: bool | None = None) -> Path:
-    """Write the map page to ``path`` atomically and return the path."""
+    """Write the map page to ``path`` atomically and return the path.
+
+    The page is the one :func:`map_html` returns, byte for byte, but the template
+    is rendered with empty node and edge lists, and the two large JSON payloads
+    are written into their places as bytes: no copy of a page of many megabytes
+    is made in between.
+    """
     path = Path(path)
-    atomic_write(path, map_html(kg, title, physics))
+    with gc_paused():
+        net = map_network(kg, title, physics)
+        payloads = net.nodes, net.edges
+        net.nodes, net.edges, net.node_ids = [], [], []
+        page = net.generate_html("map.html")
+    parts = []
+    for marker, payload in zip(_PAYLOADS, payloads, strict=True):
+        head, found, page = page.partition(marker)
+        if not found:  # pragma: no cover - the template names both elements
+            raise AssertionError(f"map template lost {marker}")
+        start, end = marker.split("[]")
+        parts += [head + start, _json_bytes(payload), end]
+    parts.append(page)
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.writelines(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
     return path
+
