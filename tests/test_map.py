@@ -70,6 +70,17 @@ def test_script_data_cannot_break_out_and_reads_back_unchanged():
     assert json.loads(str(text)) == {"t": HOSTILE + " & > </SCRIPT"}
 
 
+def test_written_map_is_the_page_map_html_returns(write, tmp_path):
+    """write_map streams the JSON payloads into the page; hostile and non-ASCII text must come out the same."""
+    text = HOSTILE + " & > \u2028 \u2029 μ-law 中文 "
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Alpha (ALP)", full=text + "Uses Beta.", simple=text),
+                               entry("1.1.2", "Beta", full=text + "Alpha (ALP) & more."))), curation=[])
+    written = viz.write_map(kg, tmp_path / "map.html").read_bytes()
+    assert written == viz.map_html(kg).encode("utf-8")
+    nodes = {n["id"]: n for n in _script_data(written.decode("utf-8"), "nodes")}
+    assert nodes["alpha"]["full"].startswith(text)
+
+
 @pytest.mark.shared
 def test_layout_is_deterministic_and_keeps_subsections_together(shared_kg):
     pos = viz.layout(shared_kg)
