@@ -68,7 +68,7 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     bar.set_description("parsing and mining")
     kg = load(*files, curation=cur)
     bar.update(1)
-    # On large graphs the map (the longest step) goes to a child process; the rest stay here.
+    # On large graphs a forked child writes some of these (CHILD_STEPS) while this process writes the rest.
     steps = []
     if with_map:
         from .viz import write_map
@@ -106,10 +106,11 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     return result
 
 
-CHILDREN = 1
-"""Output steps given a forked process each on large graphs; the rest run in this process meanwhile.
+CHILD_STEPS = ("map.html", "cache")
+"""The output steps one forked child writes on large graphs, while this process writes the others.
 
-Two processes on two cores: a third (graph.ttl in a child too) only adds contention and copy-on-write.
+Balanced by measurement at 10k: the map and the chains cache take about as long as Turtle and
+JSON.  A third process only adds contention and copy-on-write.
 """
 
 
@@ -122,31 +123,38 @@ def _staging(out: Path) -> Path:
 
 
 def _run(steps, out: Path, bar, parallel: bool) -> None:
-    """Run the output steps; in parallel, the first :data:`CHILDREN` go to forked children."""
+    """Run the output steps; in parallel, those in :data:`CHILD_STEPS` go to one forked child."""
     with perf.gc_paused():
         _run_steps(steps, out, bar, parallel and perf.can_fork())
 
 
 def _run_steps(steps, out: Path, bar, parallel: bool) -> None:
-    """Serially, or with each of the first ``CHILDREN`` steps in a forked child of its own.
+    """Serially, or with the steps in :data:`CHILD_STEPS` written by a forked child meanwhile.
 
     A child that fails is redone here (:class:`~mlkg.perf.Forked`), so its error is raised as if
-    the step had run here all along.
+    the steps had run here all along.
     """
-    children = [(name, perf.Forked(write, out / name)) for name, write in steps[:CHILDREN]] if parallel else []
+    theirs = [(name, write) for name, write in steps if parallel and name in CHILD_STEPS]
+    child = perf.Forked(_write_steps, theirs, out) if theirs else None
     try:
-        for name, write in steps[len(children):]:
-            bar.set_description(f"writing {name}")
-            write(out / name)
-            bar.update(1)
+        for name, write in steps:
+            if (name, write) not in theirs:
+                bar.set_description(f"writing {name}")
+                write(out / name)
+                bar.update(1)
     except BaseException:
-        for _, child in children:
+        if child is not None:
             child.cancel()
         raise
-    for name, child in children:
-        bar.set_description(f"writing {name}")
+    if child is not None:
+        bar.set_description("writing " + ", ".join(name for name, _ in theirs))
         child.result()
-        bar.update(1)
+        bar.update(len(theirs))
+
+
+def _write_steps(steps, out: Path) -> None:
+    for name, write in steps:
+        write(out / name)
 
 
 class _NoBar:
