@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mlkg
+from mlkg import rules
 from mlkg.evaluate import evaluate, read_gold
 from mlkg.lexicon import build_lexicon, variants
 from mlkg.parse import parse_text
@@ -371,3 +372,21 @@ def test_cycle_and_order_helpers_agree_with_networkx(edges):
     if nx.is_directed_acyclic_graph(g):
         position = {n: i for i, n in enumerate(_topological(succ))}
         assert len(position) == len(g) and all(position[u] < position[v] for u, v in g.edges)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rule=st.sampled_from(rules.RULES), source=st.sampled_from(["a", "b", "c"]),
+       vote=st.sampled_from(["requires", "required-by", "related"]),
+       conf=st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
+def test_a_pair_with_one_vote_is_decided_as_rules_decide_says(rule, source, vote, conf):
+    """Most pairs have one piece of evidence and take a short cut; it must agree with rules.decide."""
+    from mlkg.mine import Evidence, _single_vote
+
+    ev = Evidence(source, "x", "full", "s", "f.md", 1, "x", rule.name, vote, conf)
+    oriented = {"requires": "required-by", "required-by": "requires"}.get(vote, vote) if source == "a" else vote
+    outcome, confidence, deciding = rules.decide([(rule.tier, oriented, conf, rule.name)])
+    r = _single_vote("a", "b", rule, conf, ev)
+    expected_pair = {"requires": ("b", "a"), "required-by": ("a", "b")}.get(outcome, ("a", "b") if source == "a"
+                                                                               else ("b", "a"))
+    assert ((r.source, r.target), r.kind, r.confidence, r.rule, r.evidence) == \
+        (expected_pair, "related" if outcome == "related" else "requires", confidence, deciding, [ev])

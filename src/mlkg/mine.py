@@ -320,6 +320,21 @@ PARENT_SHARE_BUSY = 0.35
 """The same, when this process also has other work meanwhile (the graph's hierarchy, about a quarter of a search)."""
 
 
+_FLIP = {rules.REQUIRES: rules.REQUIRED_BY, rules.REQUIRED_BY: rules.REQUIRES}
+
+
+def _single_vote(a: str, b: str, rule: rules.Rule, conf: float, ev: Evidence) -> Relation:
+    """What :meth:`Miner._relation` decides for a pair with one piece of evidence (most pairs), found directly."""
+    outcome = _FLIP.get(ev.vote, ev.vote) if ev.source == a else ev.vote
+    confidence = round(1 - (1 - conf), 3)  # rules.decide's noisy-OR of one vote, to the last bit
+    if outcome == rules.REQUIRES:
+        return Relation(b, a, "requires", confidence, rule.name, [ev])
+    if outcome == rules.REQUIRED_BY:
+        return Relation(a, b, "requires", confidence, rule.name, [ev])
+    source = a if ev.source == a else b
+    return Relation(source, b if source == a else a, "related", confidence, rule.name, [ev])
+
+
 class Miner:
     """Turns a parsed corpus into typed relations.  Use :func:`mine`."""
 
@@ -531,8 +546,10 @@ class Miner:
         return out
 
     def _relation(self, a: str, b: str, votes) -> Relation:
+        if len(votes) == 1 and votes[0][2] is not None:
+            return _single_vote(a, b, *votes[0])
         # Recast every vote from the point of view of the later concept b.
-        flip = {rules.REQUIRES: rules.REQUIRED_BY, rules.REQUIRED_BY: rules.REQUIRES}
+        flip = _FLIP
         oriented = []
         for rule, conf, ev in votes:
             outcome = rule.outcome if ev is None else ev.vote
