@@ -24,9 +24,11 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from .parse import Corpus, Entry, Heading
+from .parse import Corpus, Entry, Heading, split_title
 
 _WORD = re.compile(r"\w+")
+_HYPHEN = re.compile(r"(-)")
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 # Lower rank wins when two concepts share a name.
 RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "id": 2}
@@ -94,9 +96,8 @@ def _word_chars(run: str) -> str | None:
 @functools.lru_cache(maxsize=65536)
 def is_acronym(token: str) -> bool:
     """"GAN", "GANs", "ReLU", "ViT", "StyleGAN" are acronyms; "Tanh", "XGBoost", "K" are not."""
-    upper = sum(c.isupper() for c in token)
-    lower = sum(c.islower() for c in token)
-    return upper >= 2 and upper >= lower
+    upper = sum(map(str.isupper, token))
+    return upper >= 2 and upper >= sum(map(str.islower, token))
 
 
 def _plural(word: str) -> str:
@@ -130,15 +131,16 @@ def variants(name: str) -> set[str]:
     out = {name}
     parts = name.rsplit(" ", 1)
     head, last = (parts[0] + " ", parts[1]) if len(parts) == 2 else ("", parts[0])
-    last_word = re.split(r"(-)", last)
+    last_word = _HYPHEN.split(last) if "-" in last else [last]
     tail = last_word[-1]
     if tail and (tail[-1].isalpha() or any(c.isupper() for c in last)):
         prefix = head + "".join(last_word[:-1])
         single = _singular(tail)
         out.add(prefix + (single if single else _plural(tail)))
-    for form in list(out):
-        if "-" in form:
-            out.add(re.sub(r"(?<=\w)-(?=\w)", "", form))
+    if "-" in name:
+        for form in list(out):
+            if "-" in form:
+                out.add(_INNER_HYPHEN.sub("", form))
     return out
 
 
@@ -321,8 +323,9 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     raw: list[tuple[str, str, str]] = []
     acronyms: dict[str, str] = {}
     for e in corpus.entries:
-        raw.append((e.label, e.id, "title"))
-        raw.extend((alt, e.id, "alt") for alt in e.alt_labels)
+        label, alt_labels = split_title(e.title)
+        raw.append((label, e.id, "title"))
+        raw.extend((alt, e.id, "alt") for alt in alt_labels)
     heads = subsection_heads(corpus) if heads is None else heads
     subs: dict[str, Heading] = {h.number: h for h in corpus.subsections}
     for number, concept in heads.items():
