@@ -316,8 +316,8 @@ def _unpack_mentions(packed: tuple[list[tuple], int, int]) -> tuple[list[Evidenc
 
 PARENT_SHARE = 0.55
 """The part of the text this process searches when a child searches the rest."""
-PARENT_SHARE_BUSY = 0.35
-"""The same, when this process also has other work meanwhile (the graph's hierarchy, about a quarter of a search)."""
+PARENT_SHARE_BUSY = 0.25
+"""The same, when this process also builds the graph's hierarchy meanwhile (about half as long as a whole search)."""
 
 
 _FLIP = {rules.REQUIRES: rules.REQUIRED_BY, rules.REQUIRED_BY: rules.REQUIRES}
