@@ -208,6 +208,8 @@ def _generate(kg: KnowledgeGraph, base: str) -> str:
            f"    dcterms:title {title} ;\n    dcterms:description {about}@en"
            + (f" ;\n    skos:hasTopConcept {tops}" if tops else "") + " .\n\n"]
     add = out.append
+    files: dict[Any, str] = {}  # a few files, named by thousands of nodes and evidence
+    decimals: dict[float, str] = {}
     classes = {"section": "mlkg:Section", "subsection": "mlkg:Subsection", "concept": "mlkg:Concept"}
     links: dict[str, dict[str, list[str]]] = {n: {} for n in g.nodes}
     for u, v, k in g.edges(keys=True):
@@ -230,7 +232,8 @@ def _generate(kg: KnowledgeGraph, base: str) -> str:
             text += (f" ;\n    skos:definition {_string(d['full'])}@en ;\n"
                      f"    mlkg:simpleExplanation {_string(d['simple'])}@en ;\n"
                      f"    skos:example {_string(example)} ;\n    mlkg:order {int(d['order'])}")
-        text += f" ;\n    mlkg:file {_string(str(d['file']))} ;\n    mlkg:line {int(d['line'])}"
+        text += f" ;\n    mlkg:file {files.get(d['file']) or files.setdefault(d['file'], _string(str(d['file'])))}" \
+                f" ;\n    mlkg:line {int(d['line'])}"
         if kind == "section":
             text += f" ;\n    skos:topConceptOf {scheme}"
         edges = links[n]
@@ -244,18 +247,20 @@ def _generate(kg: KnowledgeGraph, base: str) -> str:
         if k == "parent":
             continue
         evidence = d.get("evidence") or []
-        key = f"{qid[u]}{_SEP}{_quote(k)}{_SEP}{qid[v]}"
+        conf = d.get("confidence", 1.0)
+        key = f"{qid[u]}{_SEP}{qid.get(k) or qid.setdefault(k, _quote(k))}{_SEP}{qid[v]}"
         r = relation + key if relation.endswith(":") and _PN_LOCAL.match(key) else name(base + PATHS["relation"] + key)
         text = (f"{r} a mlkg:Relation ;\n    mlkg:source {node[u]} ;\n"
                 f"    mlkg:target {node[v]} ;\n    mlkg:kind {_string(k)} ;\n"
-                f"    mlkg:confidence {_decimal(d.get('confidence', 1.0))} ;\n"
+                f"    mlkg:confidence {decimals.get(conf) or decimals.setdefault(conf, _decimal(conf))} ;\n"
                 f"    mlkg:rule {_string(d.get('rule') or '')} ;\n"
                 f"    mlkg:curated {'true' if d.get('curated') else 'false'} ;\n    mlkg:evidenceCount {len(evidence)}")
         ev = _evidence(d)
         if ev is not None:
             text += (f" ;\n    prov:value {_string(ev.get('sentence') or '')} ;\n"
                      f"    mlkg:field {_string(ev['field'])} ;\n    mlkg:line {int(ev.get('line') or 0)}")
-            text += f" ;\n    mlkg:file {_string(str(ev.get('file') or ''))}"
+            f = ev.get("file") or ""
+            text += f" ;\n    mlkg:file {files.get(f) or files.setdefault(f, _string(str(f)))}"
             if ev["field"] != "curation" and ev.get("source") in node:
                 text += f" ;\n    prov:wasDerivedFrom {node[ev['source']]}"
         add(text + " .\n\n")
