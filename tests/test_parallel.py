@@ -151,3 +151,26 @@ def test_work_deferred_to_a_wait_runs_once():
     calls = []
     later = perf.Now(lambda x: calls.append(x) or len(calls), "a")
     assert (later.result(), later.result(), calls) == (1, 1, ["a"])
+
+
+SPILL = """
+import glob, os, tempfile
+
+before = set(glob.glob(os.path.join(tempfile.gettempdir(), "mlkg-result-*")))
+big = perf.Forked(os.urandom, perf.SPILL_BYTES + 1, nice=19)   # more than fits in the pipe: a file
+small = perf.Forked(bytes, 10)
+failing = perf.Forked(int, "not a number")
+data = big.result()
+assert len(data) == perf.SPILL_BYTES + 1 and small.result() == bytes(10)
+try:
+    failing.result()   # redone here, so the error is this process's own
+    raise AssertionError("no error")
+except ValueError:
+    pass
+assert set(glob.glob(os.path.join(tempfile.gettempdir(), "mlkg-result-*"))) == before  # nothing left behind
+"""
+
+
+def test_large_results_come_back_whole_through_a_file_that_is_then_removed():
+    """A niced child's large result goes through a file: through the pipe it waits for CPU every 64 KiB."""
+    run_fresh(SPILL)

@@ -66,7 +66,7 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     key = cache_key(files, cur)
     bar = _progress(progress, 5 + with_map)
     bar.set_description("parsing and mining")
-    kg = load(*files, curation=cur)
+    kg = load(*files, curation=cur, on_hierarchy=lambda h: _early(h, base))
     bar.update(1)
     # On large graphs a forked child writes some of these (CHILD_STEPS) while this process writes the rest.
     steps = []
@@ -104,6 +104,17 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     result.stats = kg.stats()
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _early(kg, base: str) -> None:
+    """On large graphs, render the hierarchy's part of graph.ttl in a low-priority child while mining goes on.
+
+    It fills the time when only this process has work (the relations are being decided).
+    """
+    if len(kg) >= perf.PARALLEL_FROM:
+        from .rdf import prerender
+
+        prerender(kg, base, nice=19)
 
 
 CHILD_STEPS = ("map.html", "cache")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -311,20 +311,23 @@ class ChainIndex(KnowledgeGraph):
         self.__dict__.update(state)
 
 
-def load(*paths: str | Path, curation: Iterable[str | Path] | None = None) -> KnowledgeGraph:
+def load(*paths: str | Path, curation: Iterable[str | Path] | None = None,
+         on_hierarchy: Callable[[KnowledgeGraph], Any] | None = None) -> KnowledgeGraph:
     """Parse cheatsheets (files or folders of ``.md``), mine their cross-references, build the graph.
 
     With no paths, the shipped ``data/`` corpus is loaded.  ``curation``
     lists curation files; by default ``data/curation.toml`` if it exists,
-    and ``[]`` turns curation off.
+    and ``[]`` turns curation off.  ``on_hierarchy`` is called with the
+    graph as soon as it holds the hierarchy, before any mined edge: a
+    build starts rendering what depends on the hierarchy alone.
     """
     from .perf import gc_paused
 
     with gc_paused():
-        return _load(paths, curation)
+        return _load(paths, curation, on_hierarchy)
 
 
-def _load(paths, curation) -> KnowledgeGraph:
+def _load(paths, curation, on_hierarchy=None) -> KnowledgeGraph:
     from . import paths as _paths
     from . import perf
     from .curation import load_curation
@@ -336,9 +339,17 @@ def _load(paths, curation) -> KnowledgeGraph:
     corpus = parse_paths(sources, renames=cur.renames)
     concepts = {e.id for e in corpus.entries}
     cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
-    hierarchy = perf.Now(build_graph, corpus)  # built while a child searches the text, if there is one
-    relations, report = mine(corpus, cur, meanwhile=hierarchy)
-    g = hierarchy.result()
-    add_relations(g, relations)
-    g.graph["mining"] = report.summary()
-    return KnowledgeGraph(g, corpus, sources, report, cur)
+
+    def hierarchy() -> KnowledgeGraph:
+        kg = KnowledgeGraph(build_graph(corpus), corpus, sources, None, cur)
+        if on_hierarchy is not None:
+            on_hierarchy(kg)
+        return kg
+
+    later = perf.Now(hierarchy)  # built while a child searches the text, if there is one
+    relations, report = mine(corpus, cur, meanwhile=later)
+    kg = later.result()
+    add_relations(kg.graph, relations)
+    kg.graph.graph["mining"] = report.summary()
+    kg.report = report
+    return kg

@@ -49,21 +49,39 @@ class Forked:
     computed here instead: a parallel run never answers differently.
     ``pack`` turns the result into plain tuples in the child and ``unpack``
     rebuilds it here: pickle handles tuples several times faster than objects.
+    A child with ``nice`` 19 runs only when a core would otherwise be idle.
+    A result of many bytes is handed over in a temporary file: through the
+    pipe, a niced child would have to be scheduled again for every 64 KiB.
     """
 
-    def __init__(self, fn, *args, pack=None, unpack=None):
+    def __init__(self, fn, *args, pack=None, unpack=None, nice: int = 0):
         import multiprocessing
+        import os
+        import tempfile
+        import weakref
 
         self._fn, self._args, self._unpack = fn, args, unpack
         ctx = multiprocessing.get_context("fork")
         self._receive, send = ctx.Pipe(duplex=False)
+        fd, self._spill = tempfile.mkstemp(prefix="mlkg-result-")
+        os.close(fd)
+        weakref.finalize(self, _remove, self._spill)
 
         def child() -> None:
             try:
-                value = (True, fn(*args) if pack is None else pack(fn(*args)))
+                if nice:
+                    os.nice(nice)
+                value = fn(*args) if pack is None else pack(fn(*args))
+                if isinstance(value, bytes) and len(value) > SPILL_BYTES:
+                    with open(self._spill, "wb") as f:
+                        f.write(value)
+                    value = (True, None, True)
+                else:
+                    value = (True, value, False)
             except BaseException:  # any failure is redone in the parent
-                value = (False, None)
-            send.send(value)
+                value = (False, None, False)
+            with contextlib.suppress(OSError):  # the parent gave up on the result
+                send.send(value)
 
         self._process = ctx.Process(target=child, daemon=True)
         self._process.start()
@@ -71,12 +89,19 @@ class Forked:
 
     def result(self):
         try:
-            ok, value = self._receive.recv()
+            ok, value, spilled = self._receive.recv()
         except (EOFError, OSError):
-            ok, value = False, None
+            ok, value, spilled = False, None, False
         finally:
             self._receive.close()
             self._process.join()
+        if ok and spilled:
+            try:
+                with open(self._spill, "rb") as f:
+                    value = f.read()
+            except OSError:
+                ok = False
+        _remove(self._spill)
         if not ok:
             return self._fn(*self._args)
         return value if self._unpack is None else self._unpack(value)
@@ -86,6 +111,18 @@ class Forked:
         self._process.terminate()
         self._process.join()
         self._receive.close()
+        _remove(self._spill)
+
+
+SPILL_BYTES = 1 << 20
+"""Results of more bytes than this come back in a temporary file."""
+
+
+def _remove(path: str) -> None:
+    import os
+
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 class Now:

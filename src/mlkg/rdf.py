@@ -171,8 +171,8 @@ def _evidence(d: dict[str, Any]) -> dict[str, Any] | None:
     return max(pool, key=lambda e: e.get("confidence") or 0.0) if pool else None
 
 
-_LINKS = (("parent", "skos:broader"), ("child", "skos:narrower"), ("requires", "mlkg:requires"),
-          ("related", "skos:related"))
+_HIERARCHY_LINKS = (("parent", "skos:broader"), ("child", "skos:narrower"))
+_CROSS_LINKS = (("requires", "mlkg:requires"), ("related", "skos:related"))
 
 
 class _Names:
@@ -194,12 +194,65 @@ def _generate(kg: KnowledgeGraph, base: str) -> str:
     Writing the text directly, a subject at a time from f-strings, is several
     times faster than building pyoxigraph terms and serialising them (the
     suite checks that rdflib and pyoxigraph read it into the same graph).
+    The first part depends only on the hierarchy, so a build can render it
+    early (:func:`prerender`).
     """
-    name = _Names(base)
-    g = kg.graph
-    node = {n: name(node_iri(base, n)) for n in g.nodes}
+    head, tail = _parts(kg, base)
+    return (head.decode("utf-8") if isinstance(head, bytes) else head) + tail
+
+
+def _parts(kg: KnowledgeGraph, base: str) -> tuple[bytes | str, str]:
+    """The hierarchy's part (as UTF-8 bytes if :func:`prerender` made it) and the relations' part."""
+    early = graph_cache(kg).pop(("ttl-hierarchy", base), None)
+    head = early.result() if early is not None else _hierarchy_turtle(kg, base)
+    return head, _relations_turtle(kg, base)
+
+
+def _hierarchy_turtle_bytes(kg: KnowledgeGraph, base: str) -> bytes:
+    return _hierarchy_turtle(kg, base).encode("utf-8")
+
+
+def prerender(kg: KnowledgeGraph, base: str | None = None, nice: int = 0) -> None:
+    """Start rendering the part of ``kg``'s Turtle export that its hierarchy fixes, in a forked child
+    with ``nice``, so that :func:`turtle` later finds it done; ``kg`` need not have its mined edges yet.
+    Where forking is not safe this does nothing."""
+    from . import perf
+
+    base = base_iri(base)
+    if perf.can_fork():
+        graph_cache(kg)[("ttl-hierarchy", base)] = perf.Forked(_hierarchy_turtle_bytes, kg, base, nice=nice)
+
+
+class _NodeNames(dict):
+    """Node ID → its name in Turtle, made when first asked for."""
+
+    def __init__(self, name: _Names, base: str):
+        super().__init__()
+        self.name, self.base = name, base
+
+    def __missing__(self, n: str) -> str:
+        value = self[n] = self.name(node_iri(self.base, n))
+        return value
+
+
+class _Context:
+    """What both parts of the export need: prefixed names, and literals used many times, escaped once."""
+
+    def __init__(self, kg: KnowledgeGraph, base: str):
+        self.name = _Names(base)
+        self.node = _NodeNames(self.name, base)
+        self.files: dict[Any, str] = {}
+
+    def file(self, path: Any) -> str:
+        return self.files.get(path) or self.files.setdefault(path, _string(str(path)))
+
+
+def _hierarchy_turtle(kg: KnowledgeGraph, base: str) -> str:
+    """The ontology, the scheme, and every node with its labels, texts and place in the hierarchy."""
+    c = _Context(kg, base)
+    g, node = kg.graph, c.node
     aliases = kg.curation.aliases if kg.curation is not None else {}
-    scheme = name(base + "scheme")
+    scheme = c.name(base + "scheme")
     title = _string("Machine-learning cheatsheets") + "@en"
     about = _string(f"{len(kg.entries)} concepts from {len(kg.sources)} cheatsheet file(s), "
                     "with requires and related edges mined from their text.")
@@ -208,16 +261,12 @@ def _generate(kg: KnowledgeGraph, base: str) -> str:
            f"    dcterms:title {title} ;\n    dcterms:description {about}@en"
            + (f" ;\n    skos:hasTopConcept {tops}" if tops else "") + " .\n\n"]
     add = out.append
-    files: dict[Any, str] = {}  # a few files, named by thousands of nodes and evidence
-    decimals: dict[float, str] = {}
     classes = {"section": "mlkg:Section", "subsection": "mlkg:Subsection", "concept": "mlkg:Concept"}
     links: dict[str, dict[str, list[str]]] = {n: {} for n in g.nodes}
     for u, v, k in g.edges(keys=True):
-        links[u].setdefault(k, []).append(node[v])
         if k == "parent":
+            links[u].setdefault(k, []).append(node[v])
             links[v].setdefault("child", []).append(node[u])
-        elif k == "related":
-            links[v].setdefault(k, []).append(node[u])
     for n, d in g.nodes(data=True):
         kind, label = d["kind"], d["label"]
         text = (f"{node[n]} a skos:Concept , {classes[kind]} ;\n    skos:inScheme {scheme} ;\n"
@@ -232,24 +281,46 @@ def _generate(kg: KnowledgeGraph, base: str) -> str:
             text += (f" ;\n    skos:definition {_string(d['full'])}@en ;\n"
                      f"    mlkg:simpleExplanation {_string(d['simple'])}@en ;\n"
                      f"    skos:example {_string(example)} ;\n    mlkg:order {int(d['order'])}")
-        text += f" ;\n    mlkg:file {files.get(d['file']) or files.setdefault(d['file'], _string(str(d['file'])))}" \
-                f" ;\n    mlkg:line {int(d['line'])}"
+        text += f" ;\n    mlkg:file {c.file(d['file'])} ;\n    mlkg:line {int(d['line'])}"
         if kind == "section":
             text += f" ;\n    skos:topConceptOf {scheme}"
         edges = links[n]
-        for key, p in _LINKS:
+        for key, p in _HIERARCHY_LINKS:
             if key in edges:
                 text += f" ;\n    {p} " + " , ".join(edges[key])
         add(text + " .\n\n")
-    relation = name(base + PATHS["relation"] + "x").removesuffix("x")
+    return "".join(out)
+
+
+def _relations_turtle(kg: KnowledgeGraph, base: str) -> str:
+    """The mined and curated edges: asserted on their nodes, and each as a qualified mlkg:Relation."""
+    c = _Context(kg, base)
+    g, node = kg.graph, c.node
+    out: list[str] = []
+    add = out.append
+    links: dict[str, dict[str, list[str]]] = {}
+    for u, v, k in g.edges(keys=True):
+        if k != "parent":
+            links.setdefault(u, {}).setdefault(k, []).append(node[v])
+            if k == "related":
+                links.setdefault(v, {}).setdefault(k, []).append(node[u])
+    for n in g.nodes:
+        edges = links.get(n)
+        if edges:
+            add(f"{node[n]} " + " ;\n    ".join(f"{p} " + " , ".join(edges[key])
+                                                for key, p in _CROSS_LINKS if key in edges) + " .\n\n")
+    decimals: dict[float, str] = {}
+    relation = c.name(base + PATHS["relation"] + "x").removesuffix("x")
     qid = {n: _quote(n) for n in g.nodes}
+    kinds: dict[str, str] = {}
     for u, v, k, d in g.edges(keys=True, data=True):
         if k == "parent":
             continue
         evidence = d.get("evidence") or []
         conf = d.get("confidence", 1.0)
-        key = f"{qid[u]}{_SEP}{qid.get(k) or qid.setdefault(k, _quote(k))}{_SEP}{qid[v]}"
-        r = relation + key if relation.endswith(":") and _PN_LOCAL.match(key) else name(base + PATHS["relation"] + key)
+        key = f"{qid[u]}{_SEP}{kinds.get(k) or kinds.setdefault(k, _quote(k))}{_SEP}{qid[v]}"
+        r = relation + key if relation.endswith(":") and _PN_LOCAL.match(key) else c.name(
+            base + PATHS["relation"] + key)
         text = (f"{r} a mlkg:Relation ;\n    mlkg:source {node[u]} ;\n"
                 f"    mlkg:target {node[v]} ;\n    mlkg:kind {_string(k)} ;\n"
                 f"    mlkg:confidence {decimals.get(conf) or decimals.setdefault(conf, _decimal(conf))} ;\n"
@@ -259,9 +330,8 @@ def _generate(kg: KnowledgeGraph, base: str) -> str:
         if ev is not None:
             text += (f" ;\n    prov:value {_string(ev.get('sentence') or '')} ;\n"
                      f"    mlkg:field {_string(ev['field'])} ;\n    mlkg:line {int(ev.get('line') or 0)}")
-            f = ev.get("file") or ""
-            text += f" ;\n    mlkg:file {files.get(f) or files.setdefault(f, _string(str(f)))}"
-            if ev["field"] != "curation" and ev.get("source") in node:
+            text += f" ;\n    mlkg:file {c.file(ev.get('file') or '')}"
+            if ev["field"] != "curation" and ev.get("source") in g:
                 text += f" ;\n    prov:wasDerivedFrom {node[ev['source']]}"
         add(text + " .\n\n")
     return "".join(out)
@@ -303,6 +373,12 @@ def turtle(kg: KnowledgeGraph, base: str | None = None) -> str:
                 text = None
         cached[key] = _generate(kg, base) if text is None else text
     return cached[key]
+
+
+def _has_turtle(kg: KnowledgeGraph, base: str) -> bool:
+    """Whether :func:`turtle` has the text at hand (made already, or a build's file to read)."""
+    cached = graph_cache(kg)
+    return ("ttl", base) in cached or ("ttl-file", base) in cached
 
 
 def use_export(kg: KnowledgeGraph, base: str, path: Path) -> None:
@@ -363,6 +439,10 @@ def serialize(kg: KnowledgeGraph, fmt: str = "ttl", base: str | None = None, out
     import pyoxigraph as ox
 
     fmt = format_name(fmt)
+    if fmt == "ttl" and output is not None and not _has_turtle(kg, base_iri(base)):
+        for part in _parts(kg, base_iri(base)):  # written as they are: no copy of the whole text is made
+            output.write(part if isinstance(part, bytes) else part.encode("utf-8"))
+        return None
     if fmt == "ttl":
         data = turtle(kg, base).encode("utf-8")
         if output is None:
