@@ -437,14 +437,16 @@ def _size(path: Path) -> int:
 
 CHILD_SHARE = 0.42
 """The part of the bytes the child parses: less than half, as it also pickles what it parsed."""
+CHILD_SHARE_BUSY = 0.48
+"""The same, when this process also has other work meanwhile (importing networkx, about a quarter of a parse)."""
 
 
-def _split_point(sizes: list[int]) -> int:
-    """The first index from which the rest of the files hold at most :data:`CHILD_SHARE` of the bytes (≥ 1)."""
+def _split_point(sizes: list[int], share: float = CHILD_SHARE) -> int:
+    """The first index from which the rest of the files hold at most ``share`` of the bytes (≥ 1)."""
     total, acc = sum(sizes), 0
     for k, size in enumerate(sizes[:-1], 1):
         acc += size
-        if acc >= total * (1 - CHILD_SHARE):
+        if acc >= total * (1 - share):
             return k
     return len(sizes) - 1
 
@@ -488,13 +490,14 @@ def _unpack(packed: tuple[list[tuple], list[Problem]]) -> tuple[list[Document], 
 
 
 def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str] | None = None,
-                parallel: bool | None = None) -> Corpus:
+                parallel: bool | None = None, meanwhile=None) -> Corpus:
     """Parse files and folders into one corpus, checking IDs across all of them.
 
     ``renames`` maps (entry number, ID) to a new ID; it comes from the curation
     file and lets a user resolve a duplicate without editing the cheatsheet.
     ``parallel=False`` keeps the work in this process; by default, from
-    :data:`PARALLEL_BYTES` on, the later files are parsed in a forked child.
+    :data:`PARALLEL_BYTES` on, the later files are parsed in a forked child,
+    and this process also runs ``meanwhile`` (a :class:`~mlkg.perf.Now`) then.
     """
     renames = renames or {}
     files = expand_paths(paths)
@@ -504,8 +507,10 @@ def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str]
 
         sizes = [_size(p) for p in files]
         if (parallel or sum(sizes) >= PARALLEL_BYTES) and perf.can_fork():
-            cut = _split_point(sizes)
+            cut = _split_point(sizes, CHILD_SHARE if meanwhile is None else CHILD_SHARE_BUSY)
             later = perf.Forked(_parse_files, files[cut:], pack=_pack, unpack=_unpack)
+            if meanwhile is not None:
+                meanwhile.result()
     documents, problems = _parse_files(files[:cut])
     if later is not None:
         more_documents, more_problems = later.result()
