@@ -8,7 +8,6 @@ from conftest import SEED
 
 import mlkg
 from mlkg.errors import UnknownConceptError
-from mlkg.graph import NON_ASCII_SPACE, word_count
 
 
 def test_nodes_have_kinds_and_parent_edges_run_up_the_hierarchy(seed_kg):
@@ -94,14 +93,3 @@ def test_stats_counts(seed_kg):
     assert s["edges"]["parent"] == 26
     assert s["edges"]["requires"] > 0 and s["edges"]["related"] > 0
 
-
-@pytest.mark.parametrize("text", ["", " ", "a", " a ", "a b", "a\x1cb", "a\tb\n c", "  lead and trail  ",
-                                  "a\x0bb\x0cc\rd", "\x1f\x1e\x1d", "θ → ŷ", "a\u00a0b", "中文 text\u3000more",
-                                  "x\u2028y\u2029z", "naïve café"])
-def test_word_count_is_the_number_of_words_split_finds(text):
-    assert word_count(text) == len(text.split())
-
-
-def test_the_non_ascii_spaces_word_count_knows_are_every_one_there_is():
-    every = "".join(chr(c) for c in range(128, 0x110000) if chr(c).isspace())
-    assert "".join(NON_ASCII_SPACE.findall(every + "abc\u00e9")) == every

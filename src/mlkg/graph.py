@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -36,20 +35,6 @@ def _heading_attrs(h: Heading) -> dict[str, Any]:
     }
 
 
-# In UTF-8, ASCII whitespace (as str.split() sees it) → " ", every other byte → "x"
-_SPACE_OR_WORD = bytes(32 if chr(b).isspace() else 120 for b in range(128)) + b"x" * 128
-NON_ASCII_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-"""Every character above U+007F that ``str.isspace()`` accepts (the suite checks the list)."""
-
-
-def word_count(text: str) -> int:
-    """``len(text.split())``, without making the words: the starts of runs of non-space are counted."""
-    if not text.isascii() and NON_ASCII_SPACE.search(text):
-        return len(text.split())
-    marks = text.encode("utf-8").translate(_SPACE_OR_WORD)
-    return marks.count(b" x") + marks.startswith(b"x")
-
-
 def _entry_attrs(e: Entry) -> dict[str, Any]:
     label, alt_labels = split_title(e.title)
     return {
@@ -57,7 +42,7 @@ def _entry_attrs(e: Entry) -> dict[str, Any]:
         "alt_labels": list(alt_labels), "full": e.full, "simple": e.simple, "example": e.example,
         "file": e.location.path, "line": e.location.line,
         "field_lines": {name: f.line for name, f in e.fields.items()},
-        "words": {name: word_count(f.text) for name, f in e.fields.items()},
+        "words": {name: len(f.text.split()) for name, f in e.fields.items()},
         "section": section_node_id(e.section_number), "subsection": section_node_id(e.parent),
         "order": e.order,
     }
