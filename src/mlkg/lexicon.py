@@ -208,6 +208,10 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
             yield short, long_text[li + 1:].strip(" ,;:")
 
 
+def _rank(name: Name) -> int:
+    return RANK[name.source]
+
+
 class Lexicon:
     """Every name of every concept, compiled into one Aho-Corasick automaton.
 
@@ -228,8 +232,14 @@ class Lexicon:
         self.automaton = ahocorasick.Automaton()
         add = self.automaton.add_word
         for key, bucket in by_key.items():
-            if len(bucket) == 1 and True not in bucket[0].strict:  # the common case, made quick
-                add(f" {key} ", (len(key), (bucket[0],), None, None))
+            first = bucket[0]
+            # the common cases, made quick: one name, or names of one concept (title and ID), no acronym
+            if len(bucket) == 1:
+                if True not in first.strict:
+                    add(f" {key} ", (len(key), (first,), None, None))
+                    continue
+            elif all(n.concept == first.concept and True not in n.strict for n in bucket):
+                add(f" {key} ", (len(key), (min(bucket, key=_rank),), None, None))
                 continue
             # one name per concept and case rule: the best-ranked (title over ID, say)
             kept: dict[tuple, tuple[Name, tuple]] = {}
