@@ -151,10 +151,10 @@ def layout(kg: KnowledgeGraph) -> dict[str, tuple[float, float]]:
     return _layout(kg)[0]
 
 
-def _layout(kg: KnowledgeGraph) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, int]]]:
+def _layout(kg: KnowledgeGraph, outline=None) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, int]]]:
     """Positions, and each section's (width, title font size) for titles drawn to the layout's scale."""
     g = kg.graph
-    sections, groups, members = _outline(kg)
+    sections, groups, members = outline or _outline(kg)
     c = _STEP / math.sqrt(math.pi)
     sx, sy = _STRETCH
     contents = []
@@ -215,8 +215,9 @@ def map_data(kg: KnowledgeGraph, titles_to_scale: bool = False) -> tuple[list[di
     view.
     """
     g = kg.graph
-    pos, titles = _layout(kg)
-    sections, groups, members = _outline(kg)
+    outline = _outline(kg)
+    pos, titles = _layout(kg, outline)
+    sections, groups, members = outline
     colours = {sec: section_colour(i) for i, sec in enumerate(sections)}
     needed_by = Counter(v for _, v, k in g.edges(keys=True) if k == "requires")
     hub_order = {}
