@@ -346,6 +346,7 @@ class Miner:
         self.lexicon = lexicon
         self.entries = {e.id: e for e in corpus.entries}
         self.order = document_order(corpus)
+        self.section = {e.id: e.section_number for e in corpus.entries}
         self.heads = subsection_heads(corpus) if heads is None else heads
         self.subsections = {h.number: h for h in corpus.subsections}
         self.text = text or _Text(corpus)
@@ -440,7 +441,7 @@ class Miner:
     def _vote(self, entry: Entry, target: str, fname: str, line: int, text: str,
               before: str, after: str, surface: str) -> Evidence:
         forward = self.order[target] > self.order[entry.id]
-        same_section = self.entries[target].section_number == entry.section_number
+        same_section = self.section[target] == self.section[entry.id]
         rule = rules.cue_for(before, after, forward, prose=fname != "example",
                              same_section=same_section) or (rules.FORWARD if forward else rules.BACKWARD)
         conf = round(rule.confidence * rules.FIELD_FACTOR[fname], 3)
@@ -449,7 +450,7 @@ class Miner:
 
     def _drop_homonyms(self, evidence: list[Evidence]) -> list[Evidence]:
         """Apply :data:`rules.HOMONYM_RULE`: see there for the signal and why."""
-        section = {c: e.section_number for c, e in self.entries.items()}
+        section = self.section
         linking: dict[frozenset, set[frozenset]] = defaultdict(set)
         for ev in evidence:
             if section[ev.source] != section[ev.target]:
