@@ -2,7 +2,8 @@
 
 For each corpus (the seed, the whole shared cheatsheet, and synthetic corpora
 of 1,000 and 10,000 entries from ``benchmarks/synth.py``) it measures, as the
-median of ``--repeat`` runs (3 by default):
+median of ``--repeat`` runs (5 by default: the same build varies by ±15% from minute
+to minute on a shared machine):
 
 * the stages of a build in one process: parse, mine, graph, RDF (Turtle), map HTML;
 * ``mlkg build`` end to end as a user runs it, with its peak memory;
@@ -193,7 +194,7 @@ def corpora(work: Path) -> list[tuple[str, Path]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "mlkg-bench"))
     parser.add_argument("--only", nargs="*", help="corpora to run (seed, shared, 1k, 10k)")
     args = parser.parse_args(argv)
