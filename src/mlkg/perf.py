@@ -58,14 +58,12 @@ class Forked:
         import multiprocessing
         import os
         import tempfile
-        import weakref
 
         self._fn, self._args, self._unpack = fn, args, unpack
         ctx = multiprocessing.get_context("fork")
         self._receive, send = ctx.Pipe(duplex=False)
-        fd, self._spill = tempfile.mkstemp(prefix="mlkg-result-")
-        os.close(fd)
-        weakref.finalize(self, _remove, self._spill)
+        # unlinked already, and shared with the child by the fork: nothing is left behind, however either ends
+        self._spill = tempfile.TemporaryFile(prefix="mlkg-result-")  # noqa: SIM115 (closed by result or cancel)
 
         def child() -> None:
             try:
@@ -73,8 +71,8 @@ class Forked:
                     os.nice(nice)
                 value = fn(*args) if pack is None else pack(fn(*args))
                 if isinstance(value, bytes) and len(value) > SPILL_BYTES:
-                    with open(self._spill, "wb") as f:
-                        f.write(value)
+                    self._spill.write(value)
+                    self._spill.flush()
                     value = (True, None, True)
                 else:
                     value = (True, value, False)
@@ -97,11 +95,11 @@ class Forked:
             self._process.join()
         if ok and spilled:
             try:
-                with open(self._spill, "rb") as f:
-                    value = f.read()
+                self._spill.seek(0)
+                value = self._spill.read()
             except OSError:
                 ok = False
-        _remove(self._spill)
+        self._spill.close()
         if not ok:
             return self._fn(*self._args)
         return value if self._unpack is None else self._unpack(value)
@@ -111,18 +109,11 @@ class Forked:
         self._process.terminate()
         self._process.join()
         self._receive.close()
-        _remove(self._spill)
+        self._spill.close()
 
 
 SPILL_BYTES = 1 << 20
 """Results of more bytes than this come back in a temporary file."""
-
-
-def _remove(path: str) -> None:
-    import os
-
-    with contextlib.suppress(OSError):
-        os.unlink(path)
 
 
 class Now:
