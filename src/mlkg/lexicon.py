@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import operator
 import re
 import threading
 from collections.abc import Iterable
@@ -157,6 +158,9 @@ class Name(NamedTuple):
         return RANK[self.source]
 
 
+_BY_RANK = operator.attrgetter("rank")
+
+
 class Match(NamedTuple):
     """One mention in a text: [start, end) and the names it could be."""
 
@@ -208,10 +212,6 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
             yield short, long_text[li + 1:].strip(" ,;:")
 
 
-def _rank(name: Name) -> int:
-    return RANK[name.source]
-
-
 class Lexicon:
     """Every name of every concept, compiled into one Aho-Corasick automaton.
 
@@ -239,11 +239,11 @@ class Lexicon:
                     add(f" {key} ", (len(key), (first,), None, None))
                     continue
             elif all(n.concept == first.concept and True not in n.strict for n in bucket):
-                add(f" {key} ", (len(key), (min(bucket, key=_rank),), None, None))
+                add(f" {key} ", (len(key), (min(bucket, key=_BY_RANK),), None, None))
                 continue
             # one name per concept and case rule: the best-ranked (title over ID, say)
             kept: dict[tuple, tuple[Name, tuple]] = {}
-            for n in sorted(bucket, key=lambda n: n.rank) if len(bucket) > 1 else bucket:
+            for n in sorted(bucket, key=_BY_RANK) if len(bucket) > 1 else bucket:
                 # the (token index, exact token) pairs that must match case-sensitively
                 check = tuple((i, t) for i, (s, t) in enumerate(zip(n.strict, _WORD.findall(n.surface),
                                                                      strict=True)) if s) if True in n.strict else ()

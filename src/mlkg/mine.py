@@ -315,7 +315,8 @@ def _unpack_mentions(packed: tuple[list[tuple], int, int]) -> tuple[list[Evidenc
 
 
 PARENT_SHARE = 0.55
-"""The part of the text this process searches when a child searches the rest."""
+"""The part of the text this process searches when a child searches the rest (the child also pays
+for the fork and the pickling, so it gets less)."""
 PARENT_SHARE_BUSY = 0.25
 """The same, when this process also builds the graph's hierarchy meanwhile (about half as long as a whole search)."""
 
@@ -366,7 +367,7 @@ class Miner:
         other work to do meanwhile.
         """
         n = len(self.text.fields)
-        # on an entry's first field; the child gets less, as it also pays for the fork and the pickling
+        # split on an entry's first field
         share = PARENT_SHARE if self.meanwhile is None else PARENT_SHARE_BUSY
         half = round(n * share / 3) * 3 if self.parallel else n
         later = perf.Forked(self._text_mentions, half, n, pack=_pack_mentions, unpack=_unpack_mentions) \
@@ -550,12 +551,11 @@ class Miner:
         if len(votes) == 1 and votes[0][2] is not None:
             return _single_vote(a, b, *votes[0])
         # Recast every vote from the point of view of the later concept b.
-        flip = _FLIP
         oriented = []
         for rule, conf, ev in votes:
             outcome = rule.outcome if ev is None else ev.vote
             if ev is not None and ev.source == a:
-                outcome = flip.get(outcome, outcome)
+                outcome = _FLIP.get(outcome, outcome)
             oriented.append((rule.tier, outcome, conf, rule.name))
         outcome, confidence, deciding = rules.decide(oriented)
         evidence = [ev for *_, ev in votes if ev is not None]

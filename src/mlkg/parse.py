@@ -22,8 +22,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CheatsheetError, Location, Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .perf import Now
 
 FIELDS = {
     "Full Explanation": "full",
@@ -490,7 +494,7 @@ def _unpack(packed: tuple[list[tuple], list[Problem]]) -> tuple[list[Document], 
 
 
 def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str] | None = None,
-                parallel: bool | None = None, meanwhile=None) -> Corpus:
+                parallel: bool | None = None, meanwhile: Now | None = None) -> Corpus:
     """Parse files and folders into one corpus, checking IDs across all of them.
 
     ``renames`` maps (entry number, ID) to a new ID; it comes from the curation

@@ -213,9 +213,11 @@ def _hierarchy_turtle_bytes(kg: KnowledgeGraph, base: str) -> bytes:
 
 
 def prerender(kg: KnowledgeGraph, base: str | None = None, nice: int = 0) -> None:
-    """Start rendering the part of ``kg``'s Turtle export that its hierarchy fixes, in a forked child
-    with ``nice``, so that :func:`turtle` later finds it done; ``kg`` need not have its mined edges yet.
-    Where forking is not safe this does nothing."""
+    """Start rendering the part of ``kg``'s Turtle export that its hierarchy fixes, in a forked child.
+
+    The child runs with ``nice``, and :func:`turtle` later finds its part done; ``kg`` need not
+    have its mined edges yet.  Where forking is not safe this does nothing.
+    """
     from . import perf
 
     base = base_iri(base)
@@ -238,7 +240,7 @@ class _NodeNames(dict):
 class _Context:
     """What both parts of the export need: prefixed names, and literals used many times, escaped once."""
 
-    def __init__(self, kg: KnowledgeGraph, base: str):
+    def __init__(self, base: str):
         self.name = _Names(base)
         self.node = _NodeNames(self.name, base)
         self.files: dict[Any, str] = {}
@@ -249,7 +251,7 @@ class _Context:
 
 def _hierarchy_turtle(kg: KnowledgeGraph, base: str) -> str:
     """The ontology, the scheme, and every node with its labels, texts and place in the hierarchy."""
-    c = _Context(kg, base)
+    c = _Context(base)
     g, node = kg.graph, c.node
     aliases = kg.curation.aliases if kg.curation is not None else {}
     scheme = c.name(base + "scheme")
@@ -294,7 +296,7 @@ def _hierarchy_turtle(kg: KnowledgeGraph, base: str) -> str:
 
 def _relations_turtle(kg: KnowledgeGraph, base: str) -> str:
     """The mined and curated edges: asserted on their nodes, and each as a qualified mlkg:Relation."""
-    c = _Context(kg, base)
+    c = _Context(base)
     g, node = kg.graph, c.node
     out: list[str] = []
     add = out.append
@@ -438,9 +440,9 @@ def serialize(kg: KnowledgeGraph, fmt: str = "ttl", base: str | None = None, out
     """The whole export in ``fmt`` (``ttl``, ``nt``, ``jsonld`` or ``xml``): bytes, or written to ``output``."""
     import pyoxigraph as ox
 
-    fmt = format_name(fmt)
-    if fmt == "ttl" and output is not None and not _has_turtle(kg, base_iri(base)):
-        for part in _parts(kg, base_iri(base)):  # written as they are: no copy of the whole text is made
+    fmt, base = format_name(fmt), base_iri(base)
+    if fmt == "ttl" and output is not None and not _has_turtle(kg, base):
+        for part in _parts(kg, base):  # written as they are: no copy of the whole text is made
             output.write(part if isinstance(part, bytes) else part.encode("utf-8"))
         return None
     if fmt == "ttl":
