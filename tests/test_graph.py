@@ -64,6 +64,16 @@ def test_node_link_json_round_trips(seed_kg):
     assert back.number_of_edges() == seed_kg.graph.number_of_edges()
 
 
+def test_graph_json_is_the_node_link_data_written_by_orjson(seed_kg, tmp_path):
+    """write_json splices the node list, which a build may render early, between the rest: same bytes."""
+    import orjson
+
+    from mlkg.build import write_json
+
+    write_json(seed_kg, tmp_path / "graph.json")
+    assert (tmp_path / "graph.json").read_bytes() == orjson.dumps(seed_kg.to_node_link())
+
+
 @pytest.mark.parametrize("kg_name", ["seed_kg", pytest.param("shared_kg", marks=pytest.mark.shared)])
 def test_a_graph_read_back_from_its_json_answers_like_the_original(request, kg_name):
     """Commands after a build load its graph.json: every view must come out the same."""

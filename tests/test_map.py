@@ -58,8 +58,7 @@ def test_every_node_and_edge_is_in_the_page(seed_kg):
     assert {n["id"] for n in nodes} == set(seed_kg.graph)
     assert sorted(n["id"] for n in nodes if n["kind"] == "concept") == sorted(seed_kg.concepts())
     assert len(edges) == seed_kg.graph.number_of_edges()
-    needed = {n["id"]: n.get("needed", 0) for n in nodes}
-    assert needed["autoencoder"] == len(seed_kg.in_edges("autoencoder", "requires")) > 0
+    assert not any("needed" in n for n in nodes)  # counted from the edges by the page: each fact once
     vae_needs = [e for e in edges if e["from"] == "vae" and e["kind"] == "requires"]
     assert vae_needs and vae_needs[0]["sentence"]
 
@@ -199,6 +198,9 @@ def test_clicking_a_node_opens_its_details(context, pages, seed_kg, layout):  # 
     needed_by = panel.locator(".dependents a").evaluate_all("links => links.map(a => a.dataset.id)")
     assert needed_by == [e["source"] for e in seed_kg.in_edges("vae", "requires")]
     assert panel.locator(".dependents .evidence").count() == len(needed_by)
+    grown = ["vae", "autoencoder", "gan"]  # concepts grow with their dependents: 1, 2 and 5 of them
+    sizes = view.js("ids => ids.map(id => network.body.data.nodes.get(id).size)", grown)
+    assert sizes == [min(40, 9 + 5 * len(seed_kg.in_edges(c, "requires")) ** 0.5) for c in grown]
     prereq.locator("a").click()
     assert view.js("mlkg.state().selected") == "autoencoder"
     assert panel.locator("h2").inner_text() == "Autoencoder"

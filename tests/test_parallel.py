@@ -158,10 +158,14 @@ import glob, os, tempfile
 
 before = set(glob.glob(os.path.join(tempfile.gettempdir(), "mlkg-result-*")))
 big = perf.Forked(os.urandom, perf.SPILL_BYTES + 1, nice=19)   # more than fits in the pipe: a file
+parts = perf.Forked(lambda: (b"a" * perf.SPILL_BYTES, b"", b"b" * 3), nice=19)  # a tuple of bytes: a file too
 small = perf.Forked(bytes, 10)
 failing = perf.Forked(int, "not a number")
 data = big.result()
 assert len(data) == perf.SPILL_BYTES + 1 and small.result() == bytes(10)
+assert big.result() is data  # kept, not asked for again
+first, last = perf.Part(parts, 0), perf.Part(parts, 2)  # each reader takes its own part
+assert (last.result(), first.result()) == (b"bbb", b"a" * perf.SPILL_BYTES)
 try:
     failing.result()   # redone here, so the error is this process's own
     raise AssertionError("no error")

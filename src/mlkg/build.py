@@ -9,6 +9,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import perf
 from .errors import InputError
@@ -35,11 +36,31 @@ class BuildResult:
 
 
 def write_json(kg, path: Path) -> None:
-    """Compact node-link JSON, UTF-8 (orjson writes the same bytes as ``json`` in a sixth of the time)."""
+    """Compact node-link JSON, UTF-8: ``orjson.dumps(kg.to_node_link())``, which writes the same bytes as
+    ``json`` in a sixth of the time.  The node list is written as :func:`json_nodes_part` rendered it early,
+    if a build did."""
     import orjson
 
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(orjson.dumps(kg.to_node_link()))
+    from .rdf import graph_cache
+
+    key, render, args = json_nodes_part(kg)
+    early = graph_cache(kg).pop(key, None)
+    g = kg.graph
+    head = orjson.dumps({"directed": g.is_directed(), "multigraph": True, "graph": g.graph})
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.writelines([head[:-1], b',"nodes":', early.result() if early is not None else render(*args),
+                      b',"edges":', orjson.dumps(kg.node_link_edges()), b"}"])
+
+
+def json_nodes_part(kg) -> tuple[tuple, Any, tuple]:
+    """(key, function, arguments) of graph.json's node list, fixed by the hierarchy: for :func:`~mlkg.rdf.prerender`."""
+    return ("json-nodes",), _json_nodes, (kg,)
+
+
+def _json_nodes(kg) -> bytes:
+    import orjson
+
+    return orjson.dumps(kg.node_link_nodes())
 
 
 def build_outputs(sources, curation, out: Path, base_iri: str | None = None, with_map: bool = True,
@@ -66,8 +87,12 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     key = cache_key(files, cur)
     bar = _progress(progress, 5 + with_map)
     bar.set_description("parsing and mining")
-    kg = load(*files, curation=cur, on_hierarchy=lambda h: _early(h, base))
+    early: list = []
+    kg = load(*files, curation=cur, on_hierarchy=lambda h: early.append(_early(h, base, with_map)))
     bar.update(1)
+    for child in early:  # its parts are taken here, before the outputs' child is forked
+        if child is not None:
+            child.result()
     # On large graphs a forked child writes some of these (CHILD_STEPS) while this process writes the rest.
     steps = []
     if with_map:
@@ -106,18 +131,25 @@ def _build(sources, curation, out: Path, base_iri: str | None, with_map: bool, p
     return result
 
 
-def _early(kg, base: str) -> None:
-    """On large graphs, render the hierarchy's part of graph.ttl in a low-priority child while mining goes on.
+def _early(kg, base: str, with_map: bool):
+    """On large graphs, render what the hierarchy alone fixes in a low-priority child while mining goes on.
 
-    It fills the time when only this process has work (the relations are being decided).
+    That is the Turtle of every node and the node lists of graph.json and the map.  The child fills the
+    time when only this process has work (the relations are being decided, the graph is being finished).
     """
-    if len(kg) >= perf.PARALLEL_FROM:
-        from .rdf import prerender
+    if len(kg) < perf.PARALLEL_FROM:
+        return None
+    from .rdf import hierarchy_part, prerender
 
-        prerender(kg, base, nice=19)
+    parts = [hierarchy_part(kg, base), json_nodes_part(kg)]
+    if with_map:
+        from .viz import nodes_part
+
+        parts.append(nodes_part(kg))
+    return prerender(kg, parts, nice=19)
 
 
-CHILD_STEPS = ("map.html", "cache")
+CHILD_STEPS = ("map.html", "graph.json")
 """The output steps one forked child writes on large graphs, while this process writes the others.
 
 Balanced by measurement at 10k: the map and the chains cache take about as long as Turtle and

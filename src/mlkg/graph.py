@@ -202,9 +202,14 @@ class KnowledgeGraph:
         """What ``networkx.node_link_data(graph, edges="edges")`` returns, made straight from the adjacency."""
         g = self.graph
         return {"directed": g.is_directed(), "multigraph": True, "graph": g.graph,
-                "nodes": [{**d, "id": n} for n, d in g.nodes(data=True)],
-                "edges": [{**d, "source": u, "target": v, "key": k}
-                          for u, nbrs in g.adjacency() for v, keyed in nbrs.items() for k, d in keyed.items()]}
+                "nodes": self.node_link_nodes(), "edges": self.node_link_edges()}
+
+    def node_link_nodes(self) -> list[dict[str, Any]]:
+        return [{**d, "id": n} for n, d in self.graph.nodes(data=True)]
+
+    def node_link_edges(self) -> list[dict[str, Any]]:
+        return [{**d, "source": u, "target": v, "key": k}
+                for u, nbrs in self.graph.adjacency() for v, keyed in nbrs.items() for k, d in keyed.items()]
 
     @classmethod
     def from_node_link(cls, data: dict[str, Any], sources: Iterable[str | Path] = (),

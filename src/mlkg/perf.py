@@ -50,8 +50,9 @@ class Forked:
     ``pack`` turns the result into plain tuples in the child and ``unpack``
     rebuilds it here: pickle handles tuples several times faster than objects.
     A child with ``nice`` 19 runs only when a core would otherwise be idle.
-    A result of many bytes is handed over in a temporary file: through the
-    pipe, a niced child would have to be scheduled again for every 64 KiB.
+    A result of many bytes (or a tuple of bytes) is handed over in a temporary
+    file: through the pipe, a niced child would have to be scheduled again for
+    every 64 KiB.  The result is kept: asking again returns it at once.
     """
 
     def __init__(self, fn, *args, pack=None, unpack=None, nice: int = 0):
@@ -60,6 +61,7 @@ class Forked:
         import tempfile
 
         self._fn, self._args, self._unpack = fn, args, unpack
+        self._done, self._value = False, None
         ctx = multiprocessing.get_context("fork")
         self._receive, send = ctx.Pipe(duplex=False)
         # unlinked already, and shared with the child by the fork: nothing is left behind, however either ends
@@ -70,10 +72,11 @@ class Forked:
                 if nice:
                     os.nice(nice)
                 value = fn(*args) if pack is None else pack(fn(*args))
-                if isinstance(value, bytes) and len(value) > SPILL_BYTES:
-                    self._spill.write(value)
+                parts = (value,) if isinstance(value, bytes) else value if isinstance(value, tuple) else ()
+                if parts and all(isinstance(p, bytes) for p in parts) and sum(map(len, parts)) > SPILL_BYTES:
+                    self._spill.writelines(parts)
                     self._spill.flush()
-                    value = (True, None, True)
+                    value = (True, [len(p) for p in parts] if parts is value else None, True)
                 else:
                     value = (True, value, False)
             except BaseException:  # any failure is redone in the parent
@@ -86,6 +89,11 @@ class Forked:
         send.close()
 
     def result(self):
+        if not self._done:
+            self._value, self._done = self._receive_result(), True
+        return self._value
+
+    def _receive_result(self):
         try:
             ok, value, spilled = self._receive.recv()
         except (EOFError, OSError):
@@ -96,7 +104,9 @@ class Forked:
         if ok and spilled:
             try:
                 self._spill.seek(0)
-                value = self._spill.read()
+                # value holds the lengths of a tuple's parts; None for one bytes object
+                lengths, value = value, self._spill.read() if value is None else tuple(map(self._spill.read, value))
+                ok = lengths is None or list(map(len, value)) == lengths
             except OSError:
                 ok = False
         self._spill.close()
@@ -114,6 +124,16 @@ class Forked:
 
 SPILL_BYTES = 1 << 20
 """Results of more bytes than this come back in a temporary file."""
+
+
+class Part:
+    """Item ``index`` of the tuple that ``whole`` (a :class:`Forked` or :class:`Now`) returns."""
+
+    def __init__(self, whole: Forked | Now, index: int):
+        self._whole, self._index = whole, index
+
+    def result(self):
+        return self._whole.result()[self._index]
 
 
 class Now:

@@ -29,6 +29,8 @@ from urllib.parse import quote, unquote
 from .errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
     import pyoxigraph
     import rdflib
 
@@ -203,7 +205,7 @@ def _generate(kg: KnowledgeGraph, base: str) -> str:
 
 def _parts(kg: KnowledgeGraph, base: str) -> tuple[bytes | str, str]:
     """The hierarchy's part (as UTF-8 bytes if :func:`prerender` made it) and the relations' part."""
-    early = graph_cache(kg).pop(("ttl-hierarchy", base), None)
+    early = graph_cache(kg).pop(hierarchy_part(kg, base)[0], None)
     head = early.result() if early is not None else _hierarchy_turtle(kg, base)
     return head, _relations_turtle(kg, base)
 
@@ -212,17 +214,34 @@ def _hierarchy_turtle_bytes(kg: KnowledgeGraph, base: str) -> bytes:
     return _hierarchy_turtle(kg, base).encode("utf-8")
 
 
-def prerender(kg: KnowledgeGraph, base: str | None = None, nice: int = 0) -> None:
-    """Start rendering the part of ``kg``'s Turtle export that its hierarchy fixes, in a forked child.
+def hierarchy_part(kg: KnowledgeGraph, base: str | None = None) -> tuple[tuple, Any, tuple]:
+    """(key, function, arguments) of the part of the Turtle export that the hierarchy fixes, for :func:`prerender`."""
+    base = base_iri(base)
+    return ("ttl-hierarchy", base), _hierarchy_turtle_bytes, (kg, base)
 
-    The child runs with ``nice``, and :func:`turtle` later finds its part done; ``kg`` need not
-    have its mined edges yet.  Where forking is not safe this does nothing.
+
+def prerender(kg: KnowledgeGraph, parts: Iterable[tuple[tuple, Any, tuple]], nice: int = 0) -> Any:
+    """Start rendering parts of ``kg``'s exports in one forked child, and return it (None where forking is not safe).
+
+    Each part is a (key, function, arguments) triple such as :func:`hierarchy_part` or
+    :func:`mlkg.viz.nodes_part` gives, whose function returns bytes and depends on ``kg``'s hierarchy
+    alone: ``kg`` need not have its mined edges yet.  The export that owns a key later finds its
+    part done in :func:`graph_cache`.  The child runs with ``nice``.
     """
     from . import perf
 
-    base = base_iri(base)
-    if perf.can_fork():
-        graph_cache(kg)[("ttl-hierarchy", base)] = perf.Forked(_hierarchy_turtle_bytes, kg, base, nice=nice)
+    if not perf.can_fork():
+        return None
+    parts = list(parts)
+    child = perf.Forked(_render_parts, [(render, args) for _, render, args in parts], nice=nice)
+    cache = graph_cache(kg)
+    for i, (key, _, _) in enumerate(parts):
+        cache[key] = perf.Part(child, i)
+    return child
+
+
+def _render_parts(parts: list[tuple[Any, tuple]]) -> tuple[bytes, ...]:
+    return tuple(render(*args) for render, args in parts)
 
 
 class _NodeNames(dict):

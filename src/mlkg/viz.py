@@ -28,7 +28,7 @@ the document with ``textContent`` only.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -208,18 +208,22 @@ def map_data(kg: KnowledgeGraph, titles_to_scale: bool = False) -> tuple[list[di
     """The map's nodes and edges as plain dicts: positions, and what the details panel shows.
 
     The page's script turns them into vis-network items and styles them by
-    kind, so the file carries each fact once; optional fields are left out
-    when empty (``alt``, ``needed``, a concept's ``file`` when it is its
-    section's, ``curated`` unless true).  With ``titles_to_scale``, section
-    titles are sized to the outline layout, readable with the whole map in
-    view.
+    kind, so the file carries each fact once: optional fields are left out
+    when empty (``alt``, a concept's ``file`` when it is its section's,
+    ``curated`` unless true), and how many concepts require a concept is
+    counted from the edges.  With ``titles_to_scale``, section titles are
+    sized to the outline layout, readable with the whole map in view.
     """
+    return map_nodes(kg, titles_to_scale), map_edges(kg)
+
+
+def map_nodes(kg: KnowledgeGraph, titles_to_scale: bool = False) -> list[dict[str, Any]]:
+    """The nodes of :func:`map_data`: they depend on the hierarchy alone, not on any mined edge."""
     g = kg.graph
     outline = _outline(kg)
     pos, titles = _layout(kg, outline)
     sections, groups, members = outline
     colours = {sec: section_colour(i) for i, sec in enumerate(sections)}
-    needed_by = Counter(v for _, v, k in g.edges(keys=True) if k == "requires")
     hub_order = {}
     for sec in sections:
         for hub in [sec, *groups.get(sec, [])]:
@@ -239,8 +243,6 @@ def map_data(kg: KnowledgeGraph, titles_to_scale: bool = False) -> tuple[list[di
             sec = d["section"]
             node.update(section=sec, parent=d["subsection"], order=d["order"],
                         simple=d["simple"], full=d["full"], example=kg.entries[n].example_plain)
-            if needed_by[n]:
-                node["needed"] = needed_by[n]
             if d.get("file") != section_file.get(sec):
                 node["file"] = _basename(names, d.get("file"))
         else:
@@ -250,8 +252,13 @@ def map_data(kg: KnowledgeGraph, titles_to_scale: bool = False) -> tuple[list[di
             if titles_to_scale and n in titles:
                 node.update(title_width=round(titles[n][0]), font_size=titles[n][1])
         nodes.append(node)
+    return nodes
+
+
+def map_edges(kg: KnowledgeGraph) -> list[dict[str, Any]]:
+    """The edges of :func:`map_data`, each mined one with the sentence the details panel quotes."""
     edges = []
-    for u, v, k, d in g.edges(keys=True, data=True):
+    for u, v, k, d in kg.graph.edges(keys=True, data=True):
         if k == "parent":
             edges.append({"from": u, "to": v, "kind": k})
         else:
@@ -259,7 +266,7 @@ def map_data(kg: KnowledgeGraph, titles_to_scale: bool = False) -> tuple[list[di
             if d.get("curated"):
                 edge["curated"] = True
             edges.append(edge)
-    return nodes, edges
+    return edges
 
 
 def _basename(cache: dict[str, str], path: str | None) -> str:
@@ -362,21 +369,27 @@ def default_title(kg: KnowledgeGraph) -> str:
     return f"Concept map · {len(sections)} sections, {len(kg.entries)} concepts"
 
 
-def map_network(kg: KnowledgeGraph, title: str | None = None, physics: bool | None = None) -> Network:
+def _physics(kg: KnowledgeGraph, physics: bool | None) -> bool:
+    return kg.graph.number_of_nodes() < LARGE if physics is None else physics
+
+
+def map_network(kg: KnowledgeGraph, title: str | None = None, physics: bool | None = None,
+                data: tuple[list, list] | None = None) -> Network:
     """A pyvis :class:`~pyvis.network.Network` holding the map, set up to render with our template.
 
     The node and edge lists are filled directly: pyvis's ``add_node`` and
     ``add_edge`` check for duplicates by scanning and are quadratic.
+    ``data`` replaces :func:`map_data`'s lists.
     """
     from pyvis.network import Network
 
-    physics = kg.graph.number_of_nodes() < LARGE if physics is None else physics
-    nodes, edges = map_data(kg, titles_to_scale=not physics)
+    physics = _physics(kg, physics)
+    nodes, edges = map_data(kg, titles_to_scale=not physics) if data is None else data
     net = Network(height="100%", width="100%", directed=True, heading=title or default_title(kg),
                   cdn_resources="in_line")
     net.nodes, net.edges = nodes, edges
     net.node_ids = [n["id"] for n in nodes]
-    net.options = vis_options(len(nodes), physics)
+    net.options = vis_options(kg.graph.number_of_nodes(), physics)
     net.templateEnv = _environment()
     net.path = "map.html"
     return net
@@ -392,6 +405,19 @@ def map_html(kg: KnowledgeGraph, title: str | None = None, physics: bool | None 
         return map_network(kg, title, physics).generate_html("map.html")
 
 
+def nodes_part(kg: KnowledgeGraph, physics: bool | None = None) -> tuple[tuple, Any, tuple]:
+    """(key, function, arguments) of the map's node list as page bytes, for :func:`mlkg.rdf.prerender`.
+
+    The nodes depend on the hierarchy alone, so a build renders them early; :func:`write_map` finds them.
+    """
+    physics = _physics(kg, physics)
+    return ("map-nodes", physics), _nodes_json, (kg, physics)
+
+
+def _nodes_json(kg: KnowledgeGraph, physics: bool) -> bytes:
+    return _json_bytes(map_nodes(kg, titles_to_scale=not physics))
+
+
 _PAYLOADS = ('<script type="application/json" id="mlkg-nodes">[]</script>',
              '<script type="application/json" id="mlkg-edges">[]</script>')
 
@@ -402,23 +428,24 @@ def write_map(kg: KnowledgeGraph, path: str | Path, title: str | None = None, ph
     The page is the one :func:`map_html` returns, byte for byte, but the template
     is rendered with empty node and edge lists, and the two large JSON payloads
     are written into their places as bytes: no copy of a page of many megabytes
-    is made in between.
+    is made in between.  Node bytes that a build rendered early are used as they are.
     """
+    from .rdf import graph_cache
+
     path = Path(path)
+    key, render, args = nodes_part(kg, physics)
+    early = graph_cache(kg).pop(key, None)
     with gc_paused():
-        net = map_network(kg, title, physics)
-        payloads = net.nodes, net.edges
-        net.nodes, net.edges, net.node_ids = [], [], []
-        page = net.generate_html("map.html")
+        payloads = (early.result() if early is not None else render(*args), _json_bytes(map_edges(kg)))
+        page = map_network(kg, title, physics, data=([], [])).generate_html("map.html")
     parts = []
     for marker, payload in zip(_PAYLOADS, payloads, strict=True):
         head, found, page = page.partition(marker)
         if not found:  # pragma: no cover - the template names both elements
             raise AssertionError(f"map template lost {marker}")
         start, end = marker.split("[]")
-        parts += [head + start, _json_bytes(payload), end]
+        parts += [head + start, payload, end]
     parts.append(page)
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         f.writelines(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
     return path
-

@@ -147,7 +147,7 @@ var mlkg = (function () {
     var v = Object.assign({ id: n.id, kind: n.kind, label: lazyLabels && n.kind === "concept" ? "" : baseText(n),
                             x: n.x, y: n.y }, look(n, false));
     if (n.kind === "concept") {
-      v.size = Math.min(40, 9 + 5 * Math.sqrt(n.needed || 0));
+      v.size = Math.min(40, 9 + 5 * Math.sqrt((dependents.get(n.id) || []).length));  // grows with its dependents
     } else {
       Object.assign(v, HUB[n.kind]);
       if (n.title_width) v.widthConstraint = { maximum: n.title_width };
