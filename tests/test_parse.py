@@ -49,6 +49,20 @@ def test_fields_are_verbatim_with_line_breaks_and_fences():
     assert e.full == "First line.\nSecond line."
 
 
+@pytest.mark.parametrize(("example", "plain"), [
+    ("```\ncode\n```", "code"),
+    ("```python\nx = 1\n\ny = 2\n```", "x = 1\n\ny = 2"),
+    ("~~~\na\n~~~  ", "a"),
+    ("```\n```", ""),
+    ("Intro:\n```\ncode\n```", "Intro:\n```\ncode\n```"),  # the fence must enclose it all
+    ("```\ncode\n```\nAfter.", "```\ncode\n```\nAfter."),
+    ("plain text", "plain text"),
+])
+def test_the_plain_example_drops_only_an_enclosing_fence(example, plain):
+    doc = parse_text(sheet(entry("1.1.1", "Thing", example=example)))
+    assert doc.entries[0].example_plain == plain
+
+
 @pytest.mark.parametrize("example", [
     "Plain line\n- bullet one\n- bullet two",
     "Plain intro:\n\n```python\n# a comment, not a heading\nx = 1\n```",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -137,13 +138,14 @@ class Entry:
     def example(self) -> str:
         return self.fields["example"].text
 
-    @property
+    @cached_property
     def example_plain(self) -> str:
         """The example without an enclosing code fence, for display as preformatted text."""
-        lines = self.example.split("\n")
-        if len(lines) >= 2 and _FENCE.match(lines[0]) and lines[-1].strip() in ("```", "~~~"):
-            return "\n".join(lines[1:-1])
-        return self.example
+        text = self.example
+        first, last = text.find("\n"), text.rfind("\n")
+        if first >= 0 and _FENCE.match(text, 0, first) and text[last + 1:].strip() in ("```", "~~~"):
+            return text[first + 1:last]
+        return text
 
     @property
     def section_number(self) -> str:
