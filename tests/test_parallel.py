@@ -133,12 +133,13 @@ def test_what_a_child_sends_back_as_tuples_is_rebuilt_exactly(request, corpus):
     from mlkg.curation import load_curation
     from mlkg.lexicon import build_lexicon
     from mlkg.mine import Miner, _pack_mentions, _unpack_mentions
-    from mlkg.parse import _pack, _parse_files, _unpack, expand_paths, parse_paths
+    from mlkg.parse import _pack, _parse_file, _unpack, expand_paths, parse_paths
     from mlkg.paths import default_curation
 
     files = expand_paths([SEED if corpus == "seed" else request.getfixturevalue("shared")])
-    parsed = _parse_files(files)
-    assert _unpack(_pack(parsed)) == parsed
+    for k in range(len(files)):
+        parsed = _parse_file(k, files)
+        assert parsed[0] is not None and _unpack(_pack(parsed)) == parsed
     corpus = parse_paths(files, renames=load_curation(default_curation()).renames, parallel=False)
     found = Miner(corpus, build_lexicon(corpus))._text_mentions(0, 3 * len(corpus.entries))
     assert found[0] and _unpack_mentions(_pack_mentions(found)) == found
@@ -178,3 +179,31 @@ assert set(glob.glob(os.path.join(tempfile.gettempdir(), "mlkg-result-*"))) == b
 def test_large_results_come_back_whole_through_a_file_that_is_then_removed():
     """A niced child's large result goes through a file: through the pipe it waits for CPU every 64 KiB."""
     run_fresh(SPILL)
+
+
+SHARED = """
+import os, time
+from mlkg.perf import Now, Tasks, shared
+
+parent = os.getpid()
+
+def square(i, offset, die_at=None):
+    if os.getpid() != parent and i == die_at:
+        os._exit(1)  # the child dies holding the tasks it took
+    return (i * i + offset, os.getpid() == parent)
+
+late = Now(time.sleep, 0.3)  # this process starts after the child
+for die_at in (None, 10):
+    done = shared(square, 40, 1, die_at, meanwhile=late)
+    assert [value for value, _ in done] == [i * i + 1 for i in range(40)]
+    assert all(here for _, here in done) == (die_at is not None)  # the child's share, or all of it redone here
+    late = Now(time.sleep, 0.3)
+assert shared(square, 0, 1) == []
+many = Tasks.MAX + 5  # more numbers than the pipe holds: each task is a run of them
+assert [value for value, _ in shared(square, many, 0, pack=tuple, unpack=tuple)] == [i * i for i in range(many)]
+"""
+
+
+def test_shared_work_is_whole_and_in_order_whoever_does_it():
+    """``perf.shared`` hands out numbers through a pipe; a child that dies loses nothing."""
+    run_fresh(SHARED)

@@ -314,11 +314,8 @@ def _unpack_mentions(packed: tuple[list[tuple], int, int]) -> tuple[list[Evidenc
     return [Evidence(*row) for row in packed[0]], packed[1], packed[2]
 
 
-PARENT_SHARE = 0.55
-"""The part of the text this process searches when a child searches the rest (the child also pays
-for the fork and the pickling, so it gets less)."""
-PARENT_SHARE_BUSY = 0.25
-"""The same, when this process also builds the graph's hierarchy meanwhile (about half as long as a whole search)."""
+CHUNKS = 32
+"""In parallel, the text is searched in this many runs of entries, each taken by whichever process is free."""
 
 
 _FLIP = {rules.REQUIRES: rules.REQUIRED_BY, rules.REQUIRED_BY: rules.REQUIRES}
@@ -362,29 +359,43 @@ class Miner:
         The fields of the whole corpus are joined into one text and searched
         in one pass of the automaton; every match is then placed in its field
         and sentence (explanations) or line (examples), which become the
-        evidence and the cue window.  In parallel, a forked child searches the
-        later part of the text, the larger part when this process also has
-        other work to do meanwhile.
+        evidence and the cue window.  In parallel, the text is cut into
+        :data:`CHUNKS` runs of entries that this process and a forked child
+        take one at a time, this process after its work ``meanwhile``.
         """
-        n = len(self.text.fields)
-        # split on an entry's first field
-        share = PARENT_SHARE if self.meanwhile is None else PARENT_SHARE_BUSY
-        half = round(n * share / 3) * 3 if self.parallel else n
-        later = perf.Forked(self._text_mentions, half, n, pack=_pack_mentions, unpack=_unpack_mentions) \
-            if self.parallel else perf.Now(self._text_mentions, half, n)
-        if self.meanwhile is not None:
-            self.meanwhile.result()
-        out: list[Evidence] = []
+        n = len(self.corpus.entries)
+        if not self.parallel:
+            found = [self._text_mentions(0, 3 * n)]
+            out = self._title_mentions_after(self.meanwhile)
+        else:
+            k = min(CHUNKS, n)
+            bounds = [3 * (j * n // k) for j in range(k + 1)]  # each run starts on an entry's first field
+            titles = perf.Now(self._title_mentions_after, self.meanwhile)
+            found = perf.shared(self._chunk_mentions, k, bounds, pack=_pack_mentions, unpack=_unpack_mentions,
+                                meanwhile=titles)
+            out = titles.result()
+        for votes, mentions, self_mentions in found:
+            out.extend(votes)
+            self.report.mentions += mentions
+            self.report.self_mentions += self_mentions
+        return out
+
+    def _title_mentions_after(self, meanwhile: perf.Now | None) -> list[Evidence]:
+        if meanwhile is not None:
+            meanwhile.result()
+        return self._title_mentions()
+
+    def _title_mentions(self) -> list[Evidence]:
+        out = []
         for entry in self.corpus.entries:
             for m in self.lexicon.find(entry.title, exclude=frozenset({entry.id})):
                 out.append(Evidence(entry.id, m.names[0].concept, "title", entry.title, entry.location.path,
                                     entry.location.line, entry.title[m.start:m.end], rules.TITLE_CONTAINS.name,
                                     rules.REQUIRES, rules.TITLE_CONTAINS.confidence))
-        for found, mentions, self_mentions in (self._text_mentions(0, half), later.result()):
-            out.extend(found)
-            self.report.mentions += mentions
-            self.report.self_mentions += self_mentions
         return out
+
+    def _chunk_mentions(self, j: int, bounds: list[int]) -> tuple[list[Evidence], int, int]:
+        return self._text_mentions(bounds[j], bounds[j + 1])
 
     def _text_mentions(self, first: int, stop: int) -> tuple[list[Evidence], int, int]:
         """The votes cast by fields ``first`` to ``stop`` of the joined text, and the mentions seen."""

@@ -441,58 +441,51 @@ def _size(path: Path) -> int:
         return 0
 
 
-CHILD_SHARE = 0.42
-"""The part of the bytes the child parses: less than half, as it also pickles what it parsed."""
-CHILD_SHARE_BUSY = 0.48
-"""The same, when this process also has other work meanwhile (importing networkx, about a quarter of a parse)."""
-
-
-def _split_point(sizes: list[int], share: float = CHILD_SHARE) -> int:
-    """The first index from which the rest of the files hold at most ``share`` of the bytes (≥ 1)."""
-    total, acc = sum(sizes), 0
-    for k, size in enumerate(sizes[:-1], 1):
-        acc += size
-        if acc >= total * (1 - share):
-            return k
-    return len(sizes) - 1
-
-
 def _parse_files(files: list[Path]) -> tuple[list[Document], list[Problem]]:
     documents, problems = [], []
-    for path in files:
-        name = str(path)
-        try:
-            documents.append(parse_text(_decode(path.read_bytes(), name), name))
-        except CheatsheetError as exc:
-            problems.extend(exc.problems)
-        except OSError as exc:
-            problems.append(Problem(Location(name, 1), f"cannot read file: {exc.strerror}"))
+    for k in range(len(files)):
+        doc, found = _parse_file(k, files)
+        if doc is not None:
+            documents.append(doc)
+        problems += found
     return documents, problems
 
 
-def _pack(parsed: tuple[list[Document], list[Problem]]) -> tuple[list[tuple], list[Problem]]:
-    """Documents as nested tuples, which pickle several times faster than the dataclasses."""
-    documents, problems = parsed
+def _parse_file(k: int, files: list[Path]) -> tuple[Document | None, list[Problem]]:
+    name = str(files[k])
+    try:
+        return parse_text(_decode(files[k].read_bytes(), name), name), []
+    except CheatsheetError as exc:
+        return None, list(exc.problems)
+    except OSError as exc:
+        return None, [Problem(Location(name, 1), f"cannot read file: {exc.strerror}")]
+
+
+def _pack(parsed: tuple[Document | None, list[Problem]]) -> tuple[tuple | None, list[Problem]]:
+    """A parsed file's document as nested tuples, which pickle several times faster than the dataclasses."""
+    d, problems = parsed
+    if d is None:
+        return None, problems
 
     def headings(hs: list[Heading]) -> list[tuple]:
         return [(h.kind, h.number, h.title, h.location.line) for h in hs]
 
-    return [(d.path, d.title, headings(d.sections), headings(d.subsections), [
+    return (d.path, d.title, headings(d.sections), headings(d.subsections), [
         (e.id, e.number, e.title, e.parent, [(f.name, f.text, f.line) for f in e.fields.values()],
-         e.location.line, e.order, e.id_line) for e in d.entries]) for d in documents], problems
+         e.location.line, e.order, e.id_line) for e in d.entries]), problems
 
 
-def _unpack(packed: tuple[list[tuple], list[Problem]]) -> tuple[list[Document], list[Problem]]:
-    rows, problems = packed
-    documents = []
-    for path, title, sections, subsections, entries in rows:
-        documents.append(Document(
-            path, title, [Heading(k, n, t, Location(path, line)) for k, n, t, line in sections],
-            [Heading(k, n, t, Location(path, line)) for k, n, t, line in subsections],
-            [Entry(id_, number, title_, parent, {name: Field(name, text, line) for name, text, line in fields},
-                   Location(path, line), order, id_line)
-             for id_, number, title_, parent, fields, line, order, id_line in entries]))
-    return documents, problems
+def _unpack(packed: tuple[tuple | None, list[Problem]]) -> tuple[Document | None, list[Problem]]:
+    row, problems = packed
+    if row is None:
+        return None, problems
+    path, title, sections, subsections, entries = row
+    return Document(
+        path, title, [Heading(k, n, t, Location(path, line)) for k, n, t, line in sections],
+        [Heading(k, n, t, Location(path, line)) for k, n, t, line in subsections],
+        [Entry(id_, number, title_, parent, {name: Field(name, text, line) for name, text, line in fields},
+               Location(path, line), order, id_line)
+         for id_, number, title_, parent, fields, line, order, id_line in entries]), problems
 
 
 def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str] | None = None,
@@ -502,26 +495,24 @@ def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str]
     ``renames`` maps (entry number, ID) to a new ID; it comes from the curation
     file and lets a user resolve a duplicate without editing the cheatsheet.
     ``parallel=False`` keeps the work in this process; by default, from
-    :data:`PARALLEL_BYTES` on, the later files are parsed in a forked child,
-    and this process also runs ``meanwhile`` (a :class:`~mlkg.perf.Now`) then.
+    :data:`PARALLEL_BYTES` on, this process and a forked child take the files
+    one at a time (:func:`~mlkg.perf.shared`), this process after running
+    ``meanwhile`` (a :class:`~mlkg.perf.Now`).
     """
     renames = renames or {}
     files = expand_paths(paths)
-    later, cut = None, len(files)
-    if len(files) > 1 and parallel is not False:
-        from . import perf
+    documents, problems = [], []
+    from . import perf
 
-        sizes = [_size(p) for p in files]
-        if (parallel or sum(sizes) >= PARALLEL_BYTES) and perf.can_fork():
-            cut = _split_point(sizes, CHILD_SHARE if meanwhile is None else CHILD_SHARE_BUSY)
-            later = perf.Forked(_parse_files, files[cut:], pack=_pack, unpack=_unpack)
-            if meanwhile is not None:
-                meanwhile.result()
-    documents, problems = _parse_files(files[:cut])
-    if later is not None:
-        more_documents, more_problems = later.result()
-        documents += more_documents
-        problems += more_problems
+    if len(files) > 1 and parallel is not False and (parallel or sum(map(_size, files)) >= PARALLEL_BYTES) \
+            and perf.can_fork():
+        parsed = perf.shared(_parse_file, len(files), files, pack=_pack, unpack=_unpack, meanwhile=meanwhile)
+    else:
+        parsed = [_parse_file(k, files) for k in range(len(files))]
+    for doc, found in parsed:
+        if doc is not None:
+            documents.append(doc)
+        problems += found
     seen: dict[str, Entry] = {}
     order = 0
     for doc in documents:
