@@ -390,3 +390,20 @@ def test_a_pair_with_one_vote_is_decided_as_rules_decide_says(rule, source, vote
                                                                                else ("b", "a"))
     assert ((r.source, r.target), r.kind, r.confidence, r.rule, r.evidence) == \
         (expected_pair, "related" if outcome == "related" else "requires", confidence, deciding, [ev])
+
+
+def test_text_normalised_file_by_file_is_the_whole_text_normalised(write):
+    """A build normalises each file's text where it parses it (``text_digest``): joined, it must be the same."""
+    from mlkg.mine import _Text, normalize, text_digest
+    from mlkg.parse import _pack, _parse_file, _unpack, parse_paths
+
+    odd = entry("1.1.1", "Ünïcode Thing", "unicode-thing", full="İstanbul → µ-law: ΣΘ x². Done.", simple="ſ ß ﬁ —")
+    files = [write(sheet(odd, section="1"), "1.md"),
+             write("# A title and nothing else\n", "2.md"),
+             write(sheet(entry("3.1.1", "Other", example="```\nθ ← θ − η·∇L\n```"), section="3"), "3.md")]
+    by_file = _Text(parse_paths(files, parallel=False, digest=text_digest))
+    whole = _Text(parse_paths(files, parallel=False))
+    assert by_file.text == whole.text and by_file.norm == whole.norm == normalize(whole.text)
+    for k in range(len(files)):  # a child sends the digest back with the document
+        doc, _ = _parse_file(k, files, text_digest)
+        assert _unpack(_pack((doc, [])))[0].digest == doc.digest == text_digest(doc)

@@ -345,13 +345,14 @@ def _load(paths, curation, on_hierarchy=None) -> KnowledgeGraph:
     from . import paths as _paths
     from . import perf
     from .curation import load_curation
-    from .mine import mine
+    from .mine import mine, text_digest
     from .parse import expand_paths, parse_paths
 
     sources = expand_paths(paths or _paths.default_sources())
     cur = load_curation(list(_paths.default_curation() if curation is None else curation))
     # networkx takes a fifth of a second to import: imported while a child parses, if there is one
-    corpus = parse_paths(sources, renames=cur.renames, meanwhile=perf.Now(importlib.import_module, "networkx"))
+    corpus = parse_paths(sources, renames=cur.renames, meanwhile=perf.Now(importlib.import_module, "networkx"),
+                         digest=text_digest)
     concepts = {e.id for e in corpus.entries}
     cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
 

@@ -24,7 +24,7 @@ from . import perf, rules
 from .curation import Curation
 from .errors import CurationError, Location, Problem
 from .lexicon import Lexicon, build_lexicon, is_acronym, normalize, normalize_many, subsection_heads
-from .parse import Corpus, Entry
+from .parse import Corpus, Document, Entry
 
 # A sentence ends at . ! or ? and a space before a capital, digit or bracket, but not after an
 # abbreviation ("e.g. Stable Diffusion") or an initial ("U.S. data"); a line break always ends one.
@@ -160,9 +160,12 @@ class _Text:
     """
 
     def __init__(self, corpus: Corpus):
-        self.fields = [(e, name, e.fields[name]) for e in corpus.entries for name in ("full", "simple", "example")]
+        self.fields = [(e, name, e.fields[name]) for e in corpus.entries for name in _FIELD_ORDER]
         self.text = _SEPARATOR.join(f.text for _, _, f in self.fields)
-        self.norm = normalize(self.text)
+        # normalised file by file where they were parsed (text_digest), if they were: the same text
+        pieces = [d.digest for d in corpus.documents if d.entries]
+        norm = normalize(_SEPARATOR).join(pieces) if pieces and all(isinstance(p, str) for p in pieces) else None
+        self.norm = norm if norm is not None and len(norm) == len(self.text) else normalize(self.text)
         self.starts, pos = [], 0
         for _, _, f in self.fields:
             self.starts.append(pos)
@@ -177,6 +180,18 @@ class _Text:
         """The normalised text of field ``k``."""
         start = self.starts[k]
         return self.norm[start:start + len(self.fields[k][2].text)]
+
+
+_FIELD_ORDER = ("full", "simple", "example")
+
+
+def text_digest(doc: Document) -> str:
+    """A document's part of :class:`_Text`'s normalised text, for ``parse_paths(digest=)``.
+
+    Normalising keeps lengths and never joins characters across the (ASCII) separator,
+    so the parts joined by the normalised separator are the normalised joined text.
+    """
+    return normalize(_SEPARATOR.join(e.fields[name].text for e in doc.entries for name in _FIELD_ORDER))
 
 
 def _unit_at(text: str, pos: int, line: bool) -> tuple[int, int]:

@@ -19,11 +19,11 @@ first) and raised together as :class:`~mlkg.errors.CheatsheetError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import CheatsheetError, Location, Problem
 
@@ -163,6 +163,8 @@ class Document:
     sections: list[Heading] = field(default_factory=list)
     subsections: list[Heading] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    # what parse_paths' ``digest`` made of the document, in the process that parsed it
+    digest: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -451,10 +453,13 @@ def _parse_files(files: list[Path]) -> tuple[list[Document], list[Problem]]:
     return documents, problems
 
 
-def _parse_file(k: int, files: list[Path]) -> tuple[Document | None, list[Problem]]:
+def _parse_file(k: int, files: list[Path], digest=None) -> tuple[Document | None, list[Problem]]:
     name = str(files[k])
     try:
-        return parse_text(_decode(files[k].read_bytes(), name), name), []
+        doc = parse_text(_decode(files[k].read_bytes(), name), name)
+        if digest is not None:
+            doc.digest = digest(doc)
+        return doc, []
     except CheatsheetError as exc:
         return None, list(exc.problems)
     except OSError as exc:
@@ -472,24 +477,25 @@ def _pack(parsed: tuple[Document | None, list[Problem]]) -> tuple[tuple | None, 
 
     return (d.path, d.title, headings(d.sections), headings(d.subsections), [
         (e.id, e.number, e.title, e.parent, [(f.name, f.text, f.line) for f in e.fields.values()],
-         e.location.line, e.order, e.id_line) for e in d.entries]), problems
+         e.location.line, e.order, e.id_line) for e in d.entries], d.digest), problems
 
 
 def _unpack(packed: tuple[tuple | None, list[Problem]]) -> tuple[Document | None, list[Problem]]:
     row, problems = packed
     if row is None:
         return None, problems
-    path, title, sections, subsections, entries = row
+    path, title, sections, subsections, entries, digest = row
     return Document(
         path, title, [Heading(k, n, t, Location(path, line)) for k, n, t, line in sections],
         [Heading(k, n, t, Location(path, line)) for k, n, t, line in subsections],
         [Entry(id_, number, title_, parent, {name: Field(name, text, line) for name, text, line in fields},
                Location(path, line), order, id_line)
-         for id_, number, title_, parent, fields, line, order, id_line in entries]), problems
+         for id_, number, title_, parent, fields, line, order, id_line in entries], digest), problems
 
 
 def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str] | None = None,
-                parallel: bool | None = None, meanwhile: Now | None = None) -> Corpus:
+                parallel: bool | None = None, meanwhile: Now | None = None,
+                digest: Callable[[Document], Any] | None = None) -> Corpus:
     """Parse files and folders into one corpus, checking IDs across all of them.
 
     ``renames`` maps (entry number, ID) to a new ID; it comes from the curation
@@ -497,7 +503,9 @@ def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str]
     ``parallel=False`` keeps the work in this process; by default, from
     :data:`PARALLEL_BYTES` on, this process and a forked child take the files
     one at a time (:func:`~mlkg.perf.shared`), this process after running
-    ``meanwhile`` (a :class:`~mlkg.perf.Now`).
+    ``meanwhile`` (a :class:`~mlkg.perf.Now`).  ``digest`` is run on each document
+    where it was parsed, and its result kept as ``Document.digest``: later
+    stages start on per-file work there.
     """
     renames = renames or {}
     files = expand_paths(paths)
@@ -506,9 +514,10 @@ def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str]
 
     if len(files) > 1 and parallel is not False and (parallel or sum(map(_size, files)) >= PARALLEL_BYTES) \
             and perf.can_fork():
-        parsed = perf.shared(_parse_file, len(files), files, pack=_pack, unpack=_unpack, meanwhile=meanwhile)
+        parsed = perf.shared(_parse_file, len(files), files, digest, pack=_pack, unpack=_unpack,
+                             meanwhile=meanwhile)
     else:
-        parsed = [_parse_file(k, files) for k in range(len(files))]
+        parsed = [_parse_file(k, files, digest) for k in range(len(files))]
     for doc, found in parsed:
         if doc is not None:
             documents.append(doc)
