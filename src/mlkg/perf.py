@@ -185,9 +185,13 @@ def shared(fn, n: int, *args, pack=None, unpack=None, meanwhile: Now | None = No
     try:
         later = Forked(_take, fn, tasks, bounds, args, pack,
                        unpack=None if unpack is None else functools.partial(_unpack_each, unpack))
-        if meanwhile is not None:
-            meanwhile.result()
-        done = dict(_take(fn, tasks, bounds, args))
+        try:
+            if meanwhile is not None:
+                meanwhile.result()
+            done = dict(_take(fn, tasks, bounds, args))
+        except BaseException:
+            later.cancel()
+            raise
         done.update(later.result())
     finally:
         tasks.close()
