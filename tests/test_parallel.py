@@ -199,6 +199,19 @@ for die_at in (None, 10):
     assert all(here for _, here in done) == (die_at is not None)  # the child's share, or all of it redone here
     late = Now(time.sleep, 0.3)
 assert shared(square, 0, 1) == []
+
+def fails_here(i):
+    if os.getpid() == parent:
+        raise ValueError("failed here")
+    time.sleep(0.05)
+
+try:
+    shared(fails_here, 40)
+    raise AssertionError("no error")
+except ValueError:
+    pass
+import multiprocessing
+assert not multiprocessing.active_children()  # the child was stopped, not left working
 many = Tasks.MAX + 5  # more numbers than the pipe holds: each task is a run of them
 assert [value for value, _ in shared(square, many, 0, pack=tuple, unpack=tuple)] == [i * i for i in range(many)]
 """
