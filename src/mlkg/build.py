@@ -152,8 +152,10 @@ def _early(kg, base: str, with_map: bool):
 CHILD_STEPS = ("map.html", "graph.json")
 """The output steps one forked child writes on large graphs, while this process writes the others.
 
-Balanced by measurement at 10k: the map and the chains cache take about as long as Turtle and
-JSON.  A third process only adds contention and copy-on-write.
+Balanced by measurement at 10k, with the node lists rendered early: the map and graph.json take
+about as long as the rest of the Turtle and the chains cache.  Handing the steps out one at a time
+(:func:`~mlkg.perf.shared`) measured no better, and a third process only adds contention and
+copy-on-write.
 """
 
 
