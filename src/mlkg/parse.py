@@ -443,16 +443,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _parse_files(files: list[Path]) -> tuple[list[Document], list[Problem]]:
-    documents, problems = [], []
-    for k in range(len(files)):
-        doc, found = _parse_file(k, files)
-        if doc is not None:
-            documents.append(doc)
-        problems += found
-    return documents, problems
-
-
 def _parse_file(k: int, files: list[Path], digest=None) -> tuple[Document | None, list[Problem]]:
     name = str(files[k])
     try:
