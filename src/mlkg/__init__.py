@@ -2,12 +2,16 @@
 
 >>> import mlkg
 >>> kg = mlkg.load("data/13-generative-models.md")
->>> kg.prerequisites("stable-diffusion")          # doctest: +SKIP
+>>> [step["id"] for step in kg.prerequisites("stable-diffusion")][:2]
+['autoencoder', 'vae']
+
+The package is a pipeline, each stage a subpackage that imports only the
+ones before it: :mod:`mlkg.read` → :mod:`mlkg.mine` → :mod:`mlkg.graph` →
+:mod:`mlkg.views` → :mod:`mlkg.knowledge` (this API) → :mod:`mlkg.project`
+(build folders) → :mod:`mlkg.cli`.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from .errors import (
     CheatsheetError,
@@ -19,26 +23,17 @@ from .errors import (
     UnknownConceptError,
 )
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .graph import KnowledgeGraph
-
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = [
     "CheatsheetError", "CurationError", "InputError", "KnowledgeGraph", "MlkgError", "NoPathError",
     "QueryError", "UnknownConceptError", "load",
 ]
 
 
-def load(*paths, curation=None) -> KnowledgeGraph:
-    """Load cheatsheets into a :class:`~mlkg.graph.KnowledgeGraph` (see :func:`mlkg.graph.load`)."""
-    from .graph import load as _load
-
-    return _load(*paths, curation=curation)
-
-
 def __getattr__(name: str):
-    if name == "KnowledgeGraph":
-        from .graph import KnowledgeGraph
+    # networkx costs a fifth of a second to import: `mlkg --help` and `import mlkg.errors` should not pay it
+    if name in ("load", "KnowledgeGraph"):
+        from . import knowledge
 
-        return KnowledgeGraph
+        return getattr(knowledge, name)
     raise AttributeError(name)

@@ -1,8 +1,9 @@
 """The ``mlkg`` command line: a thin layer over the library.
 
-Each command loads the graph (see :func:`mlkg.load`), calls one library
-function and prints the result.  Imports are made inside the commands so
-that, for example, ``mlkg prereqs`` never imports pyvis or rdflib.
+Each command loads the graph (:func:`mlkg.project.open_graph`), calls one
+library function and prints the result.  Each command imports its view when
+it runs, so ``mlkg --help`` loads no graph library and ``mlkg prereqs`` no
+RDF, map or web library.
 Every :class:`~mlkg.errors.MlkgError` becomes one line per problem on
 stderr and the error's exit code; there are no tracebacks.
 """
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
-from pathlib import Path
+import textwrap
+import webbrowser
 
 import click
 
@@ -33,14 +36,11 @@ def _curation(curation, no_curation):
     return [] if no_curation else (list(curation) or None)
 
 
-def _load(sources, curation=(), no_curation=False, out=None, light=False):
-    """Load the graph, from a fresh build's cache when one matches the sources.
+def _load(sources, curation=(), no_curation=False):
+    """The graph: from the build in force when it was made from these sources, else loaded now."""
+    from .project import open_graph
 
-    ``light`` commands (learning plans) only need concepts and requires edges.
-    """
-    from .cache import load_cached
-
-    return load_cached(sources, _curation(curation, no_curation), out, light=light)
+    return open_graph(sources, _curation(curation, no_curation))
 
 
 def _emit(text: str) -> None:
@@ -77,23 +77,11 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     Example:
       mlkg build --source ../shared/cheatsheets --out site
     """
-    import gc
+    from .project import build as build_all
 
-    from .build import build_outputs
-    from .cache import default_build_dir
-
-    # No collection during the build, and none walking the finished graph afterwards: freed or
-    # not, its millions of objects are acyclic and the command ends here.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        result = build_outputs(sources, _curation(curation, no_curation), Path(out) if out else default_build_dir(),
-                               base_iri=base_iri, with_map=not no_map, progress=sys.stderr.isatty())
-        _emit(result.summary())
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    result = build_all(sources, _curation(curation, no_curation), out, base_iri=base_iri, with_map=not no_map,
+                       progress=sys.stderr.isatty())
+    _emit(result.summary())
 
 
 @cli.command()
@@ -107,7 +95,7 @@ def show(sources, curation, no_curation, concept, fmt):
     Example:
       mlkg show vae
     """
-    from .views import concept_json, concept_text
+    from .views.text import concept_json, concept_text
 
     kg = _load(sources, curation, no_curation)
     cid = kg.resolve(concept)
@@ -125,7 +113,7 @@ def stats(sources, curation, no_curation, fmt):
     Example:
       mlkg stats --source ../shared/cheatsheets
     """
-    from .views import stats_text
+    from .views.text import stats_text
 
     kg = _load(sources, curation, no_curation)
     _emit(json.dumps(kg.stats(), indent=2) if fmt == "json" else stats_text(kg))
@@ -143,7 +131,7 @@ def edges(sources, curation, no_curation, kind, fmt):
     Example:
       mlkg edges --kind requires --format json
     """
-    from .views import edges_json, edges_tsv
+    from .views.text import edges_json, edges_tsv
 
     kg = _load(sources, curation, no_curation)
     rows = kg.edges(kind or None)
@@ -164,8 +152,8 @@ def eval_(sources, curation, no_curation, gold, fmt):
     Example:
       mlkg eval tests/gold/seed.gold
     """
-    from .evaluate import evaluate, read_gold
-    from .views import eval_text
+    from .views.evaluate import evaluate, read_gold
+    from .views.text import eval_text
 
     g = read_gold(gold)
     kg = _load(sources, curation, no_curation)
@@ -190,9 +178,9 @@ def prereqs(sources, curation, no_curation, concept, depth, tree, fmt):
       mlkg prereqs stable-diffusion --tree
       mlkg prereqs rlhf --format md > rlhf-plan.md
     """
-    from .views import plan_md, plan_text, plan_tree
+    from .views.text import plan_md, plan_text, plan_tree
 
-    kg = _load(sources, curation, no_curation, light=True)
+    kg = _load(sources, curation, no_curation)
     cid = kg.resolve(concept)
     steps = kg.prerequisites(cid, depth)
     if fmt == "json":
@@ -218,9 +206,9 @@ def learn(sources, curation, no_curation, concept, known, fmt):
     Example:
       mlkg learn stable-diffusion --known autoencoder,gan
     """
-    from .views import learn_text, plan_md
+    from .views.text import learn_text, plan_md
 
-    kg = _load(sources, curation, no_curation, light=True)
+    kg = _load(sources, curation, no_curation)
     plan = kg.learning_plan(concept, [k.strip() for k in known.split(",") if k.strip()])
     if fmt == "json":
         _emit(json.dumps(plan, indent=2, ensure_ascii=False))
@@ -242,7 +230,7 @@ def dependents(sources, curation, no_curation, concept, depth, fmt):
     Example:
       mlkg dependents autoencoder
     """
-    kg = _load(sources, curation, no_curation, light=True)
+    kg = _load(sources, curation, no_curation)
     cid = kg.resolve(concept)
     rows = kg.dependents(cid, depth)
     if fmt == "json":
@@ -271,7 +259,7 @@ def path(sources, curation, no_curation, source, target, fmt):
     Example:
       mlkg path stable-diffusion autoencoder
     """
-    from .views import path_text
+    from .views.text import path_text
 
     kg = _load(sources, curation, no_curation)
     a, b = kg.resolve(source), kg.resolve(target)
@@ -285,7 +273,7 @@ def path(sources, curation, no_curation, source, target, fmt):
 
 @cli.command(name="map")
 @_source_options
-@click.option("--output", "-o", default="out/map.html", show_default=True, type=click.Path(dir_okay=False),
+@click.option("--output", "-o", default="map.html", show_default=True, type=click.Path(dir_okay=False),
               metavar="FILE", help="Where to write the page.")
 @click.option("--open", "open_", is_flag=True, help="Open the map in the default web browser.")
 def map_(sources, curation, no_curation, output, open_):
@@ -298,15 +286,13 @@ def map_(sources, curation, no_curation, output, open_):
     Example:
       mlkg map --source ../shared/cheatsheets -o map.html --open
     """
-    from .viz import write_map
+    from .views.map import write_map
 
     kg = _load(sources, curation, no_curation)
     path = write_map(kg, output)
     uri = path.resolve().as_uri()
     _emit(f"wrote {path} ({len(kg)} concepts, {path.stat().st_size / 1e6:.1f} MB)\nopen the map:  {uri}")
     if open_:
-        import webbrowser
-
         webbrowser.open(uri)
 
 
@@ -340,7 +326,7 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
       mlkg serve --port 8000
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT%20*%20WHERE%20%7B?s%20?p%20?o%7D%20LIMIT%203'
     """
-    from .server import ServerConfig, make_server
+    from .views.server import ServerConfig, make_server
 
     kg = _load(sources, curation, no_curation)
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
@@ -348,11 +334,7 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     server = make_server(kg, config)
     click.echo(f"mlkg: serving {len(kg)} concepts at {server.url}  (SPARQL: {server.url}sparql; Ctrl-C stops)")
     if open_:
-        import webbrowser
-
         webbrowser.open(server.url)
-    import signal
-
     def stop(signum, frame):  # SIGTERM (a service manager, `timeout`) stops as cleanly as Ctrl-C
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one must not cut the cleanup short
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -390,10 +372,8 @@ def push(sources, curation, no_curation, url, graph_iri, user, password_env, bas
     Example:
       mlkg push http://127.0.0.1:7878/store --graph https://mlkg.dev/graph/ml
     """
-    import os
-
-    from . import rdf
-    from .push import push as do_push
+    from .views import rdf
+    from .views.push import push as do_push
 
     password = None
     if user is not None:
@@ -427,7 +407,7 @@ def export(sources, curation, no_curation, fmt, output, base_iri):
       mlkg export -o graph.ttl
       mlkg export --format jsonld --base-iri https://example.org/ml/ > graph.jsonld
     """
-    from . import rdf
+    from .views import rdf
 
     kg = _load(sources, curation, no_curation)
     name = rdf.format_name(fmt, output)
@@ -463,7 +443,7 @@ def query(sources, curation, no_curation, query_, params, fmt, engine, base_iri,
       mlkg query prerequisites --param concept=stable-diffusion
       mlkg query 'SELECT ?c WHERE { ?c mlkg:requires concept:gan }' --format csv
     """
-    from .sparql import named_queries, run_query
+    from .views.sparql import named_queries, run_query
 
     if list_:
         _emit(_query_list(named_queries()))
@@ -485,8 +465,6 @@ def query(sources, curation, no_curation, query_, params, fmt, engine, base_iri,
 
 
 def _query_list(queries) -> str:
-    import textwrap
-
     width = max((len(n) for n in queries), default=0)
     lines = []
     for name, q in queries.items():
@@ -527,14 +505,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:  # pragma: no cover - console script
     code = main()
-    # Leave without tearing down the heap: freeing a large graph object by object costs half a
-    # second at 10,000 concepts, and every file has been closed by now.  Exit handlers do not run,
-    # so forked helpers still at work (after Ctrl-C, say) are stopped here.
-    if "multiprocessing" in sys.modules:
-        for child in sys.modules["multiprocessing"].active_children():
-            child.terminate()
     sys.stdout.flush()
     sys.stderr.flush()
+    # Leave without tearing the heap down object by object (half a second for a large graph):
+    # every file is closed and every child process stopped by now.
     os._exit(code)
 
 

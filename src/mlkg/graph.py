@@ -1,46 +1,47 @@
-"""The knowledge graph: one networkx MultiDiGraph that every view is derived from.
+"""Stage 3, graph: one frozen networkx MultiDiGraph, the single source of truth for every view.
 
 Nodes are sections (``sec:13``), subsections (``sec:13.1``) and concepts
 (the entry IDs), each with a ``kind`` attribute.  Edges are keyed by their
 kind: ``parent`` edges run concept → subsection → section; mined and curated
 edges are ``requires`` (source needs target first) or ``related``.
+
+The graph is frozen when built (``networkx.freeze``): a changed corpus or
+curation file makes a new graph.  Indexes derived from it are
+``cached_property`` attributes, and views keep what they derive in
+:meth:`ConceptGraph.derived`, so nothing derived can go stale.
 """
 
 from __future__ import annotations
 
 import difflib
-import importlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
+
+import networkx as nx
 
 from .errors import UnknownConceptError
-from .parse import Corpus, Entry, Heading, section_node_id, split_title
-
-if TYPE_CHECKING:  # pragma: no cover
-    import networkx as nx
-
-    from .curation import Curation
-    from .mine import MiningReport
+from .mine import Mined
+from .mine.lexicon import singular_key
+from .read import Corpus, Entry, Heading, section_node_id
 
 CROSS_KINDS = ("requires", "related")
 EDGE_KINDS = ("parent", *CROSS_KINDS)
+T = TypeVar("T")
 
 
 def _heading_attrs(h: Heading) -> dict[str, Any]:
-    return {
-        "kind": h.kind, "number": h.number, "title": h.title, "label": h.label,
-        "alt_labels": list(h.alt_labels), "file": h.location.path, "line": h.location.line,
-    }
+    return {"kind": h.kind, "number": h.number, "title": h.title, "label": h.label,
+            "alt_labels": list(h.alt_labels), "file": h.location.path, "line": h.location.line}
 
 
-def _entry_attrs(e: Entry) -> dict[str, Any]:
-    label, alt_labels = split_title(e.title)
+def _entry_attrs(e: Entry, aliases: list[str]) -> dict[str, Any]:
     return {
-        "kind": "concept", "number": e.number, "title": e.title, "label": label,
-        "alt_labels": list(alt_labels), "full": e.full, "simple": e.simple, "example": e.example,
-        "file": e.location.path, "line": e.location.line,
+        "kind": "concept", "number": e.number, "title": e.title, "label": e.label,
+        "alt_labels": list(e.alt_labels), "aliases": aliases, "full": e.full, "simple": e.simple,
+        "example": e.example, "file": e.location.path, "line": e.location.line,
         "field_lines": {name: f.line for name, f in e.fields.items()},
         "words": {name: len(f.text.split()) for name, f in e.fields.items()},
         "section": section_node_id(e.section_number), "subsection": section_node_id(e.parent),
@@ -48,11 +49,11 @@ def _entry_attrs(e: Entry) -> dict[str, Any]:
     }
 
 
-def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
-    """The hierarchy alone: nodes for every section, subsection and entry, and parent edges."""
-    import networkx as nx
-
+def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
+    """The hierarchy of the corpus and the mined relations, as one MultiDiGraph (not yet frozen)."""
     g = nx.MultiDiGraph()
+    g.graph.update(sources=[str(p) for p in corpus.sources], curation=list(corpus.curation.paths),
+                   mining=mined.report.summary())
     for h in corpus.sections:
         if h.node_id not in g:
             g.add_node(h.node_id, **_heading_attrs(h))
@@ -62,47 +63,76 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
             parent = section_node_id(h.number.split(".")[0])
             if parent in g:
                 g.add_edge(h.node_id, parent, key="parent", kind="parent", evidence=None)
-    entries = sorted(corpus.entries, key=lambda e: e.order)
-    g.add_nodes_from((e.id, _entry_attrs(e)) for e in entries)
-    parent = {"kind": "parent", "evidence": None}  # copied into each edge
-    g.add_edges_from((e.id, section_node_id(e.parent), "parent", parent) for e in entries)
+    aliases = corpus.curation.aliases
+    g.add_nodes_from((e.id, _entry_attrs(e, aliases.get(e.id, []))) for e in corpus.entries)
+    g.add_edges_from((e.id, section_node_id(e.parent), "parent", {"kind": "parent", "evidence": None})
+                     for e in corpus.entries)
+    g.add_edges_from((r.source, r.target, r.kind, r.attrs()) for r in mined.relations)
     return g
 
 
-def add_relations(g: nx.MultiDiGraph, relations) -> None:
-    """Add mined and curated relations (:class:`~mlkg.mine.Relation`) as edges keyed by kind."""
-    g.add_edges_from((r.source, r.target, r.kind, r.attrs()) for r in relations)
+class ConceptGraph:
+    """A built graph, its lookups and the indexes derived from it.  ``cg.graph`` is the networkx graph."""
 
+    def __init__(self, graph: nx.MultiDiGraph):
+        self.graph = nx.freeze(graph)
+        self._derived: dict[Hashable, Any] = {}
 
-class KnowledgeGraph:
-    """A loaded corpus: the graph plus lookups, and the views hanging off it.
+    @classmethod
+    def from_node_link(cls, data: dict[str, Any]):
+        """The graph :meth:`to_node_link` wrote (``graph.json``); ``data``'s dicts become the graph's own."""
+        g = nx.MultiDiGraph()
+        g.graph.update(data.get("graph", {}))
+        g.add_nodes_from((d.pop("id"), d) for d in data["nodes"])
+        g.add_edges_from((d.pop("source"), d.pop("target"), d.pop("key"), d) for d in data["edges"])
+        return cls(g)
 
-    Build one with :func:`mlkg.load`.  ``kg.graph`` is the networkx graph;
-    ``kg.entries`` maps concept IDs to parsed entries in document order.
-    """
+    def to_node_link(self) -> dict[str, Any]:
+        """What ``networkx.node_link_data(graph, edges="edges")`` returns."""
+        return nx.node_link_data(self.graph, edges="edges")
 
-    def __init__(self, graph: nx.MultiDiGraph, corpus: Corpus, sources: list[Path],
-                 report: MiningReport | None = None, curation: Curation | None = None):
-        self.graph = graph
-        self.corpus = corpus
-        self.sources = sources
-        self.report = report
-        self.curation = curation
-        self.entries: dict[str, Entry] = {e.id: e for e in sorted(corpus.entries, key=lambda e: e.order)}
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per graph: where views keep what they derive (a store, a page)."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
-    def chains_index(self) -> ChainIndex:
-        """The part of the graph that learning plans need, small enough to load in milliseconds."""
-        keep = ("kind", "number", "title", "label", "alt_labels", "order", "words")
-        nodes = {c: {k: self.graph.nodes[c][k] for k in keep} for c in self.entries}
-        from .chains import _requires
+    # what the graph holds ---------------------------------------------------------------
+    @property
+    def sources(self) -> list[Path]:
+        return [Path(p) for p in self.graph.graph.get("sources", [])]
 
-        return ChainIndex(nodes, _requires(self), [str(p) for p in self.sources])
+    @property
+    def mining(self) -> dict[str, Any] | None:
+        return self.graph.graph.get("mining")
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle the graph itself; caches (attributes starting with "_") are rebuilt on demand."""
-        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+    @cached_property
+    def entries(self) -> dict[str, dict[str, Any]]:
+        """Concept ID → its node's attributes, in document order."""
+        found = [(d["order"], n, d) for n, d in self.graph.nodes(data=True) if d["kind"] == "concept"]
+        return {n: d for _, n, d in sorted(found, key=lambda t: t[0])}
 
-    # lookups -------------------------------------------------------------
+    @cached_property
+    def requires_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """(prerequisites of each concept, dependents of each concept): the ``requires`` edges both ways."""
+        down: dict[str, list[str]] = {c: [] for c in self.entries}
+        up: dict[str, list[str]] = {c: [] for c in self.entries}
+        for u, v, k in self.graph.edges(keys=True):
+            if k == "requires":
+                down[u].append(v)
+                up[v].append(u)
+        return down, up
+
+    @cached_property
+    def _names(self) -> dict[str, dict[str, str]]:
+        """Node kind → {a name's singular key: the first node of that kind with that name}."""
+        out: dict[str, dict[str, str]] = {"concept": {}, "subsection": {}, "section": {}}
+        for n, d in self.graph.nodes(data=True):
+            names = (d["label"], d["title"], *d.get("alt_labels", []), *d.get("aliases", []), n.replace("-", " "))
+            for x in names:
+                out[d["kind"]].setdefault(singular_key(x), n)
+        return out
+
     def __contains__(self, node_id: object) -> bool:
         return node_id in self.graph
 
@@ -121,9 +151,8 @@ class KnowledgeGraph:
             if kind is None or d["kind"] == kind:
                 yield n, d
 
-    def resolve(self, node_id: str, sections: bool = False,
-                kinds: tuple[str, ...] | None = None) -> str:
-        """The concept ``node_id`` names: its ID, or a label or acronym (``VAE``, ``Stable Diffusion``).
+    def resolve(self, node_id: str, sections: bool = False, kinds: tuple[str, ...] | None = None) -> str:
+        """The node ``node_id`` names: its ID, or a label, acronym or alias (``VAE``, ``Stable Diffusion``).
 
         Concepts come first: "GANs" is both a subsection's label and a name of
         the concept ``gan``, and means the concept.  Sections and subsections
@@ -135,26 +164,24 @@ class KnowledgeGraph:
             kinds = ("concept", "subsection", "section") if sections else ("concept",)
         if node_id in self.graph and self.graph.nodes[node_id]["kind"] in kinds:
             return node_id
-        from .lexicon import _singular_key
-
-        wanted = _singular_key(node_id.strip())  # "Autoencoders" and "GANs" find autoencoder and gan
+        wanted = singular_key(node_id.strip())  # "Autoencoders" and "GANs" find autoencoder and gan
         for kind in kinds:
-            for n, d in self.graph.nodes(data=True):
-                names = (d["label"], d["title"], *d.get("alt_labels", []), n.replace("-", " "))
-                if d["kind"] == kind and any(wanted == _singular_key(x) for x in names):
-                    return n
+            found = self._names[kind].get(wanted)
+            if found is not None:
+                return found
         raise UnknownConceptError(node_id, self.suggest(node_id))
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
+        """Concept IDs that look like ``text``: close in spelling, or containing it."""
         ids = list(self.entries)
-        by_label = {self.graph.nodes[i]["label"].casefold(): i for i in ids}
+        by_label = {d["label"].casefold(): i for i, d in self.entries.items()}
         found = difflib.get_close_matches(text, ids, n=n, cutoff=0.6)
         found += [by_label[x] for x in difflib.get_close_matches(text.casefold(), list(by_label), n=n)]
-        found += [i for i in ids if text.casefold() in i or text.casefold() in by_label.get(i, "")]
+        found += [i for i in ids if text.casefold() in i or text.casefold() in self.entries[i]["label"].casefold()]
         return list(dict.fromkeys(found))[:n]
 
     def section_path(self, node_id: str) -> list[str]:
-        """Node ids from the top-level section down to ``node_id``."""
+        """Node IDs from the top-level section down to ``node_id``."""
         path = [node_id]
         while True:
             parents = [v for _, v, k in self.graph.out_edges(path[-1], keys=True) if k == "parent"]
@@ -162,15 +189,12 @@ class KnowledgeGraph:
                 return path[::-1]
             path.append(parents[0])
 
-    # edges -----------------------------------------------------------------
+    # edges --------------------------------------------------------------------------------
     def edges(self, kind: str | Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Every edge as a plain dict (``source``, ``target``, ``kind``, ``evidence``, …)."""
         kinds = {kind} if isinstance(kind, str) else set(kind) if kind is not None else None
-        out = []
-        for u, v, k, d in self.graph.edges(keys=True, data=True):
-            if kinds is None or k in kinds:
-                out.append({"source": u, "target": v, **d})
-        return out
+        return [{"source": u, "target": v, **d} for u, v, k, d in self.graph.edges(keys=True, data=True)
+                if kinds is None or k in kinds]
 
     def out_edges(self, node_id: str, kind: str | None = None) -> list[dict[str, Any]]:
         return [{"source": u, "target": v, **d} for u, v, k, d in
@@ -182,190 +206,18 @@ class KnowledgeGraph:
 
     def stats(self) -> dict[str, Any]:
         kinds = Counter(d["kind"] for _, d in self.graph.nodes(data=True))
-        edges: Counter = Counter()
-        curated = 0
-        for _, nbrs in self.graph.adjacency():  # the edge views cost ten times as much at 10k
-            for keyed in nbrs.values():
-                edges.update(keyed.keys())
-                curated += sum(1 for d in keyed.values() if d.get("curated"))
+        edges = Counter(k for _, _, k in self.graph.edges(keys=True))
+        curated = sum(1 for *_, c in self.graph.edges(data="curated") if c)
         out: dict[str, Any] = {
             "files": len(self.sources),
             "sections": kinds["section"], "subsections": kinds["subsection"], "concepts": kinds["concept"],
-            "edges": {k: edges.get(k, 0) for k in EDGE_KINDS},
+            "edges": {**{k: edges.get(k, 0) for k in EDGE_KINDS}, "curated": curated},
         }
-        out["edges"]["curated"] = curated
-        if "mining" in self.graph.graph:
-            out["mining"] = self.graph.graph["mining"]
+        if self.mining is not None:
+            out["mining"] = self.mining
         return out
-
-    def to_node_link(self) -> dict[str, Any]:
-        """What ``networkx.node_link_data(graph, edges="edges")`` returns, made straight from the adjacency."""
-        g = self.graph
-        return {"directed": g.is_directed(), "multigraph": True, "graph": g.graph,
-                "nodes": self.node_link_nodes(), "edges": self.node_link_edges()}
-
-    def node_link_nodes(self) -> list[dict[str, Any]]:
-        return [{**d, "id": n} for n, d in self.graph.nodes(data=True)]
-
-    def node_link_edges(self) -> list[dict[str, Any]]:
-        return [{**d, "source": u, "target": v, "key": k}
-                for u, nbrs in self.graph.adjacency() for v, keyed in nbrs.items() for k, d in keyed.items()]
-
-    @classmethod
-    def from_node_link(cls, data: dict[str, Any], sources: Iterable[str | Path] = (),
-                       curation: Curation | None = None) -> KnowledgeGraph:
-        """The graph that :meth:`to_node_link` wrote (``graph.json``), with its entries rebuilt from the nodes.
-
-        ``data`` is consumed: its dicts become the graph's attribute dicts.
-
-        A build's ``graph.json`` is also what later commands load it from; only
-        the mining report's objects are not kept (its summary is, in
-        ``graph.graph["mining"]``).
-        """
-        import networkx as nx
-
-        from .errors import Location
-        from .parse import Document, Field
-
-        # node_link_graph's generic reading, done directly (the dicts are ours to reuse)
-        g = nx.MultiDiGraph()
-        g.graph.update(data.get("graph", {}))
-        g.add_nodes_from((d.pop("id"), d) for d in data["nodes"])
-        g.add_edges_from((d.pop("source"), d.pop("target"), d.pop("key"), d) for d in data["edges"])
-        docs = {str(p): Document(str(p)) for p in sources}
-        for n, d in g.nodes(data=True):
-            doc = docs.setdefault(d["file"], Document(d["file"]))
-            where = Location(d["file"], d["line"])
-            if d["kind"] == "concept":
-                fields = {f: Field(f, d[f], d["field_lines"][f]) for f in ("full", "simple", "example")}
-                doc.entries.append(Entry(n, d["number"], d["title"], d["subsection"].removeprefix("sec:"), fields,
-                                         where, d["order"]))
-            else:
-                (doc.sections if d["kind"] == "section" else doc.subsections).append(
-                    Heading(d["kind"], d["number"], d["title"], where))
-        return cls(g, Corpus(list(docs.values())), [Path(p) for p in sources], None, curation)
-
-    # views hanging off the graph (each module imported only when used) -----------
-    def to_rdf(self, base_iri: str | None = None):
-        """The graph as an :class:`rdflib.Graph` (SKOS plus the mlkg vocabulary); see :mod:`mlkg.rdf`."""
-        from .rdf import to_rdflib
-
-        return to_rdflib(self, base_iri)
-
-    def query(self, query: str, params: dict[str, str] | None = None, engine: str = "oxigraph",
-              base_iri: str | None = None):
-        """Run SPARQL (a named query from ``queries/``, a ``.rq`` path, or query text); see :mod:`mlkg.sparql`."""
-        from .sparql import run_query
-
-        return run_query(self, query, params or {}, engine=engine, base_iri=base_iri)
-
-    def prerequisites(self, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
-        """Every transitive prerequisite of ``concept`` in a valid learning order; see :mod:`mlkg.chains`."""
-        from .chains import prerequisites
-
-        return prerequisites(self, concept, depth)
-
-    def learning_plan(self, concept: str, known: Iterable[str] = ()) -> dict[str, Any]:
-        from .chains import learning_plan
-
-        return learning_plan(self, concept, known)
-
-    def dependents(self, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
-        from .chains import dependents
-
-        return dependents(self, concept, depth)
-
-    def path(self, source: str, target: str) -> list[dict[str, Any]]:
-        from .chains import explanation_path
-
-        return explanation_path(self, source, target)
 
     def __repr__(self) -> str:
         s = self.stats()
-        return (f"<KnowledgeGraph {s['concepts']} concepts, {s['edges']['requires']} requires, "
+        return (f"<{type(self).__name__} {s['concepts']} concepts, {s['edges']['requires']} requires, "
                 f"{s['edges']['related']} related>")
-
-
-class _NodeView(dict):
-    """A dict of node attributes that also answers ``nodes(data=True)`` like networkx."""
-
-    def __call__(self, data: bool = False):
-        return self.items() if data else self.keys()
-
-
-class _LightGraph:
-    def __init__(self, nodes: dict[str, dict[str, Any]]):
-        self.nodes = _NodeView(nodes)
-
-    def __contains__(self, node: object) -> bool:
-        return node in self.nodes
-
-
-class ChainIndex(KnowledgeGraph):
-    """Concepts and their ``requires`` edges only: what ``prereqs``, ``learn`` and ``dependents`` need.
-
-    Built from a full graph by :meth:`KnowledgeGraph.chains_index` and cached
-    beside a build, so those commands answer without loading the whole graph
-    (or importing networkx).  Evidence, hierarchy and RDF are not here.
-    """
-
-    def __init__(self, nodes: dict[str, dict[str, Any]], requires: tuple[dict, dict], sources: list[str]):
-        self.graph = _LightGraph(nodes)
-        self.entries = dict.fromkeys(nodes)  # type: ignore[assignment]
-        self.sources = [Path(s) for s in sources]
-        self.report = None
-        self.corpus = None  # type: ignore[assignment]
-        self.curation = None
-        self._requires_index = requires
-
-    def __getstate__(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
-
-def load(*paths: str | Path, curation: Iterable[str | Path] | None = None,
-         on_hierarchy: Callable[[KnowledgeGraph], Any] | None = None) -> KnowledgeGraph:
-    """Parse cheatsheets (files or folders of ``.md``), mine their cross-references, build the graph.
-
-    With no paths, the shipped ``data/`` corpus is loaded.  ``curation``
-    lists curation files; by default ``data/curation.toml`` if it exists,
-    and ``[]`` turns curation off.  ``on_hierarchy`` is called with the
-    graph as soon as it holds the hierarchy, before any mined edge: a
-    build starts rendering what depends on the hierarchy alone.
-    """
-    from .perf import gc_paused
-
-    with gc_paused():
-        return _load(paths, curation, on_hierarchy)
-
-
-def _load(paths, curation, on_hierarchy=None) -> KnowledgeGraph:
-    from . import paths as _paths
-    from . import perf
-    from .curation import load_curation
-    from .mine import mine, text_digest
-    from .parse import expand_paths, parse_paths
-
-    sources = expand_paths(paths or _paths.default_sources())
-    cur = load_curation(list(_paths.default_curation() if curation is None else curation))
-    # networkx takes a fifth of a second to import: imported while a child parses, if there is one
-    corpus = parse_paths(sources, renames=cur.renames, meanwhile=perf.Now(importlib.import_module, "networkx"),
-                         digest=text_digest)
-    concepts = {e.id for e in corpus.entries}
-    cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
-
-    def hierarchy() -> KnowledgeGraph:
-        kg = KnowledgeGraph(build_graph(corpus), corpus, sources, None, cur)
-        if on_hierarchy is not None:
-            on_hierarchy(kg)
-        return kg
-
-    later = perf.Now(hierarchy)  # built while a child searches the text, if there is one
-    relations, report = mine(corpus, cur, meanwhile=later)
-    kg = later.result()
-    add_relations(kg.graph, relations)
-    kg.graph.graph["mining"] = report.summary()
-    kg.report = report
-    return kg

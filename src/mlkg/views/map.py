@@ -33,13 +33,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .fsutil import atomic_path
-from .perf import gc_paused
+from ..atomic import atomic_path
+from ..graph import ConceptGraph
+from ..read import example_plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyvis.network import Network
-
-    from .graph import KnowledgeGraph
 
 LARGE = 150
 """Maps with at least this many nodes (hubs included) keep the outline layout and never run physics.
@@ -91,7 +90,7 @@ def _number_key(number: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in number.split("."))
 
 
-def _outline(kg: KnowledgeGraph) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+def _outline(kg: ConceptGraph) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
     """Sections in number order, each section's groups (subsection hubs, or the section itself for
     concepts filed directly under it), and each group's concepts in document order."""
     g = kg.graph
@@ -139,7 +138,7 @@ def _shelves(sizes: list[tuple[float, float]], width: float,
     return centres, extent, max(0.0, y - gap)
 
 
-def layout(kg: KnowledgeGraph) -> dict[str, tuple[float, float]]:
+def layout(kg: ConceptGraph) -> dict[str, tuple[float, float]]:
     """Canvas positions for every node, from the outline alone; deterministic and linear in the graph.
 
     A group's concepts sit on a sunflower spiral around its hub in document
@@ -151,7 +150,7 @@ def layout(kg: KnowledgeGraph) -> dict[str, tuple[float, float]]:
     return _layout(kg)[0]
 
 
-def _layout(kg: KnowledgeGraph, outline=None) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, int]]]:
+def _layout(kg: ConceptGraph, outline=None) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, int]]]:
     """Positions, and each section's (width, title font size) for titles drawn to the layout's scale."""
     g = kg.graph
     sections, groups, members = outline or _outline(kg)
@@ -204,7 +203,7 @@ def _evidence(source: str, found: list[dict[str, Any]] | None) -> dict[str, Any]
     return {"field": ev["field"], "line": ev["line"], "sentence": ev["sentence"]}
 
 
-def map_data(kg: KnowledgeGraph, titles_to_scale: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def map_data(kg: ConceptGraph, titles_to_scale: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The map's nodes and edges as plain dicts: positions, and what the details panel shows.
 
     The page's script turns them into vis-network items and styles them by
@@ -217,7 +216,7 @@ def map_data(kg: KnowledgeGraph, titles_to_scale: bool = False) -> tuple[list[di
     return map_nodes(kg, titles_to_scale), map_edges(kg)
 
 
-def map_nodes(kg: KnowledgeGraph, titles_to_scale: bool = False) -> list[dict[str, Any]]:
+def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> list[dict[str, Any]]:
     """The nodes of :func:`map_data`: they depend on the hierarchy alone, not on any mined edge."""
     g = kg.graph
     outline = _outline(kg)
@@ -242,7 +241,7 @@ def map_nodes(kg: KnowledgeGraph, titles_to_scale: bool = False) -> list[dict[st
         if kind == "concept":
             sec = d["section"]
             node.update(section=sec, parent=d["subsection"], order=d["order"],
-                        simple=d["simple"], full=d["full"], example=kg.entries[n].example_plain)
+                        simple=d["simple"], full=d["full"], example=example_plain(d["example"]))
             if d.get("file") != section_file.get(sec):
                 node["file"] = _basename(names, d.get("file"))
         else:
@@ -255,7 +254,7 @@ def map_nodes(kg: KnowledgeGraph, titles_to_scale: bool = False) -> list[dict[st
     return nodes
 
 
-def map_edges(kg: KnowledgeGraph) -> list[dict[str, Any]]:
+def map_edges(kg: ConceptGraph) -> list[dict[str, Any]]:
     """The edges of :func:`map_data`, each mined one with the sentence the details panel quotes."""
     edges = []
     for u, v, k, d in kg.graph.edges(keys=True, data=True):
@@ -362,18 +361,18 @@ def _json_bytes(value: Any) -> bytes:
     return data
 
 
-def default_title(kg: KnowledgeGraph) -> str:
+def default_title(kg: ConceptGraph) -> str:
     sections = [d for _, d in kg.nodes("section")]
     if len(sections) == 1:
         return f"{sections[0]['number']} {sections[0]['title']} · concept map"
     return f"Concept map · {len(sections)} sections, {len(kg.entries)} concepts"
 
 
-def _physics(kg: KnowledgeGraph, physics: bool | None) -> bool:
+def _physics(kg: ConceptGraph, physics: bool | None) -> bool:
     return kg.graph.number_of_nodes() < LARGE if physics is None else physics
 
 
-def map_network(kg: KnowledgeGraph, title: str | None = None, physics: bool | None = None,
+def map_network(kg: ConceptGraph, title: str | None = None, physics: bool | None = None,
                 data: tuple[list, list] | None = None) -> Network:
     """A pyvis :class:`~pyvis.network.Network` holding the map, set up to render with our template.
 
@@ -395,57 +394,18 @@ def map_network(kg: KnowledgeGraph, title: str | None = None, physics: bool | No
     return net
 
 
-def map_html(kg: KnowledgeGraph, title: str | None = None, physics: bool | None = None) -> str:
+def map_html(kg: ConceptGraph, title: str | None = None, physics: bool | None = None) -> str:
     """The whole map page as one string.
 
     ``physics`` forces vis-network's physics on or off; by default it runs
     for maps under :data:`LARGE` nodes only.
     """
-    with gc_paused():
-        return map_network(kg, title, physics).generate_html("map.html")
+    return map_network(kg, title, physics).generate_html("map.html")
 
 
-def nodes_part(kg: KnowledgeGraph, physics: bool | None = None) -> tuple[tuple, Any, tuple]:
-    """(key, function, arguments) of the map's node list as page bytes, for :func:`mlkg.rdf.prerender`.
-
-    The nodes depend on the hierarchy alone, so a build renders them early; :func:`write_map` finds them.
-    """
-    physics = _physics(kg, physics)
-    return ("map-nodes", physics), _nodes_json, (kg, physics)
-
-
-def _nodes_json(kg: KnowledgeGraph, physics: bool) -> bytes:
-    return _json_bytes(map_nodes(kg, titles_to_scale=not physics))
-
-
-_PAYLOADS = ('<script type="application/json" id="mlkg-nodes">[]</script>',
-             '<script type="application/json" id="mlkg-edges">[]</script>')
-
-
-def write_map(kg: KnowledgeGraph, path: str | Path, title: str | None = None, physics: bool | None = None) -> Path:
-    """Write the map page to ``path`` atomically and return the path.
-
-    The page is the one :func:`map_html` returns, byte for byte, but the template
-    is rendered with empty node and edge lists, and the two large JSON payloads
-    are written into their places as bytes: no copy of a page of many megabytes
-    is made in between.  Node bytes that a build rendered early are used as they are.
-    """
-    from .rdf import graph_cache
-
+def write_map(kg: ConceptGraph, path: str | Path, title: str | None = None, physics: bool | None = None) -> Path:
+    """Write the map page to ``path`` atomically and return the path."""
     path = Path(path)
-    key, render, args = nodes_part(kg, physics)
-    early = graph_cache(kg).pop(key, None)
-    with gc_paused():
-        payloads = (early.result() if early is not None else render(*args), _json_bytes(map_edges(kg)))
-        page = map_network(kg, title, physics, data=([], [])).generate_html("map.html")
-    parts = []
-    for marker, payload in zip(_PAYLOADS, payloads, strict=True):
-        head, found, page = page.partition(marker)
-        if not found:  # pragma: no cover - the template names both elements
-            raise AssertionError(f"map template lost {marker}")
-        start, end = marker.split("[]")
-        parts += [head + start, payload, end]
-    parts.append(page)
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        f.writelines(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
+    with atomic_path(path) as tmp:
+        tmp.write_text(map_html(kg, title, physics), encoding="utf-8")
     return path

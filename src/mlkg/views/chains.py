@@ -12,12 +12,10 @@ import heapq
 import math
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .errors import InputError, NoPathError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .graph import KnowledgeGraph
+from ..errors import InputError, NoPathError
+from ..graph import ConceptGraph
 
 # Reading speed used for time estimates: prose at 200 words per minute, examples
 # (code, formulas, diagrams) at half that, and at least half a minute per concept.
@@ -27,7 +25,6 @@ MIN_MINUTES = 0.5
 
 # An explanation path prefers cross-references: a hierarchy hop costs this many cross-reference hops.
 PARENT_COST = 3.0
-
 
 
 def learning_order(prereqs: dict[Hashable, Iterable[Hashable]], key: Callable[[Hashable], Any]) -> list:
@@ -60,20 +57,6 @@ def learning_order(prereqs: dict[Hashable, Iterable[Hashable]], key: Callable[[H
     return out
 
 
-def _requires(kg: KnowledgeGraph) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(prerequisites of each concept, dependents of each concept), cached on the graph."""
-    cached = getattr(kg, "_requires_index", None)
-    if cached is None:
-        down: dict[str, list[str]] = {c: [] for c in kg.entries}
-        up: dict[str, list[str]] = {c: [] for c in kg.entries}
-        for u, v, k in kg.graph.edges(keys=True):
-            if k == "requires":
-                down[u].append(v)
-                up[v].append(u)
-        cached = kg._requires_index = (down, up)
-    return cached
-
-
 def _reach(start: str, adj: dict[str, list[str]], depth: int | None) -> dict[str, int]:
     """Nodes reachable from ``start`` (excluded) with their hop distance, up to ``depth`` hops."""
     if depth is not None and depth < 0:
@@ -92,7 +75,7 @@ def _reach(start: str, adj: dict[str, list[str]], depth: int | None) -> dict[str
     return dist
 
 
-def reading_minutes(kg: KnowledgeGraph, concept: str) -> float:
+def reading_minutes(kg: ConceptGraph, concept: str) -> float:
     """Estimated reading time: prose words / 200 + example words / 100, rounded up to half minutes.
 
     A word is a whitespace-separated token of the field's text.
@@ -105,34 +88,34 @@ def reading_minutes(kg: KnowledgeGraph, concept: str) -> float:
     return max(MIN_MINUTES, math.ceil(minutes * 2) / 2)
 
 
-def _step(kg: KnowledgeGraph, concept: str, within: set[str], depth: int, down) -> dict[str, Any]:
+def _step(kg: ConceptGraph, concept: str, within: set[str], depth: int, down) -> dict[str, Any]:
     d = kg.graph.nodes[concept]
     return {"id": concept, "label": d["title"], "number": d["number"],
             "requires": [p for p in down[concept] if p in within], "depth": depth}
 
 
-def _ordered(kg: KnowledgeGraph, dist: dict[str, int], adj: dict[str, list[str]]) -> list[str]:
+def _ordered(kg: ConceptGraph, dist: dict[str, int], adj: dict[str, list[str]]) -> list[str]:
     order = {c: kg.graph.nodes[c]["order"] for c in dist}
     return learning_order({c: adj[c] for c in dist}, order.__getitem__)
 
 
-def prerequisites(kg: KnowledgeGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
+def prerequisites(kg: ConceptGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
     """Every transitive prerequisite of ``concept`` (up to ``depth`` hops) in learning order, without it."""
     concept = kg.resolve(concept)
-    down, _ = _requires(kg)
+    down, _ = kg.requires_index
     dist = _reach(concept, down, depth)
     return [_step(kg, c, set(dist), dist[c], down) for c in _ordered(kg, dist, down)]
 
 
-def dependents(kg: KnowledgeGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
+def dependents(kg: ConceptGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
     """Every concept that (transitively) builds on ``concept``, each after its own prerequisites."""
     concept = kg.resolve(concept)
-    down, up = _requires(kg)
+    down, up = kg.requires_index
     dist = _reach(concept, up, depth)
     return [_step(kg, c, set(dist) | {concept}, dist[c], down) for c in _ordered(kg, dist, down)]
 
 
-def learning_plan(kg: KnowledgeGraph, concept: str, known: Iterable[str] = ()) -> dict[str, Any]:
+def learning_plan(kg: ConceptGraph, concept: str, known: Iterable[str] = ()) -> dict[str, Any]:
     """The prerequisites of ``concept`` minus what the learner knows, then the concept itself.
 
     Knowing a concept implies knowing its prerequisites (Metacademy's
@@ -140,7 +123,7 @@ def learning_plan(kg: KnowledgeGraph, concept: str, known: Iterable[str] = ()) -
     Each step carries an estimated reading time (see :func:`reading_minutes`).
     """
     concept = kg.resolve(concept)
-    down, _ = _requires(kg)
+    down, _ = kg.requires_index
     known_ids = [kg.resolve(k) for k in known]
     skipped: set[str] = set()
     for k in known_ids:
@@ -163,7 +146,7 @@ def learning_plan(kg: KnowledgeGraph, concept: str, known: Iterable[str] = ()) -
     }
 
 
-def explanation_path(kg: KnowledgeGraph, source: str, target: str) -> list[dict[str, Any]]:
+def explanation_path(kg: ConceptGraph, source: str, target: str) -> list[dict[str, Any]]:
     """The cheapest chain of edges from ``source`` to ``target``, edges walked in either direction.
 
     Cross-reference edges cost 1 and hierarchy edges :data:`PARENT_COST`, so the

@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from .errors import RemoteError
+from ..errors import RemoteError
 
 DEFAULT_TIMEOUT = 60.0
 

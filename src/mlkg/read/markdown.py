@@ -19,16 +19,10 @@ first) and raised together as :class:`~mlkg.errors.CheatsheetError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from .errors import CheatsheetError, Location, Problem
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .perf import Now
+from ..errors import CheatsheetError, Location, Problem
 
 FIELDS = {
     "Full Explanation": "full",
@@ -100,6 +94,14 @@ class Heading:
         return section_node_id(self.number)
 
 
+def example_plain(text: str) -> str:
+    """An example without the code fence that encloses it, for display as preformatted text."""
+    first, last = text.find("\n"), text.rfind("\n")
+    if first >= 0 and _FENCE.match(text, 0, first) and text[last + 1:].strip() in ("```", "~~~"):
+        return text[first + 1:last]
+    return text
+
+
 def section_node_id(number: str) -> str:
     """Sections and subsections get ids that no entry slug can take (":" is not a slug character)."""
     return f"sec:{number}"
@@ -138,14 +140,9 @@ class Entry:
     def example(self) -> str:
         return self.fields["example"].text
 
-    @cached_property
+    @property
     def example_plain(self) -> str:
-        """The example without an enclosing code fence, for display as preformatted text."""
-        text = self.example
-        first, last = text.find("\n"), text.rfind("\n")
-        if first >= 0 and _FENCE.match(text, 0, first) and text[last + 1:].strip() in ("```", "~~~"):
-            return text[first + 1:last]
-        return text
+        return example_plain(self.example)
 
     @property
     def section_number(self) -> str:
@@ -163,33 +160,10 @@ class Document:
     sections: list[Heading] = field(default_factory=list)
     subsections: list[Heading] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
-    # what parse_paths' ``digest`` made of the document, in the process that parsed it
-    digest: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass
-class Corpus:
-    """All documents of one load, in the order given; entries numbered in document order."""
-
-    documents: list[Document]
-
-    @property
-    def entries(self) -> list[Entry]:
-        cached = self.__dict__.get("_entries")
-        if cached is None:
-            cached = self.__dict__["_entries"] = [e for d in self.documents for e in d.entries]
-        return cached
-
-    @property
-    def sections(self) -> list[Heading]:
-        return [h for d in self.documents for h in d.sections]
-
-    @property
-    def subsections(self) -> list[Heading]:
-        return [h for d in self.documents for h in d.subsections]
-
-
-def _decode(data: bytes, path: str) -> str:
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 (with or without a byte-order mark) to text with ``\\n`` line ends; anything else is a CheatsheetError."""
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         text = data[bom:].decode("utf-8")
@@ -410,124 +384,3 @@ def parse_text(text: str, path: str = "<string>") -> Document:
     if parser.problems:
         raise CheatsheetError(problems=parser.problems)
     return doc
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders as their ``*.md`` files in name order; missing paths are errors."""
-    out: list[Path] = []
-    problems = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            found = sorted(q for q in p.glob("*.md") if q.is_file())
-            if not found:
-                problems.append(Problem(Location(str(p), 1), "folder holds no .md cheatsheet files"))
-            out.extend(found)
-        elif p.is_file():
-            out.append(p)
-        else:
-            problems.append(Problem(Location(str(p), 1), "no such file or folder"))
-    if problems:
-        raise CheatsheetError(problems=problems)
-    return out
-
-
-PARALLEL_BYTES = 2_000_000
-"""From this many bytes of cheatsheets on (about 2,000 entries), two processes parse them."""
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _parse_file(k: int, files: list[Path], digest=None) -> tuple[Document | None, list[Problem]]:
-    name = str(files[k])
-    try:
-        doc = parse_text(_decode(files[k].read_bytes(), name), name)
-        if digest is not None:
-            doc.digest = digest(doc)
-        return doc, []
-    except CheatsheetError as exc:
-        return None, list(exc.problems)
-    except OSError as exc:
-        return None, [Problem(Location(name, 1), f"cannot read file: {exc.strerror}")]
-
-
-def _pack(parsed: tuple[Document | None, list[Problem]]) -> tuple[tuple | None, list[Problem]]:
-    """A parsed file's document as nested tuples, which pickle several times faster than the dataclasses."""
-    d, problems = parsed
-    if d is None:
-        return None, problems
-
-    def headings(hs: list[Heading]) -> list[tuple]:
-        return [(h.kind, h.number, h.title, h.location.line) for h in hs]
-
-    return (d.path, d.title, headings(d.sections), headings(d.subsections), [
-        (e.id, e.number, e.title, e.parent, [(f.name, f.text, f.line) for f in e.fields.values()],
-         e.location.line, e.order, e.id_line) for e in d.entries], d.digest), problems
-
-
-def _unpack(packed: tuple[tuple | None, list[Problem]]) -> tuple[Document | None, list[Problem]]:
-    row, problems = packed
-    if row is None:
-        return None, problems
-    path, title, sections, subsections, entries, digest = row
-    return Document(
-        path, title, [Heading(k, n, t, Location(path, line)) for k, n, t, line in sections],
-        [Heading(k, n, t, Location(path, line)) for k, n, t, line in subsections],
-        [Entry(id_, number, title_, parent, {name: Field(name, text, line) for name, text, line in fields},
-               Location(path, line), order, id_line)
-         for id_, number, title_, parent, fields, line, order, id_line in entries], digest), problems
-
-
-def parse_paths(paths: Iterable[str | Path], renames: dict[tuple[str, str], str] | None = None,
-                parallel: bool | None = None, meanwhile: Now | None = None,
-                digest: Callable[[Document], Any] | None = None) -> Corpus:
-    """Parse files and folders into one corpus, checking IDs across all of them.
-
-    ``renames`` maps (entry number, ID) to a new ID; it comes from the curation
-    file and lets a user resolve a duplicate without editing the cheatsheet.
-    ``parallel=False`` keeps the work in this process; by default, from
-    :data:`PARALLEL_BYTES` on, this process and a forked child take the files
-    one at a time (:func:`~mlkg.perf.shared`), this process after running
-    ``meanwhile`` (a :class:`~mlkg.perf.Now`).  ``digest`` is run on each document
-    where it was parsed, and its result kept as ``Document.digest``: later
-    stages start on per-file work there.
-    """
-    renames = renames or {}
-    files = expand_paths(paths)
-    documents, problems = [], []
-    from . import perf
-
-    if len(files) > 1 and parallel is not False and (parallel or sum(map(_size, files)) >= PARALLEL_BYTES) \
-            and perf.can_fork():
-        parsed = perf.shared(_parse_file, len(files), files, digest, pack=_pack, unpack=_unpack,
-                             meanwhile=meanwhile)
-    else:
-        parsed = [_parse_file(k, files, digest) for k in range(len(files))]
-    for doc, found in parsed:
-        if doc is not None:
-            documents.append(doc)
-        problems += found
-    seen: dict[str, Entry] = {}
-    order = 0
-    for doc in documents:
-        for entry in doc.entries:
-            entry.id = renames.get((entry.number, entry.id), entry.id)
-            entry.order = order
-            order += 1
-            if entry.id in seen:
-                first = seen[entry.id]
-                problems.append(Problem(
-                    Location(entry.location.path, entry.id_line),
-                    f"duplicate ID {entry.id!r} (also at {first.location.path}:{first.id_line}); "
-                    "change one **ID:**, or rename it in the curation file",
-                ))
-            else:
-                seen[entry.id] = entry
-    if problems:
-        raise CheatsheetError(problems=sorted(problems, key=lambda p: (p.location or Location("", 0))))
-    return Corpus(documents)

@@ -15,17 +15,16 @@ original text directly.
 
 from __future__ import annotations
 
-import codecs
 import functools
 import operator
 import re
-import threading
 from collections.abc import Iterable
 from typing import NamedTuple
 
 import ahocorasick
 
-from .parse import Corpus, Entry, Heading, split_title
+from ..read import Corpus, Entry, Heading, split_title
+from .text import normalize, normalize_many
 
 _WORD = re.compile(r"\w+")
 _HYPHEN = re.compile(r"(-)")
@@ -33,65 +32,6 @@ _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 # Lower rank wins when two concepts share a name.
 RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "id": 2}
-
-
-# ASCII letters and digits (lowercased) and "_" are word characters; every other byte becomes a space.
-_ASCII_WORD = bytes((b | 32 if chr(b).isalpha() else b) if (chr(b).isalnum() and b < 128) or b == 95 else 32
-                    for b in range(256))
-_RUNS = threading.local()
-
-
-def _non_ascii(exc: UnicodeEncodeError) -> tuple[str, int]:
-    """Encoding error handler: note each run of non-ASCII characters, and write spaces for it."""
-    _RUNS.found.append((exc.start, exc.end))
-    return " " * (exc.end - exc.start), exc.end
-
-
-codecs.register_error("mlkg-normalize", _non_ascii)
-
-
-def normalize(text: str) -> str:
-    """Lowercase, with every non-word character replaced by a space; same length as ``text``.
-
-    ASCII is lowercased and mapped in one byte-table lookup; the encoder hands
-    each run of other characters to :func:`_non_ascii`, and only those runs are
-    handled in Python, so "μ" and "中" stay word characters.
-    """
-    _RUNS.found = runs = []
-    out = text.encode("ascii", "mlkg-normalize").translate(_ASCII_WORD).decode("ascii")
-    if not runs:
-        return out
-    parts, last = [], 0
-    for start, end in runs:
-        low = _word_chars(text[start:end])
-        if low is not None:
-            parts.append(out[last:start])
-            parts.append(low)
-            last = end
-    parts.append(out[last:])
-    return "".join(parts)
-
-
-def normalize_many(texts: list[str]) -> list[str]:
-    """:func:`normalize` of each text, in one call: the lengths are kept, so slices find each one."""
-    joined, out, pos = normalize("\n".join(texts)), [], 0
-    for text in texts:
-        out.append(joined[pos:pos + len(text)])
-        pos += len(text) + 1
-    return out
-
-
-@functools.lru_cache(maxsize=4096)
-def _word_chars(run: str) -> str | None:
-    """A run of non-ASCII characters, lowercased, with non-word characters as spaces; None if all are."""
-    low = run.lower()
-    if len(low) != len(run):  # a few characters (e.g. "İ") lowercase to two
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in run)
-    if low.isalnum():
-        return low
-    if not any(c.isalnum() for c in low):
-        return None
-    return "".join(c if c.isalnum() else " " for c in low)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -181,7 +121,8 @@ def _make_name(surface: str, concept: str, source: str) -> Name | None:
 
 
 @functools.lru_cache(maxsize=65536)
-def _singular_key(name: str) -> str:
+def singular_key(name: str) -> str:
+    """A name normalised with its last word singular: "GANs" and "gan" have the same key."""
     tokens = normalize(name).split()
     if tokens:
         tokens[-1] = _singular(tokens[-1]) or tokens[-1]
@@ -314,13 +255,13 @@ def subsection_heads(corpus: Corpus) -> dict[str, str]:
     for e in corpus.entries:
         entries_by_sub.setdefault(e.parent, []).append(e)
     for sub in corpus.subsections:
-        keys = {_singular_key(x) for x in (sub.label, *sub.alt_labels)}
+        keys = {singular_key(x) for x in (sub.label, *sub.alt_labels)}
         # "Boosting Methods" names Boosting; "Time Series Fundamentals" names Time Series
         words = sub.label.split()
         if len(words) > 1 and words[-1].lower().endswith("s"):
-            keys.add(_singular_key(" ".join(words[:-1])))
+            keys.add(singular_key(" ".join(words[:-1])))
         for e in entries_by_sub.get(sub.number, []):
-            mine = {_singular_key(x) for x in (e.label, *e.alt_labels, e.id.replace("-", " "))}
+            mine = {singular_key(x) for x in (e.label, *e.alt_labels, e.id.replace("-", " "))}
             if keys & mine:
                 heads.setdefault(sub.number, e.id)
                 break
@@ -355,11 +296,11 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         words = " ".join(acronyms.get(w, w) for w in e.id.split("-"))
         raw.append((words, e.id, "id"))
     # abbreviations the text itself defines, where the long form is a known name
-    by_norm = {_singular_key(s): c for s, c, src in raw if src in ("title", "alt", "subsection")}
+    by_norm = {singular_key(s): c for s, c, src in raw if src in ("title", "alt", "subsection")}
     for e in corpus.entries:
         for text in (e.full, e.simple):
             for short, long_form in _abbreviations(text):
-                concept = by_norm.get(_singular_key(long_form))
+                concept = by_norm.get(singular_key(long_form))
                 if concept:
                     raw.append((short, concept, "abbrev"))
     names = []

@@ -21,17 +21,31 @@ import multiprocessing
 import queue
 import threading
 import time
+import traceback
 import urllib.parse
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .errors import InputError, MlkgError, NoPathError, UnknownConceptError
+import pyoxigraph as ox
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .graph import KnowledgeGraph
+from ..errors import InputError, MlkgError, NoPathError, UnknownConceptError
+from ..graph import ConceptGraph
+from ..read import example_plain
+from . import chains, rdf
+from .sparql import (
+    RESULT_FORMATS,
+    UPDATE_KEYWORDS,
+    TooManyResults,
+    collect,
+    named_queries,
+    prepare,
+    query_form,
+    uses_service,
+)
+from .text import concept_json
 
 STATIC = Path(__file__).resolve().parent / "static"
 CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -83,10 +97,6 @@ class HTTPError(Exception):
 
 def _worker_main(conn, data: bytes, base: str, prefixes: dict[str, str]) -> None:  # pragma: no cover - subprocess
     """Serve queries from ``conn`` against a store loaded once from ``data`` (Turtle)."""
-    import pyoxigraph as ox
-
-    from .sparql import TooManyResults, collect
-
     store = ox.Store()
     store.bulk_load(data, format=ox.RdfFormat.TURTLE)
     conn.send(("ready",))
@@ -217,9 +227,7 @@ def _accepts(header: str | None) -> list[str]:
 class App:
     """Turns requests into responses; the HTTP handler only moves bytes."""
 
-    def __init__(self, kg: KnowledgeGraph, config: ServerConfig | None = None):
-        from . import rdf
-
+    def __init__(self, kg: ConceptGraph, config: ServerConfig | None = None):
         self.kg = kg
         self.config = config or ServerConfig()
         self.base = rdf.base_iri(self.config.base_iri)
@@ -233,9 +241,7 @@ class App:
     def pool(self) -> QueryPool:
         with self._pool_lock:
             if self._pool is None:
-                from . import rdf
-
-                data = rdf.turtle(self.kg, self.base).encode("utf-8")
+                data = rdf.turtle(self.kg, self.base)
                 self._pool = QueryPool(data, self.base, rdf.prefixes(self.base), self.config.workers)
             return self._pool
 
@@ -250,7 +256,7 @@ class App:
     @property
     def env(self):
         if self._env is None:
-            import jinja2
+            import jinja2  # only pages need it, not the SPARQL endpoint
 
             self._env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates" / "site"),
@@ -263,7 +269,7 @@ class App:
 
     def map_bytes(self) -> bytes:
         if self._map is None:
-            from .viz import map_html
+            from .map import map_html  # pyvis and jinja: only for a server that shows the map
 
             self._map = map_html(self.kg).encode("utf-8")
         return self._map
@@ -309,8 +315,6 @@ class App:
         except MlkgError as exc:
             return self.error(400, exc.lines()[0], headers, api)
         except Exception:  # a bug must not cost the client its answer or the thread its life
-            import traceback
-
             traceback.print_exc()
             return self.error(500, "internal error; see the server's log", headers, api)
 
@@ -334,9 +338,6 @@ class App:
 
     # pages ------------------------------------------------------------------------------
     def concept(self, node: str, headers, fmt: str | None = None) -> Response:
-        from . import rdf
-        from .views import concept_json
-
         node = node.strip("/")
         if node not in self.kg.graph:
             hints = self.kg.suggest(node)
@@ -349,8 +350,6 @@ class App:
         for media in wanted:
             if media in GRAPH_TYPES:
                 fmt = GRAPH_TYPES[media]
-                import pyoxigraph as ox
-
                 iri = rdf.node_iri(self.base, node)
                 store = rdf.store(self.kg, self.base)
                 triples = [q.triple for q in store.quads_for_pattern(ox.NamedNode(iri), None, None)]
@@ -365,8 +364,8 @@ class App:
                                "kg": self.kg}
         if d["kind"] == "concept":
             c = concept_json(self.kg, node)
-            ctx.update(c=c, plan=self.kg.prerequisites(node), dependents=self.kg.dependents(node),
-                       example=self.kg.entries[node].example_plain)
+            ctx.update(c=c, plan=chains.prerequisites(self.kg, node), dependents=chains.dependents(self.kg, node),
+                       example=example_plain(d["example"]))
         else:
             ctx.update(children=[(u, self.kg.graph.nodes[u]) for u, _, k in
                                  self.kg.graph.in_edges(node, keys=True) if k == "parent"])
@@ -375,8 +374,6 @@ class App:
         return resp
 
     def query_page(self) -> Response:
-        from .sparql import named_queries
-
         queries = [{"name": q.name, "summary": q.summary, "description": q.description, "text": q.text,
                     "params": [{"name": p.name, "description": p.description, "kind": p.kind} for p in q.params]}
                    for q in named_queries().values()]
@@ -395,8 +392,6 @@ class App:
 
     # JSON API ---------------------------------------------------------------------------
     def api(self, route: str, params: dict[str, list[str]]) -> Response:
-        from .views import concept_json
-
         def one(name: str, default: str | None = None) -> str:
             values = params.get(name)
             if not values or not values[0].strip():
@@ -425,21 +420,19 @@ class App:
             data = concept_json(self.kg, self.kg.resolve(arg))
         elif kind == "prereqs" and arg:
             cid = self.kg.resolve(arg)
-            data = {"concept": cid, "plan": self.kg.prerequisites(cid, number("depth"))}
+            data = {"concept": cid, "plan": chains.prerequisites(self.kg, cid, number("depth"))}
         elif kind == "dependents" and arg:
             cid = self.kg.resolve(arg)
-            data = {"concept": cid, "dependents": self.kg.dependents(cid, number("depth"))}
+            data = {"concept": cid, "dependents": chains.dependents(self.kg, cid, number("depth"))}
         elif kind == "learn" and arg:
             known = [k.strip() for v in params.get("known", []) for k in v.split(",") if k.strip()]
-            data = self.kg.learning_plan(arg, known)
+            data = chains.learning_plan(self.kg, arg, known)
         elif kind == "path":
             a, b = self.kg.resolve(one("from")), self.kg.resolve(one("to"))
             data = {"path": [{k: s[k] for k in ("source", "target", "kind", "evidence")}
-                             for s in self.kg.path(a, b)]}
+                             for s in chains.explanation_path(self.kg, a, b)]}
         elif kind == "queries":
-            from .sparql import named_queries
-
-            data = [{"name": q.name, "description": q.description, "example": q.example,
+                data = [{"name": q.name, "description": q.description, "example": q.example,
                      "params": [{"name": p.name, "description": p.description, "kind": p.kind}
                                 for p in q.params]} for q in named_queries().values()]
         elif kind == "run" and arg:
@@ -454,7 +447,7 @@ class App:
         want = text.casefold()
         scored = []
         for cid, e in self.kg.entries.items():
-            names = [e.label, *e.alt_labels, cid]
+            names = [e["label"], *e["alt_labels"], *e.get("aliases", []), cid]
             folded = [n.casefold() for n in names]
             if want in folded:
                 score = 0
@@ -462,18 +455,16 @@ class App:
                 score = 1
             elif any(want in n for n in folded):
                 score = 2
-            elif want in e.full.casefold() or want in e.simple.casefold():
+            elif want in e["full"].casefold() or want in e["simple"].casefold():
                 score = 3
             else:
                 continue
-            scored.append((score, e.order, cid))
+            scored.append((score, e["order"], cid))
         scored.sort()
-        return [{"id": cid, "title": self.kg.entries[cid].title, "number": self.kg.entries[cid].number,
+        return [{"id": cid, "title": self.kg.entries[cid]["title"], "number": self.kg.entries[cid]["number"],
                  "match": ("exact", "prefix", "name", "text")[s]} for s, _, cid in scored[:limit]]
 
     def run_named(self, name: str, params: dict[str, list[str]]) -> Response:
-        from .sparql import named_queries, prepare
-
         queries = named_queries()
         if name not in queries:
             raise HTTPError(404, f"no named query {name!r}; see /api/queries")
@@ -484,8 +475,6 @@ class App:
 
     # SPARQL protocol --------------------------------------------------------------------
     def sparql(self, method: str, params: dict[str, list[str]], headers, body: bytes) -> Response:
-        from .sparql import UPDATE_KEYWORDS, query_form, uses_service
-
         ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
         form: dict[str, list[str]] = {}
         query_text: str | None = None
@@ -517,9 +506,6 @@ class App:
         return self._execute(query_text, _accepts(headers.get("Accept")), fmt)
 
     def _execute(self, text: str, accepts: list[str], fmt: str | None, download: str | None = None) -> Response:
-        from . import rdf
-        from .sparql import RESULT_FORMATS
-
         formats = {"select": "json", "ask": "json", "construct": "ttl"}
         if fmt:
             name = _FORMAT_PARAM.get(fmt.lower())
@@ -655,7 +641,7 @@ class Server(ThreadingHTTPServer):
         self.app.close()
 
 
-def make_server(kg: KnowledgeGraph, config: ServerConfig | None = None) -> Server:
+def make_server(kg: ConceptGraph, config: ServerConfig | None = None) -> Server:
     """A server bound to its port (0 picks a free one), workers started; call ``serve_forever``."""
     app = App(kg, config)
     try:

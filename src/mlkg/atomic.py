@@ -1,4 +1,4 @@
-"""Writing files so that a failure never leaves a half-written or lost output."""
+"""Writing files so that a failure never leaves a half-written or lost output: write a temporary file, then rename."""
 
 from __future__ import annotations
 
@@ -35,11 +35,3 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-
-
-def atomic_write(path: str | Path, data: str | bytes) -> None:
-    with atomic_path(path) as tmp:
-        if isinstance(data, str):
-            tmp.write_text(data, encoding="utf-8")
-        else:
-            tmp.write_bytes(data)

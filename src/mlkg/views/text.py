@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .graph import KnowledgeGraph
+from ..graph import ConceptGraph
 
 _EVIDENCE_KEYS = ("field", "sentence", "file", "line", "surface", "rule", "confidence", "source")
 
@@ -49,12 +48,12 @@ def edges_tsv(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _title(kg: KnowledgeGraph, node: str) -> str:
+def _title(kg: ConceptGraph, node: str) -> str:
     d = kg.graph.nodes[node]
     return f"{d['number']} {d['title']}"
 
 
-def concept_json(kg: KnowledgeGraph, cid: str) -> dict[str, Any]:
+def concept_json(kg: ConceptGraph, cid: str) -> dict[str, Any]:
     d = kg.graph.nodes[cid]
     path = kg.section_path(cid)[:-1]
     return {
@@ -68,7 +67,7 @@ def concept_json(kg: KnowledgeGraph, cid: str) -> dict[str, Any]:
     }
 
 
-def _edge_lines(kg: KnowledgeGraph, rows: list[dict[str, Any]], other: str, arrow: str) -> list[str]:
+def _edge_lines(kg: ConceptGraph, rows: list[dict[str, Any]], other: str, arrow: str) -> list[str]:
     lines = []
     for r in sorted(rows, key=lambda r: kg.graph.nodes[r[other]]["order"]):
         n = r[other]
@@ -85,7 +84,7 @@ def _edge_lines(kg: KnowledgeGraph, rows: list[dict[str, Any]], other: str, arro
     return lines or ["  (none)"]
 
 
-def concept_text(kg: KnowledgeGraph, cid: str) -> str:
+def concept_text(kg: ConceptGraph, cid: str) -> str:
     d = kg.graph.nodes[cid]
     path = " › ".join(_title(kg, p) for p in kg.section_path(cid)[:-1])
     related = kg.out_edges(cid, "related") + [
@@ -108,7 +107,7 @@ def concept_text(kg: KnowledgeGraph, cid: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def stats_text(kg: KnowledgeGraph) -> str:
+def stats_text(kg: ConceptGraph) -> str:
     s = kg.stats()
     e = s["edges"]
     lines = [
@@ -151,7 +150,7 @@ def _minutes(m: float) -> str:
     return f"{m:g} min"
 
 
-def plan_text(kg: KnowledgeGraph, concept: str, steps: list[dict[str, Any]]) -> str:
+def plan_text(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]]) -> str:
     title = kg.graph.nodes[concept]["title"]
     if not steps:
         return f"{title} [{concept}] has no prerequisites in this graph.\n"
@@ -165,11 +164,9 @@ def plan_text(kg: KnowledgeGraph, concept: str, steps: list[dict[str, Any]]) -> 
     return "\n".join(lines) + "\n"
 
 
-def plan_tree(kg: KnowledgeGraph, concept: str, depth: int | None = None) -> str:
+def plan_tree(kg: ConceptGraph, concept: str, depth: int | None = None) -> str:
     """The prerequisites as an indented tree; a concept met again is marked instead of repeated."""
-    from .chains import _requires
-
-    down, _ = _requires(kg)
+    down, _ = kg.requires_index
     order = lambda c: kg.graph.nodes[c]["order"]  # noqa: E731
     lines = [f"{concept}  {kg.graph.nodes[concept]['title']}"]
     seen = {concept}
@@ -190,7 +187,7 @@ def plan_tree(kg: KnowledgeGraph, concept: str, depth: int | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
-def plan_md(kg: KnowledgeGraph, concept: str, steps: list[dict[str, Any]]) -> str:
+def plan_md(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]]) -> str:
     title = kg.graph.nodes[concept]["title"]
     lines = [f"# Learning plan: {title}", ""]
     for s in steps:
@@ -202,7 +199,7 @@ def plan_md(kg: KnowledgeGraph, concept: str, steps: list[dict[str, Any]]) -> st
     return "\n".join(lines) + "\n"
 
 
-def learn_text(kg: KnowledgeGraph, plan: dict[str, Any]) -> str:
+def learn_text(kg: ConceptGraph, plan: dict[str, Any]) -> str:
     c = plan["concept"]
     title = kg.graph.nodes[c]["title"]
     lines = []
@@ -218,7 +215,7 @@ def learn_text(kg: KnowledgeGraph, plan: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def path_text(kg: KnowledgeGraph, source: str, target: str, steps: list[dict[str, Any]]) -> str:
+def path_text(kg: ConceptGraph, source: str, target: str, steps: list[dict[str, Any]]) -> str:
     if not steps:
         return f"{source} is {target}.\n"
     plural = "s" if len(steps) > 1 else ""

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError, Location, Problem
+from ..errors import InputError, Location, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .graph import KnowledgeGraph
+    from ..graph import ConceptGraph
 
 _LINE = re.compile(r"([a-z0-9-]+)\s+(requires|related)\s+([a-z0-9-]+)\Z")
 
@@ -64,7 +64,7 @@ def _prf(predicted: set, gold: set) -> dict[str, float]:
             "tp": tp, "predicted": len(predicted), "gold": len(gold)}
 
 
-def evaluate(kg: KnowledgeGraph, gold: Gold, scope: set[str] | None = None) -> dict:
+def evaluate(kg: ConceptGraph, gold: Gold, scope: set[str] | None = None) -> dict:
     """Score the graph's requires/related edges among ``scope`` (default: the gold's concepts' file)."""
     missing = sorted(c for c in gold.concepts if c not in kg.entries)
     if missing:

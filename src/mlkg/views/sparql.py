@@ -8,7 +8,7 @@ which parameters it takes and how to call it::
     # example: mlkg query prerequisites --param concept=stable-diffusion
 
 A parameter described as "a concept ID" is resolved with
-:meth:`~mlkg.graph.KnowledgeGraph.resolve` (so ``VAE`` works too) and bound
+:meth:`~mlkg.graph.ConceptGraph.resolve` (so ``VAE`` works too) and bound
 as the concept's IRI; "a section or subsection number" becomes a section IRI;
 anything else is bound as a plain string literal.
 
@@ -38,15 +38,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pyoxigraph as ox
+
+from ..errors import QueryError, UnknownConceptError
+from ..graph import ConceptGraph
 from . import rdf
-from .errors import QueryError, UnknownConceptError
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pyoxigraph
-
-    from .graph import KnowledgeGraph
 
 ENGINES = ("oxigraph", "rdflib")
 RESULT_FORMATS = {
@@ -134,10 +132,15 @@ def parse_header(text: str, name: str = "query", path: Path | None = None) -> Na
     return NamedQuery(name, text, " ".join(d for d in description if d), params, example, path)
 
 
+def queries_dir() -> Path:
+    """The shipped named queries: the repository's ``queries/`` in a clone, ``mlkg/_queries`` in a wheel."""
+    package = Path(__file__).resolve().parents[1]
+    repo = package.parents[1] / "queries"
+    return repo if repo.is_dir() else package / "_queries"
+
+
 def named_queries(folder: str | Path | None = None) -> dict[str, NamedQuery]:
     """Every ``*.rq`` file in ``queries/`` (or ``folder``) by name, sorted."""
-    from .paths import queries_dir
-
     root = Path(folder) if folder is not None else queries_dir()
     out = {}
     for path in sorted(root.glob("*.rq")):
@@ -185,11 +188,9 @@ def query_form(text: str) -> str:
     return m.group(0).upper() if m else ""
 
 
-def bind_params(kg: KnowledgeGraph, query: NamedQuery, params: dict[str, str],
-                base: str | None = None) -> dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal]:
+def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
+                base: str | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check ``params`` against the query's declared parameters and turn each value into an RDF term."""
-    import pyoxigraph as ox
-
     base = rdf.base_iri(base)
     declared = {p.name: p for p in query.params}
     for name in params:
@@ -219,7 +220,7 @@ def bind_params(kg: KnowledgeGraph, query: NamedQuery, params: dict[str, str],
     return out
 
 
-def _section(kg: KnowledgeGraph, value: str) -> str:
+def _section(kg: ConceptGraph, value: str) -> str:
     v = value.strip()
     candidates = [v, f"sec:{v.rstrip('.')}"]
     for c in candidates:
@@ -383,9 +384,6 @@ class QueryResult:
             out.append(rec)
         return out
 
-    def media_type(self, fmt: str) -> str:
-        return GRAPH_FORMATS[_graph_format(fmt)] if self.kind == "construct" else RESULT_FORMATS[fmt]
-
     def serialize(self, fmt: str | None = None) -> bytes:
         """The result in a W3C format: json, csv, tsv or xml for SELECT and ASK (or ``table``);
         ttl, nt, jsonld or xml for CONSTRUCT and DESCRIBE (``table`` and ``json`` mean ttl and jsonld)."""
@@ -397,8 +395,6 @@ class QueryResult:
         if fmt == "json":
             return self._json()
         if fmt in ("csv", "tsv", "xml"):
-            import pyoxigraph as ox
-
             parsed = ox.parse_query_results(self._json(), format=ox.QueryResultsFormat.JSON)
             return parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))
         raise QueryError(f"format {fmt!r} is for CONSTRUCT and DESCRIBE results; "
@@ -480,8 +476,6 @@ def python_value(term) -> Any:
 
 
 def _is_iri(term) -> bool:
-    import pyoxigraph as ox
-
     return isinstance(term, ox.NamedNode)
 
 
@@ -491,8 +485,6 @@ def _is_number(term) -> bool:
 
 
 def _json_term(t) -> dict[str, str]:
-    import pyoxigraph as ox
-
     if isinstance(t, ox.NamedNode):
         return {"type": "uri", "value": t.value}
     if isinstance(t, ox.BlankNode):
@@ -532,7 +524,7 @@ def _syntax_error(line: int, col: int, detail: str, text: str) -> QueryError:
     return QueryError(f"invalid SPARQL at line {line}, column {col}: {detail}")
 
 
-def run_query(kg: KnowledgeGraph, query: str | NamedQuery, params: dict[str, str] | None = None,
+def run_query(kg: ConceptGraph, query: str | NamedQuery, params: dict[str, str] | None = None,
               engine: str = "oxigraph", base_iri: str | None = None) -> QueryResult:
     """Run a named query, a ``.rq`` file or SPARQL text against ``kg`` and return a :class:`QueryResult`.
 
@@ -579,7 +571,7 @@ def uses_service(text: str) -> bool:
     return re.search(r"service", decoded, re.IGNORECASE) is not None
 
 
-def prepare(kg: KnowledgeGraph, query: str | NamedQuery, params: dict[str, str] | None = None,
+def prepare(kg: ConceptGraph, query: str | NamedQuery, params: dict[str, str] | None = None,
             base_iri: str | None = None) -> Prepared:
     """Resolve ``query``, refuse SPARQL Update, and bind ``params`` into its text.
 
@@ -614,8 +606,6 @@ class TooManyResults(QueryError):
 
 def collect(res, max_rows: int | None = None, base: str = rdf.DEFAULT_BASE_IRI) -> QueryResult:
     """A pyoxigraph query result as a :class:`QueryResult`, refusing more than ``max_rows`` rows or triples."""
-    import pyoxigraph as ox
-
     def bounded(items):
         out = []
         for item in items:
@@ -633,7 +623,7 @@ def collect(res, max_rows: int | None = None, base: str = rdf.DEFAULT_BASE_IRI) 
     return QueryResult("construct", triples=bounded(res), base=base)
 
 
-def _run_oxigraph(kg: KnowledgeGraph, text: str, base: str) -> QueryResult:
+def _run_oxigraph(kg: ConceptGraph, text: str, base: str) -> QueryResult:
     store = rdf.store(kg, base)
     try:
         return collect(store.query(text, base_iri=base, prefixes=rdf.prefixes(base)), base=base)
@@ -646,15 +636,11 @@ def _run_oxigraph(kg: KnowledgeGraph, text: str, base: str) -> QueryResult:
         raise QueryError(f"query failed: {_one_line(str(exc))}") from None
 
 
-def _rdflib_graph(kg: KnowledgeGraph, base: str):
-    cached = rdf.graph_cache(kg)
-    key = ("rdflib", base)
-    if key not in cached:
-        cached[key] = rdf.to_rdflib(kg, base)
-    return cached[key]
+def _rdflib_graph(kg: ConceptGraph, base: str):
+    return kg.derived(("rdflib", base), lambda: rdf.to_rdflib(kg, base))
 
 
-def _run_rdflib(kg: KnowledgeGraph, text: str, base: str) -> QueryResult:
+def _run_rdflib(kg: ConceptGraph, text: str, base: str) -> QueryResult:
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
 
@@ -678,8 +664,6 @@ def _run_rdflib(kg: KnowledgeGraph, text: str, base: str) -> QueryResult:
             blanks: dict = {}
             rows = [tuple(_from_rdflib(t, blanks) for t in row) for row in res]
             return QueryResult("select", vars=names, terms=rows)
-        import pyoxigraph as ox
-
         blanks = {}
         return QueryResult("construct", triples=[
             ox.Triple(*(_from_rdflib(t, blanks) for t in triple)) for triple in res.graph])
@@ -702,7 +686,6 @@ def _find_prefixed(text: str, prefix: str) -> tuple[int, int] | None:
 
 
 def _from_rdflib(term, blanks: dict):
-    import pyoxigraph as ox
     import rdflib
 
     if term is None:

@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CurationError, Location, Problem
+from ..errors import CurationError, Location, Problem
+from .markdown import SLUG
 
 SECTIONS = {
     "alias": ({"concept", "names"}, set()),
@@ -179,8 +180,6 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
     if "kind" in data and isinstance(data["kind"], str) and data["kind"] not in KINDS:
         out.append(Problem(loc, f"[[{section}]] kind {data['kind']!r} must be one of {', '.join(KINDS)}"))
     if section == "rename":
-        from .parse import SLUG
-
         for key in ("id", "to"):
             if isinstance(data.get(key), str) and not SLUG.match(data[key]):
                 out.append(Problem(loc, f"[[rename]] {key} {data[key]!r} is not a lowercase slug "

@@ -1,0 +1,84 @@
+"""The library's front door: :func:`load` runs read → mine → graph, and :class:`KnowledgeGraph` puts the
+views within reach of the graph they are derived from.
+
+The views live below this module and know only the graph
+(:class:`~mlkg.graph.ConceptGraph`); this class adds them as methods, so a
+notebook user writes ``kg.prerequisites("vae")`` or ``kg.query("hubs")``.
+The RDF, SPARQL and map views are imported when first used: learning plans
+never pay for rdflib, pyoxigraph or pyvis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .graph import ConceptGraph, build_graph
+from .mine import mine
+from .read import read
+from .views import chains
+
+
+class KnowledgeGraph(ConceptGraph):
+    """A loaded corpus: the frozen concept graph, its lookups, and every view of it.
+
+    ``kg.graph`` is the networkx graph; ``kg.entries`` maps concept IDs to their
+    attributes in document order.  The graph never changes: to correct it,
+    edit the curation file and load again.
+    """
+
+    # learning plans ----------------------------------------------------------------------
+    def prerequisites(self, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
+        """Every transitive prerequisite of ``concept`` in a valid learning order; see :mod:`~mlkg.views.chains`."""
+        return chains.prerequisites(self, concept, depth)
+
+    def learning_plan(self, concept: str, known: Iterable[str] = ()) -> dict[str, Any]:
+        """The prerequisites of ``concept`` minus what ``known`` covers, then the concept, with reading times."""
+        return chains.learning_plan(self, concept, known)
+
+    def dependents(self, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
+        """Every concept that transitively builds on ``concept``."""
+        return chains.dependents(self, concept, depth)
+
+    def path(self, source: str, target: str) -> list[dict[str, Any]]:
+        """The cheapest chain of edges linking two concepts, each step with its evidence."""
+        return chains.explanation_path(self, source, target)
+
+    # RDF and SPARQL ----------------------------------------------------------------------
+    def to_rdf(self, base_iri: str | None = None):
+        """The graph as an :class:`rdflib.Graph` (SKOS plus the mlkg vocabulary); see :mod:`~mlkg.views.rdf`."""
+        from .views import rdf
+
+        return rdf.to_rdflib(self, base_iri)
+
+    def serialize(self, fmt: str = "ttl", base_iri: str | None = None) -> bytes:
+        """The RDF export as bytes: ``ttl``, ``nt``, ``jsonld``, ``xml`` or ``n3``."""
+        from .views import rdf
+
+        return rdf.serialize(self, fmt, base_iri)
+
+    def query(self, query: str, params: dict[str, str] | None = None, engine: str = "oxigraph",
+              base_iri: str | None = None):
+        """Run SPARQL: a named query from ``queries/``, a ``.rq`` path, or query text; see :mod:`~mlkg.views.sparql`."""
+        from .views import sparql
+
+        return sparql.run_query(self, query, params or {}, engine=engine, base_iri=base_iri)
+
+    # the map -----------------------------------------------------------------------------
+    def map_html(self, title: str | None = None) -> str:
+        """The interactive concept map as one self-contained HTML page; see :mod:`~mlkg.views.map`."""
+        from .views import map as concept_map
+
+        return concept_map.map_html(self, title)
+
+
+def load(*paths: str | Path, curation: Iterable[str | Path] | None = None) -> KnowledgeGraph:
+    """Parse cheatsheets (files or folders of ``.md``), mine their cross-references, build the graph.
+
+    With no paths, the shipped ``data/`` corpus is loaded.  ``curation``
+    lists curation files; by default ``data/curation.toml`` if it exists,
+    and ``[]`` turns curation off.
+    """
+    corpus = read(paths, curation)
+    return KnowledgeGraph(build_graph(corpus, mine(corpus)))

@@ -1,0 +1,103 @@
+"""Stage 2, mine: a corpus in, typed relations with their evidence out.
+
+:mod:`~mlkg.mine.lexicon` knows every name, :mod:`~mlkg.mine.mentions`
+finds them in the text, and :mod:`~mlkg.mine.rules` decides everything:
+what each mention votes for, what each pair of concepts becomes, which
+edges break cycles.  The curation file has the last word.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..read import Corpus, Curation
+from . import rules
+from .evidence import Evidence, Mention, Relation, Report
+from .lexicon import Lexicon, build_lexicon, subsection_heads
+from .mentions import CorpusText, text_mentions, title_mentions
+from .similarity import mutual_best_siblings, richest_unit
+
+__all__ = ["Evidence", "Lexicon", "Mention", "Mined", "Relation", "Report", "mine"]
+
+
+@dataclass
+class Mined:
+    relations: list[Relation]
+    report: Report = field(default_factory=Report)
+    lexicon: Lexicon | None = None
+
+
+def mine(corpus: Corpus) -> Mined:
+    """Mine the corpus's cross-references and apply its curation.
+
+    The report says which mentions were dropped as homonyms, which pairs had
+    conflicting directions, and which ``requires`` edges were downgraded to
+    keep the graph acyclic.
+    """
+    report = Report()
+    pos = rules.Positions(corpus)
+    heads = subsection_heads(corpus)
+    lexicon = build_lexicon(corpus, corpus.curation.aliases, heads)
+    text = CorpusText(corpus)
+    evidence = []
+    seen: set[tuple[str, str, int]] = set()
+    for m in (*title_mentions(corpus, lexicon), *text_mentions(text, lexicon)):
+        target = rules.choose_concept(m.names, m.entry, pos)
+        if m.field != "title":
+            report.mentions += 1
+            if target == m.entry.id:
+                report.self_mentions += 1
+                continue
+            if (target, m.entry.id, m.unit) in seen:
+                continue  # one vote per concept per sentence
+            seen.add((target, m.entry.id, m.unit))
+        evidence.append(rules.vote(m, target, pos))
+    evidence, report.homonyms = rules.drop_homonyms(evidence, pos)
+    pairs: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    order = pos.order
+    for ev in evidence:
+        s, t = ev.source, ev.target
+        pairs[(s, t) if order[s] < order[t] else (t, s)].append(ev)
+    for a, b, cosine, shared in mutual_best_siblings(corpus, text):
+        a, b = sorted((a, b), key=order.__getitem__)
+        if cosine >= rules.SIBLING_SIMILARITY and (a, b) not in pairs:
+            unit = richest_unit(text, b, shared)
+            pairs[(a, b)].append(rules.vocabulary_evidence(b, a, cosine, shared, unit,
+                                                           pos.entries[b].location.path))
+    relations = []
+    for (a, b), found in pairs.items():
+        r, conflict, weak = rules.relate(a, b, found, heads, pos)
+        if conflict:
+            report.conflicts.append((a, b, r.kind))
+        if weak:
+            report.weak.append((r.source, r.target, r.kind))
+            continue
+        relations.append(r)
+    relations = curate(relations, corpus.curation, report)
+    relations, report.downgraded = rules.break_cycles(relations, order)
+    relations, report.implied = rules.drop_implied(relations)
+    return Mined(relations, report, lexicon)
+
+
+def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:
+    """Apply a curation file's remove, force and add items, in that order: the curator's word is final."""
+    index = {frozenset((r.source, r.target)): r for r in relations}
+    for item in curation.of("remove"):
+        key = frozenset((item.data["source"], item.data["target"]))
+        r = index.get(key)
+        if r is None or item.data.get("kind", r.kind) != r.kind:
+            report.curation.append(f"{item.location}: remove matched no mined edge")
+            continue
+        del index[key]
+        report.curation.append(f"{item.location}: removed {r.source} {r.kind} {r.target}")
+    for item in [*curation.of("force"), *curation.of("add")]:
+        d = item.data
+        key = frozenset((d["source"], d["target"]))
+        note = Evidence(d["source"], d["target"], "curation", d.get("note", ""), item.location.path,
+                        item.location.line, "", "curation", d["kind"], 1.0)
+        old = index.get(key)
+        index[key] = Relation(d["source"], d["target"], d["kind"], 1.0, "curation",
+                              (*(old.evidence if old else ()), note), curated=True)
+        report.curation.append(f"{item.location}: {item.section} {d['source']} {d['kind']} {d['target']}")
+    return list(index.values())

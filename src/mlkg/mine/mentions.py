@@ -1,0 +1,80 @@
+"""Find every mention of a concept's name in the text of every entry, with the sentence around it.
+
+The fields of the whole corpus are joined into one text and searched in one
+pass of the lexicon's Aho-Corasick automaton; every match is then placed in
+its field and sentence (explanations) or line (examples).  Nothing here
+decides what a mention means: :mod:`~mlkg.mine.rules` does.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from functools import cached_property
+
+from ..read import Corpus
+from .evidence import Mention
+from .lexicon import Lexicon
+from .text import normalize, normalize_many, unit_at
+
+FIELDS = ("full", "simple", "example")
+_SEPARATOR = "\n\n"  # between fields joined for one search: a word and sentence boundary
+CUE_WINDOW = 160  # characters of the sentence either side of a mention that cue phrases may read
+
+
+class CorpusText:
+    """The explanations and examples of a whole corpus joined into one text, and that text normalised.
+
+    Searching and tokenising one long string costs far less than doing it
+    field by field; ``starts`` maps offsets back to fields.
+    """
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self.fields = [(e, name, e.fields[name]) for e in corpus.entries for name in FIELDS]
+        self.text = _SEPARATOR.join(f.text for _, _, f in self.fields)
+        self.norm = normalize(self.text)
+        self.starts, pos = [], 0
+        for _, _, f in self.fields:
+            self.starts.append(pos)
+            pos += len(f.text) + len(_SEPARATOR)
+        self.first_field = {e.id: k for k, (e, name, _) in enumerate(self.fields) if name == FIELDS[0]}
+
+    @cached_property
+    def titles(self) -> list[str]:
+        """The normalised title of each entry, in corpus order."""
+        return normalize_many([e.title for e in self.corpus.entries])
+
+    def normalized(self, k: int) -> str:
+        """The normalised text of field ``k``."""
+        start = self.starts[k]
+        return self.norm[start:start + len(self.fields[k][2].text)]
+
+
+def title_mentions(corpus: Corpus, lexicon: Lexicon) -> Iterator[Mention]:
+    """Names of other concepts inside each entry's title ("Denoising Autoencoder" names Autoencoder)."""
+    for entry in corpus.entries:
+        for m in lexicon.find(entry.title, exclude=frozenset({entry.id})):
+            yield Mention(entry, m.names, "title", entry.title, -1, entry.location.line,
+                          entry.title[m.start:m.end], entry.title[:m.start], entry.title[m.end:])
+
+
+def text_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
+    """Every name found in the explanations and examples, with its sentence (or example line)."""
+    fields, big, starts = text.fields, text.text, text.starts
+    us = ue = -1  # the sentence (or example line) of the previous match
+    sentence = ""
+    for m in lexicon.find(big, text.norm):
+        start, end = m.start, m.end
+        k = bisect_right(starts, start) - 1
+        entry, fname, f = fields[k]
+        if not us <= start < ue:
+            us, ue = unit_at(big, start, fname == "example")
+            sentence = big[us:ue].rstrip() if fname == "example" else big[us:ue].strip()
+        if fname == "example" and sentence.lstrip().startswith(("```", "~~~")):
+            continue  # a fence line
+        line = f.line + big.count("\n", starts[k], us)
+        cue_lo = max(us, start - CUE_WINDOW)
+        before = ("\0 " if cue_lo > us else "") + big[cue_lo:start]
+        yield Mention(entry, m.names, fname, sentence, us, line, big[start:end], before,
+                      big[end:min(ue, end + CUE_WINDOW)])

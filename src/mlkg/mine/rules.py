@@ -1,0 +1,601 @@
+"""The rules that type a mention as ``requires`` or ``related``, in one place.
+
+A mention of concept T in the text of concept S is a *vote*.  Each rule
+below turns one kind of evidence into a vote for one of three outcomes:
+
+* ``REQUIRES``    – S needs T first (S requires T)
+* ``REQUIRED_BY`` – T needs S first (the direction flips: T requires S)
+* ``RELATED``     – an association with no learning order
+
+Every rule has a *tier*.  For each pair of concepts, the votes of the
+lowest tier present decide the outcome (ties go to ``RELATED``); lower
+tiers are more specific evidence.  The confidence of a vote is in [0, 1];
+an edge's confidence combines its deciding votes (noisy-OR) and is reduced
+when the other outcomes also had support.
+
+To change how mlkg types edges, change this file: the cue phrases, the
+tiers and the confidences are all here.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import ahocorasick
+
+from ..errors import CurationError, Location, Problem
+from ..read import Corpus, Entry
+from .evidence import Evidence, Mention, Relation
+from .lexicon import is_acronym
+
+REQUIRES = "requires"
+REQUIRED_BY = "required-by"
+RELATED = "related"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    tier: int
+    outcome: str
+    confidence: float
+    doc: str
+
+
+# Tier 0: the names themselves.
+TITLE_CONTAINS = Rule(
+    "title-contains", 0, REQUIRES, 0.95,
+    "S's title contains T's name (\"Denoising Autoencoder\" contains \"Autoencoder\"): S is a kind of T.")
+
+# Tier 1: cue phrases around the mention (patterns below).
+CUE_FLIP = Rule(
+    "cue-foundation", 1, REQUIRED_BY, 0.9,
+    "\"foundation for T\", \"basis of T\", \"used in T\", \"T builds on this\": T needs S.")
+CUE_INSTANCE = Rule(
+    "cue-instance", 1, REQUIRED_BY, 0.8,
+    "T, defined later in the same section, is given as an instance of S: \"(DALL-E, T, …)\", "
+    "\"such as T\", \"e.g. T\", \"Key algorithms: T\".")
+CUE_CONTRAST = Rule(
+    "cue-contrast", 1, RELATED, 0.9,
+    "\"unlike T\", \"instead of T\", \"rivaling T\", \"simpler than T\", \"compared to T\": a comparison.")
+CUE_APPLICATION = Rule(
+    "cue-application", 1, RELATED, 0.85,
+    "\"Applications: T\", \"used for T\", \"Solutions: T\": T is a use or an alternative, not a prerequisite.")
+CUE_USES = Rule(
+    "cue-uses", 1, REQUIRES, 0.8,
+    "\"extends T\", \"adds … to T\", \"based on T\", \"built on T\", \"a variant of T\", "
+    "\"S is a … T\": S builds on T.")
+
+# Tier 2: where the two concepts stand in the sections, and how they cite each other.
+SUBSECTION_HEAD = Rule(
+    "subsection-head", 2, REQUIRES, 0.75,
+    "T heads S's subsection (its name is the subsection's, as gan for \"13.2 GANs\"); "
+    "S is one of T's family and is taught after it.")
+MUTUAL = Rule(
+    "mutual-mention", 2, RELATED, 0.7,
+    "S and T mention each other and no cue or structure orders them: peers.")
+
+# Tier 3: document order, and vocabulary.
+BACKWARD = Rule(
+    "defined-earlier", 3, REQUIRES, 0.7,
+    "T is defined before S and S uses T's name: T is usually a prerequisite.")
+FORWARD = Rule(
+    "defined-later", 3, RELATED, 0.5,
+    "T is defined after S: S only points ahead to it.")
+ENUMERATION = Rule(
+    "cue-enumeration", 3, RELATED, 0.75,
+    "T, defined earlier, is one item of a labelled list (\"Tasks: …, T\", \"Approaches: …\", \"Causes: …\"): "
+    "an option or a facet, not by itself a prerequisite. Outweighed by other mentions of T.")
+NEGATION = Rule(
+    "cue-negation", 3, RELATED, 0.75,
+    "\"no T needed\", \"without T\", \"combined with T\": S does not build on T.")
+
+SHARED_VOCABULARY = Rule(
+    "shared-vocabulary", 3, RELATED, 0.6,
+    "S and T sit in the same subsection, neither names the other, and each is the other's most similar "
+    "sibling by TF-IDF cosine (at least SIBLING_SIMILARITY): they explain the same idea in other words.")
+
+RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES,
+         SUBSECTION_HEAD, MUTUAL, BACKWARD, FORWARD, SHARED_VOCABULARY, ENUMERATION, NEGATION)
+
+# A pair whose only votes are document-order votes this weak is not an edge at all
+# (a lone mention in an example line, say).
+MIN_CONFIDENCE = 0.45
+
+# Sibling entries at least this similar (TF-IDF cosine) may be linked by SHARED_VOCABULARY.
+SIBLING_SIMILARITY = 0.10
+
+# Homonyms.  A name that is one ordinary word ("stacking", "attention") may be used in
+# its everyday sense: "stacking linear layers", "pays more attention to".  Such a mention
+# is dropped when it crosses sections, no cue phrase marks it as a term, and no other
+# cross-reference links the two sections: the topics do not otherwise meet.  Acronyms,
+# multi-word and hyphenated names are specific enough to be trusted.
+HOMONYM_RULE = "lone-word-across-unlinked-sections"
+
+# A mention in the example or the simple explanation is weaker evidence than one in the
+# full explanation; the confidence of its vote is multiplied by this factor.
+FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
+
+# A short list may sit between a cue and the mention: "unlike VAEs and GANs".
+_LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:[\w-]+\s+){0,2}"
+
+# Each pattern is matched against the text of the sentence *before* the mention.
+BEFORE = (
+    (CUE_FLIP, ("foundation", "basis", "building block", "prerequisite", "precursor", "groundwork",
+                "starting point", "used "), re.compile(
+        r"\b(?:(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
+        r"starting point)\s+(?:for|of|to)|used (?:in|by|inside|within))\s+" + _LIST + r"\Z", re.I)),
+    (CUE_CONTRAST, ("unlike", "instead", "rather", "rival", "compared", "contrast", "opposed", "versus", "vs",
+                    "than", "alternative", "outperform", "similar", "differ"), re.compile(
+        r"(?:\bunlike|\binstead of|\brather than|\brival(?:ing|s|ed)?|\bcompared (?:to|with)|"
+        r"\bin contrast (?:to|with)|\bas opposed to|\bversus|\bvs\.?|\bthan|\balternatives? to|"
+        r"\boutperform(?:s|ed|ing)?|\bsimilar to|\bdiffers? from|\bdifferent from)\s+" + _LIST + r"\Z", re.I)),
+    (CUE_APPLICATION, ("application", "used for", "use case", "solution", "remedies", "fixes", "tool"),
+     re.compile(
+        r"\b(?:applications?|used for|use cases?|solutions?|remedies|fixes|tools?)\s*:?\s+"
+        r"(?:[^.;:!?]{0,120}?(?:,|\band\b|\bor\b)\s*)?\Z", re.I)),
+    (CUE_USES, ("extend", "extension", "add", "based", "build", "built", "top of", "variant", "version",
+                "type of", "kind of", "form of", "special case", "generali", "relies", "requires"), re.compile(
+        r"\b(?:extends?|extending|extension of|adds? (?:[\w-]+ ){0,3}to|based on|builds? (?:up)?on|"
+        r"built (?:up)?on|on top of|variant of|version of|type of|kind of|form of|special case of|"
+        r"generali[sz](?:es|ation of)|relies on|requires)\s+" + _LIST + r"\Z", re.I)),
+    # a definition: "GPT is a decoder-only transformer", "LLMs are language models"
+    (CUE_USES, (" is ", " are "), re.compile(
+        r"\A\s*(?:[\w()/-]+\s+){1,4}(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
+)
+
+# Per-mention cues that only turn a document-order "requires" into "related" (tier 3).
+WEAK_BEFORE = (
+    (NEGATION, ("no ", "without", "never", "need", "combin", "together", "alongside", "paired"), re.compile(
+        r"\b(?:no|without|never|(?:does|do)(?:n't| not) need|combined with|in combination with|"
+        r"together with|alongside|paired with)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
+    (ENUMERATION, (":",), re.compile(r"(?:\A|[.;]\s)\s*[A-Z][\w-]*(?:\s+[\w/-]+){0,2}:\s+[^:.;]*\Z")),
+)
+
+# Matched against the text *after* the mention: "T builds on this".
+AFTER = (
+    (CUE_FLIP, ("build", "built", "rel", "depend", "draw"), re.compile(
+        r"\A\s+(?:builds?|is built|are built|rel(?:y|ies)|depends?|draws?)\s+(?:up)?on\s+(?:this|it|them)\b",
+        re.I)),
+)
+
+# An instance cue: the mention is a later concept listed as an example of S.
+INSTANCE_BEFORE = re.compile(
+    r"\b(?:such as|e\.g\.,?|for example|for instance|including|like|"
+    r"(?:key\s+)?(?:examples?|algorithms?|variants?|types?|kinds?|methods?|models?|tools?)\s*:)\s+"
+    r"(?:[^.;:!?()]{0,80}?,\s*)?\Z", re.I)
+_INSTANCE_WORDS = ("such as", "e.g", "for example", "for instance", "including", "like", ":")
+# A parenthesised list of bare names: "(DALL-E, Stable Diffusion, Midjourney)", "(StyleGAN)".
+PAREN_BEFORE = re.compile(r"\(\s*(?:[^.;:!?()]{0,80}?,\s*)?\Z")
+PAREN_AFTER = re.compile(r"\A\s*[,)]")
+
+
+def cue_for(before: str, after: str, forward: bool, prose: bool = True,
+            same_section: bool = True) -> tuple[Rule, str] | None:
+    """The cue rule that applies to a mention, and the words it keyed on, given the sentence around it.
+
+    ``prose`` is false for example lines, where "Label: value" is layout, not a list.
+    Instances are only recognised within a section: "(images, time series)" in a
+    vision entry lists kinds of data, not instances of the vision model.
+    """
+    # Each pattern runs only when one of its words is in the window: most mentions have no cue.
+    hits: set[int] = set()
+    for _, ids in _TRIGGERS.iter(before.lower()):
+        hits |= ids
+    low_after = after[:60].lower()
+    for rule, triggers, pattern in AFTER:
+        if any(t in low_after for t in triggers) and (m := pattern.search(after)):
+            return rule, _cue(m)
+    for i, (rule, _, pattern) in enumerate(BEFORE):
+        if i in hits and (m := pattern.search(before)):
+            return rule, _cue(m)
+    if forward and same_section:
+        if _INSTANCE_ID in hits and (m := INSTANCE_BEFORE.search(before)):
+            return CUE_INSTANCE, _cue(m)
+        if "(" in before and (m := PAREN_BEFORE.search(before)) and PAREN_AFTER.search(after):
+            return CUE_INSTANCE, _cue(m)
+    if not forward:
+        for i, (rule, _, pattern) in enumerate(WEAK_BEFORE, len(BEFORE)):
+            if i in hits and (prose or rule is not ENUMERATION) and (m := pattern.search(before)):
+                return rule, _cue(m)
+    return None
+
+
+def _cue(m: re.Match) -> str:
+    text = " ".join(m.group(0).replace("\0", "").split())
+    return text if len(text) <= 60 else "…" + text[-59:]
+
+
+def _trigger_automaton():
+    """Every trigger word of every pattern, mapped to the patterns it may start (one pass per mention)."""
+    by_word: dict[str, set[int]] = {}
+    tables = [*BEFORE, *WEAK_BEFORE, (CUE_INSTANCE, _INSTANCE_WORDS, INSTANCE_BEFORE)]
+    for i, (_, triggers, _) in enumerate(tables):
+        for t in triggers:
+            by_word.setdefault(t.lower(), set()).add(i)
+    a = ahocorasick.Automaton()
+    for word, ids in by_word.items():
+        a.add_word(word, frozenset(ids))
+    a.make_automaton()
+    return a
+
+
+_INSTANCE_ID = len(BEFORE) + len(WEAK_BEFORE)
+_TRIGGERS = _trigger_automaton()
+
+
+def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
+    """Pick the outcome for a pair from its votes, each (tier, outcome, confidence, rule name).
+
+    The lowest tier present decides; within it the outcome with the highest
+    noisy-OR score wins, ties going to RELATED.  Returns (outcome, confidence,
+    name of the strongest rule for that outcome).
+    """
+    tier = min(v[0] for v in votes)
+    scores: dict[str, float] = {}
+    best: dict[str, tuple[float, str]] = {}
+    for t, outcome, conf, name in votes:
+        if t != tier:
+            continue
+        scores[outcome] = 1 - (1 - scores.get(outcome, 0.0)) * (1 - conf)
+        if conf > best.get(outcome, (-1.0, ""))[0]:
+            best[outcome] = (conf, name)
+    outcome = max(scores, key=lambda o: (scores[o], o == RELATED))
+    others = [s for o, s in scores.items() if o != outcome]
+    confidence = scores[outcome] * (1 - 0.5 * max(others, default=0.0))
+    return outcome, round(confidence, 3), best[outcome][1]
+
+
+# --- Where concepts stand ---------------------------------------------------------------------
+
+class Positions:
+    """Each concept's place in the corpus: what the order and hierarchy rules read."""
+
+    def __init__(self, corpus: Corpus):
+        self.entries: dict[str, Entry] = {e.id: e for e in corpus.entries}
+        # section-number order, which the cheatsheet teaches in
+        self.order = {e.id: i for i, e in enumerate(sorted(
+            corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
+        self.section = {e.id: e.section_number for e in corpus.entries}
+        self.subsections = {h.number: h for h in corpus.subsections}
+
+
+def choose_concept(names, entry: Entry, pos: Positions) -> str:
+    """The concept a name shared by several means here: the best-ranked kind of name (a title over an ID),
+    then the entry itself, then the nearest concept in the sections."""
+    if len(names) == 1:
+        return names[0].concept
+    best = min(n.rank for n in names)
+    candidates = list(dict.fromkeys(n.concept for n in names if n.rank == best))
+    if len(candidates) == 1:
+        return candidates[0]
+    if entry.id in candidates:
+        return entry.id
+
+    def distance(c: str) -> tuple[int, int]:
+        other = pos.entries[c]
+        return (0 if other.parent == entry.parent else 1 if other.section_number == entry.section_number
+                else 2, abs(pos.order[c] - pos.order[entry.id]))
+    return min(candidates, key=distance)
+
+
+# --- One mention, one vote ------------------------------------------------------------------
+
+def vote(m: Mention, target: str, pos: Positions) -> Evidence:
+    """The vote a mention of ``target`` in ``m.entry``'s text casts: a title's name, a cue phrase, or the
+    documents' order, weighted by the field it was found in (:data:`FIELD_FACTOR`)."""
+    source = m.entry.id
+    if m.field == "title":
+        return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
+                        TITLE_CONTAINS.name, REQUIRES, TITLE_CONTAINS.confidence, m.surface)
+    forward = pos.order[target] > pos.order[source]
+    found = cue_for(m.before, m.after, forward, prose=m.field != "example",
+                    same_section=pos.section[target] == pos.section[source])
+    rule, cue = found or ((FORWARD if forward else BACKWARD), "")
+    return Evidence(source, target, m.field, m.sentence, m.entry.location.path, m.line, m.surface,
+                    rule.name, rule.outcome, round(rule.confidence * FIELD_FACTOR[m.field], 3), cue)
+
+
+_ORDER_RULES = frozenset(r.name for r in RULES if r.tier == 3) - {SHARED_VOCABULARY.name}
+_BY_NAME = {r.name: r for r in RULES}
+_FLIP = {REQUIRES: REQUIRED_BY, REQUIRED_BY: REQUIRES}
+
+
+def _lone_word(surface: str) -> bool:
+    tokens = re.findall(r"\w+", surface)
+    return len(tokens) == 1 and not is_acronym(tokens[0])
+
+
+def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Evidence], list[Evidence]]:
+    """(kept, dropped) under :data:`HOMONYM_RULE`: a lone ordinary word, with no cue, linking two sections
+    that nothing else links, is taken in its everyday sense."""
+    section = pos.section
+    linking: dict[frozenset, set[frozenset]] = defaultdict(set)
+    for ev in evidence:
+        if section[ev.source] != section[ev.target]:
+            linking[frozenset((section[ev.source], section[ev.target]))].add(frozenset((ev.source, ev.target)))
+    kept, dropped = [], []
+    for ev in evidence:
+        s, t = section[ev.source], section[ev.target]
+        if (s != t and ev.field != "title" and _lone_word(ev.surface) and ev.rule in _ORDER_RULES
+                and not linking[frozenset((s, t))] - {frozenset((ev.source, ev.target))}):
+            dropped.append(ev)
+        else:
+            kept.append(ev)
+    return kept, dropped
+
+
+def vocabulary_evidence(source: str, target: str, cosine: float, shared: dict[str, float], unit: tuple[str, int, str],
+                        file: str) -> Evidence:
+    """The SHARED_VOCABULARY vote for two siblings, quoting ``unit`` (field, line, text) of ``source``."""
+    field_name, line, text = unit
+    terms = ", ".join(sorted(shared, key=shared.get, reverse=True)[:5])
+    return Evidence(source, target, field_name, text, file, line, terms, SHARED_VOCABULARY.name, RELATED,
+                    round(min(1.0, SHARED_VOCABULARY.confidence + cosine), 3), terms)
+
+
+# --- A pair's votes, one relation ------------------------------------------------------------
+
+def structural_votes(a: str, b: str, evidence: list[Evidence], heads: dict[str, str],
+                     pos: Positions) -> list[tuple[Rule, float, Evidence | None]]:
+    """Votes from the sections and from the pattern of mentions, for a pair the text already links
+    (``a`` comes before ``b``)."""
+    eb = pos.entries[b]
+    if heads.get(eb.parent) == a:
+        sub = pos.subsections[eb.parent]
+        return [(SUBSECTION_HEAD, SUBSECTION_HEAD.confidence, Evidence(
+            b, a, "section", f"{sub.number} {sub.title}", sub.location.path, sub.location.line,
+            sub.title, SUBSECTION_HEAD.name, REQUIRES, SUBSECTION_HEAD.confidence, sub.title))]
+    if len({ev.source for ev in evidence}) == 2 and all(ev.rule in _ORDER_RULES for ev in evidence):
+        return [(MUTUAL, MUTUAL.confidence, None)]
+    return []
+
+
+def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str],
+           pos: Positions) -> tuple[Relation, bool, bool]:
+    """The relation between ``a`` (earlier) and ``b`` that their evidence decides, whether the votes
+    disagreed on its direction, and whether it is too weak to keep: only document-order votes, adding up
+    to less than :data:`MIN_CONFIDENCE` (a lone mention in an example line, say)."""
+    votes = [(_BY_NAME[ev.rule], ev.confidence, ev) for ev in evidence]
+    votes += structural_votes(a, b, evidence, heads, pos)
+    # every vote recast from the point of view of the later concept b
+    oriented = []
+    for rule, conf, ev in votes:
+        outcome = rule.outcome if ev is None else ev.vote
+        if ev is not None and ev.source == a:
+            outcome = _FLIP.get(outcome, outcome)
+        oriented.append((rule.tier, outcome, conf, rule.name))
+    outcome, confidence, deciding = decide(oriented)
+    kept = [ev for *_, ev in votes if ev is not None]
+    conflict = len({o for _, o, _, _ in oriented if o != RELATED}) == 2 and outcome != RELATED
+    if outcome == REQUIRES:
+        source, target, kind = b, a, "requires"
+    elif outcome == REQUIRED_BY:
+        source, target, kind = a, b, "requires"
+    else:
+        weight = Counter(ev.source for ev in kept)
+        source = b if weight[b] >= weight[a] else a
+        target, kind = (a if source == b else b), "related"
+    weak = confidence < MIN_CONFIDENCE and min(v[0].tier for v in votes) == 3
+    supports = {id(ev) for (_, o, _, _), (*_, ev) in zip(oriented, votes, strict=True)
+                if ev is not None and o == outcome}
+    # evidence for the outcome first, and sentences a reader can check before titles and headings
+    kept.sort(key=lambda ev: (id(ev) not in supports, ev.field in ("title", "section"), -ev.confidence))
+    return Relation(source, target, kind, confidence, deciding, tuple(kept)), conflict, weak
+
+
+# --- The requires graph as a whole ------------------------------------------------------------
+
+DOWNGRADED = "downgraded-cycle"
+CURATED_WEIGHT = 1e9
+CYCLE_SEARCH_BUDGET = 20
+"""Node visits per edge of a cyclic component spent trying to keep edges the ordering dropped."""
+
+
+def _requires_succ(relations: Iterable[Relation]) -> dict[str, dict[str, Relation]]:
+    """source → {target: relation} for the ``requires`` edges; every node a key, in first-seen order."""
+    succ: dict[str, dict[str, Relation]] = {}
+    for r in relations:
+        if r.kind == "requires":
+            succ.setdefault(r.source, {})[r.target] = r
+            succ.setdefault(r.target, {})
+    return succ
+
+
+def strongly_connected(succ: dict[str, dict]) -> list[list[str]]:
+    """The strongly connected components (Tarjan's algorithm, iterative), nodes in first-seen order."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out = []
+    for root in succ:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(succ[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        n = stack.pop()
+                        on_stack.discard(n)
+                        component.append(n)
+                        if n == node:
+                            break
+                    out.append(component[::-1])
+    return out
+
+
+def _weight(r: Relation) -> float:
+    return CURATED_WEIGHT if r.curated else r.confidence
+
+
+def feedback_order(nodes: list[str], succ: dict[str, dict[str, Relation]], rank: dict[str, int]) -> list[str]:
+    """A linear order of one component's nodes that most edge weight follows (Eades, Lin and Smyth, 1993).
+
+    Sinks go last, sources first; otherwise the node whose outgoing weight most
+    exceeds its incoming weight goes next.  Edges that point backwards in the
+    order form a feedback arc set, light edges first.  A heap keeps it
+    O(E log V); ties go to ``rank`` (document order), so the order is deterministic.
+    """
+    inside = set(nodes)
+    out_w = dict.fromkeys(nodes, 0.0)
+    in_w = dict.fromkeys(nodes, 0.0)
+    out_n = dict.fromkeys(nodes, 0)
+    in_n = dict.fromkeys(nodes, 0)
+    pred: dict[str, list[str]] = {n: [] for n in nodes}
+    for u in nodes:
+        for v, r in succ[u].items():
+            if v in inside:
+                w = _weight(r)
+                out_w[u] += w
+                in_w[v] += w
+                out_n[u] += 1
+                in_n[v] += 1
+                pred[v].append(u)
+    left = set(nodes)
+    head: list[str] = []
+    tail: list[str] = []
+    ends = [n for n in nodes if not out_n[n] or not in_n[n]]
+    heap = [(in_w[n] - out_w[n], rank[n], n) for n in nodes]
+    heapq.heapify(heap)
+
+    def remove(n: str) -> None:
+        left.discard(n)
+        for v in succ[n]:
+            if v in left:
+                in_w[v] -= _weight(succ[n][v])
+                in_n[v] -= 1
+                heapq.heappush(heap, (in_w[v] - out_w[v], rank[v], v))
+                if not in_n[v]:
+                    ends.append(v)
+        for u in pred[n]:
+            if u in left:
+                out_w[u] -= _weight(succ[u][n])
+                out_n[u] -= 1
+                heapq.heappush(heap, (in_w[u] - out_w[u], rank[u], u))
+                if not out_n[u]:
+                    ends.append(u)
+
+    while left:
+        while ends:
+            n = ends.pop()
+            if n in left:
+                (tail if not out_n[n] else head).append(n)
+                remove(n)
+        if not left:
+            break
+        delta, _, n = heapq.heappop(heap)
+        if n in left and delta == in_w[n] - out_w[n]:
+            head.append(n)
+            remove(n)
+    return head + tail[::-1]
+
+
+def _path(succ: dict[str, dict], start: str, goal: str, budget: list[int]) -> list[str] | None:
+    """A path from ``start`` to ``goal`` (depth-first), or None; each visit spends one unit of ``budget``."""
+    back = {start: start}
+    stack = [start]
+    while stack and budget[0] > 0:
+        n = stack.pop()
+        budget[0] -= 1
+        if n == goal:
+            path = [n]
+            while path[-1] != start:
+                path.append(back[path[-1]])
+            return path[::-1]
+        for v in succ[n]:
+            if v not in back:
+                back[v] = n
+                stack.append(v)
+    return None
+
+
+def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[Relation], list[tuple[str, str, str]]]:
+    """Keep ``requires`` acyclic: in every cycle, the weakest edges become ``related``.
+
+    Strongly connected components are found once; edges between them lie on no
+    cycle and are never touched.  Inside each, :func:`feedback_order` orders the
+    nodes and the edges pointing backwards are set aside; each is then kept
+    after all, strongest first, where no path in what is kept leads back (the
+    search spends at most :data:`CYCLE_SEARCH_BUDGET` visits per edge of the
+    component).  Each downgraded edge says which cycle it closed.  A cycle of
+    curated edges alone is the curator's to fix: a :class:`CurationError`.
+    Returns the relations and (source, target, reason) per downgraded edge.
+    """
+    succ = _requires_succ(relations)
+    changed: dict[int, Relation] = {}
+    report = []
+    for nodes in strongly_connected(succ):
+        if len(nodes) < 2:
+            continue
+        inside = set(nodes)
+        order = feedback_order(nodes, succ, rank)
+        place = {n: i for i, n in enumerate(order)}
+        kept = {n: {v: r for v, r in succ[n].items() if v in inside and place[v] > place[n]} for n in nodes}
+        back = sorted((r for n in nodes for v, r in succ[n].items() if v in inside and place[v] < place[n]),
+                      key=lambda r: (-_weight(r), rank[r.source], rank[r.target]))
+        budget = [CYCLE_SEARCH_BUDGET * (len(back) + sum(map(len, kept.values())))]
+        for r in back:
+            spend = [len(inside) + 1] if r.curated else budget  # a curated edge is always searched in full
+            cycle = _path(kept, r.target, r.source, spend)
+            if cycle is None and spend[0] > 0:
+                kept[r.source][r.target] = r
+                continue
+            names = " -> ".join([r.source, *cycle]) if cycle else f"a requires cycle among {len(nodes)} concepts"
+            if r.curated:
+                ev = r.evidence[-1]
+                raise CurationError(problems=[Problem(Location(ev.file, ev.line),
+                                                      f"curated requires edges form a cycle: {names}")])
+            changed[id(r)] = replace(r, kind="related", rule=DOWNGRADED)
+            report.append((r.source, r.target, f"closed the cycle {names}" if cycle else f"closed {names}"))
+    return [changed.get(id(r), r) for r in relations], report
+
+
+IMPLIED_SEARCH_BUDGET = 200
+"""Node visits spent looking for another chain of prerequisites behind one weak edge."""
+
+
+def drop_implied(relations: list[Relation]) -> tuple[list[Relation], list[tuple[str, str]]]:
+    """Drop weak ``requires`` edges that another chain of ``requires`` edges already implies.
+
+    Only edges typed by document order alone, with no mention in the full
+    explanation, are candidates: a passing mention in the simple explanation
+    or the example adds nothing to the learning order.  Each is checked
+    against the whole graph with a bounded search, and all are dropped at
+    once, so reachability is unchanged (the graph is acyclic by now).
+    """
+    succ = _requires_succ(relations)
+    implied = set()
+    report = []
+    for u, targets in succ.items():
+        for v, r in targets.items():
+            if r.rule != BACKWARD.name or r.curated or any(ev.field == "full" for ev in r.evidence):
+                continue
+            budget = [IMPLIED_SEARCH_BUDGET]
+            if any(c != v and _path(succ, c, v, budget) for c in targets):
+                implied.add(id(r))
+                report.append((u, v))
+    return [r for r in relations if id(r) not in implied], report

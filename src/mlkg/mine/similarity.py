@@ -1,0 +1,112 @@
+"""Which sibling entries explain the same idea in other words: TF-IDF cosine of their texts.
+
+Each entry is reduced to its :data:`TOP_TERMS` most distinctive terms, and
+siblings are compared through an inverted index of those terms, so the cost
+stays linear in the corpus however large a subsection grows.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections import Counter, defaultdict
+
+from ..read import Corpus
+from .mentions import FIELDS, CorpusText
+from .text import unit_spans
+
+TOP_TERMS = 40
+COMMON_IN_SUBSECTION = 50
+"""A term among the top terms of more siblings than this says nothing about any two of them."""
+
+_STOP = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "can't", "do", "does", "each", "for",
+    "from", "has", "have", "in", "into", "is", "it", "its", "less", "more", "most", "not", "of", "on", "or",
+    "per", "so", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "to", "via", "was", "were", "when", "where", "which", "while", "with", "without",
+})
+
+
+class _TermFrequency(dict):
+    """count → 1 + log(count), computed once per count."""
+
+    def __missing__(self, count: int) -> float:
+        value = self[count] = 1 + math.log(count)
+        return value
+
+
+_TF = _TermFrequency()
+
+
+def vectors(corpus: Corpus, text: CorpusText) -> dict[str, dict[str, float]]:
+    """Each entry's unit-length TF-IDF vector over its title and explanations, top terms only."""
+    bags: dict[str, Counter] = {}
+    df: Counter = Counter()
+    for e, title in zip(corpus.entries, text.titles, strict=True):
+        k = text.first_field[e.id]  # the full and simple explanations are the entry's first two fields
+        bag = bags[e.id] = Counter(f"{title} {text.normalized(k)} {text.normalized(k + 1)}".split())
+        df.update(bag.keys())
+    n = max(len(bags), 1)
+    idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
+    # short words, numbers and stop words are no evidence of a shared topic: they weigh nothing
+    idf.update((w, 0.0) for w in df if len(w) < 3 or w in _STOP or w.isdigit())
+    out = {}
+    for concept, bag in bags.items():
+        words = list(bag)
+        weights = sorted(zip(map(operator.mul, map(_TF.__getitem__, bag.values()), map(idf.__getitem__, words)),
+                             words, strict=True))
+        top = [t for t in weights[-TOP_TERMS:] if t[0] > 0.0]
+        norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
+        out[concept] = {w: x / norm for x, w in top}
+    return out
+
+
+def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, str, float, dict[str, float]]]:
+    """Siblings that are each other's most similar sibling: (earlier, later, cosine, shared terms)."""
+    vec = vectors(corpus, text)
+    by_sub: dict[str, list[str]] = defaultdict(list)
+    for e in corpus.entries:
+        by_sub[e.parent].append(e.id)
+    out = []
+    for members in by_sub.values():
+        postings: dict[str, list[str]] = defaultdict(list)
+        for c in members:
+            for w in vec[c]:
+                postings[w].append(c)
+        best: dict[str, tuple[float, int, str]] = {}
+        rank = {c: i for i, c in enumerate(members)}
+        for a in members:
+            va = vec[a]
+            products: dict[str, list[float]] = defaultdict(list)
+            for w, x in va.items():
+                others = postings[w]
+                if len(others) <= COMMON_IN_SUBSECTION:
+                    for b in others:
+                        if b != a:
+                            products[b].append(x * vec[b][w])
+            for b, terms in products.items():
+                s = math.fsum(terms)  # exactly rounded: the same whatever the order of the terms
+                if (s, -rank[b]) > best.get(a, (0.0, 0, ""))[:2]:
+                    best[a] = (s, -rank[b], b)
+        for a, (s, _, b) in best.items():
+            if best.get(b, (0.0, 0, ""))[2] == a and rank[a] < rank[b]:
+                shared = {w: x * vec[a][w] for w, x in vec[b].items() if w in vec[a]}
+                out.append((a, b, s, shared))
+    return out
+
+
+def richest_unit(text: CorpusText, concept: str, terms: dict[str, float]) -> tuple[str, int, str]:
+    """(field, line, text) of the sentence or example line of ``concept`` that holds most of ``terms``."""
+    best, top = None, -1.0
+    k0 = text.first_field[concept]
+    entry = text.fields[k0][0]
+    for k, name in enumerate(FIELDS, k0):
+        f = entry.fields[name]
+        norm = text.normalized(k)
+        for start, end, line_off in unit_spans(name, f.text):
+            score = math.fsum(terms[t] for t in terms.keys() & norm[start:end].split())
+            if score > top:
+                best, top = (name, f.line + line_off, start, end), score
+    name, line, start, end = best
+    unit = entry.fields[name].text[start:end]
+    return name, line, unit.rstrip() if name == "example" else unit.strip()

@@ -1,0 +1,142 @@
+"""Text as the miner sees it: normalised for matching, cut into sentences and example lines.
+
+:func:`normalize` lowercases and turns every non-word character into a space
+without changing the length, so offsets in the normalised text index the
+original text directly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+import threading
+from collections.abc import Iterator
+
+# ASCII letters and digits (lowercased) and "_" are word characters; every other byte becomes a space.
+_ASCII_WORD = bytes((b | 32 if chr(b).isalpha() else b) if (chr(b).isalnum() and b < 128) or b == 95 else 32
+                    for b in range(256))
+_RUNS = threading.local()
+
+
+def _non_ascii(exc: UnicodeEncodeError) -> tuple[str, int]:
+    """Encoding error handler: note each run of non-ASCII characters, and write spaces for it."""
+    _RUNS.found.append((exc.start, exc.end))
+    return " " * (exc.end - exc.start), exc.end
+
+
+codecs.register_error("mlkg-normalize", _non_ascii)
+
+
+def normalize(text: str) -> str:
+    """Lowercase, with every non-word character replaced by a space; same length as ``text``.
+
+    ASCII is lowercased and mapped in one byte-table lookup; the encoder hands
+    each run of other characters to :func:`_non_ascii`, and only those runs are
+    handled in Python, so "μ" and "中" stay word characters.
+    """
+    _RUNS.found = runs = []
+    out = text.encode("ascii", "mlkg-normalize").translate(_ASCII_WORD).decode("ascii")
+    if not runs:
+        return out
+    parts, last = [], 0
+    for start, end in runs:
+        low = _word_chars(text[start:end])
+        if low is not None:
+            parts.append(out[last:start])
+            parts.append(low)
+            last = end
+    parts.append(out[last:])
+    return "".join(parts)
+
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """:func:`normalize` of each text, in one call: the lengths are kept, so slices find each one."""
+    joined, out, pos = normalize("\n".join(texts)), [], 0
+    for text in texts:
+        out.append(joined[pos:pos + len(text)])
+        pos += len(text) + 1
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_chars(run: str) -> str | None:
+    """A run of non-ASCII characters, lowercased, with non-word characters as spaces; None if all are."""
+    low = run.lower()
+    if len(low) != len(run):  # a few characters (e.g. "İ") lowercase to two
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in run)
+    if low.isalnum():
+        return low
+    if not any(c.isalnum() for c in low):
+        return None
+    return "".join(c if c.isalnum() else " " for c in low)
+
+
+# A sentence ends at . ! or ? and a space before a capital, digit or bracket, but not after an
+# abbreviation ("e.g. Stable Diffusion") or an initial ("U.S. data"); a line break always ends one.
+# Every alternative starts with one of "\n.!?", so the regex engine skips to those characters
+# instead of trying every position.
+_SENTENCE_END = re.compile(
+    r"\n\s*|[.!?](?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)"
+    r"(?<!\bal\.)(?<!\bno\.)(?<!\bfig\.)(?<!\beq\.)(?<!\bapprox\.)(?<!\bincl\.)(?<!\bresp\.)"
+    r"(?<![^\w.][A-Za-z]\.)(?<!^[A-Za-z]\.)[ \t]+(?=[A-Z0-9\"'(\[])")
+
+
+def sentence_breaks(text: str) -> list[tuple[int, int]]:
+    """(end of a sentence, start of the next) for each break in ``text``.
+
+    The punctuation stays with its sentence; a sentence that ends at a line
+    break may keep blanks before it, which callers strip.
+    """
+    return [(a + (text[a] != "\n"), b) for a, b in (m.span() for m in _SENTENCE_END.finditer(text))]
+
+
+def sentences(text: str) -> Iterator[tuple[int, int, str]]:
+    """(offset, line offset, sentence) for each sentence of a paragraph field."""
+    start = line = 0
+    for end, nxt in sentence_breaks(text):
+        chunk = text[start:end]
+        if chunk.strip():
+            yield start, line, chunk
+        line += text.count("\n", start, nxt)
+        start = nxt
+    if text[start:].strip():
+        yield start, line, text[start:]
+
+
+def unit_spans(field: str, text: str) -> list[tuple[int, int, int]]:
+    """(start, end, line offset) of each sentence of a prose field, or each line of an example.
+
+    Fence lines of an example are left out: they hold no text to cite.
+    """
+    if field != "example":
+        return [(start, start + len(chunk), line_off) for start, line_off, chunk in sentences(text)]
+    out, start = [], 0
+    for n, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("```", "~~~")):
+            out.append((start, start + len(line), n))
+        start += len(line) + 1
+    return out
+
+
+def unit_at(text: str, pos: int, line: bool) -> tuple[int, int]:
+    """[start, end) of the line (``line``) or sentence around ``pos``, found without scanning ``text`` whole.
+
+    A sentence never crosses a line break, so only the line before ``pos`` is searched for the
+    sentence's start; the search may see ``text[pos]``, which a break's lookahead needs.
+    """
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    if line:
+        return start, end
+    if start:
+        while start < pos and text[start].isspace():
+            start += 1
+    for m in _SENTENCE_END.finditer(text, start, pos + 1):
+        start = m.end()
+    m = _SENTENCE_END.search(text, pos, end + 1)
+    if m:
+        end = m.start() + (text[m.start()] != "\n")
+    return start, end

@@ -1,0 +1,323 @@
+"""Build folders: ``mlkg build`` writes every output of one graph and commits them as one unit; later
+commands answer from that build while its inputs are unchanged.
+
+A build folder (``out/`` by default, or ``$MLKG_BUILD_DIR``) looks like::
+
+    out/current -> builds/<id>      the build in force: one symlink, replaced in one rename
+    out/graph.json -> current/graph.json
+    out/graph.ttl  -> current/graph.ttl
+    out/map.html   -> current/map.html
+    out/builds/<id>/build.json      what the build was made from, and the digest of its graph.json
+
+A build is written into ``builds/.tmp-…`` and committed by renaming a new
+``current`` link over the old one, so a reader sees the old build or the new
+one, never a mix, and a build that fails or is killed leaves the old one in
+force (its leftovers are removed by the next build).  ``build.json`` holds a
+key (a digest of mlkg's code, the sources and the curation files); a command
+answers from the build only while that key matches, and from
+``graph.json`` only while its digest matches, so an edited source or a
+tampered build is never answered from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from . import __version__
+from .errors import InputError
+from .graph import build_graph
+from .knowledge import KnowledgeGraph
+from .mine import mine
+from .read import read
+from .read.sources import default_curation, default_sources, expand_paths
+
+OUTPUTS = ("graph.json", "graph.ttl", "map.html")
+META = "build.json"
+FORMAT = 3
+
+
+def default_build_dir() -> Path:
+    return Path(os.environ.get("MLKG_BUILD_DIR") or "out")
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        s = self.stats
+        e = s["edges"]
+        lines = [f"built {s['concepts']} concepts from {s['files']} file(s) in {self.seconds:.2f}s: "
+                 f"{e['requires']} requires, {e['related']} related, {e['parent']} parent edges"]
+        lines += [f"  {name:11} {path}" for name, path in self.files.items()]
+        if "map" in self.files:
+            lines.append(f"open the map:  {self.files['map'].absolute().as_uri()}")
+        lines.append("next:  mlkg show vae  ·  mlkg prereqs stable-diffusion  ·  mlkg query --list")
+        return "\n".join(lines)
+
+
+def inputs(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | None = None
+           ) -> tuple[list[Path], list[Path]]:
+    """The cheatsheet files and curation files a load of these arguments reads."""
+    files = expand_paths(list(sources) or default_sources())
+    return files, [Path(p) for p in (default_curation() if curation is None else curation)]
+
+
+def _code_digest() -> bytes:
+    """mlkg's own code and vocabulary, so that a new version of the miner never reuses an old build."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(here.rglob("*.py")) + sorted(here.rglob("*.ttl")):
+        h.update(p.relative_to(here).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.digest()
+
+
+def input_key(files: list[Path], curation: list[Path]) -> str:
+    """A digest of everything a graph depends on: mlkg's code, each source's and curation file's path and bytes."""
+    h = hashlib.sha256(f"mlkg {__version__} build {FORMAT}\n".encode())
+    h.update(_code_digest())
+    for kind, group in (("source", files), ("curation", curation)):
+        for p in group:
+            h.update(f"{kind} {p}\n".encode())
+            data = _read_regular(p)
+            h.update(b"<missing>" if data is None else hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file; None for anything else (a FIFO would block, a folder cannot be read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+# --- writing a build -----------------------------------------------------------------------------
+
+class _Progress:
+    """One tqdm bar over a build's stages, on stderr, when it is a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool, stages: int):
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=stages, unit="stage", leave=False, file=sys.stderr, delay=0.5,
+                            bar_format="{desc:<18} {bar} {n_fmt}/{total_fmt} {elapsed}")
+
+    def stage(self, name: str) -> None:
+        if self.bar is not None:
+            if self.bar.desc:
+                self.bar.update(1)
+            self.bar.set_description_str(name)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.close()
+
+
+def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | None = None,
+          out: str | Path | None = None, base_iri: str | None = None, with_map: bool = True,
+          progress: bool = False) -> BuildResult:
+    """Load, then write graph.json, graph.ttl and map.html into a new build and commit it in ``out``.
+
+    Bad input raises before anything is written, and a failure while writing
+    leaves the build in force as it was.
+    """
+    from .views import rdf
+    from .views.map import write_map
+
+    start = time.perf_counter()
+    out = Path(out) if out is not None else default_build_dir()
+    base = rdf.base_iri(base_iri)  # a bad --base-iri fails here, before any work
+    bar = _Progress(progress, 5 + with_map)
+    try:
+        bar.stage("reading")
+        files, cur = inputs(sources, curation)
+        key = input_key(files, cur)
+        corpus = read(files, cur)
+        bar.stage("mining")
+        mined = mine(corpus)
+        bar.stage("building the graph")
+        kg = KnowledgeGraph(build_graph(corpus, mined))
+        with _locked(out):
+            stage = _staging(out)
+            try:
+                bar.stage("writing graph.json")
+                data = orjson.dumps(kg.to_node_link())
+                (stage / "graph.json").write_bytes(data)
+                bar.stage("writing graph.ttl")
+                rdf.write(kg, stage / "graph.ttl", "ttl", base)
+                if with_map:
+                    bar.stage("writing map.html")
+                    write_map(kg, stage / "map.html")
+                meta = {"format": FORMAT, "mlkg": __version__, "key": key,
+                        # the key vouches for the sources only if they did not change while they were read
+                        "fresh": input_key(files, cur) == key,
+                        "sources": [str(p) for p in files], "curation": [str(p) for p in cur], "base_iri": base,
+                        "graph_sha256": hashlib.sha256(data).hexdigest(), "stats": kg.stats()}
+                (stage / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+                _commit(out, stage)
+            except BaseException:
+                shutil.rmtree(stage, ignore_errors=True)
+                raise
+    finally:
+        bar.close()
+    result = BuildResult(out, stats=kg.stats(), seconds=time.perf_counter() - start)
+    for name in OUTPUTS:
+        if name != "map.html" or with_map:
+            result.files[name if name.startswith("graph.") else "map"] = out / name
+    return result
+
+
+@contextlib.contextmanager
+def _locked(out: Path):
+    """One build at a time commits into ``out`` (others wait): the commit and the clean-up never interleave."""
+    try:
+        (out / "builds").mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / "builds" / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _staging(out: Path) -> Path:
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-", dir=out / "builds"))
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
+
+
+def _replace_link(link: Path, target: str) -> None:
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _commit(out: Path, stage: Path) -> None:
+    """Make ``stage`` the build in force with one rename, then remove builds nobody can be reading."""
+    final = stage.with_name(stage.name.removeprefix(".tmp-"))
+    stage.chmod(0o755)  # mkdtemp's folder is private; a build is as readable as any other output
+    os.rename(stage, final)
+    for name in OUTPUTS:
+        link = out / name
+        if not link.is_symlink() or os.readlink(link) != f"current/{name}":
+            _replace_link(link, f"current/{name}")
+    previous = _current(out)
+    _replace_link(out / "current", f"builds/{final.name}")
+    keep = {final.name, previous.name if previous is not None else ""}
+    for old in (out / "builds").iterdir():
+        if old.name in keep or old.name == ".lock":
+            continue
+        if old.name.startswith(".tmp-") and _alive(old.name):
+            continue  # a build still at work (it waits for the lock)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(staging_name: str) -> bool:
+    try:
+        pid = int(staging_name.split("-")[1])
+        os.kill(pid, 0)
+    except (ValueError, IndexError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()
+
+
+def _current(out: Path) -> Path | None:
+    link = out / "current"
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = out / target
+    return path if path.is_dir() else None
+
+
+# --- answering from a build --------------------------------------------------------------------
+
+def build_meta(out: str | Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """(folder, build.json) of the build in force in ``out``, or None where there is no readable build."""
+    out = Path(out) if out is not None else default_build_dir()
+    folder = _current(out)
+    if folder is None:
+        return None
+    raw = _read_regular(folder / META)
+    try:
+        meta = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        return None
+    return folder, meta
+
+
+def note(message: str) -> None:
+    print(f"mlkg: {message}", file=sys.stderr)
+
+
+def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | None = None,
+               out: str | Path | None = None) -> KnowledgeGraph:
+    """The graph for these sources: from the build in ``out`` when it was made from them and is intact,
+    else loaded from the sources now (saying why, when a build was there but could not be used)."""
+    out = Path(out) if out is not None else default_build_dir()
+    files, cur = inputs(sources, curation)
+    found = build_meta(out)
+    if found is not None:
+        folder, meta = found
+        same = meta.get("sources") == [str(p) for p in files] and meta.get("curation") == [str(p) for p in cur]
+        if meta.get("fresh") and meta.get("key") == input_key(files, cur):
+            kg = _from_build(folder, meta)
+            if kg is not None:
+                return kg
+            note(f"the build in {out}/ is damaged; reading the sources instead. Run `mlkg build` to replace it.")
+        elif same:
+            note(f"the build in {out}/ is out of date (its sources, curation or mlkg changed); "
+                 "reading the sources instead. Run `mlkg build` to refresh it.")
+    corpus = read(files, cur)
+    return KnowledgeGraph(build_graph(corpus, mine(corpus)))
+
+
+def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
+    data = _read_regular(folder / "graph.json")
+    if data is None or hashlib.sha256(data).hexdigest() != meta.get("graph_sha256"):
+        return None
+    try:
+        return KnowledgeGraph.from_node_link(orjson.loads(data))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None

@@ -1,0 +1,112 @@
+"""Stage 1, read: cheatsheet files and curation files in, one checked :class:`Corpus` out.
+
+Nothing here knows about mentions or edges; the corpus is what the text says,
+with the curation file's renames applied and its items checked against it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from ..errors import CheatsheetError, Location, Problem
+from .curation import Curation, load_curation
+from .markdown import (
+    Document,
+    Entry,
+    Field,
+    Heading,
+    decode,
+    example_plain,
+    parse_text,
+    section_node_id,
+    split_title,
+)
+from .sources import default_curation, default_sources, expand_paths
+
+__all__ = [
+    "Corpus", "Curation", "Document", "Entry", "Field", "Heading", "example_plain", "parse_text", "read",
+    "section_node_id", "split_title",
+]
+
+
+@dataclass
+class Corpus:
+    """All documents of one load in the order given, the files they came from and the curation applied.
+
+    Entries are numbered in document order (``Entry.order``).
+    """
+
+    documents: list[Document]
+    sources: list[Path] = field(default_factory=list)
+    curation: Curation = field(default_factory=Curation)
+
+    @cached_property
+    def entries(self) -> list[Entry]:
+        return [e for d in self.documents for e in d.entries]
+
+    @property
+    def sections(self) -> list[Heading]:
+        return [h for d in self.documents for h in d.sections]
+
+    @property
+    def subsections(self) -> list[Heading]:
+        return [h for d in self.documents for h in d.subsections]
+
+
+def read(paths: Iterable[str | Path] = (), curation: Iterable[str | Path] | None = None) -> Corpus:
+    """Parse cheatsheets (files or folders of ``.md``) and curation files into a checked corpus.
+
+    With no paths, the shipped ``data/`` corpus is read.  ``curation`` lists
+    curation files; by default ``data/curation.toml`` if it exists, and ``[]``
+    reads none.  Every problem of every file is collected and raised together
+    as one :class:`~mlkg.errors.CheatsheetError` (or ``CurationError``).
+    """
+    paths = list(paths)
+    files = expand_paths(paths or default_sources())
+    cur = load_curation(list(default_curation() if curation is None else curation))
+    corpus = parse_files(files, cur.renames)
+    corpus.curation = cur
+    concepts = {e.id for e in corpus.entries}
+    cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
+    return corpus
+
+
+def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = None) -> Corpus:
+    """Parse files into one corpus, checking IDs across all of them.
+
+    ``renames`` maps (entry number, ID) to a new ID: a curation file resolves
+    a duplicate without editing the cheatsheet.
+    """
+    renames = renames or {}
+    documents, problems = [], []
+    for path in files:
+        name = str(path)
+        try:
+            documents.append(parse_text(decode(path.read_bytes(), name), name))
+        except CheatsheetError as exc:
+            problems += exc.problems
+        except OSError as exc:
+            problems.append(Problem(Location(name, 1), f"cannot read file: {exc.strerror or exc}"))
+    seen: dict[str, Entry] = {}
+    order = 0
+    for doc in documents:
+        for entry in doc.entries:
+            entry.id = renames.get((entry.number, entry.id), entry.id)
+            entry.order = order
+            order += 1
+            if entry.id in seen:
+                first = seen[entry.id]
+                problems.append(Problem(
+                    Location(entry.location.path, entry.id_line),
+                    f"duplicate ID {entry.id!r} (also at {first.location.path}:{first.id_line}); "
+                    "change one **ID:**, or rename it in the curation file",
+                ))
+            else:
+                seen[entry.id] = entry
+    if problems:
+        raise CheatsheetError(problems=sorted(problems, key=lambda p: (p.location or Location("", 0))))
+    return Corpus(documents, list(files))

@@ -1,0 +1,70 @@
+"""Which files a load reads: the paths given, or the shipped corpus and curation file.
+
+In a clone (or an editable install) the shipped files are the repository's
+``data/`` folder; in a wheel they are packaged as ``mlkg/_data``.
+``MLKG_DATA`` overrides the folder.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import CheatsheetError, Location, Problem
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def data_dir() -> Path:
+    env = os.environ.get("MLKG_DATA")
+    if env:
+        return Path(env)
+    repo = _PACKAGE.parents[1] / "data"
+    return repo if repo.is_dir() else _PACKAGE / "_data"
+
+
+def relative(path: Path) -> Path:
+    """``path`` relative to the working directory when it lies inside it: messages and exports stay short
+    and carry no local directory names."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def default_sources() -> list[Path]:
+    return [relative(data_dir())]
+
+
+def default_curation() -> list[Path]:
+    path = relative(data_dir()) / "curation.toml"
+    return [path] if path.is_file() else []
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, folders as their ``*.md`` files in name order; missing paths are errors.
+
+    Only regular files are read: a FIFO or a device would block the command or never end.
+    """
+    out: list[Path] = []
+    problems = []
+    for p in map(Path, paths):
+        try:
+            mode = p.stat().st_mode
+        except OSError:
+            problems.append(Problem(Location(str(p), 1), "no such file or folder"))
+            continue
+        if stat.S_ISDIR(mode):
+            found = sorted(q for q in p.glob("*.md") if q.is_file())
+            if not found:
+                problems.append(Problem(Location(str(p), 1), "folder holds no .md cheatsheet files"))
+            out.extend(found)
+        elif stat.S_ISREG(mode):
+            out.append(p)
+        else:
+            problems.append(Problem(Location(str(p), 1), "not a regular file; give a cheatsheet file or folder"))
+    if problems:
+        raise CheatsheetError(problems=problems)
+    return out
