@@ -15,7 +15,6 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m compileall -q src  # byte-code up front, even where PYTHONDONTWRITEBYTECODE is set
 	@touch $@
 
 build: $(VENV)/.installed
@@ -27,10 +26,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py

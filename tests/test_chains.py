@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlkg.chains import PARENT_COST, learning_order, reading_minutes
+from mlkg.views.chains import PARENT_COST, learning_order, minutes_to_read, reading_minutes
 
 
 @st.composite
@@ -98,12 +98,13 @@ def test_learning_plan_skips_what_you_know_and_its_prerequisites(seed_kg):
     (10, 0, 0.5),         # at least half a minute
     (250, 60, 2.0),       # 1.25 + 0.6 = 1.85, rounded up to the half minute
 ])
-def test_reading_time_formula(seed_kg, words_full, words_example, minutes):
-    seed_kg.graph.add_node("tmp-concept", full="w " * words_full, simple="", example="x " * words_example)
-    try:
-        assert reading_minutes(seed_kg, "tmp-concept") == minutes
-    finally:
-        seed_kg.graph.remove_node("tmp-concept")
+def test_reading_time_formula(words_full, words_example, minutes):
+    assert minutes_to_read({"full": words_full, "simple": 0, "example": words_example}) == minutes
+
+
+def test_a_concepts_reading_time_counts_the_words_of_its_fields(seed_kg):
+    words = {f: len(seed_kg.entries["vae"][f].split()) for f in ("full", "simple", "example")}
+    assert reading_minutes(seed_kg, "vae") == minutes_to_read(words)
 
 
 def test_learn_cli_shows_times_and_total(cli):

@@ -104,13 +104,11 @@ def test_python_dash_m_and_console_script_work(tmp_path):
 
 
 def test_commands_reuse_a_fresh_build_and_notice_a_stale_one(cli, write, tmp_path, monkeypatch):
-    from conftest import SEED
-
     src = write(SEED.read_text(encoding="utf-8"), "seed.md")
     out = tmp_path / "build"
     monkeypatch.setenv("MLKG_BUILD_DIR", str(out))
     assert cli("build", "--source", src, "--out", out)[0] == 0
-    assert {p.name for p in out.iterdir()} == {"graph.json", "graph.ttl", "map.html", "chains.pickle", "cache.key"}
+    assert {p.name for p in out.iterdir()} == {"graph.json", "graph.ttl", "map.html", "current", "builds"}
     code, fresh, err = cli("prereqs", "vae", "--source", src)
     assert code == 0 and err == "" and "Autoencoder" in fresh
     src.write_text(src.read_text(encoding="utf-8").replace("foundation for VAEs", "unrelated to it"), encoding="utf-8")
@@ -119,65 +117,55 @@ def test_commands_reuse_a_fresh_build_and_notice_a_stale_one(cli, write, tmp_pat
     assert stale == fresh  # still answered, from the sources
 
 
-def test_commands_after_a_build_read_its_graph_json(cli, write, tmp_path, monkeypatch):
-    """The whole graph comes back from the build's own graph.json (no second copy of it is kept)."""
+def _build(cli, write, tmp_path, monkeypatch):
     src = write(SEED.read_text(encoding="utf-8"), "seed.md")
     out = tmp_path / "build"
     monkeypatch.setenv("MLKG_BUILD_DIR", str(out))
     assert cli("build", "--source", src, "--out", out)[0] == 0
-    data = json.loads((out / "graph.json").read_text(encoding="utf-8"))
-    next(n for n in data["nodes"] if n["id"] == "vae")["simple"] = "Read back from graph.json."
-    (out / "graph.json").write_text(json.dumps(data), encoding="utf-8")
+    return src, out
+
+
+def test_commands_after_a_build_answer_from_its_graph_json(cli, write, tmp_path, monkeypatch):
+    src, out = _build(cli, write, tmp_path, monkeypatch)
+    (out / "map.html").unlink()  # only graph.json and build.json are read
     code, text, err = cli("show", "vae", "--source", src)
-    assert code == 0 and err == "" and "Read back from graph.json." in text
-    for unreadable in ("{not json", '{"nodes": 3}', '{"nodes": [{"id": "x", "subsection": 5}], "edges": []}'):
-        (out / "graph.json").write_text(unreadable, encoding="utf-8")  # built from the sources instead
-        code, text, err = cli("show", "vae", "--source", src)
-        assert code == 0 and "Read back" not in text and "VAE" in text, err
+    assert code == 0 and err == "" and "VAE" in text
 
 
-def test_queries_after_a_build_load_its_graph_ttl(cli, write, tmp_path, monkeypatch):
-    """The export is not written a second time for a query: the build's graph.ttl is loaded as it is."""
-    src = write(SEED.read_text(encoding="utf-8"), "seed.md")
-    out = tmp_path / "build"
-    monkeypatch.setenv("MLKG_BUILD_DIR", str(out))
-    assert cli("build", "--source", src, "--out", out)[0] == 0
-    with open(out / "graph.ttl", "a", encoding="utf-8") as f:
-        f.write('\n<urn:mlkg:probe> <urn:mlkg:said> "read from the build" .\n')
-    ask = "SELECT ?o WHERE { <urn:mlkg:probe> <urn:mlkg:said> ?o }"
-    code, text, err = cli("query", ask, "--source", src, "--format", "json")
-    assert code == 0 and "read from the build" in text, err
-    code, text, err = cli("query", ask, "--source", src, "--format", "json", "--base-iri", "https://example.org/kg/")
-    assert code == 0 and "read from the build" not in text, err  # another base: the export is written anew
+@pytest.mark.parametrize("damage", [
+    lambda p: p.write_text(p.read_text(encoding="utf-8").replace("probability distribution", "edited"), "utf-8"),
+    lambda p: p.write_text("{not json", encoding="utf-8"),
+    lambda p: p.write_text('{"nodes": 3}', encoding="utf-8"),
+    lambda p: p.unlink(),
+])
+def test_a_tampered_or_damaged_build_is_never_answered_from(cli, write, tmp_path, monkeypatch, damage):
+    src, out = _build(cli, write, tmp_path, monkeypatch)
+    graph = (out / "graph.json").resolve()
+    graph.chmod(0o644)
+    damage(graph)
+    code, text, err = cli("show", "vae", "--source", src)
+    assert code == 0 and "probability distribution" in text and "edited" not in text
+    assert "is damaged" in err
+
+
+@pytest.mark.parametrize("meta", ["{not json", "[1, 2]", '{"format": 3, "key": 5, "fresh": true}', ""])
+def test_a_build_json_of_another_shape_is_ignored(cli, write, tmp_path, monkeypatch, meta):
+    src, out = _build(cli, write, tmp_path, monkeypatch)
+    (out / "current" / "build.json").write_text(meta, encoding="utf-8")
+    code, text, err = cli("show", "vae", "--source", src)
+    assert code == 0 and "probability distribution" in text, err
 
 
 @pytest.mark.parametrize("command", [["prereqs", "stable-diffusion"], ["learn", "rlhf", "--known", "llm"],
                                      ["dependents", "autoencoder"]])
-def test_learning_plan_commands_import_no_graph_rdf_or_web_library(tmp_path, command):
-    """After a build, plans come from the small chains index: no networkx, pyvis, rdflib or jinja2."""
+def test_learning_plan_commands_import_no_rdf_map_or_web_library(tmp_path, command):
     out = tmp_path / "build"
     env = {**__import__("os").environ, "MLKG_BUILD_DIR": str(out)}
     subprocess.run([sys.executable, "-m", "mlkg", "build", "--out", str(out), "--no-map"], check=True,
                    capture_output=True, env=env, timeout=120)
     probe = ("import sys; from mlkg.cli import main; code = main(%r); "
              "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
-             "{'networkx', 'pyvis', 'rdflib', 'pyoxigraph', 'jinja2', 'IPython'}); print('HEAVY', heavy, code)")
+             "{'pyvis', 'rdflib', 'pyoxigraph', 'jinja2', 'IPython', 'http'}); print('HEAVY', heavy, code)")
     done = subprocess.run([sys.executable, "-c", probe % command], capture_output=True, text=True, env=env,
                           timeout=60)
     assert done.stdout.strip().endswith("HEAVY [] 0"), done.stdout + done.stderr
-
-
-def test_a_cache_not_signed_by_this_user_is_never_unpickled(cli, write, tmp_path, monkeypatch):
-    """A build folder that came with someone else's checkout could carry a malicious pickle."""
-    import pickle
-
-    from mlkg import cache
-
-    src = write(SEED.read_text(encoding="utf-8"), "seed.md")
-    out = tmp_path / "build"
-    monkeypatch.setenv("MLKG_BUILD_DIR", str(out))
-    assert cli("build", "--source", src)[0] == 0
-    key = json.loads((out / "cache.key").read_text())["key"]
-    (out / "chains.pickle").write_bytes(pickle.dumps((cache.FORMAT, key, "not a graph")))
-    code, out_text, err = cli("prereqs", "vae", "--source", src)
-    assert code == 0 and "Autoencoder" in out_text, err  # answered from the sources, not the planted file

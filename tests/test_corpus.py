@@ -8,7 +8,7 @@ import pytest
 from conftest import shared_dir
 
 import mlkg
-from mlkg.parse import parse_paths
+from mlkg.read import parse_files
 
 pytestmark = pytest.mark.shared
 
@@ -48,5 +48,5 @@ def test_the_shared_corpus_has_one_duplicate_id_that_curation_resolves(shared):
 
 
 def test_parse_every_file_together_directly(shared_files):
-    corpus = parse_paths(shared_files, renames={("15.2.2", "encoder-decoder"): "x"})
+    corpus = parse_files(shared_files, {("15.2.2", "encoder-decoder"): "x"})
     assert len(corpus.entries) == 211

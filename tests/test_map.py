@@ -12,7 +12,8 @@ from browser import browser, context, open_map  # noqa: F401  (pytest fixtures)
 from conftest import entry, sheet
 
 import mlkg
-from mlkg import viz
+from mlkg.read import example_plain
+from mlkg.views import map as viz
 
 HOSTILE = '<img src=x onerror="window.pwned=1;alert(1)"> </script><script>window.pwned=2;alert(2)</script> <!--'
 
@@ -114,7 +115,7 @@ def test_build_writes_map_and_prints_its_uri(cli, tmp_path):
     code, stdout, err = cli("build", "--out", tmp_path / "o")
     assert code == 0, err
     page = tmp_path / "o" / "map.html"
-    assert page.is_file() and f"open the map:  {page.resolve().as_uri()}" in stdout
+    assert page.is_file() and f"open the map:  {page.absolute().as_uri()}" in stdout
     code, _, _ = cli("build", "--out", tmp_path / "p", "--no-map")
     assert code == 0 and not (tmp_path / "p" / "map.html").exists()
 
@@ -189,9 +190,9 @@ def test_clicking_a_node_opens_its_details(context, pages, seed_kg, layout):  # 
     assert panel.locator("h2").inner_text() == "Variational Autoencoder (VAE)"
     assert panel.locator(".crumbs").inner_text() == "13 GENERATIVE MODELS › 13.1 Autoencoders"
     vae = seed_kg.entries["vae"]
-    assert panel.locator(".simple .text").text_content() == vae.simple
-    assert panel.locator(".full .text").text_content() == vae.full
-    assert panel.locator("pre.example").text_content() == vae.example_plain
+    assert panel.locator(".simple .text").text_content() == vae["simple"]
+    assert panel.locator(".full .text").text_content() == vae["full"]
+    assert panel.locator("pre.example").text_content() == example_plain(vae["example"])
     prereq = panel.locator(".prereqs li").first
     assert prereq.locator("a").get_attribute("data-id") == "autoencoder"
     assert "VAE adds probabilistic structure to autoencoders." in prereq.locator(".evidence").inner_text()

@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mlkg
-from mlkg import rules
-from mlkg.evaluate import evaluate, read_gold
-from mlkg.lexicon import build_lexicon, variants
-from mlkg.parse import parse_text
+from mlkg.errors import CurationError
+from mlkg.mine import Evidence, Relation, rules
+from mlkg.mine.lexicon import build_lexicon, variants
+from mlkg.read.markdown import parse_text
+from mlkg.views.evaluate import evaluate, read_gold
 
 # --- names ------------------------------------------------------------------------------------
 
@@ -193,8 +194,8 @@ def test_requires_stays_acyclic_and_the_downgrade_is_reported(tmp_path):
     kg = mlkg.load(path, curation=[])
     req = nx.DiGraph([(e["source"], e["target"]) for e in kg.edges("requires")])
     assert nx.is_directed_acyclic_graph(req)
-    assert len(kg.report.downgraded) == 1
-    assert kg.stats()["mining"]["downgraded"][0]["reason"] == "closed a requires cycle"
+    (downgraded,) = kg.stats()["mining"]["downgraded"]
+    assert downgraded["reason"].startswith("closed the cycle ")
 
 
 def test_every_mined_edge_carries_its_evidence(seed_kg):
@@ -336,8 +337,8 @@ def test_curated_cycle_is_an_error(write, cli):
 
 def test_shipped_curation_carries_no_seed_fixes():
     """The shipped file may only resolve input problems (renames), never tune the seed's edges."""
-    from mlkg.curation import load_curation
-    from mlkg.paths import default_curation
+    from mlkg.read.curation import load_curation
+    from mlkg.read.sources import default_curation
 
     cur = load_curation(default_curation())
     assert {i.section for i in cur.items} <= {"rename"}
@@ -362,48 +363,54 @@ def test_eval_command_prints_the_scores(cli):
 
 @given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=40))
 @settings(max_examples=200, deadline=None)
-def test_cycle_and_order_helpers_agree_with_networkx(edges):
-    """The acyclicity step finds cycles and orders without building networkx graphs; check it against them."""
-    from mlkg.mine import _strongly_connected, _topological
-
+def test_strongly_connected_components_agree_with_networkx(edges):
     g = nx.DiGraph(edges)
     succ = {n: dict.fromkeys(g.successors(n)) for n in g}
-    assert sorted(map(sorted, _strongly_connected(succ))) == sorted(map(sorted, nx.strongly_connected_components(g)))
-    if nx.is_directed_acyclic_graph(g):
-        position = {n: i for i, n in enumerate(_topological(succ))}
-        assert len(position) == len(g) and all(position[u] < position[v] for u, v in g.edges)
+    assert sorted(map(sorted, rules.strongly_connected(succ))) == \
+        sorted(map(sorted, nx.strongly_connected_components(g)))
 
 
+def _requires(edges: list[tuple[int, int, float]], curated: frozenset = frozenset()) -> list[Relation]:
+    return [Relation(f"c{u}", f"c{v}", "requires", w, "defined-earlier",
+                     (Evidence(f"c{u}", f"c{v}", "full", "s", "f.md", 1, "x", "defined-earlier", "requires", w),),
+                     curated=(u, v) in curated)
+            for u, v, w in edges if u != v]
+
+
+_EDGES = st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15), st.sampled_from([0.3, 0.5, 0.6, 0.7, 0.9])),
+                  max_size=60, unique_by=lambda e: (e[0], e[1]))
+
+
+@given(_EDGES)
 @settings(max_examples=300, deadline=None)
-@given(rule=st.sampled_from(rules.RULES), source=st.sampled_from(["a", "b", "c"]),
-       vote=st.sampled_from(["requires", "required-by", "related"]),
-       conf=st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
-def test_a_pair_with_one_vote_is_decided_as_rules_decide_says(rule, source, vote, conf):
-    """Most pairs have one piece of evidence and take a short cut; it must agree with rules.decide."""
-    from mlkg.mine import Evidence, _single_vote
+def test_breaking_cycles_leaves_requires_acyclic_and_touches_only_edges_on_cycles(edges):
+    relations = _requires(edges)
+    rank = {f"c{i}": i for i in range(16)}
+    out, downgraded = rules.break_cycles(relations, rank)
+    kept = nx.DiGraph([(r.source, r.target) for r in out if r.kind == "requires"])
+    assert nx.is_directed_acyclic_graph(kept)
+    before = nx.DiGraph([(r.source, r.target) for r in relations])
+    component = {n: i for i, c in enumerate(nx.strongly_connected_components(before)) for n in c}
+    for r, new in zip(relations, out, strict=True):
+        if component[r.source] != component[r.target]:  # on no cycle: never touched
+            assert new == r
+        if new.kind == "related":
+            assert new.rule == rules.DOWNGRADED
+            # each downgraded edge was needed: with it, what is kept has a cycle again
+            assert nx.has_path(kept, r.target, r.source) if kept.has_node(r.target) and kept.has_node(r.source) \
+                else False
+    assert len(downgraded) == sum(r.kind == "related" for r in out)
+    assert rules.break_cycles(relations, rank) == (out, downgraded)  # the same input, the same graph
 
-    ev = Evidence(source, "x", "full", "s", "f.md", 1, "x", rule.name, vote, conf)
-    oriented = {"requires": "required-by", "required-by": "requires"}.get(vote, vote) if source == "a" else vote
-    outcome, confidence, deciding = rules.decide([(rule.tier, oriented, conf, rule.name)])
-    r = _single_vote("a", "b", rule, conf, ev)
-    expected_pair = {"requires": ("b", "a"), "required-by": ("a", "b")}.get(outcome, ("a", "b") if source == "a"
-                                                                               else ("b", "a"))
-    assert ((r.source, r.target), r.kind, r.confidence, r.rule, r.evidence) == \
-        (expected_pair, "related" if outcome == "related" else "requires", confidence, deciding, [ev])
+
+def test_the_weakest_edge_of_a_cycle_is_the_one_downgraded():
+    relations = _requires([(0, 1, 0.9), (1, 2, 0.7), (2, 0, 0.5), (2, 3, 0.6)])
+    out, downgraded = rules.break_cycles(relations, {f"c{i}": i for i in range(4)})
+    assert [(r.source, r.target) for r in out if r.kind == "related"] == [("c2", "c0")]
+    assert downgraded == [("c2", "c0", "closed the cycle c2 -> c0 -> c1 -> c2")]
 
 
-def test_text_normalised_file_by_file_is_the_whole_text_normalised(write):
-    """A build normalises each file's text where it parses it (``text_digest``): joined, it must be the same."""
-    from mlkg.mine import _Text, normalize, text_digest
-    from mlkg.parse import _pack, _parse_file, _unpack, parse_paths
-
-    odd = entry("1.1.1", "Ünïcode Thing", "unicode-thing", full="İstanbul → µ-law: ΣΘ x². Done.", simple="ſ ß ﬁ —")
-    files = [write(sheet(odd, section="1"), "1.md"),
-             write("# A title and nothing else\n", "2.md"),
-             write(sheet(entry("3.1.1", "Other", example="```\nθ ← θ − η·∇L\n```"), section="3"), "3.md")]
-    by_file = _Text(parse_paths(files, parallel=False, digest=text_digest))
-    whole = _Text(parse_paths(files, parallel=False))
-    assert by_file.text == whole.text and by_file.norm == whole.norm == normalize(whole.text)
-    for k in range(len(files)):  # a child sends the digest back with the document
-        doc, _ = _parse_file(k, files, text_digest)
-        assert _unpack(_pack((doc, [])))[0].digest == doc.digest == text_digest(doc)
+def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
+    relations = _requires([(0, 1, 1.0), (1, 0, 1.0)], curated=frozenset({(0, 1), (1, 0)}))
+    with pytest.raises(CurationError, match="curated requires edges form a cycle"):
+        rules.break_cycles(relations, {"c0": 0, "c1": 1})

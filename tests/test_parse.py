@@ -6,7 +6,7 @@ import pytest
 from conftest import SEED, entry, sheet
 
 from mlkg.errors import CheatsheetError
-from mlkg.parse import parse_paths, parse_text, split_title
+from mlkg.read import parse_files, parse_text, read, split_title
 
 
 @pytest.mark.parametrize("title, label, alts", [
@@ -23,7 +23,7 @@ def test_title_gives_label_and_alternative(title, label, alts):
 
 
 def test_seed_entries_sections_and_locations():
-    doc = parse_paths([SEED]).documents[0]
+    doc = read([SEED]).documents[0]
     assert doc.title == "ML Cheatsheet Content - Section 13: Generative Models"
     assert [(s.number, s.title) for s in doc.sections] == [("13", "GENERATIVE MODELS")]
     assert [s.number for s in doc.subsections] == ["13.1", "13.2", "13.3", "13.4", "13.5", "13.6"]
@@ -87,7 +87,7 @@ def test_body_ends_at_next_heading_and_section_heading_belongs_to_no_entry():
 def test_crlf_and_bom_are_accepted(write):
     text = sheet(entry("1.1.1", "Thing"))
     path = write(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
-    doc = parse_paths([path]).documents[0]
+    doc = read([path]).documents[0]
     assert doc.entries[0].full == "Full text."
     assert doc.title.startswith("ML Cheatsheet")
 
@@ -135,7 +135,7 @@ BAD = [
 def test_bad_input_is_reported_with_file_and_line(write, text, where, message):
     path = write(text)
     with pytest.raises(CheatsheetError) as err:
-        parse_paths([path])
+        read([path])
     first = err.value.problems[0]
     assert (first.location.path, first.location.line) == (str(path), line_of(text, *where)), err.value.lines()
     assert message in first.message
@@ -145,7 +145,7 @@ def test_duplicate_across_files_names_both_places(write):
     a = write(sheet(entry("1.1.1", "Same")), "a.md")
     b = write(sheet(entry("2.1.1", "Same"), section="2"), "b.md")
     with pytest.raises(CheatsheetError) as err:
-        parse_paths([a, b])
+        read([a, b])
     (problem,) = err.value.problems
     line = line_of(b.read_text(), "**ID:**")
     assert str(problem).startswith(f"{b}:{line}: duplicate ID 'same' (also at {a}:{line})")
@@ -154,14 +154,14 @@ def test_duplicate_across_files_names_both_places(write):
 def test_rename_resolves_a_duplicate(write):
     a = write(sheet(entry("1.1.1", "Same")), "a.md")
     b = write(sheet(entry("2.1.1", "Same"), section="2"), "b.md")
-    corpus = parse_paths([a, b], renames={("2.1.1", "same"): "same-2"})
+    corpus = parse_files([a, b], {("2.1.1", "same"): "same-2"})
     assert [e.id for e in corpus.entries] == ["same", "same-2"]
 
 
 def test_not_utf8_reports_the_line_of_the_bad_byte(write):
     path = write(sheet(entry("1.1.1", "Thing")).encode().replace(b"Simple text.", b"Simple \xff text."))
     with pytest.raises(CheatsheetError) as err:
-        parse_paths([path])
+        read([path])
     offset = path.read_bytes().index(b"\xff")
     line = path.read_bytes()[:offset].count(b"\n") + 1
     assert err.value.lines() == [f"{path}:{line}: not UTF-8 (byte 0xff at offset {offset}); save the file as UTF-8"]
@@ -171,7 +171,7 @@ def test_not_utf8_after_a_byte_order_mark_reports_the_real_offset(write):
     data = b"\xef\xbb\xbf" + sheet(entry("1.1.1", "Thing")).encode().replace(b"Simple text.", b"Simple \xff text.")
     path = write(data)
     with pytest.raises(CheatsheetError) as err:
-        parse_paths([path])
+        read([path])
     offset = data.index(b"\xff")
     assert f"at offset {offset})" in err.value.lines()[0]
 
@@ -183,12 +183,12 @@ def test_not_utf8_after_a_byte_order_mark_reports_the_real_offset(write):
 def test_bad_paths(tmp_path, name, message):
     (tmp_path / "empty-folder").mkdir()
     with pytest.raises(CheatsheetError) as err:
-        parse_paths([tmp_path / name])
+        read([tmp_path / name])
     assert err.value.lines() == [f"{tmp_path / name}:1: {message}"]
 
 
 def test_every_problem_is_reported_not_just_the_first(write):
     path = write(sheet(entry("1.1.1", "A", cid="Bad!"), entry("1.1.2", "B", simple="")))
     with pytest.raises(CheatsheetError) as err:
-        parse_paths([path])
+        read([path])
     assert len(err.value.problems) == 2

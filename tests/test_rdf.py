@@ -14,10 +14,12 @@ from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import mlkg
-from mlkg import rdf
+from mlkg.read import example_plain
+from mlkg.views import rdf
+from mlkg.views.vocab import MLKG
 
 BASE = rdf.DEFAULT_BASE_IRI
-M = rdflib.Namespace(rdf.VOCAB)
+M = rdflib.Namespace(str(MLKG))
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 OWL = rdflib.Namespace("http://www.w3.org/2002/07/owl#")
@@ -33,7 +35,7 @@ def sec(number: str, base: str = BASE) -> URIRef:
 
 def parsed_by_oxigraph(data: bytes, fmt: str = "ttl") -> rdflib.Graph:
     """What pyoxigraph reads from ``data``, handed to rdflib through canonical N-Triples."""
-    quads = ox.parse(data, format=getattr(ox.RdfFormat, rdf.FORMATS[fmt][0]))
+    quads = ox.parse(data, format=rdf.FORMATS[fmt][0])
     nt = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
     return rdflib.Graph().parse(data=nt, format="nt")
 
@@ -170,7 +172,7 @@ def test_concepts_are_skos_concepts_with_labels_notation_definition_and_example(
     assert g.value(vae, DCT.identifier) == Literal("vae")
     assert g.value(vae, SKOS.definition) == Literal(d["full"], lang="en")
     assert g.value(vae, M.simpleExplanation) == Literal(d["simple"], lang="en")
-    assert g.value(vae, SKOS.example) == Literal(seed_kg.entries["vae"].example_plain)
+    assert g.value(vae, SKOS.example) == Literal(example_plain(seed_kg.entries["vae"]["example"]))
     assert not str(g.value(vae, SKOS.example)).startswith("```")
     assert g.value(vae, M.line).toPython() == d["line"]
     assert g.value(vae, M.file) == Literal(str(SEED))

@@ -24,8 +24,8 @@ from browser import browser, context  # noqa: F401  (pytest fixtures)
 from conftest import entry, sheet
 
 import mlkg
-from mlkg.server import ServerConfig, make_server
-from mlkg.sparql import uses_service
+from mlkg.views.server import ServerConfig, make_server
+from mlkg.views.sparql import uses_service
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

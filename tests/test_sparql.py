@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 import mlkg
-from mlkg import rdf, sparql
 from mlkg.errors import QueryError, UnknownConceptError
+from mlkg.views import rdf, sparql
+from mlkg.views.vocab import MLKG
 
 NAMED = sparql.named_queries()
 
@@ -196,7 +197,7 @@ def test_neighbourhood_constructs_the_edges_of_a_concept(seed_kg):
     result = seed_kg.query("neighbourhood", {"concept": "vae"})
     assert result.kind == "construct"
     g = rdflib.Graph().parse(data=result.serialize("nt"), format="nt")
-    m = rdflib.Namespace(rdf.VOCAB)
+    m = rdflib.Namespace(str(MLKG))
     edges = {(str(s), str(p), str(o)) for s, p, o in g if p in (m.requires, rdflib.SKOS.related)}
     expected = {(rdf.concept_iri(rdf.DEFAULT_BASE_IRI, e["source"]), str(m.requires if e["kind"] == "requires"
                  else rdflib.SKOS.related), rdf.concept_iri(rdf.DEFAULT_BASE_IRI, e["target"]))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mlkg.lexicon import build_lexicon
-from mlkg.parse import Corpus, parse_paths, parse_text
+from mlkg.mine.lexicon import build_lexicon
+from mlkg.read import Corpus, parse_text, read
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,11 +57,11 @@ def test_write_and_cli(tmp_path, capsys):
     assert synth.main(["40", str(out), "--seed", "2"]) == 0
     line = capsys.readouterr().out.strip()
     assert "\n" not in line and "40 entries" in line and "bytes" in line
-    assert len(parse_paths([out]).entries) == 40
+    assert len(read([out]).entries) == 40
     (out / "stale.md").write_text("# old\n")
     assert synth.main(["40", str(out)]) == 1
     assert synth.main(["30", str(out), "--clean"]) == 0
-    assert len(parse_paths([out]).entries) == 30
+    assert len(read([out]).entries) == 30
 
 
 def test_structure_is_realistic():

@@ -443,11 +443,12 @@ def query(sources, curation, no_curation, query_, params, fmt, engine, base_iri,
       mlkg query prerequisites --param concept=stable-diffusion
       mlkg query 'SELECT ?c WHERE { ?c mlkg:requires concept:gan }' --format csv
     """
-    from .views.sparql import named_queries, run_query
+    from .views.queries import named_queries
 
     if list_:
         _emit(_query_list(named_queries()))
         return
+    from .views.sparql import run_query
     if not query_:
         raise InputError("give a query: a name (see mlkg query --list), a .rq file or SPARQL text")
     bound: dict[str, str] = {}

@@ -78,6 +78,12 @@ class ConceptGraph:
         self.graph = nx.freeze(graph)
         self._derived: dict[Hashable, Any] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {"graph": nx.MultiDiGraph(self.graph)}  # what it derived is made again where it is unpickled
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["graph"])
+
     @classmethod
     def from_node_link(cls, data: dict[str, Any]):
         """The graph :meth:`to_node_link` wrote (``graph.json``); ``data``'s dicts become the graph's own."""

@@ -235,7 +235,10 @@ def _commit(out: Path, stage: Path) -> None:
     os.rename(stage, final)
     for name in OUTPUTS:
         link = out / name
-        if not link.is_symlink() or os.readlink(link) != f"current/{name}":
+        if not (final / name).exists():
+            if link.is_symlink():
+                link.unlink()  # a build without the map leaves no link to nothing
+        elif not link.is_symlink() or os.readlink(link) != f"current/{name}":
             _replace_link(link, f"current/{name}")
     previous = _current(out)
     _replace_link(out / "current", f"builds/{final.name}")

@@ -75,17 +75,16 @@ def _reach(start: str, adj: dict[str, list[str]], depth: int | None) -> dict[str
     return dist
 
 
-def reading_minutes(kg: ConceptGraph, concept: str) -> float:
-    """Estimated reading time: prose words / 200 + example words / 100, rounded up to half minutes.
-
-    A word is a whitespace-separated token of the field's text.
-    """
-    d = kg.graph.nodes[concept]
-    words = d.get("words") or {f: len(d[f].split()) for f in ("full", "simple", "example")}
-    prose = words["full"] + words["simple"]
-    example = words["example"]
-    minutes = prose / PROSE_WPM + example / EXAMPLE_WPM
+def minutes_to_read(words: dict[str, int]) -> float:
+    """Reading time of fields with these word counts: prose / 200 + example / 100 words a minute,
+    rounded up to half minutes, at least half a minute."""
+    minutes = (words["full"] + words["simple"]) / PROSE_WPM + words["example"] / EXAMPLE_WPM
     return max(MIN_MINUTES, math.ceil(minutes * 2) / 2)
+
+
+def reading_minutes(kg: ConceptGraph, concept: str) -> float:
+    """Estimated reading time of a concept (a word is a whitespace-separated token of a field)."""
+    return minutes_to_read(kg.graph.nodes[concept]["words"])
 
 
 def _step(kg: ConceptGraph, concept: str, within: set[str], depth: int, down) -> dict[str, Any]:

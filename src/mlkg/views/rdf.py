@@ -100,10 +100,14 @@ def concept_iri(base: str, concept_id: str) -> str:
     return f"{base}concept/{_quote(concept_id)}"
 
 
+def section_iri(base: str, number: str) -> str:
+    return f"{base}section/{_quote(number)}"
+
+
 def node_iri(base: str, node_id: str) -> str:
     """The IRI of a graph node: ``sec:13.1`` → ``{base}section/13.1``, ``vae`` → ``{base}concept/vae``."""
     if node_id.startswith("sec:"):
-        return f"{base}section/{_quote(node_id[4:])}"
+        return section_iri(base, node_id[4:])
     return concept_iri(base, node_id)
 
 

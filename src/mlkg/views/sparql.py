@@ -45,6 +45,7 @@ import pyoxigraph as ox
 from ..errors import QueryError, UnknownConceptError
 from ..graph import ConceptGraph
 from . import rdf
+from .queries import NamedQuery, named_queries, parse_header
 
 ENGINES = ("oxigraph", "rdflib")
 RESULT_FORMATS = {
@@ -64,8 +65,6 @@ _INTEGERS = frozenset(_XSD + t for t in (
     "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
 _FLOATS = frozenset(_XSD + t for t in ("decimal", "double", "float"))
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
-_PARAM = re.compile(r"#\s*param:\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*\Z")
-_EXAMPLE = re.compile(r"#\s*example:\s*(.*?)\s*\Z")
 _PROLOGUE = re.compile(r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>", re.IGNORECASE)
 _POSITION = re.compile(r"error at (\d+):(\d+): ?")
 _CELL_WIDTH = 60
@@ -74,78 +73,6 @@ _CHAR_CLASSES = re.compile(r",?\s*\[(?:'[^']*'|\"[^\"]*\"|[^\]'\"])*\]")  # pyox
 
 class UpdateRefusedError(QueryError):
     """SPARQL Update (INSERT, DELETE, DROP, …): the graph is derived from the cheatsheets and read-only."""
-
-
-@dataclass(frozen=True)
-class Param:
-    """One declared parameter: ``# param: name (description)``."""
-
-    name: str
-    description: str = ""
-
-    @property
-    def kind(self) -> str:
-        """``concept``, ``section`` or ``text``, read from the description."""
-        d = self.description.casefold()
-        if "concept id" in d:
-            return "concept"
-        if "section" in d and "number" in d:
-            return "section"
-        return "text"
-
-
-@dataclass
-class NamedQuery:
-    """A query and what its header comments say about it."""
-
-    name: str
-    text: str
-    description: str = ""
-    params: list[Param] = field(default_factory=list)
-    example: str | None = None
-    path: Path | None = None
-
-    @property
-    def summary(self) -> str:
-        """The description's first sentence, for ``mlkg query --list``."""
-        m = re.match(r"(.+?[.?!])(\s|\Z)", self.description)
-        return m.group(1) if m else self.description
-
-
-def parse_header(text: str, name: str = "query", path: Path | None = None) -> NamedQuery:
-    """Read the leading comment block: description lines, ``# param:`` lines and ``# example:``."""
-    description, params, example = [], [], None
-    for line in text.splitlines():
-        s = line.strip()
-        if not s:
-            if description or params:
-                break
-            continue
-        if not s.startswith("#"):
-            break
-        if m := _PARAM.match(s):
-            params.append(Param(m.group(1), (m.group(2) or "").strip()))
-        elif m := _EXAMPLE.match(s):
-            example = m.group(1)
-        else:
-            description.append(s.lstrip("#").strip())
-    return NamedQuery(name, text, " ".join(d for d in description if d), params, example, path)
-
-
-def queries_dir() -> Path:
-    """The shipped named queries: the repository's ``queries/`` in a clone, ``mlkg/_queries`` in a wheel."""
-    package = Path(__file__).resolve().parents[1]
-    repo = package.parents[1] / "queries"
-    return repo if repo.is_dir() else package / "_queries"
-
-
-def named_queries(folder: str | Path | None = None) -> dict[str, NamedQuery]:
-    """Every ``*.rq`` file in ``queries/`` (or ``folder``) by name, sorted."""
-    root = Path(folder) if folder is not None else queries_dir()
-    out = {}
-    for path in sorted(root.glob("*.rq")):
-        out[path.stem] = parse_header(path.read_text(encoding="utf-8"), path.stem, path)
-    return out
 
 
 def resolve_query(query: str | NamedQuery) -> NamedQuery:
