@@ -361,15 +361,6 @@ def test_eval_command_prints_the_scores(cli):
     assert out.split("\n")[1].startswith("links")
 
 
-@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=40))
-@settings(max_examples=200, deadline=None)
-def test_strongly_connected_components_agree_with_networkx(edges):
-    g = nx.DiGraph(edges)
-    succ = {n: dict.fromkeys(g.successors(n)) for n in g}
-    assert sorted(map(sorted, rules.strongly_connected(succ))) == \
-        sorted(map(sorted, nx.strongly_connected_components(g)))
-
-
 def _requires(edges: list[tuple[int, int, float]], curated: frozenset = frozenset()) -> list[Relation]:
     return [Relation(f"c{u}", f"c{v}", "requires", w, "defined-earlier",
                      (Evidence(f"c{u}", f"c{v}", "full", "s", "f.md", 1, "x", "defined-earlier", "requires", w),),

@@ -38,11 +38,9 @@ from typing import Any
 
 import orjson
 
-from . import __version__
+from . import __version__, knowledge
 from .errors import InputError
-from .graph import build_graph
 from .knowledge import KnowledgeGraph
-from .mine import mine
 from .read import read
 from .read.sources import default_curation, default_sources, expand_paths
 
@@ -138,7 +136,10 @@ class _Progress:
                 self.bar.update(1)
             self.bar.set_description_str(name)
 
-    def close(self) -> None:
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc) -> None:
         if self.bar is not None:
             self.bar.update(1)
             self.bar.close()
@@ -158,16 +159,13 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
     start = time.perf_counter()
     out = Path(out) if out is not None else default_build_dir()
     base = rdf.base_iri(base_iri)  # a bad --base-iri fails here, before any work
-    bar = _Progress(progress, 5 + with_map)
-    try:
+    with knowledge.collector_paused(), _Progress(progress, 4 + with_map) as bar:
         bar.stage("reading")
         files, cur = inputs(sources, curation)
         key = input_key(files, cur)
         corpus = read(files, cur)
         bar.stage("mining")
-        mined = mine(corpus)
-        bar.stage("building the graph")
-        kg = KnowledgeGraph(build_graph(corpus, mined))
+        kg = knowledge.build(corpus)
         with _locked(out):
             stage = _staging(out)
             try:
@@ -189,8 +187,6 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
             except BaseException:
                 shutil.rmtree(stage, ignore_errors=True)
                 raise
-    finally:
-        bar.close()
     result = BuildResult(out, stats=kg.stats(), seconds=time.perf_counter() - start)
     for name in OUTPUTS:
         if name != "map.html" or with_map:
@@ -312,8 +308,7 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
         elif same:
             note(f"the build in {out}/ is out of date (its sources, curation or mlkg changed); "
                  "reading the sources instead. Run `mlkg build` to refresh it.")
-    corpus = read(files, cur)
-    return KnowledgeGraph(build_graph(corpus, mine(corpus)))
+    return knowledge.load(*files, curation=cur)
 
 
 def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import ahocorasick
+import networkx as nx
 
 from ..errors import CurationError, Location, Problem
 from ..read import Corpus, Entry
@@ -406,48 +407,6 @@ def _requires_succ(relations: Iterable[Relation]) -> dict[str, dict[str, Relatio
     return succ
 
 
-def strongly_connected(succ: dict[str, dict]) -> list[list[str]]:
-    """The strongly connected components (Tarjan's algorithm, iterative), nodes in first-seen order."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out = []
-    for root in succ:
-        if root in index:
-            continue
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(succ[root]))]
-        while work:
-            node, children = work[-1]
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(succ[child])))
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            else:
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    component = []
-                    while True:
-                        n = stack.pop()
-                        on_stack.discard(n)
-                        component.append(n)
-                        if n == node:
-                            break
-                    out.append(component[::-1])
-    return out
-
-
 def _weight(r: Relation) -> float:
     return CURATED_WEIGHT if r.curated else r.confidence
 
@@ -548,9 +507,9 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
     succ = _requires_succ(relations)
     changed: dict[int, Relation] = {}
     report = []
-    for nodes in strongly_connected(succ):
-        if len(nodes) < 2:
-            continue
+    cyclic = [c for c in nx.strongly_connected_components(nx.DiGraph({u: list(vs) for u, vs in succ.items()}))
+              if len(c) > 1]
+    for nodes in sorted((sorted(c, key=rank.__getitem__) for c in cyclic), key=lambda c: rank[c[0]]):
         inside = set(nodes)
         order = feedback_order(nodes, succ, rank)
         place = {n: i for i, n in enumerate(order)}

@@ -76,16 +76,14 @@ def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, st
         best: dict[str, tuple[float, int, str]] = {}
         rank = {c: i for i, c in enumerate(members)}
         for a in members:
-            va = vec[a]
-            products: dict[str, list[float]] = defaultdict(list)
-            for w, x in va.items():
+            scores: dict[str, float] = {}
+            for w, x in vec[a].items():  # in the vector's own order: the sums come out the same every run
                 others = postings[w]
                 if len(others) <= COMMON_IN_SUBSECTION:
                     for b in others:
-                        if b != a:
-                            products[b].append(x * vec[b][w])
-            for b, terms in products.items():
-                s = math.fsum(terms)  # exactly rounded: the same whatever the order of the terms
+                        scores[b] = scores.get(b, 0.0) + x * vec[b][w]
+            scores.pop(a, None)
+            for b, s in scores.items():
                 if (s, -rank[b]) > best.get(a, (0.0, 0, ""))[:2]:
                     best[a] = (s, -rank[b], b)
         for a, (s, _, b) in best.items():

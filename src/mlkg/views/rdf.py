@@ -144,16 +144,32 @@ def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
     return max(pool, key=lambda e: e.get("confidence") or 0.0) if pool else None
 
 
+class _Literals(dict):
+    """Literals made once per value: kinds, rules, files and numbers repeat thousands of times."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value):
+        made = self[value] = self.make(value)
+        return made
+
+
+_TRUE, _FALSE = ox.Literal("true", datatype=_BOOLEAN), ox.Literal("false", datatype=_BOOLEAN)
+
+
 def triples(kg: ConceptGraph, base: str | None = None) -> Iterator[ox.Triple]:
     """Every triple of the export: the ontology, the scheme, every node, every edge and its relation."""
     base = base_iri(base)
     g = kg.graph
     skos, m = _SKOS, _MLKG
     node = {n: ox.NamedNode(node_iri(base, n)) for n in g}
-    files: dict[str, ox.Literal] = {}
-
-    def file(path: str) -> ox.Literal:
-        return files.get(path) or files.setdefault(path, ox.Literal(str(path)))
+    relation = f"{base}relation/"
+    quoted = {n: _quote(n) for n in g}
+    plain = _Literals(ox.Literal)
+    integer = _Literals(lambda n: ox.Literal(str(int(n)), datatype=_INTEGER))
+    decimal = _Literals(_decimal)
 
     yield from _ontology()
     scheme = ox.NamedNode(base + "scheme")
@@ -180,9 +196,9 @@ def triples(kg: ConceptGraph, base: str | None = None) -> Iterator[ox.Triple]:
             yield ox.Triple(s, skos["definition"], ox.Literal(d["full"], language="en"))
             yield ox.Triple(s, m["simpleExplanation"], ox.Literal(d["simple"], language="en"))
             yield ox.Triple(s, skos["example"], ox.Literal(example_plain(d["example"])))
-            yield ox.Triple(s, m["order"], ox.Literal(str(int(d["order"])), datatype=_INTEGER))
-        yield ox.Triple(s, m["file"], file(d["file"]))
-        yield ox.Triple(s, m["line"], ox.Literal(str(int(d["line"])), datatype=_INTEGER))
+            yield ox.Triple(s, m["order"], integer[d["order"]])
+        yield ox.Triple(s, m["file"], plain[d["file"]])
+        yield ox.Triple(s, m["line"], integer[d["line"]])
         if kind == "section":
             yield ox.Triple(s, skos["topConceptOf"], scheme)
             yield ox.Triple(scheme, skos["hasTopConcept"], s)
@@ -197,22 +213,22 @@ def triples(kg: ConceptGraph, base: str | None = None) -> Iterator[ox.Triple]:
         else:
             yield ox.Triple(s, skos["related"], o)
             yield ox.Triple(o, skos["related"], s)
-        r = ox.NamedNode(relation_iri(base, u, k, t))
+        r = ox.NamedNode(f"{relation}{quoted[u]}{_SEP}{k}{_SEP}{quoted[t]}")
         evidence = d.get("evidence") or []
         yield ox.Triple(r, _A, m["Relation"])
         yield ox.Triple(r, m["source"], s)
         yield ox.Triple(r, m["target"], o)
-        yield ox.Triple(r, m["kind"], ox.Literal(k))
-        yield ox.Triple(r, m["confidence"], _decimal(d.get("confidence", 1.0)))
-        yield ox.Triple(r, m["rule"], ox.Literal(d.get("rule") or ""))
-        yield ox.Triple(r, m["curated"], ox.Literal("true" if d.get("curated") else "false", datatype=_BOOLEAN))
-        yield ox.Triple(r, m["evidenceCount"], ox.Literal(str(len(evidence)), datatype=_INTEGER))
+        yield ox.Triple(r, m["kind"], plain[k])
+        yield ox.Triple(r, m["confidence"], decimal[d.get("confidence", 1.0)])
+        yield ox.Triple(r, m["rule"], plain[d.get("rule") or ""])
+        yield ox.Triple(r, m["curated"], _TRUE if d.get("curated") else _FALSE)
+        yield ox.Triple(r, m["evidenceCount"], integer[len(evidence)])
         ev = deciding_evidence(d)
         if ev is not None:
             yield ox.Triple(r, _VALUE, ox.Literal(ev.get("sentence") or ""))
-            yield ox.Triple(r, m["field"], ox.Literal(ev["field"]))
-            yield ox.Triple(r, m["line"], ox.Literal(str(int(ev.get("line") or 0)), datatype=_INTEGER))
-            yield ox.Triple(r, m["file"], file(ev.get("file") or ""))
+            yield ox.Triple(r, m["field"], plain[ev["field"]])
+            yield ox.Triple(r, m["line"], integer[ev.get("line") or 0])
+            yield ox.Triple(r, m["file"], plain[ev.get("file") or ""])
             if ev.get("cue"):
                 yield ox.Triple(r, m["cue"], ox.Literal(ev["cue"]))
             if ev["field"] != "curation" and ev.get("source") in node:
