@@ -316,6 +316,7 @@ def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
     if data is None or hashlib.sha256(data).hexdigest() != meta.get("graph_sha256"):
         return None
     try:
-        return KnowledgeGraph.from_node_link(orjson.loads(data))
+        with knowledge.collector_paused():
+            return KnowledgeGraph.from_node_link(orjson.loads(data))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
