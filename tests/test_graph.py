@@ -96,3 +96,17 @@ def test_stats_counts(seed_kg):
     assert s["edges"]["parent"] == 26
     assert s["edges"]["requires"] > 0 and s["edges"]["related"] > 0
 
+
+
+@pytest.mark.parametrize("kg_name", ["seed_kg", pytest.param("shared_kg", marks=pytest.mark.shared)])
+def test_graph_json_is_networkx_node_link_data_and_its_digest(request, kg_name, tmp_path):
+    """A build streams graph.json item by item; it must be exactly the node-link data, and say its digest."""
+    import hashlib
+    import json
+
+    kg = request.getfixturevalue(kg_name)
+    with open(tmp_path / "graph.json", "wb") as f:
+        digest = kg.write_node_link(f)
+    data = (tmp_path / "graph.json").read_bytes()
+    assert json.loads(data) == json.loads(json.dumps(nx.node_link_data(kg.graph, edges="edges")))
+    assert digest == hashlib.sha256(data).hexdigest()

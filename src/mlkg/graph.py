@@ -14,13 +14,15 @@ curation file makes a new graph.  Indexes derived from it are
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import networkx as nx
+import orjson
 
 from .errors import UnknownConceptError
 from .mine import Mined
@@ -96,6 +98,25 @@ class ConceptGraph:
     def to_node_link(self) -> dict[str, Any]:
         """What ``networkx.node_link_data(graph, edges="edges")`` returns."""
         return nx.node_link_data(self.graph, edges="edges")
+
+    def write_node_link(self, f: BinaryIO) -> str:
+        """Write :meth:`to_node_link` as compact JSON into ``f``, item by item (a large graph's JSON never
+        exists whole in memory); returns the SHA-256 of what was written."""
+        digest = hashlib.sha256()
+
+        def put(data: bytes) -> None:
+            digest.update(data)
+            f.write(data)
+
+        g = self.graph
+        put(orjson.dumps({"directed": True, "multigraph": True, "graph": g.graph})[:-1] + b',"nodes":[')
+        for i, (n, d) in enumerate(g.nodes(data=True)):
+            put((b"," if i else b"") + orjson.dumps({**d, "id": n}))
+        put(b'],"edges":[')
+        for i, (u, v, k, d) in enumerate(g.edges(keys=True, data=True)):
+            put((b"," if i else b"") + orjson.dumps({**d, "source": u, "target": v, "key": k}))
+        put(b"]}")
+        return digest.hexdigest()
 
     def derived(self, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``, computed once per graph: where views keep what they derive (a store, a page)."""
@@ -211,6 +232,11 @@ class ConceptGraph:
                 self.graph.in_edges(node_id, keys=True, data=True) if kind is None or k == kind]
 
     def stats(self) -> dict[str, Any]:
+        """Counts of nodes and edges by kind, and what mining dropped or changed."""
+        return {**self._stats, "edges": dict(self._stats["edges"])}
+
+    @cached_property
+    def _stats(self) -> dict[str, Any]:
         kinds = Counter(d["kind"] for _, d in self.graph.nodes(data=True))
         edges = Counter(k for _, _, k in self.graph.edges(keys=True))
         curated = sum(1 for *_, c in self.graph.edges(data="curated") if c)

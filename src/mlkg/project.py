@@ -127,7 +127,7 @@ class _Progress:
         if enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=stages, unit="stage", leave=False, file=sys.stderr, delay=0.5,
+            self.bar = tqdm(total=stages, unit="stage", leave=False, file=sys.stderr,
                             bar_format="{desc:<18} {bar} {n_fmt}/{total_fmt} {elapsed}")
 
     def stage(self, name: str) -> None:
@@ -163,15 +163,14 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
         bar.stage("reading")
         files, cur = inputs(sources, curation)
         key = input_key(files, cur)
-        corpus = read(files, cur)
         bar.stage("mining")
-        kg = knowledge.build(corpus)
+        kg = knowledge.build(read(files, cur))
         with _locked(out):
             stage = _staging(out)
             try:
                 bar.stage("writing graph.json")
-                data = orjson.dumps(kg.to_node_link())
-                (stage / "graph.json").write_bytes(data)
+                with open(stage / "graph.json", "wb") as f:
+                    graph_sha256 = kg.write_node_link(f)
                 bar.stage("writing graph.ttl")
                 rdf.write(kg, stage / "graph.ttl", "ttl", base)
                 if with_map:
@@ -181,7 +180,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                         # the key vouches for the sources only if they did not change while they were read
                         "fresh": input_key(files, cur) == key,
                         "sources": [str(p) for p in files], "curation": [str(p) for p in cur], "base_iri": base,
-                        "graph_sha256": hashlib.sha256(data).hexdigest(), "stats": kg.stats()}
+                        "graph_sha256": graph_sha256, "stats": kg.stats()}
                 (stage / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
                 _commit(out, stage)
             except BaseException:

@@ -38,54 +38,64 @@ class _TermFrequency(dict):
 _TF = _TermFrequency()
 
 
-def vectors(corpus: Corpus, text: CorpusText) -> dict[str, dict[str, float]]:
-    """Each entry's unit-length TF-IDF vector over its title and explanations, top terms only."""
-    bags: dict[str, Counter] = {}
-    df: Counter = Counter()
-    for e, title in zip(corpus.entries, text.titles, strict=True):
-        k = text.first_field[e.id]  # the full and simple explanations are the entry's first two fields
-        bag = bags[e.id] = Counter(f"{title} {text.normalized(k)} {text.normalized(k + 1)}".split())
-        df.update(bag.keys())
-    n = max(len(bags), 1)
-    idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
-    # short words, numbers and stop words are no evidence of a shared topic: they weigh nothing
-    idf.update((w, 0.0) for w in df if len(w) < 3 or w in _STOP or w.isdigit())
-    out = {}
-    for concept, bag in bags.items():
-        words = list(bag)
-        weights = sorted(zip(map(operator.mul, map(_TF.__getitem__, bag.values()), map(idf.__getitem__, words)),
-                             words, strict=True))
-        top = [t for t in weights[-TOP_TERMS:] if t[0] > 0.0]
-        norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
-        out[concept] = {w: x / norm for x, w in top}
-    return out
+def _words(text: CorpusText, i: int) -> list[str]:
+    """The words of entry ``i``'s title and explanations (its first two fields), normalised."""
+    k = 3 * i
+    return f"{text.titles[i]} {text.normalized(k)} {text.normalized(k + 1)}".split()
+
+
+def _vector(words: list[str], idf: dict[str, float]) -> dict[str, float]:
+    """A unit-length TF-IDF vector of the top terms."""
+    bag = Counter(words)
+    terms = list(bag)
+    weights = sorted(zip(map(operator.mul, map(_TF.__getitem__, bag.values()), map(idf.__getitem__, terms)),
+                         terms, strict=True))
+    top = [t for t in weights[-TOP_TERMS:] if t[0] > 0.0]
+    norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
+    return {w: x / norm for x, w in top}
 
 
 def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, str, float, dict[str, float]]]:
-    """Siblings that are each other's most similar sibling: (earlier, later, cosine, shared terms)."""
-    vec = vectors(corpus, text)
-    by_sub: dict[str, list[str]] = defaultdict(list)
-    for e in corpus.entries:
-        by_sub[e.parent].append(e.id)
+    """Siblings that are each other's most similar sibling: (earlier, later, cosine, shared terms).
+
+    Document frequencies take one pass over the corpus; vectors are then made
+    one subsection at a time and dropped with it, so memory holds the
+    vocabulary and one subsection, not a bag of words per entry.
+    """
+    df: Counter = Counter()
+    for i in range(len(corpus.entries)):
+        df.update(set(_words(text, i)))
+    n = max(len(corpus.entries), 1)
+    idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
+    # short words, numbers and stop words are no evidence of a shared topic: they weigh nothing
+    idf.update((w, 0.0) for w in df if len(w) < 3 or w in _STOP or w.isdigit())
+    by_sub: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(corpus.entries):
+        by_sub[e.parent].append(i)
     out = []
-    for members in by_sub.values():
-        postings: dict[str, list[str]] = defaultdict(list)
+    for indexes in by_sub.values():
+        members = [corpus.entries[i].id for i in indexes]
+        vec = {c: _vector(_words(text, i), idf) for c, i in zip(members, indexes, strict=True)}
+        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for c in members:
-            for w in vec[c]:
-                postings[w].append(c)
+            for w, x in vec[c].items():
+                postings[w].append((c, x))
         best: dict[str, tuple[float, int, str]] = {}
         rank = {c: i for i, c in enumerate(members)}
         for a in members:
             scores: dict[str, float] = {}
+            get = scores.get
             for w, x in vec[a].items():  # in the vector's own order: the sums come out the same every run
                 others = postings[w]
-                if len(others) <= COMMON_IN_SUBSECTION:
-                    for b in others:
-                        scores[b] = scores.get(b, 0.0) + x * vec[b][w]
+                if 1 < len(others) <= COMMON_IN_SUBSECTION:
+                    for b, y in others:
+                        scores[b] = get(b, 0.0) + x * y
             scores.pop(a, None)
-            for b, s in scores.items():
-                if (s, -rank[b]) > best.get(a, (0.0, 0, ""))[:2]:
-                    best[a] = (s, -rank[b], b)
+            if scores:
+                top = max(scores.values())
+                b = min((b for b, v in scores.items() if v == top), key=rank.__getitem__)
+                if top > 0.0:
+                    best[a] = (top, -rank[b], b)
         for a, (s, _, b) in best.items():
             if best.get(b, (0.0, 0, ""))[2] == a and rank[a] < rank[b]:
                 shared = {w: x * vec[a][w] for w, x in vec[b].items() if w in vec[a]}

@@ -41,7 +41,7 @@ _FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z")
 _SEPARATOR = re.compile(r"(?:-[ \t]*){3,}\Z")
 _SPECIAL = frozenset("#-*`~ \t")
 _DASHES = "- \t"
-_STRUCTURAL = re.compile(r"#### \d+\.\d+\.\d+\s|\*\*ID:\*\*")
+_STRUCTURAL = re.compile(r"## \d+\.?\s|### \d+\.\d+\.?\s|#### \d+\.\d+\.\d+\.?\s|\*\*ID:\*\*")
 _WORD_START = re.compile(r"\w")
 _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
 
@@ -198,6 +198,7 @@ class _Parser:
 
     def run(self) -> Document:
         fence: list[tuple[str, int]] = []  # stack of (fence chars, opening line)
+        region: list[tuple[str, bool]] = []  # every fence line since the outermost opened: (chars, info string?)
         for lineno, line in enumerate(self.lines, 1):
             if not line or line[0] not in _SPECIAL or (
                     line[0] == "-" and line.strip(_DASHES)) or (line[0] == "*" and line[1:2] != "*"):
@@ -209,13 +210,16 @@ class _Parser:
             fm = _FENCE.match(body) if body[:1] in "`~" and len(line) - len(body) < 4 else None
             if fence:
                 if line[0] in "#*" and self._looks_structural(line):
-                    self.error(fence[0][1], "unterminated code fence; close it with a line of "
-                               f"{fence[0][0]} before the next entry")
+                    if not _closes_flat(region):
+                        self.error(fence[0][1], "unterminated code fence; close it with a line of "
+                                   f"{fence[0][0]} before the next entry")
                     fence.clear()
                 elif fm and fm.group(1)[0] == fence[-1][0][0] and len(fm.group(1)) >= len(fence[-1][0]):
                     # An info string ("```python") inside a fence opens a nested one: authors nest
                     # fenced code inside fenced examples, and only a bare fence closes.
-                    if _WORD_START.match(fm.group(2).strip()):
+                    info = bool(_WORD_START.match(fm.group(2).strip()))
+                    region.append((fm.group(1), info))
+                    if info:
                         fence.append((fm.group(1), lineno))
                     else:
                         fence.pop()
@@ -226,10 +230,11 @@ class _Parser:
                     continue
             elif fm:
                 fence.append((fm.group(1), lineno))
+                region[:] = [(fm.group(1), False)]
                 self._text(lineno, line)
                 continue
             self._line(lineno, line)
-        if fence:
+        if fence and not _closes_flat(region):
             self.error(fence[0][1], f"unterminated code fence; close it with a line of {fence[0][0]}")
         self._end_entry()
         return self.doc
@@ -375,6 +380,18 @@ class _Parser:
                 id=raw["id"], number=number, title=raw["title"], parent=raw["parent"], fields=fields,
                 location=Location(self.path, line), id_line=raw["id_line"],
             ))
+
+
+def _closes_flat(fences: list[tuple[str, bool]]) -> bool:
+    """Whether fence lines balance as CommonMark reads them: inside a fence, a line with an info string
+    ("```python") is code, and the next bare fence closes.  Authors write both this and nested fences."""
+    opened = None
+    for chars, info in fences:
+        if opened is None:
+            opened = chars
+        elif not info and chars[0] == opened[0] and len(chars) >= len(opened):
+            opened = None
+    return opened is None
 
 
 def parse_text(text: str, path: str = "<string>") -> Document:

@@ -403,9 +403,32 @@ def map_html(kg: ConceptGraph, title: str | None = None, physics: bool | None = 
     return map_network(kg, title, physics).generate_html("map.html")
 
 
+_PAYLOADS = ('<script type="application/json" id="mlkg-nodes">[]</script>',
+             '<script type="application/json" id="mlkg-edges">[]</script>')
+
+
 def write_map(kg: ConceptGraph, path: str | Path, title: str | None = None, physics: bool | None = None) -> Path:
-    """Write the map page to ``path`` atomically and return the path."""
+    """Write the map page to ``path`` atomically and return the path.
+
+    The page is the one :func:`map_html` returns, byte for byte, but its two
+    large JSON payloads are written item by item: a 100k map never exists
+    whole in memory.
+    """
     path = Path(path)
-    with atomic_path(path) as tmp:
-        tmp.write_text(map_html(kg, title, physics), encoding="utf-8")
+    physics = _physics(kg, physics)
+    page = map_network(kg, title, physics, data=([], [])).generate_html("map.html")
+    payloads = (map_nodes(kg, titles_to_scale=not physics), map_edges(kg))
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        for marker, items in zip(_PAYLOADS, payloads, strict=True):
+            head, found, page = page.partition(marker)
+            if not found:  # pragma: no cover - the template names both elements
+                raise AssertionError(f"map template lost {marker}")
+            start, end = marker.split("[]")
+            f.write((head + start + "[").encode("utf-8"))
+            for i, item in enumerate(items):
+                if i:
+                    f.write(b",")
+                f.write(_json_bytes(item))
+            f.write(("]" + end).encode("utf-8"))
+        f.write(page.encode("utf-8"))
     return path

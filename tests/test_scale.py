@@ -1,0 +1,77 @@
+"""Corpora shaped unlike ours: a few thousand entries whose references form many cycles still build,
+and long builds report progress on a terminal only."""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import mlkg
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _hard():
+    spec = importlib.util.spec_from_file_location("hard", ROOT / "benchmarks" / "hard.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def cyclic_corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hard")
+    _hard().write(3000, folder, seed=1, clean=True)
+    return folder
+
+
+def test_a_cyclic_corpus_of_thousands_of_entries_builds_with_requires_acyclic(cyclic_corpus):
+    kg = mlkg.load(cyclic_corpus, curation=[])
+    assert len(kg) == 3000
+    requires = nx.DiGraph([(e["source"], e["target"]) for e in kg.edges("requires")])
+    assert nx.is_directed_acyclic_graph(requires)
+    downgraded = kg.stats()["mining"]["downgraded"]
+    assert downgraded, "the corpus is built to have cycles: some requires edges must give way"
+    for d in downgraded:
+        assert d["reason"].startswith("closed "), d
+        assert kg.graph.has_edge(d["source"], d["target"], "related")
+
+
+def _build_on_a_terminal(cyclic_corpus, out) -> str:
+    """Run mlkg build with stderr on a pseudo-terminal; return what it wrote there."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a terminal 120 wide
+    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "build", "--source", str(cyclic_corpus), "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(leader)
+    assert proc.returncode == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_build_shows_its_stages_on_a_terminal_and_nothing_in_a_pipe(cyclic_corpus, tmp_path):
+    shown = _build_on_a_terminal(cyclic_corpus, tmp_path / "tty")
+    assert "mining" in shown and "writing graph.ttl" in shown
+    piped = subprocess.run([sys.executable, "-m", "mlkg", "build", "--source", str(cyclic_corpus), "--out",
+                            str(tmp_path / "pipe")], capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == ""
