@@ -554,7 +554,7 @@ def plan(n: int, seed: int = 0) -> Plan:
         used_ids.add(cand)
         ids[i] = cand
     P.acr, P.alt, P.plural_title, P.titles, P.ids = acr, alt, plural_title, titles, ids
-    del used_ids, taken
+    del used_ids
 
     # --- mentions: (target, kind) with kind 0 = target is a prerequisite of this entry,
     #     1 = this entry is a prerequisite of target, 2 = neutral cue (unlike, compared to, ...).

@@ -104,9 +104,11 @@ def test_graph_json_is_networkx_node_link_data_and_its_digest(request, kg_name, 
     import hashlib
     import json
 
+    import orjson
+
     kg = request.getfixturevalue(kg_name)
     with open(tmp_path / "graph.json", "wb") as f:
         digest = kg.write_node_link(f)
     data = (tmp_path / "graph.json").read_bytes()
-    assert json.loads(data) == json.loads(json.dumps(nx.node_link_data(kg.graph, edges="edges")))
+    assert json.loads(data) == json.loads(orjson.dumps(nx.node_link_data(kg.graph, edges="edges")))
     assert digest == hashlib.sha256(data).hexdigest()

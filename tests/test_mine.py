@@ -204,7 +204,7 @@ def test_every_mined_edge_carries_its_evidence(seed_kg):
     for e in edges:
         assert 0 <= e["confidence"] <= 1 and e["rule"] and e["evidence"]
         for ev in e["evidence"]:
-            assert {"sentence", "field", "line", "surface", "rule", "confidence", "file"} <= ev.keys()
+            assert {"sentence", "field", "line", "surface", "rule", "confidence", "file"} <= ev.as_dict().keys()
             assert ev["field"] in {"title", "full", "simple", "example", "section", "curation"}
 
 

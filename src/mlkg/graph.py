@@ -25,7 +25,7 @@ import networkx as nx
 import orjson
 
 from .errors import UnknownConceptError
-from .mine import Mined
+from .mine import Evidence, Mined
 from .mine.lexicon import singular_key
 from .read import Corpus, Entry, Heading, section_node_id
 
@@ -92,6 +92,9 @@ class ConceptGraph:
         g = nx.MultiDiGraph()
         g.graph.update(data.get("graph", {}))
         g.add_nodes_from((d.pop("id"), d) for d in data["nodes"])
+        for d in data["edges"]:
+            if d.get("evidence") is not None:
+                d["evidence"] = [Evidence(**e) for e in d["evidence"]]
         g.add_edges_from((d.pop("source"), d.pop("target"), d.pop("key"), d) for d in data["edges"])
         return cls(g)
 
