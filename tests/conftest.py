@@ -12,7 +12,7 @@ from mlkg.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "13-generative-models.md"
-GOLD = ROOT / "tests" / "gold" / "seed.gold"
+GOLD = ROOT / "tests" / "gold" / "13-generative-models.gold"
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -140,27 +140,42 @@ def edges(sources, curation, no_curation, kind, fmt):
 
 @cli.command(name="eval")
 @_source_options
-@click.argument("gold", type=click.Path())
+@click.argument("gold", nargs=-1, type=click.Path())
+@click.option("--ablation", is_flag=True, help="Also score with each rule switched off, one at a time.")
+@click.option("--errors", "show_errors", is_flag=True, help="List every missing and extra link and plan failure.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def eval_(sources, curation, no_curation, gold, fmt):
-    """Score mined edges against a hand-labelled GOLD file: precision, recall and F1.
+def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
+    """Score mined edges against hand-labelled GOLD files (default: tests/gold), per section.
 
-    Links are compared as unordered pairs; requires edges with their direction.
-    Only edges among the gold file's section(s) count.
+    Links are compared as unordered pairs, requires edges with their
+    direction, and plan checks against the learning plans.  Gold under a
+    folder named heldout is the held-out set: scored, never tuned on.
 
     \b
     Example:
-      mlkg eval tests/gold/seed.gold
+      mlkg eval --source ../shared/cheatsheets
+      mlkg eval tests/gold/13-generative-models.gold --errors
+      mlkg eval --source ../shared/cheatsheets --ablation
     """
-    from .views.evaluate import evaluate, read_gold
-    from .views.text import eval_text
+    from .views.evaluate import evaluate, gold_files, read_gold
+    from .views.text import ablation_text, eval_text
 
-    g = read_gold(gold)
+    golds = [read_gold(p) for p in gold_files(gold or ["tests/gold"])]
     kg = _load(sources, curation, no_curation)
-    sections = {kg.graph.nodes[c]["section"] for c in g.concepts if c in kg}
-    scope = {c for c in kg.entries if kg.graph.nodes[c]["section"] in sections}
-    result = evaluate(kg, g, scope)
-    _emit(json.dumps(result, indent=2) if fmt == "json" else eval_text(result))
+    result = evaluate(kg, golds)
+    if ablation:
+        from . import knowledge
+        from .mine import rules
+        from .project import inputs
+
+        files, cur = inputs(sources, _curation(curation, no_curation))
+        corpus = knowledge.read(files, cur)
+        result["ablation"] = {name: evaluate(knowledge.build(corpus, frozenset({name})), golds)["sections"]
+                              for name in rules.SWITCHES}
+    if fmt == "json":
+        _emit(json.dumps(result, indent=2))
+    else:
+        _emit(eval_text(result, show_errors) + (ablation_text(result) if ablation else ""))
 
 
 @cli.command()

@@ -88,10 +88,11 @@ def collector_paused():
             gc.enable()
 
 
-def build(corpus: Corpus) -> KnowledgeGraph:
-    """Mine a corpus that :func:`~mlkg.read.read` returned and build its graph."""
+def build(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> KnowledgeGraph:
+    """Mine a corpus that :func:`~mlkg.read.read` returned and build its graph (``disabled``: rules to
+    switch off, for an ablation)."""
     with collector_paused():
-        return KnowledgeGraph(build_graph(corpus, mine(corpus)))
+        return KnowledgeGraph(build_graph(corpus, mine(corpus, disabled)))
 
 
 def load(*paths: str | Path, curation: Iterable[str | Path] | None = None) -> KnowledgeGraph:

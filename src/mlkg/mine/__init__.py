@@ -28,12 +28,13 @@ class Mined:
     lexicon: Lexicon | None = None
 
 
-def mine(corpus: Corpus) -> Mined:
+def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     """Mine the corpus's cross-references and apply its curation.
 
     The report says which mentions were dropped as homonyms, which pairs had
     conflicting directions, and which ``requires`` edges were downgraded to
-    keep the graph acyclic.
+    keep the graph acyclic.  ``disabled`` names rules to switch off, to
+    measure what each one buys (``mlkg eval --ablation``).
     """
     report = Report()
     pos = rules.Positions(corpus)
@@ -52,8 +53,11 @@ def mine(corpus: Corpus) -> Mined:
             if (target, m.entry.id, m.unit) in seen:
                 continue  # one vote per concept per sentence
             seen.add((target, m.entry.id, m.unit))
-        evidence.append(rules.vote(m, target, pos))
-    evidence, report.homonyms = rules.drop_homonyms(evidence, pos)
+        ev = rules.vote(m, target, pos, disabled)
+        if ev is not None:
+            evidence.append(ev)
+    if rules.HOMONYM_RULE not in disabled:
+        evidence, report.homonyms = rules.drop_homonyms(evidence, pos)
     pairs: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     order = pos.order
     for ev in evidence:
@@ -61,13 +65,13 @@ def mine(corpus: Corpus) -> Mined:
         pairs[(s, t) if order[s] < order[t] else (t, s)].append(ev)
     for a, b, cosine, shared in mutual_best_siblings(corpus, text):
         a, b = sorted((a, b), key=order.__getitem__)
-        if cosine >= rules.SIBLING_SIMILARITY and (a, b) not in pairs:
+        if cosine >= rules.SIBLING_SIMILARITY and (a, b) not in pairs and rules.SHARED_VOCABULARY.name not in disabled:
             unit = richest_unit(text, b, shared)
             pairs[(a, b)].append(rules.vocabulary_evidence(b, a, cosine, shared, unit,
                                                            pos.entries[b].location.path))
     relations = []
     for (a, b), found in pairs.items():
-        r, conflict, weak = rules.relate(a, b, found, heads, pos)
+        r, conflict, weak = rules.relate(a, b, found, heads, pos, disabled)
         if conflict:
             report.conflicts.append((a, b, r.kind))
         if weak:
@@ -76,7 +80,8 @@ def mine(corpus: Corpus) -> Mined:
         relations.append(r)
     relations = curate(relations, corpus.curation, report)
     relations, report.downgraded = rules.break_cycles(relations, order)
-    relations, report.implied = rules.drop_implied(relations)
+    if rules.IMPLIED not in disabled:
+        relations, report.implied = rules.drop_implied(relations)
     return Mined(relations, report, lexicon)
 
 

@@ -286,17 +286,27 @@ def choose_concept(names, entry: Entry, pos: Positions) -> str:
 
 # --- One mention, one vote ------------------------------------------------------------------
 
-def vote(m: Mention, target: str, pos: Positions) -> Evidence:
+def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = frozenset()) -> Evidence | None:
     """The vote a mention of ``target`` in ``m.entry``'s text casts: a title's name, a cue phrase, or the
-    documents' order, weighted by the field it was found in (:data:`FIELD_FACTOR`)."""
+    documents' order, weighted by the field it was found in (:data:`FIELD_FACTOR`).
+
+    Rules named in ``disabled`` are switched off (for an ablation): a switched-off cue leaves the
+    fallback, a switched-off fallback leaves no vote.
+    """
     source = m.entry.id
     if m.field == "title":
+        if TITLE_CONTAINS.name in disabled:
+            return None
         return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
                         TITLE_CONTAINS.name, REQUIRES, TITLE_CONTAINS.confidence, m.surface)
     forward = pos.order[target] > pos.order[source]
     found = cue_for(m.before, m.after, forward, prose=m.field != "example",
                     same_section=pos.section[target] == pos.section[source])
+    if found is not None and found[0].name in disabled:
+        found = None
     rule, cue = found or ((FORWARD if forward else BACKWARD), "")
+    if rule.name in disabled:
+        return None
     return Evidence(source, target, m.field, m.sentence, m.entry.location.path, m.line, m.surface,
                     rule.name, rule.outcome, round(rule.confidence * FIELD_FACTOR[m.field], 3), cue)
 
@@ -341,28 +351,29 @@ def vocabulary_evidence(source: str, target: str, cosine: float, shared: dict[st
 
 # --- A pair's votes, one relation ------------------------------------------------------------
 
-def structural_votes(a: str, b: str, evidence: list[Evidence], heads: dict[str, str],
-                     pos: Positions) -> list[tuple[Rule, float, Evidence | None]]:
+def structural_votes(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos: Positions,
+                     disabled: frozenset[str] = frozenset()) -> list[tuple[Rule, float, Evidence | None]]:
     """Votes from the sections and from the pattern of mentions, for a pair the text already links
     (``a`` comes before ``b``)."""
     eb = pos.entries[b]
-    if heads.get(eb.parent) == a:
+    if heads.get(eb.parent) == a and SUBSECTION_HEAD.name not in disabled:
         sub = pos.subsections[eb.parent]
         return [(SUBSECTION_HEAD, SUBSECTION_HEAD.confidence, Evidence(
             b, a, "section", f"{sub.number} {sub.title}", sub.location.path, sub.location.line,
             sub.title, SUBSECTION_HEAD.name, REQUIRES, SUBSECTION_HEAD.confidence, sub.title))]
-    if len({ev.source for ev in evidence}) == 2 and all(ev.rule in _ORDER_RULES for ev in evidence):
+    if len({ev.source for ev in evidence}) == 2 and all(ev.rule in _ORDER_RULES for ev in evidence) \
+            and MUTUAL.name not in disabled:
         return [(MUTUAL, MUTUAL.confidence, None)]
     return []
 
 
-def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str],
-           pos: Positions) -> tuple[Relation, bool, bool]:
+def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos: Positions,
+           disabled: frozenset[str] = frozenset()) -> tuple[Relation, bool, bool]:
     """The relation between ``a`` (earlier) and ``b`` that their evidence decides, whether the votes
     disagreed on its direction, and whether it is too weak to keep: only document-order votes, adding up
     to less than :data:`MIN_CONFIDENCE` (a lone mention in an example line, say)."""
     votes = [(_BY_NAME[ev.rule], ev.confidence, ev) for ev in evidence]
-    votes += structural_votes(a, b, evidence, heads, pos)
+    votes += structural_votes(a, b, evidence, heads, pos, disabled)
     # every vote recast from the point of view of the later concept b
     oriented = []
     for rule, conf, ev in votes:
@@ -533,12 +544,15 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
     return [changed.get(id(r), r) for r in relations], report
 
 
+IMPLIED = "implied-by-chain"
+SWITCHES = (*(r.name for r in RULES), HOMONYM_RULE, IMPLIED)
+"""What ``mine(disabled=…)`` can switch off, one at a time, to measure what each rule buys."""
 IMPLIED_SEARCH_BUDGET = 200
 """Node visits spent looking for another chain of prerequisites behind one weak edge."""
 
 
 def drop_implied(relations: list[Relation]) -> tuple[list[Relation], list[tuple[str, str]]]:
-    """Drop weak ``requires`` edges that another chain of ``requires`` edges already implies.
+    """Drop weak ``requires`` edges that another chain of ``requires`` edges already implies (:data:`IMPLIED`).
 
     Only edges typed by document order alone, with no mention in the full
     explanation, are candidates: a passing mention in the simple explanation

@@ -1,61 +1,93 @@
-"""Precision, recall and F1 of mined edges against a hand-labelled gold file.
+"""How good the mined edges are: precision, recall and F1 against hand-labelled gold, per section.
 
-A gold file has one link per line, ``SOURCE requires TARGET`` or
-``SOURCE related TARGET``, with ``#`` comments.  Two scores are reported:
-*links* compares unordered pairs whatever their type; *requires* compares
-directed ``requires`` edges.
+A gold file holds one item per line, with ``#`` comments::
+
+    vae requires autoencoder          # learn the target before the source
+    normalizing-flow related vae      # a cross-reference with no learning order
+    plan stable-diffusion includes vae diffusion-model   # among its transitive prerequisites
+    plan stable-diffusion excludes gan                   # and these are not
+
+Gold files are read from files or folders; a file under a folder named
+``heldout`` is part of the held-out set, which is scored but never tuned
+on.  Pairs are merged over all files (a pair is labelled where its mention
+is, which may be another section's file), then each gold file is scored on
+the pairs that touch its own section's concepts.  *links* compares
+unordered pairs whatever their type; *requires* compares directed
+``requires`` edges; *plans* counts the learning-plan checks that hold.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..errors import InputError, Location, Problem
+from ..graph import ConceptGraph
+from .chains import prerequisites
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..graph import ConceptGraph
-
-_LINE = re.compile(r"([a-z0-9-]+)\s+(requires|related)\s+([a-z0-9-]+)\Z")
-
-
-@dataclass(frozen=True)
-class Gold:
-    links: frozenset[frozenset[str]]
-    requires: frozenset[tuple[str, str]]
-    concepts: frozenset[str]
+_LINK = re.compile(r"([a-z0-9-]+)\s+(requires|related)\s+([a-z0-9-]+)\Z")
+_PLAN = re.compile(r"plan\s+([a-z0-9-]+)\s+(includes|excludes)((?:\s+[a-z0-9-]+)+)\Z")
 
 
-def read_gold(path: str | Path) -> Gold:
-    links, requires, concepts, problems = set(), set(), set(), []
+@dataclass
+class GoldFile:
+    path: Path
+    heldout: bool
+    links: dict[frozenset[str], tuple[str, str, str]] = field(default_factory=dict)  # pair → (source, kind, target)
+    plans: list[tuple[str, str, tuple[str, ...], int]] = field(default_factory=list)  # (concept, includes?, ids, line)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def gold_files(paths: Iterable[str | Path]) -> list[Path]:
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(p.rglob("*.gold"))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError(problems=[Problem(Location(str(p), 1), "no such gold file or folder")])
+    if not out:
+        raise InputError("no .gold files found; give gold files or a folder of them (tests/gold)")
+    return out
+
+
+def read_gold(path: str | Path) -> GoldFile:
+    path = Path(path)
+    gold = GoldFile(path, heldout="heldout" in path.parts)
+    problems = []
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(problems=[Problem(Location(str(path), 1), f"cannot read gold file: {exc}")]) from None
     for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.split("#", 1)[0].strip()
+        line = " ".join(raw.split("#", 1)[0].split())
         if not line:
             continue
-        m = _LINE.match(" ".join(line.split()))
-        if not m:
-            problems.append(Problem(Location(str(path), n), "expected 'SOURCE requires|related TARGET'"))
-            continue
-        a, kind, b = m.groups()
-        pair = frozenset((a, b))
-        if pair in links:
-            problems.append(Problem(Location(str(path), n), f"pair {a} / {b} is listed twice"))
-        links.add(pair)
-        concepts.update((a, b))
-        if kind == "requires":
-            requires.add((a, b))
+        if m := _LINK.match(line):
+            a, kind, b = m.groups()
+            pair = frozenset((a, b))
+            if pair in gold.links or a == b:
+                problems.append(Problem(Location(str(path), n), f"pair {a} / {b} is listed twice" if a != b
+                                        else f"{a} is linked to itself"))
+            gold.links[pair] = (a, kind, b)
+        elif m := _PLAN.match(line):
+            gold.plans.append((m.group(1), m.group(2), tuple(m.group(3).split()), n))
+        else:
+            problems.append(Problem(Location(str(path), n), "expected 'SOURCE requires|related TARGET' or "
+                                                            "'plan CONCEPT includes|excludes ID …'"))
     if problems:
         raise InputError(problems=problems)
-    return Gold(frozenset(links), frozenset(requires), frozenset(concepts))
+    return gold
 
 
-def _prf(predicted: set, gold: set) -> dict[str, float]:
+def _prf(predicted: set, gold: set) -> dict[str, Any]:
     tp = len(predicted & gold)
     p = tp / len(predicted) if predicted else 1.0
     r = tp / len(gold) if gold else 1.0
@@ -64,22 +96,72 @@ def _prf(predicted: set, gold: set) -> dict[str, float]:
             "tp": tp, "predicted": len(predicted), "gold": len(gold)}
 
 
-def evaluate(kg: ConceptGraph, gold: Gold, scope: set[str] | None = None) -> dict:
-    """Score the graph's requires/related edges among ``scope`` (default: the gold's concepts' file)."""
-    missing = sorted(c for c in gold.concepts if c not in kg.entries)
-    if missing:
-        raise InputError(f"gold names concepts the graph does not have: {', '.join(missing)}")
-    scope = scope or set(gold.concepts)
-    edges = [e for e in kg.edges(("requires", "related")) if e["source"] in scope and e["target"] in scope]
-    links = {frozenset((e["source"], e["target"])) for e in edges}
-    requires = {(e["source"], e["target"]) for e in edges if e["kind"] == "requires"}
+def _section_of(kg: ConceptGraph, gold: GoldFile) -> str | None:
+    """The cheatsheet a gold file is named after ("13-generative-models-cross" → 13-generative-models)."""
+    stems = {Path(d["file"]).stem for d in kg.entries.values()}
+    found = [s for s in stems if gold.name == s or gold.name.startswith(s + "-")]
+    return max(found, key=len) if found else None
+
+
+def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
+    """Scores per gold file and for the tuning and held-out sets, with every error listed."""
+    labels: dict[frozenset[str], tuple[str, str, str]] = {}
+    conflicts = []
+    for g in golds:
+        for pair, label in g.links.items():
+            if pair in labels and labels[pair][1:] != label[1:] and (labels[pair][1], label[1]) != ("related",) * 2:
+                conflicts.append(f"{g.path}: {' '.join(label)} (elsewhere: {' '.join(labels[pair])})")
+            labels.setdefault(pair, label)
+    present = {p: lab for p, lab in labels.items() if p <= kg.entries.keys()}
+    edges = kg.edges(("requires", "related"))
+    mined = {frozenset((e["source"], e["target"])): e for e in edges}
+    by_file: dict[str, set[str]] = {}
+    for c, d in kg.entries.items():
+        by_file.setdefault(Path(d["file"]).stem, set()).add(c)
+    rows = {}
+    for split in ("tune", "heldout"):
+        mine = [g for g in golds if g.heldout == (split == "heldout")]
+        sections: dict[str, list[GoldFile]] = {}
+        for g in mine:
+            section = _section_of(kg, g)
+            if section is not None:
+                sections.setdefault(section, []).append(g)
+        for section, group in sorted(sections.items()):
+            rows[section] = _score(kg, present, mined, by_file[section], group, split)
+        if len(sections) > 1:
+            scope = set().union(*(by_file[s] for s in sections))
+            rows[f"all {split}"] = _score(kg, present, mined, scope, mine, split)
+    return {"sections": rows, "conflicts": conflicts}
+
+
+def _score(kg: ConceptGraph, labels, mined, scope: set[str], golds: list[GoldFile], split: str) -> dict[str, Any]:
+    def inside(pair: frozenset[str]) -> bool:
+        return bool(pair & scope)
+
+    gold_links = {p for p in labels if inside(p)}
+    gold_requires = {(a, b) for p, (a, kind, b) in labels.items() if kind == "requires" and inside(p)}
+    links = {p for p in mined if inside(p)}
+    requires = {(e["source"], e["target"]) for p, e in mined.items() if e["kind"] == "requires" and inside(p)}
+    checks, failed = 0, []
+    for g in golds:
+        for concept, how, ids, line in g.plans:
+            if concept not in kg.entries:
+                continue
+            before = {s["id"] for s in prerequisites(kg, concept)}
+            for x in ids:
+                if x not in kg.entries:
+                    continue
+                checks += 1
+                if (x in before) != (how == "includes"):
+                    failed.append(f"{g.path}:{line}: {concept} {'lacks' if how == 'includes' else 'has'} {x}")
     return {
-        "links": _prf(links, set(gold.links)),
-        "requires": _prf(requires, set(gold.requires)),
+        "split": split, "concepts": len(scope),
+        "links": _prf(links, gold_links), "requires": _prf(requires, gold_requires),
+        "plans": {"checks": checks, "failed": failed},
         "errors": {
-            "missing_links": sorted(tuple(sorted(p)) for p in gold.links - links),
-            "extra_links": sorted(tuple(sorted(p)) for p in links - gold.links),
-            "missing_requires": sorted(gold.requires - requires),
-            "extra_requires": sorted(requires - gold.requires),
+            "missing_links": sorted(tuple(sorted(p)) for p in gold_links - links),
+            "extra_links": sorted(tuple(sorted(p)) for p in links - gold_links),
+            "missing_requires": sorted(gold_requires - requires),
+            "extra_requires": sorted(requires - gold_requires),
         },
     }

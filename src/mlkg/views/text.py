@@ -131,18 +131,45 @@ def stats_text(kg: ConceptGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def eval_text(result: dict[str, Any]) -> str:
-    lines = ["            precision  recall     f1   (tp / predicted / gold)"]
-    for name in ("links", "requires"):
-        r = result[name]
-        lines.append(f"{name:10}  {r['precision']:9.3f}  {r['recall']:6.3f}  {r['f1']:5.3f}   "
-                     f"({r['tp']} / {r['predicted']} / {r['gold']})")
-    err = result["errors"]
-    for key, label in (("missing_links", "missing link"), ("extra_links", "extra link"),
-                       ("missing_requires", "missing requires"), ("extra_requires", "extra requires")):
-        for pair in err[key]:
-            sep = " → " if "requires" in key else " — "
-            lines.append(f"{label:17} {sep.join(pair)}")
+def eval_text(result: dict[str, Any], errors: bool = False) -> str:
+    """One row per section and per split: links and requires P/R/F1, plan checks."""
+    head = (f"{'section':<48} {'split':<8} {'links P':>7} {'R':>5} {'F1':>5}   {'requires P':>10} {'R':>5} "
+            f"{'F1':>5}   plans")
+    lines = [head]
+    for name, r in result["sections"].items():
+        ln, rq, pl = r["links"], r["requires"], r["plans"]
+        lines.append(f"{name:<48} {r['split']:<8} {ln['precision']:7.2f} {ln['recall']:5.2f} {ln['f1']:5.2f}   "
+                     f"{rq['precision']:10.2f} {rq['recall']:5.2f} {rq['f1']:5.2f}   "
+                     f"{pl['checks'] - len(pl['failed'])}/{pl['checks']}")
+    for c in result["conflicts"]:
+        lines.append(f"gold conflict: {c}")
+    if errors:
+        for name, r in result["sections"].items():
+            if name.startswith("all "):
+                continue
+            e = r["errors"]
+            for key, label, sep in (("missing_links", "missing link", " — "), ("extra_links", "extra link", " — "),
+                                    ("missing_requires", "missing requires", " → "),
+                                    ("extra_requires", "extra requires", " → ")):
+                lines += [f"{name}: {label:17} {sep.join(pair)}" for pair in e[key]]
+            lines += [f"{name}: plan check failed: {f}" for f in r["plans"]["failed"]]
+    return "\n".join(lines) + "\n"
+
+
+def ablation_text(result: dict[str, Any]) -> str:
+    """Per rule switched off: the change in links F1, requires precision and recall, on each split."""
+    base = result["sections"]
+    splits = [k for k in ("all tune", "all heldout") if k in base] or list(base)[:1]
+    lines = ["", "ablation (change when the rule is switched off; negative: the rule helps)",
+             f"{'rule':<36}" + "".join(f"{s + ': links F1':>22} {'req P':>7} {'req R':>7}" for s in splits)]
+    for rule, rows in result["ablation"].items():
+        cells = []
+        for s in splits:
+            new, old = rows[s], base[s]
+            cells.append(f"{new['links']['f1'] - old['links']['f1']:+22.3f} "
+                         f"{new['requires']['precision'] - old['requires']['precision']:+7.3f} "
+                         f"{new['requires']['recall'] - old['requires']['recall']:+7.3f}")
+        lines.append(f"{rule:<36}" + "".join(cells))
     return "\n".join(lines) + "\n"
 
 
