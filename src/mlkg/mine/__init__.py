@@ -37,8 +37,8 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     measure what each one buys (``mlkg eval --ablation``).
     """
     report = Report()
-    pos = rules.Positions(corpus)
     heads = subsection_heads(corpus)
+    pos = rules.Positions(corpus, heads)
     lexicon = build_lexicon(corpus, corpus.curation.aliases, heads)
     text = CorpusText(corpus)
     evidence = []
@@ -57,7 +57,8 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
         if ev is not None:
             evidence.append(ev)
     if rules.HOMONYM_RULE not in disabled:
-        evidence, report.homonyms = rules.drop_homonyms(evidence, pos)
+        evidence, dropped = rules.drop_homonyms(evidence, pos)
+        report.homonyms += dropped
     pairs: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     order = pos.order
     for ev in evidence:

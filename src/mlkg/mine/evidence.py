@@ -33,6 +33,11 @@ class Mention(NamedTuple):
     surface: str
     before: str
     after: str
+    first: bool = False  # in the first sentence of its field: the one that defines the entry
+    subject: bool = False  # at the start of its sentence
+    listed: bool = False  # one of three or more names listed together ("A, B and C")
+    aside: bool = False  # inside parentheses within its sentence
+    agent: bool = False  # it starts its sentence and a verb follows ("VAE encodes images …")
 
 
 @dataclass(slots=True)
@@ -54,11 +59,12 @@ class Evidence:
     vote: str
     confidence: float
     cue: str = ""
+    agent: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "field": self.field, "sentence": self.sentence,
                 "file": self.file, "line": self.line, "surface": self.surface, "rule": self.rule,
-                "vote": self.vote, "confidence": self.confidence, "cue": self.cue}
+                "vote": self.vote, "confidence": self.confidence, "cue": self.cue, "agent": self.agent}
 
     # Read like the dict it is in graph.json (``ev["sentence"]``): a graph holds hundreds of thousands of
     # these, and a slotted object takes a fifth of a dict's memory.
@@ -95,7 +101,7 @@ class Report:
 
     mentions: int = 0
     self_mentions: int = 0
-    homonyms: list[Evidence] = field(default_factory=list)
+    homonyms: list[tuple[Evidence, str]] = field(default_factory=list)  # each with the reason it was dropped
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
     downgraded: list[tuple[str, str, str]] = field(default_factory=list)
     weak: list[tuple[str, str, str]] = field(default_factory=list)
@@ -106,6 +112,8 @@ class Report:
         return {
             "mentions": self.mentions,
             "homonyms_dropped": len(self.homonyms),
+            "homonyms": [{"source": ev.source, "target": ev.target, "surface": ev.surface, "line": ev.line,
+                          "file": ev.file, "reason": why} for ev, why in self.homonyms],
             "direction_conflicts": len(self.conflicts),
             "weak_dropped": len(self.weak),
             "implied_dropped": len(self.implied),

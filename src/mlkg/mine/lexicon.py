@@ -18,20 +18,21 @@ from __future__ import annotations
 import functools
 import operator
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
 import ahocorasick
 
 from ..read import Corpus, Entry, Heading, split_title
-from .text import normalize, normalize_many
+from .text import common_phrase, common_word, normalize, normalize_many, rare_word
 
 _WORD = re.compile(r"\w+")
 _HYPHEN = re.compile(r"(-)")
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 # Lower rank wins when two concepts share a name.
-RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "id": 2}
+RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "id": 2, "lowercase": 2, "short": 3}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -67,9 +68,16 @@ def _singular(word: str) -> str | None:
 
 
 def variants(name: str) -> set[str]:
-    """Surface forms of one name: itself, its other grammatical number, hyphen joined."""
+    """Surface forms of one name: itself, its other grammatical number, hyphen joined, possessive."""
     name = " ".join(name.split())
     out = {name}
+    words = name.split(" ")
+    # "Bayes Theorem" is written "Bayes' theorem" (and "Bayes' Theorem" "Bayes theorem")
+    for i, w in enumerate(words[:-1]):
+        stem = w.removesuffix("'")
+        if stem[:1].isupper() and stem.isalpha() and stem.endswith("s") and not stem.endswith("ss"):
+            for form in (stem, stem + "'"):
+                out.add(" ".join([*words[:i], form, *words[i + 1:]]))
     parts = name.rsplit(" ", 1)
     head, last = (parts[0] + " ", parts[1]) if len(parts) == 2 else ("", parts[0])
     last_word = _HYPHEN.split(last) if "-" in last else [last]
@@ -153,6 +161,14 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
             yield short, long_text[li + 1:].strip(" ,;:")
 
 
+def _key(surface: str, norm: str) -> str:
+    """The automaton's key for a name: its normalised words, one space apart, except where an apostrophe
+    left a space of its own ("Bayes' theorem" is "bayes  theorem" in normalised text)."""
+    if "'" in surface or "\u2019" in surface:
+        return norm.strip()
+    return " ".join(norm.split())
+
+
 class Lexicon:
     """Every name of every concept, compiled into one Aho-Corasick automaton.
 
@@ -165,7 +181,7 @@ class Lexicon:
         names = list(dict.fromkeys(names))
         # every surface normalised in one call: the lengths are kept, so slices find each one
         surfaces = list(dict.fromkeys(n.surface for n in names))
-        keys = {s: " ".join(norm.split()) for s, norm in zip(surfaces, normalize_many(surfaces), strict=True)}
+        keys = {s: _key(s, norm) for s, norm in zip(surfaces, normalize_many(surfaces), strict=True)}
         by_key: dict[str, list[Name]] = {}
         for n in names:
             by_key.setdefault(keys[n.surface], []).append(n)
@@ -262,6 +278,9 @@ def subsection_heads(corpus: Corpus) -> dict[str, str]:
             keys.add(singular_key(" ".join(words[:-1])))
         for e in entries_by_sub.get(sub.number, []):
             mine = {singular_key(x) for x in (e.label, *e.alt_labels, e.id.replace("-", " "))}
+            label = e.label.split()
+            if len(label) > 1:  # "8.5 Decision Trees" is named after "Decision Tree Classifier"
+                mine.add(singular_key(" ".join(label[:-1])))
             if keys & mine:
                 heads.setdefault(sub.number, e.id)
                 break
@@ -303,6 +322,29 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                 concept = by_norm.get(singular_key(long_form))
                 if concept:
                     raw.append((short, concept, "abbrev"))
+    # A title without its last word names the concept too, where that word is a generic head shared by several
+    # titles ("Sigmoid" for "Sigmoid Function", "Lasso" for "Lasso Regression") or more words precede it
+    # ("Bias-Variance" for "Bias-Variance Tradeoff"); not where the last word is a concept of its own ("Gradient
+    # Boosting" is a kind of boosting, "Gradient" no name of it), nor where anything else has that name or it is
+    # an everyday word or phrase.  An acronym written in lower case names it where that is no English word ("relu").
+    titles = [(list(_WORD.finditer(surface)), concept) for surface, concept, source in raw if source == "title"]
+    last_words = Counter(singular_key(t[-1].group()) for t, _ in titles if len(t) >= 2)
+    named = {singular_key(s) for s, _, _ in raw}
+    shortened: dict[str, set[str]] = {}
+    for tokens, concept in titles:
+        if len(tokens) < 2 or is_acronym(tokens[-1].group()) or singular_key(tokens[-1].group()) in named:
+            continue
+        short = tokens[0].string[tokens[0].start():tokens[-2].end()]
+        if len(tokens) >= 3 or last_words[singular_key(tokens[-1].group())] >= 2:
+            shortened.setdefault(short, set()).add(concept)
+    for surface, concept, source in list(raw):
+        if source in ("title", "alt", "abbrev") and is_acronym(surface) and rare_word(surface.lower()):
+            raw.append((surface.lower(), concept, "lowercase"))
+    known = {singular_key(s) for s, _, _ in raw}
+    for short, concepts in shortened.items():
+        everyday = common_word(short) if " " not in short.strip() and "-" not in short else common_phrase(short)
+        if len(concepts) == 1 and singular_key(short) not in known and not everyday:
+            raw.append((short, concepts.pop(), "short"))
     names = []
     for surface, concept, source in dict.fromkeys(raw):
         for form in variants(surface):

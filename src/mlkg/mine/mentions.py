@@ -8,6 +8,7 @@ decides what a mention means: :mod:`~mlkg.mine.rules` does.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cached_property
@@ -56,19 +57,28 @@ def title_mentions(corpus: Corpus, lexicon: Lexicon) -> Iterator[Mention]:
     for entry in corpus.entries:
         for m in lexicon.find(entry.title, exclude=frozenset({entry.id})):
             yield Mention(entry, m.names, "title", entry.title, -1, entry.location.line,
-                          entry.title[m.start:m.end], entry.title[:m.start], entry.title[m.end:])
+                          entry.title[m.start:m.end], entry.title[:m.start], entry.title[m.end:], first=True)
+
+
+_LEAD = re.compile(r"[\W_]*(?:(?:the|a|an|in|with|for|by|using)\s+)?\Z", re.IGNORECASE)
+_VERB = re.compile(r"\s+(?!(?:is|has|was|does|as|its|this|thus|plus)\b)[a-z]+s\b")
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/\s*|\s*&\s*)\Z", re.IGNORECASE)
 
 
 def text_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
-    """Every name found in the explanations and examples, with its sentence (or example line)."""
+    """Every name found in the explanations and examples, with its sentence (or example line), where it stands
+    in the sentence and the field, and whether it is one of a list of names."""
     fields, big, starts = text.fields, text.text, text.starts
     us = ue = -1  # the sentence (or example line) of the previous match
     sentence = ""
+    unit: list[tuple[int, int, Mention]] = []  # the matches of one sentence, held to see lists
     for m in lexicon.find(big, text.norm):
         start, end = m.start, m.end
         k = bisect_right(starts, start) - 1
         entry, fname, f = fields[k]
         if not us <= start < ue:
+            yield from _listed(unit, big)
+            unit = []
             us, ue = unit_at(big, start, fname == "example")
             sentence = big[us:ue].rstrip() if fname == "example" else big[us:ue].strip()
         if fname == "example" and sentence.lstrip().startswith(("```", "~~~")):
@@ -76,5 +86,30 @@ def text_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
         line = f.line + big.count("\n", starts[k], us)
         cue_lo = max(us, start - CUE_WINDOW)
         before = ("\0 " if cue_lo > us else "") + big[cue_lo:start]
-        yield Mention(entry, m.names, fname, sentence, us, line, big[start:end], before,
-                      big[end:min(ue, end + CUE_WINDOW)])
+        unit.append((start, end, Mention(
+            entry, m.names, fname, sentence, us, line, big[start:end], before, big[end:min(ue, end + CUE_WINDOW)],
+            first=not big[starts[k]:us].strip(), subject=bool(_LEAD.match(big, us, start)),
+            aside=_aside(big, us, ue, start, end),
+            agent=bool(_LEAD.match(big, us, start)) and bool(_VERB.match(big, end, ue)))))
+    yield from _listed(unit, big)
+
+
+def _aside(big: str, us: int, ue: int, start: int, end: int) -> bool:
+    """Whether the mention is inside parentheses within its sentence."""
+    opened = big.rfind("(", us, start)
+    return opened >= 0 and big.find(")", opened, start) < 0 and big.find(")", end, ue) >= 0
+
+
+def _listed(unit: list[tuple[int, int, Mention]], big: str) -> Iterator[Mention]:
+    """The mentions of one sentence, those in a run of three or more joined by commas, "and", "or" marked."""
+    runs, run = [], [0]
+    for i in range(1, len(unit)):
+        if _LIST_GAP.match(big, unit[i - 1][1], unit[i][0]):
+            run.append(i)
+        else:
+            runs.append(run)
+            run = [i]
+    runs.append(run)
+    listed = {i for r in runs if len(r) >= 3 for i in r}
+    for i, (_, _, m) in enumerate(unit):
+        yield m._replace(listed=True) if i in listed else m

@@ -69,7 +69,12 @@ CUE_APPLICATION = Rule(
 CUE_USES = Rule(
     "cue-uses", 1, REQUIRES, 0.8,
     "\"extends T\", \"adds … to T\", \"based on T\", \"built on T\", \"a variant of T\", "
-    "\"S is a … T\": S builds on T.")
+    "\"S is a … T\", \"solves T\": S builds on T.")
+
+CUE_PARTS = Rule(
+    "cue-parts", 2, REQUIRES, 0.7,
+    "\"uses T\", \"fed through T\", \"each block has T\", \"consists of T\": S works through T. Weaker than the "
+    "sections: the parts of a family filed under T's subsection are taught after T.")
 
 # Tier 2: where the two concepts stand in the sections, and how they cite each other.
 SUBSECTION_HEAD = Rule(
@@ -80,13 +85,33 @@ MUTUAL = Rule(
     "mutual-mention", 2, RELATED, 0.7,
     "S and T mention each other and no cue or structure orders them: peers.")
 
-# Tier 3: document order, and vocabulary.
-BACKWARD = Rule(
-    "defined-earlier", 3, REQUIRES, 0.7,
-    "T is defined before S and S uses T's name: T is usually a prerequisite.")
-FORWARD = Rule(
-    "defined-later", 3, RELATED, 0.5,
-    "T is defined after S: S only points ahead to it.")
+# Where a plain mention (no cue) stands in S's text: defining S, driving a sentence, or in passing.
+DEFINITION = Rule(
+    "in-definition", 2, REQUIRES, 0.8,
+    "T is named in the sentence that defines S (the first of its full or simple explanation): "
+    "\"Ridge: linear regression that keeps weights small\". Wherever T is defined.")
+PASSING = Rule(
+    "in-passing", 3, RELATED, 0.55,
+    "T is named later in S's text, not as what S is or works through: a reference, not a prerequisite.")
+LISTED = Rule(
+    "one-of-a-list", 3, RELATED, 0.6,
+    "T is one of three or more names listed together (\"MLPs, CNNs and transformers\"): an instance or "
+    "a peer among several, not by itself a prerequisite.")
+ASIDE = Rule(
+    "in-parentheses", 3, RELATED, 0.5,
+    "T is named inside parentheses in S's text: a remark, an instance or another name of the term before it "
+    "(\"GloVe (a T of counts)\", \"pre-pruning (early stopping)\"), not what S is.")
+MECHANISM = Rule(
+    "acts-in-mechanism", 2, REQUIRES, 0.75,
+    "T acts in S's full explanation (a sentence starts \"T <verb>s\": \"VAE encodes images to latent…\") and "
+    "S's example names T too: S works through T.")
+INTRODUCES = Rule(
+    "introduces-member", 3, RELATED, 0.5,
+    "S heads the subsection T is filed under and names T in passing: a family's head introduces its members, "
+    "which are taught after it (see subsection-head), so the mention makes S need nothing.")
+EXAMPLE = Rule(
+    "in-example", 3, RELATED, 0.55,
+    "T is named in S's example: an illustration. Alone it is too weak to be an edge.")
 ENUMERATION = Rule(
     "cue-enumeration", 3, RELATED, 0.75,
     "T, defined earlier, is one item of a labelled list (\"Tasks: …, T\", \"Approaches: …\", \"Causes: …\"): "
@@ -100,10 +125,12 @@ SHARED_VOCABULARY = Rule(
     "S and T sit in the same subsection, neither names the other, and each is the other's most similar "
     "sibling by TF-IDF cosine (at least SIBLING_SIMILARITY): they explain the same idea in other words.")
 
-RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES,
-         SUBSECTION_HEAD, MUTUAL, BACKWARD, FORWARD, SHARED_VOCABULARY, ENUMERATION, NEGATION)
+RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES, CUE_PARTS,
+         SUBSECTION_HEAD, MUTUAL, MECHANISM, DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES, SHARED_VOCABULARY,
+         ENUMERATION, NEGATION)
+PLAIN = (DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES)
 
-# A pair whose only votes are document-order votes this weak is not an edge at all
+# A pair whose only votes are plain tier-3 votes this weak is not an edge at all
 # (a lone mention in an example line, say).
 MIN_CONFIDENCE = 0.45
 
@@ -129,12 +156,13 @@ BEFORE = (
     (CUE_FLIP, ("foundation", "basis", "building block", "prerequisite", "precursor", "groundwork",
                 "starting point", "used "), re.compile(
         r"\b(?:(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
-        r"starting point)\s+(?:for|of|to)|used (?:in|by|inside|within))\s+" + _LIST + r"\Z", re.I)),
+        r"starting point)\s+(?:for|of|to)|used (?:\w+ )?(?:in|by|inside|within))\s+" + _LIST + r"\Z", re.I)),
     (CUE_CONTRAST, ("unlike", "instead", "rather", "rival", "compared", "contrast", "opposed", "versus", "vs",
-                    "than", "alternative", "outperform", "similar", "differ"), re.compile(
+                    "than", "alternative", "outperform", "similar", "differ", "same", " as "), re.compile(
         r"(?:\bunlike|\binstead of|\brather than|\brival(?:ing|s|ed)?|\bcompared (?:to|with)|"
         r"\bin contrast (?:to|with)|\bas opposed to|\bversus|\bvs\.?|\bthan|\balternatives? to|"
-        r"\boutperform(?:s|ed|ing)?|\bsimilar to|\bdiffers? from|\bdifferent from)\s+" + _LIST + r"\Z", re.I)),
+        r"\boutperform(?:s|ed|ing)?|\bsimilar to|\bdiffers? from|\bdifferent from|\bsame\s+(?:[\w-]+\s+){0,3}as|"
+        r"\bas\s+\w+\s+as)\s+" + _LIST + r"\Z", re.I)),
     (CUE_APPLICATION, ("application", "used for", "use case", "solution", "remedies", "fixes", "tool"),
      re.compile(
         r"\b(?:applications?|used for|use cases?|solutions?|remedies|fixes|tools?)\s*:?\s+"
@@ -144,6 +172,14 @@ BEFORE = (
         r"\b(?:extends?|extending|extension of|adds? (?:[\w-]+ ){0,3}to|based on|builds? (?:up)?on|"
         r"built (?:up)?on|on top of|variant of|version of|type of|kind of|form of|special case of|"
         r"generali[sz](?:es|ation of)|relies on|requires)\s+" + _LIST + r"\Z", re.I)),
+    # S answers T's problem: "solves T", "addresses T"
+    (CUE_USES, ("solv", "address", "mitigat", "overcom"), re.compile(
+        r"\b(?:solv(?:es|ing)|address(?:es|ing)|mitigat(?:es|ing)|overcom(?:es|ing))\s+" + _LIST + r"\Z", re.I)),
+    # S works through T or is made of T: "uses T", "fed through T", "each block has T", "consists of T"
+    (CUE_PARTS, ("use", "using", "appl", "employ", "through", "consist", "compos", "made of", "contain", "has ",
+                 "have "), re.compile(
+        r"\b(?:uses|using|appl(?:ies|ying)|employs|fed (?:through|into)|passe[sd] through|consists? of|"
+        r"composed of|made of|contains?|(?:block|layer|step|stage)s? ha(?:s|ve))\s+" + _LIST + r"\Z", re.I)),
     # a definition: "GPT is a decoder-only transformer", "LLMs are language models"
     (CUE_USES, (" is ", " are "), re.compile(
         r"\A\s*(?:[\w()/-]+\s+){1,4}(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
@@ -229,6 +265,10 @@ _INSTANCE_ID = len(BEFORE) + len(WEAK_BEFORE)
 _TRIGGERS = _trigger_automaton()
 
 
+TIE = 0.05
+"""Votes for both directions closer than this cancel out into ``related``."""
+
+
 def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
     """Pick the outcome for a pair from its votes, each (tier, outcome, confidence, rule name).
 
@@ -246,6 +286,11 @@ def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
         if conf > best.get(outcome, (-1.0, ""))[0]:
             best[outcome] = (conf, name)
     outcome = max(scores, key=lambda o: (scores[o], o == RELATED))
+    if outcome != RELATED and abs(scores.get(REQUIRES, 0.0) - scores.get(REQUIRED_BY, 0.0)) < TIE:
+        # each needs the other, as strongly: no learning order can be read off them
+        outcome = RELATED
+        scores[RELATED] = max(scores.get(RELATED, 0.0), scores[REQUIRES], scores[REQUIRED_BY])
+        best.setdefault(RELATED, best[REQUIRES])
     others = [s for o, s in scores.items() if o != outcome]
     confidence = scores[outcome] * (1 - 0.5 * max(others, default=0.0))
     return outcome, round(confidence, 3), best[outcome][1]
@@ -256,8 +301,9 @@ def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
 class Positions:
     """Each concept's place in the corpus: what the order and hierarchy rules read."""
 
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, heads: dict[str, str] | None = None):
         self.entries: dict[str, Entry] = {e.id: e for e in corpus.entries}
+        self.heads = heads or {}  # subsection number → the entry it is named after
         # section-number order, which the cheatsheet teaches in
         self.order = {e.id: i for i, e in enumerate(sorted(
             corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
@@ -295,7 +341,7 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
     """
     source = m.entry.id
     if m.field == "title":
-        if TITLE_CONTAINS.name in disabled:
+        if TITLE_CONTAINS.name in disabled or all(n.source == "short" for n in m.names):
             return None
         return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
                         TITLE_CONTAINS.name, REQUIRES, TITLE_CONTAINS.confidence, m.surface)
@@ -304,14 +350,30 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
                     same_section=pos.section[target] == pos.section[source])
     if found is not None and found[0].name in disabled:
         found = None
-    rule, cue = found or ((FORWARD if forward else BACKWARD), "")
+    rule, cue = found or (plain_rule(m), "")
+    if rule in (DEFINITION, PASSING, LISTED, CUE_PARTS) and pos.heads.get(pos.entries[target].parent) == source:
+        rule = INTRODUCES
     if rule.name in disabled:
         return None
     return Evidence(source, target, m.field, m.sentence, m.entry.location.path, m.line, m.surface,
-                    rule.name, rule.outcome, round(rule.confidence * FIELD_FACTOR[m.field], 3), cue)
+                    rule.name, rule.outcome, round(rule.confidence * FIELD_FACTOR[m.field], 3), cue, m.agent)
 
 
-_ORDER_RULES = frozenset(r.name for r in RULES if r.tier == 3) - {SHARED_VOCABULARY.name}
+def plain_rule(m: Mention) -> Rule:
+    """The rule for a mention no cue phrase types: where it stands in S's text decides, not where T is defined."""
+    if m.field == "example":
+        return EXAMPLE
+    if m.listed:
+        return LISTED
+    if m.aside:
+        return ASIDE
+    if m.first:
+        return DEFINITION
+    return PASSING
+
+
+PLAIN_NAMES = frozenset(r.name for r in PLAIN)
+_ORDER_RULES = PLAIN_NAMES | {ENUMERATION.name, NEGATION.name}
 _BY_NAME = {r.name: r for r in RULES}
 _FLIP = {REQUIRES: REQUIRED_BY, REQUIRED_BY: REQUIRES}
 
@@ -321,9 +383,9 @@ def _lone_word(surface: str) -> bool:
     return len(tokens) == 1 and not is_acronym(tokens[0])
 
 
-def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Evidence], list[Evidence]]:
-    """(kept, dropped) under :data:`HOMONYM_RULE`: a lone ordinary word, with no cue, linking two sections
-    that nothing else links, is taken in its everyday sense."""
+def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Evidence], list[tuple[Evidence, str]]]:
+    """(kept, dropped with the reason) under :data:`HOMONYM_RULE`: a lone ordinary word, with no cue, linking
+    two sections that nothing else links, is taken in its everyday sense."""
     section = pos.section
     linking: dict[frozenset, set[frozenset]] = defaultdict(set)
     for ev in evidence:
@@ -334,7 +396,7 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
         s, t = section[ev.source], section[ev.target]
         if (s != t and ev.field != "title" and _lone_word(ev.surface) and ev.rule in _ORDER_RULES
                 and not linking[frozenset((s, t))] - {frozenset((ev.source, ev.target))}):
-            dropped.append(ev)
+            dropped.append((ev, "a lone word linking two sections nothing else links"))
         else:
             kept.append(ev)
     return kept, dropped
@@ -361,10 +423,17 @@ def structural_votes(a: str, b: str, evidence: list[Evidence], heads: dict[str, 
         return [(SUBSECTION_HEAD, SUBSECTION_HEAD.confidence, Evidence(
             b, a, "section", f"{sub.number} {sub.title}", sub.location.path, sub.location.line,
             sub.title, SUBSECTION_HEAD.name, REQUIRES, SUBSECTION_HEAD.confidence, sub.title))]
-    if len({ev.source for ev in evidence}) == 2 and all(ev.rule in _ORDER_RULES for ev in evidence) \
+    out: list[tuple[Rule, float, Evidence | None]] = []
+    if MECHANISM.name not in disabled:
+        for src in (a, b):
+            acts = next((ev for ev in evidence if ev.source == src and ev.agent and ev.field == "full"), None)
+            if acts is not None and any(ev.source == src and ev.field == "example" for ev in evidence):
+                out.append((MECHANISM, MECHANISM.confidence, replace(
+                    acts, rule=MECHANISM.name, vote=REQUIRES, confidence=MECHANISM.confidence, cue=acts.surface)))
+    if not out and len({ev.source for ev in evidence}) == 2 and all(ev.rule in _ORDER_RULES for ev in evidence) \
             and MUTUAL.name not in disabled:
-        return [(MUTUAL, MUTUAL.confidence, None)]
-    return []
+        out.append((MUTUAL, MUTUAL.confidence, None))
+    return out
 
 
 def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos: Positions,
@@ -565,7 +634,7 @@ def drop_implied(relations: list[Relation]) -> tuple[list[Relation], list[tuple[
     report = []
     for u, targets in succ.items():
         for v, r in targets.items():
-            if r.rule != BACKWARD.name or r.curated or any(ev.field == "full" for ev in r.evidence):
+            if r.rule not in PLAIN_NAMES or r.curated or any(ev.field == "full" for ev in r.evidence):
                 continue
             budget = [IMPLIED_SEARCH_BUDGET]
             if any(c != v and _path(succ, c, v, budget) for c in targets):

@@ -13,6 +13,36 @@ import re
 import threading
 from collections.abc import Iterator
 
+from wordfreq import zipf_frequency
+
+RARE = 2.5
+"""Words at or below this Zipf frequency (2.5: a few times per ten million words of English) are rare."""
+COMMON = 3.5
+"""Words at or above this Zipf frequency (once per thirty thousand words of English) are common."""
+
+
+@functools.lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common a word is in everyday English: the Zipf scale of wordfreq (0 unknown, 7 "the")."""
+    return zipf_frequency(word, "en")
+
+
+def rare_word(word: str) -> bool:
+    return zipf(word) <= RARE
+
+
+COMMON_PHRASE = 4.0
+
+
+def common_word(word: str) -> bool:
+    """A word of everyday English ("ridge", "attention", "he"), by wordfreq."""
+    return zipf(word.lower()) >= COMMON
+
+
+def common_phrase(words: str) -> bool:
+    """Words that together are an everyday phrase ("one class", "state space"), by wordfreq."""
+    return zipf(" ".join(normalize(words).split())) >= COMMON_PHRASE
+
 # ASCII letters and digits (lowercased) and "_" are word characters; every other byte becomes a space.
 _ASCII_WORD = bytes((b | 32 if chr(b).isalpha() else b) if (chr(b).isalnum() and b < 128) or b == 95 else 32
                     for b in range(256))

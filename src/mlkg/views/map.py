@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,10 +214,10 @@ def map_data(kg: ConceptGraph, titles_to_scale: bool = False) -> tuple[list[dict
     counted from the edges.  With ``titles_to_scale``, section titles are
     sized to the outline layout, readable with the whole map in view.
     """
-    return map_nodes(kg, titles_to_scale), map_edges(kg)
+    return list(map_nodes(kg, titles_to_scale)), list(map_edges(kg))
 
 
-def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> list[dict[str, Any]]:
+def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> Iterator[dict[str, Any]]:
     """The nodes of :func:`map_data`: they depend on the hierarchy alone, not on any mined edge."""
     g = kg.graph
     outline = _outline(kg)
@@ -230,7 +231,6 @@ def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> list[dict[str,
             hub_order.setdefault(hub, g.nodes[first[0]]["order"] if first else len(kg.entries))
     names: dict[str, str] = {}
     section_file = {sec: g.nodes[sec].get("file") for sec in sections if sec in g}
-    nodes = []
     for n, d in g.nodes(data=True):
         kind = d.get("kind", "section")
         x, y = pos[n]
@@ -250,22 +250,19 @@ def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> list[dict[str,
                         color=colours.get(sec, PALETTE[0]), file=_basename(names, d.get("file")))
             if titles_to_scale and n in titles:
                 node.update(title_width=round(titles[n][0]), font_size=titles[n][1])
-        nodes.append(node)
-    return nodes
+        yield node
 
 
-def map_edges(kg: ConceptGraph) -> list[dict[str, Any]]:
+def map_edges(kg: ConceptGraph) -> Iterator[dict[str, Any]]:
     """The edges of :func:`map_data`, each mined one with the sentence the details panel quotes."""
-    edges = []
     for u, v, k, d in kg.graph.edges(keys=True, data=True):
         if k == "parent":
-            edges.append({"from": u, "to": v, "kind": k})
+            yield {"from": u, "to": v, "kind": k}
         else:
             edge = {"from": u, "to": v, "kind": k, **_evidence(u, d.get("evidence"))}
             if d.get("curated"):
                 edge["curated"] = True
-            edges.append(edge)
-    return edges
+            yield edge
 
 
 def _basename(cache: dict[str, str], path: str | None) -> str:
