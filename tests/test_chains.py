@@ -128,11 +128,14 @@ def test_path_prefers_cross_references_and_carries_evidence(seed_kg):
     assert PARENT_COST > 1
 
 
-def test_path_json_shape(cli):
+def test_path_json_walks_from_to_and_reads_each_edge_its_own_way(cli, seed_kg):
+    """vae → stable-diffusion walks the edge "stable-diffusion requires vae" backwards: the step says both."""
     code, out, _ = cli("path", "vae", "stable-diffusion", "--format", "json")
     assert code == 0
-    step = json.loads(out)["path"][0]
-    assert set(step) == {"source", "target", "kind", "evidence"}
+    (step,) = json.loads(out)["path"]
+    assert (step["from"], step["to"]) == ("vae", "stable-diffusion")
+    assert (step["source"], step["kind"], step["target"]) == ("stable-diffusion", "requires", "vae")
+    assert seed_kg.graph.has_edge("stable-diffusion", "vae", "requires")
 
 
 def test_unknown_concept_suggests_and_exits_2(cli):

@@ -354,12 +354,31 @@ def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, lin
     assert err.startswith(f"{path}:{line}: ") and message in err, err
 
 
-def test_curated_cycle_is_an_error(write, cli):
-    path = write('[[add]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "requires"\n'
-                 '[[add]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "requires"\n', "c.toml")
-    # two items on the same pair: the later one wins, so no cycle is possible within a pair
-    code, _, _ = cli("stats", "--curation", path)
-    assert code == 0
+ADD_VAE = '[[add]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "requires"\n'
+
+
+@pytest.mark.parametrize("second, message", [
+    ('[[add]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "requires"\n', "is corrected two ways"),
+    ('[[remove]]\nsource = "autoencoder"\ntarget = "vae"\n', "is both removed and added"),
+    ('[[force]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "related"\n', "is corrected two ways"),
+])
+def test_contradictory_curation_is_an_error_naming_both_places(write, cli, second, message):
+    path = write(ADD_VAE + second, "c.toml")
+    code, _, err = cli("stats", "--curation", path)
+    assert code == 2 and f"{path}:5: " in err and message in err and f"also at {path}:1" in err
+
+
+def test_two_renames_of_one_entry_are_an_error(write, cli):
+    rename = '[[rename]]\nnumber = "13.1.2"\nid = "vae"\nto = "{}"\n'
+    path = write(rename.format("vae-a") + rename.format("vae-b"), "c.toml")
+    code, _, err = cli("stats", "--curation", path)
+    assert code == 2 and "renamed twice" in err
+
+
+def test_a_toml_error_at_the_end_of_the_file_names_the_last_line(write, cli):
+    path = write(ADD_VAE + '[[add]]\nsource = "vae"\ntarget = "gan', "c.toml")
+    code, _, err = cli("stats", "--curation", path)
+    assert code == 2 and err.startswith(f"{path}:7: invalid TOML")
 
 
 def test_shipped_curation_carries_no_seed_fixes():

@@ -192,3 +192,40 @@ def test_every_problem_is_reported_not_just_the_first(write):
     with pytest.raises(CheatsheetError) as err:
         read([path])
     assert len(err.value.problems) == 2
+
+
+@pytest.mark.parametrize("text, where, message", [
+    ("", None, "no cheatsheet entries in this file"),
+    ("   \n\n\t\n", None, "no cheatsheet entries in this file"),
+    ("# Just a title\n" + "x" * 5_000_000 + "\n", None, "no cheatsheet entries in this file"),
+    (sheet(entry("1.1.1", "Thing", full="Nul \x00 here.")), "Nul", "control character U+0000"),
+    (sheet(entry("1.1.1", "Thing", simple="Bell \x07 here.")), "Bell", "control character U+0007"),
+])
+def test_what_cannot_be_a_cheatsheet_is_an_error_with_file_and_line(write, text, where, message):
+    path = write(text)
+    with pytest.raises(CheatsheetError) as err:
+        read([path])
+    line = line_of(text, where) if where else 1
+    assert err.value.lines()[0].startswith(f"{path}:{line}: ") and message in err.value.lines()[0]
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    with pytest.raises(CheatsheetError) as err:
+        read([fifo])
+    assert "not a regular file" in err.value.lines()[0]
+
+
+def test_dash_reads_a_cheatsheet_from_standard_input(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import SEED
+
+    done = subprocess.run([sys.executable, "-m", "mlkg", "stats", "--source", "-"], input=SEED.read_bytes(),
+                          capture_output=True, cwd=tmp_path, env={**__import__("os").environ,
+                                                                   "MLKG_BUILD_DIR": str(tmp_path / "none")})
+    assert done.returncode == 0 and b"concepts     20" in done.stdout

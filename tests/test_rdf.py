@@ -344,3 +344,17 @@ def test_a_graph_with_a_cached_store_still_pickles(seed_kg):
     assert rdf.store(copy) is not rdf.store(seed_kg)
     assert len(rdf.store(copy)) == len(rdf.store(seed_kg))
     assert rdf.store(seed_kg) is rdf.store(seed_kg)
+
+
+def test_export_to_dash_writes_standard_output(cli):
+    code, out, err = cli("export", "-o", "-", "--format", "nt")
+    assert code == 0 and out.count("\n") > 100 and err == ""
+
+
+def test_json_ld_carries_a_context_so_it_reads_as_plain_json(seed_kg):
+    import json
+
+    doc = json.loads(rdf.serialize(seed_kg, "jsonld"))
+    assert doc["@context"]["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    vae = next(n for n in doc["@graph"] if n["@id"] == "concept:vae")
+    assert vae["skos:prefLabel"][0]["@value"] == "Variational Autoencoder"

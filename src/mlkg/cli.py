@@ -274,13 +274,14 @@ def path(sources, curation, no_curation, source, target, fmt):
     Example:
       mlkg path stable-diffusion autoencoder
     """
+    from .views.chains import path_step
     from .views.text import path_text
 
     kg = _load(sources, curation, no_curation)
     a, b = kg.resolve(source), kg.resolve(target)
     steps = kg.path(a, b)
     if fmt == "json":
-        _emit(json.dumps({"path": [{k: s[k] for k in ("source", "target", "kind", "evidence")} for s in steps]},
+        _emit(json.dumps({"path": [path_step(s) for s in steps]},
                          indent=2, ensure_ascii=False))
     else:
         _emit(path_text(kg, a, b, steps))
@@ -304,6 +305,11 @@ def map_(sources, curation, no_curation, output, open_):
     from .views.map import write_map
 
     kg = _load(sources, curation, no_curation)
+    if output == "-":
+        from .views.map import map_html
+
+        click.echo(map_html(kg), nl=False)
+        return
     path = write_map(kg, output)
     uri = path.resolve().as_uri()
     _emit(f"wrote {path} ({len(kg)} concepts, {path.stat().st_size / 1e6:.1f} MB)\nopen the map:  {uri}")
@@ -426,7 +432,7 @@ def export(sources, curation, no_curation, fmt, output, base_iri):
 
     kg = _load(sources, curation, no_curation)
     name = rdf.format_name(fmt, output)
-    if output:
+    if output and output != "-":
         path = rdf.write(kg, output, name, base_iri)
         click.echo(f"wrote {path} ({rdf.FORMATS[name][2]}, {path.stat().st_size:,} bytes)", err=True)
     else:

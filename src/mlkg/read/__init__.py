@@ -25,7 +25,7 @@ from .markdown import (
     section_node_id,
     split_title,
 )
-from .sources import default_curation, default_sources, expand_paths
+from .sources import default_curation, default_sources, expand_paths, read_input
 
 __all__ = [
     "Corpus", "Curation", "Document", "Entry", "Field", "Heading", "example_plain", "parse_text", "read",
@@ -86,11 +86,17 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
     for path in files:
         name = str(path)
         try:
-            documents.append(parse_text(decode(path.read_bytes(), name), name))
+            doc = parse_text(decode(read_input(path), name), name)
         except CheatsheetError as exc:
             problems += exc.problems
+            continue
         except OSError as exc:
             problems.append(Problem(Location(name, 1), f"cannot read file: {exc.strerror or exc}"))
+            continue
+        if not doc.entries:
+            problems.append(Problem(Location(name, 1), "no cheatsheet entries in this file (an entry starts with a "
+                                                       "'#### N.M.K Title' heading); is it a cheatsheet?"))
+        documents.append(doc)
     seen: dict[str, Entry] = {}
     order = 0
     for doc in documents:

@@ -34,7 +34,9 @@ loaded, so one file can serve several corpora.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +44,7 @@ from typing import Any
 
 from ..errors import CurationError, Location, Problem
 from .markdown import SLUG
+from .sources import STDIN, read_input
 
 SECTIONS = {
     "alias": ({"concept", "names"}, set()),
@@ -116,9 +119,15 @@ def load_curation(paths: list[str | Path]) -> Curation:
     for path in paths:
         name = str(path)
         try:
-            text = Path(path).read_bytes().decode("utf-8-sig")
+            if Path(path) != STDIN and not stat.S_ISREG(os.stat(path).st_mode):
+                problems.append(Problem(Location(name, 1), "curation file is not a regular file"))
+                continue
+            text = read_input(Path(path)).decode("utf-8-sig")
         except FileNotFoundError:
             problems.append(Problem(Location(name, 1), "curation file does not exist"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(Location(name, 1), f"cannot read curation file: {exc.strerror or exc}"))
             continue
         except UnicodeDecodeError as exc:
             problems.append(Problem(Location(name, 1), f"curation file is not UTF-8 ({exc.reason})"))
@@ -127,8 +136,9 @@ def load_curation(paths: list[str | Path]) -> Curation:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"line (\d+)", str(exc))
-            msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-            problems.append(Problem(Location(name, int(m.group(1)) if m else 1), f"invalid TOML: {msg}"))
+            line = int(m.group(1)) if m else text.count("\n") + (not text.endswith("\n"))  # "at end of document"
+            msg = re.sub(r"\s*\((?:at line \d+, column \d+|at end of document)\)", "", str(exc))
+            problems.append(Problem(Location(name, max(line, 1)), f"invalid TOML: {msg}"))
             continue
         cur.paths.append(name)
         lines = _item_lines(text)
@@ -147,9 +157,44 @@ def load_curation(paths: list[str | Path]) -> Curation:
                 loc = Location(name, where[idx] if idx < len(where) else _find_line(text, section))
                 problems.extend(_check_item(section, data, loc))
                 cur.items.append(Item(section, data, loc))
+    problems += _contradictions(cur)
     if problems:
         raise CurationError(problems=problems)
     return cur
+
+
+def _contradictions(cur: Curation) -> list[Problem]:
+    """Corrections that cannot all hold: an edge both added (or forced) and removed, forced or added both ways
+    or as two kinds, an entry renamed twice.  Each names both places."""
+    problems = []
+    seen: dict[Any, Item] = {}
+    for item in cur.items:
+        d = item.data
+        if item.section == "rename":
+            key: Any = ("rename", d.get("number"), d.get("id"))
+            clash = seen.get(key)
+            if clash is not None and clash.data.get("to") != d.get("to"):
+                problems.append(Problem(item.location, f"[[rename]] {d.get('id')!r} ({d.get('number')}) is renamed "
+                                        f"twice, also at {clash.location}; keep one"))
+            seen.setdefault(key, item)
+            continue
+        if item.section not in ("add", "remove", "force") or not isinstance(d.get("source"), str):
+            continue
+        pair = ("edge", frozenset((d["source"], d.get("target"))))
+        clash = seen.get(pair)
+        if clash is not None:
+            a, b = clash.data, d
+            same = (a.get("source"), a.get("kind")) == (b.get("source"), b.get("kind"))
+            if "remove" in (clash.section, item.section) and clash.section != item.section:
+                why = "both removed and " + (clash.section if clash.section != "remove" else item.section) + "ed"
+            elif not same:
+                why = "corrected two ways"
+            else:
+                continue
+            problems.append(Problem(item.location, f"[[{item.section}]] {d['source']} – {d.get('target')} is {why}, "
+                                    f"also at {clash.location}; keep one"))
+        seen.setdefault(pair, item)
+    return problems
 
 
 def _find_line(text: str, word: str) -> int:

@@ -163,7 +163,7 @@ class Document:
 
 
 def decode(data: bytes, path: str) -> str:
-    """UTF-8 (with or without a byte-order mark) to text with ``\\n`` line ends; anything else is a CheatsheetError."""
+    """UTF-8 (with or without a byte-order mark) to text; anything else is a CheatsheetError."""
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         text = data[bom:].decode("utf-8")
@@ -174,7 +174,11 @@ def decode(data: bytes, path: str) -> str:
             Location(path, line),
             f"not UTF-8 (byte 0x{data[start]:02x} at offset {start}); save the file as UTF-8",
         )]) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+# What XML 1.0 cannot hold (and no cheatsheet needs): C0 controls but tab and newline, and the non-characters.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class _Parser:
@@ -396,7 +400,14 @@ def _closes_flat(fences: list[tuple[str, bool]]) -> bool:
 
 def parse_text(text: str, path: str = "<string>") -> Document:
     """Parse one cheatsheet held in a string."""
-    parser = _Parser(text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff"), path)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        raise CheatsheetError(problems=[Problem(
+            Location(path, text.count("\n", 0, bad.start()) + 1),
+            f"control character U+{ord(bad.group()):04X} in the text; no export format can carry it (XML forbids "
+            "it): remove it")])
+    parser = _Parser(text, path)
     doc = parser.run()
     if parser.problems:
         raise CheatsheetError(problems=parser.problems)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -43,14 +44,32 @@ def default_curation() -> list[Path]:
     return [path] if path.is_file() else []
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders as their ``*.md`` files in name order; missing paths are errors.
+STDIN = Path("-")
+"""``-`` for a path means standard input."""
 
-    Only regular files are read: a FIFO or a device would block the command or never end.
+_stdin: bytes | None = None
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a file, or of standard input for ``-`` (read once, however often it is asked for)."""
+    global _stdin
+    if path == STDIN:
+        if _stdin is None:
+            _stdin = sys.stdin.buffer.read()
+        return _stdin
+    return path.read_bytes()
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, folders as their ``*.md`` files in name order, ``-`` standard input; missing paths are
+    errors.  Only regular files are read: a FIFO or a device would block the command or never end.
     """
     out: list[Path] = []
     problems = []
     for p in map(Path, paths):
+        if p == STDIN:
+            out.append(p)
+            continue
         try:
             mode = p.stat().st_mode
         except OSError:

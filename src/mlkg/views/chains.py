@@ -194,3 +194,11 @@ def explanation_path(kg: ConceptGraph, source: str, target: str) -> list[dict[st
         })
         n = prev
     return steps[::-1]
+
+
+def path_step(step: dict[str, Any]) -> dict[str, Any]:
+    """A step of :func:`explanation_path` as the API and the command line give it: ``from`` and ``to`` in the
+    order the path walks, ``source``, ``kind`` and ``target`` as the edge itself reads ("vae requires
+    autoencoder", whichever way the path walks it)."""
+    return {"from": step["source"], "to": step["target"], "source": step["edge"]["source"], "kind": step["kind"],
+            "target": step["edge"]["target"], "evidence": step["evidence"]}
