@@ -180,7 +180,8 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                         # the key vouches for the sources only if they did not change while they were read
                         "fresh": input_key(files, cur) == key,
                         "sources": [str(p) for p in files], "curation": [str(p) for p in cur], "base_iri": base,
-                        "graph_sha256": graph_sha256, "stats": kg.stats()}
+                        "graph_sha256": graph_sha256, "stats": kg.stats(),
+                        "outputs": [name for name in OUTPUTS if (stage / name).exists()]}
                 (stage / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
                 _commit(out, stage)
             except BaseException:

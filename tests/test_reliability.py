@@ -1,0 +1,122 @@
+"""Nothing lost, nothing mixed: hostile and broken input never gives a traceback nor damages a good build,
+and a build killed at any moment leaves the previous one, or the new one, whole."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SEED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_in_force(out: Path) -> tuple[str, dict]:
+    """(the build folder ``current`` names, its build.json), checking that it is whole: every output there and
+    graph.json the one build.json vouches for."""
+    folder = out / os.readlink(out / "current")
+    meta = json.loads((folder / "build.json").read_text(encoding="utf-8"))
+    assert hashlib.sha256((folder / "graph.json").read_bytes()).hexdigest() == meta["graph_sha256"]
+    for name in meta["outputs"]:
+        assert (folder / name).stat().st_size > 0 and (out / name).resolve() == (folder / name).resolve()
+    return folder.name, meta
+
+
+LINES = SEED.read_text(encoding="utf-8").split("\n")
+
+
+@st.composite
+def mutated_seed(draw) -> str:
+    """The seed cheatsheet with a few random edits: lines cut, repeated, swapped, or spliced with odd text."""
+    lines = list(LINES)
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "truncate", "replace"]))
+        i = draw(st.integers(0, len(lines) - 1))
+        if op == "delete":
+            del lines[i:i + draw(st.integers(1, 30))]
+        elif op == "duplicate":
+            lines[i:i] = lines[i:i + draw(st.integers(1, 30))]
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "insert":
+            lines.insert(i, draw(st.text(max_size=80)))
+        elif op == "truncate":
+            lines = lines[:i]
+        else:
+            lines[i] = draw(st.sampled_from(["#### 13.1.9 Dup (VAE)", "**ID:** `vae`", "```", "**Parent:** `99.1`",
+                                             "## 13. AGAIN", "### 13.1 Again", "---", "**Example:**", "\x00"]))
+        if not lines:
+            break
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("good") / "out"
+    subprocess.run([sys.executable, "-m", "mlkg", "build", "--out", str(out)], check=True, capture_output=True,
+                   env={**os.environ, "MLKG_BUILD_DIR": str(out)})
+    return out
+
+
+@given(text=mutated_seed())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                    HealthCheck.too_slow])
+def test_broken_cheatsheets_give_a_clean_error_and_never_damage_a_good_build(cli, good_build, tmp_path_factory,
+                                                                            text):
+    path = tmp_path_factory.mktemp("mutant") / "sheet.md"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    before = build_in_force(good_build)
+    code, _, err = cli("build", "--source", path, "--out", good_build, "--no-map")
+    assert code in (0, 2) and "Traceback" not in err, err
+    if code == 2:
+        assert err and all(":" in line for line in err.strip().split("\n"))
+        assert build_in_force(good_build) == before
+    else:
+        assert build_in_force(good_build)[1]["sources"] == [str(path)]
+        assert cli("build", "--out", good_build)[0] == 0  # the good build back, for the next example
+
+
+def _synth(n: int, folder: Path) -> Path:
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), str(n), str(folder), "--clean"],
+                   check=True, capture_output=True)
+    return folder
+
+
+def test_a_build_killed_at_any_moment_leaves_one_whole_build_in_force(tmp_path, cli):
+    out = tmp_path / "out"
+    env = {**os.environ, "MLKG_BUILD_DIR": str(out)}
+    subprocess.run([sys.executable, "-m", "mlkg", "build", "--out", str(out)], check=True, capture_output=True, env=env)
+    old = build_in_force(out)
+    corpus = _synth(1500, tmp_path / "corpus")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mlkg", "build", "--source", str(corpus), "--out", str(tmp_path / "probe")],
+                   check=True, capture_output=True, env=env)
+    took = time.perf_counter() - start
+    rng = random.Random(7)
+    seen = set()
+    for _ in range(8):
+        proc = subprocess.Popen([sys.executable, "-m", "mlkg", "build", "--source", str(corpus), "--out", str(out)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        time.sleep(rng.uniform(0.3 * took, 1.1 * took))  # most kills land in the writing and the commit
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        name, meta = build_in_force(out)
+        assert meta["stats"]["concepts"] in (20, 1500)
+        seen.add(meta["stats"]["concepts"])
+        code, text, _ = cli("stats", "--source", corpus)
+        assert code == 0 and "concepts     1500" in text
+    assert old[0] == name or 1500 in seen
+    assert cli("build", "--source", corpus, "--out", out)[0] == 0
+    leftovers = [p.name for p in (out / "builds").iterdir() if p.name.startswith(".tmp-")]
+    assert not leftovers  # what killed builds left behind is gone after the next build
