@@ -168,3 +168,26 @@ def test_prereqs_agrees_with_the_prerequisites_sparql_query_for_every_concept(re
         assert {r["prerequisite"] for r in rows} == set(plan), concept
         # the query works depth out up to four steps; beyond, it leaves it empty
         assert all(r["depth"] == plan[r["prerequisite"]] for r in rows if r["depth"] is not None), concept
+
+
+@pytest.mark.parametrize("known, first, absent", [
+    ([], ["language-model", "autoencoder", "gan"], ["vae", "llm"]),                 # no prerequisites, most unlocking
+    (["autoencoder", "gan"], ["language-model", "denoising-autoencoder"], ["gan", "autoencoder"]),
+    (["vae"], ["language-model"], ["vae", "autoencoder"]),                          # knowing vae means autoencoder
+])
+def test_ready_to_learn_is_the_fringe_ranked_by_what_each_unlocks(seed_kg, known, first, absent):
+    rows = seed_kg.ready_to_learn(known)
+    ids = [r["id"] for r in rows]
+    assert ids[:len(first)] == first
+    assert not set(absent) & set(ids)
+    assert [r["unlocks"] for r in rows] == sorted((r["unlocks"] for r in rows), reverse=True)
+    have = set(known) | {p["id"] for k in known for p in seed_kg.prerequisites(k)}
+    for r in rows:
+        assert all(p in have for p in r["requires"])
+
+
+def test_next_command_lists_what_is_ready(cli):
+    code, out, _ = cli("next", "--known", "autoencoder,gan", "-n", "2")
+    assert code == 0
+    assert out.splitlines()[0] == "Ready to learn (7; the 2 that unlock most):"
+    assert "[language-model]" in out.splitlines()[1]

@@ -233,6 +233,32 @@ def learn(sources, curation, no_curation, concept, known, fmt):
         _emit(learn_text(kg, plan))
 
 
+@cli.command(name="next")
+@_source_options
+@click.option("--known", "-k", default="", metavar="A,B,…", help="Concepts you already know (comma-separated).")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1), help="How many to list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def next_(sources, curation, no_curation, known, limit, fmt):
+    """What you can learn next: concepts whose prerequisites you all know, those that unlock most first.
+
+    Knowing a concept implies knowing its prerequisites.
+
+    \b
+    Example:
+      mlkg next --known autoencoder,gan
+    """
+    from .views.text import ready_text
+
+    kg = _load(sources, curation, no_curation)
+    known_ids = [k.strip() for k in known.split(",") if k.strip()]
+    rows = kg.ready_to_learn(known_ids)
+    if fmt == "json":
+        _emit(json.dumps({"known": [kg.resolve(k) for k in known_ids], "ready": rows[:limit]}, indent=2,
+                         ensure_ascii=False))
+    else:
+        _emit(ready_text(rows, limit))
+
+
 @cli.command()
 @_source_options
 @click.argument("concept")

@@ -43,6 +43,10 @@ class KnowledgeGraph(ConceptGraph):
         """Every concept that transitively builds on ``concept``."""
         return chains.dependents(self, concept, depth)
 
+    def ready_to_learn(self, known: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """What can be learned next: concepts not known whose prerequisites all are, those that unlock most first."""
+        return chains.ready_to_learn(self, known)
+
     def path(self, source: str, target: str) -> list[dict[str, Any]]:
         """The cheapest chain of edges linking two concepts, each step with its evidence."""
         return chains.explanation_path(self, source, target)

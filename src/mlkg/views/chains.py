@@ -124,10 +124,7 @@ def learning_plan(kg: ConceptGraph, concept: str, known: Iterable[str] = ()) -> 
     concept = kg.resolve(concept)
     down, _ = kg.requires_index
     known_ids = [kg.resolve(k) for k in known]
-    skipped: set[str] = set()
-    for k in known_ids:
-        skipped.add(k)
-        skipped.update(_reach(k, down, None))
+    skipped = known_closure(kg, known_ids)
     steps = [s for s in prerequisites(kg, concept) if s["id"] not in skipped]
     for s in steps:
         s["minutes"] = reading_minutes(kg, s["id"])
@@ -202,3 +199,35 @@ def path_step(step: dict[str, Any]) -> dict[str, Any]:
     autoencoder", whichever way the path walks it)."""
     return {"from": step["source"], "to": step["target"], "source": step["edge"]["source"], "kind": step["kind"],
             "target": step["edge"]["target"], "evidence": step["evidence"]}
+
+
+def known_closure(kg: ConceptGraph, known: Iterable[str]) -> set[str]:
+    """What a learner who knows ``known`` knows: those concepts and all their prerequisites (Metacademy's rule)."""
+    down, _ = kg.requires_index
+    out: set[str] = set()
+    for k in known:
+        c = kg.resolve(k)
+        out.add(c)
+        out.update(_reach(c, down, None))
+    return out
+
+
+def ready_to_learn(kg: ConceptGraph, known: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The concepts a learner can take up next: not known, every prerequisite known (the fringe).
+
+    Ranked by how many concepts each unlocks (its transitive dependents not yet known), most first, then in
+    document order.  With nothing known, the fringe is every concept without prerequisites.
+    """
+    have = known_closure(kg, known)
+    down, up = kg.requires_index
+    out = []
+    for c in kg.entries:
+        if c in have or not all(p in have for p in down[c]):
+            continue
+        unlocks = [d for d in _reach(c, up, None) if d not in have]
+        d = kg.graph.nodes[c]
+        out.append({"id": c, "label": d["title"], "number": d["number"], "unlocks": len(unlocks),
+                    "requires": list(down[c]), "minutes": reading_minutes(kg, c)})
+    order = {c: i for i, c in enumerate(kg.entries)}
+    out.sort(key=lambda r: (-r["unlocks"], order[r["id"]]))
+    return out

@@ -258,3 +258,14 @@ def path_text(kg: ConceptGraph, source: str, target: str, steps: list[dict[str, 
                                        f'line {ev["line"]})', 96, initial_indent="      ",
                                        subsequent_indent="       "))
     return "\n".join(lines) + "\n"
+
+
+def ready_text(rows: list[dict[str, Any]], limit: int) -> str:
+    if not rows:
+        return "Nothing left: you know every concept of this graph.\n"
+    width = max(len(r["label"]) + len(r["id"]) for r in rows[:limit]) + 4
+    lines = [f"Ready to learn ({len(rows)}; the {min(limit, len(rows))} that unlock most):"]
+    for i, r in enumerate(rows[:limit], 1):
+        name = f"{r['label']}  [{r['id']}]"
+        lines.append(f"{i:3}. {name:<{width}} unlocks {r['unlocks']:>3}   {_minutes(r['minutes']):>8}")
+    return "\n".join(lines) + "\n"
