@@ -169,3 +169,44 @@ def test_learning_plan_commands_import_no_rdf_map_or_web_library(tmp_path, comma
     done = subprocess.run([sys.executable, "-c", probe % command], capture_output=True, text=True, env=env,
                           timeout=60)
     assert done.stdout.strip().endswith("HEAVY [] 0"), done.stdout + done.stderr
+
+
+def _in(folder, *args):
+    """Run mlkg in ``folder`` as a user would (its own process, the build folder out/ there)."""
+    env = {k: v for k, v in __import__("os").environ.items() if k != "MLKG_BUILD_DIR"}
+    return subprocess.run([sys.executable, "-m", "mlkg", *map(str, args)], capture_output=True, text=True,
+                          cwd=folder, env=env, timeout=120)
+
+
+def test_a_build_remembers_its_corpus_and_says_so(tmp_path, write):
+    other = write(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")),
+                  "other.md")
+    assert _in(tmp_path, "build", "--source", other).returncode == 0
+    done = _in(tmp_path, "prereqs", "beta-method")
+    assert done.returncode == 0 and "Alpha Net" in done.stdout
+    assert done.stderr.startswith(f"mlkg: answering from {other} (the corpus of the build in out/")
+    assert done.stderr.count("\n") == 1
+    shipped = _in(tmp_path, "prereqs", "vae", "--source", SEED)  # --source still chooses
+    assert shipped.returncode == 0 and shipped.stderr == "" and "Autoencoder" in shipped.stdout
+    rebuilt = _in(tmp_path, "build")  # the remembered corpus is built again
+    assert rebuilt.returncode == 0 and "built 2 concepts" in rebuilt.stdout
+
+
+@pytest.mark.parametrize("name, text", [
+    ("mlkg.toml", 'sources = ["sheets/one.md"]\nbase-iri = "https://example.org/kg/"\n'),
+    ("pyproject.toml", '[project]\nname = "x"\n[tool.mlkg]\nsources = ["sheets/one.md"]\n'
+                       'base-iri = "https://example.org/kg/"\n'),
+])
+def test_a_project_file_names_the_corpus_so_a_team_needs_no_flags(tmp_path, name, text):
+    (tmp_path / "sheets").mkdir()
+    (tmp_path / "sheets" / "one.md").write_text(sheet(entry("1.1.1", "Alpha Net")), encoding="utf-8")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    done = _in(tmp_path, "export", "--format", "nt")
+    assert done.returncode == 0 and "<https://example.org/kg/concept/alpha-net>" in done.stdout
+    assert f"({tmp_path / name};" in done.stderr
+
+
+def test_a_bad_project_file_is_a_one_line_error(tmp_path):
+    (tmp_path / "mlkg.toml").write_text('sources = 3\n', encoding="utf-8")
+    done = _in(tmp_path, "stats")
+    assert done.returncode == 2 and done.stderr == f"{tmp_path / 'mlkg.toml'}:1: sources must be a list of paths\n"

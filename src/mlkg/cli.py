@@ -36,11 +36,24 @@ def _curation(curation, no_curation):
     return [] if no_curation else (list(curation) or None)
 
 
-def _load(sources, curation=(), no_curation=False):
+def _settings(sources, curation=(), no_curation=False, base_iri=None):
+    """What to read: the options, a project file, the corpus of the build in force, or the shipped corpus;
+    said in one line on stderr when it is not the options or the shipped corpus."""
+    from .project import describe, settings
+
+    s = settings(sources, _curation(curation, no_curation), base_iri)
+    line = describe(s)
+    if line:
+        click.echo(f"mlkg: {line}", err=True)
+    return s
+
+
+def _load(sources, curation=(), no_curation=False, settings=None):
     """The graph: from the build in force when it was made from these sources, else loaded now."""
     from .project import open_graph
 
-    return open_graph(sources, _curation(curation, no_curation))
+    s = settings or _settings(sources, curation, no_curation)
+    return open_graph(s.sources, s.curation)
 
 
 def _emit(text: str) -> None:
@@ -78,8 +91,12 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
       mlkg build --source ../shared/cheatsheets --out site
     """
     from .project import build as build_all
+    from .project import describe, settings
 
-    result = build_all(sources, _curation(curation, no_curation), out, base_iri=base_iri, with_map=not no_map,
+    s = settings(sources, _curation(curation, no_curation), base_iri, out)
+    if describe(s):
+        click.echo(f"mlkg: {describe(s)}", err=True)
+    result = build_all(s.sources, s.curation, out, base_iri=s.base_iri, with_map=not no_map,
                        progress=sys.stderr.isatty())
     _emit(result.summary())
 
@@ -375,9 +392,10 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     """
     from .views.server import ServerConfig, make_server
 
-    kg = _load(sources, curation, no_curation)
+    s = _settings(sources, curation, no_curation, base_iri)
+    kg = _load(sources, settings=s)
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
-                          base_iri=base_iri, quiet=quiet)
+                          base_iri=s.base_iri, quiet=quiet)
     server = make_server(kg, config)
     click.echo(f"mlkg: serving {len(kg)} concepts at {server.url}  (SPARQL: {server.url}sparql; Ctrl-C stops)")
     if open_:
@@ -429,8 +447,9 @@ def push(sources, curation, no_curation, url, graph_iri, user, password_env, bas
             if not sys.stdin.isatty():
                 raise InputError(f"--user needs a password: set {password_env}")
             password = click.prompt(f"password for {user}", hide_input=True)
-    kg = _load(sources, curation, no_curation)
-    body = rdf.serialize(kg, "nt", base_iri)
+    s = _settings(sources, curation, no_curation, base_iri)
+    kg = _load(sources, settings=s)
+    body = rdf.serialize(kg, "nt", s.base_iri)
     triples = body.count(b"\n")
     result = do_push(body, url, graph_iri, user, password, triples=triples, timeout=timeout)
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
@@ -456,7 +475,9 @@ def export(sources, curation, no_curation, fmt, output, base_iri):
     """
     from .views import rdf
 
-    kg = _load(sources, curation, no_curation)
+    s = _settings(sources, curation, no_curation, base_iri)
+    kg = _load(sources, settings=s)
+    base_iri = s.base_iri
     name = rdf.format_name(fmt, output)
     if output and output != "-":
         path = rdf.write(kg, output, name, base_iri)
@@ -506,8 +527,9 @@ def query(sources, curation, no_curation, query_, params, fmt, engine, base_iri,
         if key.strip() in bound:
             raise InputError(f"--param {key.strip()} is given twice")
         bound[key.strip()] = value
-    kg = _load(sources, curation, no_curation)
-    result = run_query(kg, query_, bound, engine=engine, base_iri=base_iri)
+    s = _settings(sources, curation, no_curation, base_iri)
+    kg = _load(sources, settings=s)
+    result = run_query(kg, query_, bound, engine=engine, base_iri=s.base_iri)
     data = result.table().encode("utf-8") if fmt == "table" else result.serialize(fmt)
     click.echo(data, nl=not data.endswith(b"\n"))
 

@@ -79,6 +79,97 @@ def inputs(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | 
     return files, [Path(p) for p in (default_curation() if curation is None else curation)]
 
 
+# --- which corpus a command answers from ---------------------------------------------------------
+
+PROJECT_FILES = ("mlkg.toml", "pyproject.toml")
+
+
+@dataclass
+class Settings:
+    """What a command reads and how it names things, and where that was decided (``origin``)."""
+
+    sources: list[str]
+    curation: list[str] | None
+    base_iri: str | None
+    origin: str  # "options", a project file's path, "the build in DIR", or "" for the shipped corpus
+
+
+def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The ``[tool.mlkg]`` table of ``pyproject.toml``, or the whole of ``mlkg.toml``, in ``folder`` (the
+    working directory): sources, curation and base-iri, relative paths taken from the file's folder."""
+    import tomllib
+
+    from .errors import CurationError, Location, Problem
+
+    folder = folder or Path.cwd()
+    for name in PROJECT_FILES:
+        path = folder / name
+        raw = _read_regular(path)
+        if raw is None:
+            continue
+        try:
+            doc = tomllib.loads(raw.decode("utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            if name == "pyproject.toml":
+                continue  # not ours to judge
+            raise CurationError(problems=[Problem(Location(str(path), 1), f"invalid TOML: {exc}")]) from None
+        table = doc.get("tool", {}).get("mlkg") if name == "pyproject.toml" else doc
+        if not isinstance(table, dict):
+            continue
+        problems = []
+        for key, value in table.items():
+            if key not in ("sources", "curation", "base-iri"):
+                problems.append(f"unknown key {key!r}; use sources, curation or base-iri")
+            elif key == "base-iri" and not isinstance(value, str):
+                problems.append("base-iri must be a string")
+            elif key != "base-iri" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                problems.append(f"{key} must be a list of paths")
+        if problems:
+            raise InputError(problems=[Problem(Location(str(path), 1), f"[tool.mlkg] {m}" if name != "mlkg.toml"
+                                               else m) for m in problems])
+        rel = relative_to(path.parent)
+        return path, {"sources": [rel(v) for v in table.get("sources", [])] or None,
+                      "curation": [rel(v) for v in table["curation"]] if "curation" in table else None,
+                      "base_iri": table.get("base-iri")}
+    return None
+
+
+def relative_to(folder: Path):
+    def rel(value: str) -> str:
+        p = Path(value)
+        return value if p.is_absolute() or value == "-" or folder == Path.cwd() else str(folder / p)
+    return rel
+
+
+def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | None = None,
+             base_iri: str | None = None, out: str | Path | None = None) -> Settings:
+    """Which corpus a command answers from: the options given, else a project file (``mlkg.toml`` or
+    ``[tool.mlkg]`` in ``pyproject.toml``), else the corpus of the build in force, else the shipped one."""
+    sources = [str(s) for s in sources]
+    if sources:
+        return Settings(sources, None if curation is None else [str(c) for c in curation], base_iri, "options")
+    found = project_settings()
+    if found is not None and found[1]["sources"]:
+        path, table = found
+        return Settings(table["sources"], table["curation"] if curation is None else [str(c) for c in curation],
+                        base_iri or table["base_iri"], str(path))
+    out = Path(out) if out is not None else default_build_dir()
+    meta = build_meta(out)
+    if meta is not None and meta[1].get("arguments"):  # built from sources given on purpose: those again
+        m = meta[1]
+        return Settings(list(m["arguments"]), m.get("curation") if curation is None else [str(c) for c in curation],
+                        base_iri or m.get("base_iri"), f"the corpus of the build in {out}/")
+    return Settings([], None if curation is None else [str(c) for c in curation], base_iri, "")
+
+
+def describe(s: Settings) -> str | None:
+    """One line saying which corpus a command answers from, where it is not the shipped one."""
+    if s.origin in ("", "options"):
+        return None
+    shown = ", ".join(s.sources[:3]) + (f" and {len(s.sources) - 3} more" if len(s.sources) > 3 else "")
+    return f"answering from {shown} ({s.origin}; --source to choose another)"
+
+
 def _code_digest() -> bytes:
     """mlkg's own code and vocabulary, so that a new version of the miner never reuses an old build."""
     here = Path(__file__).resolve().parent
@@ -156,6 +247,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
     from .views import rdf
     from .views.map import write_map
 
+    sources = list(sources)
     start = time.perf_counter()
     out = Path(out) if out is not None else default_build_dir()
     base = rdf.base_iri(base_iri)  # a bad --base-iri fails here, before any work
@@ -180,6 +272,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                         # the key vouches for the sources only if they did not change while they were read
                         "fresh": input_key(files, cur) == key,
                         "sources": [str(p) for p in files], "curation": [str(p) for p in cur], "base_iri": base,
+                        "arguments": [str(p) for p in sources] or None,
                         "graph_sha256": graph_sha256, "stats": kg.stats(),
                         "outputs": [name for name in OUTPUTS if (stage / name).exists()]}
                 (stage / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -296,6 +389,8 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
     else loaded from the sources now (saying why, when a build was there but could not be used)."""
     out = Path(out) if out is not None else default_build_dir()
     files, cur = inputs(sources, curation)
+    if files == [Path("-")]:
+        return knowledge.load(*files, curation=cur)  # standard input is read once, and never a build's
     found = build_meta(out)
     if found is not None:
         folder, meta = found
