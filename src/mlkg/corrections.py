@@ -1,0 +1,77 @@
+"""Corrections made in the browser (``mlkg serve --edit``), written into the curation file.
+
+tomlkit edits the file as a document, so its comments, order and layout stay
+as the curator left them; the new item is checked with everything already
+there (a contradiction is refused, naming both places) before the file is
+replaced in one rename, so a failed write leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import tomlkit
+
+from .atomic import atomic_path
+from .errors import CurationError, InputError, Location, Problem
+from .read.curation import KINDS, load_curation
+from .read.markdown import SLUG
+
+ACTIONS = ("add", "remove", "force")
+HEADER = """# mlkg curation file: corrections to the graph, applied on every load (see the README).
+"""
+
+
+def correct(path: str | Path, action: str, source: str, target: str, kind: str | None = None, note: str = "",
+            concepts: set[str] | None = None) -> int:
+    """Append one ``[[add]]``, ``[[remove]]`` or ``[[force]]`` item to the curation file at ``path`` and return
+    the line it starts on.  Raises :class:`~mlkg.errors.InputError` for a malformed correction and
+    :class:`~mlkg.errors.CurationError` for one that contradicts the file."""
+    path = Path(path)
+    if action not in ACTIONS:
+        raise InputError(f"unknown correction {action!r}; use one of {', '.join(ACTIONS)}")
+    for name, value in (("source", source), ("target", target)):
+        if not isinstance(value, str) or not SLUG.match(value):
+            raise InputError(f"{name} {value!r} is not a concept ID")
+        if concepts is not None and value not in concepts:
+            raise InputError(f"{name} {value!r} is not a concept of this graph")
+    if source == target:
+        raise InputError(f"a correction cannot link {source!r} to itself")
+    if action != "remove" and kind not in KINDS:
+        raise InputError(f"kind {kind!r} must be one of {', '.join(KINDS)}")
+    if not isinstance(note, str) or len(note) > 2000:
+        raise InputError("the note must be text of at most 2,000 characters")
+    text = path.read_text(encoding="utf-8-sig") if path.exists() else HEADER
+    doc = tomlkit.parse(text)
+    item = tomlkit.table()
+    item.add("source", source)
+    item.add("target", target)
+    if kind is not None:
+        item.add("kind", kind)
+    if note.strip():
+        item.add("note", " ".join(note.split()))
+    items = doc.get(action)
+    if items is None:
+        doc.append(action, tomlkit.aot())
+        items = doc[action]
+    items.append(item)
+    new = tomlkit.dumps(doc)
+    _check(new, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(new, encoding="utf-8")
+    return [n for n, line in enumerate(new.split("\n"), 1) if re.match(rf"\s*\[\[\s*{action}\s*\]\]", line)][-1]
+
+
+def _check(text: str, path: Path) -> None:
+    """Load ``text`` as the curation file would be loaded; its problems are reported against ``path``."""
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / path.name
+        probe.write_text(text, encoding="utf-8")
+        try:
+            load_curation([probe])
+        except CurationError as exc:
+            raise CurationError(problems=[
+                Problem(Location(str(path), p.location.line) if p.location else None,
+                        p.message.replace(str(probe), str(path))) for p in exc.problems]) from None

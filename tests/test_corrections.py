@@ -1,0 +1,56 @@
+"""Corrections from the browser land in the curation file: comments kept, contradictions refused, atomically."""
+
+from __future__ import annotations
+
+import pytest
+
+import mlkg
+from mlkg.corrections import correct
+from mlkg.errors import CurationError, InputError
+
+CURATED = """# Our corrections.   (a comment the curator wrote)
+
+[[rename]]   # keep this rename
+number = "15.2.2"
+id = "encoder-decoder"
+to = "seq2seq-encoder-decoder"
+"""
+
+
+def test_a_correction_is_appended_and_the_file_keeps_its_comments(tmp_path):
+    path = tmp_path / "curation.toml"
+    path.write_text(CURATED, encoding="utf-8")
+    line = correct(path, "add", "ddpm", "vae", "requires", "both learn\na latent")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(CURATED)
+    assert text.split("\n")[line - 1].strip() == "[[add]]"
+    assert 'note = "both learn a latent"' in text
+    kg = mlkg.load(curation=[path])
+    assert kg.graph.has_edge("ddpm", "vae", "requires") and kg.graph.has_edge("stable-diffusion", "vae", "requires")
+    line = correct(path, "force", "stable-diffusion", "vae", "related", "a part, not a prerequisite")
+    kg = mlkg.load(curation=[path])
+    assert kg.graph.has_edge("stable-diffusion", "vae", "related") and kg.out_edges("stable-diffusion", "related")
+
+
+@pytest.mark.parametrize("action, source, target, kind, error", [
+    ("add", "vae", "vae", "requires", "cannot link 'vae' to itself"),
+    ("add", "vae", "Nope!", "requires", "is not a concept ID"),
+    ("add", "vae", "autoencoder", "prerequisite", "kind 'prerequisite' must be one of"),
+    ("rename", "vae", "autoencoder", None, "unknown correction 'rename'"),
+])
+def test_a_malformed_correction_is_refused_and_the_file_is_untouched(tmp_path, action, source, target, kind, error):
+    path = tmp_path / "curation.toml"
+    path.write_text(CURATED, encoding="utf-8")
+    with pytest.raises(InputError, match=error):
+        correct(path, action, source, target, kind)
+    assert path.read_text(encoding="utf-8") == CURATED
+
+
+def test_a_contradicting_correction_names_both_places_and_changes_nothing(tmp_path):
+    path = tmp_path / "curation.toml"
+    correct(path, "add", "vae", "autoencoder", "requires")
+    before = path.read_text(encoding="utf-8")
+    with pytest.raises(CurationError) as err:
+        correct(path, "remove", "autoencoder", "vae")
+    assert "is both removed and added" in err.value.lines()[0] and f"also at {path}:" in err.value.lines()[0]
+    assert path.read_text(encoding="utf-8") == before
