@@ -54,3 +54,41 @@ def test_a_contradicting_correction_names_both_places_and_changes_nothing(tmp_pa
         correct(path, "remove", "autoencoder", "vae")
     assert "is both removed and added" in err.value.lines()[0] and f"also at {path}:" in err.value.lines()[0]
     assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_watched_corpus_is_rebuilt_on_each_edit_and_a_broken_edit_reports_its_line(write):
+    import threading
+
+    from conftest import entry, sheet
+
+    from mlkg.project import watch
+
+    path = write(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="A net.")), "sheet.md")
+    stop = threading.Event()
+    events: list = []
+    arrived = threading.Condition()
+
+    def record(kind):
+        def on(value):
+            with arrived:
+                events.append((kind, value))
+                arrived.notify_all()
+        return on
+
+    thread = threading.Thread(target=watch, args=([path], [], record("graph"), record("error"), stop), daemon=True)
+    thread.start()
+    try:
+        for text, kind in [(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method",
+                                                                    full="Beta extends Alpha Nets.")), "graph"),
+                           ("#### 1.1.1 broken\n", "error")]:
+            with arrived:
+                seen = len(events)
+                while len(events) == seen:
+                    path.write_text(text, encoding="utf-8")  # again until the watcher, which may start late, sees it
+                    arrived.wait(timeout=2)
+                assert events[-1][0] == kind, events
+        assert events[0][1].graph.has_edge("beta-method", "alpha-net", "requires")
+        assert events[-1][1][0].startswith(f"{path}:1: ")
+    finally:
+        stop.set()
+        thread.join(timeout=10)

@@ -415,3 +415,33 @@ def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
             return KnowledgeGraph.from_node_link(orjson.loads(data))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+# --- live rebuild ------------------------------------------------------------------------------
+
+def watch(sources: Iterable[str | Path], curation: Iterable[str | Path] | None, on_graph, on_error,
+          stop=None) -> None:
+    """Rebuild whenever a source or curation file changes, until ``stop`` (a threading.Event) is set.
+
+    Each good rebuild goes to ``on_graph(kg)``; a broken edit goes to ``on_error(lines)``, its ``file:line``
+    problems, while whoever serves the last good graph goes on serving it.  Folders given as sources are
+    watched whole, so a new cheatsheet is picked up too.
+    """
+    from watchfiles import watch as changes
+
+    sources = [Path(p) for p in sources] or [Path(p) for p in default_sources()]
+    cur = [Path(p) for p in (default_curation() if curation is None else curation)]
+    watched = sorted({str(p if p.is_dir() else p.parent) for p in (*sources, *cur) if str(p) != "-"})
+    files = {p.resolve() for p in (*sources, *cur) if not p.is_dir()}
+    folders = [p.resolve() for p in sources if p.is_dir()]
+
+    def relevant(_, name: str) -> bool:
+        path = Path(name).resolve()
+        return path in files or (path.suffix == ".md" and path.parent in folders)
+
+    for _ in changes(*watched, watch_filter=relevant, stop_event=stop, debounce=300, step=100, rust_timeout=1000,
+                     yield_on_timeout=False):
+        try:
+            on_graph(knowledge.load(*sources, curation=cur))
+        except InputError as exc:
+            on_error(exc.lines())
