@@ -55,7 +55,11 @@ TITLE_CONTAINS = Rule(
 # Tier 1: cue phrases around the mention (patterns below).
 CUE_FLIP = Rule(
     "cue-foundation", 1, REQUIRED_BY, 0.9,
-    "\"foundation for T\", \"basis of T\", \"used in T\", \"T builds on this\": T needs S.")
+    "\"foundation for T\", \"basis of T\", \"T builds on this\": T needs S.")
+CUE_USED_IN = Rule(
+    "cue-used-in", 3, REQUIRED_BY, 0.6,
+    "\"used in T\", \"used by T\": T works through S. A part as often as a foundation, so weaker than one: "
+    "the sections and the sentence that defines T come first.")
 CUE_INSTANCE = Rule(
     "cue-instance", 1, REQUIRED_BY, 0.8,
     "T, defined later in the same section, is given as an instance of S: \"(DALL-E, T, …)\", "
@@ -125,7 +129,7 @@ SHARED_VOCABULARY = Rule(
     "S and T sit in the same subsection, neither names the other, and each is the other's most similar "
     "sibling by TF-IDF cosine (at least SIBLING_SIMILARITY): they explain the same idea in other words.")
 
-RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES, CUE_PARTS,
+RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_USED_IN, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES, CUE_PARTS,
          SUBSECTION_HEAD, MUTUAL, MECHANISM, DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES, SHARED_VOCABULARY,
          ENUMERATION, NEGATION)
 PLAIN = (DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES)
@@ -154,9 +158,10 @@ _LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:[\w-]+\s+){0,2}"
 # Each pattern is matched against the text of the sentence *before* the mention.
 BEFORE = (
     (CUE_FLIP, ("foundation", "basis", "building block", "prerequisite", "precursor", "groundwork",
-                "starting point", "used "), re.compile(
+                "starting point"), re.compile(
         r"\b(?:(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
-        r"starting point)\s+(?:for|of|to)|used (?:\w+ )?(?:in|by|inside|within))\s+" + _LIST + r"\Z", re.I)),
+        r"starting point)\s+(?:for|of|to))\s+" + _LIST + r"\Z", re.I)),
+    (CUE_USED_IN, ("used ",), re.compile(r"\bused (?:\w+ )?(?:in|by|inside|within)\s+" + _LIST + r"\Z", re.I)),
     (CUE_CONTRAST, ("unlike", "instead", "rather", "rival", "compared", "contrast", "opposed", "versus", "vs",
                     "than", "alternative", "outperform", "similar", "differ", "same", " as "), re.compile(
         r"(?:\bunlike|\binstead of|\brather than|\brival(?:ing|s|ed)?|\bcompared (?:to|with)|"
