@@ -456,7 +456,9 @@ def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos:
             outcome = _FLIP.get(outcome, outcome)
         oriented.append((rule.tier, outcome, conf, rule.name))
     outcome, confidence, deciding = decide(oriented)
-    kept = [ev for *_, ev in votes if ev is not None]
+    # a structural reading of a mention (acts-in-mechanism) stands in its place, not beside it
+    kept = list({(ev.source, ev.field, ev.line, ev.sentence, ev.target): ev
+                 for *_, ev in votes if ev is not None}.values())
     conflict = len({o for _, o, _, _ in oriented if o != RELATED}) == 2 and outcome != RELATED
     if outcome == REQUIRES:
         source, target, kind = b, a, "requires"
