@@ -79,6 +79,22 @@ class MapPage:
         point = self.node_point(node_id)
         self.page.mouse.click(point["x"], point["y"])
 
+    def local_fit(self) -> dict:
+        """The local view once laid out and zoomed: its concepts, the on-screen font size of their labels, and
+        the concepts whose bounding box (dot and label, from vis) is not wholly inside the view."""
+        self.page.wait_for_selector("html[data-local-fitted='true']", state="attached", timeout=READY_TIMEOUT_MS)
+        return self.js("""() => {
+            const v = mlkg.view(), box = document.getElementById("localnetwork");
+            const outside = v.ids.filter(id => {
+                const b = v.network.getBoundingBox(id);
+                const a = v.network.canvasToDOM({x: b.left, y: b.top});
+                const c = v.network.canvasToDOM({x: b.right, y: b.bottom});
+                return a.x < 0 || a.y < 0 || c.x > box.clientWidth || c.y > box.clientHeight;
+            });
+            return {ids: v.ids, font_px: v.network.getScale() * v.fontSize, outside: outside,
+                    width: box.clientWidth, height: box.clientHeight};
+        }""")
+
 
 def open_map(context, path: Path, fragment: str = "", ready: bool = True) -> MapPage:
     """Open ``path`` (plus ``#fragment``) in a new page of ``context``; the only request allowed is the file."""
@@ -102,6 +118,43 @@ def open_map(context, path: Path, fragment: str = "", ready: bool = True) -> Map
     page.on("pageerror", lambda exc: view.errors.append(str(exc)))
     page.on("dialog", on_dialog)
     page.goto(url + (f"#{fragment}" if fragment else ""), wait_until="load", timeout=READY_TIMEOUT_MS)
+    if ready:
+        view.wait_ready()
+    return view
+
+
+SERVED = "http://127.0.0.1:9/"
+"""Where :func:`open_served` pretends the page is served from; nothing is ever sent there."""
+
+
+def open_served(context, html: bytes, fragment: str = "", routes: dict | None = None, ready: bool = True) -> MapPage:
+    """Open the map page ``html`` as if ``mlkg serve`` sent it from :data:`SERVED`, with the network cut off.
+
+    Requests never leave the browser: the page itself, and each path in
+    ``routes`` (``{"/events": handler}``, the handler given Playwright's
+    ``Route``), are answered here; every other request is refused and listed
+    in ``blocked``.
+    """
+    page = context.new_page()
+    view = MapPage(page, SERVED)
+    routes = routes or {}
+
+    def route(r):
+        url = r.request.url.split("#")[0]
+        path = "/" + url[len(SERVED):] if url.startswith(SERVED) else None
+        if path == "/":
+            r.fulfill(status=200, body=html, headers={"Content-Type": "text/html; charset=utf-8"})
+        elif path in routes:
+            routes[path](r)
+        else:
+            view.blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: view.errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda exc: view.errors.append(str(exc)))
+    page.on("dialog", lambda d: (view.dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+    page.goto(SERVED + (f"#{fragment}" if fragment else ""), wait_until="load", timeout=READY_TIMEOUT_MS)
     if ready:
         view.wait_ready()
     return view

@@ -229,54 +229,147 @@ def test_edge_kind_filters(context, pages, seed_kg, layout):  # noqa: F811
     _clean(view)
 
 
+LOCAL_IDS = "() => { const v = mlkg.view(); return v.local ? [...v.ids].sort() : null; }"
+VIEW = "() => ({scale: network.getScale(), at: network.getViewPosition()})"
+
+
 @pytest.mark.browser
-def test_local_view_shows_n_hops_around_the_selection(context, pages, seed_kg):  # noqa: F811
+def test_local_view_shows_n_hops_around_the_selection_laid_out_on_its_own(context, pages, seed_kg):  # noqa: F811
     view = open_map(context, pages["physics"])
     cross = nx.Graph((e["source"], e["target"]) for e in seed_kg.edges(("requires", "related")))
-    shown = "() => nodes.get({filter: n => !n.hidden && n.kind === 'concept'}).map(n => n.id).sort()"
-    view.js("mlkg.select('vae')")
+    view.js("mlkg.select('vae', {focus: false})")
+    whole = view.js(VIEW)
+    positions = view.js("network.getPositions()")
     for hops in (1, 2):
         view.page.locator("#hops").select_option(str(hops))
         expected = sorted(nx.single_source_shortest_path_length(cross, "vae", cutoff=hops))
-        assert view.js(shown) == expected
+        assert view.js(LOCAL_IDS) == expected
         assert view.js("location.hash") == f"#vae&hops={hops}"
-    hubs = view.js("() => nodes.get({filter: n => !n.hidden && n.kind !== 'concept'}).map(n => n.id).sort()")
-    assert hubs == sorted({seed_kg.graph.nodes[c][k] for c in expected for k in ("section", "subsection")})
-    hidden_edges = view.js("() => edges.get({filter: e => e.hidden}).length")
-    assert hidden_edges == sum(1 for e in seed_kg.edges() if not {e["source"], e["target"]} <= {*expected, *hubs})
+        fit = view.local_fit()
+        assert fit["outside"] == [] and fit["font_px"] >= 12
+    # its own layout: every prerequisite on a level above the concept that needs it, every edge among them drawn
+    levels = view.js("mlkg.view().levels")
+    inside = [e for e in seed_kg.edges(("requires", "related")) if {e["source"], e["target"]} <= set(expected)]
+    assert all(levels[e["target"]] < levels[e["source"]] for e in inside if e["kind"] == "requires")
+    drawn = view.js("() => mlkg.view().edges.getIds().sort()")
+    assert drawn == sorted(f"{e['kind']}|{e['source']}|{e['target']}" for e in inside)
+    assert view.js("() => mlkg.view().network.getSelectedNodes()") == ["vae"]
+    # concepts reached by a related edge only sit on the level of the concept they were reached from
+    assert levels["normalizing-flow"] == levels["vae"]
+    # clicking a concept in the local view moves the view to it
+    point = view.js("""(id) => {
+        const v = mlkg.view(), p = v.network.canvasToDOM(v.network.getPositions([id])[id]);
+        const box = document.getElementById("localnetwork").getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y}; }""", "autoencoder")
+    view.page.mouse.click(point["x"], point["y"])
+    view.until("mlkg.state().selected === 'autoencoder'")
+    assert "autoencoder" in view.js(LOCAL_IDS) and view.js("location.hash") == "#autoencoder&hops=2"
     view.page.locator("#edge-filters input[data-kind=related]").uncheck()
     requires_only = nx.Graph((e["source"], e["target"]) for e in seed_kg.edges("requires"))
-    assert view.js(shown) == sorted(nx.single_source_shortest_path_length(requires_only, "vae", cutoff=2))
-    view.page.locator("#hops").select_option("0")
-    assert len(view.js(shown)) == 20
+    assert view.js(LOCAL_IDS) == sorted(nx.single_source_shortest_path_length(requires_only, "autoencoder", cutoff=2))
+    view.page.locator("#edge-filters input[data-kind=related]").check()
+    # leaving it shows the whole map exactly as it was
+    view.page.locator("#local-close").click()
+    assert view.js(LOCAL_IDS) is None and view.js("mlkg.state().hops") == 0
+    assert view.page.locator("#localmap").is_hidden()
+    assert view.js(VIEW) == whole and view.js("network.getPositions()") == positions
+    assert view.js("() => nodes.get({filter: n => !n.hidden}).length") == seed_kg.graph.number_of_nodes()
+    view.js("mlkg.setHops(1)")
+    assert view.js(LOCAL_IDS) is not None
+    view.page.keyboard.press("Escape")
+    assert view.js(LOCAL_IDS) is None and view.js("mlkg.state().selected") == "autoencoder"
+    _clean(view)
+
+
+def _largest_fitting(kg, hops=1, most=26):
+    """The concept with the largest neighbourhood of at most ``most`` concepts, and one of median size."""
+    cross = nx.Graph((e["source"], e["target"]) for e in kg.edges(("requires", "related")))
+    size = {c: len(nx.single_source_shortest_path_length(cross, c, cutoff=hops)) if c in cross else 1
+            for c in kg.concepts()}
+    ranked = sorted(kg.concepts(), key=lambda c: (size[c], c))
+    return max((c for c in ranked if size[c] <= most), key=lambda c: size[c]), ranked[len(ranked) // 2], size
+
+
+@pytest.mark.browser
+@pytest.mark.shared
+def test_local_view_is_legible_on_the_shared_corpus(context, shared_kg, tmp_path):  # noqa: F811
+    """Every 1-hop neighbourhood of the 211 concepts fits (26 at most); two are checked opened from the address."""
+    page = viz.write_map(shared_kg, tmp_path / "map.html")
+    big, typical, size = _largest_fitting(shared_kg)
+    assert size[big] == max(size.values())
+    for cid in ("vae", big, typical):
+        view = open_map(context, page, f"{cid}&hops=1")
+        fit = view.local_fit()
+        assert len(fit["ids"]) == size[cid] and cid in fit["ids"], cid
+        assert fit["outside"] == [], (cid, fit)
+        assert fit["font_px"] >= 12, (cid, fit)
+        _clean(view)
+        view.page.close()
+
+
+@pytest.fixture(scope="module")
+def large_map(tmp_path_factory):
+    """A 2,500-concept synthetic corpus: a large map (outline layout, lazy labels, rings instead of dimming)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = tmp_path_factory.mktemp("large")
+    synth = Path(__file__).resolve().parents[1] / "benchmarks" / "synth.py"
+    subprocess.run([sys.executable, str(synth), "2500", str(folder / "corpus"), "--clean"], check=True,
+                   capture_output=True)
+    kg = mlkg.load(folder / "corpus", curation=[])
+    return kg, viz.write_map(kg, folder / "map.html")
+
+
+@pytest.mark.browser
+def test_local_view_is_legible_on_a_large_map(context, large_map):  # noqa: F811
+    kg, page = large_map
+    big, typical, size = _largest_fitting(kg)
+    view = open_map(context, page, f"{big}&hops=1")
+    whole = view.js(VIEW)
+    for cid in (big, typical):
+        if cid != big:
+            view.js("(id) => mlkg.select(id)", cid)
+        fit = view.local_fit()
+        assert len(fit["ids"]) == size[cid] and fit["outside"] == [] and fit["font_px"] >= 12, (cid, fit)
+    view.js("mlkg.setHops(0)")
+    assert view.js(VIEW) == whole
     _clean(view)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("layout", ["physics", "outline"])
-def test_learning_path_highlights_prerequisites_in_learning_order(context, pages, seed_kg, layout):  # noqa: F811
+def test_learning_path_is_laid_out_on_its_own_in_learning_order(context, pages, seed_kg, layout):  # noqa: F811
     view = open_map(context, pages[layout])
-    view.js("mlkg.select('stable-diffusion')")
+    view.js("mlkg.select('stable-diffusion', {focus: false})")
+    whole = view.js(VIEW)
     view.page.locator("#learning-path").click()
     expected = _learning_order(seed_kg, "stable-diffusion")
     assert expected == ["autoencoder", "vae", "denoising-autoencoder", "diffusion-model", "stable-diffusion"]
     assert view.js("mlkg.path()") == expected
     steps = view.page.locator("#learning ol a").evaluate_all("links => links.map(a => a.dataset.id)")
     assert steps == expected
-    labels = view.js("(ids) => ids.map(id => nodes.get(id).label)", expected)
+    assert view.js(LOCAL_IDS) == sorted(expected)
+    labels = view.js("(ids) => ids.map(id => mlkg.view().nodes.get(id).label)", expected)
     assert labels == [f"{i}. {seed_kg.graph.nodes[c]['label']}" for i, c in enumerate(expected, 1)]
-    looks = view.js("() => Object.fromEntries(nodes.get().map(n => [n.id, JSON.stringify(n.color)]))")
-    dim = {looks[n] for n in looks if n not in expected}
-    assert len(dim) <= 3 and not dim & {looks[n] for n in expected}
-    on_path = view.js("() => edges.get({filter: e => e.width > 3}).map(e => [e.from, e.to]).sort()")
+    fit = view.local_fit()
+    assert fit["outside"] == [] and fit["font_px"] >= 12
+    # levels top to bottom, each level left to right, read in learning order
+    at = view.js("(ids) => mlkg.view().network.getPositions(ids)", expected)
+    levels = view.js("mlkg.view().levels")
+    assert sorted(expected, key=lambda c: (levels[c], at[c]["x"])) == expected
+    on_path = view.js("() => mlkg.view().edges.get({filter: e => e.width > 3}).map(e => [e.from, e.to]).sort()")
     assert on_path == sorted([e["source"], e["target"]] for e in seed_kg.edges("requires")
                              if {e["source"], e["target"]} <= set(expected))
     assert view.js("location.hash") == "#stable-diffusion&path"
     view.page.locator("#learning ol a[data-id=vae]").click()
     assert view.js("mlkg.state()")["path"] == "stable-diffusion"
     assert view.js("location.hash") == "#vae&path=stable-diffusion"
+    assert view.js("() => mlkg.view().network.getSelectedNodes()") == ["vae"]
     view.page.keyboard.press("Escape")
-    assert view.js("mlkg.state().path") is None
+    assert view.js("mlkg.state().path") is None and view.js(LOCAL_IDS) is None
+    assert view.js(VIEW) == whole
     assert view.js("nodes.get('vae').label") == "Variational Autoencoder"
     _clean(view)
 
@@ -309,9 +402,9 @@ def test_deep_links_in_and_the_address_following_the_selection(context, pages): 
     assert view.js("location.hash") == "" and view.js("mlkg.state().selected") is None
 
     view = open_map(context, pages["outline"], "LLM&hops=1&path&edges=requires")
-    assert view.js("mlkg.state()") == {"selected": "llm", "hops": 1, "path": "llm", "kinds": ["requires"]}
+    assert view.js("mlkg.state()") == {"selected": "llm", "hops": 1, "path": "llm", "kinds": ["requires"], "known": []}
     assert view.js("location.hash") == "#llm&hops=1&path&edges=requires"
-    assert view.js("() => nodes.get({filter: n => !n.hidden && n.kind === 'concept'}).length") == 6
+    assert len(view.js(LOCAL_IDS)) == 6
 
     view = open_map(context, pages["physics"], "sec:13.1")
     assert view.js("mlkg.state().selected") == "sec:13.1"

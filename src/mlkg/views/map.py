@@ -209,7 +209,7 @@ def map_data(kg: ConceptGraph, titles_to_scale: bool = False) -> tuple[list[dict
 
     The page's script turns them into vis-network items and styles them by
     kind, so the file carries each fact once: optional fields are left out
-    when empty (``alt``, a concept's ``file`` when it is its section's,
+    when empty (``alt``, ``aliases``, a concept's ``file`` when it is its section's,
     ``curated`` unless true), and how many concepts require a concept is
     counted from the edges.  With ``titles_to_scale``, section titles are
     sized to the outline layout, readable with the whole map in view.
@@ -238,6 +238,8 @@ def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> Iterator[dict[
                 "number": d.get("number", ""), "line": d.get("line"), "x": x, "y": y}
         if d.get("alt_labels"):
             node["alt"] = list(d["alt_labels"])
+        if d.get("aliases"):
+            node["aliases"] = list(d["aliases"])
         if kind == "concept":
             sec = d["section"]
             node.update(section=sec, parent=d["subsection"], order=d["order"],
@@ -391,13 +393,41 @@ def map_network(kg: ConceptGraph, title: str | None = None, physics: bool | None
     return net
 
 
-def map_html(kg: ConceptGraph, title: str | None = None, physics: bool | None = None) -> str:
+def map_html(kg: ConceptGraph, title: str | None = None, physics: bool | None = None, *,
+             live: bool = False, edit_token: str | None = None) -> str:
     """The whole map page as one string.
 
     ``physics`` forces vis-network's physics on or off; by default it runs
     for maps under :data:`LARGE` nodes only.
+
+    For ``mlkg serve``: ``live`` lets the page connect to the server it came
+    from (its Content-Security-Policy gets ``connect-src 'self'``), which it
+    does only when opened over http(s): it follows ``/events`` and reloads
+    ``/api/map-data``.  ``edit_token`` (which implies ``live``) is put in a
+    ``<meta name="mlkg-edit-token">`` element, and the page then offers to
+    edit edges through ``/api/curation``.  A page written to a file has
+    neither and connects to nothing.
     """
-    return map_network(kg, title, physics).generate_html("map.html")
+    return served_page(map_network(kg, title, physics).generate_html("map.html"), live, edit_token)
+
+
+_OFFLINE_CSP = "connect-src 'none'"
+_GENERATOR = '<meta name="generator" content="mlkg">'
+
+
+def served_page(html: str, live: bool = False, edit_token: str | None = None) -> str:
+    """The map page ``html`` as served: allowed to connect to its server, and carrying the edit token if any."""
+    from markupsafe import escape
+
+    if not (live or edit_token):
+        return html
+    if _OFFLINE_CSP not in html or _GENERATOR not in html:  # pragma: no cover - the template has both
+        raise AssertionError("map template lost its CSP or generator meta element")
+    html = html.replace(_OFFLINE_CSP, "connect-src 'self'", 1)
+    if edit_token:
+        token = f'<meta name="mlkg-edit-token" content="{escape(edit_token)}">'
+        html = html.replace(_GENERATOR, f"{_GENERATOR}\n{token}", 1)
+    return html
 
 
 _PAYLOADS = ('<script type="application/json" id="mlkg-nodes">[]</script>',

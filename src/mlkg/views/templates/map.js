@@ -1,5 +1,6 @@
-/* mlkg concept map: search, details panel, edge filters, local view, learning path, deep links.
-   Cheatsheet text reaches the document through textContent only. */
+/* mlkg concept map: search, details panel, edge filters, local view, learning path, what I know, deep links,
+   and (served by mlkg serve) live updates and curation.  Cheatsheet text reaches the document through
+   textContent only. */
 var network, nodes, edges;
 
 var mlkg = (function () {
@@ -28,35 +29,46 @@ var mlkg = (function () {
   var lazyLabels = !physics && raw.length >= 1500;
   var labelled = new Set();
   // Restyling every node takes vis-network about a second per 10,000, so large maps do not dim the
-  // rest of the map around a selection or a learning path: they ring the nodes that matter instead.
+  // rest of the map around a selection: they ring the nodes that matter instead.
   var dimNodes = raw.length < 2000, halo = null;
+  // Served by `mlkg serve` (not opened from a file): concept pages, live updates and, in edit mode, curation.
+  var served = /^https?:$/.test(location.protocol);
+  var editMeta = document.querySelector('meta[name="mlkg-edit-token"]');
+  var editToken = served && editMeta ? editMeta.getAttribute("content") : null;
 
-  var info = new Map(), sectionColour = new Map();
-  raw.forEach(function (n) {
-    info.set(n.id, n);
-    if (n.kind === "section") sectionColour.set(n.id, n.color);
-  });
-
-  // adjacency over every edge, whatever is shown
-  var present = [], byKind = { requires: [], related: [], parent: [] };
-  var prereqs = new Map(), dependents = new Map(), related = new Map(), children = new Map();
+  // ---- the graph: indexes over the payloads, rebuilt when a live update brings new ones --------------
+  var info, sectionColour, present, byKind, prereqs, dependents, related, children, descendantCache, concepts, rank;
   var push = function (map, key, value) {
     var list = map.get(key);
     if (!list) map.set(key, (list = []));
     list.push(value);
   };
-  rawEdges.forEach(function (e) {
-    if (!info.has(e.from) || !info.has(e.to) || !byKind[e.kind]) return;
-    e.id = e.kind + "|" + e.from + "|" + e.to;
-    present.push(e);
-    byKind[e.kind].push(e);
-    if (e.kind === "requires") { push(prereqs, e.from, e); push(dependents, e.to, e); }
-    else if (e.kind === "related") { push(related, e.from, e); push(related, e.to, e); }
-    else push(children, e.to, e.from);
-  });
   var byOrder = function (a, b) { return info.get(a).order - info.get(b).order || (a < b ? -1 : a > b ? 1 : 0); };
-  children.forEach(function (list) { list.sort(byOrder); });
-  var descendantCache = new Map();
+  function indexGraph() {
+    info = new Map(); sectionColour = new Map();
+    raw.forEach(function (n) {
+      info.set(n.id, n);
+      if (n.kind === "section") sectionColour.set(n.id, n.color);
+    });
+    // adjacency over every edge, whatever is shown
+    present = []; byKind = { requires: [], related: [], parent: [] };
+    prereqs = new Map(); dependents = new Map(); related = new Map(); children = new Map();
+    rawEdges.forEach(function (e) {
+      if (!info.has(e.from) || !info.has(e.to) || !byKind[e.kind]) return;
+      e.id = e.kind + "|" + e.from + "|" + e.to;
+      present.push(e);
+      byKind[e.kind].push(e);
+      if (e.kind === "requires") { push(prereqs, e.from, e); push(dependents, e.to, e); }
+      else if (e.kind === "related") { push(related, e.from, e); push(related, e.to, e); }
+      else push(children, e.to, e.from);
+    });
+    children.forEach(function (list) { list.sort(byOrder); });
+    descendantCache = new Map();
+    // concepts in document order, and each one's place in it
+    concepts = raw.filter(function (n) { return n.kind === "concept"; }).map(function (n) { return n.id; }).sort(byOrder);
+    rank = new Map(concepts.map(function (id, i) { return [id, i]; }));
+  }
+  indexGraph();
   function descendants(hub) {
     if (descendantCache.has(hub)) return descendantCache.get(hub);
     var out = [];
@@ -67,6 +79,7 @@ var mlkg = (function () {
     descendantCache.set(hub, out);
     return out;
   }
+  var isConcept = function (id) { return info.has(id) && info.get(id).kind === "concept"; };
 
   // ---- styles ----------------------------------------------------------------------------------------
   // A concept is styled by `options.nodes` and a colour string, which vis turns into border, highlight and
@@ -98,7 +111,7 @@ var mlkg = (function () {
   }
   var DIM_HUB = { background: "#f3f4f6", border: "#e3e6ea",
                   highlight: { background: "#eceef1", border: "#9aa5b1" }, hover: { background: "#eceef1", border: "#c5cbd3" } };
-  var looks = new Map();
+  var looks = new Map();  // emptied when a live update may have changed the colours
   /* How node `n` looks normally and dimmed: its colour and font. */
   function look(n, dim) {
     var key = n.kind + "|" + n.section + "|" + (n.font_size || "") + (dim ? "|dim" : "");
@@ -142,12 +155,13 @@ var mlkg = (function () {
   }
   /* The vis item of a node: what vis draws and `kind`; the rest stays in `info` (mlkg.info(id)), which keeps
      the DataSet lean — vis copies every field of every item. */
+  var dotSize = function (id) { return Math.min(40, 9 + 5 * Math.sqrt((dependents.get(id) || []).length)); };  // grows with its dependents
   var baseText = function (n) { return n.kind === "concept" ? n.label : n.number + "  " + n.label; };
   function visNode(n) {
     var v = Object.assign({ id: n.id, kind: n.kind, label: lazyLabels && n.kind === "concept" ? "" : baseText(n),
                             x: n.x, y: n.y }, look(n, false));
     if (n.kind === "concept") {
-      v.size = Math.min(40, 9 + 5 * Math.sqrt((dependents.get(n.id) || []).length));  // grows with its dependents
+      v.size = dotSize(n.id);
     } else {
       Object.assign(v, HUB[n.kind]);
       if (n.title_width) v.widthConstraint = { maximum: n.title_width };
@@ -175,7 +189,7 @@ var mlkg = (function () {
   }
 
   // ---- the network ----------------------------------------------------------------------------------
-  var state = { selected: null, hops: 0, path: null, kinds: new Set(DEFAULT_KINDS) };
+  var state = { selected: null, hops: 0, path: null, kinds: new Set(DEFAULT_KINDS), known: new Set() };
   var visNodes = raw.map(visNode);
   var visEdges = present.filter(function (e) { return state.kinds.has(e.kind); }).map(visEdge);
   timings.styled = performance.now();
@@ -186,8 +200,8 @@ var mlkg = (function () {
   timings.network = performance.now();
 
   // ---- state, and drawing it ----------------------------------------------------------------------
-  // What each node and edge shows: "h" hidden, "d" dimmed, "p" on the learning path; an edge's is `e.shown`,
-  // undefined while its kind is switched off.
+  // What each node and edge shows: "d" dimmed, then its label; an edge's is `e.shown`, undefined while its kind
+  // is switched off.
   var shownNodes = new Map();
   visNodes.forEach(function (v) { shownNodes.set(v.id, "|" + v.label); });
   present.forEach(function (e) { if (state.kinds.has(e.kind)) e.shown = ""; });
@@ -229,7 +243,7 @@ var mlkg = (function () {
 
   /* Every prerequisite of `target`, transitively, each after its own prerequisites, ties in document order. */
   function learningPath(target) {
-    if (!info.has(target)) return [];
+    if (!isConcept(target)) return [];
     var inSet = new Set([target]), stack = [target];
     while (stack.length) {
       (prereqs.get(stack.pop()) || []).forEach(function (e) {
@@ -284,6 +298,60 @@ var mlkg = (function () {
     return top;
   }
 
+  // ---- what the learner knows ------------------------------------------------------------------------
+  // `state.known` holds the concepts marked as known; knowing a concept implies knowing its prerequisites
+  // (Metacademy's rule), so what counts is the closure.  It is kept in localStorage, beside the ids other
+  // maps' pages keep there, and in the address (`known=a,b`), which wins when a page is opened.
+  var STORE = "mlkg.known";
+  var closureCache = null, readyCache = null;
+  function knownClosure() {
+    if (closureCache) return closureCache;
+    var out = new Set(), stack = [];
+    state.known.forEach(function (id) { if (isConcept(id) && !out.has(id)) { out.add(id); stack.push(id); } });
+    while (stack.length) {
+      (prereqs.get(stack.pop()) || []).forEach(function (e) {
+        if (!out.has(e.to)) { out.add(e.to); stack.push(e.to); }
+      });
+    }
+    return (closureCache = out);
+  }
+  function storedKnown() {
+    try { var list = JSON.parse(localStorage.getItem(STORE) || "[]"); return Array.isArray(list) ? list.map(String) : []; }
+    catch (err) { return []; }
+  }
+  function saveKnown() {
+    var mine = Array.from(state.known);
+    var others = storedKnown().filter(function (id) { return !info.has(id); });
+    try { localStorage.setItem(STORE, JSON.stringify(others.concat(mine))); } catch (err) { /* storage off: the address keeps it */ }
+  }
+  /* Concepts whose prerequisites are all known, ranked by how many concepts each unlocks (its transitive
+     dependents not known), then in document order: mlkg.views.chains.ready_to_learn, step for step. */
+  function readyToLearn() {
+    if (readyCache) return readyCache;
+    var have = knownClosure(), out = [];
+    concepts.forEach(function (c) {
+      if (have.has(c) || !(prereqs.get(c) || []).every(function (e) { return have.has(e.to); })) return;
+      var seen = new Set([c]), stack = [c], unlocks = 0;
+      while (stack.length) {
+        (dependents.get(stack.pop()) || []).forEach(function (e) {
+          if (seen.has(e.from)) return;
+          seen.add(e.from);
+          stack.push(e.from);
+          if (!have.has(e.from)) unlocks++;
+        });
+      }
+      out.push({ id: c, unlocks: unlocks });
+    });
+    out.sort(function (a, b) { return b.unlocks - a.unlocks || rank.get(a.id) - rank.get(b.id); });
+    return (readyCache = out);
+  }
+  var knownDirty = false;
+  function knownChanged() {
+    closureCache = readyCache = null;
+    knownDirty = true;
+    saveKnown();
+  }
+
   /* Edge kinds switched off are taken out of the `edges` DataSet, and put back when switched on. */
   function syncKinds() {
     var changed = false;
@@ -305,21 +373,17 @@ var mlkg = (function () {
     return changed;
   }
 
-  var currentPath = [];
-  /* Bring nodes and edges in line with `state`, touching only what changed. */
+  var currentPath = [], fullPath = [];
+  /* Bring nodes and edges in line with `state`, touching only what changed.  The whole map shows the selection
+     and its neighbours (dimming the rest, or ringing them on large maps); the local view and the learning path
+     are drawn apart, in the local view. */
   function render() {
     var kindsChanged = syncKinds();
-    currentPath = state.path ? learningPath(state.path) : [];
-    var step = new Map(currentPath.map(function (id, i) { return [id, i + 1]; }));
-    var visible = null;
-    if (state.hops > 0 && state.selected) {
-      visible = neighbourhood(state.selected, state.hops);
-      currentPath.forEach(function (id) { visible.add(id); });
-      withHubs(visible);
-    }
+    fullPath = state.path ? learningPath(state.path) : [];
+    var have = knownClosure();
+    currentPath = fullPath.filter(function (id) { return id === state.path || !have.has(id); });
     var lit = null;
-    if (state.path) lit = new Set(currentPath);
-    else if (state.selected) {
+    if (state.selected) {
       lit = neighbourhood(state.selected, 1);
       if (info.get(state.selected).kind === "concept") withHubs(lit);
       else { var p = info.get(state.selected).parent; if (p) lit.add(p); }
@@ -327,61 +391,418 @@ var mlkg = (function () {
     var nodeChanges = [], haloBefore = halo;
     halo = dimNodes ? null : lit;
     raw.forEach(function (n) {
-      var hidden = visible ? !visible.has(n.id) : false;
-      var dim = dimNodes && !hidden && lit ? !lit.has(n.id) : false;
+      var dim = dimNodes && lit ? !lit.has(n.id) : false;
       var text = baseText(n);
       if (lazyLabels && n.kind === "concept" && !labelled.has(n.id)) {
-        if (step.has(n.id) || (lit && lit.has(n.id))) labelled.add(n.id); else text = "";
+        if (lit && lit.has(n.id)) labelled.add(n.id); else text = "";
       }
-      if (step.has(n.id)) text = step.get(n.id) + ". " + text;
-      var key = (hidden ? "h" : "") + (dim ? "d" : "") + "|" + text;
+      var key = (dim ? "d" : "") + "|" + text;
       if (shownNodes.get(n.id) === key) return;
       shownNodes.set(n.id, key);
-      nodeChanges.push(Object.assign({ id: n.id, hidden: hidden, label: text }, styled(n, dim)));
+      nodeChanges.push(Object.assign({ id: n.id, label: text }, styled(n, dim)));
     });
     if (nodeChanges.length) nodes.update(nodeChanges);
-    var isHidden = function (id) { return shownNodes.get(id).charAt(0) === "h"; };
     var edgeChanges = [];
     present.forEach(function (e) {
       if (e.shown === undefined) return;
-      var hidden = isHidden(e.from) || isHidden(e.to);
-      var onPath = !!state.path && e.kind === "requires" && step.has(e.from) && step.has(e.to);
-      var dim = !hidden && !onPath && !!lit && (!!state.path || !(lit.has(e.from) && lit.has(e.to)));
-      var key = (hidden ? "h" : "") + (dim ? "d" : "") + (onPath ? "p" : "");
+      var dim = !!lit && !(lit.has(e.from) && lit.has(e.to));
+      var key = dim ? "d" : "";
       if (e.shown === key) return;
       e.shown = key;
-      var style = onPath ? PATH_EDGE : dim ? DIM_EDGE : EDGE[e.kind];
-      edgeChanges.push({ id: e.id, hidden: hidden, color: style.color, width: style.width });
+      var style = dim ? DIM_EDGE : EDGE[e.kind];
+      edgeChanges.push({ id: e.id, color: style.color, width: style.width });
     });
     if (edgeChanges.length) edges.update(edgeChanges);
     // the page draws its own edges and rings, so a change in them alone must ask for a frame
     var ringsChanged = !dimNodes && (haloBefore !== halo) && !!(haloBefore || halo);
-    if (!nodeChanges.length && ((ownEdges && (edgeChanges.length || kindsChanged)) || ringsChanged)) network.redraw();
+    if (!nodeChanges.length && ((ownEdges && (edgeChanges.length || kindsChanged)) || ringsChanged || knownDirty)) {
+      network.redraw();
+    }
+    if (knownDirty && localNet) localNet.redraw();
+    knownDirty = false;
     $("hops").value = String(state.hops);
     document.querySelectorAll("#edge-filters input").forEach(function (box) {
       box.checked = state.kinds.has(box.dataset.kind);
     });
+    renderLocal();
+    renderReady();
   }
 
-  function visibleIds() {
-    var out = [];
-    shownNodes.forEach(function (key, id) { if (key.charAt(0) !== "h") out.push(id); });
-    return out;
-  }
   var EASE = { duration: 450, easingFunction: "easeInOutQuad" };
   var animated = !lazyLabels;  // on a large map every frame of an animation is a full redraw: jump instead
   function focusOn(id, animate) {
     animate = animate && animated;
     network.focus(id, {
-      scale: Math.max(network.getScale(), info.size > 150 ? 0.9 : 1.15),
+      scale: Math.max(network.getScale(), raw.length > 150 ? 0.9 : 1.15),
       animation: animate ? EASE : false,
     });
     if (!animate && !physics) labelInView();
   }
-  function fitShown(animate, ids) {
+  function fitAll(animate) {
     animate = animate && animated;
-    network.fit({ nodes: ids || visibleIds(), animation: animate ? EASE : false });
+    network.fit({ animation: animate ? EASE : false });
     if (!animate && !physics) labelInView();
+  }
+
+  // ---- the local view: a neighbourhood, or a learning path, laid out on its own ------------------------
+  // A second vis network over the whole map, holding only what the view shows, so the whole map is left
+  // exactly as it was.  Layers follow `requires`: prerequisites above, what needs them below, and a concept
+  // linked only by `related` on the level of the neighbour it is reached from.  A layer too wide for the view
+  // wraps onto several rows; the rows are sized so that the whole view fits the screen with labels legible.
+  var LOCAL = { font: 14, selectedFont: 16, labelMax: 132, lineHeight: 17, gapX: 26, gapY: 16, levelGap: 30,
+                margin: 24, minScale: 0.9, maxScale: 1.5 };
+  var FACE = (options.nodes && options.nodes.font && options.nodes.font.face) || "sans-serif";
+  var localNet = null, localNodes = null, localEdges = null;
+  var local = { shown: false, key: "", ids: [], fitted: false, levels: new Map(), bands: [], path: false };
+  function localOptions() {
+    return {
+      autoResize: true, physics: { enabled: false }, layout: { improvedLayout: false },
+      interaction: { hover: true, tooltipDelay: 300, keyboard: false, multiselect: false, zoomSpeed: 0.8 },
+      nodes: { shape: "dot", borderWidth: 1.5, borderWidthSelected: 3.5, widthConstraint: { maximum: LOCAL.labelMax },
+               font: { size: LOCAL.font, face: FACE, color: "#1f2328", strokeWidth: 4, strokeColor: "#ffffff" } },
+      edges: Object.assign({ selectionWidth: 1.2, hoverWidth: 0.4, smooth: false,
+                             arrows: { from: { enabled: true, scaleFactor: 0.7, type: "arrow" } } }, EDGE.requires),
+    };
+  }
+  function ensureLocal() {
+    if (localNet) return;
+    localNodes = new vis.DataSet();
+    localEdges = new vis.DataSet();
+    localNet = new vis.Network($("localnetwork"), { nodes: localNodes, edges: localEdges }, localOptions());
+    localNet.on("click", function (p) { if (p.nodes.length) select(p.nodes[0], { focus: false }); });
+    localNet.on("beforeDrawing", function (ctx) { drawLevels(ctx); drawKnown(ctx, localNet, local.ids); });
+    localNet.on("afterDrawing", function () { if (local.shown && !local.fitted) fitLocal(true); });
+    localNet.on("resize", function () {  // the panel opened or closed, the window changed: lay it out anew
+      if (!local.shown) return;
+      clearTimeout(local.timer);
+      local.timer = setTimeout(function () { local.key = ""; renderLocal(); }, 60);
+    });
+  }
+  var measurer = null;
+  function textWidth(text, size) {
+    measurer = measurer || document.createElement("canvas").getContext("2d");
+    measurer.font = size + "px " + FACE;
+    return measurer.measureText(text).width;
+  }
+  /* The size of a label wrapped as vis wraps it: words on lines no wider than LOCAL.labelMax. */
+  function labelBox(text, size) {
+    var space = textWidth(" ", size), lines = 1, line = 0, widest = 0;
+    String(text).split(/\s+/).forEach(function (word) {
+      var w = textWidth(word, size);
+      if (line && line + space + w > LOCAL.labelMax) { lines++; line = w; } else line = line ? line + space + w : w;
+      widest = Math.max(widest, Math.min(line, LOCAL.labelMax));
+    });
+    return { width: widest, height: lines * Math.round(size * 1.2) };
+  }
+
+  /* What the local view shows: the learning path's steps, and the neighbourhood of the selection when a number
+     of hops is chosen; null for the whole map. */
+  function localIds() {
+    var out = [];
+    if (state.path) out = currentPath.slice();
+    if (state.hops > 0 && state.selected) {
+      var seen = new Set(out);
+      neighbourhood(state.selected, state.hops).forEach(function (id) {
+        if (isConcept(id) && !seen.has(id)) { seen.add(id); out.push(id); }
+      });
+    }
+    return out.length ? out : null;
+  }
+  function localNeighbours(id, inSet, useRequires) {
+    var out = [];
+    if (useRequires) {
+      (prereqs.get(id) || []).forEach(function (e) { if (inSet.has(e.to)) out.push(e.to); });
+      (dependents.get(id) || []).forEach(function (e) { if (inSet.has(e.from)) out.push(e.from); });
+    }
+    if (state.kinds.has("related")) {
+      (related.get(id) || []).forEach(function (e) { var m = e.from === id ? e.to : e.from; if (inSet.has(m)) out.push(m); });
+    }
+    return out;
+  }
+  /* Each node's level (0 at the top) and the levels' members in drawing order. */
+  function localLevels(ids, step) {
+    var inSet = new Set(ids), useRequires = state.kinds.has("requires") || !!state.path;
+    var pre = new Map(), dep = new Map();
+    ids.forEach(function (id) { pre.set(id, []); dep.set(id, []); });
+    if (useRequires) {
+      ids.forEach(function (id) {
+        (prereqs.get(id) || []).forEach(function (e) {
+          if (inSet.has(e.to) && e.to !== id) { pre.get(id).push(e.to); dep.get(e.to).push(id); }
+        });
+      });
+    }
+    // topological order (Kahn, ties in document order; what a cycle leaves goes last)
+    var sorted = ids.slice().sort(byOrder), waiting = new Map(), ready = [], topo = [];
+    sorted.forEach(function (id) { waiting.set(id, pre.get(id).length); if (!pre.get(id).length) ready.push(id); });
+    for (var r = 0; r < ready.length; r++) {
+      topo.push(ready[r]);
+      dep.get(ready[r]).forEach(function (m) { waiting.set(m, waiting.get(m) - 1); if (!waiting.get(m)) ready.push(m); });
+    }
+    if (topo.length < ids.length) sorted.forEach(function (id) { if (waiting.get(id) > 0) topo.push(id); });
+    // longest path from the top; around a selection, each node is then pulled down to just above the nearest
+    // concept that needs it (a learning path keeps each step as high as it can go: its levels read in order)
+    var level = new Map();
+    topo.forEach(function (id) {
+      var l = 0;
+      pre.get(id).forEach(function (p) { if (level.has(p)) l = Math.max(l, level.get(p) + 1); });
+      level.set(id, l);
+    });
+    for (var i = state.hops ? topo.length - 1 : -1; i >= 0; i--) {
+      var below = Infinity;
+      dep.get(topo[i]).forEach(function (d) { if (level.get(d) > level.get(topo[i])) below = Math.min(below, level.get(d)); });
+      if (below < Infinity && below - 1 > level.get(topo[i])) level.set(topo[i], below - 1);
+    }
+    // the parts `requires` leaves apart are levelled against each other through `related`, walking out from
+    // the selection: a concept reached by a related edge sits on the level of the concept it was reached from
+    var part = new Map();
+    function find(id) { while (part.get(id) !== id) { part.set(id, part.get(part.get(id))); id = part.get(id); } return id; }
+    ids.forEach(function (id) { part.set(id, id); });
+    ids.forEach(function (id) { pre.get(id).forEach(function (p) { part.set(find(p), find(id)); }); });
+    var start = inSet.has(state.selected) ? state.selected : step.size ? currentPath[currentPath.length - 1] : sorted[0];
+    var shift = new Map([[find(start), 0]]), seen = new Set([start]), queue = [start];
+    for (var q = 0; q < queue.length; q++) {
+      var a = queue[q];
+      localNeighbours(a, inSet, useRequires).forEach(function (b) {
+        if (seen.has(b)) return;
+        seen.add(b);
+        queue.push(b);
+        if (!shift.has(find(b))) shift.set(find(b), shift.get(find(a)) + level.get(a) - level.get(b));
+      });
+    }
+    var low = Infinity;
+    ids.forEach(function (id) { level.set(id, level.get(id) + (shift.get(find(id)) || 0)); low = Math.min(low, level.get(id)); });
+    var rows = [];
+    sorted.forEach(function (id) {
+      var l = level.get(id) - low;
+      level.set(id, l);
+      (rows[l] || (rows[l] = [])).push(id);
+    });
+    rows = rows.filter(Boolean);
+    rows.forEach(function (row, l) { row.forEach(function (id) { level.set(id, l); }); });
+    if (!state.hops) {  // a learning path alone: each level in learning order
+      rows.forEach(function (row) { row.sort(function (a, b) { return step.get(a) - step.get(b); }); });
+    } else {  // fewer crossings: a few sweeps of the barycentre heuristic, down and up
+      var at = new Map(), place = function (row) { row.forEach(function (id, k) { at.set(id, (k + 0.5) / row.length); }); };
+      rows.forEach(place);
+      for (var sweep = 0; sweep < 4; sweep++) {
+        var down = sweep % 2 === 0;
+        for (var k = 0; k < rows.length; k++) {
+          var l = down ? k : rows.length - 1 - k, bary = new Map();
+          rows[l].forEach(function (id) {
+            var sum = 0, n = 0;
+            localNeighbours(id, inSet, useRequires).forEach(function (m) {
+              if (down ? level.get(m) < l : level.get(m) > l) { sum += at.get(m); n++; }
+            });
+            bary.set(id, n ? sum / n : at.get(id));
+          });
+          rows[l].sort(function (a, b) { return bary.get(a) - bary.get(b); });
+          place(rows[l]);
+        }
+      }
+    }
+    return { level: level, rows: rows };
+  }
+  /* Canvas positions for the levels' rows: levels wrapped onto rows no wider than `width`. */
+  function localPlace(rows, box, width) {
+    var pos = new Map(), y = 0, wide = 0, bands = [];
+    rows.forEach(function (members, l) {
+      if (l) y += LOCAL.levelGap;
+      var top = y;
+      var lines = [[]], w = 0;
+      members.forEach(function (id) {
+        var bw = box.get(id).w;
+        if (lines[lines.length - 1].length && w + bw > width) { lines.push([]); w = 0; }
+        lines[lines.length - 1].push(id);
+        w += bw;
+      });
+      lines.forEach(function (line) {
+        var lw = 0, r = 0, h = 0;
+        line.forEach(function (id) { var b = box.get(id); lw += b.w; r = Math.max(r, b.r); h = Math.max(h, b.h); });
+        var x = -lw / 2;
+        line.forEach(function (id) { var b = box.get(id); pos.set(id, { x: x + b.w / 2, y: y + r }); x += b.w; });
+        wide = Math.max(wide, lw);
+        y += h;
+      });
+      bands.push([top - LOCAL.levelGap / 2, y - LOCAL.gapY + LOCAL.levelGap / 2]);
+    });
+    return { pos: pos, width: wide, height: y, bands: bands };
+  }
+  /* The local view's items and positions: the row width that lets it be drawn largest (up to LOCAL.maxScale). */
+  function renderLocal() {
+    var ids = localIds();
+    if (!ids) { hideLocal(); return; }
+    var step = new Map(currentPath.map(function (id, i) { return [id, i + 1]; }));
+    var have = knownClosure();
+    var key = [ids.join(","), state.selected, state.path, Array.from(state.kinds).join(), currentPath.join()].join("|");
+    ensureLocal();
+    if (key === local.key && local.shown) { syncLocalSelection(); return; }
+    if (!local.shown) {  // shown first: the layout is made to the size of the screen
+      local.shown = true;
+      $("localmap").hidden = false;
+      $("mynetwork").setAttribute("aria-hidden", "true");
+      document.documentElement.setAttribute("data-view", "local");
+    }
+    var laid = localLevels(ids, step);
+    var box = new Map(), total = 0;
+    ids.forEach(function (id) {
+      var n = info.get(id), size = id === state.selected ? LOCAL.selectedFont : LOCAL.font;
+      var text = (step.has(id) ? step.get(id) + ". " : "") + n.label, lb = labelBox(text, size);
+      var r = Math.min(18, 8 + 3 * Math.sqrt((dependents.get(id) || []).length));
+      box.set(id, { text: text, size: size, r: r, w: Math.max(lb.width, 2 * r) + LOCAL.gapX, h: 2 * r + 6 + lb.height + LOCAL.gapY });
+      total += box.get(id).w;
+    });
+    var stage = $("localnetwork"), W = Math.max(200, stage.clientWidth - 2 * LOCAL.margin);
+    var H = Math.max(200, stage.clientHeight - 2 * LOCAL.margin);
+    var widest = 0;
+    box.forEach(function (b) { widest = Math.max(widest, b.w); });
+    // row widths from one concept to the screen's width at the least legible scale (or everything in one row):
+    // the one drawn largest, up to full size, and of those the widest, which wraps the fewest levels
+    var best = null, fits = null, span = Math.max(0, Math.min(total, W / LOCAL.minScale) - widest);
+    for (var k = 0; k <= 40; k++) {
+      var width = widest + span * k / 40;
+      var placed = localPlace(laid.rows, box, width);
+      var scale = Math.min(1, W / placed.width, H / placed.height);
+      if (!best || scale >= best.scale - 1e-9) best = { scale: scale, placed: placed };
+      // too many to show whole with legible labels: as wide as the screen at the legible scale, scrolled down
+      if (W / placed.width >= LOCAL.minScale) fits = placed;
+    }
+    if (best.scale < LOCAL.minScale && fits) best = { scale: LOCAL.minScale, placed: fits };
+    var pos = best.placed.pos;
+    var items = ids.map(function (id) {
+      var n = info.get(id), b = box.get(id), p = pos.get(id);
+      return Object.assign({ id: id, label: b.text, x: p.x, y: p.y, size: b.r, title: tooltip(n),
+                             font: { size: b.size, color: id === state.selected ? "#0b0f14" : "#1f2328" } },
+                           { color: look(n, false).color });
+    });
+    var inSet = new Set(ids), onPath = new Set(currentPath), lines = [];
+    ids.forEach(function (id) {
+      (prereqs.get(id) || []).forEach(function (e) {
+        if (!inSet.has(e.to)) return;
+        var path = onPath.has(e.from) && onPath.has(e.to);
+        if (!path && !state.kinds.has("requires")) return;
+        var style = path ? PATH_EDGE : EDGE.requires;
+        lines.push({ id: e.id, from: e.from, to: e.to, color: style.color, width: style.width, title: edgeTooltip(e),
+                     smooth: { type: "cubicBezier", forceDirection: "vertical", roundness: 0.45 } });
+      });
+      if (state.kinds.has("related")) {
+        (related.get(id) || []).forEach(function (e) {
+          if (e.from !== id || !inSet.has(e.to)) return;
+          var same = laid.level.get(e.from) === laid.level.get(e.to);
+          lines.push(Object.assign({ id: e.id, from: e.from, to: e.to, title: edgeTooltip(e), dashes: [6, 5], arrows: NO_ARROWS,
+                                     smooth: same ? { type: "curvedCW", roundness: 0.25 } : false }, EDGE.related));
+        });
+      }
+    });
+    local.key = key;
+    local.ids = [];  // vis may draw while its DataSets change
+    local.levels = laid.level;
+    local.bands = best.placed.bands;
+    local.path = !!state.path;
+    local.fitted = false;
+    local.known = have;
+    localNodes.clear();
+    localEdges.clear();
+    localNodes.add(items);
+    localEdges.add(lines);
+    local.ids = ids;
+    showLocalBar(ids.length);
+    fitLocal(false);  // from the layout's own measure now, from what vis measured once it has drawn
+    syncLocalSelection();
+  }
+  /* Faint bands behind alternate levels, so that a level wrapped onto several rows reads as one. */
+  function drawLevels(ctx) {
+    if (local.bands.length < 2) return;
+    var lo = localNet.DOMtoCanvas({ x: 0, y: 0 }), hi = localNet.DOMtoCanvas({ x: $("localnetwork").clientWidth, y: 0 });
+    ctx.save();
+    ctx.fillStyle = "#f4f6f8";
+    local.bands.forEach(function (band, l) {
+      if (l % 2) ctx.fillRect(lo.x, band[0], hi.x - lo.x, band[1] - band[0]);
+    });
+    ctx.restore();
+  }
+  function syncLocalSelection() {
+    if (!localNet) return;
+    if (state.selected && local.ids.indexOf(state.selected) >= 0) localNet.selectNodes([state.selected], false);
+    else localNet.unselectAll();
+  }
+  /* Zoom the local view so that it fills the screen, no larger than LOCAL.maxScale; when even LOCAL.minScale
+     cannot hold it all, labels stay legible and the view centres on the selection. */
+  function fitLocal(measured) {
+    var stage = $("localnetwork"), W = stage.clientWidth, H = stage.clientHeight;
+    if (!W || !H || !local.ids.length) return;
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, at = localNet.getPositions(local.ids);
+    local.ids.forEach(function (id) {
+      var b = measured ? localNet.getBoundingBox(id) : null, p = at[id];
+      if (!p) return;  // vis has not taken it in yet
+      if (!b) { var r = LOCAL.labelMax / 2 + 4; b = { left: p.x - r, right: p.x + r, top: p.y - 20, bottom: p.y + 60 }; }
+      x0 = Math.min(x0, b.left); x1 = Math.max(x1, b.right); y0 = Math.min(y0, b.top); y1 = Math.max(y1, b.bottom);
+    });
+    if (x0 > x1) return;
+    var m = LOCAL.margin;
+    var scale = Math.min(LOCAL.maxScale, (W - 2 * m) / Math.max(1, x1 - x0), (H - 2 * m) / Math.max(1, y1 - y0));
+    var centre = { x: (x0 + x1) / 2, y: (y0 + y1) / 2 };
+    if (scale < LOCAL.minScale) {
+      scale = LOCAL.minScale;
+      var focus = at[state.selected] || at[local.ids[local.ids.length - 1]];
+      // the selection in view, and as much of the rest as the screen holds
+      var clamp = function (v, lo, hi, half) { return lo + half > hi - half ? (lo + hi) / 2 : Math.min(Math.max(v, lo + half), hi - half); };
+      if (focus) {
+        centre = { x: clamp(focus.x, x0, x1, (W / 2 - m) / scale), y: clamp(focus.y, y0, y1, (H / 2 - m) / scale) };
+      }
+    }
+    localNet.moveTo({ position: centre, scale: scale, animation: false });
+    if (measured) {
+      local.fitted = true;
+      local.scale = scale;
+      document.documentElement.setAttribute("data-local-fitted", "true");
+    } else {
+      document.documentElement.removeAttribute("data-local-fitted");
+    }
+  }
+  function hideLocal() {
+    if (!local.shown) return;
+    local.shown = false;
+    local.key = "";
+    local.ids = [];
+    $("localmap").hidden = true;
+    $("mynetwork").removeAttribute("aria-hidden");
+    document.documentElement.removeAttribute("data-view");
+    document.documentElement.removeAttribute("data-local-fitted");
+    localNodes.clear();
+    localEdges.clear();
+  }
+  function showLocalBar(count) {
+    var parts = [];
+    if (state.path) parts.push("Learning path to " + label(state.path) + " · " + currentPath.length + " step" + (currentPath.length === 1 ? "" : "s"));
+    if (state.hops && state.selected) {
+      parts.push(state.hops + " hop" + (state.hops === 1 ? "" : "s") + " around " + (info.get(state.selected).kind === "concept"
+        ? label(state.selected) : info.get(state.selected).number + " " + info.get(state.selected).name));
+    }
+    if (state.hops && state.selected) parts.push(count + " concept" + (count === 1 ? "" : "s"));
+    $("local-title").textContent = parts.join(" · ");
+  }
+
+  /* Concepts the learner knows get a green ring, on the whole map and in the local view. */
+  function drawKnown(ctx, net, only) {
+    var have = knownClosure();
+    if (!have.size) return;
+    var ids = only ? only.filter(function (id) { return have.has(id); }) : Array.from(have);
+    if (!ids.length) return;
+    var at = net.getPositions(ids), scale = net.getScale(), localView = net === localNet;
+    ctx.save();
+    ctx.strokeStyle = "#2f9e44";
+    ctx.lineWidth = Math.max(3, 2 / scale);
+    ctx.globalAlpha = 0.85;
+    ctx.beginPath();
+    ids.forEach(function (id) {
+      var p = at[id];
+      if (!p) return;
+      var r = (localView ? localNodes.get(id).size : sizes.get(id) || 20) + 5;
+      ctx.moveTo(p.x + r, p.y);
+      ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
+    });
+    ctx.stroke();
+    ctx.restore();
   }
 
   // ---- selection, deep links -----------------------------------------------------------------------
@@ -390,7 +811,7 @@ var mlkg = (function () {
     var want = String(text).trim().toLowerCase();
     for (var i = 0; i < raw.length; i++) {
       var n = raw[i];
-      if ([n.label, n.name].concat(n.alt || []).some(function (s) { return String(s).toLowerCase() === want; })) return n.id;
+      if ([n.label, n.name].concat(n.alt || [], n.aliases || []).some(function (s) { return String(s).toLowerCase() === want; })) return n.id;
     }
     return null;
   }
@@ -407,20 +828,26 @@ var mlkg = (function () {
     if (!sameKinds(s.kinds, DEFAULT_KINDS)) {
       parts.push("edges=" + KINDS.filter(function (k) { return s.kinds.has(k); }).join(","));
     }
+    if (s.known.size) parts.push("known=" + Array.from(s.known).sort(byOrder).map(encodeId).join(","));
     return parts.length ? "#" + parts.join("&") : "";
   }
-  function readHash() {
-    var s = { selected: null, hops: 0, path: null, kinds: new Set(DEFAULT_KINDS) }, wantsPath = false, missing = [];
+  /* The state the address describes.  `known=` is read when the page opens (a shared link says what its
+     sender knows); after that the page's own record is kept, and the address follows it. */
+  function readHash(first) {
+    var s = { selected: null, hops: 0, path: null, kinds: new Set(DEFAULT_KINDS), known: state.known }, wantsPath = false, missing = [];
+    var known = null;
     location.hash.replace(/^#/, "").split("&").forEach(function (part) {
       if (!part) return;
-      var eq = part.indexOf("="), key = eq < 0 ? part : part.slice(0, eq), value = eq < 0 ? "" : decode(part.slice(eq + 1));
+      var eq = part.indexOf("="), key = eq < 0 ? part : part.slice(0, eq), value = eq < 0 ? "" : part.slice(eq + 1);
       if (eq < 0 && key !== "path") {
         s.selected = resolve(decode(part));
         if (!s.selected) missing.push(decode(part));
-      } else if (key === "hops") s.hops = Math.max(0, Math.min(4, parseInt(value, 10) || 0));
-      else if (key === "path") { if (value) s.path = resolve(value); else wantsPath = true; }
-      else if (key === "edges") s.kinds = new Set(value.split(",").filter(function (k) { return KINDS.indexOf(k) >= 0; }));
+      } else if (key === "hops") s.hops = Math.max(0, Math.min(4, parseInt(decode(value), 10) || 0));
+      else if (key === "path") { if (value) s.path = resolve(decode(value)); else wantsPath = true; }
+      else if (key === "edges") s.kinds = new Set(decode(value).split(",").filter(function (k) { return KINDS.indexOf(k) >= 0; }));
+      else if (key === "known") known = value.split(",").map(decode).map(resolve).filter(isConcept);
     });
+    if (first) s.known = new Set(known || storedKnown().filter(isConcept));
     if (wantsPath) s.path = s.selected;
     if (s.path && info.get(s.path).kind !== "concept") s.path = null;
     if (missing.length) notice("Nothing called “" + missing[0] + "” in this map.");
@@ -436,19 +863,17 @@ var mlkg = (function () {
       location.replace(url);
     }
   }
-  function applyHash(animate) {
+  function applyHash(animate, first) {
     if (ready && hashFor(state) === location.hash) return;
-    var s = readHash();
+    var s = readHash(first);
     var moved = s.selected !== state.selected;
     state = s;
+    if (first) knownChanged();
     syncSelection();
     render();
     showPanel();
-    if (s.selected && (moved || !ready)) {
-      if (s.hops || s.path) fitShown(animate, s.path ? currentPath : null);
-      else focusOn(s.selected, animate);
-    }
-    if (location.hash && hashFor(state) !== location.hash) writeHash(false);
+    if (s.selected && (moved || !ready) && !local.shown) focusOn(s.selected, animate);
+    if (hashFor(state) !== location.hash) writeHash(false);
   }
 
   function syncSelection() {
@@ -464,8 +889,7 @@ var mlkg = (function () {
     syncSelection();
     render();
     showPanel();
-    if (id && state.hops) fitShown(true);
-    else if (id && opts.focus !== false) focusOn(id, true);
+    if (id && !local.shown && opts.focus !== false) focusOn(id, true);
     writeHash(opts.push !== false);
     return true;
   }
@@ -473,7 +897,6 @@ var mlkg = (function () {
     state.path = on && state.selected && info.get(state.selected).kind === "concept" ? state.selected : null;
     render();
     showPanel();
-    if (state.path) fitShown(true, currentPath);
     writeHash(false);
   }
   function setKind(kind, on) {
@@ -485,8 +908,31 @@ var mlkg = (function () {
     state.hops = Math.max(0, Math.min(4, n | 0));
     if (state.hops && !state.selected) notice("Select a concept to see its neighbourhood.");
     render();
-    fitShown(true);
     writeHash(false);
+  }
+  /* Mark a concept known or not.  Not knowing a concept means not knowing what needs it either, so unmarking
+     a concept known through another one unmarks that one too. */
+  function setKnown(id, on) {
+    if (!isConcept(id)) return false;
+    if (on) state.known.add(id);
+    else {
+      state.known.delete(id);
+      var dropped = [];
+      Array.from(state.known).forEach(function (k) {
+        var stack = [k], seen = new Set([k]);
+        while (stack.length) {
+          var n = stack.pop();
+          if (n === id) { state.known.delete(k); dropped.push(k); return; }
+          (prereqs.get(n) || []).forEach(function (e) { if (!seen.has(e.to)) { seen.add(e.to); stack.push(e.to); } });
+        }
+      });
+      if (dropped.length) notice("Also unmarked, as they need it: " + dropped.map(label).join(", "));
+    }
+    knownChanged();
+    render();
+    showPanel();
+    writeHash(false);
+    return true;
   }
 
   // ---- the details panel -------------------------------------------------------------------------
@@ -499,6 +945,11 @@ var mlkg = (function () {
     });
     for (var i = 2; i < arguments.length; i++) if (arguments[i]) node.appendChild(arguments[i]);
     return node;
+  }
+  function button(text, onClick, attrs) {
+    var b = el("button", Object.assign({ type: "button", text: text }, attrs || {}));
+    b.addEventListener("click", onClick);
+    return b;
   }
   function swatch(id) {
     var dot = el("span", { class: "swatch", "aria-hidden": "true" });
@@ -519,6 +970,7 @@ var mlkg = (function () {
       var li = el("li", null, link(id));
       if (n.alt) li.appendChild(el("span", { class: "alt", text: " (" + n.alt.join(", ") + ")" }));
       if (e.curated) li.appendChild(el("span", { class: "tag", text: "curated" }));
+      if (editToken) li.appendChild(edgeControls(e));
       if (e.sentence) {
         li.appendChild(el("blockquote", { class: "evidence" },
           el("span", { text: "“" + e.sentence + "”" }),
@@ -539,6 +991,14 @@ var mlkg = (function () {
     });
     return nav;
   }
+  /* The known toggle: marked, known as a prerequisite of something marked, or not known. */
+  function knownToggle(id) {
+    var marked = state.known.has(id), have = knownClosure().has(id);
+    var text = marked ? "✓ I know this" : have ? "✓ Known (needed by what you know)" : "I know this";
+    return button(text, function () { setKnown(id, !have); },
+                  { id: "known-toggle", class: "known-toggle", "aria-pressed": String(have),
+                    title: have ? "Mark as not known" : "Mark as known: learning paths skip it and its prerequisites" });
+  }
   function showPanel() {
     var panel = $("panel");
     var id = state.selected;
@@ -552,24 +1012,29 @@ var mlkg = (function () {
     close.addEventListener("click", function () { select(null); });
     var file = n.file || (info.has(n.section) ? info.get(n.section).file : "");
     var meta = [n.number, id, file ? file + (n.line ? ":" + n.line : "") : ""].filter(Boolean).join(" · ");
-    var parts = [close, crumbs(n), el("h2", { id: "panel-title", text: n.name }), el("p", { class: "meta", text: meta })];
+    var title = el("h2", { id: "panel-title" });
+    if (served) title.appendChild(el("a", { href: "/concept/" + encodeURIComponent(id), class: "concept-page", text: n.name }));
+    else title.textContent = n.name;
+    var parts = [close, crumbs(n), title, el("p", { class: "meta", text: meta })];
     if (n.kind === "concept") {
       var on = state.path === id;
-      var button = el("button", { type: "button", id: "learning-path", class: "primary", "aria-pressed": String(on),
-                                  text: on ? "Hide learning path" : "Learning path" });
-      button.addEventListener("click", function () { setPath(!on); });
-      var actions = el("div", { class: "actions" }, button);
+      var actions = el("div", { class: "actions" },
+        button(on ? "Hide learning path" : "Learning path", function () { setPath(!on); },
+               { id: "learning-path", class: "primary", "aria-pressed": String(on) }),
+        knownToggle(id));
       if (state.path && !on) {
-        var back = el("button", { type: "button", class: "secondary", text: "Clear path to " + label(state.path) });
-        back.addEventListener("click", function () { setPath(false); });
-        actions.appendChild(back);
+        actions.appendChild(button("Clear path to " + label(state.path), function () { setPath(false); }, { class: "secondary" }));
       }
       parts.push(actions);
       if (state.path) {
-        var ol = el("ol", { class: "path" });
+        var ol = el("ol", { class: "path" }), skipped = fullPath.length - currentPath.length;
         currentPath.forEach(function (step) { ol.appendChild(el("li", step === id ? { class: "here" } : null, link(step))); });
-        parts.push(el("section", { class: "block learning", id: "learning" },
-          el("h3", { text: "Learning path to " + label(state.path) + " · " + currentPath.length + " steps" }), ol));
+        var head = "Learning path to " + label(state.path) + " · " + currentPath.length + " step" + (currentPath.length === 1 ? "" : "s");
+        parts.push(el("section", { class: "block learning", id: "learning" }, el("h3", { text: head }),
+          skipped ? el("p", { class: "skipped", text: knownClosure().has(state.path)
+            ? "You know this already, and its " + skipped + " prerequisites."
+            : skipped + " prerequisite" + (skipped === 1 ? "" : "s") + " you know are left out." }) : null,
+          ol));
       }
       parts.push(
         el("section", { class: "block simple" }, el("h3", { text: "In simple terms" }), el("p", { class: "text", text: n.simple })),
@@ -578,6 +1043,7 @@ var mlkg = (function () {
         edgeList("Prerequisites", prereqs.get(id) || [], function (e) { return e.to; }, "prereqs"),
         edgeList("Needed by", dependents.get(id) || [], function (e) { return e.from; }, "dependents"),
         edgeList("Related", related.get(id) || [], function (e) { return e.from === id ? e.to : e.from; }, "related"));
+      if (editToken) parts.push(addEdgeForm(id));
     } else {
       var list = el("ul", { class: "members" });
       (children.get(id) || []).forEach(function (c) {
@@ -592,45 +1058,215 @@ var mlkg = (function () {
       });
       parts.push(el("section", { class: "block" }, el("h3", { text: "Contents · " + descendants(id).length + " concepts" }), list));
     }
+    var scroll = panel.hidden ? 0 : panel.dataset.id === id ? panel.scrollTop : 0;
     panel.replaceChildren.apply(panel, parts);
-    panel.scrollTop = 0;
+    panel.dataset.id = id;
+    panel.scrollTop = scroll;
     if (panel.hidden) { panel.hidden = false; network.setSize("100%", "100%"); }  // the map gives the panel room
   }
 
-  // ---- search --------------------------------------------------------------------------------------
-  var index = raw.map(function (n) {
-    return { n: n, keys: [n.label, n.name, n.id].concat(n.alt || []).map(function (s) { return String(s).toLowerCase(); }) };
-  });
-  /* Ids matching `query`: exact names first, then name prefixes, word prefixes, anywhere; concepts before hubs. */
-  function search(query, limit) {
-    var q = String(query).trim().toLowerCase();
-    if (!q) return [];
-    var hits = [];
-    index.forEach(function (it) {
-      var best = 9;
-      it.keys.forEach(function (k) {
-        if (k === q) best = 0;
-        else if (best > 1 && k.lastIndexOf(q, 0) === 0) best = 1;
-        else if (best > 2) {
-          var at = k.indexOf(q);
-          if (at > 0) best = Math.min(best, /[\s\-(/]/.test(k.charAt(at - 1)) ? 2 : 3);
-        }
-      });
-      if (best > 2 && it.n.number && it.n.number.lastIndexOf(q, 0) === 0) best = 2;
-      if (best < 9) hits.push([best, it.n.kind === "concept" ? 0 : 1, it.n]);
+  // ---- curation, when `mlkg serve` runs in edit mode (the page then carries an edit token) --------------
+  function curationStatus(text, error) {
+    var box = $("curation-status");
+    if (!box) return;
+    box.textContent = text;
+    box.className = error ? "curation-status error" : "curation-status";
+    box.hidden = !text;
+  }
+  function curate(action, source, target, kind, note) {
+    curationStatus("saving…");
+    var body = JSON.stringify({ action: action, source: source, target: target, kind: kind, note: note || "" });
+    fetch("/api/curation", { method: "POST", body: body, credentials: "same-origin",
+                             headers: { "Content-Type": "application/json", "X-MLKG-Token": editToken } })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (data) {
+          if (r.ok) curationStatus("saved — the map updates when the graph is rebuilt");
+          else curationStatus(data.error || r.status + " " + r.statusText, true);
+        });
+      })
+      .catch(function (err) { curationStatus(String(err), true); });
+  }
+  var noteText = function () { var box = $("curation-note"); return box ? box.value : ""; };
+  function edgeControls(e) {
+    var box = el("span", { class: "edit" });
+    box.appendChild(button("remove", function () { curate("remove", e.from, e.to, e.kind, noteText()); },
+                           { class: "mini", title: "Remove this edge" }));
+    if (e.kind === "requires") {
+      box.appendChild(button("flip", function () { curate("force", e.to, e.from, "requires", noteText()); },
+                             { class: "mini", title: "Turn it round: " + label(e.to) + " requires " + label(e.from) }));
+    }
+    var other = e.kind === "requires" ? "related" : "requires";
+    box.appendChild(button("→ " + other, function () { curate("force", e.from, e.to, other, noteText()); },
+                           { class: "mini", title: "Make it a " + other + " edge" }));
+    return box;
+  }
+  function addEdgeForm(id) {
+    var picked = null;
+    var field = el("input", { type: "search", id: "add-edge-target", autocomplete: "off", spellcheck: "false",
+                              placeholder: "target concept", "aria-label": "Target concept" });
+    var options = el("ul", { class: "picks", role: "listbox", "aria-label": "Matching concepts" });
+    var kind = el("select", { id: "add-edge-kind", "aria-label": "Kind" },
+                  el("option", { value: "requires", text: "requires" }), el("option", { value: "related", text: "related" }));
+    var note = el("input", { type: "text", id: "curation-note", placeholder: "note (kept in the curation file)", "aria-label": "Note" });
+    field.addEventListener("input", function () {
+      picked = null;
+      options.replaceChildren.apply(options, searchResults(field.value, 8).filter(function (r) {
+        return r.id !== id && isConcept(r.id);
+      }).map(function (r) {
+        var li = el("li", { role: "option", "data-id": r.id }, swatch(r.id), el("span", { text: label(r.id) }));
+        li.addEventListener("mousedown", function (ev) {
+          ev.preventDefault();
+          picked = r.id;
+          field.value = label(r.id);
+          options.replaceChildren();
+        });
+        return li;
+      }));
     });
-    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2].order - b[2].order; });
-    return hits.slice(0, limit || 12).map(function (h) { return h[2].id; });
+    var add = button("add edge", function () {
+      if (!picked) { curationStatus("pick the target from the list", true); return; }
+      curate("add", id, picked, kind.value, note.value);
+    }, { class: "mini", id: "add-edge" });
+    var status = el("p", { id: "curation-status", class: "curation-status", role: "status", hidden: "" });
+    return el("section", { class: "block curation" }, el("h3", { text: "Edit edges" }),
+      el("div", { class: "add-edge" }, el("span", { text: label(id) + " " }), kind, field, add), options, note, status);
+  }
+
+  // ---- search --------------------------------------------------------------------------------------
+  // The ranking of mlkg.views.search, step for step (its docstring has the formula): names, acronyms,
+  // aliases and IDs exactly, by prefix, by word prefixes, as a part, then fuzzily (OSA distance), then the
+  // explanations; ties in document order.
+  var WORD = /[\p{L}\p{N}]+/gu, MARK = /\p{Mn}/gu, FUZZY_MIN = 750, FUZZY_MIN_LENGTH = 4;
+  var TIERS = { 7: "exact", 6: "prefix", 5: "words", 4: "contains", 3: "fuzzy", 2: "text", 1: "text-words" };
+  function normalize(text) {
+    var words = String(text === undefined || text === null ? "" : text).toLowerCase().normalize("NFKD").replace(MARK, "").match(WORD);
+    return words ? words.join(" ") : "";
+  }
+  var codeLength = function (s) { return /[\ud800-\udfff]/.test(s) ? Array.from(s).length : s.length; };
+  /* Optimal string alignment distance (Levenshtein with adjacent transpositions), over code points. */
+  function osa(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    var n = a.length, m = b.length;
+    if (!n || !m) return n + m;
+    var before = new Array(m + 1), prev = new Array(m + 1), cur = new Array(m + 1), j;
+    for (j = 0; j <= m; j++) prev[j] = j;
+    for (var i = 1; i <= n; i++) {
+      cur[0] = i;
+      for (j = 1; j <= m; j++) {
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2] + 1);
+        cur[j] = v;
+      }
+      var t = before; before = prev; prev = cur; cur = t;
+    }
+    return prev[m];
+  }
+  function similarity(a, b) {
+    var m = Math.max(codeLength(a), codeLength(b));
+    return m ? Math.floor(1000 * (m - osa(a, b)) / m) : 1000;
+  }
+  var searchItems = null;
+  function searchIndex() {
+    if (searchItems) return searchItems;
+    searchItems = raw.map(function (n) {
+      var concept = n.kind === "concept";
+      var names = [n.label, n.name].concat(n.alt || [], n.aliases || [], concept ? [n.id] : []).map(normalize)
+        .filter(function (x, i, all) { return x && all.indexOf(x) === i; });
+      var compacts = names.map(function (x) { return x.replace(/ /g, ""); });
+      return {
+        id: n.id, concept: concept, names: names, compacts: compacts,
+        lengths: names.map(codeLength), compactLengths: compacts.map(codeLength),
+        words: names.map(function (x) { return x.split(" "); }),
+        key: concept ? [n.order] : n.number ? n.number.split(".").map(function (p) { return /^[0-9]+$/.test(p) ? parseInt(p, 10) : 0; }) : [],
+        number: normalize(n.number), text: concept ? " " + normalize(n.simple) + " . " + normalize(n.full) + " " : "",
+      };
+    });
+    return searchItems;
+  }
+  function fuzzy(q, qLength, qWords, it) {
+    var best = 0;
+    it.names.forEach(function (name, i) {
+      var words = it.words[i], runs = [];
+      if (words.length > qWords) for (var k = 0; k + qWords <= words.length; k++) runs.push(words.slice(k, k + qWords).join(" "));
+      else runs.push(name);
+      runs.forEach(function (run) {
+        var rl = codeLength(run), m = Math.max(qLength, rl);
+        if (Math.floor(1000 * (m - Math.abs(qLength - rl)) / m) < Math.max(FUZZY_MIN, best + 1)) return;
+        best = Math.max(best, similarity(q, run));
+      });
+    });
+    return best;
+  }
+  function occurrences(text, needle) {
+    var count = 0;
+    for (var at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) count++;
+    return count;
+  }
+  function matchItem(q, qc, qw, qLength, qcLength, it) {
+    var tier = 0, within = 0;
+    for (var i = 0; i < it.names.length; i++) {
+      var name = it.names[i], compact = it.compacts[i], found = 0;
+      var part = it.compactLengths[i] ? Math.min(999, Math.floor(1000 * qcLength / it.compactLengths[i])) : 0;
+      if (name === q || compact === qc) return [7, 1000];
+      if (name.lastIndexOf(q, 0) === 0 || compact.lastIndexOf(qc, 0) === 0) found = 6;
+      else if (qw.every(function (w) { return (" " + name).indexOf(" " + w) >= 0; })) found = 5;
+      else if (name.indexOf(q) >= 0) found = 4;
+      else continue;
+      if (found > tier || (found === tier && part > within)) { tier = found; within = part; }
+    }
+    if (it.number) {
+      if (it.number === q) return [7, 1000];
+      if ((it.number + " ").lastIndexOf(q + " ", 0) === 0) {
+        var part2 = Math.min(999, Math.floor(1000 * qLength / codeLength(it.number)));
+        if (6 > tier || (tier === 6 && part2 > within)) { tier = 6; within = part2; }
+      }
+    }
+    if (tier) return [tier, within];
+    if (qLength >= FUZZY_MIN_LENGTH) {
+      var sim = fuzzy(q, qLength, qw.length, it);
+      if (sim >= FUZZY_MIN) return [3, Math.min(999, sim)];
+    }
+    if (it.text) {
+      var count = occurrences(it.text, " " + q);
+      if (count) return [2, Math.min(999, count)];
+      if (qw.every(function (w) { return it.text.indexOf(" " + w) >= 0; })) return [1, 0];
+    }
+    return [0, 0];
+  }
+  function compareKeys(a, b) {
+    for (var i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return a.length - b.length;
+  }
+  /* Nodes matching `query`, best first: [{id, score, match}] (concepts, then sections of the same score). */
+  function searchResults(query, limit) {
+    var q = normalize(query);
+    if (!q) return [];
+    var qc = q.replace(/ /g, ""), qw = q.split(" "), qLength = codeLength(q), qcLength = codeLength(qc), hits = [];
+    searchIndex().forEach(function (it) {
+      var m = matchItem(q, qc, qw, qLength, qcLength, it);
+      if (m[0]) hits.push({ id: it.id, score: m[0] * 10000 + m[1], match: TIERS[m[0]], it: it });
+    });
+    hits.sort(function (a, b) {
+      return b.score - a.score || (a.it.concept ? 0 : 1) - (b.it.concept ? 0 : 1) || compareKeys(a.it.key, b.it.key) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    });
+    return hits.slice(0, limit || 12).map(function (h) { return { id: h.id, score: h.score, match: h.match }; });
+  }
+  function search(query, limit) {
+    return searchResults(query, limit).map(function (r) { return r.id; });
   }
   var input = $("search-input"), results = $("search-results"), active = -1, found = [];
+  var MATCH_NOTE = { fuzzy: "≈", text: "in text", "text-words": "in text" };
   function showResults() {
-    found = search(input.value);
+    var hits = searchResults(input.value);
+    found = hits.map(function (h) { return h.id; });
     active = found.length ? 0 : -1;
-    results.replaceChildren.apply(results, found.map(function (id, i) {
-      var n = info.get(id);
-      var li = el("li", { id: "search-option-" + i, role: "option", "data-id": id }, swatch(id),
+    results.replaceChildren.apply(results, hits.map(function (h, i) {
+      var id = h.id, n = info.get(id);
+      var li = el("li", { id: "search-option-" + i, role: "option", "data-id": id, "data-match": h.match }, swatch(id),
         el("span", { class: "name", text: n.kind === "concept" ? n.label : n.number + " " + n.label }));
       if (n.alt) li.appendChild(el("span", { class: "alt", text: n.alt.join(", ") }));
+      if (MATCH_NOTE[h.match]) li.appendChild(el("span", { class: "how", text: MATCH_NOTE[h.match] }));
       li.appendChild(el("span", { class: "where", text: n.kind === "concept" ? n.number : n.kind }));
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(id); });
       return li;
@@ -660,7 +1296,7 @@ var mlkg = (function () {
     select(id);
   }
   input.addEventListener("input", showResults);
-  input.addEventListener("focus", function () { input.select(); if (input.value.trim()) showResults(); });
+  input.addEventListener("focus", function () { input.select(); if (input.value.trim()) showResults(); else searchIndex(); });
   input.addEventListener("blur", closeResults);
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
@@ -676,6 +1312,34 @@ var mlkg = (function () {
       ev.preventDefault();
     }
   });
+
+  // ---- ready to learn ------------------------------------------------------------------------------
+  var readyShown = 10;
+  function renderReady() {
+    var list = readyToLearn(), have = knownClosure();
+    var summary = $("known-summary");
+    summary.replaceChildren(el("span", { text: have.size
+      ? "You know " + have.size + " concept" + (have.size === 1 ? "" : "s") + " (" + state.known.size + " marked)."
+      : "Mark what you know in a concept's details; this list follows." }));
+    if (state.known.size) {
+      summary.appendChild(button("Forget all", function () {
+        state.known = new Set();
+        knownChanged();
+        render();
+        showPanel();
+        writeHash(false);
+      }, { class: "linkish", id: "known-clear" }));
+    }
+    $("ready").replaceChildren.apply($("ready"), list.slice(0, readyShown).map(function (r) {
+      return el("li", { "data-id": r.id }, link(r.id),
+        el("span", { class: "unlocks", title: "concepts it leads to that you do not know yet", text: "+" + r.unlocks }));
+    }));
+    var more = $("ready-more");
+    more.hidden = list.length <= readyShown;
+    more.textContent = "Show more (" + (list.length - Math.min(readyShown, list.length)) + " left)";
+    $("ready-count").textContent = String(list.length);
+  }
+  $("ready-more").addEventListener("click", function () { readyShown += 20; renderReady(); });
 
   // ---- the rest of the page --------------------------------------------------------------------------
   var noticeTimer = null;
@@ -706,11 +1370,17 @@ var mlkg = (function () {
     box.addEventListener("change", function () { setKind(box.dataset.kind, box.checked); });
   });
   $("hops").addEventListener("change", function () { setHops(parseInt($("hops").value, 10) || 0); });
-  $("fit").addEventListener("click", function () { fitShown(true); });
+  $("fit").addEventListener("click", function () { if (local.shown) fitLocal(true); else fitAll(true); });
+  $("local-close").addEventListener("click", function () {
+    if (state.path && !state.hops) setPath(false);
+    else { state.path = null; setHops(0); showPanel(); }
+  });
   document.addEventListener("keydown", function (ev) {
     var typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement && document.activeElement.tagName);
     if (ev.key === "/" && !typing) { input.focus(); ev.preventDefault(); }
-    else if (ev.key === "Escape" && !typing) { if (state.path) setPath(false); else select(null); }
+    else if (ev.key === "Escape" && !typing) {
+      if (state.path) setPath(false); else if (state.hops && state.selected) setHops(0); else select(null);
+    }
   });
   /* Section titles of the outline layout are sized to be read with the whole map in view; zoomed in,
      they shrink so that no title grows past TITLE_MAX pixels on screen. */
@@ -754,7 +1424,7 @@ var mlkg = (function () {
     titled.add(p.node);
     nodes.update({ id: p.node, title: tooltip(info.get(p.node)) });
   });
-  network.on("click", function (p) {
+  network.on("click", function (p) {  // in the local view, clicks go to its own network
     if (p.nodes.length) select(p.nodes[0], { focus: false });
     else if (!p.edges.length) select(null);
   });
@@ -845,10 +1515,10 @@ var mlkg = (function () {
   }
   function drawHalos(ctx) {
     if (!halo) return;
-    var ids = Array.from(halo).filter(function (id) { return info.get(id).kind === "concept"; });
+    var ids = Array.from(halo).filter(isConcept);
     var at = network.getPositions(ids);
     ctx.save();
-    ctx.fillStyle = state.path ? "#e8590c" : "#fab005";
+    ctx.fillStyle = "#fab005";
     ctx.globalAlpha = 0.4;
     ctx.beginPath();
     ids.forEach(function (id) {
@@ -872,30 +1542,103 @@ var mlkg = (function () {
       });
       drawEdges(ctx);
       drawHalos(ctx);
+      drawKnown(ctx, network);
     });
     network.on("dragEnd", function (p) { if (p.nodes.length) measureRegions(); });
     measureRegions();
+  } else {
+    network.on("beforeDrawing", function (ctx) { drawKnown(ctx, network); });
+  }
+
+  // ---- live updates, when served: the server says "graph" when it has rebuilt, "error" when it could not --
+  function banner(text) {
+    var box = $("banner");
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+  /* Take a new graph in place: positions of nodes already drawn, the selection and the view all stay. */
+  function update(data) {
+    if (!data || !Array.isArray(data.nodes) || !Array.isArray(data.edges)) return;
+    var at = network.getPositions();
+    raw = data.nodes;
+    rawEdges = data.edges;
+    indexGraph();
+    looks = new Map();
+    searchItems = null;
+    closureCache = readyCache = null;
+    titled.clear();
+    var fresh = raw.map(visNode), keep = new Set(fresh.map(function (v) { return v.id; }));
+    fresh.forEach(function (v) {
+      if (at[v.id]) { v.x = at[v.id].x; v.y = at[v.id].y; }
+      if (labelled.has(v.id)) v.label = baseText(info.get(v.id));
+      v.title = undefined;
+      sizes.set(v.id, v.size || 20);
+    });
+    nodes.remove(nodes.getIds().filter(function (id) { return !keep.has(id); }));
+    nodes.update(fresh);
+    shownNodes = new Map(fresh.map(function (v) { return [v.id, "|" + v.label]; }));
+    edges.clear();
+    present.forEach(function (e) { if (state.kinds.has(e.kind)) e.shown = ""; });
+    edges.add(present.filter(function (e) { return state.kinds.has(e.kind); }).map(visEdge));
+    if (state.selected && !info.has(state.selected)) state.selected = null;
+    if (state.path && !isConcept(state.path)) state.path = null;
+    if (!physics) measureRegions();
+    local.key = "";
+    syncSelection();
+    render();
+    showPanel();
+    writeHash(false);
+  }
+  function listen() {
+    if (!served || !window.EventSource || !window.fetch) return;
+    var events = new EventSource("/events");
+    events.addEventListener("graph", function () {
+      banner("");
+      fetch("/api/map-data", { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status + " " + r.statusText); return r.json(); })
+        .then(update)
+        .catch(function (err) { banner("Could not load the new graph: " + err.message); });
+    });
+    events.addEventListener("error", function (ev) {  // the server's event; a lost connection has no data
+      if (!ev.data) return;
+      try { banner(JSON.parse(ev.data).error); } catch (err) { banner(String(ev.data)); }
+    });
   }
 
   var ready = false;
   var api = {
-    /* A copy of what the page shows: selection, local-view hops, learning-path target, edge kinds shown. */
+    /* A copy of what the page shows: selection, local-view hops, learning-path target, edge kinds shown,
+       concepts marked known. */
     state: function () {
       return { selected: state.selected, hops: state.hops, path: state.path,
-               kinds: KINDS.filter(function (k) { return state.kinds.has(k); }) };
+               kinds: KINDS.filter(function (k) { return state.kinds.has(k); }),
+               known: Array.from(state.known).sort(byOrder) };
     },
     info: function (id) { return info.get(id); },
-    select: select, setPath: setPath, setKind: setKind, setHops: setHops, search: search,
+    select: select, setPath: setPath, setKind: setKind, setHops: setHops, setKnown: setKnown,
+    search: search, searchResults: searchResults, normalize: normalize, similarity: similarity,
     learningPath: learningPath, path: function () { return currentPath.slice(); },
+    knownClosure: function () { return concepts.filter(function (id) { return knownClosure().has(id); }); },
+    readyToLearn: function () { return readyToLearn().map(function (r) { return { id: r.id, unlocks: r.unlocks }; }); },
+    /* What is on screen: the local view's network and DataSets while it is open, else the whole map's. */
+    view: function () {
+      return local.shown
+        ? { local: true, network: localNet, nodes: localNodes, edges: localEdges, ids: local.ids.slice(),
+            fitted: local.fitted, fontSize: LOCAL.font, levels: Object.fromEntries(local.levels) }
+        : { local: false, network: network, nodes: nodes, edges: edges, ids: nodes.getIds(), fitted: true,
+            fontSize: options.nodes.font.size };
+    },
+    update: update,
     ready: false, timings: timings,
   };
   function finish() {
     timings.drawn = performance.now();
-    applyHash(false);
+    applyHash(false, true);
     ready = true;
     api.ready = true;
     timings.ready = performance.now();
     document.documentElement.setAttribute("data-ready", "true");
+    listen();
   }
   buildLegend();
   if (physics && raw.length) {
