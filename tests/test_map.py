@@ -8,12 +8,14 @@ import re
 
 import networkx as nx
 import pytest
-from browser import browser, context, open_map  # noqa: F401  (pytest fixtures)
+from browser import SERVED, browser, context, open_map, open_served  # noqa: F401  (pytest fixtures)
+from conftest import SEED as SEED_PATH
 from conftest import entry, sheet
 
 import mlkg
 from mlkg.read import example_plain
 from mlkg.views import map as viz
+from mlkg.views.chains import learning_plan, ready_to_learn
 
 HOSTILE = '<img src=x onerror="window.pwned=1;alert(1)"> </script><script>window.pwned=2;alert(2)</script> <!--'
 
@@ -450,3 +452,178 @@ def test_hostile_cheatsheet_text_is_shown_as_text(context, write, tmp_path):  # 
     assert view.js("document.scripts.length") == 5
     assert view.js("window.pwned") is None
     _clean(view)
+
+
+# ---- what I know, and what comes next ---------------------------------------------------------------------
+
+def _ready(kg, known):
+    return [{"id": r["id"], "unlocks": r["unlocks"]} for r in ready_to_learn(kg, known)]
+
+
+def _plan(kg, target, known):
+    return [s["id"] for s in learning_plan(kg, target, known)["plan"]]
+
+
+@pytest.mark.browser
+def test_known_concepts_persist_and_change_the_path_and_the_ready_list(context, pages, seed_kg):  # noqa: F811
+    view = open_map(context, pages["physics"], "stable-diffusion&path")
+    assert view.js("mlkg.readyToLearn()") == _ready(seed_kg, [])
+    shown = "() => [...document.querySelectorAll('#ready li')].map(li => li.dataset.id)"
+    assert view.js(shown) == [r["id"] for r in _ready(seed_kg, [])][:10]
+    view.page.locator("#learning ol a[data-id=vae]").click()
+    toggle = view.page.locator("#known-toggle")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert view.js("mlkg.state().known") == ["vae"]
+    assert view.js("location.hash") == "#vae&path=stable-diffusion&known=vae"
+    assert view.js("mlkg.knownClosure()") == ["autoencoder", "vae"]  # knowing VAE implies its prerequisites
+    assert view.js("mlkg.path()") == _plan(seed_kg, "stable-diffusion", ["vae"])
+    assert view.js(LOCAL_IDS) == sorted(_plan(seed_kg, "stable-diffusion", ["vae"]))
+    assert view.js("mlkg.readyToLearn()") == _ready(seed_kg, ["vae"])
+    assert view.js(shown) == [r["id"] for r in _ready(seed_kg, ["vae"])][:10]
+    assert "1 prerequisite you know" not in view.page.locator("#learning").inner_text()
+    assert "2 prerequisites you know are left out" in view.page.locator("#learning").inner_text()
+    # kept across a reload (the address), and in localStorage for a page opened without it
+    view.page.reload()
+    view.wait_ready()
+    assert view.js("mlkg.state().known") == ["vae"]
+    assert view.js("mlkg.path()") == _plan(seed_kg, "stable-diffusion", ["vae"])
+    again = open_map(context, pages["physics"])
+    assert again.js("mlkg.state().known") == ["vae"] and again.js("location.hash") == "#known=vae"
+    assert again.js("JSON.parse(localStorage.getItem('mlkg.known'))") == ["vae"]
+    # an implied concept is known too; unmarking it unmarks what needs it
+    again.js("mlkg.select('autoencoder')")
+    toggle = again.page.locator("#known-toggle")
+    assert toggle.get_attribute("aria-pressed") == "true" and "needed by" in toggle.inner_text()
+    toggle.click()
+    assert again.js("mlkg.state().known") == [] and again.js("location.hash") == "#autoencoder"
+    assert again.js("mlkg.readyToLearn()") == _ready(seed_kg, [])
+    # a shared link says what its sender knows, and becomes what this page keeps
+    link = open_map(context, pages["outline"], "known=GAN,ddpm,no-such")
+    assert link.js("mlkg.state().known") == ["gan", "ddpm"]
+    assert link.js("location.hash") == "#known=gan,ddpm"
+    assert link.js("mlkg.readyToLearn()") == _ready(seed_kg, ["gan", "ddpm"])
+    assert link.js("JSON.parse(localStorage.getItem('mlkg.known'))") == ["gan", "ddpm"]
+    link.page.locator("#known-clear").click()
+    assert link.js("mlkg.state().known") == [] and link.js("location.hash") == ""
+    for v in (view, again, link):
+        _clean(v)
+
+
+@pytest.mark.browser
+@pytest.mark.shared
+def test_ready_to_learn_matches_python_on_the_shared_corpus(context, shared_kg, tmp_path):  # noqa: F811
+    page = viz.write_map(shared_kg, tmp_path / "map.html")
+    concepts = shared_kg.concepts()
+    deepest = max(concepts, key=lambda c: len(_learning_order(shared_kg, c)))
+    sets = [[], [deepest], concepts[::7], ["vae", "transformer", "gan"], concepts]
+    for known in sets:
+        view = open_map(context, page, "known=" + ",".join(known) if known else "")
+        assert view.js("mlkg.readyToLearn()") == _ready(shared_kg, known), known[:3]
+        target = "stable-diffusion"
+        view.js("(t) => { mlkg.select(t); mlkg.setPath(true); }", target)
+        assert view.js("mlkg.path()") == _plan(shared_kg, target, known)
+        _clean(view)
+        view.page.close()
+
+
+# ---- served by mlkg serve: concept pages, live updates, curation (the server answered here by the test) ------
+
+@pytest.mark.browser
+def test_served_page_links_titles_to_concept_pages(context, pages, seed_kg):  # noqa: F811
+    view = open_map(context, pages["physics"], "vae")
+    assert view.page.locator("#panel-title a").count() == 0  # from a file: no server, no link
+    assert view.js("document.querySelector('meta[name=mlkg-edit-token]')") is None
+    _clean(view)
+    served = open_served(context, viz.map_html(seed_kg).encode(), "sec:13.1")
+    assert served.page.locator("#panel-title a").get_attribute("href") == "/concept/sec%3A13.1"
+    served.js("mlkg.select('vae')")
+    title = served.page.locator("#panel-title a")
+    assert title.get_attribute("href") == "/concept/vae" and title.inner_text() == "Variational Autoencoder (VAE)"
+    assert served.page.locator("#panel .edit, #panel .curation").count() == 0  # no edit token, no controls
+    assert served.errors == [] and served.blocked == []  # a page not made live does not try to connect
+
+
+def _events(queue):
+    """An /events handler answering each connection with the next queued body, and after those a quiet one."""
+    def handler(route):
+        body = queue.pop(0) if queue else "retry: 3600000\n\n"
+        route.fulfill(status=200, body=body, headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+    return handler
+
+
+@pytest.mark.browser
+def test_live_updates_take_a_new_graph_in_place(context, seed_kg, write, tmp_path):  # noqa: F811
+    cur = tmp_path / "curation.toml"
+    cur.write_text('[[remove]]\nsource = "vae"\ntarget = "autoencoder"\n', encoding="utf-8")
+    changed = mlkg.load(SEED_PATH, curation=[cur])
+    nodes_, edges_ = viz.map_data(changed)
+    queue = ['retry: 300\nevent: error\ndata: {"error": "data/13-generative-models.md:12: <b>bad</b> entry"}\n\n',
+             'retry: 3600000\nevent: graph\ndata: {"version": 2}\n\n']
+    fetched = []
+
+    def map_data(route):
+        fetched.append(route.request.url)
+        route.fulfill(status=200, body=json.dumps({"nodes": nodes_, "edges": edges_}),
+                      headers={"Content-Type": "application/json"})
+
+    view = open_served(context, viz.map_html(seed_kg, live=True).encode(), "vae",
+                       {"/events": _events(queue), "/api/map-data": map_data})
+    banner = view.page.locator("#banner")
+    view.until("!document.getElementById('banner').hidden")
+    assert banner.text_content() == "data/13-generative-models.md:12: <b>bad</b> entry"
+    before = view.js(VIEW)
+    view.until("document.querySelectorAll('#panel .prereqs a').length === 0", timeout_ms=8000)
+    assert fetched == [SERVED + "api/map-data"]
+    assert banner.is_hidden()
+    assert view.js("mlkg.state().selected") == "vae" and view.js("network.getSelectedNodes()") == ["vae"]
+    assert view.js(VIEW) == before
+    assert view.js("edges.get('requires|vae|autoencoder')") is None
+    assert view.js("edges.length") == len(changed.edges(["requires", "related", "parent"]))
+    assert view.errors == [] and view.blocked == []
+
+
+@pytest.mark.browser
+def test_edit_mode_posts_curation_and_shows_the_answer(context, seed_kg):  # noqa: F811
+    token = 'tok<&>"1'
+    posts, answers = [], []
+
+    def curation(route):
+        req = route.request
+        posts.append({"body": req.post_data_json, "token": req.headers.get("x-mlkg-token"),
+                      "type": req.headers.get("content-type"), "method": req.method})
+        status, body = answers.pop(0)
+        route.fulfill(status=status, body=json.dumps(body), headers={"Content-Type": "application/json"})
+
+    html = viz.map_html(seed_kg, edit_token=token)
+    assert "connect-src 'self'" in html and 'content="tok&lt;&amp;&gt;&#34;1"' in html
+    view = open_served(context, html.encode(), "vae", {"/events": _events([]), "/api/curation": curation})
+    status = view.page.locator("#curation-status")
+    prereq = view.page.locator("#panel .prereqs li").first
+    answers.append((200, {"saved": True}))
+    prereq.locator("button", has_text="remove").click()
+    view.until("document.getElementById('curation-status').textContent.startsWith('saved')")
+    answers.append((409, {"error": "curation.toml:4: vae requires autoencoder is forced there", "status": 409}))
+    prereq.locator("button", has_text="flip").click()
+    view.until("document.getElementById('curation-status').classList.contains('error')")
+    assert status.text_content() == "curation.toml:4: vae requires autoencoder is forced there"
+    answers.append((200, {}))
+    view.page.locator("#curation-note").fill("mentioned together only")
+    prereq.locator("button", has_text="→ related").click()
+    view.until("document.getElementById('curation-status').textContent.startsWith('saved')")
+    view.page.locator("#add-edge-target").fill("generativ adversarial")
+    view.page.locator("#panel .picks li[data-id=gan]").dispatch_event("mousedown")
+    view.page.locator("#add-edge-kind").select_option("related")
+    answers.append((200, {}))
+    view.page.locator("#add-edge").click()
+    view.until("document.getElementById('curation-status').textContent.startsWith('saved')")
+    edge = {"source": "vae", "target": "autoencoder"}
+    assert [p["body"] for p in posts] == [
+        {"action": "remove", **edge, "kind": "requires", "note": ""},
+        {"action": "force", "source": "autoencoder", "target": "vae", "kind": "requires", "note": ""},
+        {"action": "force", **edge, "kind": "related", "note": "mentioned together only"},
+        {"action": "add", "source": "vae", "target": "gan", "kind": "related", "note": "mentioned together only"},
+    ]
+    assert {(p["token"], p["type"], p["method"]) for p in posts} == {(token, "application/json", "POST")}
+    assert view.errors == ["Failed to load resource: the server responded with a status of 409 (Conflict)"]
+    assert view.blocked == []

@@ -33,8 +33,11 @@ var mlkg = (function () {
   var dimNodes = raw.length < 2000, halo = null;
   // Served by `mlkg serve` (not opened from a file): concept pages, live updates and, in edit mode, curation.
   var served = /^https?:$/.test(location.protocol);
+  // ... and made live (map_html(live=True)): its policy lets it connect to its server
+  var policy = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+  var live = served && !!policy && policy.getAttribute("content").indexOf("connect-src 'none'") < 0;
   var editMeta = document.querySelector('meta[name="mlkg-edit-token"]');
-  var editToken = served && editMeta ? editMeta.getAttribute("content") : null;
+  var editToken = live && editMeta && window.fetch ? editMeta.getAttribute("content") : null;
 
   // ---- the graph: indexes over the payloads, rebuilt when a live update brings new ones --------------
   var info, sectionColour, present, byKind, prereqs, dependents, related, children, descendantCache, concepts, rank;
@@ -809,6 +812,7 @@ var mlkg = (function () {
   function resolve(text) {
     if (info.has(text)) return text;
     var want = String(text).trim().toLowerCase();
+    if (info.has(want)) return want;
     for (var i = 0; i < raw.length; i++) {
       var n = raw[i];
       if ([n.label, n.name].concat(n.alt || [], n.aliases || []).some(function (s) { return String(s).toLowerCase() === want; })) return n.id;
@@ -1590,7 +1594,7 @@ var mlkg = (function () {
     writeHash(false);
   }
   function listen() {
-    if (!served || !window.EventSource || !window.fetch) return;
+    if (!live || !window.EventSource || !window.fetch) return;
     var events = new EventSource("/events");
     events.addEventListener("graph", function () {
       banner("");
