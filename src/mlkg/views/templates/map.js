@@ -453,7 +453,7 @@ var mlkg = (function () {
   // linked only by `related` on the level of the neighbour it is reached from.  A layer too wide for the view
   // wraps onto several rows; the rows are sized so that the whole view fits the screen with labels legible.
   var LOCAL = { font: 14, selectedFont: 16, labelMax: 132, lineHeight: 17, gapX: 26, gapY: 16, levelGap: 30,
-                margin: 24, minScale: 0.9, maxScale: 1.5 };
+                margin: 24, minScale: 0.9, maxScale: 1.3 };
   var FACE = (options.nodes && options.nodes.font && options.nodes.font.face) || "sans-serif";
   var localNet = null, localNodes = null, localEdges = null;
   var local = { shown: false, key: "", ids: [], fitted: false, levels: new Map(), bands: [], path: false };
