@@ -41,11 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
+    before = set(ROOT.iterdir())
     pieces, last, changed = [], 0, 0
     for m in BLOCK.finditer(text):
+        build = tempfile.mkdtemp(prefix="readme-build-")
         env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}", "COLUMNS": "100",
-               "MLKG_BUILD_DIR": tempfile.mkdtemp(prefix="readme-build-")}
+               "MLKG_BUILD_DIR": build}
         new = run_block(m.group(1), env, ROOT)
+        if new is not None:  # as a user's checkout would say it
+            new = new.replace(f"file://{build}", "file:///home/you/mlkg/out").replace(build, "out")
+            new = new.replace(str(ROOT), "/home/you/mlkg")
         pieces.append(text[last:m.start(1)])
         if new is not None and new != m.group(1):
             changed += 1
@@ -56,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             pieces.append(m.group(1))
         last = m.end(1)
     pieces.append(text[last:])
+    for made in set(ROOT.iterdir()) - before:  # what the commands wrote into the checkout (exports, maps)
+        if made.is_file():
+            made.unlink()
     if args.update:
         readme.write_text("".join(pieces), encoding="utf-8")
     print(f"{changed} block(s) differ", file=sys.stderr)
