@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import launch, open_map  # noqa: E402
 
 import mlkg  # noqa: E402
-from mlkg.viz import write_map  # noqa: E402
+from mlkg.views.map import write_map  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
