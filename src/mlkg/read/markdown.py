@@ -72,14 +72,10 @@ class Field:
             yield self.line + offset, text
 
 
-@dataclass
-class Heading:
-    """A section (``## 13. TITLE``) or subsection (``### 13.1 Title``)."""
+class _Titled:
+    """A heading or an entry: its title read as a label and the alternative labels in parentheses."""
 
-    kind: str
-    number: str
     title: str
-    location: Location
 
     @property
     def label(self) -> str:
@@ -88,6 +84,16 @@ class Heading:
     @property
     def alt_labels(self) -> tuple[str, ...]:
         return split_title(self.title)[1]
+
+
+@dataclass
+class Heading(_Titled):
+    """A section (``## 13. TITLE``) or subsection (``### 13.1 Title``)."""
+
+    kind: str
+    number: str
+    title: str
+    location: Location
 
     @property
     def node_id(self) -> str:
@@ -108,7 +114,7 @@ def section_node_id(number: str) -> str:
 
 
 @dataclass
-class Entry:
+class Entry(_Titled):
     """One ``#### N.M.K`` cheatsheet entry."""
 
     id: str
@@ -119,14 +125,6 @@ class Entry:
     location: Location
     order: int = 0
     id_line: int = 0
-
-    @property
-    def label(self) -> str:
-        return split_title(self.title)[0]
-
-    @property
-    def alt_labels(self) -> tuple[str, ...]:
-        return split_title(self.title)[1]
 
     @property
     def full(self) -> str:
