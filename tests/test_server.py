@@ -160,8 +160,13 @@ def test_service_is_refused(srv):
     # a lexer that reads "1<2 … #>" as an IRI would miss this one
     ("SELECT * WHERE { VALUES ?x {<http://127.0.0.1:9/sparql>} { FILTER(1<2)SERVICE?x#>\n{?s ?p ?o} } }", True),
     ("SELECT * WHERE { \\u0053ERVICE <http://x> { ?s ?p ?o } }", True),
-    ('SELECT * WHERE { ?s ?p "self-service" }', True),  # refused too: the check is blunt on purpose
+    ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://x> { } } }", True),
     ("SELECT * WHERE { ?s ?p ?o }", False),
+    # the word in a string, an IRI, a prefix or a comment is no call: the parsed query says so
+    ('SELECT * WHERE { ?s ?p "self-service" }', False),
+    ("PREFIX service: <http://service.example/service#> SELECT * WHERE { ?s service:x ?o } # SERVICE <x> {}", False),
+    # a text the parser cannot read counts as a call when it mentions the word at all
+    ("SELECT * WHERE { SERVICE <http://x> { ?s ?p ?o }", True),
 ])
 def test_service_detection(text, has):
     assert uses_service(text) is has

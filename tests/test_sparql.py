@@ -468,3 +468,67 @@ def test_the_store_is_built_once_per_graph(seed_kg):
 def test_query_help_has_examples(cli):
     code, out, _ = cli("query", "--help")
     assert code == 0 and "Example:" in out and "mlkg query prerequisites" in out
+
+
+# --- what must not run ------------------------------------------------------------------------
+
+DEEP = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
+
+
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+def test_a_deeply_nested_query_is_refused_before_any_parser_sees_it(seed_kg, engine):
+    with pytest.raises(QueryError, match=r"^query nested 5000 levels deep; at most 100$"):
+        sparql.run_query(seed_kg, DEEP, engine=engine)
+
+
+def test_mlkg_query_refuses_a_deep_query_with_one_line(cli, tmp_path):
+    path = tmp_path / "deep.rq"
+    path.write_text(DEEP, encoding="utf-8")
+    code, out, err = cli("query", path)
+    assert code == 2 and out == "" and err == "mlkg: query nested 5000 levels deep; at most 100\n"
+
+
+@pytest.mark.parametrize("text, depth", [
+    ("SELECT * WHERE { ?s ?p ?o }", 1),
+    ('SELECT * WHERE { ?s ?p "{{{{((((" }', 1),  # brackets in a string are text
+    ("SELECT * WHERE { ?s ?p ?o } # ((((((((", 1),  # and in a comment
+    ("SELECT * WHERE { ?s <http://x.org/p#a> ?o . ((((\n }", 5),  # '#' in an IRI starts no comment
+    # '<' that may be less-than: a reading that took "<'x>" for an IRI would take the brackets for a string
+    ("SELECT * WHERE { FILTER(1<'x>' && " + "(" * 300 + "1" + ")" * 300 + ") }", 302),
+    ("SELECT * WHERE { FILTER(1<2#>'''\n" + "(" * 300 + "1" + ")" * 300 + "\n''') }", 302),
+])
+def test_query_shape_never_reads_less_nesting_than_the_engine(text, depth):
+    assert sparql.query_shape(text)[0] == depth
+
+
+def test_values_data_does_not_count_towards_the_length_limit(seed_kg):
+    ids_ = " ".join(f"concept:c{i}" for i in range(30_000))
+    result = sparql.run_query(seed_kg, f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?c {{ {ids_} }} }}")
+    assert result.rows == [(30_000,)]
+    with pytest.raises(QueryError, match="query too long"):
+        sparql.run_query(seed_kg, "ASK { FILTER(?x IN (" + ", ".join(["1"] * 30_000) + ")) }")
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { " + " ".join(f"BIND(1 AS ?v{i})" for i in range(3300)) + " }",  # 2,600 overflow 8 MiB
+    "ASK { FILTER(" + "!" * 19_900 + "true) }",
+    "SELECT * WHERE " + "{ ?s ?p ?o OPTIONAL " * 98 + "{ }" + " }" * 98,
+])
+def test_what_the_limits_let_through_runs_without_overflowing_the_stack(tmp_path, text):
+    """In a process of its own: a stack overflow would take the test run with it."""
+    import subprocess
+    import sys
+
+    sparql.check_query(text)
+    path = tmp_path / "big.rq"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mlkg", "query", str(path), "--source", str(SEED), "--format",
+                           "json"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
+
+
+def test_service_is_read_from_the_parsed_query(seed_kg):
+    result = sparql.run_query(seed_kg, 'SELECT ?x WHERE { BIND("a self-service SERVICE <http://x> {}" AS ?x) }')
+    assert result.rows == [("a self-service SERVICE <http://x> {}",)]
+    with pytest.raises(sparql.ServiceRefusedError, match="SERVICE is refused"):
+        sparql.run_query(seed_kg, "SELECT * WHERE { OPTIONAL { SERVICE SILENT <http://127.0.0.1:9/> { } } }")

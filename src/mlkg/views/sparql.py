@@ -28,14 +28,24 @@ Turtle as the export and cached per graph; ``engine="rdflib"`` runs the query
 in rdflib instead.  Results are engine-independent :class:`QueryResult`
 objects that serialise to the W3C result formats, which the HTTP endpoint
 reuses.
+
+Before any engine sees a query, :func:`check_query` refuses what must not
+run: a text nested deeper or longer than the engines' recursive parsers and
+planners survive (measured by a small lexer, :func:`query_shape`), SPARQL
+Update, and ``SERVICE``, read from the parsed query.  pyoxigraph then runs
+on a thread with a large stack (:func:`on_big_stack`), so that what the
+limits let through cannot overflow it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
+import heapq
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +66,46 @@ RESULT_FORMATS = {
     "table": "text/plain; charset=utf-8",
 }
 GRAPH_FORMATS = {name: media for name, (_, _, media) in rdf.FORMATS.items()}
+
+# What clients call a result format, in a ``format=`` (or ``output=``) parameter or an Accept header, and what it
+# means for each result form: (SELECT and ASK format, CONSTRUCT and DESCRIBE format); None where the name says
+# nothing about that form.  The names are those SPARQLWrapper, curl users and other endpoints' clients send.
+FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"), "srj": ("json", None), "xml": ("xml", "xml"), "srx": ("xml", None),
+    "csv": ("csv", None), "tsv": ("tsv", None),
+    "ttl": (None, "ttl"), "turtle": (None, "ttl"), "n3": (None, "n3"),
+    "nt": (None, "nt"), "ntriples": (None, "nt"), "n-triples": (None, "nt"),
+    "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
+    "rdf": (None, "xml"), "rdf+xml": (None, "xml"), "rdfxml": (None, "xml"), "rdf/xml": (None, "xml"),
+}
+MEDIA_FORMATS: dict[str, tuple[str | None, str | None]] = {
+    "application/sparql-results+json": ("json", None), "application/json": ("json", "jsonld"),
+    "text/javascript": ("json", None), "application/javascript": ("json", None),
+    "application/sparql-results+xml": ("xml", None), "application/xml": ("xml", "xml"), "text/xml": ("xml", "xml"),
+    "text/csv": ("csv", None), "text/tab-separated-values": ("tsv", None),
+    "text/turtle": (None, "ttl"), "application/turtle": (None, "ttl"), "application/x-turtle": (None, "ttl"),
+    "text/n3": (None, "n3"), "text/rdf+n3": (None, "n3"), "application/n3": (None, "n3"),
+    "application/n-triples": (None, "nt"), "text/plain": (None, "nt"),
+    "application/ld+json": (None, "jsonld"), "application/x-json+ld": (None, "jsonld"),
+    "application/rdf+xml": (None, "xml"),
+}
+
+
+def format_name(value: str) -> tuple[str | None, str | None] | None:
+    """What a ``format=`` value (a name such as ``json-ld`` or a media type) means for each result form, or None.
+
+    Case does not matter, nor do parameters (``text/csv; charset=utf-8``); a ``+`` that reached the
+    server as a space (``rdf+xml`` unencoded in a query string) is read as ``+``.
+    """
+    v = value.split(";")[0].strip().lower().replace(" ", "+")
+    return FORMAT_NAMES.get(v) or MEDIA_FORMATS.get(v)
+
+
+def content_type(kind: str, fmt: str) -> str:
+    """The Content-Type of a ``kind`` result (select, ask, construct) in ``fmt``, with one charset for text."""
+    media = GRAPH_FORMATS[_graph_format(fmt)] if kind == "construct" else RESULT_FORMATS[fmt]
+    media = media.split(";")[0]
+    return media if media.endswith("json") else media + "; charset=utf-8"
 _FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
@@ -485,34 +535,208 @@ class Prepared:
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
+MAX_NESTING = 100      # brackets inside brackets
+MAX_TOKENS = 20_000    # words and symbols outside VALUES data
+QUERY_STACK = 256 << 20  # bytes of stack for the thread that runs pyoxigraph
+
+
+class ServiceRefusedError(QueryError):
+    """SERVICE: mlkg queries its own graph and never calls another endpoint."""
+
+
+# query_shape's lexer states
+_CODE, _COMMENT, _SHORT1, _SHORT2, _LONG1, _LONG2 = range(6)
+_STRING_ENDS = {
+    _SHORT1: re.compile(r"(?:[^'\\\n\r]|\\.)*'"), _SHORT2: re.compile(r'(?:[^"\\\n\r]|\\.)*"'),
+    _LONG1: re.compile(r"(?:[^'\\]|\\.|'(?!''))*'{3}", re.DOTALL),
+    _LONG2: re.compile(r'(?:[^"\\]|\\.|"(?!""))*"{3}', re.DOTALL),
+}
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[?$]?[\w\u00B7]+")
+_NORMAL, _VALUES_NEXT, _VALUES_DATA = range(3)
+
+
+def query_shape(text: str) -> tuple[int, int]:
+    """(deepest nesting of brackets, words and symbols outside VALUES data) of a SPARQL text, read without a parser.
+
+    pyoxigraph's parser and planner recurse once per level of brackets and
+    once per item of a long chain (``a || b || …``, a list of BINDs, a
+    collection), and overflow their stack past a few thousand: the process
+    dies.  This lexer measures a text before any parser sees it.  It skips
+    strings and comments; IRIs too, but ``<`` may also be less-than
+    (``FILTER(1<2)``), and reading it the wrong way could hide brackets in
+    what looks like an IRI or a string.  So the lexer follows both readings
+    wherever ``<`` could start an IRI, and reports the most either could
+    mean: never less than what the engine will see.  Words and symbols
+    inside a VALUES block's data are not counted (the engine keeps those
+    in flat lists).
+    """
+    n = len(text)
+    found: dict[tuple[int, int, int], list[int]] = {}
+    heap: list[tuple[int, int, int]] = []
+    deepest = most = 0
+
+    def reach(pos: int, state: int, mode: int, depth: int, tokens: int) -> None:
+        key = (pos, state, mode)
+        seen = found.get(key)
+        if seen is None:
+            found[key] = [depth, tokens]
+            heapq.heappush(heap, key)
+        else:  # two readings meet: keep the larger of each, an upper bound for both
+            seen[0], seen[1] = max(seen[0], depth), max(seen[1], tokens)
+
+    reach(0, _CODE, _NORMAL, 0, 0)
+    while heap:
+        key = heapq.heappop(heap)
+        depth, tokens = found.pop(key)
+        pos, state, mode = key
+        deepest, most = max(deepest, depth), max(most, tokens)
+        if pos >= n:
+            continue
+        if state == _COMMENT:
+            end = text.find("\n", pos)
+            reach(n if end < 0 else end + 1, _CODE, mode, depth, tokens)
+            continue
+        if state != _CODE:
+            m = _STRING_ENDS[state].match(text, pos)
+            # an unterminated string: read its quote as a plain character instead
+            reach(m.end() if m else pos, _CODE, mode, depth, tokens)
+            continue
+        count = 0 if mode == _VALUES_DATA else 1
+        c = text[pos]
+        if c.isspace():
+            reach(_SPACE.match(text, pos).end(), _CODE, mode, depth, tokens)
+        elif c == "#":
+            reach(pos + 1, _COMMENT, mode, depth, tokens)
+        elif c in "'\"":
+            long = text.startswith(c * 3, pos)
+            state = (_LONG1 if c == "'" else _LONG2) if long else (_SHORT1 if c == "'" else _SHORT2)
+            reach(pos + (3 if long else 1), state, mode, depth, tokens + count)
+        elif c == "<":
+            reach(pos + 1, _CODE, mode, depth, tokens + count)  # less-than
+            if m := _IRIREF.match(text, pos):
+                reach(m.end(), _CODE, mode, depth, tokens + count)  # an IRI
+        elif c in "({[":
+            opened = _VALUES_DATA if c == "{" and mode == _VALUES_NEXT else mode
+            reach(pos + 1, _CODE, opened, depth + 1, tokens + count)
+        elif c in ")}]":
+            closed = _NORMAL if c == "}" and mode == _VALUES_DATA else mode
+            reach(pos + 1, _CODE, closed, depth - 1, tokens + count)
+        elif m := _WORD.match(text, pos):
+            word = m.group()
+            reach(m.end(), _CODE, _VALUES_NEXT if word.upper() == "VALUES" else mode, depth, tokens + count)
+        else:
+            reach(pos + 1, _CODE, mode, depth, tokens + count)
+    return deepest, most
+
 
 def uses_service(text: str) -> bool:
-    """Whether the word SERVICE appears anywhere in a query, in any case, escapes decoded.
+    """Whether a query calls another endpoint with SERVICE, read from the parsed query.
 
-    Deliberately blunt: a lexer that skips strings, IRIs and comments can be
-    fooled ("1<2" read as the start of an IRI hides what follows), and a
-    query that names a remote endpoint must never run.  A query that only
-    mentions the word, in a string or an IRI, is refused too.
+    The text is parsed with rdflib's SPARQL parser, which decodes ``\\u``
+    escapes first as the standard says, and the parse is searched for a
+    SERVICE pattern: the word in a string, an IRI, a prefix or a comment is
+    no call.  A text that mentions "service" nowhere (escapes decoded) is not
+    parsed at all.  One the parser cannot read (not SPARQL 1.1, or nested too
+    deep for it) counts as a call if the word appears anywhere in it.
     """
     decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    return re.search(r"service", decoded, re.IGNORECASE) is not None
+    if re.search(r"service", decoded, re.IGNORECASE) is None:
+        return False
+    return _parsed_service(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_service(text: str) -> bool:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        stack: list[Any] = [parseQuery(text)]
+    except Exception:  # ParseException, RecursionError, …: unreadable, so the blunt answer
+        return True
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            if x.name == "ServiceGraphPattern":
+                return True
+            stack.extend(x.values())
+        elif isinstance(x, ParseResults | list | tuple):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            stack.extend(x.values())
+    return False
+
+
+def check_query(text: str) -> None:
+    """Refuse a query that must not run: too deep or too long for the engine, SPARQL Update, or SERVICE.
+
+    Raises :class:`~mlkg.errors.QueryError`, :class:`UpdateRefusedError` or
+    :class:`ServiceRefusedError`.  The size is measured before any parser
+    reads the text.
+    """
+    depth, tokens = query_shape(text)
+    if depth > MAX_NESTING:
+        raise QueryError(f"query nested {depth} levels deep; at most {MAX_NESTING}")
+    if tokens > MAX_TOKENS:
+        raise QueryError(f"query too long: {tokens:,} words and symbols outside VALUES data; at most "
+                         f"{MAX_TOKENS:,} (put long lists of values in a VALUES block)")
+    form = query_form(text)
+    if form in UPDATE_KEYWORDS:
+        raise UpdateRefusedError(f"SPARQL Update ({form}) is not allowed: the graph is read-only; "
+                                 "use SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if uses_service(text):
+        raise ServiceRefusedError("SERVICE is refused: mlkg queries its own graph and never calls other endpoints")
+
+
+_STACK_LOCK = threading.Lock()
+
+
+def on_big_stack(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` on a thread with a :data:`QUERY_STACK`-byte stack; its result, or its exception.
+
+    pyoxigraph parses, plans and drops a query recursively; on the usual 8 MiB
+    stack a query within :data:`MAX_TOKENS` could still overflow it.  The
+    stack is address space, not memory: only the pages a query touches are
+    used.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # handed to the caller
+            box["error"] = exc
+
+    with _STACK_LOCK:
+        old = threading.stack_size()
+        try:
+            threading.stack_size(QUERY_STACK)
+            thread = threading.Thread(target=run, name="mlkg-query", daemon=True)
+            thread.start()
+        except (RuntimeError, ValueError, MemoryError):  # no thread to be had: the caller's stack it is
+            thread = None
+        finally:
+            threading.stack_size(old)
+    if thread is None:
+        return fn(*args, **kwargs)
+    thread.join()
+    if "error" in box:
+        raise box.pop("error")
+    return box["value"]
 
 
 def prepare(kg: ConceptGraph, query: str | NamedQuery, params: dict[str, str] | None = None,
             base_iri: str | None = None) -> Prepared:
-    """Resolve ``query``, refuse SPARQL Update, and bind ``params`` into its text.
+    """Resolve ``query``, refuse what must not run (:func:`check_query`), and bind ``params`` into its text.
 
     The text runs as is in any SPARQL engine loaded with the export for the
     same base IRI (the HTTP endpoint's workers run it in their own stores).
     """
     q = resolve_query(query)
-    form = query_form(q.text)
-    if form in UPDATE_KEYWORDS:
-        raise UpdateRefusedError(f"SPARQL Update ({form}) is not allowed: the graph is read-only; "
-                                 "use SELECT, ASK, CONSTRUCT or DESCRIBE")
-    if uses_service(q.text):
-        raise QueryError("SERVICE is refused: mlkg queries its own graph and never calls other endpoints "
-                         "(any query with the word 'service' is refused)")
+    check_query(q.text)
     base = rdf.base_iri(base_iri)
     bindings = bind_params(kg, q, dict(params or {}), base)
     if not bindings:
@@ -550,10 +774,20 @@ def collect(res, max_rows: int | None = None, base: str = rdf.DEFAULT_BASE_IRI) 
     return QueryResult("construct", triples=bounded(res), base=base)
 
 
+def run_store(store: ox.Store, text: str, base: str, prefixes: dict[str, str], max_rows: int | None = None,
+              **dataset) -> QueryResult:
+    """Run ``text`` in a pyoxigraph store and collect the result; call it through :func:`on_big_stack`.
+
+    ``dataset`` takes pyoxigraph's ``default_graph`` and ``named_graphs``.
+    The engine's result (and with it the query's plan) is dropped here too.
+    """
+    return collect(store.query(text, base_iri=base, prefixes=prefixes, **dataset), max_rows, base)
+
+
 def _run_oxigraph(kg: ConceptGraph, text: str, base: str) -> QueryResult:
     store = rdf.store(kg, base)
     try:
-        return collect(store.query(text, base_iri=base, prefixes=rdf.prefixes(base)), base=base)
+        return on_big_stack(run_store, store, text, base, rdf.prefixes(base))
     except SyntaxError as exc:
         m = _POSITION.search(str(exc))
         if not m:
