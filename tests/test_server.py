@@ -480,3 +480,264 @@ def test_odd_inputs_get_an_answer_never_a_dead_thread(srv, path, status):
     assert got == status
     if path.startswith("/api/"):
         assert headers["Content-Type"].startswith("application/json")  # errors too, whatever Accept says
+
+
+# --- nothing lost, nothing hangs ------------------------------------------------------------------
+
+SECURITY = {"Content-Security-Policy": "frame-ancestors 'none'", "X-Frame-Options": "DENY",
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+def _exchange(port: int, data: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send raw bytes, read until the server closes; (status, headers of the first answer, its body)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        raw = b""
+        while chunk := s.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    return int(lines[0].split()[1]), headers, body
+
+
+def _has_security_headers(headers) -> bool:
+    return all(part in (headers.get(name) or "") for name, part in SECURITY.items())
+
+
+def test_the_listen_backlog_takes_a_crowd(srv):
+    """The kernel holds 1,024 connections for the server, not the standard library's 5 (ss shows a
+    listening socket's backlog as its Send-Q)."""
+    if shutil.which("ss") is None:
+        pytest.skip("ss (iproute2) is not installed")
+    out = subprocess.run(["ss", "-ltnH", f"sport = :{srv.port}"], capture_output=True, text=True).stdout
+    assert out.split()[2] == "1024", out
+
+
+@pytest.mark.parametrize("hosts, status", [
+    (["127.0.0.1"], 200),
+    (["127.0.0.1", "evil.example"], 400),  # ours first, a foreign one second
+    (["evil.example", "127.0.0.1"], 400),
+    (["127.0.0.1", "127.0.0.1"], 400),
+    ([], 400),
+])
+def test_exactly_one_host_header_and_it_is_ours(srv, hosts, status):
+    head = "GET /api/concept/vae HTTP/1.1\r\n" + "".join(f"Host: {h}\r\n" for h in hosts) + "Connection: close\r\n\r\n"
+    got, headers, _ = _exchange(srv.port, head.encode())
+    assert got == status
+    assert _has_security_headers(headers)
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/concept/vae", "/api/concept/vae", "/api/nothing", q("ASK {}"), "/sparql", "/static/site.css",
+    "/nothing", q("SELECT ?x WHERE {"), "/api/run/prerequisites",
+])
+def test_every_answer_carries_the_security_headers(srv, path):
+    _, headers, _ = srv.get(path)
+    assert _has_security_headers(headers), headers
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414),  # the standard library's own 414
+    (b"GET /?" + b"a" * 20_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414),  # ours, at 16 KiB
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(120)) + b"\r\n", 431),
+    (b"GARBAGE\r\n\r\n", 400),
+    (b"GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n", 505),
+    (b"BREW /pot HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 501),
+    (b"GET /\r\n", 505),  # HTTP/0.9, whose answers would have no headers
+])
+def test_the_standard_librarys_own_errors_carry_our_headers(srv, request_bytes, status):
+    got, headers, body = _exchange(srv.port, request_bytes)
+    assert got == status
+    assert _has_security_headers(headers), headers
+    assert headers["Content-Type"].startswith("text/plain") and body.count(b"\n") == 1
+
+
+def test_a_query_that_mentions_service_is_answered(srv):
+    status, _, body = srv.get(q('SELECT ?x WHERE { BIND("self-service and SERVICE <http://x> {}" AS ?x) }'))
+    assert status == 200 and "self-service" in json.loads(body)["results"]["bindings"][0]["x"]["value"]
+    status, _, body = srv.get(q("SELECT * WHERE { ?s ?p ?o } LIMIT 1 # SERVICE <http://example.org/sparql> {}"))
+    assert status == 200
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { } }",
+    "SELECT * WHERE { VALUES ?x {<http://127.0.0.1:9/sparql>} { FILTER(1<2)SERVICE?x#>\n{?s ?p ?o} } }",
+])
+def test_service_is_refused_however_it_is_written(srv, query):
+    status, _, body = srv.get(q(query))
+    assert status == 403 and b"SERVICE is refused" in body
+
+
+def test_a_query_worker_cannot_reach_the_network_even_unchecked():
+    """Belt and braces: a worker can open no file or socket, so even a SERVICE that got past the check goes
+    nowhere.  pyoxigraph does call out for SERVICE when it can; here it runs unchecked in a confined process."""
+    import http.server
+
+    hits = []
+
+    class Count(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    remote = http.server.HTTPServer(("127.0.0.1", 0), Count)
+    threading.Thread(target=remote.serve_forever, daemon=True).start()
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{remote.server_address[1]}/sparql> {{ ?s ?p ?o }} }}"
+    program = (
+        "import sys, pyoxigraph as ox\n"
+        "from mlkg.views.server import _confine\n"
+        "store = ox.Store()\n"
+        "if sys.argv[2] == 'confined':\n"
+        "    _confine(256)\n"
+        "try:\n"
+        "    print('answered', list(store.query(sys.argv[1])))\n"
+        "except Exception as exc:\n"
+        "    print('failed', exc)\n")
+    try:
+        confined = subprocess.run([sys.executable, "-c", program, query, "confined"], capture_output=True,
+                                  text=True, timeout=60)
+        assert confined.stdout.startswith("failed") and hits == [], (confined.stdout, confined.stderr)
+        free = subprocess.run([sys.executable, "-c", program, query, "free"], capture_output=True, text=True,
+                              timeout=60)
+        assert len(hits) == 1, (free.stdout, free.stderr)  # unconfined, the same engine does call out
+    finally:
+        remote.shutdown()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, b"query nested 5000 levels deep; at most 100"),
+    ("SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }", b"query nested 5002 levels deep"),
+    ("ASK { FILTER(" + "||".join(["true"] * 12_000) + ") }", b"query too long"),
+])
+def test_a_query_too_deep_or_long_for_the_engine_is_400_and_the_worker_lives(srv, query, message):
+    data = urllib.parse.urlencode({"query": query}).encode()
+    status, _, body = srv.get("/sparql", "application/json", "POST", data, "application/x-www-form-urlencoded")
+    assert status == 400 and message in body
+    assert srv.get(q("ASK { ?s ?p ?o }"))[0] == 200
+
+
+def _wait_for(predicate, what: str, seconds: float = 60) -> None:
+    """Poll until ``predicate()`` holds (an event to wait for, not a time to assert)."""
+    end = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > end:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_a_client_that_goes_away_leaves_one_quiet_line_and_no_traceback(seed_kg, capfd):
+    running = Running(seed_kg, timeout=2.0, quick=0.2, long_queries=0, idle=1.0)
+    running.server.app.config.quiet = False
+    try:
+        capfd.readouterr()
+        # 1. reset while its slow query runs: the answer meets a closed connection
+        s = socket.create_connection(("127.0.0.1", running.port))
+        s.sendall(f"GET {q(SLOW)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        s.close()
+        # 2. gone halfway through its body
+        s = socket.create_connection(("127.0.0.1", running.port))
+        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                  b"Content-Length: 100\r\n\r\nASK {")
+        s.close()
+        # 3. too slow to send its request at all
+        with socket.create_connection(("127.0.0.1", running.port)) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            assert s.recv(100) == b""  # the server hung up on it
+        seen = ""
+
+        def logged() -> bool:
+            nonlocal seen
+            seen += capfd.readouterr().err
+            return "client gone" in seen and "body bytes" in seen and "timed out" in seen
+
+        _wait_for(logged, "the three departures to be logged")
+        assert running.get(q("ASK { ?s ?p ?o }"))[0] == 200
+        seen += capfd.readouterr().err
+    finally:
+        running.close()
+    assert "Traceback" not in seen, seen
+    assert all(len(line) < 200 for line in seen.splitlines())
+
+
+def test_a_memory_hungry_query_is_stopped_and_its_worker_replaced(seed_kg):
+    hungry = "SELECT (GROUP_CONCAT(STR(?c)) AS ?x) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    running = Running(seed_kg, timeout=60.0, max_memory=64, quick=0.2)
+    try:
+        outcome: dict = {}
+        t = threading.Thread(target=lambda: outcome.setdefault("hungry", running.get(q(hungry), "application/json")))
+        t.start()
+        asks = []
+        while t.is_alive() and len(asks) < 1000:
+            asks.append(running.get(q("ASK { ?s ?p ?o }"))[0])
+        t.join(120)
+        status, _, body = outcome["hungry"]
+        assert status == 503 and "needed more than 64 MiB of memory" in json.loads(body)["error"]
+        assert set(asks) <= {200}
+        for _ in range(4):  # every worker answers, the fresh one too
+            assert running.get(q("ASK { ?s ?p ?o }"))[0] == 200
+        assert running.get(q(hungry))[0] == 503  # and the same query is stopped again
+    finally:
+        running.close()
+
+
+def test_pathological_queries_do_not_starve_simple_ones(seed_kg):
+    """Four cross products at once: one runs in the long lane until its time is up, the others are turned
+    away with Retry-After; simple queries, pages and the API are answered all the while."""
+    running = Running(seed_kg, timeout=5.0, quick=0.3, workers=2, long_queries=1)
+    try:
+        slow: list = []
+        threads = [threading.Thread(target=lambda: slow.append(running.get(q(SLOW)))) for _ in range(4)]
+        for t in threads:
+            t.start()
+        answered_meanwhile = []
+        while any(t.is_alive() for t in threads) and len(answered_meanwhile) < 200:
+            for path in (q("ASK { ?s ?p ?o }"), "/api/concept/vae", "/concept/vae",
+                         "/api/run/prerequisites?concept=vae"):
+                answered_meanwhile.append((running.get(path)[0], any(t.is_alive() for t in threads)))
+        for t in threads:
+            t.join(60)
+        assert answered_meanwhile and all(status == 200 for status, _ in answered_meanwhile)
+        assert any(still_running for _, still_running in answered_meanwhile)
+        statuses = sorted(status for status, _, _ in slow)
+        assert statuses == [503, 503, 503, 503]
+        reasons = [body for _, _, body in slow]
+        assert sum(b"timed out" in b for b in reasons) >= 1  # the one in the long lane ran until its time was up
+        busy = [headers for status, headers, body in slow if b"long queries" in body]
+        assert busy and all(h["Retry-After"].isdigit() for h in busy)
+    finally:
+        running.close()
+
+
+def test_a_full_queue_is_503_with_retry_after_while_pages_are_served(seed_kg):
+    running = Running(seed_kg, timeout=4.0, quick=1.5, workers=1, long_queries=0, queue=1)
+    pool = running.server.app.pool
+    try:
+        assert running.get(q(COUNT))[0] == 200  # the worker is ready and idle
+        first: list = []
+        a = threading.Thread(target=lambda: first.append(running.get(q(SLOW))))
+        a.start()
+        _wait_for(lambda: pool._idle["quick"].qsize() == 0, "the slow query to take the only worker")
+        b = threading.Thread(target=lambda: first.append(running.get(q(COUNT))))
+        b.start()
+        _wait_for(lambda: pool._waiting == 1, "a second query to wait in the queue")
+        status, headers, body = running.get(q("ASK { ?s ?p ?o }"), "application/json")
+        assert status == 503 and headers["Retry-After"] == "1" and "waiting" in json.loads(body)["error"]
+        assert running.get("/api/concept/vae")[0] == 200 and running.get("/concept/vae")[0] == 200
+        a.join(60)
+        b.join(60)
+        # the slow one was stopped (no long lane to move to), and the one waiting had the fresh worker
+        assert sorted(s for s, _, _ in first) == [200, 503]
+    finally:
+        running.close()

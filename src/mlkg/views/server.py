@@ -1,28 +1,45 @@
 """``mlkg serve``: the map, concept pages, a JSON API and a read-only SPARQL 1.1 endpoint.
 
 The standard library's threading HTTP server is enough for a local tool and
-keeps web frameworks out of every other command.  SPARQL runs in worker
-processes that each hold a pyoxigraph store: a query that overruns its
-timeout is stopped by killing its worker (a thread could not be stopped),
-and the other threads keep answering meanwhile.
+keeps web frameworks out of every other command; a listen backlog of 1,024
+lets hundreds of clients connect at once.  SPARQL runs in worker processes
+that each hold a pyoxigraph store (:class:`QueryPool`): a query is stopped by
+stopping its worker, which a fresh one replaces, so a query can never hang
+the server, exhaust its memory or crash it.
 
-Safety: binds to 127.0.0.1 by default; CORS is off unless asked for; SPARQL
-Update gets 403 and ``SERVICE`` is refused, so no request ever leaves the
-machine; request bodies and result sizes are bounded; every page escapes
-its text (Jinja2 autoescape) and is sent with a Content-Security-Policy
-that allows nothing from other origins.
+Each worker runs one query at a time with a time limit and an address-space
+limit, and can open no file or socket.  Every query starts in the *quick
+lane*; one still running after ``quick`` seconds moves to the *long lane*,
+which holds ``long_queries`` at a time, so long queries cannot take the
+workers that short ones need.  Requests wait for a worker in a bounded
+queue; beyond it, and when the long lane is full, the answer is 503 with
+Retry-After.  Pages, the map and the JSON API never wait for SPARQL.
+
+Safety: binds to 127.0.0.1 by default; exactly one Host header, naming this
+server (DNS rebinding); CORS is off unless asked for; SPARQL Update gets 403
+and ``SERVICE`` is refused, so no request ever leaves the machine; request
+bodies, addresses, query sizes and result sizes are bounded; every page
+escapes its text (Jinja2 autoescape); every answer, the standard library's
+own error pages too, carries a Content-Security-Policy that allows nothing
+from other origins and no framing.  A client that goes away mid-request
+costs one quiet log line, never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import multiprocessing
+import os
 import queue
+import signal
+import sys
 import threading
 import time
 import traceback
 import urllib.parse
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,37 +48,40 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import InputError, MlkgError, NoPathError, UnknownConceptError
+from ..errors import InputError, MlkgError, NoPathError, QueryError, UnknownConceptError
 from ..graph import ConceptGraph
 from ..read import example_plain
 from . import chains, rdf
 from .sparql import (
-    RESULT_FORMATS,
+    MEDIA_FORMATS,
     UPDATE_KEYWORDS,
-    TooManyResults,
-    collect,
+    ServiceRefusedError,
+    UpdateRefusedError,
+    check_query,
+    content_type,
+    format_name,
     named_queries,
+    on_big_stack,
     prepare,
     query_form,
-    uses_service,
+    run_store,
 )
 from .text import concept_json
 
 STATIC = Path(__file__).resolve().parent / "static"
 CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; base-uri 'none'; form-action 'self'")
-
-RESULT_TYPES = {  # media type → sparql.QueryResult format name
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
+       "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+SECURITY_HEADERS = {  # on every answer
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
 }
-GRAPH_TYPES = {
-    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/ld+json": "jsonld",
-    "application/n-triples": "nt", "application/rdf+xml": "xml",
-}
-_FORMAT_PARAM = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "ttl": "ttl", "turtle": "ttl",
-                 "jsonld": "jsonld", "nt": "nt"}
+FORMAT_HELP = "json, xml, csv, tsv, turtle, n3, nt, json-ld or rdf+xml (or a media type)"
+_VOID = "http://rdfs.org/ns/void#"
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 
 @dataclass
@@ -72,7 +92,13 @@ class ServerConfig:
     max_rows: int = 10_000           # SELECT rows / CONSTRUCT triples per response
     max_body: int = 1 << 20          # bytes per request body
     max_url: int = 16_384            # bytes per request line
-    workers: int = 2                 # SPARQL worker processes
+    workers: int = 2                 # SPARQL worker processes in the quick lane
+    long_queries: int = 1            # queries that may run longer than `quick` at once (one worker each)
+    quick: float = 0.5               # seconds after which a query moves to the long lane
+    queue: int = 128                 # SPARQL requests that may wait for a worker; more get 503
+    max_memory: int = 512            # MiB a query worker may grow by (address space); 0: no limit
+    backlog: int = 1024              # connections the kernel may hold before they are accepted
+    idle: float = 30.0               # seconds an idle or slow connection may hold its thread
     cors: str | None = None          # an origin (or "*") to allow; None: no CORS headers
     base_iri: str | None = None
     quiet: bool = False
@@ -87,117 +113,326 @@ class Response:
 
 
 class HTTPError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
+
+
+def busy(message: str, retry_after: float) -> HTTPError:
+    """503 with a Retry-After header (whole seconds, at least one)."""
+    return HTTPError(503, message, {"Retry-After": str(max(1, math.ceil(retry_after)))})
 
 
 # --- SPARQL workers --------------------------------------------------------------------------
 
-def _worker_main(conn, data: bytes, base: str, prefixes: dict[str, str]) -> None:  # pragma: no cover - subprocess
+def _address_space() -> int | None:
+    """This process's virtual memory size in bytes (Linux), or None."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _confine(memory_mib: int) -> None:  # pragma: no cover - runs in the worker
+    """Cap the worker's address space at what it uses now plus ``memory_mib``, and let it open nothing more.
+
+    The file-descriptor limit is set to the lowest free descriptor number, so
+    no file or socket can be opened at all: a SERVICE that slipped through
+    could not connect anywhere.  Where ``resource`` or ``/proc`` are missing
+    (not Linux), the worker runs without these limits.
+    """
+    try:
+        import resource
+    except ImportError:
+        return
+    size = _address_space()
+    if memory_mib and size:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + (memory_mib << 20)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    lowest_free = os.open(os.devnull, os.O_RDONLY)
+    os.close(lowest_free)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, lowest_free))
+
+
+def _worker_main(conn, data: bytes, base: str, prefixes: dict[str, str], memory_mib: int) -> None:  # pragma: no cover
     """Serve queries from ``conn`` against a store loaded once from ``data`` (Turtle)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops the workers itself
     store = ox.Store()
     store.bulk_load(data, format=ox.RdfFormat.TURTLE)
+    del data
+    with contextlib.suppress(QueryError):  # load the checks' parser now, while files can still be opened
+        check_query("ASK { SERVICE <urn:x:y> { } }")
+    # from here on the server reports what happens to a worker (the engine's own last words when it runs out of
+    # memory would only repeat it, with a Rust backtrace)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    on_big_stack(_worker_loop, conn, store, base, prefixes, memory_mib)
+
+
+def _worker_loop(conn, store, base: str, prefixes: dict[str, str], memory_mib: int) -> None:  # pragma: no cover
+    _confine(memory_mib)
     conn.send(("ready",))
     while True:
         try:
             job = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         if job is None:
             return
-        text, formats, max_rows = job
+        text, formats, max_rows, dataset = job
         try:
-            result = collect(store.query(text, base_iri=base, prefixes=prefixes), max_rows, base)
+            check_query(text)
+            result = run_store(store, text, base, prefixes, max_rows, **_dataset(dataset))
             fmt = formats.get(result.kind)
-            conn.send(("ok", result.kind, fmt, result.serialize(fmt)))
+            reply: tuple = ("ok", result.kind, fmt, result.serialize(fmt))
+        except (UpdateRefusedError, ServiceRefusedError) as exc:
+            reply = ("error", 403, str(exc))
+        except QueryError as exc:  # too deep or long, too many results
+            reply = ("error", 400, exc.lines()[0])
         except SyntaxError as exc:
-            conn.send(("error", 400, f"invalid SPARQL: {' '.join(str(exc).split())}"))
-        except TooManyResults as exc:
-            conn.send(("error", 400, exc.lines()[0]))
+            reply = ("error", 400, f"invalid SPARQL: {' '.join(str(exc).split())}")
+        except MemoryError:
+            reply = ("memory",)
         except Exception as exc:  # the query's own failure, reported to the client
-            conn.send(("error", 400, f"query failed: {' '.join(str(exc).split())[:300]}"))
+            reply = ("error", 400, f"query failed: {' '.join(str(exc).split())[:300]}")
+        conn.send(reply)
+        if reply[0] == "memory":  # a fresh worker is better than one that ran out
+            return
+
+
+def _dataset(dataset: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict[str, Any]:
+    """pyoxigraph's query arguments for the protocol's default-graph-uri and named-graph-uri."""
+    if not dataset:
+        return {}
+    default, named = dataset
+    out: dict[str, Any] = {}
+    if default:
+        out["default_graph"] = [ox.NamedNode(iri) for iri in default]
+    if named:
+        out["named_graphs"] = [ox.NamedNode(iri) for iri in named]
+    return out
+
+
+def _one_line(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _context():
+    """Workers forked from a fork server that has imported this module once: a new one starts in
+    milliseconds rather than a second (spawned afresh on systems without fork)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__, "rdflib.plugins.sparql.parser"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 class _Worker:
-    def __init__(self, ctx, args):
+    def __init__(self, ctx, args, lane: str):
+        self.lane = lane
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child, *args), daemon=True)
         self.process.start()
         child.close()
-        self.ready = False
 
     def wait_ready(self, timeout: float) -> bool:
-        if not self.ready and self.conn.poll(timeout):
-            self.ready = self.conn.recv() == ("ready",)
-        return self.ready
+        try:
+            return self.conn.poll(timeout) and self.conn.recv() == ("ready",)
+        except (EOFError, OSError):
+            return False
 
     def kill(self) -> None:
         self.process.kill()
         self.process.join(5)
         self.conn.close()
 
+    def retire(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        threading.Thread(target=self.process.join, daemon=True).start()
+
+    def exit_reason(self, memory_mib: int) -> HTTPError:
+        """What to tell the client whose query this worker died running."""
+        self.process.join(2)
+        code = self.process.exitcode
+        if memory_mib and code in (-signal.SIGABRT, -signal.SIGKILL):
+            return HTTPError(503, f"query stopped: it needed more than {memory_mib} MiB of memory; "
+                                  "narrow it down or add a LIMIT")
+        return HTTPError(500, f"query worker stopped unexpectedly (exit code {code}); a fresh one took its place")
+
 
 class QueryPool:
-    """A few worker processes, each with the whole store; a query that overruns its time kills its worker."""
+    """Worker processes, each with the whole store, in two lanes.
 
-    def __init__(self, data: bytes, base: str, prefixes: dict[str, str], size: int = 2):
-        self._ctx = multiprocessing.get_context("spawn")
-        self._args = (data, base, prefixes)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: list[_Worker] = []
+    ``size`` quick-lane workers take every query first.  A query still
+    running after ``quick`` seconds moves to the long lane by swapping
+    places with an idle long-lane worker (``long_slots`` of them), so the
+    quick lane keeps its workers; with none idle, the query is stopped and
+    answered 503 with Retry-After.  A query text that ran long before goes
+    straight to the long lane.  At most ``queue_limit`` requests wait for a
+    quick-lane worker.  A worker stopped for its time, its memory or a crash
+    is replaced by a fresh one in the same lane.
+    """
+
+    def __init__(self, data: bytes, base: str, prefixes: dict[str, str], size: int = 2, *, long_slots: int = 1,
+                 queue_limit: int = 128, quick: float = 0.5, memory_mib: int = 512, log=None):
+        self._ctx = _context()
+        self._log = log or (lambda message: None)
+        self._args = (data, base, prefixes, memory_mib)
+        self.memory_mib = memory_mib
+        self.quick = quick
+        self.queue_limit = max(1, queue_limit)
+        self._idle: dict[str, queue.Queue[_Worker]] = {"quick": queue.Queue(), "long": queue.Queue()}
+        self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._waiting = 0
+        self._slow: OrderedDict[int, None] = OrderedDict()  # hashes of query texts that ran long
+        self._failures = 0
+        self._closed = False
         for _ in range(max(1, size)):
-            self._spawn()
+            self._spawn("quick")
+        for _ in range(max(0, long_slots)):
+            self._spawn("long")
 
-    def _spawn(self) -> None:
-        w = _Worker(self._ctx, self._args)
+    # workers ---------------------------------------------------------------------------------
+    def _spawn(self, lane: str) -> None:
+        if self._closed:
+            return
+        worker = _Worker(self._ctx, self._args, lane)
         with self._lock:
-            self._all.append(w)
-        self._idle.put(w)
+            self._all.add(worker)
+        threading.Thread(target=self._when_ready, args=(worker,), daemon=True).start()
 
-    def run(self, text: str, formats: dict[str, str], max_rows: int, timeout: float) -> tuple[str, str, bytes]:
-        """(kind, format, body); raises HTTPError for bad queries (400) and timeouts (503)."""
+    def _when_ready(self, worker: _Worker) -> None:
+        if worker.wait_ready(120.0):
+            self._failures = 0
+            if not self._closed:
+                self._idle[worker.lane].put(worker)
+            return
+        self._forget(worker)
+        worker.kill()
+        self._failures += 1
+        if self._closed:
+            return
+        if self._failures > 5:
+            print("mlkg: SPARQL workers fail to start; queries will be answered 503", file=sys.stderr)
+            return
+        time.sleep(min(30.0, 2.0 ** self._failures))
+        self._spawn(worker.lane)
+
+    def _forget(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Stop a worker (whatever it is doing) and start a fresh one in its lane."""
+        self._forget(worker)
+        worker.kill()
+        self._spawn(worker.lane)
+
+    def _take_quick(self, wait: float) -> _Worker:
+        with self._lock:
+            if self._waiting >= self.queue_limit:
+                raise busy(f"the server has {self._waiting} queries waiting already; try again shortly", 1)
+            self._waiting += 1
         try:
-            worker = self._idle.get(timeout=timeout)
+            return self._idle["quick"].get(timeout=max(0.01, wait))
         except queue.Empty:
-            raise HTTPError(503, f"all query workers are busy; try again in {timeout:g} s") from None
+            raise busy(f"every query worker stayed busy for {wait:g} s; try again shortly", 1) from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _take_long(self, timeout: float) -> _Worker:
         try:
-            if not worker.wait_ready(60.0):
-                raise HTTPError(503, "query worker failed to start")
-            deadline = time.monotonic() + timeout
-            worker.conn.send((text, formats, max_rows))
-            if not worker.conn.poll(max(0.05, deadline - time.monotonic())):
+            return self._idle["long"].get_nowait()
+        except queue.Empty:
+            raise busy("the server is already running as many long queries as it takes; "
+                       f"try again in {math.ceil(timeout)} s, or narrow the query down", timeout) from None
+
+    # queries ---------------------------------------------------------------------------------
+    def run(self, text: str, formats: dict[str, str], max_rows: int, timeout: float,
+            dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> tuple[str, str, bytes]:
+        """(kind, format, body); raises HTTPError: 400 or 403 for the query's own faults, 503 for time,
+        memory or a busy server (with Retry-After where trying again can help), 500 for a crashed worker."""
+        if self._closed:
+            raise busy("the server is stopping", 5)
+        key = hash((text, dataset))
+        known_slow = key in self._slow
+        worker = self._take_long(timeout) if known_slow else self._take_quick(timeout)
+        start = time.monotonic()
+        deadline = start + timeout
+        try:
+            worker.conn.send((text, formats, max_rows, dataset))
+            if worker.lane == "quick" and not worker.conn.poll(min(self.quick, timeout)):
+                self._remember_slow(key)
+                try:
+                    spare = self._idle["long"].get_nowait()
+                except queue.Empty:
+                    self._replace(worker)
+                    worker = None
+                    raise busy(f"the query ran longer than {self.quick:g} s and the server is already running "
+                               f"as many long queries as it takes; try again in {math.ceil(timeout)} s, "
+                               "or narrow it down", timeout) from None
+                spare.lane, worker.lane = "quick", "long"  # the spare takes this worker's place in the quick lane
+                self._idle["quick"].put(spare)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
                 worker = None
+                self._log(f"query stopped after {timeout:g} s ({_one_line(text)})")
                 raise HTTPError(503, f"query timed out after {timeout:g} s and was stopped; "
                                      "narrow it down or add a LIMIT")
             reply = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
+            reason = worker.exit_reason(self.memory_mib)
             self._replace(worker)
-            worker = None
-            raise HTTPError(500, "query worker stopped unexpectedly") from None
-        finally:
-            if worker is not None:
-                self._idle.put(worker)
+            self._log(f"{reason.message} ({_one_line(text)})")
+            raise reason from None
+        except BaseException:
+            if worker is not None:  # stopped midway for a reason of ours: it may still be busy, so not reused
+                self._replace(worker)
+            raise
+        if reply[0] == "memory":  # the worker answered and exits
+            self._replace(worker)
+            self._log(f"query stopped: it needed more than {self.memory_mib} MiB of memory ({_one_line(text)})")
+            raise HTTPError(503, f"query stopped: it needed more than {self.memory_mib} MiB of memory; "
+                                 "narrow it down or add a LIMIT")
+        if not self._closed:
+            self._idle[worker.lane].put(worker)
+        if time.monotonic() - start < 2 * self.quick:
+            with self._lock:  # not that long after all (a busy moment): it may take the quick lane again
+                self._slow.pop(key, None)
         if reply[0] == "error":
             raise HTTPError(reply[1], reply[2])
         return reply[1], reply[2], reply[3]
 
-    def _replace(self, worker: _Worker | None) -> None:
-        if worker is not None:
-            worker.kill()
-            with self._lock:
-                self._all.remove(worker)
-        self._spawn()
+    def _remember_slow(self, key: int) -> None:
+        with self._lock:
+            self._slow[key] = None
+            self._slow.move_to_end(key)
+            while len(self._slow) > 1024:
+                self._slow.popitem(last=False)
 
     def close(self) -> None:
+        self._closed = True
         with self._lock:
-            workers, self._all = self._all, []
+            workers, self._all = self._all, set()
         for w in workers:
             with contextlib.suppress(OSError):
                 w.conn.send(None)
+        for w in workers:
             w.process.join(1)
             if w.process.is_alive():
                 w.kill()
@@ -224,6 +459,32 @@ def _accepts(header: str | None) -> list[str]:
     return [m for _, _, m in sorted(out)]
 
 
+def negotiate(accepts: list[str], named: list[str], hints: list[str] = ()) -> dict[str, str]:
+    """The result format for each query form (select, ask, construct).
+
+    ``named`` are ``format=`` values: the first one this server knows decides
+    the forms it speaks of, and if it knows none, that is an error.  ``hints``
+    (``output=``, ``results=``, which some clients send beside ``format``)
+    count only where known.  The Accept header decides the rest; after that,
+    JSON for SELECT and ASK, Turtle for CONSTRUCT and DESCRIBE.
+    """
+    choice: dict[str, str | None] = {"select": None, "construct": None}
+    meanings = [format_name(v) for v in named]
+    if named and not any(meanings):
+        raise HTTPError(400, f"unknown format {named[0]!r}; use {FORMAT_HELP}")
+    said = [m for m in meanings if m] if named else [m for m in (format_name(v) for v in hints) if m]
+    for media in accepts:
+        if media == "*/*" or media.endswith("/*"):
+            break
+        if media in MEDIA_FORMATS:
+            said.append(MEDIA_FORMATS[media])
+    for select, construct in said:
+        choice["select"] = choice["select"] or select
+        choice["construct"] = choice["construct"] or construct
+    select = choice["select"] or "json"
+    return {"select": select, "ask": select, "construct": choice["construct"] or "ttl"}
+
+
 class App:
     """Turns requests into responses; the HTTP handler only moves bytes."""
 
@@ -234,6 +495,7 @@ class App:
         self._map: bytes | None = None
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
+        self._void: dict[str, int] | None = None
         self._env = None
 
     # lazily built pieces ------------------------------------------------------------------
@@ -241,8 +503,11 @@ class App:
     def pool(self) -> QueryPool:
         with self._pool_lock:
             if self._pool is None:
+                c = self.config
                 data = rdf.turtle(self.kg, self.base)
-                self._pool = QueryPool(data, self.base, rdf.prefixes(self.base), self.config.workers)
+                self._pool = QueryPool(data, self.base, rdf.prefixes(self.base), c.workers, long_slots=c.long_queries,
+                                       queue_limit=c.queue, quick=c.quick, memory_mib=c.max_memory,
+                                       log=None if c.quiet else lambda m: print(f"mlkg: {m}", file=sys.stderr))
             return self._pool
 
     def start(self) -> None:
@@ -278,19 +543,26 @@ class App:
     def handle(self, method: str, target: str, headers, body: bytes) -> Response:
         api = target.startswith("/api/")
         try:
-            if not self.host_allowed(headers.get("Host")):
+            hosts = (headers.get_all("Host") or []) if hasattr(headers, "get_all") else [headers.get("Host")]
+            if len(hosts) != 1 or not hosts[0]:
+                raise HTTPError(400, "a request needs exactly one Host header")
+            if not self.host_allowed(hosts[0]):
                 raise HTTPError(403, "unexpected Host header; this server answers to its own address only")
             url = urllib.parse.urlsplit(target)
-            path = urllib.parse.unquote(url.path)
-            params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+            try:
+                path = urllib.parse.unquote(url.path, errors="strict")
+                params = urllib.parse.parse_qs(url.query, keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise HTTPError(400, "the address is not UTF-8") from None
             if method == "OPTIONS":
                 return Response(204, b"")
             if method not in ("GET", "HEAD", "POST"):
-                raise HTTPError(405, f"{method} is not supported; this server is read-only")
-            if path == "/sparql":
+                raise HTTPError(405, f"{method} is not supported; this server is read-only",
+                                {"Allow": "GET, HEAD, POST, OPTIONS"})
+            if path in ("/sparql", "/sparql/"):
                 return self.sparql(method, params, headers, body)
             if method == "POST":
-                raise HTTPError(405, "POST is only accepted at /sparql")
+                raise HTTPError(405, "POST is only accepted at /sparql", {"Allow": "GET, HEAD, OPTIONS"})
             if path in ("/", "/map", "/map.html"):
                 return Response(200, self.map_bytes(), "text/html; charset=utf-8")
             if path.startswith("/concept/"):
@@ -307,11 +579,13 @@ class App:
                 return Response(204, b"")
             raise HTTPError(404, f"nothing at {path}; try / (the map), /query, /sparql or /api")
         except HTTPError as exc:
-            return self.error(exc.status, exc.message, headers, api)
+            return self.error(exc.status, exc.message, headers, api, exc.headers)
         except UnknownConceptError as exc:
             return self.error(404, str(exc), headers, api)
         except NoPathError as exc:
             return self.error(404, exc.lines()[0], headers, api)
+        except (UpdateRefusedError, ServiceRefusedError) as exc:
+            return self.error(403, exc.lines()[0], headers, api)
         except MlkgError as exc:
             return self.error(400, exc.lines()[0], headers, api)
         except Exception:  # a bug must not cost the client its answer or the thread its life
@@ -328,13 +602,18 @@ class App:
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         return name.strip("[]").lower() in {bound.strip("[]").lower(), "localhost", "127.0.0.1", "::1"}
 
-    def error(self, status: int, message: str, headers=None, api: bool = False) -> Response:
+    def error(self, status: int, message: str, headers=None, api: bool = False,
+              extra: dict[str, str] | None = None) -> Response:
         wants_json = api or any(
             "json" in m for m in _accepts(headers.get("Accept") if headers else None)[:1])
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Error"
         if wants_json:
             return Response(status, json.dumps({"error": message, "status": status}).encode(),
-                            "application/json")
-        return Response(status, f"{status} {HTTPStatus(status).phrase}: {message}\n".encode())
+                            "application/json", dict(extra or {}))
+        return Response(status, f"{status} {phrase}: {message}\n".encode(), headers=dict(extra or {}))
 
     # pages ------------------------------------------------------------------------------
     def concept(self, node: str, headers, fmt: str | None = None) -> Response:
@@ -342,22 +621,25 @@ class App:
         if node not in self.kg.graph:
             hints = self.kg.suggest(node)
             raise HTTPError(404, f"unknown concept {node!r}" + (f"; did you mean {', '.join(hints)}?" if hints else ""))
-        wanted = _accepts(headers.get("Accept"))
+        wanted = None
         if fmt:
-            if _FORMAT_PARAM.get(fmt) not in ("ttl", "jsonld", "nt", "xml"):
-                raise HTTPError(400, f"unknown format {fmt!r}; use ttl, jsonld, nt or xml")
-            wanted = [m for m, f in GRAPH_TYPES.items() if f == _FORMAT_PARAM[fmt]][:1]
-        for media in wanted:
-            if media in GRAPH_TYPES:
-                fmt = GRAPH_TYPES[media]
-                iri = rdf.node_iri(self.base, node)
-                store = rdf.store(self.kg, self.base)
-                triples = [q.triple for q in store.quads_for_pattern(ox.NamedNode(iri), None, None)]
-                body = rdf.serialize_triples(triples, fmt, self.base)
-                return Response(200, body, rdf.FORMATS[fmt][2] + ("; charset=utf-8" if fmt != "jsonld" else ""),
-                                {"Vary": "Accept"})
-            if media in ("text/html", "application/xhtml+xml", "*/*", "text/*"):
-                break
+            meaning = format_name(fmt)
+            if not meaning or not meaning[1]:
+                raise HTTPError(400, f"unknown format {fmt!r}; use ttl, jsonld, nt, n3 or xml")
+            wanted = meaning[1]
+        else:
+            for media in _accepts(headers.get("Accept")):
+                if media in ("text/html", "application/xhtml+xml", "*/*", "text/*"):
+                    break
+                if MEDIA_FORMATS.get(media, (None, None))[1]:
+                    wanted = MEDIA_FORMATS[media][1]
+                    break
+        if wanted:
+            iri = rdf.node_iri(self.base, node)
+            store = rdf.store(self.kg, self.base)
+            triples = [q.triple for q in store.quads_for_pattern(ox.NamedNode(iri), None, None)]
+            body = rdf.serialize_triples(triples, wanted, self.base)
+            return Response(200, body, content_type("construct", wanted), {"Vary": "Accept"})
         d = self.kg.graph.nodes[node]
         crumbs = [(p, self.kg.graph.nodes[p]) for p in self.kg.section_path(node)[:-1]]
         ctx: dict[str, Any] = {"id": node, "d": d, "crumbs": crumbs, "iri": rdf.node_iri(self.base, node),
@@ -432,7 +714,7 @@ class App:
             data = {"path": [{k: s[k] for k in ("source", "target", "kind", "evidence")}
                              for s in chains.explanation_path(self.kg, a, b)]}
         elif kind == "queries":
-                data = [{"name": q.name, "description": q.description, "example": q.example,
+            data = [{"name": q.name, "description": q.description, "example": q.example,
                      "params": [{"name": p.name, "description": p.description, "kind": p.kind}
                                 for p in q.params]} for q in named_queries().values()]
         elif kind == "run" and arg:
@@ -471,81 +753,150 @@ class App:
         fmt = (params.get("format") or ["json"])[0]
         values = {k: v[0] for k, v in params.items() if k != "format"}
         prepared = prepare(self.kg, queries[name], values, self.base)  # values become escaped terms
-        return self._execute(prepared.text, [], fmt, download=name)
+        return self._execute(prepared.text, [], [fmt], download=name)
 
     # SPARQL protocol --------------------------------------------------------------------
     def sparql(self, method: str, params: dict[str, list[str]], headers, body: bytes) -> Response:
-        ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        """The SPARQL 1.1 Protocol's query operation, read-only.
+
+        GET with ``query=``; POST as ``application/x-www-form-urlencoded`` or
+        ``application/sparql-query`` (UTF-8 only); ``default-graph-uri`` and
+        ``named-graph-uri`` choose the dataset among the store's graphs;
+        ``format=`` (or Accept) the result format.  No query: the service
+        description.
+        """
+        ctype, charset = _media_and_charset(headers.get("Content-Type"))
         form: dict[str, list[str]] = {}
-        query_text: str | None = None
+        queries = list(params.get("query", []))
+        if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+            raise HTTPError(403, "SPARQL Update is not allowed: this endpoint is read-only")
         if method == "POST":
             if ctype == "application/sparql-update":
                 raise HTTPError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+            if charset and charset not in ("utf-8", "utf8"):
+                raise HTTPError(415, f"the request body must be UTF-8, not {charset}")
             if ctype == "application/x-www-form-urlencoded":
-                form = urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+                try:
+                    form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+                except UnicodeDecodeError:
+                    raise HTTPError(400, "the request body is not UTF-8") from None
                 if "update" in form:
                     raise HTTPError(403, "SPARQL Update is not allowed: this endpoint is read-only")
-                query_text = (form.get("query") or [None])[0]
+                queries += form.get("query", [])
             elif ctype == "application/sparql-query":
-                query_text = body.decode("utf-8", "replace")
+                try:
+                    queries.append(body.decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise HTTPError(400, "the request body is not UTF-8") from None
             else:
                 raise HTTPError(415, "POST a query as application/sparql-query or "
                                      "application/x-www-form-urlencoded (query=…)")
-        else:
-            if "update" in params:
-                raise HTTPError(403, "SPARQL Update is not allowed: this endpoint is read-only")
-            query_text = (params.get("query") or [None])[0]
-        if query_text is None or not query_text.strip():
-            return self.service_description(headers)
-        if query_form(query_text) in UPDATE_KEYWORDS:
+        if len(queries) > 1:
+            raise HTTPError(400, f"{len(queries)} queries in one request; send one")
+        text = queries[0] if queries else ""
+        if not text.strip():
+            if method == "POST":
+                raise HTTPError(400, "no query: send query=… or a SPARQL query as the body")
+            return self.service_description(headers, params.get("format", []))
+        if query_form(text) in UPDATE_KEYWORDS:
             raise HTTPError(403, "SPARQL Update is not allowed: this endpoint is read-only")
-        if uses_service(query_text):
-            raise HTTPError(403, "SERVICE is refused: this endpoint makes no requests to other endpoints "
-                                 "(any query with the word 'service' is refused)")
-        fmt = (params.get("format") or form.get("format") or [None])[0]
-        return self._execute(query_text, _accepts(headers.get("Accept")), fmt)
+        both = {k: params.get(k, []) + form.get(k, []) for k in
+                ("default-graph-uri", "named-graph-uri", "format", "output", "results")}
+        dataset = None
+        if both["default-graph-uri"] or both["named-graph-uri"]:
+            for iri in both["default-graph-uri"] + both["named-graph-uri"]:
+                try:
+                    ox.NamedNode(iri)
+                except ValueError:
+                    raise HTTPError(400, f"not an absolute IRI: {iri!r}") from None
+            dataset = (tuple(both["default-graph-uri"]), tuple(both["named-graph-uri"]))
+        return self._execute(text, _accepts(headers.get("Accept")), both["format"],
+                             both["output"] + both["results"], dataset)
 
-    def _execute(self, text: str, accepts: list[str], fmt: str | None, download: str | None = None) -> Response:
-        formats = {"select": "json", "ask": "json", "construct": "ttl"}
-        if fmt:
-            name = _FORMAT_PARAM.get(fmt.lower())
-            if name is None:
-                raise HTTPError(400, f"unknown format {fmt!r}; use json, xml, csv, tsv, ttl, jsonld or nt")
-            if name in ("json", "xml", "csv", "tsv"):
-                formats["select"] = formats["ask"] = name
-            if name in ("ttl", "jsonld", "nt", "xml"):
-                formats["construct"] = name
-            if name == "json":
-                formats["construct"] = "jsonld"
-        else:
-            for media in reversed(accepts):
-                if media in RESULT_TYPES:
-                    formats["select"] = formats["ask"] = RESULT_TYPES[media]
-                if media in GRAPH_TYPES:
-                    formats["construct"] = GRAPH_TYPES[media]
-        kind, used, body = self.pool.run(text, formats, self.config.max_rows, self.config.timeout)
-        media = rdf.FORMATS[used][2] if kind == "construct" else RESULT_FORMATS[used]
+    def _execute(self, text: str, accepts: list[str], named: list[str], hints: list[str] = (),
+                 dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+                 download: str | None = None) -> Response:
+        formats = negotiate(accepts, named, hints)
+        c = self.config
+        kind, used, body = self.pool.run(text, formats, c.max_rows, c.timeout, dataset)
         headers = {"Vary": "Accept"}
         if download:
-            headers["Content-Disposition"] = f'inline; filename="{download}.{used}"'
-        charset = "" if "json" in media else "; charset=utf-8"
-        return Response(200, body, media + charset, headers)
+            ext = rdf.FORMATS[used][1] if kind == "construct" else used
+            headers["Content-Disposition"] = f'inline; filename="{download}.{ext}"'
+        return Response(200, body, content_type(kind, used), headers)
 
-    def service_description(self, headers) -> Response:
-        host = self.config.host
-        endpoint = f"http://{'[' + host + ']' if ':' in host else host}:{self.config.port}/sparql"
-        ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix formats: <http://www.w3.org/ns/formats/> .
+    def dataset_counts(self) -> dict[str, int]:
+        """VoID statistics of the default graph, counted in the store once."""
+        if self._void is None:
+            store = rdf.store(self.kg, self.base)
+            row = next(iter(store.query(
+                "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects) "
+                "(COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects) "
+                "WHERE { ?s ?p ?o }")))
+            counts = {name: int(row[name].value) for name in
+                      ("triples", "distinctSubjects", "properties", "distinctObjects")}
+            row = next(iter(store.query(
+                "SELECT (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?x) AS ?entities) WHERE { ?x a ?c }")))
+            counts.update(classes=int(row["classes"].value), entities=int(row["entities"].value))
+            self._void = counts
+        return self._void
 
-<{endpoint}> a sd:Service ;
-    sd:endpoint <{endpoint}> ;
-    sd:supportedLanguage sd:SPARQL11Query ;
-    sd:resultFormat formats:SPARQL_Results_JSON, formats:SPARQL_Results_XML, formats:SPARQL_Results_CSV,
-        formats:SPARQL_Results_TSV, formats:Turtle, formats:JSON-LD, formats:N-Triples ;
-    sd:feature sd:UnionDefaultGraph ;
-    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
-"""
-        return Response(200, ttl.encode("utf-8"), "text/turtle; charset=utf-8")
+    def endpoint_iri(self, headers) -> str:
+        """The endpoint's address as the client named it (the Host header, already checked), else the bound one."""
+        host = headers.get("Host") if headers else None
+        if host:
+            with contextlib.suppress(ValueError):
+                return ox.NamedNode(f"http://{host}/sparql").value
+        bound = self.config.host
+        return f"http://{'[' + bound + ']' if ':' in bound else bound}:{self.config.port}/sparql"
+
+    def service_description(self, headers, named: list[str] = ()) -> Response:
+        """The SPARQL 1.1 Service Description, with the default graph described in VoID from the store."""
+        fmt = negotiate(_accepts(headers.get("Accept")), list(named))["construct"]
+
+        def sd(term: str) -> ox.NamedNode:
+            return ox.NamedNode(_SD + term)
+
+        def void(term: str) -> ox.NamedNode:
+            return ox.NamedNode(_VOID + term)
+
+        def fmts(term: str) -> ox.NamedNode:
+            return ox.NamedNode(_FORMATS_NS + term)
+
+        a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        service = endpoint = ox.NamedNode(self.endpoint_iri(headers))
+        dataset, graph = ox.BlankNode(), ox.BlankNode()
+        integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+        triples = [
+            ox.Triple(service, a, sd("Service")),
+            ox.Triple(service, sd("endpoint"), endpoint),
+            ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+            *(ox.Triple(service, sd("resultFormat"), fmts(f)) for f in (
+                "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                "Turtle", "N-Triples", "N3", "JSON-LD", "RDF_XML")),
+            ox.Triple(service, sd("defaultDataset"), dataset),
+            ox.Triple(dataset, a, sd("Dataset")),
+            ox.Triple(dataset, sd("defaultGraph"), graph),
+            ox.Triple(graph, a, sd("Graph")),
+            ox.Triple(graph, a, void("Dataset")),
+            ox.Triple(graph, void("sparqlEndpoint"), endpoint),
+            ox.Triple(graph, void("uriSpace"), ox.Literal(self.base)),
+            *(ox.Triple(graph, void(name), ox.Literal(str(n), datatype=integer))
+              for name, n in self.dataset_counts().items()),
+        ]
+        return Response(200, rdf.serialize_triples(triples, fmt, self.base), content_type("construct", fmt),
+                        {"Vary": "Accept"})
+
+
+def _media_and_charset(header: str | None) -> tuple[str, str | None]:
+    """A Content-Type's media type and charset parameter, lower-cased."""
+    parts = [p.strip() for p in (header or "").split(";")]
+    charset = None
+    for p in parts[1:]:
+        name, _, value = p.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return parts[0].lower(), charset
 
 
 # --- HTTP plumbing ---------------------------------------------------------------------------
@@ -554,19 +905,40 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "mlkg"
     sys_version = ""
     protocol_version = "HTTP/1.1"
-    timeout = 30  # seconds an idle or slow connection may hold its thread
 
     @property
     def app(self) -> App:
         return self.server.app  # type: ignore[attr-defined]
 
+    def setup(self) -> None:
+        self.timeout = self.server.app.config.idle  # type: ignore[attr-defined]  # seconds per read or write
+        super().setup()
+
     def log_message(self, fmt: str, *args) -> None:
         if not self.app.config.quiet:
             super().log_message(fmt, *args)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's own error answers (a bad request line, 414, 431, 501, …) as ours: the same
+        security headers, a one-line body, and the connection closed."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # what it says before it has read a version: headers regardless
+            self.request_version = "HTTP/1.0"
+        try:
+            phrase = HTTPStatus(code).phrase
+        except ValueError:
+            phrase = "Error"
+        detail = message if message and message != phrase else (explain or phrase)
+        self._send(self.app.error(code, detail), self.command or "")
+
     def _dispatch(self, method: str) -> None:
         cfg = self.app.config
+        if self.request_version == "HTTP/0.9":  # an answer without status line or headers: none at all
+            self.request_version = "HTTP/1.0"
+            self.close_connection = True
+            return self._send(self.app.error(505, "HTTP/0.9 is not supported; use HTTP/1.1"), method)
         if len(self.path) > cfg.max_url:
+            self.close_connection = True
             return self._send(self.app.error(414, f"request URL longer than {cfg.max_url} bytes"), method)
         if self.headers.get("Transfer-Encoding"):
             self.close_connection = True  # the body's framing is unknown: never read the rest as a request
@@ -583,15 +955,18 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return self._send(self.app.error(413, f"request body larger than {cfg.max_body} bytes"), method)
             body = self.rfile.read(n)
+            if len(body) < n:  # the client went away mid-body: nobody to answer
+                self.close_connection = True
+                self.log_message("client left after %d of %d body bytes", len(body), n)
+                return None
         self._send(self.app.handle(method, self.path, self.headers, body), method)
 
     def _send(self, resp: Response, method: str) -> None:
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))
-        self.send_header("Content-Security-Policy", CSP)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
+        for k, v in SECURITY_HEADERS.items():
+            self.send_header(k, v)
         cors = self.app.config.cors
         if cors:
             self.send_header("Access-Control-Allow-Origin", cors)
@@ -599,6 +974,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
         for k, v in resp.headers.items():
             self.send_header(k, v)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(resp.body)
@@ -621,13 +998,18 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
+    def do_PATCH(self) -> None:
+        self._dispatch("PATCH")
+
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024  # the listen backlog (the standard library's default is 5)
 
     def __init__(self, app: App):
         self.app = app
+        self.request_queue_size = max(1, app.config.backlog)
         super().__init__((app.config.host, app.config.port), Handler)
         app.config.port = self.server_address[1]
 
@@ -635,6 +1017,15 @@ class Server(ThreadingHTTPServer):
     def url(self) -> str:
         host = self.app.config.host
         return f"http://{'[' + host + ']' if ':' in host else host}:{self.server_address[1]}/"
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away (reset, broken pipe, timed out) is one quiet line; anything else a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            if not self.app.config.quiet:
+                print(f"{client_address[0]} - - client gone: {type(exc).__name__}", file=sys.stderr)
+            return
+        super().handle_error(request, client_address)
 
     def server_close(self) -> None:
         super().server_close()
