@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import textwrap
+import threading
 import webbrowser
 
 import click
@@ -375,7 +376,10 @@ def map_(sources, curation, no_curation, output, open_):
 @click.option("--base-iri", default=None, help="Base IRI of the RDF (default: https://mlkg.dev/id/).")
 @click.option("--open", "open_", is_flag=True, help="Open the map in a browser.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not log each request.")
-def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers, cors, base_iri, open_, quiet):
+@click.option("--watch", is_flag=True, help="Rebuild when a source or the curation file changes; open pages update.")
+@click.option("--edit", is_flag=True, help="Let the map's pages correct edges, written into the curation file.")
+def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers, cors, base_iri, open_, quiet,
+          watch, edit):
     """Serve the map, concept pages, a JSON API and a read-only SPARQL endpoint until Ctrl-C.
 
     \b
@@ -385,9 +389,17 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     /sparql          the SPARQL 1.1 Protocol endpoint
     /api             JSON: search, concept, prereqs, learn, path, queries
 
+    With --watch, every edit of a cheatsheet or the curation file rebuilds
+    the graph and open pages follow (a broken edit shows its file:line
+    there, and the last good graph is served meanwhile).  With --edit, the
+    map's panel can remove an edge, change its kind or direction, or add one,
+    each written into the curation file (the first one given, or
+    data/curation.toml).
+
     \b
     Example:
       mlkg serve --port 8000
+      mlkg serve --source ../shared/cheatsheets --watch --edit
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT%20*%20WHERE%20%7B?s%20?p%20?o%7D%20LIMIT%203'
     """
     from .views.server import ServerConfig, make_server
@@ -396,8 +408,27 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     kg = _load(sources, settings=s)
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
                           base_iri=s.base_iri, quiet=quiet)
-    server = make_server(kg, config)
+    live, editor, stopping = None, None, threading.Event()
+    if watch or edit:
+        from .project import inputs
+        from .project import watch as follow
+        from .views.live import Live
+
+        live = Live(kg)
+        files, cur = inputs(s.sources, s.curation)
+        if edit:
+            from .corrections import Editor
+
+            if not cur:
+                raise InputError("--edit writes corrections into a curation file: give one with --curation FILE")
+            editor = Editor(cur[0], [str(f) for f in files], [str(c) for c in cur], live)
+        if watch:
+            threading.Thread(target=follow, args=(s.sources, cur, live.publish, live.fail, stopping),
+                             daemon=True).start()
+    server = make_server(kg, config, live=live, editor=editor)
     click.echo(f"mlkg: serving {len(kg)} concepts at {server.url}  (SPARQL: {server.url}sparql; Ctrl-C stops)")
+    if editor is not None:
+        click.echo(f"mlkg: corrections from the map go into {editor.path}")
     if open_:
         webbrowser.open(server.url)
     def stop(signum, frame):  # SIGTERM (a service manager, `timeout`) stops as cleanly as Ctrl-C
@@ -412,6 +443,7 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     finally:
+        stopping.set()
         server.server_close()
     click.echo("mlkg: stopped")
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 
+from . import knowledge
 from .atomic import atomic_path
 from .errors import CurationError, InputError, Location, Problem
 from .read.curation import KINDS, load_curation
@@ -75,3 +78,25 @@ def _check(text: str, path: Path) -> None:
             raise CurationError(problems=[
                 Problem(Location(str(path), p.location.line) if p.location else None,
                         p.message.replace(str(probe), str(path))) for p in exc.problems]) from None
+
+
+class Editor:
+    """What ``mlkg serve --edit`` does with a correction from the map: write it into the curation file, load the
+    sources again and put the new graph in force, one correction at a time."""
+
+    def __init__(self, path: str | Path, sources: list[str], curation: list[str], live):
+        self.path, self.sources, self.curation, self.live = Path(path), sources, curation, live
+        self._lock = threading.Lock()
+        if not self.path.exists():
+            with atomic_path(self.path) as tmp:
+                tmp.write_text(HEADER, encoding="utf-8")
+
+    def __call__(self, data: dict[str, Any]) -> dict[str, Any]:
+        for key in ("action", "source", "target"):
+            if not isinstance(data.get(key), str):
+                raise InputError(f"a correction needs {key} (text)")
+        with self._lock:
+            line = correct(self.path, data["action"], data["source"], data["target"], data.get("kind"),
+                           data.get("note") or "", concepts=set(self.live.graph.entries))
+            self.live.publish(knowledge.load(*self.sources, curation=self.curation))
+        return {"file": str(self.path), "line": line}

@@ -371,6 +371,11 @@ def _physics(kg: ConceptGraph, physics: bool | None) -> bool:
     return kg.graph.number_of_nodes() < LARGE if physics is None else physics
 
 
+def physics_for(kg: ConceptGraph) -> bool:
+    """Whether the map of ``kg`` lets vis-network's physics settle it (small maps) or keeps the outline layout."""
+    return _physics(kg, None)
+
+
 def map_network(kg: ConceptGraph, title: str | None = None, physics: bool | None = None,
                 data: tuple[list, list] | None = None) -> Network:
     """A pyvis :class:`~pyvis.network.Network` holding the map, set up to render with our template.

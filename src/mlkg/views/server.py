@@ -33,6 +33,7 @@ import math
 import multiprocessing
 import os
 import queue
+import secrets
 import signal
 import sys
 import threading
@@ -40,18 +41,22 @@ import time
 import traceback
 import urllib.parse
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyoxigraph as ox
 
 from ..errors import InputError, MlkgError, NoPathError, QueryError, UnknownConceptError
 from ..graph import ConceptGraph
 from ..read import example_plain
 from . import chains, rdf
+from .live import Live
+from .search import search
 from .sparql import (
     MEDIA_FORMATS,
     UPDATE_KEYWORDS,
@@ -110,6 +115,7 @@ class Response:
     body: bytes
     content_type: str = "text/plain; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    stream: Iterator[bytes] | None = None  # sent piece by piece after ``body`` (server-sent events)
 
 
 class HTTPError(Exception):
@@ -488,35 +494,53 @@ def negotiate(accepts: list[str], named: list[str], hints: list[str] = ()) -> di
 class App:
     """Turns requests into responses; the HTTP handler only moves bytes."""
 
-    def __init__(self, kg: ConceptGraph, config: ServerConfig | None = None):
-        self.kg = kg
+    def __init__(self, kg: ConceptGraph, config: ServerConfig | None = None, *, live: Live | None = None,
+                 editor: Callable[[dict[str, Any]], dict[str, Any]] | None = None):
+        """``live`` (a :class:`~mlkg.views.live.Live`) lets the graph change while it is served: pages follow its
+        events.  ``editor`` takes a correction from ``POST /api/curation`` and answers where it was written;
+        without one, the server is read-only and such a request gets 403."""
+        self.live = live or Live(kg)
+        self.following = live is not None or editor is not None
+        self.editor = editor
+        self.edit_token = secrets.token_urlsafe(24) if editor is not None else None
         self.config = config or ServerConfig()
         self.base = rdf.base_iri(self.config.base_iri)
-        self._map: bytes | None = None
-        self._pool: QueryPool | None = None
+        self._pool: tuple[ConceptGraph, QueryPool] | None = None
         self._pool_lock = threading.Lock()
-        self._void: dict[str, int] | None = None
         self._env = None
+
+    @property
+    def kg(self) -> ConceptGraph:
+        """The graph in force; a rebuild replaces it whole, and each request reads it once."""
+        return self.live.graph
 
     # lazily built pieces ------------------------------------------------------------------
     @property
     def pool(self) -> QueryPool:
+        """SPARQL workers holding the graph in force; a new graph gets new workers, and the old ones finish what
+        they run before they stop."""
+        kg = self.kg
         with self._pool_lock:
-            if self._pool is None:
+            old = self._pool
+            if old is None or old[0] is not kg:
                 c = self.config
-                data = rdf.turtle(self.kg, self.base)
-                self._pool = QueryPool(data, self.base, rdf.prefixes(self.base), c.workers, long_slots=c.long_queries,
-                                       queue_limit=c.queue, quick=c.quick, memory_mib=c.max_memory,
-                                       log=None if c.quiet else lambda m: print(f"mlkg: {m}", file=sys.stderr))
-            return self._pool
+                data = rdf.turtle(kg, self.base)
+                self._pool = (kg, QueryPool(data, self.base, rdf.prefixes(self.base), c.workers,
+                                            long_slots=c.long_queries, queue_limit=c.queue, quick=c.quick,
+                                            memory_mib=c.max_memory,
+                                            log=None if c.quiet else lambda m: print(f"mlkg: {m}", file=sys.stderr)))
+                if old is not None:
+                    threading.Timer(c.timeout + 1, old[1].close).start()
+            return self._pool[1]
 
     def start(self) -> None:
         """Start the workers now rather than on the first query."""
         _ = self.pool
 
     def close(self) -> None:
+        self.live.close()
         if self._pool is not None:
-            self._pool.close()
+            self._pool[1].close()
 
     @property
     def env(self):
@@ -533,11 +557,10 @@ class App:
         return Response(200, html.encode("utf-8"), "text/html; charset=utf-8")
 
     def map_bytes(self) -> bytes:
-        if self._map is None:
-            from .map import map_html  # pyvis and jinja: only for a server that shows the map
+        from .map import map_html  # pyvis and jinja: only for a server that shows the map
 
-            self._map = map_html(self.kg).encode("utf-8")
-        return self._map
+        kg, live, token = self.kg, self.following, self.edit_token
+        return kg.derived(("served map", live, token), lambda: map_html(kg, live=live, edit_token=token).encode())
 
     # routing ------------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers, body: bytes) -> Response:
@@ -561,8 +584,21 @@ class App:
                                 {"Allow": "GET, HEAD, POST, OPTIONS"})
             if path in ("/sparql", "/sparql/"):
                 return self.sparql(method, params, headers, body)
+            if path == "/api/curation":
+                return self.curation(method, headers, body)
             if method == "POST":
-                raise HTTPError(405, "POST is only accepted at /sparql", {"Allow": "GET, HEAD, OPTIONS"})
+                raise HTTPError(405, "POST is only accepted at /sparql and /api/curation",
+                                {"Allow": "GET, HEAD, OPTIONS"})
+            if path == "/events":
+                return Response(200, b"", "text/event-stream; charset=utf-8",
+                                {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, stream=self.live.events())
+            if path == "/api/map-data":
+                from .map import map_data, physics_for
+
+                kg = self.kg
+                nodes, edges = map_data(kg, titles_to_scale=not physics_for(kg))
+                return Response(200, orjson.dumps({"nodes": nodes, "edges": edges, "version": self.live.state.version}),
+                                "application/json", {"Cache-Control": "no-store"})
             if path in ("/", "/map", "/map.html"):
                 return Response(200, self.map_bytes(), "text/html; charset=utf-8")
             if path.startswith("/concept/"):
@@ -725,26 +761,32 @@ class App:
                         "application/json; charset=utf-8")
 
     def search(self, text: str, limit: int) -> list[dict[str, Any]]:
-        """Concepts whose labels, acronyms or ID match ``text``, then those whose definition does."""
-        want = text.casefold()
-        scored = []
-        for cid, e in self.kg.entries.items():
-            names = [e["label"], *e["alt_labels"], *e.get("aliases", []), cid]
-            folded = [n.casefold() for n in names]
-            if want in folded:
-                score = 0
-            elif any(n.startswith(want) for n in folded):
-                score = 1
-            elif any(want in n for n in folded):
-                score = 2
-            elif want in e["full"].casefold() or want in e["simple"].casefold():
-                score = 3
-            else:
-                continue
-            scored.append((score, e["order"], cid))
-        scored.sort()
-        return [{"id": cid, "title": self.kg.entries[cid]["title"], "number": self.kg.entries[cid]["number"],
-                 "match": ("exact", "prefix", "name", "text")[s]} for s, _, cid in scored[:limit]]
+        """Concepts ranked as the map's search ranks them (:func:`mlkg.views.search.search`)."""
+        return search(self.kg, text, limit)
+
+    def curation(self, method: str, headers, body: bytes) -> Response:
+        """A correction from the map (``mlkg serve --edit``), accepted from the server's own pages only: the
+        token they carry, their own origin, JSON."""
+        if self.editor is None:
+            raise HTTPError(403, "this server is read-only; start it with `mlkg serve --edit` to correct edges")
+        if method != "POST":
+            raise HTTPError(405, "send corrections with POST", {"Allow": "POST"})
+        token = headers.get("X-MLKG-Token") or ""
+        if not secrets.compare_digest(token.encode(), (self.edit_token or "").encode()):
+            raise HTTPError(403, "missing or wrong edit token; corrections come from this server's own pages")
+        origin = headers.get("Origin")
+        if origin is not None and urllib.parse.urlsplit(origin).netloc != headers.get("Host"):
+            raise HTTPError(403, "corrections come from this server's own pages")
+        if (headers.get("Content-Type") or "").split(";")[0].strip().lower() != "application/json":
+            raise HTTPError(415, "send a correction as application/json")
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise HTTPError(400, "the correction is not JSON") from None
+        if not isinstance(data, dict):
+            raise HTTPError(400, "a correction is a JSON object: action, source, target, kind, note")
+        done = self.editor(data)
+        return Response(200, json.dumps({"ok": True, **done}).encode(), "application/json")
 
     def run_named(self, name: str, params: dict[str, list[str]]) -> Response:
         queries = named_queries()
@@ -827,19 +869,21 @@ class App:
 
     def dataset_counts(self) -> dict[str, int]:
         """VoID statistics of the default graph, counted in the store once."""
-        if self._void is None:
-            store = rdf.store(self.kg, self.base)
-            row = next(iter(store.query(
-                "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects) "
-                "(COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects) "
-                "WHERE { ?s ?p ?o }")))
-            counts = {name: int(row[name].value) for name in
-                      ("triples", "distinctSubjects", "properties", "distinctObjects")}
-            row = next(iter(store.query(
-                "SELECT (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?x) AS ?entities) WHERE { ?x a ?c }")))
-            counts.update(classes=int(row["classes"].value), entities=int(row["entities"].value))
-            self._void = counts
-        return self._void
+        kg = self.kg
+        return kg.derived(("void", self.base), lambda: self._count(kg))
+
+    def _count(self, kg: ConceptGraph) -> dict[str, int]:
+        store = rdf.store(kg, self.base)
+        row = next(iter(store.query(
+            "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects) "
+            "(COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects) "
+            "WHERE { ?s ?p ?o }")))
+        counts = {name: int(row[name].value) for name in
+                  ("triples", "distinctSubjects", "properties", "distinctObjects")}
+        row = next(iter(store.query(
+            "SELECT (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?x) AS ?entities) WHERE { ?x a ?c }")))
+        counts.update(classes=int(row["classes"].value), entities=int(row["entities"].value))
+        return counts
 
     def endpoint_iri(self, headers) -> str:
         """The endpoint's address as the client named it (the Host header, already checked), else the bound one."""
@@ -962,9 +1006,12 @@ class Handler(BaseHTTPRequestHandler):
         self._send(self.app.handle(method, self.path, self.headers, body), method)
 
     def _send(self, resp: Response, method: str) -> None:
+        if resp.stream is not None:
+            self.close_connection = True  # a stream ends with the connection
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
-        self.send_header("Content-Length", str(len(resp.body)))
+        if resp.stream is None:
+            self.send_header("Content-Length", str(len(resp.body)))
         for k, v in SECURITY_HEADERS.items():
             self.send_header(k, v)
         cors = self.app.config.cors
@@ -979,6 +1026,9 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(resp.body)
+            for piece in resp.stream or ():
+                self.wfile.write(piece)  # a client gone raises here, and ends the stream
+                self.wfile.flush()
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -1032,9 +1082,11 @@ class Server(ThreadingHTTPServer):
         self.app.close()
 
 
-def make_server(kg: ConceptGraph, config: ServerConfig | None = None) -> Server:
-    """A server bound to its port (0 picks a free one), workers started; call ``serve_forever``."""
-    app = App(kg, config)
+def make_server(kg: ConceptGraph, config: ServerConfig | None = None, *, live: Live | None = None,
+                editor: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Server:
+    """A server bound to its port (0 picks a free one), workers started; call ``serve_forever``.  See
+    :class:`App` for ``live`` and ``editor``."""
+    app = App(kg, config, live=live, editor=editor)
     try:
         server = Server(app)
     except OSError as exc:

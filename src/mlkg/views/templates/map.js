@@ -1070,7 +1070,9 @@ var mlkg = (function () {
   }
 
   // ---- curation, when `mlkg serve` runs in edit mode (the page then carries an edit token) --------------
+  var lastCuration = { text: "", error: false };  // kept across the panel's redraws (a rebuild redraws it)
   function curationStatus(text, error) {
+    lastCuration = { text: text, error: !!error };
     var box = $("curation-status");
     if (!box) return;
     box.textContent = text;
@@ -1131,7 +1133,9 @@ var mlkg = (function () {
       if (!picked) { curationStatus("pick the target from the list", true); return; }
       curate("add", id, picked, kind.value, note.value);
     }, { class: "mini", id: "add-edge" });
-    var status = el("p", { id: "curation-status", class: "curation-status", role: "status", hidden: "" });
+    var status = el("p", { id: "curation-status", class: lastCuration.error ? "curation-status error" : "curation-status",
+                           role: "status", text: lastCuration.text });
+    status.hidden = !lastCuration.text;
     return el("section", { class: "block curation" }, el("h3", { text: "Edit edges" }),
       el("div", { class: "add-edge" }, el("span", { text: label(id) + " " }), kind, field, add), options, note, status);
   }
