@@ -35,6 +35,7 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache
