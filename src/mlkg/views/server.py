@@ -100,7 +100,7 @@ class ServerConfig:
     workers: int = 2                 # SPARQL worker processes in the quick lane
     long_queries: int = 1            # queries that may run longer than `quick` at once (one worker each)
     quick: float = 0.5               # seconds after which a query moves to the long lane
-    queue: int = 128                 # SPARQL requests that may wait for a worker; more get 503
+    queue: int = 512                 # SPARQL requests that may wait for a worker; more get 503
     max_memory: int = 512            # MiB a query worker may grow by (address space); 0: no limit
     backlog: int = 1024              # connections the kernel may hold before they are accepted
     idle: float = 30.0               # seconds an idle or slow connection may hold its thread
@@ -293,7 +293,7 @@ class QueryPool:
     """
 
     def __init__(self, data: bytes, base: str, prefixes: dict[str, str], size: int = 2, *, long_slots: int = 1,
-                 queue_limit: int = 128, quick: float = 0.5, memory_mib: int = 512, log=None):
+                 queue_limit: int = 512, quick: float = 0.5, memory_mib: int = 512, log=None):
         self._ctx = _context()
         self._log = log or (lambda message: None)
         self._args = (data, base, prefixes, memory_mib)
