@@ -71,15 +71,19 @@ def start_server(source: Path, extra: list[str]) -> tuple[subprocess.Popen, str]
 
 
 def fetch(base: str, method: str, path: str, headers: dict[str, str], body: bytes | None, deadline: float):
-    """(status, headers, seconds) of one request on a new connection; raises OSError when there is no answer."""
+    """(status, headers, seconds) of one request on a new connection; raises OSError or HTTPException when there
+    is no answer (none in time, a refused or reset connection, half an answer)."""
     u = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=deadline)
     start = time.perf_counter()
     try:
         conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
-        resp.read()
-        return resp.status, dict(resp.getheaders()), time.perf_counter() - start
+        body = resp.read()
+        headers = dict(resp.getheaders())
+        if resp.status >= 500:  # why, in a few words
+            headers["reason"] = re.sub(r"\d+(\.\d+)?", "N", body.decode("utf-8", "replace"))[:90].strip()
+        return resp.status, headers, time.perf_counter() - start
     finally:
         conn.close()
 
@@ -136,11 +140,14 @@ def main(argv: list[str] | None = None) -> int:
 
     proc, base = start_server(source, args.serve_args)
     try:
-        concepts = [r["id"] for r in get_json(base, "/api/search?q=e&limit=1000")["results"]] or ["vae"]
+        every = "SELECT ?c WHERE { ?c a mlkg:Concept } ORDER BY ?c"
+        rows = get_json(base, "/sparql?" + urllib.parse.urlencode({"query": every}))["results"]["bindings"]
+        concepts = [urllib.parse.unquote(r["c"]["value"].rsplit("/", 1)[1]) for r in rows]
         fetch(base, "GET", "/", {}, None, 120)  # the map is built on its first request: not part of the test
         mix = request_mix(concepts)
 
         results: list[tuple[int | None, float, str]] = []  # (status or None if lost, seconds, what)
+        reasons: Counter = Counter()  # why clients got a 5xx
         patho: Counter = Counter()
         lock = threading.Lock()
         stop = threading.Event()
@@ -152,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
                 method, path, headers, body = mix[(k * args.requests + j * 7) % len(mix)]
                 start = time.perf_counter()
                 try:
-                    status, _, took = fetch(base, method, path, headers, body, args.deadline)
-                except OSError as exc:
+                    status, answer, took = fetch(base, method, path, headers, body, args.deadline)
+                    if "reason" in answer:
+                        with lock:
+                            reasons[f"{status} {answer['reason']}"] += 1
+                except (OSError, http.client.HTTPException) as exc:
                     status, took = None, time.perf_counter() - start
                     path = f"{path} ({type(exc).__name__})"
                 with lock:
@@ -164,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             while not stop.is_set():
                 try:
                     status, headers, _ = fetch(base, *sparql_get(CROSS[k % len(CROSS)]), args.deadline)
-                except OSError as exc:
+                except (OSError, http.client.HTTPException) as exc:
                     with lock:
                         patho[type(exc).__name__] += 1
                     continue
@@ -185,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.perf_counter() - began
         stop.set()
         after = listen_overflows()
+        for t in others:  # those waiting for a long query's answer are let go with the server
+            t.join(0.1)
 
         answered = [r for r in results if r[0] is not None]
         lost = [r for r in results if r[0] is None]
@@ -198,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"latency: p50 {q[49] * 1000:.0f} ms  p99 {q[98] * 1000:.0f} ms  slowest {times[-1] * 1000:.0f} ms")
         print("answers: " + ", ".join(f"{s}: {n}" for s, n in sorted(by_status.items())) +
               f"  (503: {by_status.get(503, 0)})")
+        for reason, n in reasons.most_common(5):
+            print(f"  {n} x {reason}")
         print("pathological queries got: " + (", ".join(f"{s}: {n}" for s, n in sorted(patho.items(), key=str))
                                               or "nothing yet"))
         if before is not None and after is not None:
