@@ -14,8 +14,6 @@ import re
 import threading
 from collections.abc import Iterator
 
-from wordfreq import get_frequency_dict, zipf_frequency
-
 RARE = 2.5
 """Words at or below this Zipf frequency (2.5: a few times per ten million words of English) are rare."""
 COMMON = 3.5
@@ -32,11 +30,15 @@ def zipf(word: str) -> float:
     if word.isalpha() and word.islower() and word.isascii():
         freq = _frequencies().get(word, 0.0)
         return round(math.log10(freq) + 9, 2) if freq else 0.0
+    from wordfreq import zipf_frequency
+
     return zipf_frequency(word, "en")
 
 
 @functools.cache
 def _frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict  # 0.2 s to import: only a build needs it
+
     return get_frequency_dict("en")
 
 
