@@ -461,12 +461,16 @@ def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
     ("A relu follows each layer.", ["relu"]),                            # an acronym in lower case, no English word
     ("The bias-variance view explains it.", ["bias-variance-tradeoff"]),  # a title without its last word
     ("Gradient descent finds it.", []),                                  # "Gradient" alone is no name of a boosting
+    ("Each weak learner votes.", ["base-learner"]),                      # another name the definition opens with
+    ("It splits the classification data.", []),                          # an everyday word in brackets is none
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(
         entry("1.1.1", "Bayes Theorem", "bayes-theorem"), entry("1.1.2", "ReLU", "relu"),
         entry("1.1.3", "Bias-Variance Tradeoff", "bias-variance-tradeoff"), entry("1.1.4", "Boosting", "boosting"),
-        entry("1.1.5", "Gradient Boosting", "gradient-boosting")))
+        entry("1.1.5", "Gradient Boosting", "gradient-boosting"),
+        entry("1.1.6", "Base Learner", "base-learner", full="A base learner (weak learner) is one model."),
+        entry("1.1.7", "Voting", "voting", full="Voting (classification) takes the majority.")))
     from mlkg.read import Corpus
 
     lexicon = build_lexicon(Corpus([corpus]))

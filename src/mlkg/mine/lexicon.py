@@ -32,7 +32,7 @@ _HYPHEN = re.compile(r"(-)")
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 # Lower rank wins when two concepts share a name.
-RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "id": 2, "lowercase": 2, "short": 3}
+RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "defined": 1, "id": 2, "lowercase": 2, "short": 3}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -159,6 +159,17 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
             li -= 1
         if si < 0:
             yield short, long_text[li + 1:].strip(" ,;:")
+
+
+_OPENING = re.compile(r"\s*(?:(?:an?|the)\s+)?([^()]{2,80}?)\s*\(([A-Za-z][\w' -]{2,60})\)\s+[a-z]", re.I)
+
+
+def _defined_alias(text: str) -> tuple[str, str] | None:
+    """(name, other name) where a definition opens "A base learner (weak learner) is …"."""
+    m = _OPENING.match(text)
+    if m is None or is_acronym(m.group(2)) or len(m.group(2).split()) > 5:
+        return None
+    return m.group(1), m.group(2).strip()
 
 
 def _key(surface: str, norm: str) -> str:
@@ -322,6 +333,13 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                 concept = by_norm.get(singular_key(long_form))
                 if concept:
                     raw.append((short, concept, "abbrev"))
+    # another name the definition gives in its opening words ("A base learner (weak learner) is …")
+    taken = {singular_key(s) for s, _, _ in raw}
+    for e in corpus.entries:
+        found = _defined_alias(e.full)
+        if found and by_norm.get(singular_key(found[0])) == e.id and singular_key(found[1]) not in taken \
+                and not (common_word(found[1]) if " " not in found[1] else common_phrase(found[1])):
+            raw.append((found[1], e.id, "defined"))
     # A title without its last word names the concept too, where that word is a generic head shared by several
     # titles ("Sigmoid" for "Sigmoid Function", "Lasso" for "Lasso Regression") or more words precede it
     # ("Bias-Variance" for "Bias-Variance Tradeoff"); not where the last word is a concept of its own ("Gradient
