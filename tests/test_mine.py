@@ -463,6 +463,7 @@ def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
     ("Gradient descent finds it.", []),                                  # "Gradient" alone is no name of a boosting
     ("Each weak learner votes.", ["base-learner"]),                      # another name the definition opens with
     ("It splits the classification data.", []),                          # an everyday word in brackets is none
+    ("It stacks convolutional layers.", ["convolution"]),                # the adjective English makes of a name
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(
@@ -470,7 +471,8 @@ def test_names_the_text_uses_beyond_the_titles(text, found):
         entry("1.1.3", "Bias-Variance Tradeoff", "bias-variance-tradeoff"), entry("1.1.4", "Boosting", "boosting"),
         entry("1.1.5", "Gradient Boosting", "gradient-boosting"),
         entry("1.1.6", "Base Learner", "base-learner", full="A base learner (weak learner) is one model."),
-        entry("1.1.7", "Voting", "voting", full="Voting (classification) takes the majority.")))
+        entry("1.1.7", "Voting", "voting", full="Voting (classification) takes the majority."),
+        entry("1.1.8", "Convolution", "convolution")))
     from mlkg.read import Corpus
 
     lexicon = build_lexicon(Corpus([corpus]))

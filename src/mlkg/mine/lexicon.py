@@ -25,14 +25,15 @@ from typing import NamedTuple
 import ahocorasick
 
 from ..read import Corpus, Entry, Heading, split_title
-from .text import common_phrase, common_word, normalize, normalize_many, rare_word
+from .text import common_phrase, common_word, normalize, normalize_many, rare_word, zipf
 
 _WORD = re.compile(r"\w+")
 _HYPHEN = re.compile(r"(-)")
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 # Lower rank wins when two concepts share a name.
-RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "defined": 1, "id": 2, "lowercase": 2, "short": 3}
+RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "defined": 1, "id": 2, "lowercase": 2,
+        "short": 3, "adjective": 3}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -363,6 +364,12 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         everyday = common_word(short) if " " not in short.strip() and "-" not in short else common_phrase(short)
         if len(concepts) == 1 and singular_key(short) not in known and not everyday:
             raw.append((short, concepts.pop(), "short"))
+    # the adjective of a one-word name, where English has it ("convolutional" layers use convolution)
+    for surface, concept, source in list(raw):
+        word = surface.strip()
+        if source in ("title", "alt", "id", "short") and word.isalpha() and word.lower().endswith("ion") \
+                and singular_key(word + "al") not in known and zipf(word.lower() + "al") > 0:
+            raw.append((word + "al", concept, "adjective"))
     names = []
     for surface, concept, source in dict.fromkeys(raw):
         for form in variants(surface):
