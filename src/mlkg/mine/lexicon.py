@@ -25,7 +25,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from ..read import Corpus, Entry, Heading, split_title
-from .text import common_phrase, common_word, normalize, normalize_many, rare_word, zipf
+from .text import everyday, normalize, normalize_many, rare_word, zipf
 
 _WORD = re.compile(r"\w+")
 _HYPHEN = re.compile(r"(-)")
@@ -339,7 +339,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     for e in corpus.entries:
         found = _defined_alias(e.full)
         if found and by_norm.get(singular_key(found[0])) == e.id and singular_key(found[1]) not in taken \
-                and not (common_word(found[1]) if " " not in found[1] else common_phrase(found[1])):
+                and not everyday(found[1]):
             raw.append((found[1], e.id, "defined"))
     # A title without its last word names the concept too, where that word is a generic head shared by several
     # titles ("Sigmoid" for "Sigmoid Function", "Lasso" for "Lasso Regression") or more words precede it
@@ -361,8 +361,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             raw.append((surface.lower(), concept, "lowercase"))
     known = {singular_key(s) for s, _, _ in raw}
     for short, concepts in shortened.items():
-        everyday = common_word(short) if " " not in short.strip() and "-" not in short else common_phrase(short)
-        if len(concepts) == 1 and singular_key(short) not in known and not everyday:
+        if len(concepts) == 1 and singular_key(short) not in known and not everyday(short):
             raw.append((short, concepts.pop(), "short"))
     # the adjective of a one-word name, where English has it ("convolutional" layers use convolution)
     for surface, concept, source in list(raw):

@@ -58,6 +58,12 @@ def common_phrase(words: str) -> bool:
     """Words that together are an everyday phrase ("one class", "state space"), by wordfreq."""
     return zipf(" ".join(normalize(words).split())) >= COMMON_PHRASE
 
+
+def everyday(words: str) -> bool:
+    """An everyday word or phrase: :func:`common_word` for one word, :func:`common_phrase` for more."""
+    words = words.strip()
+    return common_word(words) if " " not in words and "-" not in words else common_phrase(words)
+
 # ASCII letters and digits (lowercased) and "_" are word characters; every other byte becomes a space.
 _ASCII_WORD = bytes((b | 32 if chr(b).isalpha() else b) if (chr(b).isalnum() and b < 128) or b == 95 else 32
                     for b in range(256))
