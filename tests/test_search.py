@@ -90,15 +90,21 @@ QUERIES = [
 ]
 
 
+def _ranks_like_python(view, kg, queries: list[str]) -> list:
+    """The page's top 20 for each query, asserted equal to the Python ranking's; returned for more checks."""
+    page = view.js("qs => qs.map(q => mlkg.searchResults(q, 20))", queries)
+    for query, got in zip(queries, page, strict=True):
+        want = [{"id": r["id"], "score": r["score"], "match": r["match"]}
+                for r in search(kg, query, limit=20, sections=True)]
+        assert got == want, query
+    return page
+
+
 @pytest.mark.browser
 @pytest.mark.shared
 def test_page_ranks_like_python_on_the_shared_corpus(context, shared_kg, tmp_path):  # noqa: F811
     view = open_map(context, viz.write_map(shared_kg, tmp_path / "map.html"))
-    page = view.js("qs => qs.map(q => mlkg.searchResults(q, 20))", QUERIES)
-    for query, got in zip(QUERIES, page, strict=True):
-        want = [{"id": r["id"], "score": r["score"], "match": r["match"]}
-                for r in search(shared_kg, query, limit=20, sections=True)]
-        assert got == want, query
+    page = _ranks_like_python(view, shared_kg, QUERIES)
     assert page[QUERIES.index("transfomer")][0]["id"] == "transformer"
     assert page[QUERIES.index("latent space")], "a phrase from the definitions finds concepts"
     assert view.errors == [] and view.blocked == []
@@ -117,11 +123,7 @@ def test_page_ranks_like_python_on_the_seed_and_with_odd_text(context, write, tm
                "knn", "k nearest", "k-nearest neighbors", "中文", "🙂", "strasse", "straße", "straβe", "x space",
                "neighbours k", "model", "1.1", "1.1.2"]
     view = open_map(context, viz.write_map(kg, tmp_path / "odd.html"))
-    page = view.js("qs => qs.map(q => mlkg.searchResults(q, 20))", queries)
-    for query, got in zip(queries, page, strict=True):
-        want = [{"id": r["id"], "score": r["score"], "match": r["match"]}
-                for r in search(kg, query, limit=20, sections=True)]
-        assert got == want, query
+    _ranks_like_python(view, kg, queries)
     assert view.js("qs => qs.map(q => mlkg.normalize(q))", queries) == [normalize(q) for q in queries]
     rng = random.Random(7)
     pairs = [("".join(rng.choice("abcé中 ") for _ in range(rng.randint(0, 9))),
