@@ -358,3 +358,21 @@ def test_json_ld_carries_a_context_so_it_reads_as_plain_json(seed_kg):
     assert doc["@context"]["skos"] == "http://www.w3.org/2004/02/skos/core#"
     vae = next(n for n in doc["@graph"] if n["@id"] == "concept:vae")
     assert vae["skos:prefLabel"][0]["@value"] == "Variational Autoencoder"
+
+
+@pytest.mark.parametrize("iri", [BASE + "concept/vae", BASE + "concept/a.", BASE + "concept/-x", BASE + "concept/~y",
+                                 BASE + "concept/50%25", BASE + "section/13.1", BASE + "concept/a.b-c_d",
+                                 BASE + "concept/", "https://other.example/x", str(SKOS.related)])
+def test_turtle_names_every_iri_so_it_reads_back_as_itself(iri):
+    """The writer shortens IRIs to prefixed names only where Turtle's grammar allows the local part."""
+    head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in rdf.prefixes().items())
+    term = rdf._iri(rdf.prefixes())[iri]
+    [quad] = ox.parse(f"{head}<urn:s> <urn:p> {term} .".encode(), format=ox.RdfFormat.TURTLE)
+    assert quad.object == ox.NamedNode(iri)
+
+
+@pytest.mark.parametrize("text", ["plain", 'a "quote"', "back\\slash", "new\nline\r\n", "tab\there", "bell\x07\x1f\x7f",
+                                  "é μσ² 😀", "", '"""', "ends with \\"])
+def test_turtle_strings_read_back_as_themselves(text):
+    [quad] = ox.parse(f"<urn:s> <urn:p> {rdf._english(text)} .".encode(), format=ox.RdfFormat.TURTLE)
+    assert quad.object == ox.Literal(text, language="en")
