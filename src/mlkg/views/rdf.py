@@ -257,19 +257,22 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
         if k == "parent":
             continue
         evidence = d.get("evidence") or []
-        po = [("a", "mlkg:Relation"), ("mlkg:source", node[u]), ("mlkg:target", node[t]), ("mlkg:kind", plain[k]),
-              ("mlkg:confidence", decimal[d.get("confidence", 1.0)]), ("mlkg:rule", plain[d.get("rule") or ""]),
-              ("mlkg:curated", "true" if d.get("curated") else "false"),
-              ("mlkg:evidenceCount", integer[len(evidence)])]
+        head = (f"{iri[f'{relation}{quoted[u]}{_SEP}{k}{_SEP}{quoted[t]}']} a mlkg:Relation ;\n"
+                f"    mlkg:source {node[u]} ;\n    mlkg:target {node[t]} ;\n    mlkg:kind {plain[k]} ;\n"
+                f"    mlkg:confidence {decimal[d.get('confidence', 1.0)]} ;\n"
+                f"    mlkg:rule {plain[d.get('rule') or '']} ;\n"
+                f"    mlkg:curated {'true' if d.get('curated') else 'false'} ;\n"
+                f"    mlkg:evidenceCount {integer[len(evidence)]}")
         ev = deciding_evidence(d)
-        if ev is not None:
-            po += [("prov:value", _string(ev.get("sentence") or "")), ("mlkg:field", plain[ev["field"]]),
-                   ("mlkg:line", integer[ev.get("line") or 0]), ("mlkg:file", plain[ev.get("file") or ""])]
-            if ev.get("cue"):
-                po.append(("mlkg:cue", _string(ev["cue"])))
-            if ev["field"] != "curation" and ev.get("source") in node:
-                po.append(("prov:wasDerivedFrom", node[ev["source"]]))
-        yield _block(iri[f"{relation}{quoted[u]}{_SEP}{k}{_SEP}{quoted[t]}"], po)
+        if ev is None:
+            yield head + " .\n"
+            continue
+        cue = f" ;\n    mlkg:cue {_string(ev['cue'])}" if ev.get("cue") else ""
+        derived = (f" ;\n    prov:wasDerivedFrom {node[ev['source']]}"
+                   if ev["field"] != "curation" and ev.get("source") in node else "")
+        yield (f"{head} ;\n    prov:value {_string(ev.get('sentence') or '')} ;\n"
+               f"    mlkg:field {plain[ev['field']]} ;\n    mlkg:line {integer[ev.get('line') or 0]} ;\n"
+               f"    mlkg:file {plain[ev.get('file') or '']}{cue}{derived} .\n")
 
 
 def turtle(kg: ConceptGraph, base: str | None = None) -> bytes:
@@ -356,8 +359,13 @@ def serialize(kg: ConceptGraph, fmt: str = "ttl", base: str | None = None, outpu
         return serialize_triples(triples(kg, base), fmt, base, output)
     if output is None:
         return turtle(kg, base)
+    batch: list[str] = []
     for chunk in turtle_chunks(kg, base):
-        output.write(chunk.encode("utf-8"))
+        batch.append(chunk)
+        if len(batch) == 1000:
+            output.write("".join(batch).encode("utf-8"))
+            batch.clear()
+    output.write("".join(batch).encode("utf-8"))
     return None
 
 
