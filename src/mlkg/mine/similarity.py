@@ -16,7 +16,7 @@ from .mentions import FIELDS, CorpusText
 from .text import unit_spans
 
 TOP_TERMS = 40
-COMMON_IN_SUBSECTION = 50
+COMMON_IN_SUBSECTION = 20
 """A term among the top terms of more siblings than this says nothing about any two of them."""
 
 _STOP = frozenset({
