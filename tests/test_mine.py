@@ -450,6 +450,21 @@ def test_the_weakest_edge_of_a_cycle_is_the_one_downgraded():
     assert downgraded == [("c2", "c0", "closed the cycle c2 -> c0 -> c1 -> c2")]
 
 
+@pytest.mark.parametrize("ring, chord, reason", [
+    (3, None, "closed the cycle c2 -> c0 -> c1 -> c2"),
+    (40, (0, 33), "closed the cycle c39 -> c0 -> c33 -> c34 -> c35 -> c36 -> c37 -> c38 -> c39"),
+    (40, None, "closed the cycle c39 -> c0 -> c1 -> c2 -> c3 -> c4 -> (29 more) -> c34 -> c35 -> c36 -> c37 -> c38 -> "
+               "c39"),
+])
+def test_a_downgraded_edge_names_the_shortest_cycle_it_closed_in_a_line_a_reader_can_take_in(ring, chord, reason):
+    """A chord gives a short way round, and the report takes it; a long cycle is shown by its ends."""
+    edges = [(i, (i + 1) % ring, 0.9) for i in range(ring - 1)] + [(ring - 1, 0, 0.5)]
+    if chord:
+        edges.append((*chord, 0.9))
+    _, downgraded = rules.break_cycles(_requires(edges), {f"c{i}": i for i in range(ring)})
+    assert downgraded == [(f"c{ring - 1}", "c0", reason)]
+
+
 def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
     relations = _requires([(0, 1, 1.0), (1, 0, 1.0)], curated=frozenset({(0, 1), (1, 0)}))
     with pytest.raises(CurationError, match="curated requires edges form a cycle"):

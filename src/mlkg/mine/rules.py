@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -561,11 +561,12 @@ def feedback_order(nodes: list[str], succ: dict[str, dict[str, Relation]], rank:
 
 
 def _path(succ: dict[str, dict], start: str, goal: str, budget: list[int]) -> list[str] | None:
-    """A path from ``start`` to ``goal`` (depth-first), or None; each visit spends one unit of ``budget``."""
+    """A shortest path from ``start`` to ``goal`` (breadth-first), or None; each visit spends one unit of
+    ``budget``.  Shortest, so that the cycle a downgraded edge reports can be read."""
     back = {start: start}
-    stack = [start]
-    while stack and budget[0] > 0:
-        n = stack.pop()
+    queue = deque([start])
+    while queue and budget[0] > 0:
+        n = queue.popleft()
         budget[0] -= 1
         if n == goal:
             path = [n]
@@ -575,8 +576,15 @@ def _path(succ: dict[str, dict], start: str, goal: str, budget: list[int]) -> li
         for v in succ[n]:
             if v not in back:
                 back[v] = n
-                stack.append(v)
+                queue.append(v)
     return None
+
+
+def _cycle_text(names: list[str], most: int = 12) -> str:
+    """``a -> b -> c -> a``; a long cycle shows its ends and how many concepts it passes in between."""
+    if len(names) <= most:
+        return " -> ".join(names)
+    return " -> ".join([*names[:most // 2], f"({len(names) - most} more)", *names[-(most // 2):]])
 
 
 def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[Relation], list[tuple[str, str, str]]]:
@@ -610,7 +618,7 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
             if cycle is None and spend[0] > 0:
                 kept[r.source][r.target] = r
                 continue
-            names = " -> ".join([r.source, *cycle]) if cycle else f"a requires cycle among {len(nodes)} concepts"
+            names = _cycle_text([r.source, *cycle]) if cycle else f"a requires cycle among {len(nodes)} concepts"
             if r.curated:
                 ev = r.evidence[-1]
                 raise CurationError(problems=[Problem(Location(ev.file, ev.line),
