@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from conftest import GOLD, entry, sheet
+from conftest import GOLD, ROOT, entry, sheet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -492,3 +492,16 @@ def test_names_the_text_uses_beyond_the_titles(text, found):
 
     lexicon = build_lexicon(Corpus([corpus]))
     assert [m.names[0].concept for m in lexicon.find(text)] == found
+
+
+def test_the_corpus_is_searched_in_blocks_without_losing_or_moving_a_mention(monkeypatch):
+    """Blocks end between fields, so a block of a few hundred characters finds what one search of all finds."""
+    from mlkg.mine import mentions
+    from mlkg.read import read
+
+    corpus = read([ROOT / "data" / "13-generative-models.md"], [])
+    lexicon = build_lexicon(corpus)
+    whole = list(mentions.text_mentions(mentions.CorpusText(corpus), lexicon))
+    monkeypatch.setattr(mentions, "BLOCK", 300)
+    assert list(mentions.text_mentions(mentions.CorpusText(corpus), lexicon)) == whole
+    assert len(whole) > 100

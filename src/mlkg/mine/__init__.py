@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from ..read import Corpus, Curation
 from . import rules
@@ -25,7 +26,6 @@ __all__ = ["Evidence", "Lexicon", "Mention", "Mined", "Relation", "Report", "min
 class Mined:
     relations: list[Relation]
     report: Report = field(default_factory=Report)
-    lexicon: Lexicon | None = None
 
 
 def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
@@ -43,7 +43,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     text = CorpusText(corpus)
     evidence = []
     seen: set[tuple[str, str, int]] = set()
-    for m in (*title_mentions(corpus, lexicon), *text_mentions(text, lexicon)):
+    for m in chain(title_mentions(corpus, lexicon), text_mentions(text, lexicon)):  # streamed: never all at once
         target = rules.choose_concept(m.names, m.entry, pos)
         if m.field != "title":
             report.mentions += 1
@@ -56,6 +56,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
         ev = rules.vote(m, target, pos, disabled)
         if ev is not None:
             evidence.append(ev)
+    del lexicon, seen
     if rules.HOMONYM_RULE not in disabled:
         evidence, dropped = rules.drop_homonyms(evidence, pos)
         report.homonyms += dropped
@@ -70,6 +71,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
             unit = richest_unit(text, b, shared)
             pairs[(a, b)].append(rules.vocabulary_evidence(b, a, cosine, shared, unit,
                                                            pos.entries[b].location.path))
+    del text, evidence
     relations = []
     for (a, b), found in pairs.items():
         r, conflict, weak = rules.relate(a, b, found, heads, pos, disabled)
@@ -83,7 +85,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     relations, report.downgraded = rules.break_cycles(relations, order)
     if rules.IMPLIED not in disabled:
         relations, report.implied = rules.drop_implied(relations)
-    return Mined(relations, report, lexicon)
+    return Mined(relations, report)
 
 
 def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:
