@@ -145,6 +145,15 @@ def test_cues_and_document_order_type_the_edge(alpha_full, beta_full, expected):
     assert _mine(pair(alpha_full, beta_full)) == [expected]
 
 
+@pytest.mark.parametrize("alpha_full, expected", [
+    ("A model built on the gamma (beta scoring) method throughout.", ("alpha", "beta", "requires")),
+    ("Popular ones (Beta Scoring, Gamma) work.", ("beta", "alpha", "requires")),
+])
+def test_a_parenthesis_inside_a_name_gives_another_word_for_it_not_an_instance(alpha_full, expected):
+    """"the logistic (sigmoid) function": the words after the parenthesis complete T's name."""
+    assert _mine(pair(alpha_full, "Nothing here.", beta_title="Beta Scoring Method")) == [expected]
+
+
 def test_instances_are_only_recognised_within_a_section():
     text = sheet(entry("1.1.1", "Alpha Net", "alpha", full="Works on grids (images, beta series).")) + (
         "\n## 2. OTHER\n\n### 2.1 More\n\n" + entry("2.1.1", "Beta Series", "beta", full="Ordered data."))

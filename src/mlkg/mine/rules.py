@@ -353,6 +353,8 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
     forward = pos.order[target] > pos.order[source]
     found = cue_for(m.before, m.after, forward, prose=m.field != "example",
                     same_section=pos.section[target] == pos.section[source])
+    if found is not None and found[0] is CUE_INSTANCE and _names_the_phrase(m, pos.entries[target].label):
+        found, m = None, m._replace(aside=False)
     if found is not None and found[0].name in disabled:
         found = None
     rule, cue = found or (plain_rule(m), "")
@@ -362,6 +364,17 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
         return None
     return Evidence(source, target, m.field, m.sentence, m.entry.location.path, m.line, m.surface,
                     rule.name, rule.outcome, round(rule.confidence * FIELD_FACTOR[m.field], 3), cue, m.agent)
+
+
+def _names_the_phrase(m: Mention, label: str) -> bool:
+    """"the logistic (sigmoid) function" names T, Sigmoid Function: the parenthesis gives another word for the
+    start of a phrase whose next words complete T's name.  The mention is T itself, not an instance of S."""
+    rest = _WORDS.findall(label.lower())[len(_WORDS.findall(m.surface)):]
+    after = m.after.lstrip()
+    return bool(rest) and after.startswith(")") and _WORDS.findall(after[1:200].lower())[:len(rest)] == rest
+
+
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def plain_rule(m: Mention) -> Rule:
