@@ -249,9 +249,9 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
             po.append(("skos:topConceptOf", scheme))
         for _, t, k in g.out_edges(n, keys=True):
             po.append(({"parent": "skos:broader", "requires": "mlkg:requires"}.get(k, "skos:related"), node[t]))
-        for u, _, k in g.in_edges(n, keys=True):
-            if k != "requires":
-                po.append(("skos:narrower" if k == "parent" else "skos:related", node[u]))
+        # sorted: the order edges came in differs between a built graph and one read back from graph.json
+        po += sorted(("skos:narrower" if k == "parent" else "skos:related", node[u])
+                     for u, _, k in g.in_edges(n, keys=True) if k != "requires")
         yield _block(node[n], po)
     for u, t, k, d in g.edges(keys=True, data=True):
         if k == "parent":
