@@ -63,7 +63,8 @@ CUE_USED_IN = Rule(
 CUE_INSTANCE = Rule(
     "cue-instance", 1, REQUIRED_BY, 0.8,
     "T, defined later in the same section, is given as an instance of S: \"(DALL-E, T, …)\", "
-    "\"such as T\", \"e.g. T\", \"Key algorithms: T\".")
+    "\"such as T\", \"e.g. T\", \"Key algorithms: T\"; not a parenthesis whose next words complete T's name "
+    "(\"the logistic (sigmoid) function\" is Sigmoid Function itself).")
 CUE_CONTRAST = Rule(
     "cue-contrast", 1, RELATED, 0.9,
     "\"unlike T\", \"instead of T\", \"rivaling T\", \"simpler than T\", \"compared to T\": a comparison.")
