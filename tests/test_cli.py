@@ -210,3 +210,13 @@ def test_a_bad_project_file_is_a_one_line_error(tmp_path):
     (tmp_path / "mlkg.toml").write_text('sources = 3\n', encoding="utf-8")
     done = _in(tmp_path, "stats")
     assert done.returncode == 2 and done.stderr == f"{tmp_path / 'mlkg.toml'}:1: sources must be a list of paths\n"
+
+
+def test_build_suggests_next_commands_on_concepts_of_the_corpus_it_built(cli, write, tmp_path):
+    """The hint names the concept most needed and the one needing most, not the seed's."""
+    path = write(sheet(entry("1.1.1", "Alpha Net", "alpha", full="A net."),
+                       entry("1.1.2", "Beta Net", "beta", full="A net built on the Alpha Net."),
+                       entry("1.1.3", "Gamma Net", "gamma", full="It extends the Beta Net and the Alpha Net.")))
+    code, out, err = cli("build", "--source", path, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert "next:  mlkg show alpha  ·  mlkg prereqs gamma  ·  mlkg query --list" in out

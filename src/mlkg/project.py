@@ -59,6 +59,7 @@ class BuildResult:
     files: dict[str, Path] = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
     seconds: float = 0.0
+    examples: tuple[str, str] = ("vae", "stable-diffusion")  # (most needed, most needing): for the hint
 
     def summary(self) -> str:
         s = self.stats
@@ -68,7 +69,7 @@ class BuildResult:
         lines += [f"  {name:11} {path}" for name, path in self.files.items()]
         if "map" in self.files:
             lines.append(f"open the map:  {self.files['map'].absolute().as_uri()}")
-        lines.append("next:  mlkg show vae  ·  mlkg prereqs stable-diffusion  ·  mlkg query --list")
+        lines.append(f"next:  mlkg show {self.examples[0]}  ·  mlkg prereqs {self.examples[1]}  ·  mlkg query --list")
         return "\n".join(lines)
 
 
@@ -280,7 +281,9 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
             except BaseException:
                 shutil.rmtree(stage, ignore_errors=True)
                 raise
-    result = BuildResult(out, stats=kg.stats(), seconds=time.perf_counter() - start)
+    down, up = kg.requires_index
+    result = BuildResult(out, stats=kg.stats(), seconds=time.perf_counter() - start,
+                         examples=(max(up, key=lambda c: len(up[c])), max(down, key=lambda c: len(down[c]))))
     for name in OUTPUTS:
         if name != "map.html" or with_map:
             result.files[name if name.startswith("graph.") else "map"] = out / name
