@@ -281,8 +281,9 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
             except BaseException:
                 shutil.rmtree(stage, ignore_errors=True)
                 raise
-    down, up = kg.requires_index
-    result = BuildResult(out, stats=kg.stats(), seconds=time.perf_counter() - start,
+        down, up = kg.requires_index
+        stats = kg.stats()
+    result = BuildResult(out, stats=stats, seconds=time.perf_counter() - start,
                          examples=(max(up, key=lambda c: len(up[c])), max(down, key=lambda c: len(down[c]))))
     for name in OUTPUTS:
         if name != "map.html" or with_map:
