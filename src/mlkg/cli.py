@@ -10,6 +10,7 @@ stderr and the error's exit code; there are no tracebacks.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -404,6 +405,7 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     """
     from .views.server import ServerConfig, make_server
 
+    gc.enable()  # a server lives on: it needs the collector that one-shot commands go without (see run)
     s = _settings(sources, curation, no_curation, base_iri)
     kg = _load(sources, settings=s)
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
@@ -606,6 +608,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:  # pragma: no cover - console script
+    # A one-shot command's graph lives until the process ends, and networkx graphs hold reference cycles: the
+    # cyclic collector would only walk millions of live objects (0.2 s after a 10k build).  serve turns it on.
+    gc.disable()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
