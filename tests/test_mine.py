@@ -132,6 +132,7 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method") -> st
     ("Applications: clustering, Beta Methods, search.", "Nothing here.", ("alpha", "beta", "related")),
     ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),
     ("It is used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("It is used in search and as a Beta Method.", "Nothing here.", ("alpha", "beta", "requires")),  # a role
     ("An Alpha Net is a simple Beta Method.", "Nothing here.", ("alpha", "beta", "requires")),
     # a parenthesis holding bare names lists instances; one that describes does not
     ("Popular ones (Beta Method, Gamma).", "Nothing here.", ("beta", "alpha", "requires")),

@@ -153,8 +153,8 @@ HOMONYM_RULE = "lone-word-across-unlinked-sections"
 # full explanation; the confidence of its vote is multiplied by this factor.
 FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 
-# A short list may sit between a cue and the mention: "unlike VAEs and GANs".
-_LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:[\w-]+\s+){0,2}"
+# A short list may sit between a cue and the mention: "unlike VAEs and GANs"; not a role ("used in X and as T").
+_LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:(?!as\b)[\w-]+\s+){0,2}"
 
 # Each pattern is matched against the text of the sentence *before* the mention.
 BEFORE = (
