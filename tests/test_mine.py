@@ -489,6 +489,8 @@ def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
     ("Each weak learner votes.", ["base-learner"]),                      # another name the definition opens with
     ("It splits the classification data.", []),                          # an everyday word in brackets is none
     ("It stacks convolutional layers.", ["convolution"]),                # the adjective English makes of a name
+    ("Gates apply a sigmoid squash.", ["sigmoid-function"]),              # a title without its generic head
+    ("It reads sequential data.", []),                                   # an adjective alone names nothing
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(
@@ -497,7 +499,10 @@ def test_names_the_text_uses_beyond_the_titles(text, found):
         entry("1.1.5", "Gradient Boosting", "gradient-boosting"),
         entry("1.1.6", "Base Learner", "base-learner", full="A base learner (weak learner) is one model."),
         entry("1.1.7", "Voting", "voting", full="Voting (classification) takes the majority."),
-        entry("1.1.8", "Convolution", "convolution")))
+        entry("1.1.8", "Convolution", "convolution"), entry("1.1.9", "Sigmoid Function", "sigmoid-function"),
+        entry("1.1.10", "Softmax Function", "softmax-function"),
+        entry("1.1.11", "Sequential Recommendation", "sequential-recommendation"),
+        entry("1.1.12", "Hybrid Recommendation", "hybrid-recommendation")))
     from mlkg.read import Corpus
 
     lexicon = build_lexicon(Corpus([corpus]))

@@ -165,6 +165,11 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
 _OPENING = re.compile(r"\s*(?:(?:an?|the)\s+)?([^()]{2,80}?)\s*\(([A-Za-z][\w' -]{2,60})\)\s+[a-z]", re.I)
 
 
+# One word that English makes an adjective ("sequential", "logistic", "contrastive"): alone it names no concept,
+# it qualifies a noun that may be any ("sequential data", "the logistic function").
+_ADJECTIVE = re.compile(r"[A-Za-z]+(?:ive|ic|al|ous|ful|less|able|ible|ary)", re.I)
+
+
 def _defined_alias(text: str) -> tuple[str, str] | None:
     """(name, other name) where a definition opens "A base learner (weak learner) is …"."""
     m = _OPENING.match(text)
@@ -361,7 +366,8 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             raw.append((surface.lower(), concept, "lowercase"))
     known = {singular_key(s) for s, _, _ in raw}
     for short, concepts in shortened.items():
-        if len(concepts) == 1 and singular_key(short) not in known and not everyday(short):
+        if len(concepts) == 1 and singular_key(short) not in known and not everyday(short) \
+                and not _ADJECTIVE.fullmatch(short):
             raw.append((short, concepts.pop(), "short"))
     # the adjective of a one-word name, where English has it ("convolutional" layers use convolution)
     for surface, concept, source in list(raw):
