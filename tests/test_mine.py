@@ -118,6 +118,7 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method") -> st
     ("Nothing here.", "A method. It is faster than most, and the Alpha Net is slower.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Popular: Alpha Nets, Gamma Nets, Delta Nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method (much like an Alpha Net) for counts.", ("beta", "alpha", "related")),
+    ("Nothing here.", "Since Alpha Nets forget order, it adds positions.", ("beta", "alpha", "related")),
     # cue phrases type the mention wherever it stands
     ("Nothing here.", "It uses an Alpha Net inside.", ("beta", "alpha", "requires")),
     ("It is used later by the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),

@@ -63,6 +63,10 @@ def title_mentions(corpus: Corpus, lexicon: Lexicon) -> Iterator[Mention]:
 
 _LEAD = re.compile(r"[\W_]*(?:(?:the|a|an|in|with|for|by|using)\s+)?\Z", re.IGNORECASE)
 _VERB = re.compile(r"\s+(?!(?:is|has|was|does|as|its|this|thus|plus)\b)[a-z]+s\b")
+# A clause that opens the sentence and sets its scene ("Since transformers have no sense of order, …"): what it
+# names is background to the definition that follows, not part of it.
+_SUBORDINATE = re.compile(r"[\W_]*(?:since|because|although|though|whereas|while|when|whenever|if|unless|once)\b"
+                          r"[^,;:]*\Z", re.I)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/\s*|\s*&\s*)\Z", re.IGNORECASE)
 
 
@@ -89,7 +93,8 @@ def text_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
         before = ("\0 " if cue_lo > us else "") + big[cue_lo:start]
         unit.append((start, end, Mention(
             entry, m.names, fname, sentence, us, line, big[start:end], before, big[end:min(ue, end + CUE_WINDOW)],
-            first=not big[starts[k]:us].strip(), subject=bool(_LEAD.match(big, us, start)),
+            first=not big[starts[k]:us].strip() and not _SUBORDINATE.match(big, us, start),
+            subject=bool(_LEAD.match(big, us, start)),
             aside=_aside(big, us, ue, start, end),
             agent=bool(_LEAD.match(big, us, start)) and bool(_VERB.match(big, end, ue)))))
     yield from _listed(unit, big)

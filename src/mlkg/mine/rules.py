@@ -94,7 +94,8 @@ MUTUAL = Rule(
 DEFINITION = Rule(
     "in-definition", 2, REQUIRES, 0.8,
     "T is named in the sentence that defines S (the first of its full or simple explanation): "
-    "\"Ridge: linear regression that keeps weights small\". Wherever T is defined.")
+    "\"Ridge: linear regression that keeps weights small\". Wherever T is defined. Not in a clause that opens the "
+    "sentence and sets the scene (\"Since transformers have no sense of order, …\").")
 PASSING = Rule(
     "in-passing", 3, RELATED, 0.55,
     "T is named later in S's text, not as what S is or works through: a reference, not a prerequisite.")
