@@ -38,7 +38,7 @@ REQUIRED_BY = "required-by"
 RELATED = "related"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each rule is one object: compared by identity
 class Rule:
     name: str
     tier: int
