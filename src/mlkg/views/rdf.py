@@ -292,7 +292,8 @@ def store(kg: ConceptGraph, base: str | None = None) -> ox.Store:
 
     def make() -> ox.Store:
         s = ox.Store()
-        s.load(turtle(kg, base), format=ox.RdfFormat.TURTLE)
+        # not turtle(kg), which keeps the text: a store that holds the triples need not keep their text too
+        s.load("".join(turtle_chunks(kg, base)).encode("utf-8"), format=ox.RdfFormat.TURTLE)
         return s
     return kg.derived(("rdf-store", base), make)
 
