@@ -220,3 +220,10 @@ def test_build_suggests_next_commands_on_concepts_of_the_corpus_it_built(cli, wr
     code, out, err = cli("build", "--source", path, "--out", tmp_path / "out")
     assert code == 0, err
     assert "next:  mlkg show alpha  ·  mlkg prereqs gamma  ·  mlkg query --list" in out
+
+
+def test_build_suggests_no_plan_where_nothing_requires_anything(cli, write, tmp_path):
+    path = write(sheet(entry("1.1.1", "Alpha Net", "alpha", full="A net."), entry("1.1.2", "Beta Net", "beta")))
+    code, out, err = cli("build", "--source", path, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert "next:  mlkg show alpha  ·  mlkg query --list" in out

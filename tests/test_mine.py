@@ -521,3 +521,17 @@ def test_the_corpus_is_searched_in_blocks_without_losing_or_moving_a_mention(mon
     monkeypatch.setattr(mentions, "BLOCK", 300)
     assert list(mentions.text_mentions(mentions.CorpusText(corpus), lexicon)) == whole
     assert len(whole) > 100
+
+
+def test_a_name_never_runs_on_from_one_field_into_the_next():
+    """Fields are joined by a blank line to be searched at once; "… Bayes" and "Theorem …" are two fields."""
+    from mlkg.mine import mentions
+    from mlkg.read import Corpus
+
+    corpus = Corpus([parse_text(sheet(
+        entry("1.1.1", "Bayes' Theorem", "bayes-theorem"),
+        entry("1.1.2", "Alpha Net", "alpha", full="It applies the rule of Bayes", simple="Theorem of counts."),
+        entry("1.1.3", "Beta Net", "beta", full="It applies Bayes' theorem.")))])
+    found = [(m.entry.id, m.names[0].concept) for m in mentions.text_mentions(mentions.CorpusText(corpus),
+                                                                             build_lexicon(corpus))]
+    assert found == [("beta", "bayes-theorem")]

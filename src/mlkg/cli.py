@@ -187,6 +187,7 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
         from .mine import rules
         from .project import inputs
 
+        gc.enable()  # a graph per rule: each one's garbage (networkx views hold their graph) must be collected
         files, cur = inputs(sources, _curation(curation, no_curation))
         corpus = knowledge.read(files, cur)
         result["ablation"] = {name: evaluate(knowledge.build(corpus, frozenset({name})), golds)["sections"]
@@ -609,7 +610,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:  # pragma: no cover - console script
     # A one-shot command's graph lives until the process ends, and networkx graphs hold reference cycles: the
-    # cyclic collector would only walk millions of live objects (0.2 s after a 10k build).  serve turns it on.
+    # cyclic collector would only walk millions of live objects (0.2 s after a 10k build).  What builds more
+    # than one graph turns it back on: serve, eval --ablation.
     gc.disable()
     code = main()
     sys.stdout.flush()

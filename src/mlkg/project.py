@@ -59,7 +59,7 @@ class BuildResult:
     files: dict[str, Path] = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
     seconds: float = 0.0
-    examples: tuple[str, str] = ("vae", "stable-diffusion")  # (most needed, most needing): for the hint
+    examples: tuple[str, str] = ("vae", "stable-diffusion")  # (most needed, most needing or ""): for the hint
 
     def summary(self) -> str:
         s = self.stats
@@ -69,7 +69,9 @@ class BuildResult:
         lines += [f"  {name:11} {path}" for name, path in self.files.items()]
         if "map" in self.files:
             lines.append(f"open the map:  {self.files['map'].absolute().as_uri()}")
-        lines.append(f"next:  mlkg show {self.examples[0]}  ·  mlkg prereqs {self.examples[1]}  ·  mlkg query --list")
+        show, prereqs = self.examples
+        lines.append(f"next:  mlkg show {show}  ·  " + (f"mlkg prereqs {prereqs}  ·  " if prereqs else "")
+                     + "mlkg query --list")
         return "\n".join(lines)
 
 
@@ -283,8 +285,9 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                 raise
         down, up = kg.requires_index
         stats = kg.stats()
+    needing = max(down, key=lambda c: len(down[c]))
     result = BuildResult(out, stats=stats, seconds=time.perf_counter() - start,
-                         examples=(max(up, key=lambda c: len(up[c])), max(down, key=lambda c: len(down[c]))))
+                         examples=(max(up, key=lambda c: len(up[c])), needing if down[needing] else ""))
     for name in OUTPUTS:
         if name != "map.html" or with_map:
             result.files[name if name.startswith("graph.") else "map"] = out / name

@@ -81,6 +81,8 @@ def text_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
         start, end = m.start, m.end
         k = bisect_right(starts, start) - 1
         entry, fname, f = fields[k]
+        if end > starts[k] + len(f.text):
+            continue  # it runs on into the next field ("… Bayes" + "Theorem …"): no name of this field's
         if not us <= start < ue:
             yield from _listed(unit, big)
             unit = []
