@@ -454,6 +454,18 @@ def test_breaking_cycles_leaves_requires_acyclic_and_touches_only_edges_on_cycle
     assert rules.break_cycles(relations, rank) == (out, downgraded)  # the same input, the same graph
 
 
+@pytest.mark.parametrize("edges", [
+    # keeping (5, 4) and (8, 0) reorders what is kept; a search in a stale order would miss 2 -> 4 -> 7 -> 2
+    [(2, 4, 0.7), (4, 7, 0.9), (4, 6, 0.7), (6, 5, 0.3), (4, 8, 0.9), (7, 2, 0.5), (3, 4, 0.9), (0, 6, 0.5),
+     (5, 4, 0.6), (8, 0, 0.5), (6, 3, 0.6), (4, 3, 0.3), (0, 2, 0.9)],
+])
+def test_edges_kept_after_all_keep_the_order_searches_rely_on(edges):
+    out, downgraded = rules.break_cycles(_requires(edges), {f"c{i}": i for i in range(10)})
+    kept = nx.DiGraph([(r.source, r.target) for r in out if r.kind == "requires"])
+    assert nx.is_directed_acyclic_graph(kept)
+    assert all(nx.has_path(kept, t, s) for s, t, _ in downgraded)  # each one had to go
+
+
 def test_the_weakest_edge_of_a_cycle_is_the_one_downgraded():
     relations = _requires([(0, 1, 0.9), (1, 2, 0.7), (2, 0, 0.5), (2, 3, 0.6)])
     out, downgraded = rules.break_cycles(relations, {f"c{i}": i for i in range(4)})
