@@ -458,6 +458,9 @@ def test_breaking_cycles_leaves_requires_acyclic_and_touches_only_edges_on_cycle
     # keeping (5, 4) and (8, 0) reorders what is kept; a search in a stale order would miss 2 -> 4 -> 7 -> 2
     [(2, 4, 0.7), (4, 7, 0.9), (4, 6, 0.7), (6, 5, 0.3), (4, 8, 0.9), (7, 2, 0.5), (3, 4, 0.9), (0, 6, 0.5),
      (5, 4, 0.6), (8, 0, 0.5), (6, 3, 0.6), (4, 3, 0.3), (0, 2, 0.9)],
+    # an edge kept after all points backwards in the first order; unless the order moves, a later search misses it
+    [(6, 2, 0.6), (7, 0, 0.5), (1, 3, 0.3), (6, 5, 0.7), (3, 0, 0.5), (5, 7, 0.6), (2, 5, 0.9), (7, 1, 0.5),
+     (3, 5, 0.7), (1, 0, 0.9), (0, 1, 0.7), (5, 6, 0.9)],
 ])
 def test_edges_kept_after_all_keep_the_order_searches_rely_on(edges):
     out, downgraded = rules.break_cycles(_requires(edges), {f"c{i}": i for i in range(10)})
