@@ -22,7 +22,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import ahocorasick
@@ -576,26 +576,6 @@ def feedback_order(nodes: list[str], succ: dict[str, dict[str, Relation]], rank:
     return head + tail[::-1]
 
 
-def _path(succ: dict[str, dict], start: str, goal: str, budget: list[int]) -> list[str] | None:
-    """A shortest path from ``start`` to ``goal`` (breadth-first), or None; each visit spends one unit of
-    ``budget``.  Shortest, so that the cycle a downgraded edge reports can be read."""
-    back = {start: start}
-    queue = deque([start])
-    while queue and budget[0] > 0:
-        n = queue.popleft()
-        budget[0] -= 1
-        if n == goal:
-            path = [n]
-            while path[-1] != start:
-                path.append(back[path[-1]])
-            return path[::-1]
-        for v in succ[n]:
-            if v not in back:
-                back[v] = n
-                queue.append(v)
-    return None
-
-
 def _cycle_text(names: list[str], most: int = 12) -> str:
     """``a -> b -> c -> a``; a long cycle shows its ends and how many concepts it passes in between."""
     if len(names) <= most:
@@ -603,11 +583,11 @@ def _cycle_text(names: list[str], most: int = 12) -> str:
     return " -> ".join([*names[:most // 2], f"({len(names) - most} more)", *names[-(most // 2):]])
 
 
-def _window_search(edges: dict[str, dict], place: dict[str, int], start: str, goal: str, forward: bool,
-                   budget: list[int]) -> tuple[list[str] | None, dict[str, str]]:
-    """Breadth-first from ``start`` over ``edges`` towards ``goal``, never leaving the window of the order between
-    them: (the shortest path, or None; every node reached, with the node it was reached from).  Each visit spends
-    one unit of ``budget``."""
+def _search(edges: dict[str, dict], start: str, goal: str, budget: list[int],
+            within: Callable[[str], bool] | None = None) -> tuple[list[str] | None, dict[str, str]]:
+    """Breadth-first from ``start`` over ``edges`` towards ``goal``, through nodes ``within`` allows: (the
+    shortest path, or None; every node reached, with the node it was reached from).  Each visit spends one
+    unit of ``budget``.  Shortest, so that the cycle a downgraded edge reports can be read."""
     back = {start: start}
     queue = deque([start])
     while queue and budget[0] > 0:
@@ -619,7 +599,7 @@ def _window_search(edges: dict[str, dict], place: dict[str, int], start: str, go
                 path.append(back[path[-1]])
             return path[::-1], back
         for w in edges[n]:
-            if w not in back and (place[w] <= place[goal] if forward else place[w] >= place[goal]):
+            if w not in back and (within is None or within(w)):
                 back[w] = n
                 queue.append(w)
     return None, back
@@ -660,9 +640,11 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
         for r in back:
             u, v = r.source, r.target
             spend = [2 * len(inside) + 2] if r.curated else budget  # a curated edge is always searched in full
-            cycle, ahead = _window_search(kept, place, v, u, True, spend)
+            # every kept edge points forward in the order: a way back from v to u stays between them
+            lo, hi = place[v], place[u]
+            cycle, ahead = _search(kept, v, u, spend, lambda w, p=place, hi=hi: p[w] <= hi)
             if cycle is None and spend[0] > 0:
-                _, behind = _window_search(pred, place, u, v, False, spend)
+                _, behind = _search(pred, u, v, spend, lambda w, p=place, lo=lo: p[w] >= lo)
                 if spend[0] > 0:
                     # u and what leads to it move before v and what follows it, into the places they held
                     moved = sorted(behind, key=place.__getitem__) + sorted(ahead, key=place.__getitem__)
@@ -704,7 +686,7 @@ def drop_implied(relations: list[Relation]) -> tuple[list[Relation], list[tuple[
             if r.rule not in PLAIN_NAMES or r.curated or any(ev.field == "full" for ev in r.evidence):
                 continue
             budget = [IMPLIED_SEARCH_BUDGET]
-            if any(c != v and _path(succ, c, v, budget) for c in targets):
+            if any(c != v and _search(succ, c, v, budget)[0] for c in targets):
                 implied.add(id(r))
                 report.append((u, v))
     return [r for r in relations if id(r) not in implied], report
