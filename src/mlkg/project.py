@@ -260,6 +260,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
         key = input_key(files, cur)
         bar.stage("mining")
         kg = knowledge.build(read(files, cur))
+        stats = kg.stats()
         with _locked(out):
             stage = _staging(out)
             try:
@@ -276,7 +277,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                         "fresh": input_key(files, cur) == key,
                         "sources": [str(p) for p in files], "curation": [str(p) for p in cur], "base_iri": base,
                         "arguments": [str(p) for p in sources] or None,
-                        "graph_sha256": graph_sha256, "stats": kg.stats(),
+                        "graph_sha256": graph_sha256, "stats": stats,
                         "outputs": [name for name in OUTPUTS if (stage / name).exists()]}
                 (stage / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
                 _commit(out, stage)
@@ -284,7 +285,6 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                 shutil.rmtree(stage, ignore_errors=True)
                 raise
         down, up = kg.requires_index
-        stats = kg.stats()
     needing = max(down, key=lambda c: len(down[c]))
     result = BuildResult(out, stats=stats, seconds=time.perf_counter() - start,
                          examples=(max(up, key=lambda c: len(up[c])), needing if down[needing] else ""))
