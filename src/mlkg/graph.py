@@ -127,6 +127,10 @@ class ConceptGraph:
             self._derived[key] = make()
         return self._derived[key]
 
+    def kept(self, key: Hashable) -> Any:
+        """What :meth:`derived` keeps under ``key``, or None if nothing made it yet."""
+        return self._derived.get(key)
+
     # what the graph holds ---------------------------------------------------------------
     @property
     def sources(self) -> list[Path]:

@@ -292,8 +292,10 @@ def store(kg: ConceptGraph, base: str | None = None) -> ox.Store:
 
     def make() -> ox.Store:
         s = ox.Store()
-        # not turtle(kg), which keeps the text: a store that holds the triples need not keep their text too
-        s.load("".join(turtle_chunks(kg, base)).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+        # the text a server already keeps for its workers, or else made for this and let go: a store that holds
+        # the triples need not keep their text too
+        text = kg.kept(("turtle", base)) or "".join(turtle_chunks(kg, base)).encode("utf-8")
+        s.load(text, format=ox.RdfFormat.TURTLE)
         return s
     return kg.derived(("rdf-store", base), make)
 
