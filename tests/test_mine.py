@@ -121,6 +121,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method") -> st
     ("Nothing here.", "Since Alpha Nets forget order, it adds positions.", ("beta", "alpha", "related")),
     # cue phrases type the mention wherever it stands
     ("Nothing here.", "It uses an Alpha Net inside.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. Its gates use alpha nets to weigh inputs.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. The use of alpha nets is rare.", ("beta", "alpha", "related")),
     ("It is used later by the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
     # cue phrases flip or override the default
     ("It is the foundation for Beta Methods.", "Nothing here.", ("beta", "alpha", "requires")),
@@ -130,6 +132,9 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method") -> st
     ("Nothing here.", "Quality rivaling Alpha Nets with less compute.", ("beta", "alpha", "related")),
     ("Nothing here.", "Simpler to train than Alpha Nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "It works instead of an Alpha Net.", ("beta", "alpha", "related")),
+    # a comparison links two concepts without ordering them: what orders them still decides
+    ("Nothing here.", "A simpler variant of alpha nets. Faster than alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It is based on data, like alpha nets.", ("beta", "alpha", "related")),
     ("Applications: clustering, Beta Methods, search.", "Nothing here.", ("alpha", "beta", "related")),
     ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),
     ("It is used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),

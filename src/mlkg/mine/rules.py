@@ -66,8 +66,9 @@ CUE_INSTANCE = Rule(
     "\"such as T\", \"e.g. T\", \"Key algorithms: T\"; not a parenthesis whose next words complete T's name "
     "(\"the logistic (sigmoid) function\" is Sigmoid Function itself).")
 CUE_CONTRAST = Rule(
-    "cue-contrast", 1, RELATED, 0.9,
-    "\"unlike T\", \"instead of T\", \"rivaling T\", \"simpler than T\", \"compared to T\": a comparison.")
+    "cue-contrast", 2, RELATED, 0.9,
+    "\"unlike T\", \"instead of T\", \"rivaling T\", \"simpler than T\", \"compared to T\": a comparison. It links "
+    "the two without ordering them, so a cue that does order them (\"a variant of T\") decides.")
 CUE_APPLICATION = Rule(
     "cue-application", 1, RELATED, 0.85,
     "\"Applications: T\", \"used for T\", \"Solutions: T\": T is a use or an alternative, not a prerequisite.")
@@ -78,8 +79,8 @@ CUE_USES = Rule(
 
 CUE_PARTS = Rule(
     "cue-parts", 2, REQUIRES, 0.7,
-    "\"uses T\", \"fed through T\", \"each block has T\", \"consists of T\": S works through T. Weaker than the "
-    "sections: the parts of a family filed under T's subsection are taught after T.")
+    "\"uses T\", \"gates use T\", \"fed through T\", \"each block has T\", \"consists of T\": S works through T. "
+    "Weaker than the sections: the parts of a family filed under T's subsection are taught after T.")
 
 # Tier 2: where the two concepts stand in the sections, and how they cite each other.
 SUBSECTION_HEAD = Rule(
@@ -155,7 +156,7 @@ HOMONYM_RULE = "lone-word-across-unlinked-sections"
 FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs"; not a role ("used in X and as T").
-_LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:(?!as\b)[\w-]+\s+){0,2}"
+_LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:(?!(?:as|like|unlike)\b)[\w-]+\s+){0,2}"
 
 # Each pattern is matched against the text of the sentence *before* the mention.
 BEFORE = (
@@ -185,8 +186,10 @@ BEFORE = (
     # S works through T or is made of T: "uses T", "fed through T", "each block has T", "consists of T"
     (CUE_PARTS, ("use", "using", "appl", "employ", "through", "consist", "compos", "made of", "contain", "has ",
                  "have "), re.compile(
-        r"\b(?:uses|using|appl(?:ies|ying)|employs|fed (?:through|into)|passe[sd] through|consists? of|"
-        r"composed of|made of|contains?|(?:block|layer|step|stage)s? ha(?:s|ve))\s+" + _LIST + r"\Z", re.I)),
+        # "gates use T": the plural verb, after a plural subject, "they" or "we" (not "the use of T")
+        r"(?:\b(?:uses|using|appl(?:ies|ying)|employs)|(?:(?<=[a-z]s )|(?<=\bthey )|(?<=\bwe ))(?:use|apply|employ)|"
+        r"\b(?:fed (?:through|into)|passe[sd] through|consists? of|composed of|made of|contains?|"
+        r"(?:block|layer|step|stage)s? ha(?:s|ve)))\s+" + _LIST + r"\Z", re.I)),
     # a definition: "GPT is a decoder-only transformer", "LLMs are language models"
     (CUE_USES, (" is ", " are "), re.compile(
         r"\A\s*(?:[\w()/-]+\s+){1,4}(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
