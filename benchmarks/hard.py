@@ -42,6 +42,10 @@ What makes it hard (every choice comes from one seeded RNG, so a seed gives one 
 * long entries (Full Explanation 2,000-8,000 characters with e.g./i.e., decimals,
   unicode, inline code, list lines, several paragraphs), long code examples, examples
   whose outer bare fence holds ```python lines (only a bare ``` closes);
+* walls of text: one entry in 500 writes its Full Explanation as one line naming 300-1,500
+  concepts, as many sentences or as one unbroken sentence (a quadratic sentence search
+  took three minutes on one such paragraph, and a copy of the sentence per edge made
+  output a hundred times the input);
 * uneven shape: files of 200-2,000 entries (smaller at small N) holding 1-4 sections;
   sections with one subsection; subsections of one entry and of 500+ entries.
 
@@ -874,7 +878,12 @@ def _renderer(P: Plan):
         opening = f"{nm} {verb} {adj} {ch(KIND)}{'s' if plural_title[i] else ''} that {ch(VP)}."
         cues = sentences(i, full_m)
         long_ = rr() < 0.035
-        if long_:
+        if rr() < 0.002:  # a wall of text: one line naming hundreds of concepts, as sentences or as one sentence
+            said = [ch(NEU_PRE).format(Y=surface(ri(0, len(names) - 1))) + " in case " + str(k)
+                    for k in range(ri(300, 1500))]
+            full = opening + " " + (" ".join(_cap(x) + "." for x in said) if rr() < 0.5 else
+                                    "When it runs, " + ", then ".join(said) + ".")
+        elif long_:
             target = ri(2000, 8000)
             paras, cur, size = [], [opening], len(opening)
             every = [ch(everyday_all) for _ in range(ri(1, 3))]

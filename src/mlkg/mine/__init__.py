@@ -43,7 +43,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     text = CorpusText(corpus)
     evidence = []
     seen: set[tuple[str, str, int]] = set()
-    for m in chain(title_mentions(corpus, lexicon), text_mentions(text, lexicon)):  # streamed: never all at once
+    for m in chain(title_mentions(corpus, lexicon), text_mentions(text, lexicon, report)):  # streamed
         target = rules.choose_concept(m.names, m.entry, pos)
         if m.field != "title":
             report.mentions += 1

@@ -15,12 +15,11 @@ original text directly.
 
 from __future__ import annotations
 
-import functools
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -36,9 +35,10 @@ RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "defined
         "short": 3, "adjective": 3}
 
 
-@functools.lru_cache(maxsize=65536)
 def is_acronym(token: str) -> bool:
     """"GAN", "GANs", "ReLU", "ViT", "StyleGAN" are acronyms; "Tanh", "XGBoost", "K" are not."""
+    if token[1:].islower():
+        return False  # most words: at most one capital
     upper = sum(map(str.isupper, token))
     return upper >= 2 and upper >= sum(map(str.islower, token))
 
@@ -129,13 +129,26 @@ def _make_name(surface: str, concept: str, source: str) -> Name | None:
     return Name(surface, concept, source, tuple(map(is_acronym, tokens)))
 
 
-@functools.lru_cache(maxsize=65536)
 def singular_key(name: str) -> str:
     """A name normalised with its last word singular: "GANs" and "gan" have the same key."""
     tokens = normalize(name).split()
     if tokens:
         tokens[-1] = _singular(tokens[-1]) or tokens[-1]
     return " ".join(tokens)
+
+
+class _Memo(dict):
+    """``fn``'s results for the length of one build. A cache of fixed size thrashes once a corpus has more names
+    than it holds (at 100k entries the lexicon took 14 times as long as at 10k); this one grows with the corpus
+    and goes with the build."""
+
+    def __init__(self, fn: Callable[[str], Any]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.fn(key)
+        return value
 
 
 def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
@@ -284,20 +297,21 @@ class Lexicon:
 def subsection_heads(corpus: Corpus) -> dict[str, str]:
     """Subsection number → the entry that names the same thing ("GANs" → ``gan``)."""
     heads: dict[str, str] = {}
+    key = _Memo(singular_key)
     entries_by_sub: dict[str, list[Entry]] = {}
     for e in corpus.entries:
         entries_by_sub.setdefault(e.parent, []).append(e)
     for sub in corpus.subsections:
-        keys = {singular_key(x) for x in (sub.label, *sub.alt_labels)}
+        keys = {key[x] for x in (sub.label, *sub.alt_labels)}
         # "Boosting Methods" names Boosting; "Time Series Fundamentals" names Time Series
         words = sub.label.split()
         if len(words) > 1 and words[-1].lower().endswith("s"):
-            keys.add(singular_key(" ".join(words[:-1])))
+            keys.add(key[" ".join(words[:-1])])
         for e in entries_by_sub.get(sub.number, []):
-            mine = {singular_key(x) for x in (e.label, *e.alt_labels, e.id.replace("-", " "))}
+            mine = {key[x] for x in (e.label, *e.alt_labels, e.id.replace("-", " "))}
             label = e.label.split()
             if len(label) > 1:  # "8.5 Decision Trees" is named after "Decision Tree Classifier"
-                mine.add(singular_key(" ".join(label[:-1])))
+                mine.add(key[" ".join(label[:-1])])
             if keys & mine:
                 heads.setdefault(sub.number, e.id)
                 break
@@ -308,6 +322,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                   heads: dict[str, str] | None = None) -> Lexicon:
     """The lexicon of a corpus, plus curated aliases (concept ID → extra names)."""
     raw: list[tuple[str, str, str]] = []
+    key = _Memo(singular_key)
     acronyms: dict[str, str] = {}
     for e in corpus.entries:
         label, alt_labels = split_title(e.title)
@@ -332,18 +347,18 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         words = " ".join(acronyms.get(w, w) for w in e.id.split("-"))
         raw.append((words, e.id, "id"))
     # abbreviations the text itself defines, where the long form is a known name
-    by_norm = {singular_key(s): c for s, c, src in raw if src in ("title", "alt", "subsection")}
+    by_norm = {key[s]: c for s, c, src in raw if src in ("title", "alt", "subsection")}
     for e in corpus.entries:
         for text in (e.full, e.simple):
             for short, long_form in _abbreviations(text):
-                concept = by_norm.get(singular_key(long_form))
+                concept = by_norm.get(key[long_form])
                 if concept:
                     raw.append((short, concept, "abbrev"))
     # another name the definition gives in its opening words ("A base learner (weak learner) is …")
-    taken = {singular_key(s) for s, _, _ in raw}
+    taken = {key[s] for s, _, _ in raw}
     for e in corpus.entries:
         found = _defined_alias(e.full)
-        if found and by_norm.get(singular_key(found[0])) == e.id and singular_key(found[1]) not in taken \
+        if found and by_norm.get(key[found[0]]) == e.id and key[found[1]] not in taken \
                 and not everyday(found[1]):
             raw.append((found[1], e.id, "defined"))
     # A title without its last word names the concept too, where that word is a generic head shared by several
@@ -352,28 +367,28 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     # Boosting" is a kind of boosting, "Gradient" no name of it), nor where anything else has that name or it is
     # an everyday word or phrase.  An acronym written in lower case names it where that is no English word ("relu").
     titles = [(list(_WORD.finditer(surface)), concept) for surface, concept, source in raw if source == "title"]
-    last_words = Counter(singular_key(t[-1].group()) for t, _ in titles if len(t) >= 2)
-    named = {singular_key(s) for s, _, _ in raw}
+    last_words = Counter(key[t[-1].group()] for t, _ in titles if len(t) >= 2)
+    named = {key[s] for s, _, _ in raw}
     shortened: dict[str, set[str]] = {}
     for tokens, concept in titles:
-        if len(tokens) < 2 or is_acronym(tokens[-1].group()) or singular_key(tokens[-1].group()) in named:
+        if len(tokens) < 2 or is_acronym(tokens[-1].group()) or key[tokens[-1].group()] in named:
             continue
         short = tokens[0].string[tokens[0].start():tokens[-2].end()]
-        if len(tokens) >= 3 or last_words[singular_key(tokens[-1].group())] >= 2:
+        if len(tokens) >= 3 or last_words[key[tokens[-1].group()]] >= 2:
             shortened.setdefault(short, set()).add(concept)
     for surface, concept, source in list(raw):
         if source in ("title", "alt", "abbrev") and is_acronym(surface) and rare_word(surface.lower()):
             raw.append((surface.lower(), concept, "lowercase"))
-    known = {singular_key(s) for s, _, _ in raw}
+    known = {key[s] for s, _, _ in raw}
     for short, concepts in shortened.items():
-        if len(concepts) == 1 and singular_key(short) not in known and not everyday(short) \
+        if len(concepts) == 1 and key[short] not in known and not everyday(short) \
                 and not _ADJECTIVE.fullmatch(short):
             raw.append((short, concepts.pop(), "short"))
     # the adjective of a one-word name, where English has it ("convolutional" layers use convolution)
     for surface, concept, source in list(raw):
         word = surface.strip()
         if source in ("title", "alt", "id", "short") and word.isalpha() and word.lower().endswith("ion") \
-                and singular_key(word + "al") not in known and zipf(word.lower() + "al") > 0:
+                and key[word + "al"] not in known and zipf(word.lower() + "al") > 0:
             raw.append((word + "al", concept, "adjective"))
     names = []
     for surface, concept, source in dict.fromkeys(raw):

@@ -14,13 +14,17 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from ..read import Corpus
-from .evidence import Mention
+from .evidence import Mention, Report
 from .lexicon import Lexicon, Match
-from .text import normalize, normalize_many, unit_at
+from .text import Units, normalize, normalize_many
 
 FIELDS = ("full", "simple", "example")
 _SEPARATOR = "\n\n"  # between fields joined for one search: a word and sentence boundary
 CUE_WINDOW = 160  # characters of the sentence either side of a mention that cue phrases may read
+PAREN_WINDOW = 400  # how far either side of a mention its parentheses are looked for
+QUOTE = 600
+"""A sentence longer than this is quoted by the words around the mention, ``QUOTE // 2`` either side: every
+edge carries its evidence, and a paragraph written as one sentence would be copied whole into each."""
 BLOCK = 1 << 20
 
 
@@ -65,18 +69,26 @@ _LEAD = re.compile(r"[\W_]*(?:(?:the|a|an|in|with|for|by|using)\s+)?\Z", re.IGNO
 _VERB = re.compile(r"\s+(?!(?:is|has|was|does|as|its|this|thus|plus)\b)[a-z]+s\b")
 # A clause that opens the sentence and sets its scene ("Since transformers have no sense of order, …"): what it
 # names is background to the definition that follows, not part of it.
-_SUBORDINATE = re.compile(r"[\W_]*(?:since|because|although|though|whereas|while|when|whenever|if|unless|once)\b"
-                          r"[^,;:]*\Z", re.I)
+_SUBORDINATE = re.compile(r"[\W_]*(?:since|because|although|though|whereas|while|when|whenever|if|unless|once)\b",
+                          re.I)
+_CLAUSE_END = re.compile(r"[,;:]")
+_TEXT = re.compile(r"\S")  # text before a sentence in its field: found at once, where slicing it read it all
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/\s*|\s*&\s*)\Z", re.IGNORECASE)
 
 
-def text_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
+def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = None) -> Iterator[Mention]:
     """Every name found in the explanations and examples, with its sentence (or example line), where it stands
-    in the sentence and the field, and whether it is one of a list of names."""
+    in the sentence and the field, and whether it is one of a list of names.
+
+    A name only of the entry's own concept is no cross-reference: it is counted in ``report`` and no Mention is
+    made of it (a third of all matches), though it still counts towards a list of names.
+    """
     fields, big, starts = text.fields, text.text, text.starts
+    units = Units(big)
     us = ue = -1  # the sentence (or example line) of the previous match
     sentence = ""
-    unit: list[tuple[int, int, Mention]] = []  # the matches of one sentence, held to see lists
+    k_seen, lines_to, line = -1, 0, 0  # lines are counted on from the previous match, not from the field's start
+    unit: list[tuple[int, int, Mention | None]] = []  # the matches of one sentence, held to see lists
     for m in _matches(text, lexicon):
         start, end = m.start, m.end
         k = bisect_right(starts, start) - 1
@@ -86,16 +98,29 @@ def text_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
         if not us <= start < ue:
             yield from _listed(unit, big)
             unit = []
-            us, ue = unit_at(big, start, fname == "example")
+            us, ue = units.at(start, fname == "example")
             sentence = big[us:ue].rstrip() if fname == "example" else big[us:ue].strip()
+            # a clause that opens the sentence and sets its scene ends at its first comma (or the sentence's end)
+            opener = _SUBORDINATE.match(big, us, ue)
+            scene = -1 if opener is None else _end_of(_CLAUSE_END.search(big, opener.end(), ue), ue)
         if fname == "example" and sentence.lstrip().startswith(("```", "~~~")):
             continue  # a fence line
-        line = f.line + big.count("\n", starts[k], us)
+        if all(n.concept == entry.id for n in m.names):
+            unit.append((start, end, None))
+            if report is not None:
+                report.mentions += 1
+                report.self_mentions += 1
+            continue
+        if k != k_seen:
+            k_seen, lines_to, line = k, starts[k], f.line
+        line += big.count("\n", lines_to, us)
+        lines_to = us
         cue_lo = max(us, start - CUE_WINDOW)
         before = ("\0 " if cue_lo > us else "") + big[cue_lo:start]
+        quote = sentence if len(sentence) <= QUOTE else _quote(big, us, ue, start, end)
         unit.append((start, end, Mention(
-            entry, m.names, fname, sentence, us, line, big[start:end], before, big[end:min(ue, end + CUE_WINDOW)],
-            first=not big[starts[k]:us].strip() and not _SUBORDINATE.match(big, us, start),
+            entry, m.names, fname, quote, us, line, big[start:end], before, big[end:min(ue, end + CUE_WINDOW)],
+            first=not _TEXT.search(big, starts[k], us) and not (opener is not None and opener.end() <= start <= scene),
             subject=bool(_LEAD.match(big, us, start)),
             aside=_aside(big, us, ue, start, end),
             agent=bool(_LEAD.match(big, us, start)) and bool(_VERB.match(big, end, ue)))))
@@ -116,12 +141,27 @@ def _matches(text: CorpusText, lexicon: Lexicon) -> Iterator[Match]:
 
 
 def _aside(big: str, us: int, ue: int, start: int, end: int) -> bool:
-    """Whether the mention is inside parentheses within its sentence."""
-    opened = big.rfind("(", us, start)
-    return opened >= 0 and big.find(")", opened, start) < 0 and big.find(")", end, ue) >= 0
+    """Whether the mention is inside parentheses within its sentence (and :data:`PAREN_WINDOW`)."""
+    opened = big.rfind("(", max(us, start - PAREN_WINDOW), start)
+    return opened >= 0 and big.find(")", opened, start) < 0 and big.find(")", end, min(ue, end + PAREN_WINDOW)) >= 0
 
 
-def _listed(unit: list[tuple[int, int, Mention]], big: str) -> Iterator[Mention]:
+def _end_of(m: re.Match | None, default: int) -> int:
+    return default if m is None else m.start()
+
+
+def _quote(big: str, us: int, ue: int, start: int, end: int) -> str:
+    """The words of a long sentence around a mention, with "…" where the sentence goes on."""
+    lo, hi = max(us, start - QUOTE // 2), min(ue, end + QUOTE // 2)
+    if lo > us:
+        lo = big.find(" ", lo, start) + 1 or lo  # from a word's start
+    if hi < ue:
+        space = big.rfind(" ", end, hi)
+        hi = space if space > 0 else hi  # to a word's end
+    return ("…" if lo > us else "") + big[lo:hi].strip() + ("…" if hi < ue else "")
+
+
+def _listed(unit: list[tuple[int, int, Mention | None]], big: str) -> Iterator[Mention]:
     """The mentions of one sentence, those in a run of three or more joined by commas, "and", "or" marked."""
     runs, run = [], [0]
     for i in range(1, len(unit)):
@@ -133,4 +173,5 @@ def _listed(unit: list[tuple[int, int, Mention]], big: str) -> Iterator[Mention]
     runs.append(run)
     listed = {i for r in runs if len(r) >= 3 for i in r}
     for i, (_, _, m) in enumerate(unit):
-        yield m._replace(listed=True) if i in listed else m
+        if m is not None:
+            yield m._replace(listed=True) if i in listed else m

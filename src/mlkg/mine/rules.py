@@ -418,7 +418,7 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
     for ev in evidence:
         s, t = section[ev.source], section[ev.target]
         if (s != t and ev.field != "title" and _lone_word(ev.surface) and ev.rule in _ORDER_RULES
-                and not linking[frozenset((s, t))] - {frozenset((ev.source, ev.target))}):
+                and linking[frozenset((s, t))] <= {frozenset((ev.source, ev.target))}):
             dropped.append((ev, "a lone word linking two sections nothing else links"))
         else:
             kept.append(ev)
