@@ -42,6 +42,9 @@ What makes it hard (every choice comes from one seeded RNG, so a seed gives one 
 * long entries (Full Explanation 2,000-8,000 characters with e.g./i.e., decimals,
   unicode, inline code, list lines, several paragraphs), long code examples, examples
   whose outer bare fence holds ```python lines (only a bare ``` closes);
+* generic titles ("Overview", "Key Ideas") shared by three entries in a thousand, each
+  mentioned like any other name (choosing among 100 namesakes one by one took 55 s at 5k
+  entries sharing a title);
 * walls of text: one entry in 500 writes its Full Explanation as one line naming 300-1,500
   concepts, as many sentences or as one unbroken sentence (a quadratic sentence search
   took three minutes on one such paragraph, and a copy of the sentence per edge made
@@ -137,6 +140,7 @@ EVERYDAY: dict[str, tuple[str, ...]] = {
     "Mixing": ("Mixing paint colours is fun for kids.",),
 }
 COMMON_SINGLE = [w for w in EVERYDAY if " " not in w]
+GENERIC = ("Overview", "Key Ideas", "Practical Notes")
 
 # ---------------------------------------------------------------------------
 # Prose material.  Pools are filtered so that common concept words only appear where
@@ -437,7 +441,9 @@ def plan(n: int, seed: int = 0) -> Plan:
     for i in range(n):
         nm = None
         r = rr()
-        if r < 0.10:
+        if r >= 0.997:  # a generic title many entries share
+            nm = ch(GENERIC)
+        elif r < 0.10:
             is_common[i] = 1
             while singles and nm is None:
                 c = singles.pop()
@@ -474,7 +480,7 @@ def plan(n: int, seed: int = 0) -> Plan:
                 nm = c
         take(nm)
         names[i] = nm
-        if len(nm.split()) <= 2:
+        if len(nm.split()) <= 2 and nm not in GENERIC:
             short_idx.append(i)
     P.names, P.is_common = names, is_common
 

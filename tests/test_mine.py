@@ -597,3 +597,47 @@ def test_a_sentence_as_long_as_a_paragraph_is_quoted_around_each_mention():
         assert m.sentence.startswith("…") or m.sentence.startswith("When")
     # the opening clause runs to the sentence's end: every name in it sets the scene
     assert not any(m.first for m in found)
+
+
+def _shared_name_corpus(fillers: int):
+    """"Shared Thing" is the title of entries in 1.1, 1.2, 2.1 and ``fillers`` more in 3.1; others mention it."""
+    from mlkg.read import Corpus
+
+    dupes = {"1.1.2": "t-a", "1.1.5": "t-b", "1.2.3": "t-c", "2.1.4": "t-d",
+             **{f"3.1.{i}": f"t-f{i}" for i in range(1, fillers + 1)}}
+    others = {n: f"x-{n.replace('.', '-')}" for n in
+              ("1.1.1", "1.1.3", "1.1.4", "1.2.1", "1.2.2", "1.3.1", "2.1.1", "2.2.1", "4.1.1")}
+    sections: dict[str, list[str]] = {}
+    for number, cid in sorted({**dupes, **others}.items(), key=lambda kv: [int(x) for x in kv[0].split(".")]):
+        title = "Shared Thing" if number in dupes else f"Other {cid}"
+        sections.setdefault(number.split(".")[0], []).append(entry(number, title, cid))
+    text = "".join(sheet(*es, section=s, subsections={f"{s}.{k}": f"Sub {s}.{k}" for k in range(1, 4)})
+                   for s, es in sections.items())
+    return Corpus([parse_text(text)])
+
+
+@pytest.mark.parametrize("fillers", [0, 12], ids=["few names", "more names than _MANY"])
+@pytest.mark.parametrize("mentioned_in, own, meant", [
+    ("1.1.3", True, "t-a"),    # the same subsection, nearest in the corpus order
+    ("1.1.4", True, "t-b"),
+    ("1.2.1", True, "t-c"),    # the same subsection before the same section
+    ("1.3.1", True, "t-c"),    # the same section: 1.2.3 is nearer than 1.1.5
+    ("2.2.1", True, "t-d"),
+    ("4.1.1", True, "LAST"),   # nowhere near: the nearest in the corpus
+    ("1.1.2", True, "t-a"),    # its own name, in its own text
+    ("1.1.2", False, "t-b"),   # its own name, in its title: the nearest other
+    ("1.2.3", False, "t-b"),
+])
+def test_a_name_shared_by_many_entries_means_the_nearest(fillers, mentioned_in, own, meant):
+    """The same answer whether the name is shared by three entries or by a thousand, which are looked up by
+    bisection rather than one by one for every mention."""
+    from mlkg.mine.lexicon import subsection_heads
+
+    corpus = _shared_name_corpus(fillers)
+    heads = subsection_heads(corpus)
+    pos = rules.Positions(corpus, heads)
+    (match,) = build_lexicon(corpus, heads=heads).find("a Shared Thing")
+    at = next(e for e in corpus.entries if e.number == mentioned_in)
+    expected = {"LAST": f"t-f{fillers}" if fillers else "t-d"}.get(meant, meant)
+    assert rules.choose_concept(match.names, at, pos, own=own) == expected
+    assert (len(match.names) > rules._MANY) == (fillers > 0)

@@ -44,7 +44,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     evidence = []
     seen: set[tuple[str, str, int]] = set()
     for m in chain(title_mentions(corpus, lexicon), text_mentions(text, lexicon, report)):  # streamed
-        target = rules.choose_concept(m.names, m.entry, pos)
+        target = rules.choose_concept(m.names, m.entry, pos, own=m.field != "title")
         if m.field != "title":
             report.mentions += 1
             if target == m.entry.id:

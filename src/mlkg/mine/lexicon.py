@@ -257,9 +257,10 @@ class Lexicon:
     def find(self, text: str, norm: str | None = None, exclude: frozenset[str] = frozenset()) -> list[Match]:
         """Leftmost-longest matches on word boundaries, acronyms checked for case.
 
-        ``norm`` is ``normalize(text)`` when the caller already has it.  Names
-        of concepts in ``exclude`` are ignored, so a title can be searched for
-        the other concepts it contains ("Denoising Autoencoder").
+        ``norm`` is ``normalize(text)`` when the caller already has it.  A
+        name only of concepts in ``exclude`` is ignored, so a title can be
+        searched for the other concepts it contains ("Denoising Autoencoder");
+        a name others share is returned whole, for the caller to choose from.
         """
         if not self.by_key:
             return []
@@ -280,8 +281,8 @@ class Lexicon:
             # "cross-entropy" is its own term, not a mention of "entropy"
             if start > 1 and text[start - 1] == "-" and norm[start - 2] != " ":
                 continue
-            if exclude:
-                ok = tuple(n for n in ok if n.concept not in exclude)
+            if exclude and all(n.concept in exclude for n in ok):
+                continue
             if ok:
                 found.append((start, start + length, ok))
         found.sort(key=lambda m: (m[0], -m[1]))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -319,13 +320,27 @@ class Positions:
             corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
         self.section = {e.id: e.section_number for e in corpus.entries}
         self.subsections = {h.number: h for h in corpus.subsections}
+        self.shared: dict[int, _Shared] = {}  # id of a names tuple → its concepts, indexed by place
 
 
-def choose_concept(names, entry: Entry, pos: Positions) -> str:
+def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str:
     """The concept a name shared by several means here: the best-ranked kind of name (a title over an ID),
-    then the entry itself, then the nearest concept in the sections."""
+    then the entry itself, then the nearest concept in the sections.  With ``own`` false the entry itself
+    is not one of them (its title names the other concepts it contains)."""
     if len(names) == 1:
         return names[0].concept
+    if len(names) > _MANY:  # a name a thousand entries share ("Overview") must not cost a thousand steps a mention
+        shared = pos.shared.get(id(names))
+        if shared is None or shared.names is not names:
+            if len(pos.shared) >= 256:
+                pos.shared.clear()
+            shared = pos.shared[id(names)] = _Shared(names, pos)
+        if own or entry.id not in shared.members or len(shared.members) > 1:
+            return shared.choose(entry, pos, own)
+    if not own:
+        names = [n for n in names if n.concept != entry.id]
+        if len(names) == 1:
+            return names[0].concept
     best = min(n.rank for n in names)
     candidates = list(dict.fromkeys(n.concept for n in names if n.rank == best))
     if len(candidates) == 1:
@@ -340,6 +355,47 @@ def choose_concept(names, entry: Entry, pos: Positions) -> str:
     return min(candidates, key=distance)
 
 
+_MANY = 8
+
+
+class _Shared:
+    """:func:`choose_concept` for one long tuple of names, answered by bisection: the candidates sorted by
+    place, within each subsection, each section and the corpus."""
+
+    def __init__(self, names, pos: Positions):
+        self.names = names  # held, so that its id names no other tuple while this is kept
+        best = min(n.rank for n in names)
+        candidates = list(dict.fromkeys(n.concept for n in names if n.rank == best))
+        self.members = frozenset(candidates)
+        by_parent: dict[str, list] = defaultdict(list)
+        by_section: dict[str, list] = defaultdict(list)
+        everywhere = []
+        for i, c in enumerate(candidates):
+            e, place = pos.entries[c], (pos.order[c], i, c)
+            by_parent[e.parent].append(place)
+            by_section[e.section_number].append(place)
+            everywhere.append(place)
+        self.tiers = [{k: sorted(v) for k, v in by_parent.items()}, {k: sorted(v) for k, v in by_section.items()},
+                      {"": sorted(everywhere)}]
+        self.only = candidates[0] if len(candidates) == 1 else None
+
+    def choose(self, entry: Entry, pos: Positions, own: bool) -> str:
+        if self.only is not None:
+            return self.only
+        if own and entry.id in self.members:
+            return entry.id
+        at = pos.order[entry.id]
+        for tier, key in zip(self.tiers, (entry.parent, entry.section_number, ""), strict=True):
+            places = tier.get(key)
+            if places:
+                i = bisect_left(places, (at,))
+                # the nearest before and after, not the entry itself; ties go to the earlier name
+                near = [p for p in places[max(i - 1, 0):i + 2] if p[2] != entry.id]
+                if near:
+                    return min(near, key=lambda p: (abs(p[0] - at), p[1]))[2]
+        raise AssertionError("unreachable: the corpus tier holds every candidate")
+
+
 # --- One mention, one vote ------------------------------------------------------------------
 
 def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = frozenset()) -> Evidence | None:
@@ -351,7 +407,7 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
     """
     source = m.entry.id
     if m.field == "title":
-        if TITLE_CONTAINS.name in disabled or all(n.source == "short" for n in m.names):
+        if TITLE_CONTAINS.name in disabled or all(n.source == "short" for n in m.names if n.concept != source):
             return None
         return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
                         TITLE_CONTAINS.name, REQUIRES, TITLE_CONTAINS.confidence, m.surface)
