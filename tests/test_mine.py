@@ -78,10 +78,12 @@ def test_subsection_title_names_its_head_entry(lexicon):
     assert {n.source for n in lexicon.names_of("diffusion-model")} >= {"title", "subsection"}
 
 
-def test_names_come_from_the_text_itself():
+@pytest.mark.parametrize("before", ["", "Long words here. " * 2000], ids=["short text", "after 34 KB"])
+def test_names_come_from_the_text_itself(before):
     """An abbreviation a definition spells out becomes a name ("Gaussian Mixture Model (GMM)")."""
     text = sheet(
-        entry("1.1.1", "Gaussian Mixture Model", "gmm", full="A Gaussian Mixture Model (GMM) mixes Gaussians."),
+        entry("1.1.1", "Gaussian Mixture Model", "gmm",
+              full=before + "A Gaussian Mixture Model (GMM) mixes Gaussians."),
         entry("1.1.2", "Soft Clustering", "soft-clustering", full="Soft clustering uses a GMM for soft labels."),
     )
     kg_edges = _mine(text)

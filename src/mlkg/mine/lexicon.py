@@ -158,7 +158,9 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
         if not any(c.isupper() for c in short):
             continue
         letters = [c.lower() for c in short if c.isalnum()]
-        words = text[: m.start()].split()[-(min(len(letters) + 5, 2 * len(letters))):]
+        need = min(len(letters) + 5, 2 * len(letters))
+        lo = max(0, m.start() - 64 * need)  # the words just before, not the whole text again for each one
+        words = text[lo:m.start()].split()[1 if lo else 0:][-need:]
         long_text = " ".join(words)
         # walk the short form right to left through the candidate long form
         li, si = len(long_text) - 1, len(letters) - 1
