@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import cached_property
@@ -73,6 +74,13 @@ def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
     return g
 
 
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items, for writers that serialise a list in one call rather than an item a call."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
 class ConceptGraph:
     """A built graph, its lookups and the indexes derived from it.  ``cg.graph`` is the networkx graph."""
 
@@ -113,11 +121,12 @@ class ConceptGraph:
 
         g = self.graph
         put(orjson.dumps({"directed": True, "multigraph": True, "graph": g.graph})[:-1] + b',"nodes":[')
-        for i, (n, d) in enumerate(g.nodes(data=True)):
-            put((b"," if i else b"") + orjson.dumps({**d, "id": n}))
+        for i, chunk in enumerate(chunked(({**d, "id": n} for n, d in g.nodes(data=True)), 1000)):
+            put((b"," if i else b"") + orjson.dumps(chunk)[1:-1])
         put(b'],"edges":[')
-        for i, (u, v, k, d) in enumerate(g.edges(keys=True, data=True)):
-            put((b"," if i else b"") + orjson.dumps({**d, "source": u, "target": v, "key": k}))
+        edges = ({**d, "source": u, "target": v, "key": k} for u, v, k, d in g.edges(keys=True, data=True))
+        for i, chunk in enumerate(chunked(edges, 1000)):
+            put((b"," if i else b"") + orjson.dumps(chunk)[1:-1])
         put(b"]}")
         return digest.hexdigest()
 

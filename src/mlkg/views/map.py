@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..atomic import atomic_path
-from ..graph import ConceptGraph
+from ..graph import ConceptGraph, chunked
 from ..read import example_plain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -457,10 +457,10 @@ def write_map(kg: ConceptGraph, path: str | Path, title: str | None = None, phys
                 raise AssertionError(f"map template lost {marker}")
             start, end = marker.split("[]")
             f.write((head + start + "[").encode("utf-8"))
-            for i, item in enumerate(items):
+            for i, chunk in enumerate(chunked(items, 1000)):
                 if i:
                     f.write(b",")
-                f.write(_json_bytes(item))
+                f.write(_json_bytes(chunk)[1:-1])
             f.write(("]" + end).encode("utf-8"))
         f.write(page.encode("utf-8"))
     return path
