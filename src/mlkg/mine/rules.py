@@ -23,7 +23,7 @@ import heapq
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import ahocorasick
@@ -643,12 +643,14 @@ def _cycle_text(names: list[str], most: int = 12) -> str:
 
 
 def _search(edges: dict[str, dict], start: str, goal: str, budget: list[int],
-            within: Callable[[str], bool] | None = None) -> tuple[list[str] | None, dict[str, str]]:
-    """Breadth-first from ``start`` over ``edges`` towards ``goal``, through nodes ``within`` allows: (the
-    shortest path, or None; every node reached, with the node it was reached from).  Each visit spends one
-    unit of ``budget``.  Shortest, so that the cycle a downgraded edge reports can be read."""
+            window: tuple[dict[str, int], int, int] | None = None) -> tuple[list[str] | None, dict[str, str]]:
+    """Breadth-first from ``start`` over ``edges`` towards ``goal``, through nodes whose place is in the
+    ``window`` (places, lowest, highest), if one is given: (the shortest path, or None; every node reached,
+    with the node it was reached from).  Each visit spends one unit of ``budget``.  Shortest, so that the
+    cycle a downgraded edge reports can be read."""
     back = {start: start}
     queue = deque([start])
+    place, lo, hi = window or ({}, 0, 0)
     while queue and budget[0] > 0:
         n = queue.popleft()
         budget[0] -= 1
@@ -658,7 +660,7 @@ def _search(edges: dict[str, dict], start: str, goal: str, budget: list[int],
                 path.append(back[path[-1]])
             return path[::-1], back
         for w in edges[n]:
-            if w not in back and (within is None or within(w)):
+            if w not in back and (window is None or lo <= place[w] <= hi):
                 back[w] = n
                 queue.append(w)
     return None, back
@@ -701,9 +703,9 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
             spend = [2 * len(inside) + 2] if r.curated else budget  # a curated edge is always searched in full
             # every kept edge points forward in the order: a way back from v to u stays between them
             lo, hi = place[v], place[u]
-            cycle, ahead = _search(kept, v, u, spend, lambda w, p=place, hi=hi: p[w] <= hi)
+            cycle, ahead = _search(kept, v, u, spend, (place, lo, hi))
             if cycle is None and spend[0] > 0:
-                _, behind = _search(pred, u, v, spend, lambda w, p=place, lo=lo: p[w] >= lo)
+                _, behind = _search(pred, u, v, spend, (place, lo, hi))
                 if spend[0] > 0:
                     # u and what leads to it move before v and what follows it, into the places they held
                     moved = sorted(behind, key=place.__getitem__) + sorted(ahead, key=place.__getitem__)
