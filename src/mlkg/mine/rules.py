@@ -466,15 +466,19 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
     """(kept, dropped with the reason) under :data:`HOMONYM_RULE`: a lone ordinary word, with no cue, linking
     two sections that nothing else links, is taken in its everyday sense."""
     section = pos.section
-    linking: dict[frozenset, set[frozenset]] = defaultdict(set)
+    first: dict[tuple[str, str], tuple[str, str]] = {}  # two sections → the first pair of concepts linking them
+    linked_more: set[tuple[str, str]] = set()  # sections that more than one pair of concepts links
     for ev in evidence:
-        if section[ev.source] != section[ev.target]:
-            linking[frozenset((section[ev.source], section[ev.target]))].add(frozenset((ev.source, ev.target)))
+        s, t = section[ev.source], section[ev.target]
+        if s != t:
+            pair = (ev.source, ev.target) if ev.source < ev.target else (ev.target, ev.source)
+            if first.setdefault((s, t) if s < t else (t, s), pair) != pair:
+                linked_more.add((s, t) if s < t else (t, s))
     kept, dropped = [], []
     for ev in evidence:
         s, t = section[ev.source], section[ev.target]
         if (s != t and ev.field != "title" and _lone_word(ev.surface) and ev.rule in _ORDER_RULES
-                and linking[frozenset((s, t))] <= {frozenset((ev.source, ev.target))}):
+                and ((s, t) if s < t else (t, s)) not in linked_more):
             dropped.append((ev, "a lone word linking two sections nothing else links"))
         else:
             kept.append(ev)
