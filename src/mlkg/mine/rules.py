@@ -534,6 +534,12 @@ def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos:
             outcome = _FLIP.get(outcome, outcome)
         oriented.append((rule.tier, outcome, conf, rule.name))
     outcome, confidence, deciding = decide(oriented)
+    if len(votes) == 1:  # most pairs: one mention, nothing to merge, weigh or sort
+        ev = votes[0][2]
+        source, target = (b, a) if outcome == REQUIRES or (outcome == RELATED and ev.source == b) else (a, b)
+        weak = confidence < MIN_CONFIDENCE and votes[0][0].tier == 3
+        return Relation(source, target, "related" if outcome == RELATED else "requires", confidence, deciding,
+                        (ev,)), False, weak
     # a structural reading of a mention (acts-in-mechanism) stands in its place, not beside it
     kept = list({(ev.source, ev.field, ev.line, ev.sentence, ev.target): ev
                  for *_, ev in votes if ev is not None}.values())
