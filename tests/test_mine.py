@@ -128,6 +128,7 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method") -> st
     ("Nothing here.", "It uses an Alpha Net inside.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. Its gates use alpha nets to weigh inputs.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. The use of alpha nets is rare.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Its use of alpha nets is rare.", ("beta", "alpha", "related")),
     ("It is used later by the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
     # cue phrases flip or override the default
     ("It is the foundation for Beta Methods.", "Nothing here.", ("beta", "alpha", "requires")),
@@ -148,6 +149,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method") -> st
     # a parenthesis holding bare names lists instances; one that describes does not
     ("Popular ones (Beta Method, Gamma).", "Nothing here.", ("beta", "alpha", "requires")),
     ("GloVe (beta method of counts) is popular.", "Nothing here.", ("alpha", "beta", "related")),
+    ("Nothing here.", "A model (compared with " + "many " * 90 + "others, and alpha nets) that works.",
+     ("beta", "alpha", "related")),
     # weak cues turn a document-order prerequisite into an association
     ("Nothing here.", "Tasks: forecasting, alpha nets, imputation.", ("beta", "alpha", "related")),
     ("Nothing here.", "Fast, and no alpha net needed.", ("beta", "alpha", "related")),

@@ -21,7 +21,7 @@ from .text import Units, normalize, normalize_many
 FIELDS = ("full", "simple", "example")
 _SEPARATOR = "\n\n"  # between fields joined for one search: a word and sentence boundary
 CUE_WINDOW = 160  # characters of the sentence either side of a mention that cue phrases may read
-PAREN_WINDOW = 400  # how far either side of a mention its parentheses are looked for
+PAREN_WINDOW = 400  # how far either side of a mention its parentheses are looked for, in a very long sentence
 QUOTE = 600
 """A sentence longer than this is quoted by the words around the mention, ``QUOTE // 2`` either side: every
 edge carries its evidence, and a paragraph written as one sentence would be copied whole into each."""
@@ -141,9 +141,11 @@ def _matches(text: CorpusText, lexicon: Lexicon) -> Iterator[Match]:
 
 
 def _aside(big: str, us: int, ue: int, start: int, end: int) -> bool:
-    """Whether the mention is inside parentheses within its sentence (and :data:`PAREN_WINDOW`)."""
-    opened = big.rfind("(", max(us, start - PAREN_WINDOW), start)
-    return opened >= 0 and big.find(")", opened, start) < 0 and big.find(")", end, min(ue, end + PAREN_WINDOW)) >= 0
+    """Whether the mention is inside parentheses within its sentence; in a sentence longer than :data:`QUOTE`,
+    within :data:`PAREN_WINDOW` of it (each mention of a paragraph-long sentence would read it all)."""
+    lo, hi = (us, ue) if ue - us <= QUOTE else (max(us, start - PAREN_WINDOW), min(ue, end + PAREN_WINDOW))
+    opened = big.rfind("(", lo, start)
+    return opened >= 0 and big.find(")", opened, start) < 0 and big.find(")", end, hi) >= 0
 
 
 def _end_of(m: re.Match | None, default: int) -> int:

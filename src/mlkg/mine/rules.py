@@ -187,10 +187,10 @@ BEFORE = (
     # S works through T or is made of T: "uses T", "fed through T", "each block has T", "consists of T"
     (CUE_PARTS, ("use", "using", "appl", "employ", "through", "consist", "compos", "made of", "contain", "has ",
                  "have "), re.compile(
-        # "gates use T": the plural verb, after a plural subject, "they" or "we" (not "the use of T")
-        r"(?:\b(?:uses|using|appl(?:ies|ying)|employs)|(?:(?<=[a-z]s )|(?<=\bthey )|(?<=\bwe ))(?:use|apply|employ)|"
-        r"\b(?:fed (?:through|into)|passe[sd] through|consists? of|composed of|made of|contains?|"
-        r"(?:block|layer|step|stage)s? ha(?:s|ve)))\s+" + _LIST + r"\Z", re.I)),
+        r"(?:\b(?:uses|using|appl(?:ies|ying)|employs|fed (?:through|into)|passe[sd] through|consists? of|"
+        r"composed of|made of|contains?|(?:block|layer|step|stage)s? ha(?:s|ve))\s+" + _LIST +
+        # "gates use T": the plural verb after a plural subject, "they" or "we", T its object (not "its use of T")
+        r"|(?:(?<=[a-z]s )|(?<=\bthey )|(?<=\bwe ))(?:use|apply|employ)\s+(?:(?:a|an|the)\s+)?)\Z", re.I)),
     # a definition: "GPT is a decoder-only transformer", "LLMs are language models"
     (CUE_USES, (" is ", " are "), re.compile(
         r"\A\s*(?:[\w()/-]+\s+){1,4}(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
