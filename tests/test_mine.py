@@ -646,3 +646,18 @@ def test_a_name_shared_by_many_entries_means_the_nearest(fillers, mentioned_in, 
     expected = {"LAST": f"t-f{fillers}" if fillers else "t-d"}.get(meant, meant)
     assert rules.choose_concept(match.names, at, pos, own=own) == expected
     assert (len(match.names) > rules._MANY) == (fillers > 0)
+
+
+@pytest.mark.parametrize("own, meant", [(True, "t-a"), (False, "t-b")])
+def test_a_title_that_alone_holds_the_best_name_means_the_nearest_other_namesake(own, meant):
+    """Its own title is the only title among fifteen names (the rest are IDs): searched for other concepts,
+    the title means the nearest of the others, as it did when the names came filtered."""
+    from mlkg.mine.lexicon import Name
+
+    corpus = _shared_name_corpus(12)
+    pos = rules.Positions(corpus)
+    others = [c for c in pos.entries if c.startswith("t-") and c != "t-a"]
+    names = (Name("Shared Thing", "t-a", "title", (False, False)),
+             *(Name("shared thing", c, "id", (False, False)) for c in others))
+    assert len(names) > rules._MANY
+    assert rules.choose_concept(names, pos.entries["t-a"], pos, own=own) == meant
