@@ -256,13 +256,15 @@ class Lexicon:
     def names_of(self, concept: str) -> list[Name]:
         return [n for bucket in self.by_key.values() for n in bucket if n.concept == concept]
 
-    def find(self, text: str, norm: str | None = None, exclude: frozenset[str] = frozenset()) -> list[Match]:
+    def find(self, text: str, norm: str | None = None, exclude: frozenset[str] = frozenset(),
+             offset: int = 0) -> list[Match]:
         """Leftmost-longest matches on word boundaries, acronyms checked for case.
 
         ``norm`` is ``normalize(text)`` when the caller already has it.  A
         name only of concepts in ``exclude`` is ignored, so a title can be
         searched for the other concepts it contains ("Denoising Autoencoder");
         a name others share is returned whole, for the caller to choose from.
+        ``offset`` is added to every position (where ``text`` starts in a longer one).
         """
         if not self.by_key:
             return []
@@ -292,7 +294,7 @@ class Lexicon:
         last_end = -1
         for start, stop, names in found:
             if start >= last_end:
-                chosen.append(Match(start, stop, names))
+                chosen.append(Match(start + offset, stop + offset, names))
                 last_end = stop
         return chosen
 

@@ -135,8 +135,7 @@ def _matches(text: CorpusText, lexicon: Lexicon) -> Iterator[Match]:
     while lo < len(big):
         k = bisect_right(starts, lo + BLOCK)
         hi = starts[k] - len(_SEPARATOR) if k < len(starts) else len(big)
-        for m in lexicon.find(big[lo:hi], norm[lo:hi]):
-            yield Match(m.start + lo, m.end + lo, m.names)
+        yield from lexicon.find(big[lo:hi], norm[lo:hi], offset=lo)
         lo = hi + len(_SEPARATOR)
 
 
