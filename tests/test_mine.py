@@ -279,6 +279,17 @@ def test_eval_scores_every_section_of_the_public_corpus_and_the_held_out_set_apa
         assert row["links"]["gold"] > 0 and row["plans"]["checks"] > 0
 
 
+def test_eval_scores_the_fresh_held_out_sections_loaded_beside_the_public_corpus(shared):
+    """tests/fresh holds two sections written and labelled apart from the miner: scored, never tuned on."""
+    fresh = sorted((ROOT / "tests" / "fresh").glob("*.md"))
+    golds = [read_gold(GOLD.parent / "heldout" / f"{p.stem}.gold") for p in fresh]
+    result = evaluate(mlkg.load(shared, *fresh), golds)
+    assert {s for s in result["sections"] if not s.startswith("all ")} == {p.stem for p in fresh}
+    assert not result["conflicts"]
+    for row in result["sections"].values():
+        assert row["links"]["gold"] > 50 and row["plans"]["checks"] > 0
+
+
 @pytest.mark.parametrize("text, message", [
     ("a requires b\na related b\n", "pair a / b is listed twice"),
     ("a requires a\n", "a is linked to itself"),
