@@ -185,6 +185,27 @@ _OPENING = re.compile(r"\s*(?:(?:an?|the)\s+)?([^()]{2,80}?)\s*\(([A-Za-z][\w' -
 _ADJECTIVE = re.compile(r"[A-Za-z]+(?:ive|ic|al|ous|ful|less|able|ible|ary)", re.I)
 
 
+def _generic_heads(titles: list[str]) -> set[str]:
+    """The titles (normalised keys of two words or more) whose last word is a generic head: another title ends
+    with it too and is not the same name extended ("Sigmoid Function" and "Softmax Function", not "Gradient
+    Descent" and "Stochastic Gradient Descent", where "Gradient" alone would name the wrong thing)."""
+    groups: dict[str, set[str]] = {}
+    for t in titles:
+        groups.setdefault(t.rsplit(" ", 1)[-1], set()).add(t)
+    out = set()
+    for group in groups.values():
+        extended: Counter = Counter()  # title → the titles of its group that end with it
+        for u in group:
+            words = u.split()
+            extended.update(suffix for i in range(1, len(words)) if (suffix := " ".join(words[i:])) in group)
+        for t in group:
+            words = t.split()
+            related = extended[t] + sum(" ".join(words[i:]) in group for i in range(1, len(words)))
+            if len(group) - 1 > related:
+                out.add(t)
+    return out
+
+
 def _defined_alias(text: str) -> tuple[str, str] | None:
     """(name, other name) where a definition opens "A base learner (weak learner) is …"."""
     m = _OPENING.match(text)
@@ -372,14 +393,14 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     # Boosting" is a kind of boosting, "Gradient" no name of it), nor where anything else has that name or it is
     # an everyday word or phrase.  An acronym written in lower case names it where that is no English word ("relu").
     titles = [(list(_WORD.finditer(surface)), concept) for surface, concept, source in raw if source == "title"]
-    last_words = Counter(key[t[-1].group()] for t, _ in titles if len(t) >= 2)
+    generic = _generic_heads([key[t[0].string] for t, _ in titles if len(t) >= 2])
     named = {key[s] for s, _, _ in raw}
     shortened: dict[str, set[str]] = {}
     for tokens, concept in titles:
         if len(tokens) < 2 or is_acronym(tokens[-1].group()) or key[tokens[-1].group()] in named:
             continue
         short = tokens[0].string[tokens[0].start():tokens[-2].end()]
-        if len(tokens) >= 3 or last_words[key[tokens[-1].group()]] >= 2:
+        if len(tokens) >= 3 or key[tokens[0].string] in generic:
             shortened.setdefault(short, set()).add(concept)
     for surface, concept, source in list(raw):
         if source in ("title", "alt", "abbrev") and is_acronym(surface) and rare_word(surface.lower()):
