@@ -106,12 +106,13 @@ def _write_tmp(text: str):
     return d / "sheet.md"
 
 
-def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method") -> str:
-    """Two entries in different subsections: Alpha Net (1.1.1, earlier) and Beta (1.2.1, later)."""
+def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", section: str = "ALPHA NETS") -> str:
+    """Two entries in different subsections: Alpha Net (1.1.1, earlier) and Beta (1.2.1, later), in a section
+    named after Alpha Net (so Alpha Net may list Beta as one of its kinds)."""
     return sheet(
         entry("1.1.1", "Alpha Net", "alpha", full=alpha_full, simple="Simple words here."),
         entry("1.2.1", beta_title, "beta", full=beta_full, simple="Other plain words."),
-        subsections={"1.1": "First", "1.2": "Second"},
+        subsections={"1.1": "First", "1.2": "Second"}, title=section,
     )
 
 
@@ -173,6 +174,18 @@ def test_instances_are_only_recognised_within_a_section():
     text = sheet(entry("1.1.1", "Alpha Net", "alpha", full="Works on grids (images, beta series).")) + (
         "\n## 2. OTHER\n\n### 2.1 More\n\n" + entry("2.1.1", "Beta Series", "beta", full="Ordered data."))
     assert _mine(text) == [("alpha", "beta", "related")]
+
+
+@pytest.mark.parametrize("section, beta_number, expected", [
+    ("TOPIC", "1.1.2", ("beta", "alpha", "requires")),       # the same subsection: one family
+    ("ALPHA NETS", "1.2.1", ("beta", "alpha", "requires")),  # Alpha Net is named like the section: it heads it
+    ("TOPIC", "1.2.1", ("alpha", "beta", "related")),        # "optimizers such as RMSProp" in Saddle Point
+])
+def test_an_instance_is_one_of_the_listing_entrys_family(section, beta_number, expected):
+    text = sheet(entry("1.1.1", "Alpha Net", "alpha", full="Nothing here. Tools such as beta methods help."),
+                 entry(beta_number, "Beta Method", "beta", full="Nothing here."),
+                 subsections={"1.1": "First", "1.2": "Second"}, title=section)
+    assert _mine(text) == [expected]
 
 
 def test_title_containing_another_name_means_a_kind_of_it():

@@ -322,24 +322,33 @@ class Lexicon:
 
 def subsection_heads(corpus: Corpus) -> dict[str, str]:
     """Subsection number → the entry that names the same thing ("GANs" → ``gan``)."""
+    return _heads(corpus.subsections, corpus.entries, lambda e: e.parent)
+
+
+def section_heads(corpus: Corpus) -> dict[str, str]:
+    """Section number → the entry that names the same thing ("9. ENSEMBLE METHODS" → ``ensemble-learning``)."""
+    return _heads(corpus.sections, corpus.entries, lambda e: e.section_number)
+
+
+def _heads(headings: list[Heading], entries: list[Entry], group: Callable[[Entry], str]) -> dict[str, str]:
     heads: dict[str, str] = {}
     key = _Memo(singular_key)
-    entries_by_sub: dict[str, list[Entry]] = {}
-    for e in corpus.entries:
-        entries_by_sub.setdefault(e.parent, []).append(e)
-    for sub in corpus.subsections:
-        keys = {key[x] for x in (sub.label, *sub.alt_labels)}
+    entries_by_group: dict[str, list[Entry]] = {}
+    for e in entries:
+        entries_by_group.setdefault(group(e), []).append(e)
+    for h in headings:
+        keys = {key[x] for x in (h.label, *h.alt_labels)}
         # "Boosting Methods" names Boosting; "Time Series Fundamentals" names Time Series
-        words = sub.label.split()
+        words = h.label.split()
         if len(words) > 1 and words[-1].lower().endswith("s"):
             keys.add(key[" ".join(words[:-1])])
-        for e in entries_by_sub.get(sub.number, []):
+        for e in entries_by_group.get(h.number, []):
             mine = {key[x] for x in (e.label, *e.alt_labels, e.id.replace("-", " "))}
             label = e.label.split()
             if len(label) > 1:  # "8.5 Decision Trees" is named after "Decision Tree Classifier"
                 mine.add(key[" ".join(label[:-1])])
             if keys & mine:
-                heads.setdefault(sub.number, e.id)
+                heads.setdefault(h.number, e.id)
                 break
     return heads
 

@@ -32,7 +32,7 @@ import networkx as nx
 from ..errors import CurationError, Location, Problem
 from ..read import Corpus, Entry
 from .evidence import Evidence, Mention, Relation
-from .lexicon import is_acronym
+from .lexicon import is_acronym, section_heads
 
 REQUIRES = "requires"
 REQUIRED_BY = "required-by"
@@ -63,7 +63,8 @@ CUE_USED_IN = Rule(
     "the sections and the sentence that defines T come first.")
 CUE_INSTANCE = Rule(
     "cue-instance", 1, REQUIRED_BY, 0.8,
-    "T, defined later in the same section, is given as an instance of S: \"(DALL-E, T, …)\", "
+    "T, defined later in S's family (S's subsection, or the section S is named after), is given as an instance "
+    "of S: \"(DALL-E, T, …)\", "
     "\"such as T\", \"e.g. T\", \"Key algorithms: T\"; not a parenthesis whose next words complete T's name "
     "(\"the logistic (sigmoid) function\" is Sigmoid Function itself).")
 CUE_CONTRAST = Rule(
@@ -223,12 +224,14 @@ PAREN_AFTER = re.compile(r"\A\s*[,)]")
 
 
 def cue_for(before: str, after: str, forward: bool, prose: bool = True,
-            same_section: bool = True) -> tuple[Rule, str] | None:
+            family: bool = True) -> tuple[Rule, str] | None:
     """The cue rule that applies to a mention, and the words it keyed on, given the sentence around it.
 
     ``prose`` is false for example lines, where "Label: value" is layout, not a list.
-    Instances are only recognised within a section: "(images, time series)" in a
-    vision entry lists kinds of data, not instances of the vision model.
+    Instances are only recognised within a family (``family``): T in S's subsection,
+    or S the entry named like T's section. "(images, time series)" in a vision entry
+    lists kinds of data, not instances of the vision model; "optimizers such as
+    RMSProp" in the saddle-point entry lists optimizers, not kinds of saddle point.
     """
     # Each pattern runs only when one of its words is in the window: most mentions have no cue.
     hits: set[int] = set()
@@ -241,7 +244,7 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
     for i, (rule, _, pattern) in enumerate(BEFORE):
         if i in hits and (m := pattern.search(before)):
             return rule, _cue(m)
-    if forward and same_section:
+    if forward and family:
         if _INSTANCE_ID in hits and (m := INSTANCE_BEFORE.search(before)):
             return CUE_INSTANCE, _cue(m)
         if "(" in before and (m := PAREN_BEFORE.search(before)) and PAREN_AFTER.search(after):
@@ -321,6 +324,7 @@ class Positions:
         self.section = {e.id: e.section_number for e in corpus.entries}
         self.subsections = {h.number: h for h in corpus.subsections}
         self.shared: dict[int, _Shared] = {}  # id of a names tuple → its concepts, indexed by place
+        self.section_heads = section_heads(corpus)  # section number → the entry named like the section
 
 
 def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str:
@@ -413,9 +417,12 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
                         TITLE_CONTAINS.name, REQUIRES, TITLE_CONTAINS.confidence, m.surface)
     forward = pos.order[target] > pos.order[source]
     found = cue_for(m.before, m.after, forward, prose=m.field != "example",
-                    same_section=pos.section[target] == pos.section[source])
-    if found is not None and found[0] is CUE_INSTANCE and _names_the_phrase(m, pos.entries[target].label):
-        found, m = None, m._replace(aside=False)
+                    family=pos.entries[target].parent == pos.entries[source].parent
+                    or pos.section_heads.get(pos.section[target]) == source)
+    instance = found is not None and found[0] is CUE_INSTANCE
+    if (m.aside or instance) and _names_the_phrase(m, pos.entries[target].label):
+        m = m._replace(aside=False)  # the parenthesis is part of T's name: no remark, and no instance
+        found = None if instance else found
     if found is not None and found[0].name in disabled:
         found = None
     rule, cue = found or (plain_rule(m), "")
