@@ -142,6 +142,7 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     # a comparison links two concepts without ordering them: what orders them still decides
     ("Nothing here.", "A simpler variant of alpha nets. Faster than alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It is based on data, like alpha nets.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Fit a model, add to ensemble with alpha net shrinkage.", ("beta", "alpha", "related")),
     ("Applications: clustering, Beta Methods, search.", "Nothing here.", ("alpha", "beta", "related")),
     ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),
     ("It is used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
