@@ -159,7 +159,8 @@ FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs"; not a role ("used in X and as T"),
 # a comparison ("based on content, like T") or a preposition that starts another phrase ("add to ensemble with T").
-_LIST = r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|at)\b)[\w-]+\s+){0,2}"
+_LIST = (r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?"
+         r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|at)\b)[\w-]+\s+){0,2}")
 
 # Each pattern is matched against the text of the sentence *before* the mention.
 BEFORE = (
