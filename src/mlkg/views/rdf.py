@@ -183,6 +183,11 @@ class _Terms(dict):
 
 
 def _iri(prefixes: dict[str, str]):
+    """IRI → its Turtle form, made once per IRI."""
+    return _Terms(_iri_maker(prefixes))
+
+
+def _iri_maker(prefixes: dict[str, str]):
     """IRI → its Turtle form: ``prefix:local`` where a prefix covers it and the rest is a safe local name."""
     spaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
 
@@ -191,7 +196,7 @@ def _iri(prefixes: dict[str, str]):
             if iri.startswith(ns) and _LOCAL.fullmatch(iri, len(ns)):
                 return f"{name}:{iri[len(ns):]}"
         return f"<{iri}>"
-    return _Terms(make)
+    return make
 
 
 @cache
@@ -217,6 +222,8 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     g = kg.graph
     node = {n: iri[node_iri(base, n)] for n in g}
     relation = f"{base}relation/"
+    # each relation's IRI is written once: made directly, against the prefixes that can cover it, and not kept
+    relation_term = _iri_maker({n: ns for n, ns in pfx.items() if ns.startswith(relation) or relation.startswith(ns)})
     quoted = {n: _quote(n) for n in g}
     plain = _Terms(_string)
     integer = _Terms(lambda n: str(int(n)))
@@ -257,7 +264,7 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
         if k == "parent":
             continue
         evidence = d.get("evidence") or []
-        head = (f"{iri[f'{relation}{quoted[u]}{_SEP}{k}{_SEP}{quoted[t]}']} a mlkg:Relation ;\n"
+        head = (f"{relation_term(f'{relation}{quoted[u]}{_SEP}{k}{_SEP}{quoted[t]}')} a mlkg:Relation ;\n"
                 f"    mlkg:source {node[u]} ;\n    mlkg:target {node[t]} ;\n    mlkg:kind {plain[k]} ;\n"
                 f"    mlkg:confidence {decimal[d.get('confidence', 1.0)]} ;\n"
                 f"    mlkg:rule {plain[d.get('rule') or '']} ;\n"
