@@ -205,6 +205,9 @@ def _ontology_text() -> str:
                         format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
+_OUT = {"parent": "skos:broader", "requires": "mlkg:requires"}  # an edge's predicate from its source; else related
+
+
 def _block(subject: str, pairs: list[tuple[str, str]]) -> str:
     return subject + " " + " ;\n    ".join(f"{p} {o}" for p, o in pairs) + " .\n"
 
@@ -220,6 +223,7 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     pfx = prefixes(base)
     iri = _iri(pfx)
     g = kg.graph
+    succ, pred = g.succ, g.pred
     node = {n: iri[node_iri(base, n)] for n in g}
     relation = f"{base}relation/"
     # each relation's IRI is written once: made directly, against the prefixes that can cover it, and not kept
@@ -254,11 +258,10 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
         po += [("mlkg:file", plain[d["file"]]), ("mlkg:line", integer[d["line"]])]
         if kind == "section":
             po.append(("skos:topConceptOf", scheme))
-        for _, t, k in g.out_edges(n, keys=True):
-            po.append(({"parent": "skos:broader", "requires": "mlkg:requires"}.get(k, "skos:related"), node[t]))
+        po.extend((_OUT.get(k, "skos:related"), node[t]) for t, keys in succ[n].items() for k in keys)
         # sorted: the order edges came in differs between a built graph and one read back from graph.json
         po += sorted(("skos:narrower" if k == "parent" else "skos:related", node[u])
-                     for u, _, k in g.in_edges(n, keys=True) if k != "requires")
+                     for u, keys in pred[n].items() for k in keys if k != "requires")
         yield _block(node[n], po)
     for u, t, k, d in g.edges(keys=True, data=True):
         if k == "parent":
