@@ -293,12 +293,13 @@ def test_eval_scores_every_section_of_the_public_corpus_and_the_held_out_set_apa
         assert row["links"]["gold"] > 0 and row["plans"]["checks"] > 0
 
 
-def test_eval_scores_the_fresh_held_out_sections_loaded_beside_the_public_corpus(shared):
-    """tests/fresh holds two sections written and labelled apart from the miner: scored, never tuned on."""
+def test_eval_scores_the_fresh_sections_loaded_beside_the_public_corpus(shared):
+    """tests/fresh holds two sections written and labelled apart from the miner; one is tuned on, one held out."""
     fresh = sorted((ROOT / "tests" / "fresh").glob("*.md"))
-    golds = [read_gold(GOLD.parent / "heldout" / f"{p.stem}.gold") for p in fresh]
+    golds = [read_gold(p) for p in gold_files([GOLD.parent]) if p.stem in {f.stem for f in fresh}]
     result = evaluate(mlkg.load(shared, *fresh), golds)
     assert {s for s in result["sections"] if not s.startswith("all ")} == {p.stem for p in fresh}
+    assert {"all tune", "all heldout"} <= result["sections"].keys()
     assert not result["conflicts"]
     for row in result["sections"].values():
         assert row["links"]["gold"] > 50 and row["plans"]["checks"] > 0
