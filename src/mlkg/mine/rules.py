@@ -703,8 +703,10 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
     succ = _requires_succ(relations)
     changed: dict[int, Relation] = {}
     report = []
-    cyclic = [c for c in nx.strongly_connected_components(nx.DiGraph({u: list(vs) for u, vs in succ.items()}))
-              if len(c) > 1]
+    # a node no edge leaves or none enters is on no cycle: the components are found among the others only
+    entered = {v for vs in succ.values() for v in vs}
+    inner = {u: [v for v in vs if v in entered and succ[v]] for u, vs in succ.items() if vs and u in entered}
+    cyclic = [c for c in nx.strongly_connected_components(nx.DiGraph(inner)) if len(c) > 1]
     for nodes in sorted((sorted(c, key=rank.__getitem__) for c in cyclic), key=lambda c: rank[c[0]]):
         inside = set(nodes)
         order = feedback_order(nodes, succ, rank)
