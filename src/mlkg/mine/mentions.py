@@ -102,7 +102,8 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
             sentence = big[us:ue].rstrip() if fname == "example" else big[us:ue].strip()
             # a clause that opens the sentence and sets its scene ends at its first comma (or the sentence's end)
             opener = _SUBORDINATE.match(big, us, ue)
-            scene = -1 if opener is None else _end_of(_CLAUSE_END.search(big, opener.end(), ue), ue)
+            comma = opener and _CLAUSE_END.search(big, opener.end(), ue)
+            scene = -1 if opener is None else comma.start() if comma else ue
         if fname == "example" and sentence.lstrip().startswith(("```", "~~~")):
             continue  # a fence line
         if all(n.concept == entry.id for n in m.names):
@@ -121,9 +122,9 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
         unit.append((start, end, Mention(
             entry, m.names, fname, quote, us, line, big[start:end], before, big[end:min(ue, end + CUE_WINDOW)],
             first=not _TEXT.search(big, starts[k], us) and not (opener is not None and opener.end() <= start <= scene),
-            subject=bool(_LEAD.match(big, us, start)),
+            subject=(lead := bool(_LEAD.match(big, us, start))),
             aside=_aside(big, us, ue, start, end),
-            agent=bool(_LEAD.match(big, us, start)) and bool(_VERB.match(big, end, ue)))))
+            agent=lead and bool(_VERB.match(big, end, ue)))))
     yield from _listed(unit, big)
 
 
@@ -145,10 +146,6 @@ def _aside(big: str, us: int, ue: int, start: int, end: int) -> bool:
     lo, hi = (us, ue) if ue - us <= QUOTE else (max(us, start - PAREN_WINDOW), min(ue, end + PAREN_WINDOW))
     opened = big.rfind("(", lo, start)
     return opened >= 0 and big.find(")", opened, start) < 0 and big.find(")", end, hi) >= 0
-
-
-def _end_of(m: re.Match | None, default: int) -> int:
-    return default if m is None else m.start()
 
 
 def _quote(big: str, us: int, ue: int, start: int, end: int) -> str:

@@ -347,8 +347,7 @@ def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str
         names = [n for n in names if n.concept != entry.id]
         if len(names) == 1:
             return names[0].concept
-    best = min(n.rank for n in names)
-    candidates = list(dict.fromkeys(n.concept for n in names if n.rank == best))
+    candidates = _best_ranked(names)
     if len(candidates) == 1:
         return candidates[0]
     if entry.id in candidates:
@@ -364,14 +363,19 @@ def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str
 _MANY = 8
 
 
+def _best_ranked(names) -> list[str]:
+    """The concepts of the best-ranked names, in the names' order."""
+    best = min(n.rank for n in names)
+    return list(dict.fromkeys(n.concept for n in names if n.rank == best))
+
+
 class _Shared:
     """:func:`choose_concept` for one long tuple of names, answered by bisection: the candidates sorted by
     place, within each subsection, each section and the corpus."""
 
     def __init__(self, names, pos: Positions):
         self.names = names  # held, so that its id names no other tuple while this is kept
-        best = min(n.rank for n in names)
-        candidates = list(dict.fromkeys(n.concept for n in names if n.rank == best))
+        candidates = _best_ranked(names)
         self.members = frozenset(candidates)
         by_parent: dict[str, list] = defaultdict(list)
         by_section: dict[str, list] = defaultdict(list)
@@ -481,8 +485,9 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
         s, t = section[ev.source], section[ev.target]
         if s != t:
             pair = (ev.source, ev.target) if ev.source < ev.target else (ev.target, ev.source)
-            if first.setdefault((s, t) if s < t else (t, s), pair) != pair:
-                linked_more.add((s, t) if s < t else (t, s))
+            sections = (s, t) if s < t else (t, s)
+            if first.setdefault(sections, pair) != pair:
+                linked_more.add(sections)
     kept, dropped = [], []
     for ev in evidence:
         s, t = section[ev.source], section[ev.target]

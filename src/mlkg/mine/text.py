@@ -198,7 +198,7 @@ class Units:
         lo, hi = self.lo, self.hi
         if line:
             return lo, hi
-        if not self.starts and not self.ends:
+        if not self.ends:  # this line's breaks, found once
             first = lo
             if first:
                 while first < hi and text[first].isspace():
