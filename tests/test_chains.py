@@ -191,3 +191,39 @@ def test_next_command_lists_what_is_ready(cli):
     assert code == 0
     assert out.splitlines()[0] == "Ready to learn (7; the 2 that unlock most):"
     assert "[language-model]" in out.splitlines()[1]
+
+
+@given(st.integers(2, 40).flatmap(lambda n: st.tuples(
+    st.just(n), st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] < e[1]),
+                        max_size=3 * n), st.sets(st.integers(0, n - 1), max_size=5), st.sampled_from([1, 3, 4096]))))
+@settings(max_examples=200, deadline=None)
+def test_unlocks_counted_bit_parallel_equal_one_walk_per_concept(case):
+    """Each fringe concept's count of what it leads to, as one walk per concept would give it, in chunks of any
+    width. (Edge (a, b): b requires a, so the edges are acyclic.)"""
+    from mlkg.views.chains import count_unlocks
+
+    n, edges, known, width = case
+    concepts = [f"c{i}" for i in range(n)]
+    down = {c: [] for c in concepts}
+    up = {c: [] for c in concepts}
+    for a, b in edges:
+        down[f"c{b}"].append(f"c{a}")
+        up[f"c{a}"].append(f"c{b}")
+    have, stack = set(), [f"c{k}" for k in known]
+    while stack:
+        c = stack.pop()
+        if c not in have:
+            have.add(c)
+            stack.extend(down[c])
+    fringe = [c for c in concepts if c not in have and all(p in have for p in down[c])]
+
+    def walk(c):
+        seen, stack = {c}, [c]
+        while stack:
+            for d in up[stack.pop()]:
+                if d not in seen:
+                    seen.add(d)
+                    stack.append(d)
+        return len([d for d in seen - {c} if d not in have])
+
+    assert count_unlocks(fringe, concepts, down, up, have, width) == {c: walk(c) for c in fringe}

@@ -205,11 +205,67 @@ def known_closure(kg: ConceptGraph, known: Iterable[str]) -> set[str]:
     """What a learner who knows ``known`` knows: those concepts and all their prerequisites (Metacademy's rule)."""
     down, _ = kg.requires_index
     out: set[str] = set()
+    stack = []
     for k in known:
         c = kg.resolve(k)
-        out.add(c)
-        out.update(_reach(c, down, None))
+        if c not in out:
+            out.add(c)
+            stack.append(c)
+    while stack:  # one walk from all of them: what one known concept reached is not walked again
+        for p in down[stack.pop()]:
+            if p not in out:
+                out.add(p)
+                stack.append(p)
     return out
+
+
+def count_unlocks(fringe: list[str], concepts: list[str], down: dict[str, list[str]], up: dict[str, list[str]],
+                  have: set[str], width: int = 4096) -> dict[str, int]:
+    """How many concepts not in ``have`` each of ``fringe`` leads to (its transitive dependents), exactly.
+
+    One walk per fringe concept costs the fringe times the graph (at 100k concepts, 600 concepts that each
+    lead to 97k others).  Instead each concept carries, as the bits of an integer, the fringe concepts that
+    reach it, ``width`` of them at a time, taken in a topological order from its prerequisites; the counts
+    are added up bit-parallel, in binary counters one bit plane per integer.
+    """
+    order = _topological(concepts, down, up)
+    counts: dict[str, int] = {}
+    for lo in range(0, len(fringe), width):
+        chunk = fringe[lo:lo + width]
+        own = {c: 1 << i for i, c in enumerate(chunk)}
+        reached: dict[str, int] = {}
+        planes: list[int] = []  # planes[b]: bit b of every fringe concept's count
+        for v in order:
+            m = own.get(v, 0)
+            for p in down[v]:
+                m |= reached.get(p, 0)
+            if not m:
+                continue
+            reached[v] = m
+            carry = m & ~own.get(v, 0) if v not in have else 0
+            b = 0
+            while carry:
+                if b == len(planes):
+                    planes.append(0)
+                planes[b], carry = planes[b] ^ carry, planes[b] & carry
+                b += 1
+        for i, c in enumerate(chunk):
+            counts[c] = sum(((plane >> i) & 1) << b for b, plane in enumerate(planes))
+    return counts
+
+
+def _topological(concepts: list[str], down: dict[str, list[str]], up: dict[str, list[str]]) -> list[str]:
+    """The concepts, every prerequisite before what needs it (the requires edges are acyclic)."""
+    waiting = {c: len(down[c]) for c in concepts}
+    order = [c for c in concepts if not waiting[c]]
+    for v in order:  # grows as it goes
+        for d in up[v]:
+            waiting[d] -= 1
+            if not waiting[d]:
+                order.append(d)
+    if len(order) != len(concepts):
+        raise AssertionError("requires edges form a cycle; the build keeps them acyclic")
+    return order
 
 
 def ready_to_learn(kg: ConceptGraph, known: Iterable[str] = ()) -> list[dict[str, Any]]:
@@ -220,13 +276,12 @@ def ready_to_learn(kg: ConceptGraph, known: Iterable[str] = ()) -> list[dict[str
     """
     have = known_closure(kg, known)
     down, up = kg.requires_index
+    fringe = [c for c in kg.entries if c not in have and all(p in have for p in down[c])]
+    unlocks = count_unlocks(fringe, list(kg.entries), down, up, have)
     out = []
-    for c in kg.entries:
-        if c in have or not all(p in have for p in down[c]):
-            continue
-        unlocks = [d for d in _reach(c, up, None) if d not in have]
+    for c in fringe:
         d = kg.graph.nodes[c]
-        out.append({"id": c, "label": d["title"], "number": d["number"], "unlocks": len(unlocks),
+        out.append({"id": c, "label": d["title"], "number": d["number"], "unlocks": unlocks[c],
                     "requires": list(down[c]), "minutes": reading_minutes(kg, c)})
     order = {c: i for i, c in enumerate(kg.entries)}
     out.sort(key=lambda r: (-r["unlocks"], order[r["id"]]))
