@@ -432,20 +432,22 @@ var mlkg = (function () {
       nodeChanges.push(Object.assign({ id: n.id, label: text }, styled(n, dim)));
     });
     if (nodeChanges.length) nodes.update(nodeChanges);
-    var edgeChanges = [];
+    var edgeChanges = [], restyled = 0;
     present.forEach(function (e) {
       if (e.shown === undefined) return;
       var dim = !!lit && !(lit.has(e.from) && lit.has(e.to));
       var key = dim ? "d" : "";
       if (e.shown === key) return;
       e.shown = key;
+      restyled++;
+      if (ownEdges) return;  // the page draws these edges itself, from e.shown: vis never sees their style
       var style = dim ? DIM_EDGE : EDGE[e.kind];
       edgeChanges.push({ id: e.id, color: style.color, width: style.width });
     });
     if (edgeChanges.length) edges.update(edgeChanges);
     // the page draws its own edges and rings, so a change in them alone must ask for a frame
     var ringsChanged = !dimNodes && (haloBefore !== halo) && !!(haloBefore || halo);
-    if (!nodeChanges.length && ((ownEdges && (edgeChanges.length || kindsChanged)) || ringsChanged || knownDirty)) {
+    if (!nodeChanges.length && ((ownEdges && (restyled || kindsChanged)) || ringsChanged || knownDirty)) {
       network.redraw();
     }
     if (knownDirty && localNet) localNet.redraw();
