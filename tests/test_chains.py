@@ -226,4 +226,4 @@ def test_unlocks_counted_bit_parallel_equal_one_walk_per_concept(case):
                     stack.append(d)
         return len([d for d in seen - {c} if d not in have])
 
-    assert count_unlocks(fringe, concepts, down, up, have, width) == {c: walk(c) for c in fringe}
+    assert count_unlocks(fringe, down, have, width) == {c: walk(c) for c in fringe}

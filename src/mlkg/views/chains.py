@@ -219,8 +219,8 @@ def known_closure(kg: ConceptGraph, known: Iterable[str]) -> set[str]:
     return out
 
 
-def count_unlocks(fringe: list[str], concepts: list[str], down: dict[str, list[str]], up: dict[str, list[str]],
-                  have: set[str], width: int = 4096) -> dict[str, int]:
+def count_unlocks(fringe: list[str], down: dict[str, list[str]], have: set[str],
+                  width: int = 4096) -> dict[str, int]:
     """How many concepts not in ``have`` each of ``fringe`` leads to (its transitive dependents), exactly.
 
     One walk per fringe concept costs the fringe times the graph (at 100k concepts, 600 concepts that each
@@ -228,7 +228,7 @@ def count_unlocks(fringe: list[str], concepts: list[str], down: dict[str, list[s
     reach it, ``width`` of them at a time, taken in a topological order from its prerequisites; the counts
     are added up bit-parallel, in binary counters one bit plane per integer.
     """
-    order = _topological(concepts, down, up)
+    order = learning_order(down, key=str)  # any order with prerequisites first
     counts: dict[str, int] = {}
     for lo in range(0, len(fringe), width):
         chunk = fringe[lo:lo + width]
@@ -254,20 +254,6 @@ def count_unlocks(fringe: list[str], concepts: list[str], down: dict[str, list[s
     return counts
 
 
-def _topological(concepts: list[str], down: dict[str, list[str]], up: dict[str, list[str]]) -> list[str]:
-    """The concepts, every prerequisite before what needs it (the requires edges are acyclic)."""
-    waiting = {c: len(down[c]) for c in concepts}
-    order = [c for c in concepts if not waiting[c]]
-    for v in order:  # grows as it goes
-        for d in up[v]:
-            waiting[d] -= 1
-            if not waiting[d]:
-                order.append(d)
-    if len(order) != len(concepts):
-        raise AssertionError("requires edges form a cycle; the build keeps them acyclic")
-    return order
-
-
 def ready_to_learn(kg: ConceptGraph, known: Iterable[str] = ()) -> list[dict[str, Any]]:
     """The concepts a learner can take up next: not known, every prerequisite known (the fringe).
 
@@ -275,9 +261,9 @@ def ready_to_learn(kg: ConceptGraph, known: Iterable[str] = ()) -> list[dict[str
     document order.  With nothing known, the fringe is every concept without prerequisites.
     """
     have = known_closure(kg, known)
-    down, up = kg.requires_index
+    down, _ = kg.requires_index
     fringe = [c for c in kg.entries if c not in have and all(p in have for p in down[c])]
-    unlocks = count_unlocks(fringe, list(kg.entries), down, up, have)
+    unlocks = count_unlocks(fringe, down, have)
     out = []
     for c in fringe:
         d = kg.graph.nodes[c]
