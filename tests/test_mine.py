@@ -134,6 +134,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     # cue phrases flip or override the default
     ("It is the foundation for Beta Methods.", "Nothing here.", ("beta", "alpha", "requires")),
     ("The Beta Method builds on this.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("A net. Most modern Beta Methods use this design.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("A net. Take a Beta Method and use it well.", "Nothing here.", ("alpha", "beta", "related")),
     ("State of the art (e.g. Beta Method).", "Nothing here.", ("beta", "alpha", "requires")),
     ("Nothing here.", "Unlike Alpha Nets, it is exact.", ("beta", "alpha", "related")),
     ("Nothing here.", "Quality rivaling Alpha Nets with less compute.", ("beta", "alpha", "related")),

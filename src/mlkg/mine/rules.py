@@ -59,7 +59,7 @@ CUE_FLIP = Rule(
     "\"foundation for T\", \"basis of T\", \"T builds on this\": T needs S.")
 CUE_USED_IN = Rule(
     "cue-used-in", 3, REQUIRED_BY, 0.6,
-    "\"used in T\", \"used by T\": T works through S. A part as often as a foundation, so weaker than one: "
+    "\"used in T\", \"used by T\", \"T uses this\": T works through S. A part as often as a foundation, so weaker than one: "
     "the sections and the sentence that defines T come first.")
 CUE_INSTANCE = Rule(
     "cue-instance", 1, REQUIRED_BY, 0.8,
@@ -212,6 +212,10 @@ AFTER = (
     (CUE_FLIP, ("build", "built", "rel", "depend", "draw"), re.compile(
         r"\A\s+(?:builds?|is built|are built|rel(?:y|ies)|depends?|draws?)\s+(?:up)?on\s+(?:this|it|them)\b",
         re.I)),
+    # "most modern LLMs use this architecture": T, the subject, works through S, which the text points back to
+    (CUE_USED_IN, ("use", "employ", "adopt"), re.compile(
+        r"\A\s+(?:(?:also|all|both|often|typically|commonly|now)\s+)?(?:uses?|employs?|adopts?)\s+"
+        r"(?:this|it|them|these)\b", re.I)),
 )
 
 # An instance cue: the mention is a later concept listed as an example of S.
