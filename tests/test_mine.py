@@ -68,6 +68,11 @@ def test_names_match_on_word_boundaries_longest_first(lexicon, text, found):
     ("GPT-4", {"GPT-4", "GPT-4s", "GPT4", "GPT4s"}),
     ("Stochastic GE4", {"Stochastic GE4", "Stochastic GE4s"}),
     ("T5s", {"T5s", "T5"}),
+    # the last word as the verb's other form, where English has it and the phrase is no everyday one
+    ("Language Model", {"Language Model", "Language Models", "Language Modeling", "Language Modelling"}),
+    ("Bootstrap Sampling", {"Bootstrap Sampling", "Bootstrap Samplings", "Bootstrap Sample", "Bootstrap Samples"}),
+    ("Weighted Averaging", {"Weighted Averaging", "Weighted Averagings"}),
+    ("Modeling", {"Modeling", "Modelings"}),
 ])
 def test_variants(name, expected):
     assert variants(name) == expected

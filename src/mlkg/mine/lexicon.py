@@ -18,13 +18,13 @@ from __future__ import annotations
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import ahocorasick
 
 from ..read import Corpus, Entry, Heading, split_title
-from .text import everyday, normalize, normalize_many, rare_word, zipf
+from .text import COMMON, RARE, everyday, normalize, normalize_many, rare_word, zipf
 
 _WORD = re.compile(r"\w+")
 _HYPHEN = re.compile(r"(-)")
@@ -87,11 +87,32 @@ def variants(name: str) -> set[str]:
         prefix = head + "".join(last_word[:-1])
         single = _singular(tail)
         out.add(prefix + (single if single else _plural(tail)))
+        if head and tail.isalpha():
+            out.update(prefix + form for form in _verbal_forms(prefix, tail))
     if "-" in name:
         for form in list(out):
             if "-" in form:
                 out.add(_INNER_HYPHEN.sub("", form))
     return out
+
+
+def _verbal_forms(prefix: str, word: str) -> Iterator[str]:
+    """The last word of a name as the verb's other form: "language modeling" names Language Model, and
+    "bootstrap samples" Bootstrap Sampling, unless the phrase is an everyday one ("weighted average" is not
+    Weighted Averaging)."""
+    low = word.lower()
+    if low.endswith("ing") and len(low) > 5:
+        stem = word[:-3]
+        for noun in (stem + "e", stem, stem[:-1] if stem[-1] == stem[-2] else ""):
+            if noun and zipf(noun.lower()) >= COMMON:
+                if zipf(" ".join(normalize(prefix + noun).split())) < COMMON:
+                    yield noun
+                    yield _plural(noun)
+                return
+    elif zipf((gerund := (word[:-1] if low.endswith("e") else word) + "ing").lower()) >= RARE:
+        yield gerund
+        if low.endswith("l"):
+            yield word + "ling"
 
 
 class Name(NamedTuple):

@@ -59,8 +59,8 @@ CUE_FLIP = Rule(
     "\"foundation for T\", \"basis of T\", \"T builds on this\": T needs S.")
 CUE_USED_IN = Rule(
     "cue-used-in", 3, REQUIRED_BY, 0.6,
-    "\"used in T\", \"used by T\", \"T uses this\": T works through S. A part as often as a foundation, so weaker than one: "
-    "the sections and the sentence that defines T come first.")
+    "\"used in T\", \"used by T\", \"T uses this\": T works through S. A part as often as a foundation, so "
+    "weaker than one: the sections and the sentence that defines T come first.")
 CUE_INSTANCE = Rule(
     "cue-instance", 1, REQUIRED_BY, 0.8,
     "T, defined later in S's family (S's subsection, or the section S is named after), is given as an instance "
