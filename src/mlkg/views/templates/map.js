@@ -481,8 +481,9 @@ var mlkg = (function () {
   // exactly as it was.  Layers follow `requires`: prerequisites above, what needs them below, and a concept
   // linked only by `related` on the level of the neighbour it is reached from.  A layer too wide for the view
   // wraps onto several rows; the rows are sized so that the whole view fits the screen with labels legible.
+  // minScale: the smallest zoom at which the 14 px labels stay legible (12 px on screen)
   var LOCAL = { font: 14, selectedFont: 16, labelMax: 132, lineHeight: 17, gapX: 26, gapY: 16, levelGap: 30,
-                margin: 24, minScale: 0.9, maxScale: 1.3 };
+                margin: 24, minScale: 0.86, maxScale: 1.3 };
   var FACE = (options.nodes && options.nodes.font && options.nodes.font.face) || "sans-serif";
   var localNet = null, localNodes = null, localEdges = null;
   var local = { shown: false, key: "", ids: [], fitted: false, levels: new Map(), bands: [], path: false };
