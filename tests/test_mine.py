@@ -602,6 +602,19 @@ def test_a_name_never_runs_on_from_one_field_into_the_next():
     assert found == [("beta", "bayes-theorem")]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("It uses e.g. Ridge models.", ["It uses e.g. Ridge models."]),
+    ("A code built for q. It equals p.", ["A code built for q.", "It equals p."]),  # a variable ends it
+    ("Drawn from the law of X. The estimate is fair.", ["Drawn from the law of X.", "The estimate is fair."]),
+    ("Written by Andrew Y. Ng in 2011.", ["Written by Andrew Y. Ng in 2011."]),  # an initial
+    ("Fit it. Then predict.\nNext line", ["Fit it.", "Then predict.", "Next line"]),
+])
+def test_sentences_end_at_a_full_stop_before_a_capital_not_after_an_abbreviation_or_initial(text, expected):
+    from mlkg.mine.text import sentences
+
+    assert [chunk.strip() for _, _, chunk in sentences(text)] == expected
+
+
 @given(st.lists(st.sampled_from(["Alpha", "beta", "e.g.", "U.S.", "x.", "end.", "Why?", "(A)", "1.5", "\n", "  "]),
                 max_size=40))
 @settings(max_examples=300, deadline=None)
