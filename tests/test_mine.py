@@ -555,6 +555,9 @@ def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
     ("Gates apply a sigmoid squash.", ["sigmoid-function"]),              # a title without its generic head
     ("It reads sequential data.", []),                                   # an adjective alone names nothing
     ("It keeps the lanczos vectors.", []),      # "Iteration" ends two titles, but one is the other extended
+    ("Noise is Gaussian noise here.", ["normal-distribution"]),          # the other name in a title's brackets
+    ("It fits a Gaussian distribution.", ["normal-distribution"]),
+    ("The Kaiming init scales weights.", ["he-init"]),                   # "also called …" in its explanation
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(
@@ -568,7 +571,10 @@ def test_names_the_text_uses_beyond_the_titles(text, found):
         entry("1.1.11", "Sequential Recommendation", "sequential-recommendation"),
         entry("1.1.12", "Hybrid Recommendation", "hybrid-recommendation"),
         entry("1.1.13", "Lanczos Iteration", "lanczos-iteration"),
-        entry("1.1.14", "Block Lanczos Iteration", "block-lanczos-iteration")))
+        entry("1.1.14", "Block Lanczos Iteration", "block-lanczos-iteration"),
+        entry("1.1.15", "Normal (Gaussian) Distribution", "normal-distribution"),
+        entry("1.1.16", "Bernoulli Distribution", "bernoulli-distribution"),
+        entry("1.1.17", "He Init", "he-init", full="He init, also called Kaiming init, scales weights.")))
     from mlkg.read import Corpus
 
     lexicon = build_lexicon(Corpus([corpus]))

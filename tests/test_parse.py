@@ -17,6 +17,8 @@ from mlkg.read import parse_files, parse_text, read, split_title
     ("Autoencoder", "Autoencoder", ()),
     ("t-SNE", "t-SNE", ()),
     ("Stride and Padding", "Stride and Padding", ()),
+    ("Normal (Gaussian) Distribution", "Normal Distribution", ("Gaussian Distribution",)),
+    ("Odd ( ) Title", "Odd ( ) Title", ()),
 ])
 def test_title_gives_label_and_alternative(title, label, alts):
     assert split_title(title) == (label, alts)

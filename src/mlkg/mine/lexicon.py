@@ -198,6 +198,8 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
             yield short, long_text[li + 1:].strip(" ,;:")
 
 
+_ALSO_CALLED = re.compile(r"\b(?:also|often|sometimes) (?:called|known as|termed|referred to as)\s+(?:the\s+|an?\s+)?"
+                          r"([A-Za-z][\w'-]*(?:\s+[\w'-]+){0,3}?)(?=\s*(?:[,.;:()]|\bor\b|\Z))", re.I)
 _OPENING = re.compile(r"\s*(?:(?:an?|the)\s+)?([^()]{2,80}?)\s*\(([A-Za-z][\w' -]{2,60})\)\s+[a-z]", re.I)
 
 
@@ -417,20 +419,30 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         if found and by_norm.get(key[found[0]]) == e.id and key[found[1]] not in taken \
                 and not everyday(found[1]):
             raw.append((found[1], e.id, "defined"))
+        # or says outright: "the RBF kernel, also called Gaussian kernel, …"
+        for text in (e.full, e.simple):
+            for m in _ALSO_CALLED.finditer(text):
+                if key[m.group(1)] not in taken and not everyday(m.group(1)):
+                    raw.append((m.group(1), e.id, "defined"))
     # A title without its last word names the concept too, where that word is a generic head shared by several
     # titles ("Sigmoid" for "Sigmoid Function", "Lasso" for "Lasso Regression") or more words precede it
     # ("Bias-Variance" for "Bias-Variance Tradeoff"); not where the last word is a concept of its own ("Gradient
     # Boosting" is a kind of boosting, "Gradient" no name of it), nor where anything else has that name or it is
     # an everyday word or phrase.  An acronym written in lower case names it where that is no English word ("relu").
-    titles = [(list(_WORD.finditer(surface)), concept) for surface, concept, source in raw if source == "title"]
-    generic = _generic_heads([key[t[0].string] for t, _ in titles if len(t) >= 2])
+    # Another name in a title's parentheses ("Normal (Gaussian) Distribution") is shortened the same way, where
+    # its last word is the generic head of a title.
+    titles = [(list(_WORD.finditer(surface)), concept, source) for surface, concept, source in raw
+              if source in ("title", "alt")]
+    generic = _generic_heads([key[t[0].string] for t, _, source in titles if len(t) >= 2 and source == "title"])
+    generic_words = {g.rsplit(" ", 1)[-1] for g in generic}
     named = {key[s] for s, _, _ in raw}
     shortened: dict[str, set[str]] = {}
-    for tokens, concept in titles:
+    for tokens, concept, source in titles:
         if len(tokens) < 2 or is_acronym(tokens[-1].group()) or key[tokens[-1].group()] in named:
             continue
         short = tokens[0].string[tokens[0].start():tokens[-2].end()]
-        if len(tokens) >= 3 or key[tokens[0].string] in generic:
+        full = key[tokens[0].string]
+        if len(tokens) >= 3 or full in generic or (source == "alt" and full.rsplit(" ", 1)[-1] in generic_words):
             shortened.setdefault(short, set()).add(concept)
     for surface, concept, source in list(raw):
         if source in ("title", "alt", "abbrev") and is_acronym(surface) and rare_word(surface.lower()):

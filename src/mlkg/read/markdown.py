@@ -44,18 +44,24 @@ _DASHES = "- \t"
 _STRUCTURAL = re.compile(r"## \d+\.?\s|### \d+\.\d+\.?\s|#### \d+\.\d+\.\d+\.?\s|\*\*ID:\*\*")
 _WORD_START = re.compile(r"\w")
 _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
+_PAREN_INSIDE = re.compile(r"(?P<before>[^()]*?\S)\s*\((?P<alt>[^()]*\w[^()]*)\)\s+(?P<after>[^()]*?\S)\s*\Z")
 
 
 def split_title(title: str) -> tuple[str, tuple[str, ...]]:
     """Split "Variational Autoencoder (VAE)" into its label and alternative labels.
 
     The part outside the parentheses is the label, the part inside an
-    alternative label, whichever of the two is the acronym.
+    alternative label, whichever of the two is the acronym.  Parentheses
+    inside the title give another word for the words before them: "Normal
+    (Gaussian) Distribution" is also "Gaussian Distribution".
     """
     m = _PAREN_TITLE.match(title.strip())
-    if not m:
-        return title.strip(), ()
-    return m.group("label").strip(), (m.group("alt").strip(),)
+    if m:
+        return m.group("label").strip(), (m.group("alt").strip(),)
+    m = _PAREN_INSIDE.match(title.strip())
+    if m:  # "Normal (Gaussian) Distribution": another word for the words before it
+        return f"{m.group('before')} {m.group('after')}", (f"{m.group('alt').strip()} {m.group('after')}",)
+    return title.strip(), ()
 
 
 @dataclass(frozen=True)
