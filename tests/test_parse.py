@@ -19,6 +19,8 @@ from mlkg.read import parse_files, parse_text, read, split_title
     ("Stride and Padding", "Stride and Padding", ()),
     ("Normal (Gaussian) Distribution", "Normal Distribution", ("Gaussian Distribution",)),
     ("Odd ( ) Title", "Odd ( ) Title", ()),
+    ("Precision (Positive Predictive Value) and Recall", "Precision (Positive Predictive Value) and Recall", ()),
+    ("Step (2) 3", "Step (2) 3", ()),
 ])
 def test_title_gives_label_and_alternative(title, label, alts):
     assert split_title(title) == (label, alts)

@@ -32,7 +32,7 @@ _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 # Lower rank wins when two concepts share a name.
 RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "defined": 1, "id": 2, "lowercase": 2,
-        "short": 3, "adjective": 3}
+        "verbal": 2, "short": 3, "adjective": 3}
 
 
 def is_acronym(token: str) -> bool:
@@ -87,8 +87,6 @@ def variants(name: str) -> set[str]:
         prefix = head + "".join(last_word[:-1])
         single = _singular(tail)
         out.add(prefix + (single if single else _plural(tail)))
-        if head and tail.isalpha():
-            out.update(prefix + form for form in _verbal_forms(prefix, tail))
     if "-" in name:
         for form in list(out):
             if "-" in form:
@@ -96,10 +94,10 @@ def variants(name: str) -> set[str]:
     return out
 
 
-def _verbal_forms(prefix: str, word: str) -> Iterator[str]:
-    """The last word of a name as the verb's other form: "language modeling" names Language Model, and
-    "bootstrap samples" Bootstrap Sampling, unless the phrase is an everyday one ("weighted average" is not
-    Weighted Averaging)."""
+def _verbal_forms(prefix: str, word: str, heads: set[str]) -> Iterator[str]:
+    """The last word of a name in the verb's other form: "bootstrap samples" names Bootstrap Sampling, unless the
+    phrase is an everyday one ("weighted average" is not Weighted Averaging); and where the word is a head several
+    titles share (``heads``), its "-ing" form: "language modeling" names Language Model."""
     low = word.lower()
     if low.endswith("ing") and len(low) > 5:
         stem = word[:-3]
@@ -107,9 +105,8 @@ def _verbal_forms(prefix: str, word: str) -> Iterator[str]:
             if noun and zipf(noun.lower()) >= COMMON:
                 if zipf(" ".join(normalize(prefix + noun).split())) < COMMON:
                     yield noun
-                    yield _plural(noun)
                 return
-    elif zipf((gerund := (word[:-1] if low.endswith("e") else word) + "ing").lower()) >= RARE:
+    elif low in heads and zipf((gerund := (word[:-1] if low.endswith("e") else word) + "ing").lower()) >= RARE:
         yield gerund
         if low.endswith("l"):
             yield word + "ling"
@@ -227,6 +224,14 @@ def _generic_heads(titles: list[str]) -> set[str]:
             if len(group) - 1 > related:
                 out.add(t)
     return out
+
+
+def _names_itself(e: Entry, before: str, key: _Memo) -> bool:
+    """The clause ending at ``before``'s end names entry ``e`` ("The RBF kernel" before ", also called …"), so what
+    it is also called is another name of ``e``, not of something ``e``'s text talks about."""
+    clause = f" {singular_key(re.split(r'[.;:!?]', before)[-1])} "
+    label, alts = split_title(e.title)
+    return any(f" {key[n]} " in clause for n in (label, *alts, e.id.replace("-", " ")) if key[n])
 
 
 def _defined_alias(text: str) -> tuple[str, str] | None:
@@ -419,11 +424,15 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         if found and by_norm.get(key[found[0]]) == e.id and key[found[1]] not in taken \
                 and not everyday(found[1]):
             raw.append((found[1], e.id, "defined"))
-        # or says outright: "the RBF kernel, also called Gaussian kernel, …"
+        # or says outright of it: "The RBF kernel, also called Gaussian kernel, …"
         for text in (e.full, e.simple):
+            if "called" not in text and "known as" not in text and "termed" not in text and "referred" not in text:
+                continue  # most texts: a substring search, not a regex, rules them out
             for m in _ALSO_CALLED.finditer(text):
-                if key[m.group(1)] not in taken and not everyday(m.group(1)):
-                    raw.append((m.group(1), e.id, "defined"))
+                name = m.group(1)
+                if key[name] not in taken and not everyday(name) and _names_itself(e, text[:m.start()], key):
+                    raw.append((name, e.id, "defined"))
+                    taken.add(key[name])
     # A title without its last word names the concept too, where that word is a generic head shared by several
     # titles ("Sigmoid" for "Sigmoid Function", "Lasso" for "Lasso Regression") or more words precede it
     # ("Bias-Variance" for "Bias-Variance Tradeoff"); not where the last word is a concept of its own ("Gradient
@@ -442,7 +451,8 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             continue
         short = tokens[0].string[tokens[0].start():tokens[-2].end()]
         full = key[tokens[0].string]
-        if len(tokens) >= 3 or full in generic or (source == "alt" and full.rsplit(" ", 1)[-1] in generic_words):
+        if (source == "title" and (len(tokens) >= 3 or full in generic)) \
+                or (source == "alt" and full.rsplit(" ", 1)[-1] in generic_words):
             shortened.setdefault(short, set()).add(concept)
     for surface, concept, source in list(raw):
         if source in ("title", "alt", "abbrev") and is_acronym(surface) and rare_word(surface.lower()):
@@ -452,6 +462,11 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         if len(concepts) == 1 and key[short] not in known and not everyday(short) \
                 and not _ADJECTIVE.fullmatch(short):
             raw.append((short, concepts.pop(), "short"))
+    for tokens, concept, _ in titles:
+        last = tokens[-1]
+        if len(tokens) >= 2 and last.group().isalpha() and not is_acronym(last.group()):
+            prefix = last.string[:last.start()]
+            raw.extend((prefix + f, concept, "verbal") for f in _verbal_forms(prefix, last.group(), generic_words))
     # the adjective of a one-word name, where English has it ("convolutional" layers use convolution)
     for surface, concept, source in list(raw):
         word = surface.strip()

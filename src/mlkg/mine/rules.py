@@ -139,10 +139,12 @@ RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_USED_IN, CUE_INSTANCE, CUE_CONTRAST, CUE_
          ENUMERATION, NEGATION)
 PLAIN = (DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES)
 
-# A pair whose only votes are tier-3 votes this weak, once they cancel each other out, is not an
-# edge at all.  A lone mention in an example line (0.33) is just above it: scored on every gold set,
-# the held-out ones too, keeping it raised link F1 (0.87 -> 0.88 held out) at no cost to requires.
-MIN_CONFIDENCE = 0.30
+# A pair whose only votes are plain tier-3 votes this weak is not an edge at all (a lone
+# aside in parentheses, say).  A lone mention in an example line (0.33) is kept as a weak
+# related edge, down to EXAMPLE_MIN_CONFIDENCE: scored on every gold set, the held-out
+# ones too, keeping it raised link F1 (0.87 -> 0.88 held out) at no cost to requires.
+MIN_CONFIDENCE = 0.45
+EXAMPLE_MIN_CONFIDENCE = 0.30
 
 # Sibling entries at least this similar (TF-IDF cosine) may be linked by SHARED_VOCABULARY.
 SIBLING_SIMILARITY = 0.10
@@ -219,6 +221,10 @@ AFTER = (
         r"(?:this|it|them|these)\b", re.I)),
 )
 
+# T is not who uses this: the object of a preposition ("a model trained with T uses this") or negated ("no T").
+_NOT_SUBJECT = re.compile(r"\b(?:with|by|of|in|on|for|from|to|than|via|using|no|not|never|without)\s+"
+                          r"(?:[\w-]+\s+){0,2}\Z", re.I)
+
 # An instance cue: the mention is a later concept listed as an example of S.
 INSTANCE_BEFORE = re.compile(
     r"\b(?:such as|e\.g\.,?|for example|for instance|including|like|"
@@ -246,7 +252,8 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
         hits |= ids
     low_after = after[:60].lower()
     for rule, triggers, pattern in AFTER:
-        if any(t in low_after for t in triggers) and (m := pattern.search(after)):
+        if any(t in low_after for t in triggers) and (m := pattern.search(after)) \
+                and not (rule is CUE_USED_IN and _NOT_SUBJECT.search(before)):
             return rule, _cue(m)
     for i, (rule, _, pattern) in enumerate(BEFORE):
         if i in hits and (m := pattern.search(before)):
@@ -538,11 +545,17 @@ def structural_votes(a: str, b: str, evidence: list[Evidence], heads: dict[str, 
     return out
 
 
+def _too_weak(outcome: str, confidence: float, deciding: str) -> bool:
+    if outcome == RELATED and deciding == EXAMPLE.name:
+        return confidence < EXAMPLE_MIN_CONFIDENCE
+    return confidence < MIN_CONFIDENCE
+
+
 def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos: Positions,
            disabled: frozenset[str] = frozenset()) -> tuple[Relation, bool, bool]:
     """The relation between ``a`` (earlier) and ``b`` that their evidence decides, whether the votes
     disagreed on its direction, and whether it is too weak to keep: only document-order votes, adding up
-    to less than :data:`MIN_CONFIDENCE`."""
+    to less than :data:`MIN_CONFIDENCE` (:data:`EXAMPLE_MIN_CONFIDENCE` for a mention in an example)."""
     votes = [(_BY_NAME[ev.rule], ev.confidence, ev) for ev in evidence]
     votes += structural_votes(a, b, evidence, heads, pos, disabled)
     # every vote recast from the point of view of the later concept b
@@ -556,7 +569,7 @@ def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos:
     if len(votes) == 1:  # most pairs: one mention, nothing to merge, weigh or sort
         ev = votes[0][2]
         source, target = (b, a) if outcome == REQUIRES or (outcome == RELATED and ev.source == b) else (a, b)
-        weak = confidence < MIN_CONFIDENCE and votes[0][0].tier == 3
+        weak = votes[0][0].tier == 3 and _too_weak(outcome, confidence, deciding)
         return Relation(source, target, "related" if outcome == RELATED else "requires", confidence, deciding,
                         (ev,)), False, weak
     # a structural reading of a mention (acts-in-mechanism) stands in its place, not beside it
@@ -571,7 +584,7 @@ def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos:
         weight = Counter(ev.source for ev in kept)
         source = b if weight[b] >= weight[a] else a
         target, kind = (a if source == b else b), "related"
-    weak = confidence < MIN_CONFIDENCE and min(v[0].tier for v in votes) == 3
+    weak = min(v[0].tier for v in votes) == 3 and _too_weak(outcome, confidence, deciding)
     supports = {id(ev) for (_, o, _, _), (*_, ev) in zip(oriented, votes, strict=True)
                 if ev is not None and o == outcome}
     # evidence for the outcome first, and sentences a reader can check before titles and headings

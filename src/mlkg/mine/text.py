@@ -129,13 +129,15 @@ def _word_chars(run: str) -> str | None:
 # Every alternative starts with one of "\n.!?", so the regex engine skips to those characters
 # instead of trying every position.
 # A capital letter and a full stop may be an initial ("Andrew Y. Ng"), unless a word that opens sentences follows
-# ("… drawn from the distribution of X. The estimate …"); a small letter and a full stop end a sentence ("… q. It").
+# ("… drawn from the distribution of X. The estimate …"); a small letter and a full stop end a sentence ("… q. It"),
+# unless a number follows ("see p. 42").
 _OPENERS = ("The|This|That|These|Those|It|Its|In|On|For|With|When|Where|While|If|As|So|But|And|Or|Each|Every|"
-            "We|Here|Then|Thus|Both|All|Any|No|Not|At|By|To|From|Since|Because|Unlike|There|Such|One|A|An")
+            "We|Here|Then|Thus|Both|All|Any|No|Not|At|By|To|From|Since|Because|Unlike|There|Such|One|An")
 _SENTENCE_END = re.compile(
     r"\n\s*|[.!?](?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)"
     r"(?<!\bal\.)(?<!\bno\.)(?<!\bfig\.)(?<!\beq\.)(?<!\bapprox\.)(?<!\bincl\.)(?<!\bresp\.)"
-    r"(?:(?<![^\w.][A-Z]\.)(?<!^[A-Z]\.)[ \t]+(?=[A-Z0-9\"'(\[])|[ \t]+(?=(?:" + _OPENERS + r")\b))")
+    r"(?:(?<![^\w.][A-Z]\.)(?<!^[A-Z]\.)[ \t]+(?=[A-Z\"'(\[])|(?<![^\w.][A-Za-z]\.)(?<!^[A-Za-z]\.)[ \t]+(?=[0-9])"
+    r"|[ \t]+(?=(?:" + _OPENERS + r")\b))")
 
 
 def sentence_breaks(text: str) -> list[tuple[int, int]]:

@@ -44,7 +44,7 @@ _DASHES = "- \t"
 _STRUCTURAL = re.compile(r"## \d+\.?\s|### \d+\.\d+\.?\s|#### \d+\.\d+\.\d+\.?\s|\*\*ID:\*\*")
 _WORD_START = re.compile(r"\w")
 _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
-_PAREN_INSIDE = re.compile(r"(?P<before>[^()]*?\S)\s*\((?P<alt>[^()]*\w[^()]*)\)\s+(?P<after>[^()]*?\S)\s*\Z")
+_PAREN_INSIDE = re.compile(r"(?P<before>[^()]*?\S)\s*\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
 
 
 def split_title(title: str) -> tuple[str, tuple[str, ...]]:
