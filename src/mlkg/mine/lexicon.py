@@ -337,14 +337,14 @@ class Lexicon:
             if exclude and all(n.concept in exclude for n in ok):
                 continue
             if ok:
-                found.append((start, start + length, ok))
-        found.sort(key=lambda m: (m[0], -m[1]))
+                found.append((start, -length, ok))  # no two share a start and a length: ok is never compared
+        found.sort()
         chosen: list[Match] = []
         last_end = -1
-        for start, stop, names in found:
+        for start, length, names in found:
             if start >= last_end:
-                chosen.append(Match(start + offset, stop + offset, names))
-                last_end = stop
+                last_end = start - length
+                chosen.append(Match(start + offset, last_end + offset, names))
         return chosen
 
 

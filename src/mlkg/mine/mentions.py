@@ -106,7 +106,8 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
             scene = -1 if opener is None else comma.start() if comma else ue
         if fname == "example" and sentence.lstrip().startswith(("```", "~~~")):
             continue  # a fence line
-        if all(n.concept == entry.id for n in m.names):
+        names = m.names
+        if names[0].concept == entry.id and (len(names) == 1 or all(n.concept == entry.id for n in names)):
             unit.append((start, end, None))
             if report is not None:
                 report.mentions += 1
@@ -161,6 +162,9 @@ def _quote(big: str, us: int, ue: int, start: int, end: int) -> str:
 
 def _listed(unit: list[tuple[int, int, Mention | None]], big: str) -> Iterator[Mention]:
     """The mentions of one sentence, those in a run of three or more joined by commas, "and", "or" marked."""
+    if len(unit) < 3:  # too few to list
+        yield from (m for _, _, m in unit if m is not None)
+        return
     runs, run = [], [0]
     for i in range(1, len(unit)):
         if _LIST_GAP.match(big, unit[i - 1][1], unit[i][0]):

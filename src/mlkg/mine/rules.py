@@ -302,8 +302,13 @@ def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
 
     The lowest tier present decides; within it the outcome with the highest
     noisy-OR score wins, ties going to RELATED.  Returns (outcome, confidence,
-    name of the strongest rule for that outcome).
+    name of the strongest rule for that outcome).  Most pairs have one vote, whose score is its own.
     """
+    if len(votes) == 1:
+        _, outcome, conf, name = votes[0]
+        score = 1 - (1 - conf)  # the noisy-OR of one vote, as the loop below computes it
+        if outcome == RELATED or score >= TIE:
+            return outcome, round(score, 3), name
     tier = min(v[0] for v in votes)
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, str]] = {}
@@ -533,6 +538,8 @@ def structural_votes(a: str, b: str, evidence: list[Evidence], heads: dict[str, 
             b, a, "section", f"{sub.number} {sub.title}", sub.location.path, sub.location.line,
             sub.title, SUBSECTION_HEAD.name, REQUIRES, SUBSECTION_HEAD.confidence, sub.title))]
     out: list[tuple[Rule, float, Evidence | None]] = []
+    if len(evidence) < 2:  # acting in the mechanism and mutual mention each take two pieces of evidence
+        return out
     if MECHANISM.name not in disabled:
         for src in (a, b):
             acts = next((ev for ev in evidence if ev.source == src and ev.agent and ev.field == "full"), None)

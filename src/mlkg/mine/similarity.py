@@ -8,7 +8,6 @@ stays linear in the corpus however large a subsection grows.
 from __future__ import annotations
 
 import math
-import operator
 from collections import Counter, defaultdict
 
 from ..read import Corpus
@@ -46,11 +45,7 @@ def _words(text: CorpusText, i: int) -> list[str]:
 
 def _vector(words: list[str], idf: dict[str, float]) -> dict[str, float]:
     """A unit-length TF-IDF vector of the top terms."""
-    bag = Counter(words)
-    terms = list(bag)
-    weights = sorted(zip(map(operator.mul, map(_TF.__getitem__, bag.values()), map(idf.__getitem__, terms)),
-                         terms, strict=True))
-    top = [t for t in weights[-TOP_TERMS:] if t[0] > 0.0]
+    top = sorted([(x, w) for w, count in Counter(words).items() if (x := _TF[count] * idf[w])])[-TOP_TERMS:]
     norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
     return {w: x / norm for x, w in top}
 

@@ -200,7 +200,10 @@ def _evidence(source: str, found: list[dict[str, Any]] | None) -> dict[str, Any]
     target) before one of the target's, and any sentence before a mere title."""
     if not found:
         return {}
-    ev = min(found, key=lambda e: (e.get("source") != source, e.get("field") == "title"))
+    if len(found) == 1:  # most edges
+        ev = found[0]
+    else:
+        ev = min(found, key=lambda e: (e.get("source") != source, e.get("field") == "title"))
     return {"field": ev["field"], "line": ev["line"], "sentence": ev["sentence"]}
 
 

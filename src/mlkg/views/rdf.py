@@ -142,6 +142,8 @@ def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
         notes = [e for e in evidence if e.get("field") == "curation"]
         if notes:
             return notes[-1]
+    if len(evidence) == 1:  # most edges
+        return evidence[0]
     pool = [e for e in evidence if e.get("rule") == d.get("rule")] or evidence
     return max(pool, key=lambda e: e.get("confidence") or 0.0) if pool else None
 
@@ -223,7 +225,7 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     pfx = prefixes(base)
     iri = _iri(pfx)
     g = kg.graph
-    succ, pred = g.succ, g.pred
+    succ, pred = g._succ, g._pred  # the adjacency dicts: networkx's views make an object per neighbour
     node = {n: iri[node_iri(base, n)] for n in g}
     relation = f"{base}relation/"
     # each relation's IRI is written once: made directly, against the prefixes that can cover it, and not kept
