@@ -59,7 +59,11 @@ def test_names_match_on_word_boundaries_longest_first(lexicon, text, found):
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("Autoencoder", {"Autoencoder", "Autoencoders"}),
+    ("Autoencoder", {"Autoencoder", "Autoencoders", "Auto-encoder", "Auto-encoders"}),  # a closed compound
+    ("Feedforward Network", {"Feedforward Network", "Feedforward Networks", "Feed-forward Network",
+                             "Feed-forward Networks"}),
+    ("Alignment", {"Alignment", "Alignments"}),  # "-ment" is no word
+    ("Pooling", {"Pooling", "Poolings"}),        # nor "-ling"
     ("Normalizing Flows", {"Normalizing Flows", "Normalizing Flow"}),
     ("Bayes Theorem", {"Bayes Theorem", "Bayes Theorems", "Bayes' Theorem"}),
     ("GANs", {"GANs", "GAN"}),

@@ -91,7 +91,28 @@ def variants(name: str) -> set[str]:
         for form in list(out):
             if "-" in form:
                 out.add(_INNER_HYPHEN.sub("", form))
+    for i, w in enumerate(words):
+        if (at := _compound(w)) is not None:  # "Feedforward" is written "feed-forward" too
+            for f in list(out):
+                fw = f.split(" ")
+                if len(fw) == len(words) and fw[i][:at].lower() == w[:at].lower():
+                    out.add(" ".join([*fw[:i], f"{fw[i][:at]}-{fw[i][at:]}", *fw[i + 1:]]))
     return out
+
+
+def _compound(word: str) -> int | None:
+    """Where a word written closed up splits in two as English also writes it ("Feedforward": "Feed-forward"): into
+    two words of four letters or more that wordfreq knows (the rarer at least :data:`RARE`, the two on average
+    :data:`COMMON`: "Auto-encoder", not "Align-ment"), the most common such split."""
+    if len(word) < 8 or not word.isalpha() or is_acronym(word):
+        return None
+    low = word.lower()
+    best, score = None, -1.0
+    for i in range(4, len(low) - (5 if low.endswith("ing") else 3)):  # not "Boo-sting"
+        a, b = zipf(low[:i]), zipf(low[i:])
+        if min(a, b) > RARE and a + b >= 2 * COMMON and min(a, b) > score:
+            best, score = i, min(a, b)
+    return best
 
 
 def _verbal_forms(prefix: str, word: str, heads: set[str]) -> Iterator[str]:
