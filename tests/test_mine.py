@@ -235,6 +235,22 @@ def test_homonyms_make_no_edge(vision_text, linked):
     assert any(t == "stacking" for s, t, _ in edges if s == "conv-net") is linked
 
 
+@pytest.mark.parametrize("source, text, linked", [
+    ("soft-margin", "Margins widen as the C parameter falls.", True),   # in its own section: the SVM's C
+    ("mamba", "Its A, B, C parameters depend on the input.", False),    # elsewhere: whatever the text calls C
+    ("mamba", "Unlike the U-Net method, it is exact.", True),           # "U-Net" is no letter standing alone
+])
+def test_a_letter_and_an_everyday_word_name_a_concept_only_in_its_own_section(source, text, linked):
+    def says(cid: str) -> str:
+        return text if cid == source else "Nothing here."
+
+    sheet_text = sheet(entry("1.1.1", "C Parameter", "c-parameter", full="C trades margin for errors."),
+                       entry("1.1.2", "Soft Margin", "soft-margin", full=says("soft-margin")),
+                       entry("1.1.3", "U-Net Method", "u-net", full="Nothing here."))
+    sheet_text += "\n## 2. SEQUENCES\n\n### 2.1 Models\n\n" + entry("2.1.1", "Mamba Model", "mamba", full=says("mamba"))
+    assert any(s == source for s, _, _ in _mine(sheet_text)) is linked
+
+
 def test_requires_stays_acyclic_and_the_downgrade_is_reported(tmp_path):
     text = sheet(
         entry("1.1.1", "Alpha Net", "alpha", full="It is based on the Gamma Rule."),

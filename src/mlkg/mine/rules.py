@@ -33,6 +33,7 @@ from ..errors import CurationError, Location, Problem
 from ..read import Corpus, Entry
 from .evidence import Evidence, Mention, Relation
 from .lexicon import is_acronym, section_heads
+from .text import common_word
 
 REQUIRES = "requires"
 REQUIRED_BY = "required-by"
@@ -153,7 +154,8 @@ SIBLING_SIMILARITY = 0.10
 # its everyday sense: "stacking linear layers", "pays more attention to".  Such a mention
 # is dropped when it crosses sections, no cue phrase marks it as a term, and no other
 # cross-reference links the two sections: the topics do not otherwise meet.  Acronyms,
-# multi-word and hyphenated names are specific enough to be trusted.
+# multi-word and hyphenated names are specific enough to be trusted, except a letter with
+# everyday words ("C parameter", "choosing K"): outside its own section it is always dropped.
 HOMONYM_RULE = "lone-word-across-unlinked-sections"
 
 # A mention in the example or the simple explanation is weaker evidence than one in the
@@ -508,12 +510,24 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
     kept, dropped = [], []
     for ev in evidence:
         s, t = section[ev.source], section[ev.target]
-        if (s != t and ev.field != "title" and _lone_word(ev.surface) and ev.rule in _ORDER_RULES
-                and ((s, t) if s < t else (t, s)) not in linked_more):
+        if s == t or ev.field == "title":
+            kept.append(ev)
+        elif _lone_word(ev.surface) and ev.rule in _ORDER_RULES and ((s, t) if s < t else (t, s)) not in linked_more:
             dropped.append((ev, "a lone word linking two sections nothing else links"))
+        elif _letter_name(ev.surface):
+            dropped.append((ev, "a letter and an everyday word, outside the section that names them"))
         else:
             kept.append(ev)
     return kept, dropped
+
+
+def _letter_name(surface: str) -> bool:
+    """"C parameter", "choosing K": one letter and everyday words. In the SVM section "the C parameter" is the SVM's;
+    elsewhere ("Mamba's A, B, C parameters") a letter names whatever that text calls so."""
+    tokens = surface.split()  # "U-Net" and "Newton's method" hold no letter standing alone
+    letters = [t for t in tokens if len(t) == 1]
+    return len(letters) == 1 and len(tokens) > 1 and all(len(t) == 1 or (t.isalpha() and common_word(t))
+                                                         for t in tokens)
 
 
 def vocabulary_evidence(source: str, target: str, cosine: float, shared: dict[str, float], unit: tuple[str, int, str],
