@@ -27,7 +27,7 @@ LEXICON_SHEET = sheet(
     entry("1.1.5", "Language Model", "language-model"),
     entry("1.1.6", "Large Language Model (LLM)", "llm"),
     entry("1.1.7", "Self-Attention", "self-attention"),
-    entry("1.1.8", "Information Gain (Entropy)", "information-gain"),
+    entry("1.1.8", "Entropy", "entropy"),
     entry("1.1.9", "K-Means Clustering", "k-means"),
     entry("1.2.1", "Diffusion Model", "diffusion-model"),
     subsections={"1.1": "Things", "1.2": "Diffusion Models"},
@@ -49,7 +49,7 @@ def lexicon():
     ("LLMs and an LLM's weights", ["llm", "llm"]),
     ("Denoising autoencoders beat autoencoders", ["denoising-autoencoder", "autoencoder"]),
     ("self attention, self-attention and selfattention", ["self-attention"] * 3),
-    ("cross-entropy is not entropy", ["information-gain"]),
+    ("cross-entropy is not entropy", ["entropy"]),
     ("k-means and K-means clustering", ["k-means", "k-means"]),
     ("Diffusion Models and diffusion model", ["diffusion-model", "diffusion-model"]),
     ("", []),
@@ -580,6 +580,8 @@ def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
     ("Trained by language modeling.", ["language-model"]),              # ... the "-ing" of a shared head
     ("Take a weighted average.", []),                                   # ... not where the phrase is everyday
     ("Uses rectified linear maps.", []),           # a longer name in brackets is not shortened like a title
+    ("Its entropy is high.", []),                  # one word in brackets, sharing none, is another idea
+    ("Splits by information gain.", ["info-gain"]),
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(
@@ -602,7 +604,8 @@ def test_names_the_text_uses_beyond_the_titles(text, found):
         entry("1.1.20", "Language Model", "language-model"),
         entry("1.1.21", "Diffusion Model", "diffusion-model"),
         entry("1.1.22", "Weighted Averaging", "weighted-averaging"),
-        entry("1.1.23", "ReLU (Rectified Linear Unit)", "relu-unit")))
+        entry("1.1.23", "ReLU (Rectified Linear Unit)", "relu-unit"),
+        entry("1.1.24", "Information Gain (Entropy)", "info-gain")))
     from mlkg.read import Corpus
 
     lexicon = build_lexicon(Corpus([corpus]))

@@ -255,6 +255,14 @@ def _names_itself(e: Entry, before: str, key: _Memo) -> bool:
     return any(f" {key[n]} " in clause for n in (label, *alts, e.id.replace("-", " ")) if key[n])
 
 
+def _bracketed_term(label: str, alt: str) -> bool:
+    """"Information Gain (Entropy)": one word in brackets that is no acronym and shares no word with a longer
+    label names another idea the entry leans on, not the entry."""
+    words, other = label.lower().split(), alt.lower().split()
+    return len(other) == 1 and len(words) > 1 and not is_acronym(alt) and not set(words) & set(other) \
+        and not any(c.isdigit() for c in alt)
+
+
 def _defined_alias(text: str) -> tuple[str, str] | None:
     """(name, other name) where a definition opens "A base learner (weak learner) is …"."""
     m = _OPENING.match(text)
@@ -411,7 +419,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     for e in corpus.entries:
         label, alt_labels = split_title(e.title)
         raw.append((label, e.id, "title"))
-        raw.extend((alt, e.id, "alt") for alt in alt_labels)
+        raw.extend((alt, e.id, "alt") for alt in alt_labels if not _bracketed_term(label, alt))
     heads = subsection_heads(corpus) if heads is None else heads
     subs: dict[str, Heading] = {h.number: h for h in corpus.subsections}
     for number, concept in heads.items():
