@@ -251,8 +251,7 @@ def _names_itself(e: Entry, before: str, key: _Memo) -> bool:
     """The clause ending at ``before``'s end names entry ``e`` ("The RBF kernel" before ", also called …"), so what
     it is also called is another name of ``e``, not of something ``e``'s text talks about."""
     clause = f" {singular_key(re.split(r'[.;:!?]', before)[-1])} "
-    label, alts = split_title(e.title)
-    return any(f" {key[n]} " in clause for n in (label, *alts, e.id.replace("-", " ")) if key[n])
+    return any(f" {key[n]} " in clause for n in (e.label, *e.alt_labels, e.id.replace("-", " ")) if key[n])
 
 
 def _bracketed_term(label: str, alt: str) -> bool:
