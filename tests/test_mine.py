@@ -63,6 +63,8 @@ def test_names_match_on_word_boundaries_longest_first(lexicon, text, found):
     ("Feedforward Network", {"Feedforward Network", "Feedforward Networks", "Feed-forward Network",
                              "Feed-forward Networks"}),
     ("Alignment", {"Alignment", "Alignments"}),  # "-ment" is no word
+    ("Transformer", {"Transformer", "Transformers"}),  # English writes it closed
+    ("Lookahead", {"Lookahead", "Lookaheads"}),        # "look ahead" is a verb phrase
     ("Pooling", {"Pooling", "Poolings"}),        # nor "-ling"
     ("Normalizing Flows", {"Normalizing Flows", "Normalizing Flow"}),
     ("Bayes Theorem", {"Bayes Theorem", "Bayes Theorems", "Bayes' Theorem"}),
@@ -239,6 +241,7 @@ def test_homonyms_make_no_edge(vision_text, linked):
     ("soft-margin", "Margins widen as the C parameter falls.", True),   # in its own section: the SVM's C
     ("mamba", "Its A, B, C parameters depend on the input.", False),    # elsewhere: whatever the text calls C
     ("mamba", "Unlike the U-Net method, it is exact.", True),           # "U-Net" is no letter standing alone
+    ("mamba", "Unlike a p value, it is exact.", True),                  # P-Value is no letter and a word
 ])
 def test_a_letter_and_an_everyday_word_name_a_concept_only_in_its_own_section(source, text, linked):
     def says(cid: str) -> str:
@@ -246,7 +249,8 @@ def test_a_letter_and_an_everyday_word_name_a_concept_only_in_its_own_section(so
 
     sheet_text = sheet(entry("1.1.1", "C Parameter", "c-parameter", full="C trades margin for errors."),
                        entry("1.1.2", "Soft Margin", "soft-margin", full=says("soft-margin")),
-                       entry("1.1.3", "U-Net Method", "u-net", full="Nothing here."))
+                       entry("1.1.3", "U-Net Method", "u-net", full="Nothing here."),
+                       entry("1.1.4", "P-Value", "p-value", full="Nothing here."))
     sheet_text += "\n## 2. SEQUENCES\n\n### 2.1 Models\n\n" + entry("2.1.1", "Mamba Model", "mamba", full=says("mamba"))
     assert any(s == source for s, _, _ in _mine(sheet_text)) is linked
 
@@ -581,6 +585,7 @@ def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
     ("Take a weighted average.", []),                                   # ... not where the phrase is everyday
     ("Uses rectified linear maps.", []),           # a longer name in brackets is not shortened like a title
     ("Its entropy is high.", []),                  # one word in brackets, sharing none, is another idea
+    ("A ResNet block.", ["resnet"]),               # ... not a short form
     ("Splits by information gain.", ["info-gain"]),
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
@@ -605,7 +610,8 @@ def test_names_the_text_uses_beyond_the_titles(text, found):
         entry("1.1.21", "Diffusion Model", "diffusion-model"),
         entry("1.1.22", "Weighted Averaging", "weighted-averaging"),
         entry("1.1.23", "ReLU (Rectified Linear Unit)", "relu-unit"),
-        entry("1.1.24", "Information Gain (Entropy)", "info-gain")))
+        entry("1.1.24", "Information Gain (Entropy)", "info-gain"),
+        entry("1.1.25", "Residual Network (ResNet)", "resnet")))
     from mlkg.read import Corpus
 
     lexicon = build_lexicon(Corpus([corpus]))

@@ -100,15 +100,23 @@ def variants(name: str) -> set[str]:
     return out
 
 
+_PARTICLES = frozenset({"ahead", "through", "over", "back", "down", "away", "along", "around", "about", "under"})
+
+
 def _compound(word: str) -> int | None:
     """Where a word written closed up splits in two as English also writes it ("Feedforward": "Feed-forward"): into
     two words of four letters or more that wordfreq knows (the rarer at least :data:`RARE`, the two on average
-    :data:`COMMON`: "Auto-encoder", not "Align-ment"), the most common such split."""
+    :data:`COMMON`: "Auto-encoder", not "Align-ment"), the most common such split; none where English writes the
+    word closed ("Transformer"), nor before a particle ("look ahead" is no Lookahead)."""
     if len(word) < 8 or not word.isalpha() or is_acronym(word):
         return None
     low = word.lower()
+    if not rare_word(low):  # English writes it closed: "Transformer", "Knowledge", "Bootstrap"
+        return None
     best, score = None, -1.0
     for i in range(4, len(low) - (5 if low.endswith("ing") else 3)):  # not "Boo-sting"
+        if low[i:] in _PARTICLES:  # "look ahead", "pass through": a verb phrase, not the term
+            continue
         a, b = zipf(low[:i]), zipf(low[i:])
         if min(a, b) > RARE and a + b >= 2 * COMMON and min(a, b) > score:
             best, score = i, min(a, b)
@@ -255,11 +263,12 @@ def _names_itself(e: Entry, before: str, key: _Memo) -> bool:
 
 
 def _bracketed_term(label: str, alt: str) -> bool:
-    """"Information Gain (Entropy)": one word in brackets that is no acronym and shares no word with a longer
-    label names another idea the entry leans on, not the entry."""
-    words, other = label.lower().split(), alt.lower().split()
-    return len(other) == 1 and len(words) > 1 and not is_acronym(alt) and not set(words) & set(other) \
-        and not any(c.isdigit() for c in alt)
+    """"Information Gain (Entropy)": one plain word in brackets, no rare one, sharing no word with a longer label
+    names another idea the entry leans on, not the entry ("Residual Network (ResNet)", "Gaussian Process (Kriging)"
+    and "Ensemble Learning (Ensembles)" name it)."""
+    words, other = singular_key(label).split(), singular_key(alt).split()
+    return len(other) == 1 and len(words) > 1 and alt.isalpha() and alt[1:].islower() \
+        and not set(words) & set(other) and not rare_word(alt.lower())
 
 
 def _defined_alias(text: str) -> tuple[str, str] | None:
@@ -399,7 +408,8 @@ def _heads(headings: list[Heading], entries: list[Entry], group: Callable[[Entry
         if len(words) > 1 and words[-1].lower().endswith("s"):
             keys.add(key[" ".join(words[:-1])])
         for e in entries_by_group.get(h.number, []):
-            mine = {key[x] for x in (e.label, *e.alt_labels, e.id.replace("-", " "))}
+            alts = (a for a in e.alt_labels if not _bracketed_term(e.label, a))
+            mine = {key[x] for x in (e.label, *alts, e.id.replace("-", " "))}
             label = e.label.split()
             if len(label) > 1:  # "8.5 Decision Trees" is named after "Decision Tree Classifier"
                 mine.add(key[" ".join(label[:-1])])

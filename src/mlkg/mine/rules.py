@@ -514,7 +514,7 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
             kept.append(ev)
         elif _lone_word(ev.surface) and ev.rule in _ORDER_RULES and ((s, t) if s < t else (t, s)) not in linked_more:
             dropped.append((ev, "a lone word linking two sections nothing else links"))
-        elif _letter_name(ev.surface):
+        elif _letter_name(ev.surface) and _letter_name(pos.entries[ev.target].label):
             dropped.append((ev, "a letter and an everyday word, outside the section that names them"))
         else:
             kept.append(ev)
@@ -525,7 +525,7 @@ def _letter_name(surface: str) -> bool:
     """"C parameter", "choosing K": one letter and everyday words. In the SVM section "the C parameter" is the SVM's;
     elsewhere ("Mamba's A, B, C parameters") a letter names whatever that text calls so."""
     tokens = surface.split()  # "U-Net" and "Newton's method" hold no letter standing alone
-    letters = [t for t in tokens if len(t) == 1]
+    letters = [t for t in tokens if len(t) == 1 and t not in ("I", "a")]
     return len(letters) == 1 and len(tokens) > 1 and all(len(t) == 1 or (t.isalpha() and common_word(t))
                                                          for t in tokens)
 
