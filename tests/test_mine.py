@@ -565,6 +565,35 @@ def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
         rules.break_cycles(relations, {"c0": 0, "c1": 1})
 
 
+NAMED = [  # the titles, IDs and definitions the names below come from
+    ("Bayes Theorem", "bayes-theorem"),
+    ("ReLU", "relu"),
+    ("Bias-Variance Tradeoff", "bias-variance-tradeoff"),
+    ("Boosting", "boosting"),
+    ("Gradient Boosting", "gradient-boosting"),
+    ("Base Learner", "base-learner", "A base learner (weak learner) is one model."),
+    ("Voting", "voting", "Voting (classification) takes the majority."),
+    ("Convolution", "convolution"),
+    ("Sigmoid Function", "sigmoid-function"),
+    ("Softmax Function", "softmax-function"),
+    ("Sequential Recommendation", "sequential-recommendation"),
+    ("Hybrid Recommendation", "hybrid-recommendation"),
+    ("Lanczos Iteration", "lanczos-iteration"),
+    ("Block Lanczos Iteration", "block-lanczos-iteration"),
+    ("Normal (Gaussian) Distribution", "normal-distribution"),
+    ("Bernoulli Distribution", "bernoulli-distribution"),
+    ("He Init", "he-init", "He init, also called Kaiming init, scales weights."),
+    ("Gate Unit", "gate-unit", "It squashes with a gate, also called a zorbic net, here."),
+    ("Bootstrap Sampling", "bootstrap-sampling"),
+    ("Language Model", "language-model"),
+    ("Diffusion Model", "diffusion-model"),
+    ("Weighted Averaging", "weighted-averaging"),
+    ("ReLU (Rectified Linear Unit)", "relu-unit"),
+    ("Information Gain (Entropy)", "info-gain"),
+    ("Residual Network (ResNet)", "resnet"),
+]
+
+
 @pytest.mark.parametrize("text, found", [
     ("It applies Bayes' theorem to features.", ["bayes-theorem"]),       # a possessive
     ("A relu follows each layer.", ["relu"]),                            # an acronym in lower case, no English word
@@ -589,29 +618,8 @@ def test_a_cycle_of_curated_edges_is_the_curators_to_fix():
     ("Splits by information gain.", ["info-gain"]),
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
-    corpus = parse_text(sheet(
-        entry("1.1.1", "Bayes Theorem", "bayes-theorem"), entry("1.1.2", "ReLU", "relu"),
-        entry("1.1.3", "Bias-Variance Tradeoff", "bias-variance-tradeoff"), entry("1.1.4", "Boosting", "boosting"),
-        entry("1.1.5", "Gradient Boosting", "gradient-boosting"),
-        entry("1.1.6", "Base Learner", "base-learner", full="A base learner (weak learner) is one model."),
-        entry("1.1.7", "Voting", "voting", full="Voting (classification) takes the majority."),
-        entry("1.1.8", "Convolution", "convolution"), entry("1.1.9", "Sigmoid Function", "sigmoid-function"),
-        entry("1.1.10", "Softmax Function", "softmax-function"),
-        entry("1.1.11", "Sequential Recommendation", "sequential-recommendation"),
-        entry("1.1.12", "Hybrid Recommendation", "hybrid-recommendation"),
-        entry("1.1.13", "Lanczos Iteration", "lanczos-iteration"),
-        entry("1.1.14", "Block Lanczos Iteration", "block-lanczos-iteration"),
-        entry("1.1.15", "Normal (Gaussian) Distribution", "normal-distribution"),
-        entry("1.1.16", "Bernoulli Distribution", "bernoulli-distribution"),
-        entry("1.1.17", "He Init", "he-init", full="He init, also called Kaiming init, scales weights."),
-        entry("1.1.18", "Gate Unit", "gate-unit", full="It squashes with a gate, also called a zorbic net, here."),
-        entry("1.1.19", "Bootstrap Sampling", "bootstrap-sampling"),
-        entry("1.1.20", "Language Model", "language-model"),
-        entry("1.1.21", "Diffusion Model", "diffusion-model"),
-        entry("1.1.22", "Weighted Averaging", "weighted-averaging"),
-        entry("1.1.23", "ReLU (Rectified Linear Unit)", "relu-unit"),
-        entry("1.1.24", "Information Gain (Entropy)", "info-gain"),
-        entry("1.1.25", "Residual Network (ResNet)", "resnet")))
+    corpus = parse_text(sheet(*(entry(f"1.1.{i}", *row[:2], **({"full": row[2]} if len(row) > 2 else {}))
+                                for i, row in enumerate(NAMED, 1))))
     from mlkg.read import Corpus
 
     lexicon = build_lexicon(Corpus([corpus]))
