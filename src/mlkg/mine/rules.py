@@ -154,8 +154,9 @@ SIBLING_SIMILARITY = 0.10
 # its everyday sense: "stacking linear layers", "pays more attention to".  Such a mention
 # is dropped when it crosses sections, no cue phrase marks it as a term, and no other
 # cross-reference links the two sections: the topics do not otherwise meet.  Acronyms,
-# multi-word and hyphenated names are specific enough to be trusted, except a letter with
-# everyday words ("C parameter", "choosing K"): outside its own section it is always dropped.
+# multi-word and hyphenated names are specific enough to be trusted, except for a concept whose
+# title is a letter with everyday words ("C Parameter", "Choosing K"): outside its own section
+# such a mention is always dropped.
 HOMONYM_RULE = "lone-word-across-unlinked-sections"
 
 # A mention in the example or the simple explanation is weaker evidence than one in the
