@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from ..read import Corpus, Entry, Heading, split_title
-from .text import COMMON, RARE, everyday, normalize, normalize_many, rare_word, zipf
+from .text import COMMON, RARE, common_phrase, everyday, normalize, normalize_many, rare_word, zipf
 
 _WORD = re.compile(r"\w+")
 _HYPHEN = re.compile(r"(-)")
@@ -132,7 +132,7 @@ def _verbal_forms(prefix: str, word: str, heads: set[str]) -> Iterator[str]:
         stem = word[:-3]
         for noun in (stem + "e", stem, stem[:-1] if stem[-1] == stem[-2] else ""):
             if noun and zipf(noun.lower()) >= COMMON:
-                if zipf(" ".join(normalize(prefix + noun).split())) < COMMON:
+                if not common_phrase(prefix + noun, COMMON):
                     yield noun
                 return
     elif low in heads and zipf((gerund := (word[:-1] if low.endswith("e") else word) + "ing").lower()) >= RARE:

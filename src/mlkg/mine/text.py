@@ -55,9 +55,9 @@ def common_word(word: str) -> bool:
     return zipf(word.lower()) >= COMMON
 
 
-def common_phrase(words: str) -> bool:
-    """Words that together are an everyday phrase ("one class", "state space"), by wordfreq."""
-    return zipf(" ".join(normalize(words).split())) >= COMMON_PHRASE
+def common_phrase(words: str, at: float = COMMON_PHRASE) -> bool:
+    """Words that together are an everyday phrase ("one class", "state space"), by wordfreq: at least ``at``."""
+    return zipf(" ".join(normalize(words).split())) >= at
 
 
 def everyday(words: str) -> bool:
