@@ -153,6 +153,9 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A simpler variant of alpha nets. Faster than alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It is based on data, like alpha nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Fit a model, add to ensemble with alpha net shrinkage.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. A sample may contain few cases, making alpha nets unstable.",
+     ("beta", "alpha", "related")),  # a participle after a comma opens another clause, not a list
+    ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
     ("Applications: clustering, Beta Methods, search.", "Nothing here.", ("alpha", "beta", "related")),
     ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),
     ("It is used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),

@@ -266,9 +266,10 @@ def _bracketed_term(label: str, alt: str) -> bool:
     """"Information Gain (Entropy)": one plain word in brackets, no rare one, sharing no word with a longer label
     names another idea the entry leans on, not the entry ("Residual Network (ResNet)", "Gaussian Process (Kriging)"
     and "Ensemble Learning (Ensembles)" name it)."""
+    if not (alt.isalpha() and alt[1:].islower()):
+        return False
     words, other = singular_key(label).split(), singular_key(alt).split()
-    return len(other) == 1 and len(words) > 1 and alt.isalpha() and alt[1:].islower() \
-        and not set(words) & set(other) and not rare_word(alt.lower())
+    return len(other) == 1 and len(words) > 1 and not set(words) & set(other) and not rare_word(alt.lower())
 
 
 def _defined_alias(text: str) -> tuple[str, str] | None:

@@ -164,8 +164,9 @@ HOMONYM_RULE = "lone-word-across-unlinked-sections"
 FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs"; not a role ("used in X and as T"),
-# a comparison ("based on content, like T") or a preposition that starts another phrase ("add to ensemble with T").
-_LIST = (r"(?:[^.;:!?()]{0,60}?(?:,|\band\b|\bor\b)\s*)?"
+# a comparison ("based on content, like T"), a preposition that starts another phrase ("add to ensemble with T")
+# or a clause that a participle opens after a comma ("contains few cases, making T unstable").
+_LIST = (r"(?:(?:(?!,\s*[\w-]+ing\b)[^.;:!?()]){0,60}?(?:,(?!\s*[\w-]+ing\b)|\band\b|\bor\b)\s*)?"
          r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|at)\b)[\w-]+\s+){0,2}")
 
 # Each pattern is matched against the text of the sentence *before* the mention.
