@@ -10,12 +10,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from conftest import SEED, entry, sheet
-from rdflib import RDF, RDFS, SKOS, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import mlkg
 from mlkg.read import example_plain
-from mlkg.views import rdf
+from mlkg.views import rdf, vocab
 from mlkg.views.vocab import MLKG
 
 BASE = rdf.DEFAULT_BASE_IRI
@@ -336,6 +336,29 @@ def test_commands_that_need_no_rdf_import_no_rdf_library(tmp_path):
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
                          env={"MLKG_BUILD_DIR": str(tmp_path / "none"), "PATH": ""})
     assert run.returncode == 0, run.stderr
+
+
+def test_a_build_writes_turtle_without_importing_rdflib(tmp_path):
+    """The export is written as text: rdflib (45 ms to import) is for those who ask for an rdflib graph."""
+    script = (
+        "import sys; from mlkg.cli import main\n"
+        f"assert main(['build', '--out', {str(tmp_path / 'out')!r}, '--no-map']) == 0\n"
+        "assert 'rdflib' not in sys.modules, 'rdflib imported'\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                         env={"MLKG_BUILD_DIR": str(tmp_path / "none"), "PATH": ""})
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "graph.ttl").stat().st_size > 0
+
+
+def test_the_vocabulary_module_agrees_with_the_ontology_and_rdflib():
+    ontology = rdflib.Graph().parse(rdf.ONTOLOGY_PATH)
+    defined = {str(s).removeprefix(vocab.MLKG_NS) for s in ontology.subjects(RDFS.label, None)
+               if str(s).startswith(vocab.MLKG_NS)}
+    assert defined == set(vocab.TERMS)
+    assert all(getattr(MLKG, t) == URIRef(vocab.MLKG_NS + t) for t in vocab.TERMS)
+    standard = {"skos": SKOS, "dcterms": DCT, "prov": PROV, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD}
+    assert {k: vocab.NAMESPACES[k] for k in standard} == {k: str(ns) for k, ns in standard.items()}
 
 
 def test_a_graph_with_a_cached_store_still_pickles(seed_kg):

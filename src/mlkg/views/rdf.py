@@ -32,7 +32,7 @@ from ..atomic import atomic_path
 from ..errors import InputError
 from ..graph import ConceptGraph
 from ..read import example_plain
-from .vocab import MLKG, NAMESPACES, ONTOLOGY_PATH, SHAPES_PATH
+from .vocab import NAMESPACES, ONTOLOGY_PATH, SHAPES_PATH, TERMS
 
 __all__ = ["DEFAULT_BASE_IRI", "FORMATS", "ONTOLOGY_PATH", "SHAPES_PATH", "base_iri", "prefixes", "serialize",
            "store", "to_rdflib", "triples", "validate", "write"]
@@ -61,7 +61,7 @@ def _n(term: Any) -> ox.NamedNode:
 _SKOS = {t: _n(NAMESPACES["skos"] + t) for t in (
     "Concept", "ConceptScheme", "inScheme", "notation", "prefLabel", "altLabel", "definition", "example",
     "topConceptOf", "hasTopConcept", "broader", "narrower", "related")}
-_MLKG = {t: _n(getattr(MLKG, t)) for t in MLKG.__annotations__}
+_MLKG = {t: _n(NAMESPACES["mlkg"] + t) for t in TERMS}
 _A = _n(NAMESPACES["rdf"] + "type")
 _IDENTIFIER, _TITLE, _DESCRIPTION = (_n(NAMESPACES["dcterms"] + t) for t in ("identifier", "title", "description"))
 _VALUE, _DERIVED = _n(NAMESPACES["prov"] + "value"), _n(NAMESPACES["prov"] + "wasDerivedFrom")
