@@ -14,6 +14,7 @@ import mlkg
 from mlkg.errors import CurationError, InputError
 from mlkg.mine import Evidence, Relation, rules
 from mlkg.mine.lexicon import build_lexicon, variants
+from mlkg.read import read
 from mlkg.read.markdown import parse_text
 from mlkg.views.evaluate import evaluate, gold_files, read_gold
 
@@ -71,6 +72,7 @@ def test_names_match_on_word_boundaries_longest_first(lexicon, text, found):
     ("GANs", {"GANs", "GAN"}),
     ("Fine-Tuning", {"Fine-Tuning", "Fine-Tunings", "FineTuning", "FineTunings"}),
     ("Policy", {"Policy", "Policies"}),
+    ("Bias", {"Bias", "Biases"}),  # no plural of "bia": English uses "bias" far more
     ("GPT-4", {"GPT-4", "GPT-4s", "GPT4", "GPT4s"}),
     ("Stochastic GE4", {"Stochastic GE4", "Stochastic GE4s"}),
     ("T5s", {"T5s", "T5"}),
@@ -82,6 +84,20 @@ def test_variants(name, expected):
 def test_subsection_title_names_its_head_entry(lexicon):
     # "### 1.2 Diffusion Models" names the same thing as entry diffusion-model
     assert {n.source for n in lexicon.names_of("diffusion-model")} >= {"title", "subsection"}
+
+
+@pytest.mark.parametrize("heading, titles, head", [
+    ("Boosting Methods", ["Boosting", "AdaBoost"], "boosting"),
+    ("Time Series Fundamentals", ["Stationarity", "Time Series"], "time-series"),
+    ("Bias & Fairness", ["Algorithmic Bias", "Bias Mitigation"], None),  # "Fairness" is no plural, "bias" none
+    ("Physics Methods", ["Physic Rules", "Physics"], "physics"),  # nor is "physics" a plural of "physic"
+])
+def test_which_entry_a_subsection_heading_names(write, heading, titles, head):
+    from mlkg.mine.lexicon import subsection_heads
+
+    text = sheet(*(entry(f"1.1.{i}", t) for i, t in enumerate(titles, 1)), subsections={"1.1": heading})
+    corpus = read([write(text)], [])
+    assert subsection_heads(corpus).get("1.1") == head
 
 
 @pytest.mark.parametrize("before", ["", "Long words here. " * 2000], ids=["short text", "after 34 KB"])
@@ -632,7 +648,6 @@ def test_names_the_text_uses_beyond_the_titles(text, found):
 def test_the_corpus_is_searched_in_blocks_without_losing_or_moving_a_mention(monkeypatch):
     """Blocks end between fields, so a block of a few hundred characters finds what one search of all finds."""
     from mlkg.mine import mentions
-    from mlkg.read import read
 
     corpus = read([ROOT / "data" / "13-generative-models.md"], [])
     lexicon = build_lexicon(corpus)

@@ -60,12 +60,16 @@ def _singular(word: str) -> str | None:
         return word[:-1]
     low = word.lower()
     if len(low) > 4 and low.endswith("ies"):
-        return word[:-3] + "y"
-    if len(low) > 4 and low.endswith(("ches", "shes", "sses", "xes", "zes")):
-        return word[:-2]
-    if len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return None
+        single = word[:-3] + "y"
+    elif len(low) > 4 and low.endswith(("ches", "shes", "sses", "xes", "zes")):
+        single = word[:-2]
+    elif len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")):
+        single = word[:-1]
+    else:
+        return None
+    # no plural at all where English uses the word ten times as often as its supposed singular: "bias" is no
+    # plural of "bia", nor "series" of "sery", "physics" of "physic"
+    return None if zipf(low) > zipf(single.lower()) + 1 else single
 
 
 def variants(name: str) -> set[str]:
@@ -406,7 +410,7 @@ def _heads(headings: list[Heading], entries: list[Entry], group: Callable[[Entry
         keys = {key[x] for x in (h.label, *h.alt_labels)}
         # "Boosting Methods" names Boosting; "Time Series Fundamentals" names Time Series
         words = h.label.split()
-        if len(words) > 1 and words[-1].lower().endswith("s"):
+        if len(words) > 1 and _singular(words[-1]):
             keys.add(key[" ".join(words[:-1])])
         for e in entries_by_group.get(h.number, []):
             alts = (a for a in e.alt_labels if not _bracketed_term(e.label, a))
