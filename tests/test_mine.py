@@ -610,6 +610,9 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("ReLU (Rectified Linear Unit)", "relu-unit"),
     ("Information Gain (Entropy)", "info-gain"),
     ("Residual Network (ResNet)", "resnet"),
+    ("Stride and Padding", "stride-padding"),
+    ("Local and Global Minima", "local-minimum"),
+    ("GDPR and ML", "gdpr-ml"),
 ]
 
 
@@ -635,6 +638,10 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Its entropy is high.", []),                  # one word in brackets, sharing none, is another idea
     ("A ResNet block.", ["resnet"]),               # ... not a short form
     ("Splits by information gain.", ["info-gain"]),
+    ("Pick a stride, then a padding.", ["stride-padding", "stride-padding"]),  # each name a title joins
+    ("It stops in local minima.", ["local-minimum"]),          # ... the first sharing the second's head
+    ("GDPR fines; ML models.", ["gdpr-ml"]),                   # ... not an everyday one
+    ("Pick a stride and padding.", ["stride-padding"]),                 # the whole title, once
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(*(entry(f"1.1.{i}", *row[:2], **({"full": row[2]} if len(row) > 2 else {}))

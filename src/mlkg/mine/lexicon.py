@@ -276,6 +276,24 @@ def _bracketed_term(label: str, alt: str) -> bool:
     return len(other) == 1 and len(words) > 1 and not set(words) & set(other) and not rare_word(alt.lower())
 
 
+_CONJOINED = re.compile(r"(\S.*?)\s+(?:and|&)\s+(\S.*)")
+
+
+def _conjuncts(label: str) -> list[str]:
+    """A title that joins two names ("Variance and Standard Deviation", "Stride and Padding") names each, and
+    where the first is an everyday word that cannot stand alone, it shares the second's head ("Local and Global
+    Minima": "Local Minima").  Not an everyday conjunct ("GDPR and ML": "ML" is no name), nor a longer list."""
+    m = _CONJOINED.fullmatch(label)
+    if m is None or "," in label or _CONJOINED.fullmatch(m.group(2)):
+        return []
+    first, second = m.groups()
+    rest = second.split()
+    parts = [first, second]
+    if " " not in first and len(rest) > 1 and everyday(first) and rest[-1].lower() != first.lower():
+        parts.append(f"{first} {rest[-1]}")
+    return [p for p in parts if not everyday(p)]
+
+
 def _defined_alias(text: str) -> tuple[str, str] | None:
     """(name, other name) where a definition opens "A base learner (weak learner) is …"."""
     m = _OPENING.match(text)
@@ -430,10 +448,14 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     raw: list[tuple[str, str, str]] = []
     key = _Memo(singular_key)
     acronyms: dict[str, str] = {}
+    conjoined = set()
     for e in corpus.entries:
         label, alt_labels = split_title(e.title)
         raw.append((label, e.id, "title"))
         raw.extend((alt, e.id, "alt") for alt in alt_labels if not _bracketed_term(label, alt))
+        if parts := _conjuncts(label):
+            conjoined.add(label)
+            raw.extend((part, e.id, "alt") for part in parts)
     heads = subsection_heads(corpus) if heads is None else heads
     subs: dict[str, Heading] = {h.number: h for h in corpus.subsections}
     for number, concept in heads.items():
@@ -484,7 +506,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     # Another name in a title's parentheses ("Normal (Gaussian) Distribution") is shortened the same way, where
     # its last word is the generic head of a title.
     titles = [(list(_WORD.finditer(surface)), concept, source) for surface, concept, source in raw
-              if source in ("title", "alt")]
+              if source in ("title", "alt") and surface not in conjoined]
     generic = _generic_heads([key[t[0].string] for t, _, source in titles if len(t) >= 2 and source == "title"])
     generic_words = {g.rsplit(" ", 1)[-1] for g in generic}
     named = {key[s] for s, _, _ in raw}
