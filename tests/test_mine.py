@@ -200,6 +200,16 @@ def test_a_parenthesis_inside_a_name_gives_another_word_for_it_not_an_instance(a
     assert _mine(pair(alpha_full, "Nothing here.", beta_title="Beta Scoring Method")) == [expected]
 
 
+@pytest.mark.parametrize("joined, kind", [("or", "related"), ("and", "requires")])
+def test_two_alternatives_are_options_not_prerequisites(joined, kind):
+    """"Trees split nodes to lower the error, measured by MSE or MAE": either will do, so neither is needed."""
+    text = sheet(entry("1.1.1", "Alpha Net", "alpha", full="Counts red apples."),
+                 entry("1.1.2", "Beta Method", "beta", full="Weighs heavy stones."),
+                 entry("1.1.3", "Gamma Split", "gamma", full=f"Gamma splits data, scored by alpha nets {joined} beta "
+                                                             "methods."))
+    assert sorted(_mine(text)) == [("gamma", "alpha", kind), ("gamma", "beta", kind)]
+
+
 def test_instances_are_only_recognised_within_a_section():
     text = sheet(entry("1.1.1", "Alpha Net", "alpha", full="Works on grids (images, beta series).")) + (
         "\n## 2. OTHER\n\n### 2.1 More\n\n" + entry("2.1.1", "Beta Series", "beta", full="Ordered data."))

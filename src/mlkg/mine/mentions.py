@@ -73,6 +73,7 @@ _SUBORDINATE = re.compile(r"[\W_]*(?:since|because|although|though|whereas|while
                           re.I)
 _CLAUSE_END = re.compile(r"[,;:]")
 _TEXT = re.compile(r"\S")  # text before a sentence in its field: found at once, where slicing it read it all
+_OR = re.compile(r",?\s+or\s+", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/\s*|\s*&\s*)\Z", re.IGNORECASE)
 
 
@@ -161,8 +162,9 @@ def _quote(big: str, us: int, ue: int, start: int, end: int) -> str:
 
 
 def _listed(unit: list[tuple[int, int, Mention | None]], big: str) -> Iterator[Mention]:
-    """The mentions of one sentence, those in a run of three or more joined by commas, "and", "or" marked."""
-    if len(unit) < 3:  # too few to list
+    """The mentions of one sentence, those in a run of three or more joined by commas, "and", "or" marked, and
+    two alternatives ("measured by MSE or MAE"): an option is not by itself a prerequisite."""
+    if len(unit) < 2:  # too few to list
         yield from (m for _, _, m in unit if m is not None)
         return
     runs, run = [], [0]
@@ -173,7 +175,8 @@ def _listed(unit: list[tuple[int, int, Mention | None]], big: str) -> Iterator[M
             runs.append(run)
             run = [i]
     runs.append(run)
-    listed = {i for r in runs if len(r) >= 3 for i in r}
+    listed = {i for r in runs if len(r) >= 3 or (len(r) == 2 and _OR.fullmatch(big, unit[r[0]][1], unit[r[1]][0]))
+              for i in r}
     for i, (_, _, m) in enumerate(unit):
         if m is not None:
             yield m._replace(listed=True) if i in listed else m

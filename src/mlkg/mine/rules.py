@@ -105,8 +105,8 @@ PASSING = Rule(
     "T is named later in S's text, not as what S is or works through: a reference, not a prerequisite.")
 LISTED = Rule(
     "one-of-a-list", 3, RELATED, 0.6,
-    "T is one of three or more names listed together (\"MLPs, CNNs and transformers\"): an instance or "
-    "a peer among several, not by itself a prerequisite.")
+    "T is one of three or more names listed together (\"MLPs, CNNs and transformers\"), or one of two "
+    "alternatives (\"measured by MSE or MAE\"): an instance, an option or a peer, not by itself a prerequisite.")
 ASIDE = Rule(
     "in-parentheses", 3, RELATED, 0.5,
     "T is named inside parentheses in S's text: a remark, an instance or another name of the term before it "
