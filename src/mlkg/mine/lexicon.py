@@ -15,6 +15,7 @@ original text directly.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections import Counter
@@ -54,6 +55,7 @@ def _plural(word: str) -> str:
     return word + "s"
 
 
+@functools.lru_cache(maxsize=65536)  # a title's last word recurs in every name made from it
 def _singular(word: str) -> str | None:
     if len(word) > 2 and word.endswith("s") and (word[-2].isupper() or word[-2].isdigit()) and (
             is_acronym(word[:-1]) or any(c.isupper() for c in word)):
