@@ -648,8 +648,9 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Its entropy is high.", []),                  # one word in brackets, sharing none, is another idea
     ("A ResNet block.", ["resnet"]),               # ... not a short form
     ("Splits by information gain.", ["info-gain"]),
-    ("Pick a stride, then a padding.", ["stride-padding", "stride-padding"]),  # each name a title joins
-    ("It stops in local minima.", ["local-minimum"]),          # ... the first sharing the second's head
+    ("Pick a stride, then a padding.", []),  # a title's conjunct: not one plain word that is not rare
+    ("It stops in local minima.", ["local-minimum"]),          # each name a title joins, the first sharing
+    ("It stops in global minima.", ["local-minimum"]),         # ... the second's head where it cannot stand alone
     ("GDPR fines; ML models.", ["gdpr-ml"]),                   # ... not an everyday one
     ("Pick a stride and padding.", ["stride-padding"]),                 # the whole title, once
 ])
