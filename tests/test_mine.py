@@ -266,6 +266,23 @@ def test_homonyms_make_no_edge(vision_text, linked):
     assert any(t == "stacking" for s, t, _ in edges if s == "conv-net") is linked
 
 
+@pytest.mark.parametrize("text, target, linked", [
+    ("Trade precision for speed.", "precision", False),   # everyday, and the only metric this entry names
+    ("Trade precision for speed; watch recall.", "precision", True),   # it names the section's ideas
+    ("Unlike precision, it is fast.", "precision", True),  # a cue marks the word as the term
+    ("It adds attention to each layer.", "attention", True),  # a subsection's head: a topic others build on
+])
+def test_an_everyday_word_from_another_section_needs_that_sections_company(text, target, linked):
+    """Sections 1 and 2 are linked ("reports precision and recall"), so only the entry's own company decides."""
+    sheet_text = sheet(entry("1.1.1", "Precision", "precision", full="The share of predicted positives, right."),
+                       entry("1.1.2", "Recall", "recall", full="The share of positives found."),
+                       entry("1.2.1", "Attention", "attention", full="Weights inputs by relevance."),
+                       subsections={"1.1": "Metrics", "1.2": "Attention"})
+    sheet_text += "\n## 2. TREES\n\n### 2.1 Kinds\n\n" + entry("2.1.1", "Tree Method", "tree", full=text) \
+        + entry("2.1.2", "Eval Method", "evaluation", full="Nothing here. It reports precision and recall.")
+    assert any(s == "tree" and t == target for s, t, _ in _mine(sheet_text)) is linked
+
+
 @pytest.mark.parametrize("source, text, linked", [
     ("soft-margin", "Margins widen as the C parameter falls.", True),   # in its own section: the SVM's C
     ("mamba", "Its A, B, C parameters depend on the input.", False),    # elsewhere: whatever the text calls C

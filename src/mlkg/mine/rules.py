@@ -153,10 +153,13 @@ SIBLING_SIMILARITY = 0.10
 # Homonyms.  A name that is one ordinary word ("stacking", "attention") may be used in
 # its everyday sense: "stacking linear layers", "pays more attention to".  Such a mention
 # is dropped when it crosses sections, no cue phrase marks it as a term, and no other
-# cross-reference links the two sections: the topics do not otherwise meet.  Acronyms,
-# multi-word and hyphenated names are specific enough to be trusted, except for a concept whose
-# title is a letter with everyday words ("C Parameter", "Choosing K"): outside its own section
-# such a mention is always dropped.
+# cross-reference links the two sections: the topics do not otherwise meet.  Where the sections
+# do meet, a word of everyday English (wordfreq) naming a concept that heads no subsection still
+# needs company: the mentioning entry must name another concept of that section ("Trade precision
+# for speed" in Extra Trees names no other metric).  A subsection's head ("attention") is a topic
+# other sections build on.  Acronyms, multi-word and hyphenated names are specific enough to be
+# trusted, except for a concept whose title is a letter with everyday words ("C Parameter",
+# "Choosing K"): outside its own section such a mention is always dropped.
 HOMONYM_RULE = "lone-word-across-unlinked-sections"
 
 # A mention in the example or the simple explanation is weaker evidence than one in the
@@ -498,7 +501,8 @@ def _lone_word(surface: str) -> bool:
 
 def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Evidence], list[tuple[Evidence, str]]]:
     """(kept, dropped with the reason) under :data:`HOMONYM_RULE`: a lone ordinary word, with no cue, linking
-    two sections that nothing else links, is taken in its everyday sense."""
+    two sections that nothing else links, or an everyday one that is the only concept of its section the entry
+    names, is taken in its everyday sense."""
     section = pos.section
     first: dict[tuple[str, str], tuple[str, str]] = {}  # two sections → the first pair of concepts linking them
     linked_more: set[tuple[str, str]] = set()  # sections that more than one pair of concepts links
@@ -509,6 +513,11 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
             sections = (s, t) if s < t else (t, s)
             if first.setdefault(sections, pair) != pair:
                 linked_more.add(sections)
+    reaches: dict[tuple[str, str], set[str]] = {}  # (entry, section) → the concepts of that section it names
+    for ev in evidence:
+        reaches.setdefault((ev.source, section[ev.target]), set()).add(ev.target)
+        reaches.setdefault((ev.target, section[ev.source]), set()).add(ev.source)
+    heads = set(pos.heads.values())
     kept, dropped = [], []
     for ev in evidence:
         s, t = section[ev.source], section[ev.target]
@@ -516,6 +525,9 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
             kept.append(ev)
         elif _lone_word(ev.surface) and ev.rule in _ORDER_RULES and ((s, t) if s < t else (t, s)) not in linked_more:
             dropped.append((ev, "a lone word linking two sections nothing else links"))
+        elif _lone_word(ev.surface) and ev.rule in _ORDER_RULES and common_word(ev.surface) \
+                and ev.target not in heads and len(reaches[ev.source, t]) < 2:
+            dropped.append((ev, "an everyday word, the only concept of its section this entry names"))
         elif _letter_name(ev.surface) and _letter_name(pos.entries[ev.target].label):
             dropped.append((ev, "a letter and an everyday word, outside the section that names them"))
         else:
