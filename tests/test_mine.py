@@ -640,6 +640,7 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Stride and Padding", "stride-padding"),
     ("Local and Global Minima", "local-minimum"),
     ("GDPR and ML", "gdpr-ml"),
+    ("A/B Testing", "ab-testing"),
 ]
 
 
@@ -661,6 +662,7 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Draw bootstrap samples.", ["bootstrap-sampling"]),                # the last word's other verb form
     ("Trained by language modeling.", ["language-model"]),              # ... the "-ing" of a shared head
     ("Take a weighted average.", []),                                   # ... not where the phrase is everyday
+    ("Run an A/B test first.", ["ab-testing"]),       # ... which letters standing for things never make it
     ("Uses rectified linear maps.", []),           # a longer name in brackets is not shortened like a title
     ("Its entropy is high.", []),                  # one word in brackets, sharing none, is another idea
     ("A ResNet block.", ["resnet"]),               # ... not a short form

@@ -55,9 +55,13 @@ def common_word(word: str) -> bool:
     return zipf(word.lower()) >= COMMON
 
 
+_LETTER = re.compile(r"(?<![\w'])[A-HJ-Z](?![\w'])")
+
+
 def common_phrase(words: str, at: float = COMMON_PHRASE) -> bool:
-    """Words that together are an everyday phrase ("one class", "state space"), by wordfreq: at least ``at``."""
-    return zipf(" ".join(normalize(words).split())) >= at
+    """Words that together are an everyday phrase ("one class", "state space"), by wordfreq: at least ``at``.
+    Not where a capital letter stands alone as a symbol ("A/B test"): wordfreq would weigh "a" and "b" as words."""
+    return not _LETTER.search(words) and zipf(" ".join(normalize(words).split())) >= at
 
 
 def everyday(words: str) -> bool:
