@@ -172,6 +172,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. A sample may contain few cases, making alpha nets unstable.",
      ("beta", "alpha", "related")),  # a participle after a comma opens another clause, not a list
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It applies alpha nets to inputs.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. The same fix applies in alpha nets.", ("beta", "alpha", "related")),
     ("Applications: clustering, Beta Methods, search.", "Nothing here.", ("alpha", "beta", "related")),
     ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),
     ("It is used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),

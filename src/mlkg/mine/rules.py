@@ -200,8 +200,10 @@ BEFORE = (
     # S works through T or is made of T: "uses T", "fed through T", "each block has T", "consists of T"
     (CUE_PARTS, ("use", "using", "appl", "employ", "through", "consist", "compos", "made of", "contain", "has ",
                  "have "), re.compile(
-        r"(?:\b(?:uses|using|appl(?:ies|ying)|employs|fed (?:through|into)|passe[sd] through|consists? of|"
-        r"composed of|made of|contains?|(?:block|layer|step|stage)s? ha(?:s|ve))\s+" + _LIST +
+        # "applies in T", "applies to T": T is where something holds, not what S applies
+        r"(?:\b(?:uses|using|appl(?:ies|ying)(?!\s+(?:in|to|on|across|within)\b)|employs|fed (?:through|into)|"
+        r"passe[sd] through|consists? of|composed of|made of|contains?|(?:block|layer|step|stage)s? ha(?:s|ve))\s+"
+        + _LIST +
         # "gates use T": the plural verb after a plural subject, "they" or "we", T its object (not "its use of T")
         r"|(?:(?<=[a-z]s )|(?<=\bthey )|(?<=\bwe ))(?:use|apply|employ)\s+(?:(?:a|an|the)\s+)?)\Z", re.I)),
     # a definition: "GPT is a decoder-only transformer", "LLMs are language models"
