@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import networkx as nx
 import pytest
@@ -821,3 +823,35 @@ def test_a_title_that_alone_holds_the_best_name_means_the_nearest_other_namesake
              *(Name("shared thing", c, "id", (False, False)) for c in others))
     assert len(names) > rules._MANY
     assert rules.choose_concept(names, pos.entries["t-a"], pos, own=own) == meant
+
+
+# --- word frequencies ------------------------------------------------------------------------
+
+
+def test_the_frequency_table_is_wordfreqs_own():
+    """Read from wordfreq's data file without importing wordfreq (0.15 s): it must be the very same table."""
+    import wordfreq
+
+    from mlkg.mine import text
+
+    assert text._frequencies() == wordfreq.get_frequency_dict("en")
+
+
+@pytest.mark.parametrize("words", ["the", "attention", "stacking", "weighted average", "one class", "t-sne",
+                                   "feed-forward", "a b test", "zzzqx", "zzzqx model", "seq2seq",
+                                   "l2 regularization", "naïve", "Transformer"])
+def test_zipf_is_wordfreqs_zipf_frequency(words):
+    import wordfreq
+
+    from mlkg.mine import text
+
+    assert text.zipf(words) == wordfreq.zipf_frequency(words, "en")
+
+
+def test_a_build_of_plain_words_does_not_import_wordfreq(tmp_path):
+    script = ("import sys; from mlkg.cli import main\n"
+              f"assert main(['build', '--out', {str(tmp_path / 'out')!r}, '--no-map']) == 0\n"
+              "assert 'wordfreq' not in sys.modules, 'wordfreq imported'\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                         env={"MLKG_BUILD_DIR": str(tmp_path / "none"), "PATH": ""})
+    assert run.returncode == 0, run.stderr
