@@ -515,11 +515,7 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
             sections = (s, t) if s < t else (t, s)
             if first.setdefault(sections, pair) != pair:
                 linked_more.add(sections)
-    reaches: dict[tuple[str, str], set[str]] = {}  # (entry, section) → the concepts of that section it names
-    for ev in evidence:
-        reaches.setdefault((ev.source, section[ev.target]), set()).add(ev.target)
-        reaches.setdefault((ev.target, section[ev.source]), set()).add(ev.source)
-    heads = set(pos.heads.values())
+    company = _company(evidence, pos)
     kept, dropped = [], []
     for ev in evidence:
         s, t = section[ev.source], section[ev.target]
@@ -527,14 +523,30 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
             kept.append(ev)
         elif _lone_word(ev.surface) and ev.rule in _ORDER_RULES and ((s, t) if s < t else (t, s)) not in linked_more:
             dropped.append((ev, "a lone word linking two sections nothing else links"))
-        elif _lone_word(ev.surface) and ev.rule in _ORDER_RULES and common_word(ev.surface) \
-                and ev.target not in heads and len(reaches[ev.source, t]) < 2:
+        elif (ev.source, t) in company and len(company[ev.source, t]) < 2:
             dropped.append((ev, "an everyday word, the only concept of its section this entry names"))
         elif _letter_name(ev.surface) and _letter_name(pos.entries[ev.target].label):
             dropped.append((ev, "a letter and an everyday word, outside the section that names them"))
         else:
             kept.append(ev)
     return kept, dropped
+
+
+def _company(evidence: list[Evidence], pos: Positions) -> dict[tuple[str, str], set[str]]:
+    """(entry, section) → the concepts of that section the entry names or is named by, for just the entries that
+    name a concept of another section by an everyday word alone, in passing, where the concept heads nothing."""
+    section, heads = pos.section, set(pos.heads.values())
+    company: dict[tuple[str, str], set[str]] = {
+        (ev.source, section[ev.target]): set() for ev in evidence
+        if ev.rule in _ORDER_RULES and section[ev.source] != section[ev.target] and ev.field != "title"
+        and ev.target not in heads and _lone_word(ev.surface) and common_word(ev.surface)}
+    if company:
+        for ev in evidence:
+            if (found := company.get((ev.source, section[ev.target]))) is not None:
+                found.add(ev.target)
+            if (found := company.get((ev.target, section[ev.source]))) is not None:
+                found.add(ev.source)
+    return company
 
 
 def _letter_name(surface: str) -> bool:
