@@ -285,7 +285,7 @@ def _conjuncts(label: str) -> list[str]:
     """A title that joins two names ("Variance and Standard Deviation", "Bernoulli and Binomial Distributions")
     names each, and where the first is an everyday word that cannot stand alone, it shares the second's head
     ("Local and Global Minima": "Local Minima").  Not an everyday conjunct ("GDPR and ML": "ML" is no name), nor
-    one plain word that is not rare ("Stride and Padding"), nor a longer list."""
+    one word that is no acronym ("Stride and Padding", "Laplace and Gaussian Mechanisms"), nor a longer list."""
     m = _CONJOINED.fullmatch(label)
     if m is None or "," in label or _CONJOINED.fullmatch(m.group(2)):
         return []
@@ -294,8 +294,8 @@ def _conjuncts(label: str) -> list[str]:
     parts = [first, second]
     if " " not in first and len(rest) > 1 and everyday(first) and rest[-1].lower() != first.lower():
         parts.append(f"{first} {rest[-1]}")
-    # one word alone must be an acronym or a rare word: "padding" also names the padding of sequences
-    return [p for p in parts if not everyday(p) and (" " in p or is_acronym(p) or rare_word(p.lower()))]
+    # one word alone must be an acronym: "padding" also names the padding of sequences, "Laplace" Laplace smoothing
+    return [p for p in parts if not everyday(p) and (" " in p or is_acronym(p))]
 
 
 def _defined_alias(text: str) -> tuple[str, str] | None:
