@@ -175,6 +175,9 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
      ("beta", "alpha", "related")),  # a participle after a comma opens another clause, not a list
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It applies alpha nets to inputs.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It extends the task, while alpha nets help.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Tuning it is a costly alpha net search.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Bagging is a costly alpha net search.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. The same fix applies in alpha nets.", ("beta", "alpha", "related")),
     ("Applications: clustering, Beta Methods, search.", "Nothing here.", ("alpha", "beta", "related")),
     ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),

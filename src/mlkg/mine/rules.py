@@ -169,7 +169,8 @@ FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs"; not a role ("used in X and as T"),
 # a comparison ("based on content, like T"), a preposition that starts another phrase ("add to ensemble with T")
 # or a clause that a participle opens after a comma ("contains few cases, making T unstable").
-_LIST = (r"(?:(?:(?!,\s*[\w-]+ing\b)[^.;:!?()]){0,60}?(?:,(?!\s*[\w-]+ing\b)|\band\b|\bor\b)\s*)?"
+_CLAUSE = r",\s*(?:[\w-]+ing|while|whereas|which|who|whose|because|although|though|but|yet|so|where|when)\b"
+_LIST = (r"(?:(?:(?!" + _CLAUSE + r")[^.;:!?()]){0,60}?(?:,(?!" + _CLAUSE[1:] + r")|\band\b|\bor\b)\s*)?"
          r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|at)\b)[\w-]+\s+){0,2}")
 
 # Each pattern is matched against the text of the sentence *before* the mention.
@@ -208,7 +209,9 @@ BEFORE = (
         r"|(?:(?<=[a-z]s )|(?<=\bthey )|(?<=\bwe ))(?:use|apply|employ)\s+(?:(?:a|an|the)\s+)?)\Z", re.I)),
     # a definition: "GPT is a decoder-only transformer", "LLMs are language models"
     (CUE_USES, (" is ", " are "), re.compile(
-        r"\A\s*(?:[\w()/-]+\s+){1,4}(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
+        # not an activity with its object as the subject: "Tuning it is a precision-recall trade-off"
+        r"\A\s*(?![\w-]+ing\s+(?:it|them|this|these|those|the|an?)\s)(?:[\w()/-]+\s+){1,4}"
+        r"(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
 )
 
 # Per-mention cues that only turn a document-order "requires" into "related" (tier 3).
