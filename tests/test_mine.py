@@ -175,6 +175,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
      ("beta", "alpha", "related")),  # a participle after a comma opens another clause, not a list
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It applies alpha nets to inputs.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. For images it typically uses alpha nets.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. It often applies alpha nets to inputs.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It extends the task, while alpha nets help.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Tuning it is a costly alpha net search.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Bagging is a costly alpha net search.", ("beta", "alpha", "requires")),

@@ -233,6 +233,8 @@ AFTER = (
         r"(?:this|it|them|these)\b", re.I)),
 )
 
+_HEDGE = re.compile(r"\b(?:typically|often|usually|sometimes|commonly|optionally|can|may|might|could)\s+\Z", re.I)
+
 # T is not who uses this: the object of a preposition ("a model trained with T uses this") or negated ("no T").
 _NOT_SUBJECT = re.compile(r"\b(?:with|by|of|in|on|for|from|to|than|via|using|no|not|never|without)\s+"
                           r"(?:[\w-]+\s+){0,2}\Z", re.I)
@@ -269,6 +271,8 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
             return rule, _cue(m)
     for i, (rule, _, pattern) in enumerate(BEFORE):
         if i in hits and (m := pattern.search(before)):
+            if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
+                break  # "typically uses T", "can use T": an option S may take, no part it needs
             return rule, _cue(m)
     if forward and family:
         if _INSTANCE_ID in hits and (m := INSTANCE_BEFORE.search(before)):
