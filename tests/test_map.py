@@ -63,7 +63,33 @@ def test_every_node_and_edge_is_in_the_page(seed_kg):
     assert len(edges) == seed_kg.graph.number_of_edges()
     assert not any("needed" in n for n in nodes)  # counted from the edges by the page: each fact once
     vae_needs = [e for e in edges if e["from"] == "vae" and e["kind"] == "requires"]
-    assert vae_needs and vae_needs[0]["sentence"]
+    assert vae_needs and (vae_needs[0].get("sentence") or vae_needs[0].get("at"))
+
+
+def test_an_edge_points_into_the_text_the_page_holds_rather_than_repeating_it(seed_kg):
+    """Each quoted sentence is found where ``at`` says, counted in UTF-16 units as JavaScript counts."""
+    html = viz.map_html(seed_kg)
+    nodes, edges = _script_data(html, "nodes"), _script_data(html, "edges")
+    info = {n["id"]: n for n in nodes}
+    quoted = {(u, v): d["evidence"] for u, v, k, d in seed_kg.graph.edges(keys=True, data=True) if k != "parent"}
+    pointed = [e for e in edges if "at" in e]
+    assert len(pointed) > 0.8 * len(quoted)
+    for e in pointed:
+        side, start, length, *cut = e["at"]
+        node = info[e["to"] if side else e["from"]]
+        text = node["name" if e["field"] == "title" else e["field"]].encode("utf-16-le")
+        core = text[2 * start:2 * (start + length)].decode("utf-16-le")
+        sentence = "…" * (cut[0] & 1 if cut else 0) + core + "…" * (cut[0] >> 1 if cut else 0)
+        assert sentence in {ev["sentence"] for ev in quoted[e["from"], e["to"]]}
+
+
+@pytest.mark.parametrize("text", ["Uses 𝔼[x] of the Alpha Net, then more.", "Uses the Alpha Net 😀 then more."])
+def test_a_text_javascript_counts_differently_keeps_its_sentences(write, text):
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Alpha Net", "alpha"), entry("1.1.2", "Beta Method", "beta", full=text))),
+                   curation=[])
+    _, edges = viz.map_data(kg)
+    (edge,) = [e for e in edges if e["kind"] != "parent"]
+    assert edge["sentence"] == text and "at" not in edge
 
 
 def test_script_data_cannot_break_out_and_reads_back_unchanged():
@@ -180,6 +206,29 @@ def test_search_by_acronym_selects_focuses_and_zooms(context, pages):  # noqa: F
         return network.getScale() >= 1 && Math.hypot(p.x - map.clientWidth / 2, p.y - map.clientHeight / 2) < 30;
     }""")
     _clean(view)
+
+
+@pytest.mark.browser
+def test_the_panel_quotes_every_sentence_as_mined_even_where_the_page_points_into_its_text(context, write,  # noqa: F811
+                                                                                            tmp_path):
+    """A title, a cut long sentence and a plain one, all sent as places in the page's own text."""
+    long = "Plain words. " + "It is fine " * 70 + "and it builds on the Alpha Net, " + "then more " * 60 + "done."
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Alpha Net", "alpha"), entry("1.1.2", "Deep Alpha Net", "deep"),
+                               entry("1.1.3", "Gamma Rule", "gamma", full=long),
+                               entry("1.1.4", "Delta Rule", "delta", full="It is built on the Alpha Net."))),
+                   curation=[])
+    _, edges = viz.map_data(kg)
+    assert all("at" in e for e in edges if e["kind"] != "parent")
+    expected = {e["source"]: e["evidence"][0]["sentence"] for e in kg.in_edges("alpha")}
+    assert expected["deep"] == "Deep Alpha Net" and expected["gamma"].startswith("…")
+    assert expected["delta"] == "It is built on the Alpha Net."
+    path = viz.write_map(kg, tmp_path / "map.html")
+    view = open_map(context, path)
+    view.click_node("alpha")
+    view.until("mlkg.state().selected === 'alpha'")
+    shown = view.page.locator("#panel .dependents li").evaluate_all(
+        "items => items.map(li => [li.querySelector('a').dataset.id, li.querySelector('.evidence span').textContent])")
+    assert {cid: text[1:-1] for cid, text in shown} == expected
 
 
 @pytest.mark.browser

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -195,16 +195,52 @@ def _layout(kg: ConceptGraph, outline=None) -> tuple[dict[str, tuple[float, floa
     return {n: (round(pos[n][0], 1), round(pos[n][1], 1)) if n in pos else (0.0, 0.0) for n in g}, titles
 
 
-def _evidence(source: str, found: list[dict[str, Any]] | None) -> dict[str, Any]:
+def _evidence(source: str, target: str, found: list[dict[str, Any]] | None,
+              texts: Callable[[str, str], str]) -> dict[str, Any]:
     """The evidence the panel quotes: a sentence of the source's own text (why it needs or mentions the
-    target) before one of the target's, and any sentence before a mere title."""
+    target) before one of the target's, and any sentence before a mere title.
+
+    A sentence that the page already holds, in the quoting concept's explanation or example, is sent as
+    where it is (``at``: 0 for the edge's source, 1 for its target, then the start and length in UTF-16
+    code units, as JavaScript counts): a quarter of a large map was sentences it carried twice.
+    """
     if not found:
         return {}
     if len(found) == 1:  # most edges
         ev = found[0]
     else:
         ev = min(found, key=lambda e: (e.get("source") != source, e.get("field") == "title"))
-    return {"field": ev["field"], "line": ev["line"], "sentence": ev["sentence"]}
+    out = {"field": ev["field"], "line": ev["line"]}
+    sentence, of = ev["sentence"], ev.get("source")
+    if sentence and of in (source, target) and ev["field"] in _QUOTED_FIELDS:
+        # a long sentence is quoted around the mention, with "…" where it was cut: 1 before, 2 after
+        head, tail = sentence[0] == "…", len(sentence) > 1 and sentence[-1] == "…"
+        core = sentence[head:len(sentence) - tail]
+        at = texts(of, ev["field"]).find(core) if core else -1
+        if at >= 0:
+            cut = head | 2 * tail
+            out["at"] = [0 if of == source else 1, at, len(core), *([cut] if cut else [])]
+            return out
+    out["sentence"] = sentence
+    return out
+
+
+_QUOTED_FIELDS = ("full", "simple", "example", "title")
+
+
+def _texts(kg: ConceptGraph) -> Callable[[str, str], str]:
+    """(concept, field) → the text the page holds for it, where offsets into it count the same in Python and
+    JavaScript (no character outside the Basic Multilingual Plane, which JavaScript counts twice); else ""."""
+    g, made = kg.graph, {}
+
+    def text(concept: str, field: str) -> str:
+        key = (concept, field)
+        if key not in made:
+            d = g.nodes[concept]
+            value = example_plain(d["example"]) if field == "example" else d.get(field) or ""  # "title" too
+            made[key] = value if value.isascii() or max(value) < "\U00010000" else ""
+        return made[key]
+    return text
 
 
 def map_data(kg: ConceptGraph, titles_to_scale: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -260,11 +296,12 @@ def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> Iterator[dict[
 
 def map_edges(kg: ConceptGraph) -> Iterator[dict[str, Any]]:
     """The edges of :func:`map_data`, each mined one with the sentence the details panel quotes."""
+    texts = _texts(kg)
     for u, v, k, d in kg.graph.edges(keys=True, data=True):
         if k == "parent":
             yield {"from": u, "to": v, "kind": k}
         else:
-            edge = {"from": u, "to": v, "kind": k, **_evidence(u, d.get("evidence"))}
+            edge = {"from": u, "to": v, "kind": k, **_evidence(u, v, d.get("evidence"), texts)}
             if d.get("curated"):
                 edge["curated"] = True
             yield edge

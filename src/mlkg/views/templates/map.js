@@ -173,10 +173,21 @@ var mlkg = (function () {
     }
     return v;
   }
+  // The sentence an edge quotes: its own, or where it stands in the quoting concept's text (e.at: 0 the
+  // edge's source, 1 its target; start and length in UTF-16 units; 1 and 2 for "…" cut before and after),
+  // which the page holds already.
+  function sentenceOf(e) {
+    if (e.sentence !== undefined || !e.at) return e.sentence || "";
+    var n = info.get(e.at[0] ? e.to : e.from), text = n && n[e.field === "title" ? "name" : e.field];
+    if (typeof text !== "string") return "";
+    var cut = e.at[3] || 0;
+    return (cut & 1 ? "…" : "") + text.substr(e.at[1], e.at[2]) + (cut & 2 ? "…" : "");
+  }
   function edgeTooltip(e) {
     var verb = e.kind === "requires" ? " requires " : " is related to ";
     var head = label(e.from) + verb + label(e.to) + (e.curated ? " (curated)" : "");
-    return e.sentence ? head + "\n“" + clip(e.sentence, 240) + "”" : head;
+    var sentence = sentenceOf(e);
+    return sentence ? head + "\n“" + clip(sentence, 240) + "”" : head;
   }
   var NO_ARROWS = { from: { enabled: false } };
   function visEdge(e) {
@@ -1005,9 +1016,10 @@ var mlkg = (function () {
       if (n.alt) li.appendChild(el("span", { class: "alt", text: " (" + n.alt.join(", ") + ")" }));
       if (e.curated) li.appendChild(el("span", { class: "tag", text: "curated" }));
       if (editToken) li.appendChild(edgeControls(e));
-      if (e.sentence) {
+      var sentence = sentenceOf(e);
+      if (sentence) {
         li.appendChild(el("blockquote", { class: "evidence" },
-          el("span", { text: "“" + e.sentence + "”" }),
+          el("span", { text: "“" + sentence + "”" }),
           el("cite", { text: " — " + (FIELD[e.field] || e.field || "") + (e.line ? ", line " + e.line : "") })));
       }
       ul.appendChild(li);
