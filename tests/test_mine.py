@@ -102,6 +102,21 @@ def test_which_entry_a_subsection_heading_names(write, heading, titles, head):
     assert subsection_heads(corpus).get("1.1") == head
 
 
+@pytest.mark.parametrize("title, names", [
+    ("Variance and Standard Deviation", ["Standard Deviation"]),  # "Variance" alone is one plain word
+    ("Local and Global Minima", ["Global Minima", "Local Minima"]),
+    ("GDPR and ML", ["GDPR"]),
+    ("Stride and Padding", []),
+    ("Sampling, Filtering and Smoothing", []),  # a longer list
+    ("Alpha and Beta and Gamma", []),
+    ("Alpha" + " " * 200_000 + "Beta", []),  # a heading of 200 KB of spaces: one pass, not one per space
+])
+def test_the_names_a_title_joining_two_names_gives(title, names):
+    from mlkg.mine.lexicon import _conjuncts
+
+    assert sorted(_conjuncts(title)) == names
+
+
 @pytest.mark.parametrize("before", ["", "Long words here. " * 2000], ids=["short text", "after 34 KB"])
 def test_names_come_from_the_text_itself(before):
     """An abbreviation a definition spells out becomes a name ("Gaussian Mixture Model (GMM)")."""

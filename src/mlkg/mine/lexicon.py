@@ -278,19 +278,17 @@ def _bracketed_term(label: str, alt: str) -> bool:
     return len(other) == 1 and len(words) > 1 and not set(words) & set(other) and not rare_word(alt.lower())
 
 
-_CONJOINED = re.compile(r"(\S.*?)\s+(?:and|&)\s+(\S.*)")
-
-
 def _conjuncts(label: str) -> list[str]:
     """A title that joins two names ("Variance and Standard Deviation", "Bernoulli and Binomial Distributions")
     names each, and where the first is an everyday word that cannot stand alone, it shares the second's head
     ("Local and Global Minima": "Local Minima").  Not an everyday conjunct ("GDPR and ML": "ML" is no name), nor
     one word that is no acronym ("Stride and Padding", "Laplace and Gaussian Mechanisms"), nor a longer list."""
-    m = _CONJOINED.fullmatch(label)
-    if m is None or "," in label or _CONJOINED.fullmatch(m.group(2)):
+    words = label.split()
+    joins = [i for i, w in enumerate(words) if w in ("and", "&")]
+    if len(joins) != 1 or "," in label or joins[0] in (0, len(words) - 1):
         return []
-    first, second = m.groups()
-    rest = second.split()
+    first, rest = " ".join(words[:joins[0]]), words[joins[0] + 1:]
+    second = " ".join(rest)
     parts = [first, second]
     if " " not in first and len(rest) > 1 and everyday(first) and rest[-1].lower() != first.lower():
         parts.append(f"{first} {rest[-1]}")
