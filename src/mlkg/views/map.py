@@ -228,6 +228,11 @@ def _evidence(source: str, target: str, found: list[dict[str, Any]] | None,
 _QUOTED_FIELDS = ("full", "simple", "example", "title")
 
 
+_SEARCHED = 50_000
+"""Sentences are looked for in texts up to this long: each edge searches its concept's text from the start, and a
+wall of text naming thousands of concepts would be searched once for each (those edges carry their sentences)."""
+
+
 def _texts(kg: ConceptGraph) -> Callable[[str, str], str]:
     """(concept, field) → the text the page holds for it, where offsets into it count the same in Python and
     JavaScript (no character outside the Basic Multilingual Plane, which JavaScript counts twice); else ""."""
@@ -238,7 +243,7 @@ def _texts(kg: ConceptGraph) -> Callable[[str, str], str]:
         if key not in made:
             d = g.nodes[concept]
             value = example_plain(d["example"]) if field == "example" else d.get(field) or ""  # "title" too
-            made[key] = value if value.isascii() or max(value) < "\U00010000" else ""
+            made[key] = value if len(value) <= _SEARCHED and (value.isascii() or max(value) < "\U00010000") else ""
         return made[key]
     return text
 
