@@ -28,6 +28,7 @@ the document with ``textContent`` only.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -196,7 +197,7 @@ def _layout(kg: ConceptGraph, outline=None) -> tuple[dict[str, tuple[float, floa
 
 
 def _evidence(source: str, target: str, found: list[dict[str, Any]] | None,
-              texts: Callable[[str, str], str]) -> dict[str, Any]:
+              texts: Callable[[str, str, str], int]) -> dict[str, Any]:
     """The evidence the panel quotes: a sentence of the source's own text (why it needs or mentions the
     target) before one of the target's, and any sentence before a mere title.
 
@@ -216,7 +217,7 @@ def _evidence(source: str, target: str, found: list[dict[str, Any]] | None,
         # a long sentence is quoted around the mention, with "…" where it was cut: 1 before, 2 after
         head, tail = sentence[0] == "…", len(sentence) > 1 and sentence[-1] == "…"
         core = sentence[head:len(sentence) - tail]
-        at = texts(of, ev["field"]).find(core) if core else -1
+        at = texts(of, ev["field"], core) if core else -1
         if at >= 0:
             cut = head | 2 * tail
             out["at"] = [0 if of == source else 1, at, len(core), *([cut] if cut else [])]
@@ -228,24 +229,40 @@ def _evidence(source: str, target: str, found: list[dict[str, Any]] | None,
 _QUOTED_FIELDS = ("full", "simple", "example", "title")
 
 
-_SEARCHED = 50_000
-"""Sentences are looked for in texts up to this long: each edge searches its concept's text from the start, and a
-wall of text naming thousands of concepts would be searched once for each (those edges carry their sentences)."""
+_SEARCHED = 20_000
+"""Texts up to this long are searched for each sentence; a longer one (a wall of text naming thousands of
+concepts) is cut into its sentences once, and only whole sentences are found in it."""
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
-def _texts(kg: ConceptGraph) -> Callable[[str, str], str]:
-    """(concept, field) → the text the page holds for it, where offsets into it count the same in Python and
-    JavaScript (no character outside the Basic Multilingual Plane, which JavaScript counts twice); else ""."""
+def _texts(kg: ConceptGraph) -> Callable[[str, str, str], int]:
+    """(concept, field, sentence) → where the sentence starts in the text the page holds for that field, or -1:
+    also -1 where offsets would count differently in Python and JavaScript (a character outside the Basic
+    Multilingual Plane, which JavaScript counts twice)."""
+    from ..mine.text import unit_spans
+
     g, made = kg.graph, {}
 
-    def text(concept: str, field: str) -> str:
+    def find(concept: str, field: str, sentence: str) -> int:
         key = (concept, field)
         if key not in made:
             d = g.nodes[concept]
             value = example_plain(d["example"]) if field == "example" else d.get(field) or ""  # "title" too
-            made[key] = value if len(value) <= _SEARCHED and (value.isascii() or max(value) < "\U00010000") else ""
-        return made[key]
-    return text
+            if not value.isascii() and _ASTRAL.search(value):
+                made[key] = None
+            elif len(value) <= _SEARCHED:
+                made[key] = value
+            else:
+                index: dict[str, int] = {}
+                for start, end, _ in unit_spans(field, value):
+                    unit = value[start:end]
+                    index.setdefault(unit.strip(), start + len(unit) - len(unit.lstrip()))
+                made[key] = index
+        found = made[key]
+        if found is None:
+            return -1
+        return found.find(sentence) if isinstance(found, str) else found.get(sentence, -1)
+    return find
 
 
 def map_data(kg: ConceptGraph, titles_to_scale: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
