@@ -74,7 +74,8 @@ def test_names_match_on_word_boundaries_longest_first(lexicon, text, found):
     ("GANs", {"GANs", "GAN"}),
     ("Fine-Tuning", {"Fine-Tuning", "Fine-Tunings", "FineTuning", "FineTunings"}),
     ("Policy", {"Policy", "Policies"}),
-    ("Bias", {"Bias", "Biases"}),  # no plural of "bia": English uses "bias" far more
+    ("Bias", {"Bias", "Biases"}),  # no plural of "bia": English uses "bias" far more, and "bia" is rare
+    ("Test Statistics", {"Test Statistics", "Test Statistic"}),  # "statistic" is a word of its own
     ("GPT-4", {"GPT-4", "GPT-4s", "GPT4", "GPT4s"}),
     ("Stochastic GE4", {"Stochastic GE4", "Stochastic GE4s"}),
     ("T5s", {"T5s", "T5"}),
@@ -100,6 +101,13 @@ def test_which_entry_a_subsection_heading_names(write, heading, titles, head):
     text = sheet(*(entry(f"1.1.{i}", t) for i, t in enumerate(titles, 1)), subsections={"1.1": heading})
     corpus = read([write(text)], [])
     assert subsection_heads(corpus).get("1.1") == head
+
+
+@pytest.mark.parametrize("title", ["Loss Functions and . . .", "Tips and — …", "Alpha and - -", "R and Python"])
+def test_a_title_joining_a_name_and_punctuation_builds_and_names_nothing_new(title):
+    """"Loss Functions and . . ." once made a name with no word in it, and the build fell over."""
+    kg = mlkg.load(_write_tmp(sheet(entry("1.1.1", title, "odd"), entry("1.1.2", "Alpha Net", "alpha"))), curation=[])
+    assert "odd" in kg.graph
 
 
 @pytest.mark.parametrize("title, joins", [
@@ -188,6 +196,7 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. A sample may contain few cases, making alpha nets unstable.",
      ("beta", "alpha", "related")),  # a participle after a comma opens another clause, not a list
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It contains gates, pooling and alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It applies alpha nets to inputs.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. For images it typically uses alpha nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It often applies alpha nets to inputs.", ("beta", "alpha", "related")),
@@ -294,6 +303,7 @@ def test_homonyms_make_no_edge(vision_text, linked):
     ("Trade precision for speed; watch recall.", "precision", True),   # it names the section's ideas
     ("Unlike precision, it is fast.", "precision", True),  # a cue marks the word as the term
     ("It adds attention to each layer.", "attention", True),  # a subsection's head: a topic others build on
+    ("Trade precision for speed. It uses precision as its score.", "precision", True),  # the cue's mention stays
 ])
 def test_an_everyday_word_from_another_section_needs_that_sections_company(text, target, linked):
     """Sections 1 and 2 are linked ("reports precision and recall"), so only the entry's own company decides."""
@@ -856,7 +866,8 @@ def test_the_frequency_table_is_wordfreqs_own():
 
 @pytest.mark.parametrize("words", ["the", "attention", "stacking", "weighted average", "one class", "t-sne",
                                    "feed-forward", "a b test", "zzzqx", "zzzqx model", "seq2seq",
-                                   "l2 regularization", "naïve", "Transformer"])
+                                   "l2 regularization", "f1 score", "3d", "gpt 100", "naïve", "Transformer",
+                                   " ".join(["zzzqx"] * 12)])
 def test_zipf_is_wordfreqs_zipf_frequency(words):
     import wordfreq
 

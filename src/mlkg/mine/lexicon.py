@@ -55,6 +55,9 @@ def _plural(word: str) -> str:
     return word + "s"
 
 
+_SINGULAR_FLOOR = 3.0
+
+
 @functools.lru_cache(maxsize=65536)  # a title's last word recurs in every name made from it
 def _singular(word: str) -> str | None:
     if len(word) > 2 and word.endswith("s") and (word[-2].isupper() or word[-2].isdigit()) and (
@@ -69,9 +72,10 @@ def _singular(word: str) -> str | None:
         single = word[:-1]
     else:
         return None
-    # no plural at all where English uses the word ten times as often as its supposed singular: "bias" is no
-    # plural of "bia", nor "series" of "sery", "physics" of "physic"
-    return None if zipf(low) > zipf(single.lower()) + 1 else single
+    # no plural at all where English uses the word ten times as often as its supposed singular and that is rare:
+    # "bias" is no plural of "bia", nor "series" of "sery", "physics" of "physic" ("statistics" is of "statistic")
+    rare = zipf(single.lower())
+    return None if rare < _SINGULAR_FLOOR and zipf(low) > rare + 1 else single
 
 
 def variants(name: str) -> set[str]:
@@ -276,6 +280,10 @@ def _bracketed_term(label: str, alt: str) -> bool:
         return False
     words, other = singular_key(label).split(), singular_key(alt).split()
     return len(other) == 1 and len(words) > 1 and not set(words) & set(other) and not rare_word(alt.lower())
+
+
+# Words that join or introduce others: a name never ends with one ("Stride and", "Mixture of")
+_FUNCTION_WORDS = frozenset({"and", "or", "&", "of", "for", "to", "in", "on", "with", "by", "the", "a", "an", "vs"})
 
 
 def _joins_two(label: str) -> bool:
@@ -517,7 +525,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     known = {key[s] for s, _, _ in raw}
     for short, concepts in shortened.items():
         if len(concepts) == 1 and key[short] not in known and not everyday(short) \
-                and not _ADJECTIVE.fullmatch(short):
+                and not _ADJECTIVE.fullmatch(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS:
             raw.append((short, concepts.pop(), "short"))
     for tokens, concept, _ in titles:
         last = tokens[-1]

@@ -169,7 +169,9 @@ FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs"; not a role ("used in X and as T"),
 # a comparison ("based on content, like T"), a preposition that starts another phrase ("add to ensemble with T")
 # or a clause that a participle opens after a comma ("contains few cases, making T unstable").
-_CLAUSE = r",\s*(?:[\w-]+ing|while|whereas|which|who|whose|because|although|though|but|yet|so|where|when)\b"
+# (an "-ing" word opens a clause, "…, making T unstable"; not one the list goes on from, "…, pooling and T")
+_CLAUSE = (r",\s*(?:[\w-]+ing\b(?!\s*(?:,|and\b|or\b))|(?:while|whereas|which|who|whose|because|although|though|"
+           r"but|yet|so|where|when)\b)")
 _LIST = (r"(?:(?:(?!" + _CLAUSE + r")[^.;:!?()]){0,60}?(?:,(?!" + _CLAUSE[1:] + r")|\band\b|\bor\b)\s*)?"
          r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|at)\b)[\w-]+\s+){0,2}")
 
@@ -353,6 +355,7 @@ class Positions:
     def __init__(self, corpus: Corpus, heads: dict[str, str] | None = None):
         self.entries: dict[str, Entry] = {e.id: e for e in corpus.entries}
         self.heads = heads or {}  # subsection number → the entry it is named after
+        self.head_concepts = frozenset(self.heads.values())
         # section-number order, which the cheatsheet teaches in
         self.order = {e.id: i for i, e in enumerate(sorted(
             corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
@@ -530,7 +533,7 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
             kept.append(ev)
         elif _lone_word(ev.surface) and ev.rule in _ORDER_RULES and ((s, t) if s < t else (t, s)) not in linked_more:
             dropped.append((ev, "a lone word linking two sections nothing else links"))
-        elif (ev.source, t) in company and len(company[ev.source, t]) < 2:
+        elif (ev.source, t) in company and len(company[ev.source, t]) < 2 and _everyday_mention(ev, pos):
             dropped.append((ev, "an everyday word, the only concept of its section this entry names"))
         elif _letter_name(ev.surface) and _letter_name(pos.entries[ev.target].label):
             dropped.append((ev, "a letter and an everyday word, outside the section that names them"))
@@ -542,11 +545,9 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
 def _company(evidence: list[Evidence], pos: Positions) -> dict[tuple[str, str], set[str]]:
     """(entry, section) → the concepts of that section the entry names or is named by, for just the entries that
     name a concept of another section by an everyday word alone, in passing, where the concept heads nothing."""
-    section, heads = pos.section, set(pos.heads.values())
+    section = pos.section
     company: dict[tuple[str, str], set[str]] = {
-        (ev.source, section[ev.target]): set() for ev in evidence
-        if ev.rule in _ORDER_RULES and section[ev.source] != section[ev.target] and ev.field != "title"
-        and ev.target not in heads and _lone_word(ev.surface) and common_word(ev.surface)}
+        (ev.source, section[ev.target]): set() for ev in evidence if _everyday_mention(ev, pos)}
     if company:
         for ev in evidence:
             if (found := company.get((ev.source, section[ev.target]))) is not None:
@@ -554,6 +555,13 @@ def _company(evidence: list[Evidence], pos: Positions) -> dict[tuple[str, str], 
             if (found := company.get((ev.target, section[ev.source]))) is not None:
                 found.add(ev.source)
     return company
+
+
+def _everyday_mention(ev: Evidence, pos: Positions) -> bool:
+    """A mention of a concept of another section, that heads no subsection, by one everyday word, no cue
+    marking it as a term: what needs company (not every mention of the pair: "uses momentum" is a cue)."""
+    return ev.rule in _ORDER_RULES and ev.field != "title" and pos.section[ev.source] != pos.section[ev.target] \
+        and ev.target not in pos.head_concepts and _lone_word(ev.surface) and common_word(ev.surface)
 
 
 def _letter_name(surface: str) -> bool:

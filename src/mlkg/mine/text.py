@@ -21,7 +21,8 @@ COMMON = 3.5
 """Words at or above this Zipf frequency (once per thirty thousand words of English) are common."""
 
 
-_PLAIN = re.compile(r"[a-z]+(?:[ -][a-z]+)*")
+_PLAIN = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
+_DIGITS = re.compile(r"[0-9][0-9]")  # wordfreq turns a run of digits to zeros and weighs it apart
 _SEPARATOR = re.compile(r"[ -]")
 
 
@@ -31,9 +32,10 @@ def zipf(word: str) -> float:
 
     Plain lowercase words, one space or hyphen apart, are looked up in wordfreq's table directly and combined
     as wordfreq combines them (1/f = 1/f₁ + 1/f₂ + …): its tokenizer costs thirty times the lookup, thousands
-    of times a build.  Anything else (digits, other scripts) goes through ``zipf_frequency``.
+    of times a build; a digit on its own is looked up as it is, as wordfreq does.  Anything else (runs of
+    digits, other scripts) goes through ``zipf_frequency``.
     """
-    if _PLAIN.fullmatch(word):
+    if _PLAIN.fullmatch(word) and not _DIGITS.search(word):
         table = _frequencies()
         one_over = 0.0
         for token in _SEPARATOR.split(word):
@@ -41,7 +43,7 @@ def zipf(word: str) -> float:
             if not freq:
                 return 0.0
             one_over += 1.0 / freq
-        freq = 1.0 / one_over
+        freq = max(1.0 / one_over, 1e-9)  # wordfreq's floor: Zipf 0
         freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # wordfreq's data is precise to 3 digits
         return round(math.log(freq, 10) + 9, 2)
     from wordfreq import zipf_frequency
@@ -88,13 +90,13 @@ def common_word(word: str) -> bool:
     return zipf(word.lower()) >= COMMON
 
 
-_LETTER = re.compile(r"(?<![\w'])[A-HJ-Z](?![\w'])")
+_LETTERS = re.compile(r"(?<![\w'])[A-Z]/[A-Z](?![\w'])")
 
 
 def common_phrase(words: str, at: float = COMMON_PHRASE) -> bool:
     """Words that together are an everyday phrase ("one class", "state space"), by wordfreq: at least ``at``.
-    Not where a capital letter stands alone as a symbol ("A/B test"): wordfreq would weigh "a" and "b" as words."""
-    return not _LETTER.search(words) and zipf(" ".join(normalize(words).split())) >= at
+    Not where capital letters stand for things ("A/B test"): wordfreq would weigh "a" and "b" as words."""
+    return not _LETTERS.search(words) and zipf(" ".join(normalize(words).split())) >= at
 
 
 def everyday(words: str) -> bool:
