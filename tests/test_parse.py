@@ -233,3 +233,10 @@ def test_dash_reads_a_cheatsheet_from_standard_input(tmp_path):
                           capture_output=True, cwd=tmp_path, env={**__import__("os").environ,
                                                                    "MLKG_BUILD_DIR": str(tmp_path / "none")})
     assert done.returncode == 0 and b"concepts     20" in done.stdout
+
+
+def test_a_heading_with_a_long_run_of_spaces_is_read_in_one_pass():
+    """The heading's text was found by a lazy match that retried the rest of the line at every space."""
+    doc = parse_text(sheet(entry("1.1.1", "Alpha" + " " * 200_000 + "Net #", "alpha")))
+    (e,) = doc.entries
+    assert e.title.startswith("Alpha ") and e.title.endswith(" Net")
