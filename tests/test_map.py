@@ -685,3 +685,13 @@ def test_edit_mode_posts_curation_and_shows_the_answer(context, seed_kg):  # noq
     assert {(p["token"], p["type"], p["method"]) for p in posts} == {(token, "application/json", "POST")}
     assert view.errors == ["Failed to load resource: the server responded with a status of 409 (Conflict)"]
     assert view.blocked == []
+
+
+def test_a_forced_edge_without_a_note_quotes_the_mined_sentence(write):
+    """A curator's empty note says nothing: the panel quotes what the text said, though the other concept said it."""
+    sheet_path = write(sheet(entry("1.1.1", "Alpha Net", "alpha"),
+                             entry("1.1.2", "Beta Method", "beta", full="It extends the Alpha Net.")))
+    curation = write('[[force]]\nsource = "alpha"\ntarget = "beta"\nkind = "requires"\n', "c.toml")
+    _, edges = viz.map_data(mlkg.load(sheet_path, curation=[curation]))
+    (edge,) = [e for e in edges if (e["from"], e["to"]) == ("alpha", "beta")]
+    assert edge["field"] == "full" and edge["at"] == [1, 0, len("It extends the Alpha Net.")]

@@ -210,7 +210,8 @@ def _evidence(source: str, target: str, found: list[dict[str, Any]] | None,
     if len(found) == 1:  # most edges
         ev = found[0]
     else:
-        ev = min(found, key=lambda e: (e.get("source") != source, e.get("field") == "title"))
+        # a curator's empty note says nothing: a mined sentence before it
+        ev = min(found, key=lambda e: (not e.get("sentence"), e.get("source") != source, e.get("field") == "title"))
     out = {"field": ev["field"], "line": ev["line"]}
     sentence, of = ev["sentence"], ev.get("source")
     if sentence and of in (source, target) and ev["field"] in _QUOTED_FIELDS:
