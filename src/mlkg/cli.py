@@ -169,8 +169,9 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
     Links are compared as unordered pairs, requires edges with their
     direction, and plan checks against the learning plans.  Gold under a
     folder named heldout is the held-out set: scored, never tuned on.  A
-    mined pair is judged only where a gold file given covers both of its
-    cheatsheets (its own, or one it names a concept of).
+    mined pair no gold file labels is judged by the files of its concepts'
+    sections, within the sections each says its labeller read
+    ("# corpus: 7-22 23-28").
 
     \b
     Example:

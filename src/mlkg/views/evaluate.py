@@ -30,6 +30,7 @@ from .chains import prerequisites
 
 _LINK = re.compile(r"([a-z0-9-]+)\s+(requires|related)\s+([a-z0-9-]+)\Z")
 _PLAN = re.compile(r"plan\s+([a-z0-9-]+)\s+(includes|excludes)((?:\s+[a-z0-9-]+)+)\Z")
+_CORPUS = re.compile(r"#\s*corpus:\s*((?:\d+(?:-\d+)?[\s,]*)+)(?:\(.*\))?\s*\Z", re.I)
 
 
 @dataclass
@@ -38,6 +39,7 @@ class GoldFile:
     heldout: bool
     links: dict[frozenset[str], tuple[str, str, str]] = field(default_factory=dict)  # pair → (source, kind, target)
     plans: list[tuple[str, str, tuple[str, ...], int]] = field(default_factory=list)  # (concept, includes?, ids, line)
+    corpus: frozenset[int] | None = None  # the sections its labeller read ("# corpus: 07-22 23-28"); None: all
 
     @property
     def name(self) -> str:
@@ -67,6 +69,9 @@ def read_gold(path: str | Path) -> GoldFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(problems=[Problem(Location(str(path), 1), f"cannot read gold file: {exc}")]) from None
     for n, raw in enumerate(text.split("\n"), 1):
+        if gold.corpus is None and (m := _CORPUS.match(raw.strip())):
+            gold.corpus = frozenset(n for a, b in re.findall(r"(\d+)(?:-(\d+))?", m.group(1))
+                                    for n in range(int(a), int(b or a) + 1))
         line = " ".join(raw.split("#", 1)[0].split())
         if not line:
             continue
@@ -116,15 +121,11 @@ def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
     edges = kg.edges(("requires", "related"))
     mined = {frozenset((e["source"], e["target"])): e for e in edges}
     by_file: dict[str, set[str]] = {}
-    stem = {}
     for c, d in kg.entries.items():
-        stem[c] = Path(d["file"]).stem
-        by_file.setdefault(stem[c], set()).add(c)
-    # a pair is judged only where some gold file given covers both concepts' cheatsheets: its own, or one it
-    # names a concept of (a section written after a gold file was labelled is no error of the miner's there)
-    covered = {_section_of(kg, g) for g in golds} | {stem[c] for pair in present for c in pair}
-    judged = {c for c, st in stem.items() if st in covered}
-    mined = {p: e for p, e in mined.items() if p <= judged}
+        by_file.setdefault(Path(d["file"]).stem, set()).add(c)
+    say = [(by_file.get(_section_of(kg, g) or "", set()), g.corpus) for g in golds]
+    section = {c: int(d["number"].split(".")[0]) for c, d in kg.entries.items()}
+    mined = {p: e for p, e in mined.items() if p in present or _judged(p, say, section)}
     rows = {}
     for split in ("tune", "heldout"):
         mine = [g for g in golds if g.heldout == (split == "heldout")]
@@ -139,6 +140,17 @@ def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
             scope = set().union(*(by_file[s] for s in sections))
             rows[f"all {split}"] = _score(kg, present, mined, scope, mine, split)
     return {"sections": rows, "conflicts": conflicts}
+
+
+def _judged(pair: frozenset[str], say: list[tuple[set[str], frozenset[int] | None]],
+            section: dict[str, int]) -> bool:
+    """Whether some gold file given has a say on a mined pair that no gold file labels: one concept is of the
+    file's own cheatsheet, and the other of a section its labeller read (every section, unless its
+    ``# corpus:`` line says which).  A section written after a gold file was labelled holds no errors of the
+    miner's in that file's eyes."""
+    a, b = pair
+    return any((a in own and (corpus is None or section[b] in corpus))
+               or (b in own and (corpus is None or section[a] in corpus)) for own, corpus in say)
 
 
 def _score(kg: ConceptGraph, labels, mined, scope: set[str], golds: list[GoldFile], split: str) -> dict[str, Any]:
