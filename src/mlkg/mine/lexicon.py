@@ -58,7 +58,7 @@ def _plural(word: str) -> str:
 _SINGULAR_FLOOR = 3.0
 
 
-@functools.lru_cache(maxsize=65536)  # a title's last word recurs in every name made from it
+@functools.lru_cache(maxsize=1 << 20)  # a title's last word recurs in every name made from it
 def _singular(word: str) -> str | None:
     if len(word) > 2 and word.endswith("s") and (word[-2].isupper() or word[-2].isdigit()) and (
             is_acronym(word[:-1]) or any(c.isupper() for c in word)):

@@ -19,6 +19,7 @@ tiers and the confidences are all here.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from bisect import bisect_left
@@ -506,9 +507,13 @@ _BY_NAME = {r.name: r for r in RULES}
 _FLIP = {REQUIRES: REQUIRED_BY, REQUIRED_BY: REQUIRES}
 
 
+@functools.lru_cache(maxsize=1 << 20)  # a name's surface recurs in every mention of it
 def _lone_word(surface: str) -> bool:
-    tokens = re.findall(r"\w+", surface)
+    tokens = _TOKEN.findall(surface)
     return len(tokens) == 1 and not is_acronym(tokens[0])
+
+
+_TOKEN = re.compile(r"\w+")
 
 
 def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Evidence], list[tuple[Evidence, str]]]:

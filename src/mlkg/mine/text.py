@@ -26,7 +26,7 @@ _DIGITS = re.compile(r"[0-9][0-9]")  # wordfreq turns a run of digits to zeros a
 _SEPARATOR = re.compile(r"[ -]")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 20)  # more words than a 100k-entry corpus holds: a smaller cache thrashed
 def zipf(word: str) -> float:
     """How common a word or phrase is in everyday English: the Zipf scale of wordfreq (0 unknown, 7 "the").
 

@@ -18,6 +18,7 @@ first) and raised together as :class:`~mlkg.errors.CheatsheetError`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
 _PAREN_INSIDE = re.compile(r"(?P<before>[^()]*?\S)\s*\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
 
 
+@functools.lru_cache(maxsize=1 << 20)  # an entry's label and alternatives are asked for again and again
 def split_title(title: str) -> tuple[str, tuple[str, ...]]:
     """Split "Variational Autoencoder (VAE)" into its label and alternative labels.
 
