@@ -169,8 +169,8 @@ FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs"; not a role ("used in X and as T"),
 # a comparison ("based on content, like T"), a preposition that starts another phrase ("add to ensemble with T")
-# or a clause that a participle opens after a comma ("contains few cases, making T unstable").
-# (an "-ing" word opens a clause, "…, making T unstable"; not one the list goes on from, "…, pooling and T")
+# or a clause that a participle or a conjunction opens after a comma ("contains few cases, making T unstable"),
+# though an "-ing" word the list goes on from is an item of it ("uses normalization, pooling and T").
 _CLAUSE = (r",\s*(?:[\w-]+ing\b(?!\s*(?:,|and\b|or\b))|(?:while|whereas|which|who|whose|because|although|though|"
            r"but|yet|so|where|when)\b)")
 _LIST = (r"(?:(?:(?!" + _CLAUSE + r")[^.;:!?()]){0,60}?(?:,(?!" + _CLAUSE[1:] + r")|\band\b|\bor\b)\s*)?"
@@ -275,7 +275,7 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
     for i, (rule, _, pattern) in enumerate(BEFORE):
         if i in hits and (m := pattern.search(before)):
             if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
-                break  # "typically uses T", "can use T": an option S may take, no part it needs
+                break  # "typically uses T", "often applies T": an option S may take, no part it needs
             return rule, _cue(m)
     if forward and family:
         if _INSTANCE_ID in hits and (m := INSTANCE_BEFORE.search(before)):

@@ -70,8 +70,8 @@ def read_gold(path: str | Path) -> GoldFile:
         raise InputError(problems=[Problem(Location(str(path), 1), f"cannot read gold file: {exc}")]) from None
     for n, raw in enumerate(text.split("\n"), 1):
         if gold.corpus is None and (m := _CORPUS.match(raw.strip())):
-            gold.corpus = frozenset(n for a, b in re.findall(r"(\d+)(?:-(\d+))?", m.group(1))
-                                    for n in range(int(a), int(b or a) + 1))
+            gold.corpus = frozenset(section for a, b in re.findall(r"(\d+)(?:-(\d+))?", m.group(1))
+                                    for section in range(int(a), int(b or a) + 1))
         line = " ".join(raw.split("#", 1)[0].split())
         if not line:
             continue
