@@ -695,3 +695,15 @@ def test_a_forced_edge_without_a_note_quotes_the_mined_sentence(write):
     _, edges = viz.map_data(mlkg.load(sheet_path, curation=[curation]))
     (edge,) = [e for e in edges if (e["from"], e["to"]) == ("alpha", "beta")]
     assert edge["field"] == "full" and edge["at"] == [1, 0, len("It extends the Alpha Net.")]
+
+
+def test_an_indented_example_line_in_a_long_example_is_found_where_it_stands(write):
+    """A long text is looked up by its sentences, and the miner quotes an example line with its indent."""
+    example = "```\n" + "    filler words on a line\n" * 1000 + "    then the Alpha Net runs\n```"
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Alpha Net", "alpha"),
+                               entry("1.1.2", "Beta Method", "beta", example=example))), curation=[])
+    nodes, edges = viz.map_data(kg)
+    (edge,) = [e for e in edges if e["kind"] != "parent"]
+    side, start, length = edge["at"]
+    text = {n["id"]: n for n in nodes}[edge["to"] if side else edge["from"]]["example"]
+    assert len(text) > viz._SEARCHED and text[start:start + length] == "    then the Alpha Net runs"

@@ -417,19 +417,39 @@ def test_eval_scores_the_fresh_sections_loaded_beside_the_public_corpus(shared):
     ("", True),                                # no corpus line: the labeller read every section loaded
     ("# corpus: 1  (the sections read)\n", False),  # section 2 came later: gamma -> beta is not judged
     ("# corpus: 1-2\n", True),
+    ("# corpus: 2\n", True),                   # its own section goes without saying
 ])
 def test_eval_judges_a_pair_only_within_the_sections_its_gold_files_labeller_read(tmp_path, header, judged):
     one = tmp_path / "01-one.md"
-    one.write_text(sheet(entry("1.1.1", "Alpha Net", "alpha"), entry("1.1.2", "Beta Method", "beta",
-                                                                      full="It extends the Alpha Net.")))
+    one.write_text(sheet(entry("1.1.1", "Alpha Net", "alpha"),
+                         entry("1.1.2", "Beta Method", "beta", full="It extends the Alpha Net."),
+                         entry("1.1.3", "Delta Rule", "delta", full="It is based on the Beta Method.")))
     two = tmp_path / "02-two.md"
     two.write_text(sheet(entry("2.1.1", "Gamma Rule", "gamma", full="It is based on the Beta Method."),
                          section="2", subsections={"2.1": "More"}))
     gold = tmp_path / "01-one.gold"
     gold.write_text(header + "beta requires alpha\n")
     row = evaluate(mlkg.load(one, two, curation=[]), [read_gold(gold)])["sections"]["01-one"]
-    assert row["errors"]["extra_links"] == ([("beta", "gamma")] if judged else [])
+    assert row["errors"]["extra_links"] == [("beta", "delta")] + ([("beta", "gamma")] if judged else [])
     assert row["requires"]["recall"] == 1.0
+
+
+@pytest.mark.parametrize("line, corpus", [
+    ("# corpus: 7-22", ((7, 22),)),
+    ("# corpus: 7-22, 30 (a comment)", ((7, 22), (30, 30))),
+    ("#Corpus : 1-999999999", ((1, 999999999),)),  # kept as a range, never spelled out
+])
+def test_a_gold_file_says_which_sections_its_labeller_read(write, line, corpus):
+    assert read_gold(write(line + "\na requires b\n", "x.gold")).corpus == corpus
+
+
+@pytest.mark.parametrize("line", ["# corpus: abc", "# corpus: 7-22 see notes", "# corpus: 22-7", "# corpus:",
+                                  "# corpus: 7–22", "# corpus: 7-22\n# corpus: 30",
+                                  "# corpus: " + " ".join(map(str, range(7, 40))) + " see notes"])
+def test_a_bad_corpus_line_is_reported_not_ignored(write, line):
+    """Ignored, it would have the file judge every section; the last one backtracked for seconds as a regex."""
+    with pytest.raises(InputError, match="expected one '# corpus: 7-22 30' line"):
+        read_gold(write(line + "\na requires b\n", "x.gold"))
 
 
 @pytest.mark.parametrize("text, message", [
@@ -902,3 +922,13 @@ def test_a_build_of_plain_words_does_not_import_wordfreq(tmp_path):
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
                          env={"MLKG_BUILD_DIR": str(tmp_path / "none"), "PATH": ""})
     assert run.returncode == 0, run.stderr
+
+
+def test_the_word_caches_hold_one_corpus_not_every_corpus_a_process_has_mined():
+    """Full, the caches of words, names and titles took about 1 GiB in a long-lived process."""
+    from mlkg.mine.text import zipf
+
+    for i in range(5000):
+        zipf(f"pastcorpusword{i}")
+    mlkg.load(curation=[])
+    assert zipf.cache_info().currsize < 5000

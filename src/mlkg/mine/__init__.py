@@ -12,12 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 
-from ..read import Corpus, Curation
+from ..read import Corpus, Curation, split_title
 from . import rules
 from .evidence import Evidence, Mention, Relation, Report
-from .lexicon import Lexicon, build_lexicon, subsection_heads
+from .lexicon import Lexicon, _singular, build_lexicon, subsection_heads
 from .mentions import CorpusText, text_mentions, title_mentions
 from .similarity import mutual_best_siblings, richest_unit
+from .text import zipf
 
 __all__ = ["Evidence", "Lexicon", "Mention", "Mined", "Relation", "Report", "mine"]
 
@@ -36,6 +37,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     keep the graph acyclic.  ``disabled`` names rules to switch off, to
     measure what each one buys (``mlkg eval --ablation``).
     """
+    _forget_words()
     report = Report()
     heads = subsection_heads(corpus)
     pos = rules.Positions(corpus, heads)
@@ -86,6 +88,13 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     if rules.IMPLIED not in disabled:
         relations, report.implied = rules.drop_implied(relations)
     return Mined(relations, report)
+
+
+def _forget_words() -> None:
+    """Empty the caches of words, names and titles: they hold one corpus, not every corpus a long-lived process
+    (``mlkg serve --watch``, a notebook) has mined; full, the four took about 1 GiB."""
+    for cached in (zipf, _singular, rules._lone_word, split_title):
+        cached.cache_clear()
 
 
 def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:

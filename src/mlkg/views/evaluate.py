@@ -6,12 +6,14 @@ A gold file holds one item per line, with ``#`` comments::
     normalizing-flow related vae      # a cross-reference with no learning order
     plan stable-diffusion includes vae diffusion-model   # among its transitive prerequisites
     plan stable-diffusion excludes gan                   # and these are not
+    # corpus: 7-22 30 (the sections its labeller read)    # at most once; without it, every section loaded
 
 Gold files are read from files or folders; a file under a folder named
 ``heldout`` is part of the held-out set, which is scored but never tuned
 on.  Pairs are merged over all files (a pair is labelled where its mention
 is, which may be another section's file), then each gold file is scored on
-the pairs that touch its own section's concepts.  *links* compares
+the pairs that touch its own section's concepts; a mined pair no file labels is judged only by a file whose own
+section holds one of its concepts and whose corpus the other.  *links* compares
 unordered pairs whatever their type; *requires* compares directed
 ``requires`` edges; *plans* counts the learning-plan checks that hold.
 """
@@ -30,7 +32,8 @@ from .chains import prerequisites
 
 _LINK = re.compile(r"([a-z0-9-]+)\s+(requires|related)\s+([a-z0-9-]+)\Z")
 _PLAN = re.compile(r"plan\s+([a-z0-9-]+)\s+(includes|excludes)((?:\s+[a-z0-9-]+)+)\Z")
-_CORPUS = re.compile(r"#\s*corpus:\s*((?:\d+(?:-\d+)?[\s,]*)+)(?:\(.*\))?\s*\Z", re.I)
+_CORPUS = re.compile(r"#\s*corpus\s*:([^(]*)(?:\(.*)?\Z", re.I)  # "# corpus: 7-22 23-28 (a comment)"
+_RANGE = re.compile(r"(\d+)(?:-(\d+))?\Z")
 
 
 @dataclass
@@ -39,7 +42,7 @@ class GoldFile:
     heldout: bool
     links: dict[frozenset[str], tuple[str, str, str]] = field(default_factory=dict)  # pair → (source, kind, target)
     plans: list[tuple[str, str, tuple[str, ...], int]] = field(default_factory=list)  # (concept, includes?, ids, line)
-    corpus: frozenset[int] | None = None  # the sections its labeller read ("# corpus: 07-22 23-28"); None: all
+    corpus: tuple[tuple[int, int], ...] | None = None  # the sections its labeller read, as ranges; None: all
 
     @property
     def name(self) -> str:
@@ -69,9 +72,14 @@ def read_gold(path: str | Path) -> GoldFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(problems=[Problem(Location(str(path), 1), f"cannot read gold file: {exc}")]) from None
     for n, raw in enumerate(text.split("\n"), 1):
-        if gold.corpus is None and (m := _CORPUS.match(raw.strip())):
-            gold.corpus = frozenset(section for a, b in re.findall(r"(\d+)(?:-(\d+))?", m.group(1))
-                                    for section in range(int(a), int(b or a) + 1))
+        if m := _CORPUS.match(raw.strip()):
+            tokens = re.split(r"[\s,]+", m.group(1).strip())
+            ranges = [(int(r[1]), int(r[2] or r[1])) for t in tokens if (r := _RANGE.match(t))]
+            if gold.corpus is not None or len(ranges) != len(tokens) or any(a > b for a, b in ranges):
+                problems.append(Problem(Location(str(path), n), "expected one '# corpus: 7-22 30' line: the sections "
+                                                                "its labeller read, or ranges of them, low to high"))
+            else:
+                gold.corpus = tuple(ranges)
         line = " ".join(raw.split("#", 1)[0].split())
         if not line:
             continue
@@ -123,9 +131,12 @@ def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
     by_file: dict[str, set[str]] = {}
     for c, d in kg.entries.items():
         by_file.setdefault(Path(d["file"]).stem, set()).add(c)
-    say = [(by_file.get(_section_of(kg, g) or "", set()), g.corpus) for g in golds]
-    section = {c: int(d["number"].split(".")[0]) for c, d in kg.entries.items()}
-    mined = {p: e for p, e in mined.items() if p in present or _judged(p, say, section)}
+    section_number = {c: int(d["number"].split(".")[0]) for c, d in kg.entries.items()}
+    loaded = set(section_number.values())
+    say = [(by_file.get(_section_of(kg, g) or "", set()),
+            None if g.corpus is None else {x for x in loaded if any(a <= x <= b for a, b in g.corpus)})
+           for g in golds]
+    mined = {p: e for p, e in mined.items() if p in present or _judged(p, say, section_number)}
     rows = {}
     for split in ("tune", "heldout"):
         mine = [g for g in golds if g.heldout == (split == "heldout")]
@@ -142,15 +153,14 @@ def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
     return {"sections": rows, "conflicts": conflicts}
 
 
-def _judged(pair: frozenset[str], say: list[tuple[set[str], frozenset[int] | None]],
-            section: dict[str, int]) -> bool:
+def _judged(pair: frozenset[str], say: list[tuple[set[str], set[int] | None]], section_number: dict[str, int]) -> bool:
     """Whether some gold file given has a say on a mined pair that no gold file labels: one concept is of the
-    file's own cheatsheet, and the other of a section its labeller read (every section, unless its
+    file's own cheatsheet, and the other of it too or of a section its labeller read (every section, unless its
     ``# corpus:`` line says which).  A section written after a gold file was labelled holds no errors of the
     miner's in that file's eyes."""
     a, b = pair
-    return any((a in own and (corpus is None or section[b] in corpus))
-               or (b in own and (corpus is None or section[a] in corpus)) for own, corpus in say)
+    return any((a in own and (corpus is None or b in own or section_number[b] in corpus))
+               or (b in own and (corpus is None or a in own or section_number[a] in corpus)) for own, corpus in say)
 
 
 def _score(kg: ConceptGraph, labels, mined, scope: set[str], golds: list[GoldFile], split: str) -> dict[str, Any]:

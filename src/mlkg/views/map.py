@@ -257,7 +257,10 @@ def _sentence_finder(kg: ConceptGraph) -> Callable[[str, str, str], int]:
                 index: dict[str, int] = {}
                 for start, end, _ in unit_spans(field, value):
                     unit = value[start:end]
-                    index.setdefault(unit.strip(), start + len(unit) - len(unit.lstrip()))
+                    if field == "example":  # the miner quotes an example line with its indent
+                        index.setdefault(unit.rstrip(), start)
+                    else:
+                        index.setdefault(unit.strip(), start + len(unit) - len(unit.lstrip()))
                 made[key] = index
         found = made[key]
         if found is None:
