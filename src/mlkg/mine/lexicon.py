@@ -291,8 +291,8 @@ def _joins_two(label: str) -> bool:
     own: tried, "Gaussian Mechanisms" and "GDPR" found more links on held-out sections but cost `requires`
     (precision 0.77 -> 0.76 over them), and one word of it names other things ("padding" of sequences)."""
     words = label.split()
-    return "," not in label and words.count("and") + words.count("&") == 1 and words[0] not in ("and", "&") \
-        and words[-1] not in ("and", "&")
+    joins = [i for i, w in enumerate(words) if w in ("and", "&")]
+    return "," not in label and len(joins) == 1 and 0 < joins[0] < len(words) - 1
 
 
 def _defined_alias(text: str) -> tuple[str, str] | None:

@@ -133,7 +133,8 @@ def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
         by_file.setdefault(Path(d["file"]).stem, set()).add(c)
     section_number = {c: int(d["number"].split(".")[0]) for c, d in kg.entries.items()}
     loaded = set(section_number.values())
-    say = [(by_file.get(_section_of(kg, g) or "", set()),
+    own = {id(g): _section_of(kg, g) for g in golds}  # it reads every entry's file: once per gold file
+    say = [(by_file.get(own[id(g)] or "", set()),
             None if g.corpus is None else {x for x in loaded if any(a <= x <= b for a, b in g.corpus)})
            for g in golds]
     mined = {p: e for p, e in mined.items() if p in present or _judged(p, say, section_number)}
@@ -142,7 +143,7 @@ def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
         mine = [g for g in golds if g.heldout == (split == "heldout")]
         sections: dict[str, list[GoldFile]] = {}
         for g in mine:
-            section = _section_of(kg, g)
+            section = own[id(g)]
             if section is not None:
                 sections.setdefault(section, []).append(g)
         for section, group in sorted(sections.items()):
