@@ -18,7 +18,7 @@ from mlkg.mine import Evidence, Relation, rules
 from mlkg.mine.lexicon import build_lexicon, variants
 from mlkg.read import read
 from mlkg.read.markdown import parse_text
-from mlkg.views.evaluate import evaluate, gold_files, read_gold
+from mlkg.views.evaluate import agreement, evaluate, gold_files, read_gold
 
 # --- names ------------------------------------------------------------------------------------
 
@@ -450,6 +450,22 @@ def test_a_bad_corpus_line_is_reported_not_ignored(write, line):
     """Ignored, it would have the file judge every section; the last one backtracked for seconds as a regex."""
     with pytest.raises(InputError, match="expected one '# corpus: 7-22 30' line"):
         read_gold(write(line + "\na requires b\n", "x.gold"))
+
+
+FIRST = "a requires b\nc requires d\ne related f\ng requires h\n"
+
+
+@pytest.mark.parametrize("second, links, requires, alike", [
+    (FIRST, (1.0, 1.0), (1.0, 1.0), (4, 4)),
+    ("b requires a\nc requires d\nf related e\n", (1.0, 0.75), (0.5, 1 / 3), (2, 3)),  # one turned, one unseen
+    ("a related b\nc requires d\ne requires f\ng requires h\nx requires y\n", (0.8, 1.0), (0.5, 2 / 3), (2, 4)),
+    ("x related y\n", (0.0, 0.0), (1.0, 0.0), (0, 0)),
+])
+def test_two_labellings_of_a_section_are_scored_against_each_other(write, second, links, requires, alike):
+    a = agreement(read_gold(write(FIRST, "first.gold")), read_gold(write(second, "second.gold")))
+    assert (a["links"]["precision"], a["links"]["recall"]) == pytest.approx(links, abs=1e-3)
+    assert (a["requires"]["precision"], a["requires"]["recall"]) == pytest.approx(requires, abs=1e-3)
+    assert (a["same_type"]["alike"], a["same_type"]["pairs"]) == alike
 
 
 @pytest.mark.parametrize("text, message", [

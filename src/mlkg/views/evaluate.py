@@ -100,6 +100,28 @@ def read_gold(path: str | Path) -> GoldFile:
     return gold
 
 
+def agreement(first: GoldFile, second: GoldFile) -> dict[str, Any]:
+    """How far two labellers of one section agree: the second's pairs scored against the first's as if mined.
+
+    The miner's scores against one labeller mean little until two people's scores against each other say
+    what a careful reader reaches.  ``same_type`` counts the pairs both found, and those they also typed
+    alike (the same direction of ``requires``, or both ``related``).
+    """
+    def requires(g: GoldFile) -> set[tuple[str, str]]:
+        return {(a, b) for a, kind, b in g.links.values() if kind == "requires"}
+
+    shared = first.links.keys() & second.links.keys()
+    alike = sum(_typed(first.links[p]) == _typed(second.links[p]) for p in shared)
+    return {"links": _prf(set(second.links), set(first.links)),
+            "requires": _prf(requires(second), requires(first)),
+            "same_type": {"pairs": len(shared), "alike": alike}}
+
+
+def _typed(label: tuple[str, str, str]) -> tuple[str, ...]:
+    a, kind, b = label
+    return (a, kind, b) if kind == "requires" else ("related", *sorted((a, b)))
+
+
 def _prf(predicted: set, gold: set) -> dict[str, Any]:
     tp = len(predicted & gold)
     p = tp / len(predicted) if predicted else 1.0

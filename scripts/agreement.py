@@ -1,0 +1,35 @@
+"""How far two labellers agree: ``python scripts/agreement.py [tests/agreement] [tests/gold]``.
+
+Each second labelling (a ``.gold`` file in the first folder) is paired with the file of the same name in the
+second folder or below it (``tests/gold/heldout/29-….gold``), and gives the second labeller's links and
+``requires`` scored against the first's, and how many of the pairs both found both typed alike.  It prints
+numbers only: a held-out section's disagreements are not for reading while tuning.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from mlkg.views.evaluate import agreement, read_gold  # noqa: E402
+
+
+def main(second: Path = ROOT / "tests" / "agreement", first: Path = ROOT / "tests" / "gold") -> int:
+    firsts = {p.name: p for p in sorted(first.rglob("*.gold"))}
+    print(f"{'section':<34} {'links P':>7} {'R':>5} {'F1':>5}  {'requires P':>10} {'R':>5}  {'same type':>9}")
+    for path in sorted(second.glob("*.gold")):
+        if path.name not in firsts:
+            print(f"{path}: no first labelling of the same name under {first}", file=sys.stderr)
+            return 2
+        a = agreement(read_gold(firsts[path.name]), read_gold(path))
+        links, req, same = a["links"], a["requires"], a["same_type"]
+        print(f"{path.stem:<34} {links['precision']:>7.2f} {links['recall']:>5.2f} {links['f1']:>5.2f}  "
+              f"{req['precision']:>10.2f} {req['recall']:>5.2f}  {same['alike']:>4}/{same['pairs']:<4}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(*map(Path, sys.argv[1:3])))
