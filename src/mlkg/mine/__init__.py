@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from ..read import Corpus, Curation, split_title
+from . import lexicon as names
 from . import rules
+from . import text as words
 from .evidence import Evidence, Mention, Relation, Report
-from .lexicon import Lexicon, _singular, build_lexicon, subsection_heads
+from .lexicon import Lexicon, build_lexicon, subsection_heads
 from .mentions import CorpusText, text_mentions, title_mentions
 from .similarity import mutual_best_siblings, richest_unit
-from .text import zipf
 
 __all__ = ["Evidence", "Lexicon", "Mention", "Mined", "Relation", "Report", "mine"]
 
@@ -93,8 +94,9 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
 def _forget_words() -> None:
     """Empty the caches of words, names and titles: they hold one corpus, not every corpus a long-lived process
     (``mlkg serve --watch``, a notebook) has mined; full, the four took about 1 GiB."""
-    for cached in (zipf, _singular, rules._lone_word, split_title):
-        cached.cache_clear()
+    for module in (words, names, rules):
+        module.forget()
+    split_title.cache_clear()
 
 
 def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:

@@ -58,6 +58,11 @@ def _plural(word: str) -> str:
 _SINGULAR_FLOOR = 3.0
 
 
+def forget() -> None:
+    """Empty the singular cache: it holds one corpus's words."""
+    _singular.cache_clear()
+
+
 @functools.lru_cache(maxsize=1 << 20)  # a title's last word recurs in every name made from it
 def _singular(word: str) -> str | None:
     if len(word) > 2 and word.endswith("s") and (word[-2].isupper() or word[-2].isdigit()) and (

@@ -513,6 +513,11 @@ def _lone_word(surface: str) -> bool:
     return len(tokens) == 1 and not is_acronym(tokens[0])
 
 
+def forget() -> None:
+    """Empty the lone-word cache: it holds one corpus's names."""
+    _lone_word.cache_clear()
+
+
 _TOKEN = re.compile(r"\w+")
 
 

@@ -150,6 +150,11 @@ def normalize_many(texts: list[str]) -> list[str]:
     return out
 
 
+def forget() -> None:
+    """Empty the word cache: it holds one corpus's words."""
+    zipf.cache_clear()
+
+
 @functools.lru_cache(maxsize=4096)
 def _word_chars(run: str) -> str | None:
     """A run of non-ASCII characters, lowercased, with non-word characters as spaces; None if all are."""
