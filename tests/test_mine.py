@@ -468,6 +468,23 @@ def test_two_labellings_of_a_section_are_scored_against_each_other(write, second
     assert (a["same_type"]["alike"], a["same_type"]["pairs"]) == alike
 
 
+@pytest.mark.parametrize("second", sorted((ROOT / "tests" / "agreement").glob("*.gold")), ids=lambda p: p.stem)
+def test_a_second_labelling_reads_no_section_the_first_did_not(second):
+    """Scored against each other, two labellings of different scope would measure the scope, not the readers."""
+    first = [p for p in gold_files([GOLD.parent]) if p.name == second.name]
+    assert len(first) == 1
+    a, b = read_gold(first[0]), read_gold(second)
+    assert all(any(lo <= x and y <= hi for lo, hi in a.corpus) for x, y in b.corpus) and not b.plans
+    assert agreement(a, b)["links"]["gold"] == len(a.links)
+
+
+def test_the_agreement_script_prints_a_row_per_second_labelling():
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "agreement.py")], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0].split()[:2] == ["section", "links"]
+    assert [line.split()[0] for line in out[1:]] == sorted(p.stem for p in (ROOT / "tests/agreement").glob("*.gold"))
+
+
 @pytest.mark.parametrize("text, message", [
     ("a requires b\na related b\n", "pair a / b is listed twice"),
     ("a requires a\n", "a is linked to itself"),
