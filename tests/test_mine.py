@@ -52,7 +52,9 @@ def lexicon():
     ("LLMs and an LLM's weights", ["llm", "llm"]),
     ("Denoising autoencoders beat autoencoders", ["denoising-autoencoder", "autoencoder"]),
     ("self attention, self-attention and selfattention", ["self-attention"] * 3),
-    ("cross-entropy is not entropy", ["entropy"]),
+    # a hyphenated compound is a kind of its last part: "log-mel spectrogram", "Gumbel-softmax", "Pre-pruning"
+    ("cross-entropy generalises entropy", ["entropy", "entropy"]),
+    ("a log-Diffusion Model", ["diffusion-model"]),
     ("k-means and K-means clustering", ["k-means", "k-means"]),
     ("Diffusion Models and diffusion model", ["diffusion-model", "diffusion-model"]),
     ("", []),

@@ -397,9 +397,6 @@ class Lexicon:
                            if all(i < len(tokens) and tokens[i] == t for i, t in c))
             else:
                 ok = names
-            # "cross-entropy" is its own term, not a mention of "entropy"
-            if start > 1 and text[start - 1] == "-" and norm[start - 2] != " ":
-                continue
             if exclude and all(n.concept in exclude for n in ok):
                 continue
             if ok:
@@ -550,3 +547,4 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             if name:
                 names.append(name)
     return Lexicon(names)
+
