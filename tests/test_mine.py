@@ -138,6 +138,34 @@ def test_names_come_from_the_text_itself(before):
     assert ("soft-clustering", "gmm") in {(s, t) for s, t, _ in kg_edges}
 
 
+def _contested_sheet(extra: str) -> str:
+    """"Gaussian" shortens two titles (each head is shared: "Distribution", "Process"); three entries name the
+    distribution, one the process."""
+    return sheet(
+        entry("1.1.1", "Normal (Gaussian) Distribution", "normal", full="A bell curve with a mean and a variance."),
+        entry("1.1.2", "Bernoulli Distribution", "bernoulli", full="One coin flip."),
+        entry("1.1.3", "Gaussian Process", "gp", full="A prior over functions; any finite set is jointly Gaussian."),
+        entry("1.1.4", "Markov Decision Process", "mdp", full="States, actions and rewards."),
+        entry("1.1.5", "Gaussian Naive Bayes", "gnb", full="Naive Bayes with one normal distribution per class."),
+        entry("1.2.1", "Weight Decay", "decay", full="A penalty; it equals a normal distribution prior."),
+        entry("1.2.2", "Label Smoothing", "smoothing", full="Labels move toward a normal distribution."),
+        entry("1.2.3", "Kriging", "kriging", full="Kriging is a Gaussian process mean."),
+        entry("1.3.1", "Denoiser", "denoiser", full=extra),
+        subsections={"1.1": "Distributions", "1.2": "Methods", "1.3": "Images"})
+
+
+@pytest.mark.parametrize("full, named", [
+    ("It removes Gaussian noise from images.", "normal"),  # the sense three entries name
+    ("It removes noise that a Gaussian process models.", "gp"),  # the longer name still wins
+    ("It removes noise with no name.", None),
+])
+def test_a_shortened_name_two_titles_share_means_the_concept_more_entries_name(full, named):
+    edges = {(s, t) for s, t, _ in _mine(_contested_sheet(full))}
+    assert {t for s, t in edges if s == "denoiser"} == ({named} if named else set())
+    assert ("gnb", "normal") in edges  # in a title too; the process's own "jointly Gaussian" is its own name
+    assert not {("gp", "normal"), ("normal", "gp")} & edges
+
+
 # --- types and direction ------------------------------------------------------------------------
 
 def _mine(text: str, tmp_path=None):

@@ -44,22 +44,8 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     pos = rules.Positions(corpus, heads)
     lexicon = build_lexicon(corpus, corpus.curation.aliases, heads)
     text = CorpusText(corpus)
-    evidence = []
-    seen: set[tuple[str, str, int]] = set()
-    for m in chain(title_mentions(corpus, lexicon), text_mentions(text, lexicon, report)):  # streamed
-        target = rules.choose_concept(m.names, m.entry, pos, own=m.field != "title")
-        if m.field != "title":
-            report.mentions += 1
-            if target == m.entry.id:
-                report.self_mentions += 1
-                continue
-            if (target, m.entry.id, m.unit) in seen:
-                continue  # one vote per concept per sentence
-            seen.add((target, m.entry.id, m.unit))
-        ev = rules.vote(m, target, pos, disabled)
-        if ev is not None:
-            evidence.append(ev)
-    del lexicon, seen
+    evidence = _votes(corpus, lexicon, text, pos, report, disabled)
+    del lexicon
     if rules.HOMONYM_RULE not in disabled:
         evidence, dropped = rules.drop_homonyms(evidence, pos)
         report.homonyms += dropped
@@ -89,6 +75,44 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     if rules.IMPLIED not in disabled:
         relations, report.implied = rules.drop_implied(relations)
     return Mined(relations, report)
+
+
+def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positions, report: Report,
+           disabled: frozenset[str]) -> list[Evidence]:
+    """What every mention votes for, one vote per concept per sentence."""
+    evidence = []
+    seen: set[tuple[str, str, int]] = set()
+
+    def consider(m: Mention, target: str) -> None:
+        if m.field != "title":
+            report.mentions += 1
+            if target == m.entry.id:
+                report.self_mentions += 1
+                return
+            if (target, m.entry.id, m.unit) in seen:
+                return  # one vote per concept per sentence
+            seen.add((target, m.entry.id, m.unit))
+        ev = rules.vote(m, target, pos, disabled)
+        if ev is not None:
+            evidence.append(ev)
+
+    # a name several titles shorten to ("Gaussian") means the concept more entries name: known once all are read
+    named_by: dict[str, set[str]] = {c: set() for c in lexicon.contested}
+    contested: list[Mention] = []
+    for m in chain(title_mentions(corpus, lexicon), text_mentions(text, lexicon, report)):  # streamed
+        if m.names[0].source == "contested":
+            contested.append(m)
+            continue
+        target = rules.choose_concept(m.names, m.entry, pos, own=m.field != "title")
+        if target in named_by:
+            named_by[target].add(m.entry.id)
+        consider(m, target)
+    entries_naming = {c: len(by) for c, by in named_by.items()}
+    for m in contested:
+        target = rules.choose_contested(m.names, m.entry, pos, entries_naming)
+        if m.field != "title" or target != m.entry.id:
+            consider(m, target)
+    return evidence
 
 
 def _forget_words() -> None:

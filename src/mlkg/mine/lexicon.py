@@ -33,7 +33,7 @@ _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 # Lower rank wins when two concepts share a name.
 RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "defined": 1, "id": 2, "lowercase": 2,
-        "verbal": 2, "short": 3, "adjective": 3}
+        "verbal": 2, "short": 3, "contested": 3, "adjective": 3}
 
 
 def is_acronym(token: str) -> bool:
@@ -333,6 +333,7 @@ class Lexicon:
         for n in names:
             by_key.setdefault(keys[n.surface], []).append(n)
         self.by_key = by_key
+        self.contested = frozenset(n.concept for n in names if n.source == "contested")
         self.automaton = ahocorasick.Automaton()
         add = self.automaton.add_word
         for key, bucket in by_key.items():
@@ -526,9 +527,10 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             raw.append((surface.lower(), concept, "lowercase"))
     known = {key[s] for s, _, _ in raw}
     for short, concepts in shortened.items():
-        if len(concepts) == 1 and key[short] not in known and not everyday(short) \
+        if key[short] not in known and not everyday(short) \
                 and not _ADJECTIVE.fullmatch(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS:
-            raw.append((short, concepts.pop(), "short"))
+            # one the titles of several concepts shorten to ("Gaussian") is decided by the miner, per mention
+            raw.extend((short, c, "short" if len(concepts) == 1 else "contested") for c in sorted(concepts))
     for tokens, concept, _ in titles:
         last = tokens[-1]
         if len(tokens) >= 2 and last.group().isalpha() and not is_acronym(last.group()):

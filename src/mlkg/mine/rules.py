@@ -400,6 +400,17 @@ def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str
 _MANY = 8
 
 
+def choose_contested(names, entry: Entry, pos: Positions, entries_naming: dict[str, int]) -> str:
+    """The concept a shortened name that several titles share means ("Gaussian", of Normal (Gaussian)
+    Distribution and Gaussian Process): the entry itself if it is one of them (in its title, the name is its
+    own: "Support Vector" in Support Vector Machine names no Support Vector Regression), else the one more
+    entries name by any of its names (the most frequent sense), then as :func:`choose_concept`."""
+    if any(n.concept == entry.id for n in names):
+        return entry.id
+    most = max(entries_naming.get(n.concept, 0) for n in names)
+    return choose_concept(tuple(n for n in names if entries_naming.get(n.concept, 0) == most), entry, pos)
+
+
 def _best_ranked(names) -> list[str]:
     """The concepts of the best-ranked names, in the names' order."""
     best = min(n.rank for n in names)
