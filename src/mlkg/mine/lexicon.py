@@ -59,8 +59,10 @@ _SINGULAR_FLOOR = 3.0
 
 
 def forget() -> None:
-    """Empty the singular cache: it holds one corpus's words."""
+    """Empty the singular and key caches: they hold one corpus's words and names."""
     _singular.cache_clear()
+    _KEYS.clear()
+    _HEAD_KEYS.clear()
 
 
 @functools.lru_cache(maxsize=1 << 20)  # a title's last word recurs in every name made from it
@@ -213,6 +215,11 @@ class _Memo(dict):
         return value
 
 
+# singular_key of every name asked for since forget(): shared, not one per call, because the subsection heads,
+# the section heads and the lexicon all ask for the keys of the same titles
+_KEYS = _Memo(singular_key)
+
+
 def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
     """(short form, long form) pairs defined in text as "Long Form (LF)" (Schwartz & Hearst, 2003)."""
     for m in re.finditer(r"\(([A-Za-z][\w-]{1,9})\)", text):
@@ -283,7 +290,7 @@ def _bracketed_term(label: str, alt: str) -> bool:
     and "Ensemble Learning (Ensembles)" name it)."""
     if not (alt.isalpha() and alt[1:].islower()):
         return False
-    words, other = singular_key(label).split(), singular_key(alt).split()
+    words, other = _KEYS[label].split(), _KEYS[alt].split()
     return len(other) == 1 and len(words) > 1 and not set(words) & set(other) and not rare_word(alt.lower())
 
 
@@ -424,7 +431,7 @@ def section_heads(corpus: Corpus) -> dict[str, str]:
 
 def _heads(headings: list[Heading], entries: list[Entry], group: Callable[[Entry], str]) -> dict[str, str]:
     heads: dict[str, str] = {}
-    key = _Memo(singular_key)
+    key = _KEYS
     entries_by_group: dict[str, list[Entry]] = {}
     for e in entries:
         entries_by_group.setdefault(group(e), []).append(e)
@@ -435,22 +442,37 @@ def _heads(headings: list[Heading], entries: list[Entry], group: Callable[[Entry
         if len(words) > 1 and _singular(words[-1]):
             keys.add(key[" ".join(words[:-1])])
         for e in entries_by_group.get(h.number, []):
-            alts = (a for a in e.alt_labels if not _bracketed_term(e.label, a))
-            mine = {key[x] for x in (e.label, *alts, e.id.replace("-", " "))}
-            label = e.label.split()
-            if len(label) > 1:  # "8.5 Decision Trees" is named after "Decision Tree Classifier"
-                mine.add(key[" ".join(label[:-1])])
-            if keys & mine:
+            if not keys.isdisjoint(_head_keys(e)):
                 heads.setdefault(h.number, e.id)
                 break
     return heads
+
+
+def _head_keys(e: Entry) -> set[str]:
+    """The keys of the names a heading may give entry ``e``: its label, alternatives, ID, and label without its
+    last word ("8.5 Decision Trees" is named after "Decision Tree Classifier").  Kept until :func:`forget`: the
+    subsection heads and the section heads both ask for every entry's."""
+    found = _HEAD_KEYS.get((e.id, e.title))
+    if found is None:
+        key = _KEYS
+        label, alt_labels = split_title(e.title)
+        mine = {key[x] for x in (label, *(a for a in alt_labels if not _bracketed_term(label, a)),
+                                 e.id.replace("-", " "))}
+        words = label.split()
+        if len(words) > 1:
+            mine.add(key[" ".join(words[:-1])])
+        found = _HEAD_KEYS[e.id, e.title] = mine
+    return found
+
+
+_HEAD_KEYS: dict[tuple[str, str], set[str]] = {}  # (ID, title) → _head_keys
 
 
 def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                   heads: dict[str, str] | None = None) -> Lexicon:
     """The lexicon of a corpus, plus curated aliases (concept ID → extra names)."""
     raw: list[tuple[str, str, str]] = []
-    key = _Memo(singular_key)
+    key = _KEYS
     acronyms: dict[str, str] = {}
     conjoined = set()
     for e in corpus.entries:

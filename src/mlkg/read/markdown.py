@@ -58,13 +58,16 @@ def split_title(title: str) -> tuple[str, tuple[str, ...]]:
     inside the title give another word for the words before them: "Normal
     (Gaussian) Distribution" is also "Gaussian Distribution".
     """
-    m = _PAREN_TITLE.match(title.strip())
+    title = title.strip()
+    if "(" not in title:  # most titles: neither pattern can match without a parenthesis
+        return title, ()
+    m = _PAREN_TITLE.match(title)
     if m:
         return m.group("label").strip(), (m.group("alt").strip(),)
-    m = _PAREN_INSIDE.match(title.strip())
+    m = _PAREN_INSIDE.match(title)
     if m:  # "Normal (Gaussian) Distribution": another word for the words before it
         return f"{m.group('before')} {m.group('after')}", (f"{m.group('alt').strip()} {m.group('after')}",)
-    return title.strip(), ()
+    return title, ()
 
 
 @dataclass(frozen=True)
