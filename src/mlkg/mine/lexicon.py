@@ -59,8 +59,9 @@ _SINGULAR_FLOOR = 3.0
 
 
 def forget() -> None:
-    """Empty the singular and key caches: they hold one corpus's words and names."""
-    _singular.cache_clear()
+    """Empty the word and key caches: they hold one corpus's words and names."""
+    for cache in (_singular, _other_number, _compound):
+        cache.cache_clear()
     _KEYS.clear()
     _HEAD_KEYS.clear()
 
@@ -90,20 +91,17 @@ def variants(name: str) -> set[str]:
     name = " ".join(name.split())
     out = {name}
     words = name.split(" ")
-    # "Bayes Theorem" is written "Bayes' theorem" (and "Bayes' Theorem" "Bayes theorem")
-    for i, w in enumerate(words[:-1]):
+    # "Bayes Theorem" is written "Bayes' theorem" (and "Bayes' Theorem" "Bayes theorem"); most names have no word
+    # but the last that ends in "s" or "s'", and skip the loop
+    for i, w in enumerate(words[:-1] if "s " in name or "s'" in name else ()):
         stem = w.removesuffix("'")
         if stem[:1].isupper() and stem.isalpha() and stem.endswith("s") and not stem.endswith("ss"):
             for form in (stem, stem + "'"):
                 out.add(" ".join([*words[:i], form, *words[i + 1:]]))
-    parts = name.rsplit(" ", 1)
-    head, last = (parts[0] + " ", parts[1]) if len(parts) == 2 else ("", parts[0])
-    last_word = _HYPHEN.split(last) if "-" in last else [last]
-    tail = last_word[-1]
-    if tail and (tail[-1].isalpha() or any(c.isupper() for c in last)):
-        prefix = head + "".join(last_word[:-1])
-        single = _singular(tail)
-        out.add(prefix + (single if single else _plural(tail)))
+    cut = name.rfind(" ") + 1
+    other = _other_number(name[cut:])
+    if other is not None:
+        out.add(name[:cut] + other)
     if "-" in name:
         for form in list(out):
             if "-" in form:
@@ -117,9 +115,22 @@ def variants(name: str) -> set[str]:
     return out
 
 
+@functools.cache  # names share their last word: "Model", "Learning", "Networks"
+def _other_number(last: str) -> str | None:
+    """A name's last word in the other grammatical number ("Models" "Model", "GAN" "GANs", "Auto-encoder"
+    "Auto-encoders"), or None where it has none (a number, a symbol)."""
+    last_word = _HYPHEN.split(last) if "-" in last else [last]
+    tail = last_word[-1]
+    if tail and (tail[-1].isalpha() or any(c.isupper() for c in last)):
+        single = _singular(tail)
+        return "".join(last_word[:-1]) + (single if single else _plural(tail))
+    return None
+
+
 _PARTICLES = frozenset({"ahead", "through", "over", "back", "down", "away", "along", "around", "about", "under"})
 
 
+@functools.cache  # "Feedforward" recurs in every name made from a title that has it
 def _compound(word: str) -> int | None:
     """Where a word written closed up splits in two as English also writes it ("Feedforward": "Feed-forward"): into
     two words of four letters or more that wordfreq knows (the rarer at least :data:`RARE`, the two on average
@@ -134,8 +145,11 @@ def _compound(word: str) -> int | None:
     for i in range(4, len(low) - (5 if low.endswith("ing") else 3)):  # not "Boo-sting"
         if low[i:] in _PARTICLES:  # "look ahead", "pass through": a verb phrase, not the term
             continue
-        a, b = zipf(low[:i]), zipf(low[i:])
-        if min(a, b) > RARE and a + b >= 2 * COMMON and min(a, b) > score:
+        a = zipf(low[:i])
+        if a <= RARE:  # no split here whatever the second word is: its frequency need not be looked up
+            continue
+        b = zipf(low[i:])
+        if b > RARE and a + b >= 2 * COMMON and min(a, b) > score:
             best, score = i, min(a, b)
     return best
 
