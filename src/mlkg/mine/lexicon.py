@@ -234,9 +234,12 @@ class _Memo(dict):
 _KEYS = _Memo(singular_key)
 
 
+_BRACKETED_SHORT = re.compile(r"\(([A-Za-z][\w-]{1,9})\)")
+
+
 def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
     """(short form, long form) pairs defined in text as "Long Form (LF)" (Schwartz & Hearst, 2003)."""
-    for m in re.finditer(r"\(([A-Za-z][\w-]{1,9})\)", text):
+    for m in _BRACKETED_SHORT.finditer(text):
         short = m.group(1)
         if not any(c.isupper() for c in short):
             continue
@@ -263,6 +266,7 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
 _ALSO_CALLED = re.compile(r"\b(?:also|often|sometimes) (?:called|known as|termed|referred to as)\s+(?:the\s+|an?\s+)?"
                           r"([A-Za-z][\w'-]*(?:\s+[\w'-]+){0,3}?)(?=\s*(?:[,.;:()]|\bor\b|\Z))", re.I)
 _OPENING = re.compile(r"\s*(?:(?:an?|the)\s+)?([^()]{2,80}?)\s*\(([A-Za-z][\w' -]{2,60})\)\s+[a-z]", re.I)
+_OPENING_BRACKET = re.compile(r"[A-Za-z][\w' -]{2,60}\)\s+[a-z]", re.I)  # _OPENING from just after its "("
 
 
 # One word that English makes an adjective ("sequential", "logistic", "contrastive"): alone it names no concept,
@@ -323,6 +327,12 @@ def _joins_two(label: str) -> bool:
 
 def _defined_alias(text: str) -> tuple[str, str] | None:
     """(name, other name) where a definition opens "A base learner (weak learner) is …"."""
+    # _OPENING's bracket can only be the text's first "(": nothing the pattern allows before it is one.  What
+    # follows that "(" is tested first, and most texts fail it, before the pattern backtracks over the opening
+    # words of every text
+    bracket = text.find("(")
+    if bracket < 0 or not _OPENING_BRACKET.match(text, bracket + 1):
+        return None
     m = _OPENING.match(text)
     if m is None or is_acronym(m.group(2)) or len(m.group(2).split()) > 5:
         return None
