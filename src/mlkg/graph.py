@@ -53,7 +53,12 @@ def _entry_attrs(e: Entry, aliases: list[str]) -> dict[str, Any]:
 
 
 def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
-    """The hierarchy of the corpus and the mined relations, as one MultiDiGraph (not yet frozen)."""
+    """The hierarchy of the corpus and the mined relations, as one MultiDiGraph (not yet frozen).
+
+    Concepts and their edges are written straight into networkx's adjacency dicts (``_node``, ``_succ``,
+    ``_pred``), with what ``add_nodes_from``/``add_edges_from`` would leave there: networkx makes two view
+    objects and copies the attributes twice per edge, a third of this stage on a large corpus.
+    """
     g = nx.MultiDiGraph()
     g.graph.update(sources=[str(p) for p in corpus.sources], curation=list(corpus.curation.paths),
                    mining=mined.report.summary())
@@ -66,11 +71,28 @@ def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
             parent = section_node_id(h.number.split(".")[0])
             if parent in g:
                 g.add_edge(h.node_id, parent, key="parent", kind="parent", evidence=None)
+    node, succ, pred = g._node, g._succ, g._pred
     aliases = corpus.curation.aliases
-    g.add_nodes_from((e.id, _entry_attrs(e, aliases.get(e.id, []))) for e in corpus.entries)
-    g.add_edges_from((e.id, section_node_id(e.parent), "parent", {"kind": "parent", "evidence": None})
-                     for e in corpus.entries)
-    g.add_edges_from((r.source, r.target, r.kind, r.attrs()) for r in mined.relations)
+    for e in corpus.entries:
+        attrs = _entry_attrs(e, aliases.get(e.id, []))
+        if e.id in node:
+            node[e.id].update(attrs)
+        else:
+            node[e.id], succ[e.id], pred[e.id] = attrs, {}, {}
+    parents = ((e.id, section_node_id(e.parent), "parent", {"kind": "parent", "evidence": None})
+               for e in corpus.entries)
+    relations = ((r.source, r.target, r.kind, r.attrs()) for r in mined.relations)
+    for u, v, key, attrs in itertools.chain(parents, relations):
+        for end in (u, v):
+            if end not in succ:  # as add_edge does: an end not yet in the graph becomes a bare node
+                node[end], succ[end], pred[end] = {}, {}, {}
+        keys = succ[u].get(v)
+        if keys is None:
+            succ[u][v] = pred[v][u] = {key: attrs}
+        elif key in keys:
+            keys[key].update(attrs)  # the same edge twice: its attributes are updated
+        else:
+            keys[key] = attrs
     return g
 
 
@@ -121,10 +143,12 @@ class ConceptGraph:
 
         g = self.graph
         put(orjson.dumps({"directed": True, "multigraph": True, "graph": g.graph})[:-1] + b',"nodes":[')
-        for i, chunk in enumerate(chunked(({**d, "id": n} for n, d in g.nodes(data=True)), 1000)):
+        for i, chunk in enumerate(chunked(({**d, "id": n} for n, d in g._node.items()), 1000)):
             put((b"," if i else b"") + orjson.dumps(chunk)[1:-1])
         put(b'],"edges":[')
-        edges = ({**d, "source": u, "target": v, "key": k} for u, v, k, d in g.edges(keys=True, data=True))
+        # the edges in networkx's order, read from its adjacency dicts: its edge view would make a tuple per edge
+        edges = ({**d, "source": u, "target": v, "key": k}
+                 for u, nbrs in g._succ.items() for v, keys in nbrs.items() for k, d in keys.items())
         for i, chunk in enumerate(chunked(edges, 1000)):
             put((b"," if i else b"") + orjson.dumps(chunk)[1:-1])
         put(b"]}")
@@ -160,10 +184,11 @@ class ConceptGraph:
         """(prerequisites of each concept, dependents of each concept): the ``requires`` edges both ways."""
         down: dict[str, list[str]] = {c: [] for c in self.entries}
         up: dict[str, list[str]] = {c: [] for c in self.entries}
-        for u, v, k in self.graph.edges(keys=True):
-            if k == "requires":
-                down[u].append(v)
-                up[v].append(u)
+        for u, nbrs in self.graph._succ.items():  # networkx's edge view makes a tuple per edge, of all kinds
+            for v, keys in nbrs.items():
+                if "requires" in keys:
+                    down[u].append(v)
+                    up[v].append(u)
         return down, up
 
     @cached_property
@@ -253,9 +278,11 @@ class ConceptGraph:
 
     @cached_property
     def _stats(self) -> dict[str, Any]:
-        kinds = Counter(d["kind"] for _, d in self.graph.nodes(data=True))
-        edges = Counter(k for _, _, k in self.graph.edges(keys=True))
-        curated = sum(1 for *_, c in self.graph.edges(data="curated") if c)
+        kinds = Counter(d["kind"] for d in self.graph._node.values())
+        # straight from the adjacency dicts: networkx's edge views make a tuple per edge, twice over
+        by_pair = [keys for nbrs in self.graph._succ.values() for keys in nbrs.values()]
+        edges = Counter(k for keys in by_pair for k in keys)
+        curated = sum(1 for keys in by_pair for d in keys.values() if d.get("curated"))
         out: dict[str, Any] = {
             "files": len(self.sources),
             "sections": kinds["section"], "subsections": kinds["subsection"], "concepts": kinds["concept"],
