@@ -154,9 +154,15 @@ _LOCAL = re.compile(r"[A-Za-z0-9_%](?:[A-Za-z0-9_.%-]*[A-Za-z0-9_%-])?")  # a Tu
 
 
 def _escaped(text: str) -> str:
+    # Nothing to escape unless a quote, a backslash or a control character (which is never printable) is
+    # there; these three scans take two thirds of the time of a regex search, and most texts pass them
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text
     if not _NEEDS_ESCAPE.search(text):
         return text
     text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    if text.isprintable():  # no other control character (most texts: their line breaks were all)
+        return text
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
 
 
@@ -207,11 +213,31 @@ def _ontology_text() -> str:
                         format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
-_OUT = {"parent": "skos:broader", "requires": "mlkg:requires"}  # an edge's predicate from its source; else related
-
-
 def _block(subject: str, pairs: list[tuple[str, str]]) -> str:
     return subject + " " + " ;\n    ".join(f"{p} {o}" for p, o in pairs) + " .\n"
+
+
+def _relation_maker(pfx: dict[str, str], relation: str, quoted: dict[str, str]):
+    """(source, kind, target) → the Turtle form of the relation's IRI, which is written once and not kept.
+
+    Where ``relation:`` is the one prefix that can cover a relation IRI (always, unless a vocabulary's
+    namespace overlaps the base), ``relation:A--kind--B`` is a local name exactly when ``A--x``, ``x--kind--x``
+    and ``x--B`` are (the rule is one test per character, and one more on the first and the last), so
+    each node and kind is tested once instead of every IRI.  Otherwise each IRI is matched against the
+    prefixes that can cover it, as :func:`_iri_maker` does.
+    """
+    covering = {name: ns for name, ns in pfx.items() if ns.startswith(relation) or relation.startswith(ns)}
+    if covering != {"relation": relation}:
+        make = _iri_maker(covering)
+        return lambda u, k, t: make(f"{relation}{quoted[u]}{_SEP}{k}{_SEP}{quoted[t]}")
+    head = {n: _LOCAL.fullmatch(f"{q}{_SEP}x") is not None for n, q in quoted.items()}
+    tail = {n: _LOCAL.fullmatch(f"x{_SEP}{q}") is not None for n, q in quoted.items()}
+    kind = _Terms(lambda k: _LOCAL.fullmatch(f"x{_SEP}{k}{_SEP}x") is not None)
+
+    def term(u: str, k: str, t: str) -> str:
+        local = f"{quoted[u]}{_SEP}{k}{_SEP}{quoted[t]}"
+        return f"relation:{local}" if head[u] and tail[t] and kind[k] else f"<{relation}{local}>"
+    return term
 
 
 def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
@@ -220,20 +246,27 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     Every other format, the SPARQL store and :func:`triples` are parsed from
     this text by pyoxigraph, in Rust: building one pyoxigraph term per triple
     in Python costs ten times as much as writing its text.
+
+    Edges are read from networkx's adjacency dicts (its views make an object
+    per edge), a node's links to its neighbours as ``predicate object`` text
+    made once per neighbour and predicate, and evidence by attribute (a
+    graph's evidence is always :class:`~mlkg.mine.Evidence`).
     """
     base = base_iri(base)
     pfx = prefixes(base)
     iri = _iri(pfx)
     g = kg.graph
-    succ, pred = g._succ, g._pred  # the adjacency dicts: networkx's views make an object per neighbour
+    succ, pred = g._succ, g._pred
     node = {n: iri[node_iri(base, n)] for n in g}
-    relation = f"{base}relation/"
-    # each relation's IRI is written once: made directly, against the prefixes that can cover it, and not kept
-    relation_term = _iri_maker({n: ns for n, ns in pfx.items() if ns.startswith(relation) or relation.startswith(ns)})
-    quoted = {n: _quote(n) for n in g}
+    relation_term = _relation_maker(pfx, f"{base}relation/", {n: _quote(n) for n in g})
     plain = _Terms(_string)
     integer = _Terms(lambda n: str(int(n)))
     decimal = _Terms(_decimal_text)
+    # "predicate object" for a link to a node, by predicate; a node has links to a few dozen others
+    link = {p: _Terms(lambda n, p=p: f"{p} {node[n]}")
+            for p in ("skos:broader", "mlkg:requires", "skos:related", "skos:narrower")}
+    out_link = {"parent": link["skos:broader"], "requires": link["mlkg:requires"]}  # else skos:related
+    related, narrower = link["skos:related"], link["skos:narrower"]
 
     yield "".join(f"@prefix {name}: <{ns}> .\n" for name, ns in pfx.items()) + "\n"
     yield _ontology_text()
@@ -245,46 +278,50 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
         ("dcterms:description", _english(
             f"{len(kg.entries)} concepts from {len(kg.sources)} cheatsheet file(s), with requires and related "
             "edges mined from their text.")), *tops])
-    classes = {"section": "mlkg:Section", "subsection": "mlkg:Subsection", "concept": "mlkg:Concept"}
-    for n, d in g.nodes(data=True):
+    classes = {kind: f"a skos:Concept ;\n    a {cls} ;\n    skos:inScheme {scheme}" for kind, cls in
+               (("section", "mlkg:Section"), ("subsection", "mlkg:Subsection"), ("concept", "mlkg:Concept"))}
+    top = f"skos:topConceptOf {scheme}"
+    for n, d in g._node.items():
         kind, label = d["kind"], d["label"]
-        po = [("a", "skos:Concept"), ("a", classes[kind]), ("skos:inScheme", scheme),
-              ("dcterms:identifier", _string(n)), ("skos:notation", _string(d["number"])),
-              ("skos:prefLabel", _english(label))]
-        po.extend(("skos:altLabel", _english(alt)) for alt in dict.fromkeys([*d.get("alt_labels", []),
-                                                                             *d.get("aliases", [])])
+        po = [classes[kind], "dcterms:identifier " + _string(n), "skos:notation " + _string(d["number"]),
+              "skos:prefLabel " + _english(label)]
+        po.extend("skos:altLabel " + _english(alt) for alt in dict.fromkeys([*d.get("alt_labels", []),
+                                                                            *d.get("aliases", [])])
                   if alt != label)
         if kind == "concept":
-            po += [("skos:definition", _english(d["full"])), ("mlkg:simpleExplanation", _english(d["simple"])),
-                   ("skos:example", _string(example_plain(d["example"]))), ("mlkg:order", integer[d["order"]])]
-        po += [("mlkg:file", plain[d["file"]]), ("mlkg:line", integer[d["line"]])]
+            po += ["skos:definition " + _english(d["full"]), "mlkg:simpleExplanation " + _english(d["simple"]),
+                   "skos:example " + _string(example_plain(d["example"])), "mlkg:order " + integer[d["order"]]]
+        po += ["mlkg:file " + plain[d["file"]], "mlkg:line " + integer[d["line"]]]
         if kind == "section":
-            po.append(("skos:topConceptOf", scheme))
-        po.extend((_OUT.get(k, "skos:related"), node[t]) for t, keys in succ[n].items() for k in keys)
+            po.append(top)
+        po += [out_link.get(k, related)[t] for t, keys in succ[n].items() for k in keys]
         # sorted: the order edges came in differs between a built graph and one read back from graph.json
-        po += sorted(("skos:narrower" if k == "parent" else "skos:related", node[u])
-                     for u, keys in pred[n].items() for k in keys if k != "requires")
-        yield _block(node[n], po)
-    for u, t, k, d in g.edges(keys=True, data=True):
-        if k == "parent":
-            continue
-        evidence = d.get("evidence") or []
-        head = (f"{relation_term(f'{relation}{quoted[u]}{_SEP}{k}{_SEP}{quoted[t]}')} a mlkg:Relation ;\n"
-                f"    mlkg:source {node[u]} ;\n    mlkg:target {node[t]} ;\n    mlkg:kind {plain[k]} ;\n"
-                f"    mlkg:confidence {decimal[d.get('confidence', 1.0)]} ;\n"
-                f"    mlkg:rule {plain[d.get('rule') or '']} ;\n"
-                f"    mlkg:curated {'true' if d.get('curated') else 'false'} ;\n"
-                f"    mlkg:evidenceCount {integer[len(evidence)]}")
-        ev = deciding_evidence(d)
-        if ev is None:
-            yield head + " .\n"
-            continue
-        cue = f" ;\n    mlkg:cue {_string(ev['cue'])}" if ev.get("cue") else ""
-        derived = (f" ;\n    prov:wasDerivedFrom {node[ev['source']]}"
-                   if ev["field"] != "curation" and ev.get("source") in node else "")
-        yield (f"{head} ;\n    prov:value {_string(ev.get('sentence') or '')} ;\n"
-               f"    mlkg:field {plain[ev['field']]} ;\n    mlkg:line {integer[ev.get('line') or 0]} ;\n"
-               f"    mlkg:file {plain[ev.get('file') or '']}{cue}{derived} .\n")
+        # (as text, "skos:narrower …" before "skos:related …", each by its object: as the pairs would sort)
+        po += sorted([(narrower if k == "parent" else related)[u]
+                      for u, keys in pred[n].items() for k in keys if k != "requires"])
+        yield node[n] + " " + " ;\n    ".join(po) + " .\n"
+    for u, nbrs in succ.items():
+        for t, keys in nbrs.items():
+            for k, d in keys.items():
+                if k == "parent":
+                    continue
+                evidence = d.get("evidence") or []
+                head = (f"{relation_term(u, k, t)} a mlkg:Relation ;\n"
+                        f"    mlkg:source {node[u]} ;\n    mlkg:target {node[t]} ;\n    mlkg:kind {plain[k]} ;\n"
+                        f"    mlkg:confidence {decimal[d.get('confidence', 1.0)]} ;\n"
+                        f"    mlkg:rule {plain[d.get('rule') or '']} ;\n"
+                        f"    mlkg:curated {'true' if d.get('curated') else 'false'} ;\n"
+                        f"    mlkg:evidenceCount {integer[len(evidence)]}")
+                ev = evidence[0] if len(evidence) == 1 else deciding_evidence(d)  # one piece: that one
+                if ev is None:
+                    yield head + " .\n"
+                    continue
+                cue = f" ;\n    mlkg:cue {_string(ev.cue)}" if ev.cue else ""
+                derived = (f" ;\n    prov:wasDerivedFrom {node[ev.source]}"
+                           if ev.field != "curation" and ev.source in node else "")
+                yield (f"{head} ;\n    prov:value {_string(ev.sentence or '')} ;\n"
+                       f"    mlkg:field {plain[ev.field]} ;\n    mlkg:line {integer[ev.line or 0]} ;\n"
+                       f"    mlkg:file {plain[ev.file or '']}{cue}{derived} .\n")
 
 
 def turtle(kg: ConceptGraph, base: str | None = None) -> bytes:
