@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from ..atomic import atomic_path
 from ..errors import InputError
-from ..graph import ConceptGraph
+from ..graph import ConceptGraph, chunked
 from ..read import example_plain
 from .vocab import NAMESPACES, ONTOLOGY_PATH, SHAPES_PATH, TERMS
 
@@ -324,10 +324,16 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
                        f"    mlkg:file {plain[ev.file or '']}{cue}{derived} .\n")
 
 
+def _encoded(chunks: Iterable[str]) -> bytes:
+    """Text chunks as UTF-8, each encoded on its own: most are ASCII, which encodes as a copy, whereas
+    their join would be widened to the widest character among them and then encoded whole (half as fast)."""
+    return b"".join([chunk.encode("utf-8") for chunk in chunks])
+
+
 def turtle(kg: ConceptGraph, base: str | None = None) -> bytes:
     """The whole export as Turtle, made once per graph and base IRI."""
     base = base_iri(base)
-    return kg.derived(("turtle", base), lambda: "".join(turtle_chunks(kg, base)).encode("utf-8"))
+    return kg.derived(("turtle", base), lambda: _encoded(turtle_chunks(kg, base)))
 
 
 def triples(kg: ConceptGraph, base: str | None = None) -> Iterator[ox.Triple]:
@@ -343,7 +349,7 @@ def store(kg: ConceptGraph, base: str | None = None) -> ox.Store:
         s = ox.Store()
         # the text a server already keeps for its workers, or else made for this and let go: a store that holds
         # the triples need not keep their text too
-        text = kg.kept(("turtle", base)) or "".join(turtle_chunks(kg, base)).encode("utf-8")
+        text = kg.kept(("turtle", base)) or _encoded(turtle_chunks(kg, base))
         s.load(text, format=ox.RdfFormat.TURTLE)
         return s
     return kg.derived(("rdf-store", base), make)
@@ -411,13 +417,8 @@ def serialize(kg: ConceptGraph, fmt: str = "ttl", base: str | None = None, outpu
         return serialize_triples(triples(kg, base), fmt, base, output)
     if output is None:
         return turtle(kg, base)
-    batch: list[str] = []
-    for chunk in turtle_chunks(kg, base):
-        batch.append(chunk)
-        if len(batch) == 1000:
-            output.write("".join(batch).encode("utf-8"))
-            batch.clear()
-    output.write("".join(batch).encode("utf-8"))
+    for batch in chunked(turtle_chunks(kg, base), 1000):
+        output.write(_encoded(batch))
     return None
 
 
