@@ -83,9 +83,10 @@ def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
                for e in corpus.entries)
     relations = ((r.source, r.target, r.kind, r.attrs()) for r in mined.relations)
     for u, v, key, attrs in itertools.chain(parents, relations):
-        for end in (u, v):
-            if end not in succ:  # as add_edge does: an end not yet in the graph becomes a bare node
-                node[end], succ[end], pred[end] = {}, {}, {}
+        if u not in succ or v not in succ:  # as add_edge does: an end not yet in the graph becomes a bare node
+            for end in (u, v):
+                if end not in succ:
+                    node[end], succ[end], pred[end] = {}, {}, {}
         keys = succ[u].get(v)
         if keys is None:
             succ[u][v] = pred[v][u] = {key: attrs}
