@@ -433,7 +433,7 @@ def _json_bytes(value: Any) -> bytes:
 
     data = orjson.dumps(value)
     for raw, escaped in _SCRIPT_BYTE_ESCAPES:
-        # its last byte first: one byte is found by memchr, while the three of U+2028 are searched for twenty
+        # its last byte first: one byte is found by memchr, while the three of U+2028 are searched for many
         # times slower, and most pages have neither U+2028 nor U+2029 nor (in English) any byte 0xA8 or 0xA9
         if raw[-1:] in data and raw in data:
             data = data.replace(raw, escaped)
