@@ -225,7 +225,7 @@ WEAK_BEFORE = (
     (ENUMERATION, (":",), re.compile(r"(?:\A|[.;]\s)\s*[A-Z][\w-]*(?:\s+[\w/-]+){0,2}:\s+[^:.;]*\Z")),
 )
 
-# Matched against the text *after* the mention: "T builds on this".
+# Matched against the text *after* the mention, from its start (each opens with \A): "T builds on this".
 AFTER = (
     (CUE_FLIP, ("build", "built", "rel", "depend", "draw"), re.compile(
         r"\A\s+(?:builds?|is built|are built|rel(?:y|ies)|depends?|draws?)\s+(?:up)?on\s+(?:this|it|them)\b",
@@ -267,9 +267,9 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
     hits: set[int] = set()
     for _, ids in _TRIGGERS.iter(before.lower()):
         hits |= ids
-    low_after = after[:60].lower()
+    # Each AFTER pattern is anchored at the mention's end: a failed match costs less than looking for its words
     for rule, triggers, pattern in AFTER:
-        if any(t in low_after for t in triggers) and (m := pattern.search(after)) \
+        if (m := pattern.match(after)) and any(t in after[:60].lower() for t in triggers) \
                 and not (rule is CUE_USED_IN and _NOT_SUBJECT.search(before)):
             return rule, _cue(m)
     for i, (rule, _, pattern) in enumerate(BEFORE):

@@ -170,18 +170,21 @@ def _word_chars(run: str) -> str | None:
 
 # A sentence ends at . ! or ? and a space before a capital, digit or bracket, but not after an
 # abbreviation ("e.g. Stable Diffusion") or an initial ("U.S. data"); a line break always ends one.
-# Every alternative starts with one of "\n.!?", so the regex engine skips to those characters
-# instead of trying every position.
+# The pattern opens with the character class "[\n.!?]" (each alternative then checks, by a lookbehind, which
+# one it stands on), so the regex engine skips to those characters in C instead of trying every position; a
+# full stop must have a blank after it before the abbreviation lookbehinds run (most of the full stops that end
+# no sentence: "0.5", "e.g", "U.S").  Written as "\n\s*|[.!?]…" it matched the same spans at twice the cost.
 # A capital letter and a full stop may be an initial ("Andrew Y. Ng"), unless a word that opens sentences follows
 # ("… drawn from the distribution of X. The estimate …"); a small letter and a full stop end a sentence ("… q. It"),
 # unless a number follows ("see p. 42").
 _OPENERS = ("The|This|That|These|Those|It|Its|In|On|For|With|When|Where|While|If|As|So|But|And|Or|Each|Every|"
             "We|Here|Then|Thus|Both|All|Any|No|Not|At|By|To|From|Since|Because|Unlike|There|Such|One|An")
 _SENTENCE_END = re.compile(
-    r"\n\s*|[.!?](?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)"
+    r"[\n.!?](?:(?<=\n)\s*|(?<=[.!?])(?=[ \t])"
+    r"(?<!\be\.g\.)(?<!\bE\.g\.)(?<!\bi\.e\.)(?<!\bI\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)"
     r"(?<!\bal\.)(?<!\bno\.)(?<!\bfig\.)(?<!\beq\.)(?<!\bapprox\.)(?<!\bincl\.)(?<!\bresp\.)"
     r"(?:(?<![^\w.][A-Z]\.)(?<!^[A-Z]\.)[ \t]+(?=[A-Z\"'(\[])|(?<![^\w.][A-Za-z]\.)(?<!^[A-Za-z]\.)[ \t]+(?=[0-9])"
-    r"|[ \t]+(?=(?:" + _OPENERS + r")\b))")
+    r"|[ \t]+(?=(?:" + _OPENERS + r")\b)))")
 
 
 def sentence_breaks(text: str) -> list[tuple[int, int]]:
