@@ -43,6 +43,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     heads = subsection_heads(corpus)
     pos = rules.Positions(corpus, heads)
     lexicon = build_lexicon(corpus, corpus.curation.aliases, heads)
+    names.forget()  # the names are made: their word and key caches (a tenth of the peak at 100k) can go
     text = CorpusText(corpus)
     evidence = _votes(corpus, lexicon, text, pos, report, disabled)
     del lexicon
