@@ -14,10 +14,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from mlkg.errors import InputError  # noqa: E402
 from mlkg.views.evaluate import agreement, read_gold  # noqa: E402
 
 
 def main(second: Path = ROOT / "tests" / "agreement", first: Path = ROOT / "tests" / "gold") -> int:
+    for folder in (second, first):
+        if not folder.is_dir():
+            print(f"{folder}: no such folder of .gold files", file=sys.stderr)
+            return 2
+    try:
+        return _table(second, first)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+
+
+def _table(second: Path, first: Path) -> int:
     firsts = {p.name: p for p in sorted(first.rglob("*.gold")) if second.resolve() not in p.resolve().parents}
     print(f"{'section':<34} {'links P':>7} {'R':>5} {'F1':>5}  {'requires P':>10} {'R':>5}  {'same type':>9}")
     for path in sorted(second.glob("*.gold")):

@@ -85,6 +85,24 @@ def test_a_graph_read_back_from_its_json_answers_like_the_original(request, kg_n
     assert back.map_html() == kg.map_html()
 
 
+@pytest.mark.parametrize("how", ["from its own node-link data", "a networkx graph of plain dicts"])
+def test_a_graph_made_elsewhere_renders_like_the_built_one(seed_kg, how):
+    """Evidence arrives as Evidence objects (to_node_link) or as dicts (networkx read graph.json): the views read
+    its attributes either way."""
+    import orjson
+
+    from mlkg import KnowledgeGraph
+    from mlkg.views import rdf
+
+    if how == "from its own node-link data":
+        back = KnowledgeGraph.from_node_link(seed_kg.to_node_link())
+    else:
+        plain = nx.node_link_graph(orjson.loads(orjson.dumps(seed_kg.to_node_link())), edges="edges")
+        back = KnowledgeGraph(plain)
+    assert rdf.turtle(back) == rdf.turtle(seed_kg)
+    assert back.map_html() == seed_kg.map_html()
+
+
 def test_load_defaults_to_the_shipped_corpus():
     kg = mlkg.load()
     assert len(kg) == 20 and "stable-diffusion" in kg

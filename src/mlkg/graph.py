@@ -104,10 +104,22 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def _evidence_as_objects(g: nx.MultiDiGraph) -> None:
+    """Evidence given as dicts (graph.json read back, a graph a caller made) becomes :class:`Evidence`, as a
+    build makes it: the views read its attributes."""
+    for nbrs in g._succ.values():
+        for keys in nbrs.values():
+            for d in keys.values():
+                found = d.get("evidence")
+                if found and not isinstance(found[0], Evidence):
+                    d["evidence"] = [e if isinstance(e, Evidence) else Evidence(**e) for e in found]
+
+
 class ConceptGraph:
     """A built graph, its lookups and the indexes derived from it.  ``cg.graph`` is the networkx graph."""
 
     def __init__(self, graph: nx.MultiDiGraph):
+        _evidence_as_objects(graph)
         self.graph = nx.freeze(graph)
         self._derived: dict[Hashable, Any] = {}
 
@@ -123,9 +135,6 @@ class ConceptGraph:
         g = nx.MultiDiGraph()
         g.graph.update(data.get("graph", {}))
         g.add_nodes_from((d.pop("id"), d) for d in data["nodes"])
-        for d in data["edges"]:
-            if d.get("evidence") is not None:
-                d["evidence"] = [Evidence(**e) for e in d["evidence"]]
         g.add_edges_from((d.pop("source"), d.pop("target"), d.pop("key"), d) for d in data["edges"])
         return cls(g)
 

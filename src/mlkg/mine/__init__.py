@@ -109,10 +109,17 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
             named_by[target].add(m.entry.id)
         consider(m, target)
     entries_naming = {c: len(by) for c, by in named_by.items()}
+    sense: dict[int, tuple[tuple, frozenset[str], str | None]] = {}  # id of a name's candidates → its sense
     for m in contested:
-        target = rules.choose_contested(m.names, m.entry, pos, entries_naming)
-        if m.field != "title" or target != m.entry.id:
-            consider(m, target)
+        found = sense.get(id(m.names))
+        if found is None or found[0] is not m.names:  # the automaton hands each mention of a name one tuple
+            found = sense[id(m.names)] = (m.names, frozenset(n.concept for n in m.names),
+                                          rules.contested_sense(m.names, entries_naming))
+        if m.entry.id in found[1]:  # its own name, shortened: in a title, no mention; in its text, of itself
+            if m.field != "title":
+                consider(m, m.entry.id)
+        elif found[2] is not None:
+            consider(m, found[2])
     return evidence
 
 

@@ -400,15 +400,18 @@ def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str
 _MANY = 8
 
 
-def choose_contested(names, entry: Entry, pos: Positions, entries_naming: dict[str, int]) -> str:
+def contested_sense(names, entries_naming: dict[str, int]) -> str | None:
     """The concept a shortened name that several titles share means ("Gaussian", of Normal (Gaussian)
-    Distribution and Gaussian Process): the entry itself if it is one of them (in its title, the name is its
-    own: "Support Vector" in Support Vector Machine names no Support Vector Regression), else the one more
-    entries name by any of its names (the most frequent sense), then as :func:`choose_concept`."""
-    if any(n.concept == entry.id for n in names):
-        return entry.id
-    most = max(entries_naming.get(n.concept, 0) for n in names)
-    return choose_concept(tuple(n for n in names if entries_naming.get(n.concept, 0) == most), entry, pos)
+    Distribution and Gaussian Process): the one that at least :data:`CONTESTED_MARGIN` times as many entries
+    name, by any of their names, as name any other (the most frequent sense), and at least two; else None, and
+    the name says nothing.  Decided once per name, not per mention."""
+    counts = sorted((entries_naming.get(c, 0) for c in {n.concept for n in names}), reverse=True)
+    if counts[0] < 2 or counts[0] < CONTESTED_MARGIN * counts[1]:
+        return None
+    return next(n.concept for n in names if entries_naming.get(n.concept, 0) == counts[0])
+
+
+CONTESTED_MARGIN = 2
 
 
 def _best_ranked(names) -> list[str]:
