@@ -588,7 +588,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     for short, concepts in shortened.items():
         if key[short] not in known and not everyday(short) \
                 and not _ADJECTIVE.fullmatch(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS:
-            # one the titles of several concepts shorten to ("Gaussian") is decided by the miner, per mention
+            # one several titles shorten to ("Gaussian"): the miner decides by how many entries name each
             raw.extend((short, c, "short" if len(concepts) == 1 else "contested") for c in sorted(concepts))
     for tokens, concept, _ in titles:
         last = tokens[-1]
