@@ -73,8 +73,6 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
         relations.append(r)
     relations = curate(relations, corpus.curation, report)
     relations, report.downgraded = rules.break_cycles(relations, order)
-    if rules.IMPLIED not in disabled:
-        relations, report.implied = rules.drop_implied(relations)
     return Mined(relations, report)
 
 

@@ -105,7 +105,6 @@ class Report:
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
     downgraded: list[tuple[str, str, str]] = field(default_factory=list)
     weak: list[tuple[str, str, str]] = field(default_factory=list)
-    implied: list[tuple[str, str]] = field(default_factory=list)
     curation: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -116,7 +115,6 @@ class Report:
                           "file": ev.file, "reason": why} for ev, why in self.homonyms],
             "direction_conflicts": len(self.conflicts),
             "weak_dropped": len(self.weak),
-            "implied_dropped": len(self.implied),
             "downgraded": [{"source": s, "target": t, "reason": r} for s, t, r in self.downgraded],
             "curation": list(self.curation),
         }

@@ -855,31 +855,5 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
     return [changed.get(id(r), r) for r in relations], report
 
 
-IMPLIED = "implied-by-chain"
-SWITCHES = (*(r.name for r in RULES), HOMONYM_RULE, IMPLIED)
+SWITCHES = (*(r.name for r in RULES), HOMONYM_RULE)
 """What ``mine(disabled=…)`` can switch off, one at a time, to measure what each rule buys."""
-IMPLIED_SEARCH_BUDGET = 200
-"""Node visits spent looking for another chain of prerequisites behind one weak edge."""
-
-
-def drop_implied(relations: list[Relation]) -> tuple[list[Relation], list[tuple[str, str]]]:
-    """Drop weak ``requires`` edges that another chain of ``requires`` edges already implies (:data:`IMPLIED`).
-
-    Only edges typed by document order alone, with no mention in the full
-    explanation, are candidates: a passing mention in the simple explanation
-    or the example adds nothing to the learning order.  Each is checked
-    against the whole graph with a bounded search, and all are dropped at
-    once, so reachability is unchanged (the graph is acyclic by now).
-    """
-    succ = _requires_succ(relations)
-    implied = set()
-    report = []
-    for u, targets in succ.items():
-        for v, r in targets.items():
-            if r.rule not in PLAIN_NAMES or r.curated or any(ev.field == "full" for ev in r.evidence):
-                continue
-            budget = [IMPLIED_SEARCH_BUDGET]
-            if any(c != v and _search(succ, c, v, budget)[0] for c in targets):
-                implied.add(id(r))
-                report.append((u, v))
-    return [r for r in relations if id(r) not in implied], report

@@ -121,7 +121,7 @@ def stats_text(kg: ConceptGraph) -> str:
     m = s.get("mining")
     if m:
         lines.append(f"mining       {m['mentions']} mentions; dropped {m['homonyms_dropped']} as homonyms, "
-                     f"{m['weak_dropped']} as too weak, {m['implied_dropped']} as implied by a chain; "
+                     f"{m['weak_dropped']} as too weak; "
                      f"{m['direction_conflicts']} direction conflicts resolved")
         lines.append(f"downgraded   {len(m['downgraded'])} requires → related to keep requires acyclic")
         lines.extend(f"  {d['source']} → {d['target']}: {d['reason']}" for d in m["downgraded"])
