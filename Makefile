@@ -36,6 +36,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/hostile.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -75,3 +75,26 @@ def test_a_build_shows_its_stages_on_a_terminal_and_nothing_in_a_pipe(cyclic_cor
     piped = subprocess.run([sys.executable, "-m", "mlkg", "build", "--source", str(cyclic_corpus), "--out",
                             str(tmp_path / "pipe")], capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+def _hostile():
+    spec = importlib.util.spec_from_file_location("hostile", ROOT / "benchmarks" / "hostile.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("case, n, concepts, named", [
+    ("shared shortened name", 400, 440, 0),  # 400 "Zorb Quux …": no sense far more frequent, so no edge
+    ("one acronym title", 300, 300, None),  # 300 entries of one title: a name of each, none of another
+    ("closed compounds", 4400, 2, None),  # 22 "Feedforward"s: 2^22 forms of one name before
+])
+def test_inputs_written_to_break_one_piece_build(tmp_path, case, n, concepts, named):
+    """The hostile benchmark's corpora (benchmarks/hostile.py) at a small size: each builds, as it says."""
+    make, _ = _hostile().CASES[case]
+    path = tmp_path / "hostile.md"
+    path.write_text(make(n), encoding="utf-8")
+    kg = mlkg.load(path, curation=[])
+    assert len(kg.entries) == concepts
+    if named is not None:
+        assert len(kg.edges(("requires", "related"))) == named

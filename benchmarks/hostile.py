@@ -1,0 +1,96 @@
+"""``make bench``, last part: inputs written to make one piece of the miner blow up, at two sizes.
+
+Each crafted corpus is built at size n and 2n, in one process, and the table
+gives the CPU time of each and their ratio: about 2 is linear, about 4
+quadratic. Each row is an input that once was quadratic or worse:
+
+- ``shared shortened name``: n titles that shorten to one name ("Zorb Quux
+  …"), and n/10 entries naming it 30 times each (4,000 titles took 47 s);
+- ``one acronym title``: n entries all titled "Zorb GAN", each naming it
+  (2,000 took 22 s);
+- ``closed compounds``: a title of n/200 closed-up words English also splits
+  ("Feedforward"), each once a doubling of the name's forms (22 took 281 s
+  and 24 GB).
+
+Nothing here asserts a time: numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _word(i: int) -> str:
+    s, i = "", i + 26 * 26
+    while i:
+        s, i = chr(97 + i % 26) + s, i // 26
+    return s.capitalize()
+
+
+def _sheet(items: list[tuple[str, str, str]]) -> str:
+    """Entries (ID, title, full explanation), fifty to a subsection."""
+    out = ["# ML Cheatsheet Content - Section 50: Hostile\n\n## 50. HOSTILE\n\n"]
+    for j in range(0, len(items), 50):
+        sub = j // 50 + 1
+        out.append(f"### 50.{sub} Group {_word(sub)}\n\n---\n\n")
+        for k, (cid, title, full) in enumerate(items[j:j + 50], 1):
+            out.append(f"#### 50.{sub}.{k} {title}\n\n**ID:** `{cid}`\n**Parent:** `50.{sub}`\n\n"
+                       f"**Full Explanation:**\n{full}\n\n**Simple Explanation:**\nPlain words here.\n\n"
+                       "**Example:**\nNothing much.\n\n---\n\n")
+    return "".join(out)
+
+
+def shared_shortened_name(n: int) -> str:
+    items = [(f"zq-{_word(i).lower()}", f"Zorb Quux {_word(i)}", "A thing of its own kind.") for i in range(n)]
+    items += [(f"user-{_word(i).lower()}", f"Userthing {_word(i)}", "The Zorb Quux helps here. " * 30)
+              for i in range(n // 10)]
+    return _sheet(items)
+
+
+def one_acronym_title(n: int) -> str:
+    return _sheet([(f"zg-{_word(i).lower()}", "Zorb GAN", "It builds on the Zorb GAN of old.") for i in range(n)])
+
+
+def closed_compounds(n: int) -> str:
+    title = " ".join(["Feedforward"] * (n // 200))
+    return _sheet([("feed", title, "A title of closed compounds."), ("other", "Other Thing", "Nothing.")])
+
+
+CASES: dict[str, tuple[Callable[[int], str], int]] = {
+    "shared shortened name": (shared_shortened_name, 4000),
+    "one acronym title": (one_acronym_title, 2000),
+    "closed compounds": (closed_compounds, 4400),
+}
+
+
+def build_cpu(text: str, folder: Path) -> float:
+    from mlkg import knowledge
+    from mlkg.read import read
+
+    path = folder / "hostile.md"
+    path.write_text(text, encoding="utf-8")
+    t = time.process_time()
+    knowledge.build(read([path]))
+    return time.process_time() - t
+
+
+def main() -> int:
+    gc.disable()  # as a build runs
+    print("| hostile input | n | CPU at n | CPU at 2n | ratio |")
+    print("|---|--:|--:|--:|--:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, (make, n) in CASES.items():
+            one, two = build_cpu(make(n), folder), build_cpu(make(2 * n), folder)
+            print(f"| {name} | {n:,} | {one:.2f} s | {two:.2f} s | {two / one:.1f}× |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    raise SystemExit(main())
