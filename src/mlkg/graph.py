@@ -104,15 +104,22 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def edge_items(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(source, target, key, data) of every edge, in networkx's order, read from its adjacency dicts: its
+    edge views make a tuple and copy attributes per edge, and the writers walk every edge of a large graph."""
+    for u, nbrs in g._succ.items():
+        for v, keys in nbrs.items():
+            for k, d in keys.items():
+                yield u, v, k, d
+
+
 def _evidence_as_objects(g: nx.MultiDiGraph) -> None:
     """Evidence given as dicts (graph.json read back, a graph a caller made) becomes :class:`Evidence`, as a
     build makes it: the views read its attributes."""
-    for nbrs in g._succ.values():
-        for keys in nbrs.values():
-            for d in keys.values():
-                found = d.get("evidence")
-                if found and not isinstance(found[0], Evidence):
-                    d["evidence"] = [e if isinstance(e, Evidence) else Evidence(**e) for e in found]
+    for *_, d in edge_items(g):
+        found = d.get("evidence")
+        if found and not isinstance(found[0], Evidence):
+            d["evidence"] = [e if isinstance(e, Evidence) else Evidence(**e) for e in found]
 
 
 class ConceptGraph:
@@ -156,9 +163,7 @@ class ConceptGraph:
         for i, chunk in enumerate(chunked(({**d, "id": n} for n, d in g._node.items()), 1000)):
             put((b"," if i else b"") + orjson.dumps(chunk)[1:-1])
         put(b'],"edges":[')
-        # the edges in networkx's order, read from its adjacency dicts: its edge view would make a tuple per edge
-        edges = ({**d, "source": u, "target": v, "key": k}
-                 for u, nbrs in g._succ.items() for v, keys in nbrs.items() for k, d in keys.items())
+        edges = ({**d, "source": u, "target": v, "key": k} for u, v, k, d in edge_items(g))
         for i, chunk in enumerate(chunked(edges, 1000)):
             put((b"," if i else b"") + orjson.dumps(chunk)[1:-1])
         put(b"]}")

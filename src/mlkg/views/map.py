@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..atomic import atomic_path
-from ..graph import ConceptGraph, chunked
+from ..graph import ConceptGraph, chunked, edge_items
 from ..read import example_plain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -333,16 +333,13 @@ def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> Iterator[dict[
 def map_edges(kg: ConceptGraph) -> Iterator[dict[str, Any]]:
     """The edges of :func:`map_data`, each mined one with the sentence the details panel quotes."""
     texts = _sentence_finder(kg)
-    # the edges in networkx's order, read from its adjacency dicts: its edge view would make a tuple per edge
-    for u, nbrs in kg.graph._succ.items():
-        for v, keys in nbrs.items():
-            for k, d in keys.items():
-                edge = {"from": u, "to": v, "kind": k}
-                if k != "parent":
-                    _evidence(edge, u, v, d.get("evidence"), texts)
-                    if d.get("curated"):
-                        edge["curated"] = True
-                yield edge
+    for u, v, k, d in edge_items(kg.graph):
+        edge = {"from": u, "to": v, "kind": k}
+        if k != "parent":
+            _evidence(edge, u, v, d.get("evidence"), texts)
+            if d.get("curated"):
+                edge["curated"] = True
+        yield edge
 
 
 def _basename(cache: dict[str, str], path: str | None) -> str:

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from ..atomic import atomic_path
 from ..errors import InputError
-from ..graph import ConceptGraph, chunked
+from ..graph import ConceptGraph, chunked, edge_items
 from ..read import example_plain
 from .vocab import NAMESPACES, ONTOLOGY_PATH, SHAPES_PATH, TERMS
 
@@ -300,28 +300,26 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
         po += sorted([(narrower if k == "parent" else related)[u]
                       for u, keys in pred[n].items() for k in keys if k != "requires"])
         yield node[n] + " " + " ;\n    ".join(po) + " .\n"
-    for u, nbrs in succ.items():
-        for t, keys in nbrs.items():
-            for k, d in keys.items():
-                if k == "parent":
-                    continue
-                evidence = d.get("evidence") or []
-                head = (f"{relation_term(u, k, t)} a mlkg:Relation ;\n"
-                        f"    mlkg:source {node[u]} ;\n    mlkg:target {node[t]} ;\n    mlkg:kind {plain[k]} ;\n"
-                        f"    mlkg:confidence {decimal[d.get('confidence', 1.0)]} ;\n"
-                        f"    mlkg:rule {plain[d.get('rule') or '']} ;\n"
-                        f"    mlkg:curated {'true' if d.get('curated') else 'false'} ;\n"
-                        f"    mlkg:evidenceCount {integer[len(evidence)]}")
-                ev = evidence[0] if len(evidence) == 1 else deciding_evidence(d)  # one piece: that one
-                if ev is None:
-                    yield head + " .\n"
-                    continue
-                cue = f" ;\n    mlkg:cue {_string(ev.cue)}" if ev.cue else ""
-                derived = (f" ;\n    prov:wasDerivedFrom {node[ev.source]}"
-                           if ev.field != "curation" and ev.source in node else "")
-                yield (f"{head} ;\n    prov:value {_string(ev.sentence or '')} ;\n"
-                       f"    mlkg:field {plain[ev.field]} ;\n    mlkg:line {integer[ev.line or 0]} ;\n"
-                       f"    mlkg:file {plain[ev.file or '']}{cue}{derived} .\n")
+    for u, t, k, d in edge_items(g):
+        if k == "parent":
+            continue
+        evidence = d.get("evidence") or []
+        head = (f"{relation_term(u, k, t)} a mlkg:Relation ;\n"
+                f"    mlkg:source {node[u]} ;\n    mlkg:target {node[t]} ;\n    mlkg:kind {plain[k]} ;\n"
+                f"    mlkg:confidence {decimal[d.get('confidence', 1.0)]} ;\n"
+                f"    mlkg:rule {plain[d.get('rule') or '']} ;\n"
+                f"    mlkg:curated {'true' if d.get('curated') else 'false'} ;\n"
+                f"    mlkg:evidenceCount {integer[len(evidence)]}")
+        ev = deciding_evidence(d)
+        if ev is None:
+            yield head + " .\n"
+            continue
+        cue = f" ;\n    mlkg:cue {_string(ev.cue)}" if ev.cue else ""
+        derived = (f" ;\n    prov:wasDerivedFrom {node[ev.source]}"
+                   if ev.field != "curation" and ev.source in node else "")
+        yield (f"{head} ;\n    prov:value {_string(ev.sentence or '')} ;\n"
+               f"    mlkg:field {plain[ev.field]} ;\n    mlkg:line {integer[ev.line or 0]} ;\n"
+               f"    mlkg:file {plain[ev.file or '']}{cue}{derived} .\n")
 
 
 def _encoded(chunks: Iterable[str]) -> bytes:
