@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import mlkg
 from mlkg.errors import CurationError, InputError
 from mlkg.mine import Evidence, Relation, rules
-from mlkg.mine.lexicon import build_lexicon, variants
+from mlkg.mine.lexicon import build_lexicon, spelled_out, variants
 from mlkg.read import read
 from mlkg.read.markdown import parse_text
 from mlkg.views.evaluate import agreement, evaluate, gold_files, read_gold
@@ -333,6 +333,34 @@ def test_homonyms_make_no_edge(vision_text, linked):
     edges = _mine(two_sections(vision_text))
     assert ("blending", "stacking", "requires") in edges
     assert any(t == "stacking" for s, t, _ in edges if s == "conv-net") is linked
+
+
+@pytest.mark.parametrize("text, spelled", [
+    ("Achieved via gradient penalty (WGAN-GP).", {"GP": "gradient penalty"}),  # the last part of a compound
+    ("A Gaussian process (GP) is a prior.", {"GP": "Gaussian process"}),
+    ("Ranked by mean average precision (mAP).", {"mAP": "mean average precision"}),
+    ("The mean of squared errors (MSE) is used.", {"MSE": "mean of squared errors"}),  # function words between
+    ("Long Short-Term Memory (LSTM) nets.", {"LSTM": "Long Short-Term Memory"}),
+    # the initials must spell it: a loose match of letters through a sentence is no definition
+    ("It discovers structure. Clustering can be density-based (DBSCAN).", {}),
+    ("Fit on the masked tokens (MAE).", {}),
+    ("Trees (the forest) vote.", {}),  # no acronym
+])
+def test_an_acronym_is_spelled_out_by_the_initials_before_it(text, spelled):
+    assert spelled_out([text]) == spelled
+
+
+@pytest.mark.parametrize("wgan_text, linked", [
+    # the entry spells GP out as something else: in it, GP is not Gaussian Process
+    ("Uses weight clipping or gradient penalty (WGAN-GP). GP keeps the critic smooth.", False),
+    # spelled out as the concept itself, or not at all: a mention as usual
+    ("Unlike a GP, it has no prior. A Gaussian process (GP) is another tool.", True),
+    ("Unlike a GP, it has no prior.", True),
+])
+def test_an_acronym_means_what_its_entry_spells_out(wgan_text, linked):
+    text = sheet(entry("1.1.1", "Gaussian Process (GP)", "gp", full="A Gaussian process (GP) is a prior."),
+                 entry("1.2.1", "Wasserstein Net", "wnet", full=wgan_text), subsections={"1.1": "GPs", "1.2": "Nets"})
+    assert any(s == "wnet" and t == "gp" for s, t, _ in _mine(text)) is linked
 
 
 @pytest.mark.parametrize("text, target, linked", [

@@ -12,13 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 
-from ..read import Corpus, Curation, split_title
+from ..read import Corpus, Curation, Entry, split_title
 from . import lexicon as names
 from . import rules
 from . import text as words
 from .evidence import Evidence, Mention, Relation, Report
-from .lexicon import Lexicon, build_lexicon, subsection_heads
-from .mentions import CorpusText, text_mentions, title_mentions
+from .lexicon import Lexicon, build_lexicon, is_acronym, spelled_out, subsection_heads
+from .mentions import FIELDS, CorpusText, text_mentions, title_mentions
 from .similarity import mutual_best_siblings, richest_unit
 
 __all__ = ["Evidence", "Lexicon", "Mention", "Mined", "Relation", "Report", "mine"]
@@ -81,6 +81,14 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
     """What every mention votes for, one vote per concept per sentence."""
     evidence = []
     seen: set[tuple[str, str, int]] = set()
+    spelled: dict[str, dict[str, str]] = {}
+
+    def spelled_in(e: Entry) -> dict[str, str]:
+        """The acronyms an entry's title and text spell out."""
+        found = spelled.get(e.id)
+        if found is None:
+            found = spelled[e.id] = spelled_out(chain((e.title,), (e.fields[f].text for f in FIELDS)))
+        return found
 
     def consider(m: Mention, target: str) -> None:
         if m.field != "title":
@@ -92,8 +100,15 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
                 return  # one vote per concept per sentence
             seen.add((target, m.entry.id, m.unit))
         ev = rules.vote(m, target, pos, disabled)
-        if ev is not None:
-            evidence.append(ev)
+        if ev is None:
+            return
+        if m.field != "title" and rules.SPELLED_OUT_RULE not in disabled and is_acronym(m.surface):
+            ours = spelled_in(m.entry).get(m.surface)
+            theirs = ours and spelled_in(pos.entries[target]).get(m.surface)
+            if theirs and not _share_a_word(ours, theirs):
+                report.homonyms.append((ev, f"{m.surface} is spelled out here as \"{ours}\", not \"{theirs}\""))
+                return
+        evidence.append(ev)
 
     # a name several titles shorten to ("Gaussian") means the concept more entries name: known once all are read
     named_by: dict[str, set[str]] = {c: set() for c in lexicon.contested}
@@ -119,6 +134,14 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         elif found[2] is not None:
             consider(m, found[2])
     return evidence
+
+
+def _share_a_word(one: str, other: str) -> bool:
+    """Whether two long forms of an acronym may be one thing: they share a word, by its first four letters
+    ("mean of squared errors" and "Mean Squared Error"), where "gradient penalty" and "Gaussian process" share
+    none."""
+    stems = {w[:4] for w in words.normalize(other).split() if len(w) > 2}
+    return any(w[:4] in stems for w in words.normalize(one).split() if len(w) > 2)
 
 
 def _forget_words() -> None:

@@ -266,6 +266,35 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
             yield short, long_text[li + 1:].strip(" ,;:")
 
 
+def spelled_out(texts: Iterable[str]) -> dict[str, str]:
+    """Acronyms these texts spell out themselves, each with its long form: "gradient penalty (GP)", and the last
+    part of a compound, "gradient penalty (WGAN-GP)".  The initials of the words before the parenthesis must
+    spell it exactly (function words may sit between them), so a loose match through a sentence never counts.
+
+    Within its entry such an acronym means what the entry says, whatever else the corpus calls by it.
+    """
+    out: dict[str, str] = {}
+    for text in texts:
+        if "(" not in text:
+            continue
+        for m in _BRACKETED_SHORT.finditer(text):
+            short = m.group(1).rsplit("-", 1)[-1]
+            if not is_acronym(short) or short in out:
+                continue
+            letters = [c.lower() for c in short if c.isalpha()]
+            words = list(_WORD.finditer(text, max(0, m.start() - 24 * len(letters)), m.start()))
+            taken: list[re.Match] = []
+            for w in reversed(words):
+                if len(taken) == len(letters) or (taken and w.group().lower() not in _FUNCTION_WORDS
+                                                  and w.group()[0].lower() != letters[-1 - len(taken)]):
+                    break
+                if not taken or w.group().lower() not in _FUNCTION_WORDS:
+                    taken.append(w)
+            if len(taken) == len(letters) and [w.group()[0].lower() for w in reversed(taken)] == letters:
+                out[short] = text[taken[-1].start():taken[0].end()]
+    return out
+
+
 _ALSO_CALLED = re.compile(r"\b(?:also|often|sometimes) (?:called|known as|termed|referred to as)\s+(?:the\s+|an?\s+)?"
                           r"([A-Za-z][\w'-]*(?:\s+[\w'-]+){0,3}?)(?=\s*(?:[,.;:()]|\bor\b|\Z))", re.I)
 _OPENING = re.compile(r"\s*(?:(?:an?|the)\s+)?([^()]{2,80}?)\s*\(([A-Za-z][\w' -]{2,60})\)\s+[a-z]", re.I)
