@@ -232,6 +232,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. Fit a model, add to ensemble with alpha net shrinkage.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. A sample may contain few cases, making alpha nets unstable.",
      ("beta", "alpha", "related")),  # a participle after a comma opens another clause, not a list
+    ("Nothing here.", "A method. It applies it to the gradient and how an alpha net handles it.",
+     ("beta", "alpha", "related")),  # a question word opens another clause, not a list
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It contains gates, pooling and alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It applies alpha nets to inputs.", ("beta", "alpha", "requires")),
