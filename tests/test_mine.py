@@ -248,6 +248,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("It is used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
     ("It is used in search and as a Beta Method.", "Nothing here.", ("alpha", "beta", "requires")),  # a role
     ("An Alpha Net is a simple Beta Method.", "Nothing here.", ("alpha", "beta", "requires")),
+    ("A net. This net is a model with Beta Methods inside.", "Nothing here.", ("alpha", "beta", "related")),  # no genus
+    ("Nothing here.", "A method. Tests that monitoring uses to flag alpha nets.", ("beta", "alpha", "related")),
     # a parenthesis holding bare names lists instances; one that describes does not
     ("Popular ones (Beta Method, Gamma).", "Nothing here.", ("beta", "alpha", "requires")),
     ("GloVe (beta method of counts) is popular.", "Nothing here.", ("alpha", "beta", "related")),

@@ -172,13 +172,14 @@ FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs"; not a role ("used in X and as T"),
 # a comparison ("based on content, like T"), a preposition that starts another phrase ("add to ensemble with T"), a
-# question word that starts a clause ("applies H⁻¹ to the gradient and how a T handles it")
+# question word that starts a clause ("applies H⁻¹ to the gradient and how a T handles it"), or "to" ("which
+# monitoring uses to flag T": T is the object of another verb)
 # or a clause that a participle or a conjunction opens after a comma ("contains few cases, making T unstable"),
 # though an "-ing" word the list goes on from is an item of it ("uses normalization, pooling and T").
 _CLAUSE = (r",\s*(?:[\w-]+ing\b(?!\s*(?:,|and\b|or\b))|(?:while|whereas|which|who|whose|because|although|though|"
            r"but|yet|so|where|when)\b)")
 _LIST = (r"(?:(?:(?!" + _CLAUSE + r")[^.;:!?()]){0,60}?(?:,(?!" + _CLAUSE[1:] + r")|\band\b|\bor\b)\s*)?"
-         r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|at|how|why|what|whether|where|when)\b)"
+         r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|at|to|how|why|what|whether|where|when)\b)"
          r"[\w-]+\s+){0,2}")
 
 # Each pattern is matched against the text of the sentence *before* the mention.
@@ -215,11 +216,13 @@ BEFORE = (
         + _LIST +
         # "gates use T": the plural verb after a plural subject, "they" or "we", T its object (not "its use of T")
         r"|(?:(?<=[a-z]s )|(?<=\bthey )|(?<=\bwe ))(?:use|apply|employ)\s+(?:(?:a|an|the)\s+)?)\Z", re.I)),
-    # a definition: "GPT is a decoder-only transformer", "LLMs are language models"
+    # a definition: "GPT is a decoder-only transformer", "LLMs are language models"; not past a preposition
+    # ("Tacotron 2 is an encoder-decoder with T": T is no genus)
     (CUE_USES, (" is ", " are "), re.compile(
         # not an activity with its object as the subject: "Tuning it is a precision-recall trade-off"
         r"\A\s*(?![\w-]+ing\s+(?:it|them|this|these|those|the|an?)\s)(?:[\w()/-]+\s+){1,4}"
-        r"(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+(?:[\w-]+\s+){0,2}\Z", re.I)),
+        r"(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+"
+        r"(?:(?!(?:with|without|of|for|in|on|by|from|to|at|via|into|and|or)\b)[\w-]+\s+){0,2}\Z", re.I)),
 )
 
 # Per-mention cues that only turn a document-order "requires" into "related" (tier 3).
