@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -184,12 +185,40 @@ def test_a_build_remembers_its_corpus_and_says_so(tmp_path, write):
     assert _in(tmp_path, "build", "--source", other).returncode == 0
     done = _in(tmp_path, "prereqs", "beta-method")
     assert done.returncode == 0 and "Alpha Net" in done.stdout
-    assert done.stderr.startswith(f"mlkg: answering from {other} (the corpus of the build in out/")
+    # shown as the user would type it here
+    assert done.stderr.startswith("mlkg: answering from other.md (the corpus of the build in out/")
     assert done.stderr.count("\n") == 1
     shipped = _in(tmp_path, "prereqs", "vae", "--source", SEED)  # --source still chooses
     assert shipped.returncode == 0 and shipped.stderr == "" and "Autoencoder" in shipped.stdout
     rebuilt = _in(tmp_path, "build")  # the remembered corpus is built again
     assert rebuilt.returncode == 0 and "built 2 concepts" in rebuilt.stdout
+
+
+def test_a_build_made_with_relative_paths_answers_from_any_folder(tmp_path):
+    """The build remembers its corpus by absolute paths: a relative one would mean another file elsewhere."""
+    (tmp_path / "project" / "sheets").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "project" / "sheets" / "one.md").write_text(
+        sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")), encoding="utf-8")
+    assert _in(tmp_path / "project", "build", "--source", "sheets/one.md", "--out", tmp_path / "kg").returncode == 0
+    done = subprocess.run([sys.executable, "-m", "mlkg", "prereqs", "beta-method"], capture_output=True, text=True,
+                          cwd=tmp_path / "elsewhere", timeout=120,
+                          env={**__import__("os").environ, "MLKG_BUILD_DIR": str(tmp_path / "kg")})
+    assert done.returncode == 0 and "Alpha Net" in done.stdout, done.stderr
+    assert f"answering from {tmp_path / 'project' / 'sheets' / 'one.md'} (" in done.stderr
+
+
+def test_a_build_from_standard_input_is_answered_from_as_it_is(tmp_path):
+    """Standard input cannot be read again: later commands answer from the build, and a bare rebuild says so."""
+    text = sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets."))
+    env = {**__import__("os").environ, "MLKG_BUILD_DIR": str(tmp_path / "kg")}
+    run = functools.partial(subprocess.run, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert run([sys.executable, "-m", "mlkg", "build", "--source", "-"], input=text).returncode == 0
+    done = run([sys.executable, "-m", "mlkg", "prereqs", "beta-method"], input="")
+    assert done.returncode == 0 and "Alpha Net" in done.stdout, done.stderr
+    assert "made from standard input" in done.stderr
+    again = run([sys.executable, "-m", "mlkg", "build"], input="")
+    assert again.returncode == 2 and "made from standard input" in again.stderr and again.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize("name, text", [

@@ -645,6 +645,15 @@ def test_curated_alias_creates_mentions(write):
     ('[[add]]\nsource = "vae"\ntarget = "vae"\nkind = "related"\n', 1, "links 'vae' to itself"),
     ('[[rename]]\nnumber = "13.2.1"\nid = "gan"\nto = "sec:13.2"\n', 1, "to 'sec:13.2' is not a lowercase slug"),
     ('[[rename]]\nnumber = "13.2"\nid = "gan"\nto = "gan-2"\n', 1, "must be an entry number"),
+    # a character no export format can carry
+    ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\nnote = "a \\u0000 b"\n', 1,
+     "note holds control character U+0000"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["zz\\u0007top"]\n', 1, "names holds control character U+0007"),
+    # an alias that is another concept's name would move every mention of it
+    ('[[alias]]\nconcept = "vae"\nnames = ["GANs"]\n', 1, "'GANs' of 'vae' is already a name of 'gan'"),
+    ('[[alias]]\nconcept = "gan"\nnames = ["autoencoder"]\n', 1, "is already a name of 'autoencoder'"),
+    ('[[alias]]\nconcept = "gan"\nnames = ["Zorb"]\n\n[[alias]]\nconcept = "vae"\nnames = ["zorb"]\n', 5,
+     "'zorb' of 'vae' is already a name of 'gan'"),
 ])
 def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, line, message):
     path = write(text, "bad.toml")

@@ -155,6 +155,27 @@ def test_duplicate_across_files_names_both_places(write):
     assert str(problem).startswith(f"{b}:{line}: duplicate ID 'same' (also at {a}:{line})")
 
 
+@pytest.mark.parametrize("first, second, message", [
+    (sheet(entry("1.1.1", "One")), sheet(entry("1.1.1", "Two")), "entry number 1.1.1 is used twice"),
+    (sheet(entry("1.1.1", "One")), sheet(entry("1.1.2", "Two"), title="OTHER"), "section 1 is titled 'OTHER' here"),
+    (sheet(entry("1.1.1", "One")), sheet(entry("1.1.2", "Two"), subsections={"1.1": "Other Sub"}),
+     "subsection 1.1 is titled 'Other Sub' here"),
+])
+def test_one_number_for_two_things_is_an_error(write, first, second, message):
+    """The outline, its section pages and ``[[rename]] number`` would each mean two things."""
+    a, b = write(first, "a.md"), write(second, "b.md")
+    with pytest.raises(CheatsheetError) as err:
+        read([a, b])
+    assert str(err.value.problems[0]).startswith(f"{b}:") and message in str(err.value.problems[0])
+    assert f"{a}:" in str(err.value.problems[0])
+
+
+def test_a_section_split_across_files_under_one_title_is_one_section(write):
+    a = write(sheet(entry("1.1.1", "One")), "a.md")
+    b = write(sheet(entry("1.1.2", "Two")), "b.md")
+    assert [e.id for e in read([a, b]).entries] == ["one", "two"]
+
+
 def test_rename_resolves_a_duplicate(write):
     a = write(sheet(entry("1.1.1", "Same")), "a.md")
     b = write(sheet(entry("2.1.1", "Same"), section="2"), "b.md")

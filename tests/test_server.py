@@ -409,14 +409,18 @@ def test_push_twice_leaves_the_same_data(cli, oxigraph_server, seed_kg):
     assert remote_count(oxigraph_server, graph) == local
 
 
-@pytest.mark.parametrize("url, message", [
-    ("http://127.0.0.1:{closed}/store", "cannot connect"),
-    ("{oxi}/nothing-here", "HTTP 404"),
-    ("ftp://example.org/store", "is not an http(s) URL"),
+@pytest.mark.parametrize("url, message, exit_code", [
+    ("http://127.0.0.1:{closed}/store", "cannot connect", 1),
+    ("{oxi}/nothing-here", "HTTP 404", 1),
+    # a URL that is no URL is a usage error
+    ("ftp://example.org/store", "is not an http(s) URL", 2),
+    ("http://[::1", "is not a valid URL", 2),
+    ("http://a b/store", "is not an http(s) URL", 2),
+    ("http://127.0.0.1:port/store", "is not a valid URL", 2),
 ])
-def test_push_errors_are_one_line_with_exit_1(cli, oxigraph_server, url, message):
+def test_push_errors_are_one_line(cli, oxigraph_server, url, message, exit_code):
     code, _, err = cli("push", url.format(closed=_free_port(), oxi=oxigraph_server))
-    assert code == 1
+    assert code == exit_code
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 

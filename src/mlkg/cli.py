@@ -52,10 +52,10 @@ def _settings(sources, curation=(), no_curation=False, base_iri=None):
 
 def _load(sources, curation=(), no_curation=False, settings=None):
     """The graph: from the build in force when it was made from these sources, else loaded now."""
-    from .project import open_graph
+    from .project import built_graph, open_graph
 
     s = settings or _settings(sources, curation, no_curation)
-    return open_graph(s.sources, s.curation)
+    return built_graph(s.build) if s.build is not None else open_graph(s.sources, s.curation)
 
 
 def _emit(text: str) -> None:
@@ -96,6 +96,9 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     from .project import describe, settings
 
     s = settings(sources, _curation(curation, no_curation), base_iri, out)
+    if s.build is not None:
+        raise InputError("the build in force was made from standard input, which cannot be read again: give "
+                         "--source - with the input once more, or another --source")
     if describe(s):
         click.echo(f"mlkg: {describe(s)}", err=True)
     result = build_all(s.sources, s.curation, out, base_iri=s.base_iri, with_map=not no_map,
@@ -415,6 +418,9 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
                           base_iri=s.base_iri, quiet=quiet)
     live, editor, stopping = None, None, threading.Event()
+    if (watch or edit) and s.build is not None:
+        raise InputError("--watch and --edit read the sources again, and this build was made from standard input: "
+                         "give --source")
     if watch or edit:
         from .project import inputs
         from .project import watch as follow

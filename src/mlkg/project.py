@@ -42,7 +42,7 @@ from . import __version__, knowledge
 from .errors import InputError
 from .knowledge import KnowledgeGraph
 from .read import read
-from .read.sources import default_curation, default_sources, expand_paths
+from .read.sources import STDIN, default_curation, default_sources, expand_paths
 
 OUTPUTS = ("graph.json", "graph.ttl", "map.html")
 META = "build.json"
@@ -95,6 +95,7 @@ class Settings:
     curation: list[str] | None
     base_iri: str | None
     origin: str  # "options", a project file's path, "the build in DIR", or "" for the shipped corpus
+    build: Path | None = None  # a build made from standard input: answered from as it is, since stdin is gone
 
 
 def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
@@ -160,8 +161,14 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
     meta = build_meta(out)
     if meta is not None and meta[1].get("arguments"):  # built from sources given on purpose: those again
         m = meta[1]
-        return Settings(list(m["arguments"]), m.get("curation") if curation is None else [str(c) for c in curation],
-                        base_iri or m.get("base_iri"), f"the corpus of the build in {out}/")
+        if str(STDIN) in m["arguments"]:
+            if curation is None:
+                return Settings([], None, base_iri or m.get("base_iri"),
+                                f"the build in {out}/, made from standard input", build=meta[0])
+        else:
+            return Settings(list(m["arguments"]), m.get("curation") if curation is None
+                            else [str(c) for c in curation], base_iri or m.get("base_iri"),
+                            f"the corpus of the build in {out}/")
     return Settings([], None if curation is None else [str(c) for c in curation], base_iri, "")
 
 
@@ -169,7 +176,10 @@ def describe(s: Settings) -> str | None:
     """One line saying which corpus a command answers from, where it is not the shipped one."""
     if s.origin in ("", "options"):
         return None
-    shown = ", ".join(s.sources[:3]) + (f" and {len(s.sources) - 3} more" if len(s.sources) > 3 else "")
+    if s.build is not None:
+        return f"answering from {s.origin} (--source to choose another)"
+    shown = ", ".join(map(shown_path, s.sources[:3])) + (f" and {len(s.sources) - 3} more"
+                                                          if len(s.sources) > 3 else "")
     return f"answering from {shown} ({s.origin}; --source to choose another)"
 
 
@@ -182,13 +192,24 @@ def _code_digest() -> bytes:
     return h.digest()
 
 
+def absolute(path: str | Path) -> str:
+    """A path as a build remembers it: absolute, so that a command run from another folder finds it too."""
+    return str(path) if Path(path) == STDIN else os.path.abspath(path)
+
+
+def shown_path(path: str) -> str:
+    """A remembered path as a user would type it here: relative to the working folder, where it is inside."""
+    rel = os.path.relpath(path) if os.path.isabs(path) else path
+    return path if rel.startswith("..") else rel
+
+
 def input_key(files: list[Path], curation: list[Path]) -> str:
     """A digest of everything a graph depends on: mlkg's code, each source's and curation file's path and bytes."""
     h = hashlib.sha256(f"mlkg {__version__} build {FORMAT}\n".encode())
     h.update(_code_digest())
     for kind, group in (("source", files), ("curation", curation)):
         for p in group:
-            h.update(f"{kind} {p}\n".encode())
+            h.update(f"{kind} {absolute(p)}\n".encode())
             data = _read_regular(p)
             h.update(b"<missing>" if data is None else hashlib.sha256(data).digest())
     return h.hexdigest()
@@ -275,8 +296,8 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                 meta = {"format": FORMAT, "mlkg": __version__, "key": key,
                         # the key vouches for the sources only if they did not change while they were read
                         "fresh": input_key(files, cur) == key,
-                        "sources": [str(p) for p in files], "curation": [str(p) for p in cur], "base_iri": base,
-                        "arguments": [str(p) for p in sources] or None,
+                        "sources": [absolute(p) for p in files], "curation": [absolute(p) for p in cur],
+                        "base_iri": base, "arguments": [absolute(p) for p in sources] or None,
                         "graph_sha256": graph_sha256, "stats": stats,
                         "outputs": [name for name in OUTPUTS if (stage / name).exists()]}
                 (stage / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -401,7 +422,8 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
     found = build_meta(out)
     if found is not None:
         folder, meta = found
-        same = meta.get("sources") == [str(p) for p in files] and meta.get("curation") == [str(p) for p in cur]
+        same = meta.get("sources") == [absolute(p) for p in files] \
+            and meta.get("curation") == [absolute(p) for p in cur]
         if meta.get("fresh") and meta.get("key") == input_key(files, cur):
             kg = _from_build(folder, meta)
             if kg is not None:
@@ -411,6 +433,16 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
             note(f"the build in {out}/ is out of date (its sources, curation or mlkg changed); "
                  "reading the sources instead. Run `mlkg build` to refresh it.")
     return knowledge.load(*files, curation=cur)
+
+
+def built_graph(folder: Path) -> KnowledgeGraph:
+    """The graph of a build as it is, for a build whose sources cannot be read again (standard input)."""
+    raw = _read_regular(folder / META)
+    kg = _from_build(folder, json.loads(raw)) if raw is not None else None
+    if kg is None:
+        raise InputError(f"the build in {folder.parent.parent}/ was made from standard input and is damaged; "
+                         "build it again")
+    return kg
 
 
 def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:

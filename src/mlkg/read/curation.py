@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CurationError, Location, Problem
-from .markdown import SLUG
+from .markdown import CONTROL, SLUG
 from .sources import STDIN, read_input
 
 SECTIONS = {
@@ -220,8 +220,14 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
         if key == "names":
             if not (isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)):
                 out.append(Problem(loc, f"[[{section}]] names must be a list of non-empty strings"))
+                continue
         elif not isinstance(value, str):
             out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
+            continue
+        bad = next(filter(None, map(CONTROL.search, value if key == "names" else [value])), None)
+        if bad:
+            out.append(Problem(loc, f"[[{section}]] {key} holds control character U+{ord(bad.group()):04X}; no "
+                               "export format can carry it (XML forbids it): remove it"))
     if "kind" in data and isinstance(data["kind"], str) and data["kind"] not in KINDS:
         out.append(Problem(loc, f"[[{section}]] kind {data['kind']!r} must be one of {', '.join(KINDS)}"))
     if section == "rename":

@@ -188,7 +188,7 @@ def decode(data: bytes, path: str) -> str:
 
 
 # What XML 1.0 cannot hold (and no cheatsheet needs): C0 controls but tab and newline, and the non-characters.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class _Parser:
@@ -411,7 +411,7 @@ def _closes_flat(fences: list[tuple[str, bool]]) -> bool:
 def parse_text(text: str, path: str = "<string>") -> Document:
     """Parse one cheatsheet held in a string."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    bad = _CONTROL.search(text)
+    bad = CONTROL.search(text)
     if bad:
         raise CheatsheetError(problems=[Problem(
             Location(path, text.count("\n", 0, bad.start()) + 1),

@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from ..errors import RemoteError
+from ..errors import InputError, RemoteError
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -28,9 +28,13 @@ class PushResult:
 
 def graph_store_url(endpoint: str, graph: str | None) -> str:
     """The request URL: ``?graph=IRI`` for a named graph (indirect identification), ``?default`` otherwise."""
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RemoteError(f"{endpoint!r} is not an http(s) URL of a Graph Store endpoint")
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        parts.port  # noqa: B018 -- a port that is no number raises here, not in the middle of the request
+    except ValueError as exc:
+        raise InputError(f"{endpoint!r} is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in endpoint):
+        raise InputError(f"{endpoint!r} is not an http(s) URL of a Graph Store endpoint")
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     query = [(k, v) for k, v in query if k not in ("graph", "default")]
     query.append(("graph", graph) if graph else ("default", ""))
