@@ -172,6 +172,14 @@ def test_learning_plan_commands_import_no_rdf_map_or_web_library(tmp_path, comma
     assert done.stdout.strip().endswith("HEAVY [] 0"), done.stdout + done.stderr
 
 
+def test_version_is_one_number_everywhere(cli):
+    """``mlkg --version`` (package metadata), ``mlkg.__version__`` and build.json once said 0.1.0 and 0.2.0."""
+    import mlkg
+
+    code, out, _ = cli("--version")
+    assert code == 0 and out.strip().endswith(f"version {mlkg.__version__}")
+
+
 def _in(folder, *args):
     """Run mlkg in ``folder`` as a user would (its own process, the build folder out/ there)."""
     env = {k: v for k, v in __import__("os").environ.items() if k != "MLKG_BUILD_DIR"}

@@ -645,6 +645,9 @@ def test_curated_alias_creates_mentions(write):
     ('[[add]]\nsource = "vae"\ntarget = "vae"\nkind = "related"\n', 1, "links 'vae' to itself"),
     ('[[rename]]\nnumber = "13.2.1"\nid = "gan"\nto = "sec:13.2"\n', 1, "to 'sec:13.2' is not a lowercase slug"),
     ('[[rename]]\nnumber = "13.2"\nid = "gan"\nto = "gan-2"\n', 1, "must be an entry number"),
+    # a rename that misses an entry of a loaded section (one of a section not loaded is for another corpus)
+    ('[[rename]]\nnumber = "13.1.2"\nid = "vea"\nto = "vae-2"\n', 1, "entry 13.1.2 is 'vae', not 'vea'"),
+    ('[[rename]]\nnumber = "13.9.9"\nid = "vae"\nto = "vae-2"\n', 1, "there is no entry 13.9.9 in section 13"),
     # a character no export format can carry
     ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\nnote = "a \\u0000 b"\n', 1,
      "note holds control character U+0000"),
@@ -716,6 +719,23 @@ def test_eval_command_prints_a_row_per_section_and_the_rules_ablation(cli):
     assert lines[1].startswith("13-generative-models ")
     assert any(line.startswith("cue-contrast ") for line in lines)
     assert any(line.startswith("in-definition ") for line in lines)
+
+
+@pytest.mark.parametrize("name, text, code, said", [
+    # a near-miss ID is most likely a typo: said, with the ID it nearly is
+    ("13-generative-models.gold", "vae requires autoencodr\n", 0, ":1: 'autoencodr' is no loaded concept; "
+     "did you mean 'autoencoder'?"),
+    ("13-generative-models.gold", "plan vae includes autoencodr\n", 0, "did you mean 'autoencoder'?"),
+    # an ID of a section not loaded is expected, and says nothing
+    ("13-generative-models.gold", "vae related random-forest\n", 0, ""),
+    # a file named after no loaded cheatsheet scores nothing: with nothing else to score, a usage error
+    ("vae.gold", "vae requires autoencoder\n", 2, "vae.gold:1: named after no loaded cheatsheet"),
+])
+def test_eval_says_what_of_the_gold_scores_nothing(cli, write, name, text, code, said):
+    path = write(text, name)
+    got, _, err = cli("eval", path)
+    assert got == code
+    assert (said in err and err.startswith(f"mlkg: {path}:" if code == 0 else f"{path}:")) if said else err == ""
 
 
 def _requires(edges: list[tuple[int, int, float]], curated: frozenset = frozenset()) -> list[Relation]:

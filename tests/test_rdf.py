@@ -304,7 +304,8 @@ def test_build_passes_the_base_iri_and_refuses_a_bad_one_before_writing(cli, tmp
     assert not (tmp_path / "bad").exists()
 
 
-@pytest.mark.parametrize("fmt, parse_as", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("xml", "xml")])
+@pytest.mark.parametrize("fmt, parse_as", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("xml", "xml"),
+                                           ("n3", "n3")])
 def test_export_writes_each_format_to_stdout(cli, seed_graph, fmt, parse_as):
     code, out, err = cli("export", "--source", SEED, "--format", fmt)
     assert code == 0, err

@@ -18,10 +18,11 @@ import sys
 import textwrap
 import threading
 import webbrowser
+from pathlib import Path
 
 import click
 
-from .errors import InputError, MlkgError
+from .errors import InputError, Location, MlkgError, Problem
 
 
 def _source_options(f):
@@ -188,6 +189,17 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
     golds = [read_gold(p) for p in gold_files(gold or ["tests/gold"])]
     kg = _load(sources, curation, no_curation)
     result = evaluate(kg, golds)
+    if not result["sections"]:
+        raise InputError(problems=[Problem(Location(w["file"], w["line"]), w["message"])
+                                   for w in result["warnings"]])
+    given = {str(p) for p in gold or () if Path(p).is_file()}
+    unscored = [w for w in result["warnings"] if w["message"].startswith("named after") and w["file"] not in given]
+    for w in result["warnings"]:
+        if w not in unscored:  # a file given by name, or a near-miss ID: said one by one
+            click.echo(f"mlkg: {w['file']}:{w['line']}: {w['message']}", err=True)
+    if unscored:  # files of a folder for sections not loaded: expected, said once
+        click.echo(f"mlkg: {len(unscored)} gold file(s) found in folders are for cheatsheets not loaded: not scored",
+                   err=True)
     if ablation:
         from . import knowledge
         from .mine import rules
@@ -502,7 +514,7 @@ def push(sources, curation, no_curation, url, graph_iri, user, password_env, bas
 
 @cli.command()
 @_source_options
-@click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml"]), default=None,
+@click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "n3"]), default=None,
               help="RDF format. Default: from the -o file's extension, else ttl.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", default=None,
               help="Write to FILE (atomically) instead of standard output.")
@@ -536,9 +548,9 @@ def export(sources, curation, no_curation, fmt, output, base_iri):
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind a query parameter (repeatable); concept IDs become concept IRIs.")
 @click.option("--format", "-f", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]),
+              type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "n3"]),
               help="SELECT/ASK: table, json, csv, tsv or xml (W3C formats). CONSTRUCT/DESCRIBE: Turtle, "
-                   "or nt, jsonld, xml.")
+                   "or nt, jsonld, xml, n3.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
 @click.option("--base-iri", default=None, help="Base IRI of concept IRIs (default: https://mlkg.dev/id/).")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")

@@ -20,6 +20,7 @@ unordered pairs whatever their type; *requires* compares directed
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class GoldFile:
     links: dict[frozenset[str], tuple[str, str, str]] = field(default_factory=dict)  # pair → (source, kind, target)
     plans: list[tuple[str, str, tuple[str, ...], int]] = field(default_factory=list)  # (concept, includes?, ids, line)
     corpus: tuple[tuple[int, int], ...] | None = None  # the sections its labeller read, as ranges; None: all
+    lines: dict[str, int] = field(default_factory=dict)  # concept ID → the first line naming it
 
     @property
     def name(self) -> str:
@@ -85,6 +87,8 @@ def read_gold(path: str | Path) -> GoldFile:
             continue
         if m := _LINK.match(line):
             a, kind, b = m.groups()
+            gold.lines.setdefault(a, n)
+            gold.lines.setdefault(b, n)
             pair = frozenset((a, b))
             if pair in gold.links or a == b:
                 problems.append(Problem(Location(str(path), n), f"pair {a} / {b} is listed twice" if a != b
@@ -92,6 +96,8 @@ def read_gold(path: str | Path) -> GoldFile:
             gold.links[pair] = (a, kind, b)
         elif m := _PLAN.match(line):
             gold.plans.append((m.group(1), m.group(2), tuple(m.group(3).split()), n))
+            for concept in (m.group(1), *m.group(3).split()):
+                gold.lines.setdefault(concept, n)
         else:
             problems.append(Problem(Location(str(path), n), "expected 'SOURCE requires|related TARGET' or "
                                                             "'plan CONCEPT includes|excludes ID …'"))
@@ -173,7 +179,25 @@ def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
         if len(sections) > 1:
             scope = set().union(*(by_file[s] for s in sections))
             rows[f"all {split}"] = _score(kg, present, mined, scope, mine, split)
-    return {"sections": rows, "conflicts": conflicts}
+    return {"sections": rows, "conflicts": conflicts, "warnings": _unused(kg, golds, own)}
+
+
+def _unused(kg: ConceptGraph, golds: list[GoldFile], own: dict[int, str | None]) -> list[dict[str, Any]]:
+    """What of the gold given scores nothing (``file``, ``line``, ``message``): a file named after no loaded
+    cheatsheet, and IDs that name no loaded concept but nearly name one (a typo, most likely; an ID of a section
+    not loaded is expected, and says nothing)."""
+    out = [{"file": str(g.path), "line": 1, "message": "named after no loaded cheatsheet (name it after one, as "
+            "13-generative-models.gold or 13-generative-models-cross.gold); not scored"}
+           for g in golds if own[id(g)] is None]
+    known = sorted(kg.entries)
+    for g in golds:
+        for concept, line in g.lines.items():
+            if concept not in kg.entries:
+                near = difflib.get_close_matches(concept, known, n=1, cutoff=0.9)
+                if near:
+                    out.append({"file": str(g.path), "line": line,
+                                "message": f"{concept!r} is no loaded concept; did you mean {near[0]!r}?"})
+    return out
 
 
 def _judged(pair: frozenset[str], say: list[tuple[set[str], set[int] | None]], section_number: dict[str, int]) -> bool:
