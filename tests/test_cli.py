@@ -84,6 +84,8 @@ def test_bad_input_is_one_line_per_problem_with_exit_2_and_no_output_changed(cli
 @pytest.mark.parametrize("args, message", [
     (["show", "nope"], "mlkg: unknown concept 'nope'"),
     (["build", "--source", "/does/not/exist"], "/does/not/exist:1: no such file or folder"),
+    (["serve", "--cors", "notanorigin"], "mlkg: --cors 'notanorigin' is no origin"),
+    (["serve", "--host", "0.0.0.1", "--port", "0"], "mlkg: cannot listen on 0.0.0.1:0: "),
 ])
 def test_errors_are_one_line_without_traceback(cli, args, message):
     code, _, err = cli(*args)
@@ -93,6 +95,28 @@ def test_errors_are_one_line_without_traceback(cli, args, message):
 
 def test_usage_error_exits_2(cli):
     assert cli("edges", "--kind", "nonsense")[0] == 2
+    assert cli("prereqs", "vae", "--depth", "0")[0] == 2
+
+
+def test_a_file_given_twice_is_read_once(cli):
+    code, out, err = cli("stats", "--source", "data", "--source", "data/13-generative-models.md", "--format", "json")
+    assert code == 0 and json.loads(out)["concepts"] == 20, err
+
+
+def test_a_folder_where_the_build_link_goes_is_a_one_line_error_and_nothing_is_left(cli, tmp_path):
+    (tmp_path / "current").mkdir()
+    code, _, err = cli("build", "--out", tmp_path, "--no-map")
+    assert code == 2 and "a folder stands where mlkg keeps the link" in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [".lock", "builds", "current"]
+
+
+@pytest.mark.parametrize("known, says", [
+    ("autoencoder", "You said you know Autoencoder [autoencoder]; its plan all the same:"),
+    ("vae", "You already know Autoencoder [autoencoder]: it is a prerequisite of something you know."),
+])
+def test_learn_says_why_a_known_goal_still_gets_a_plan(cli, known, says):
+    code, out, _ = cli("learn", "autoencoder", "--known", known)
+    assert code == 0 and out.startswith(says) and "1 step," in out
 
 
 def test_python_dash_m_and_console_script_work(tmp_path):
@@ -241,6 +265,15 @@ def test_a_project_file_names_the_corpus_so_a_team_needs_no_flags(tmp_path, name
     done = _in(tmp_path, "export", "--format", "nt")
     assert done.returncode == 0 and "<https://example.org/kg/concept/alpha-net>" in done.stdout
     assert f"({tmp_path / name};" in done.stderr
+
+
+def test_a_broken_pyproject_is_an_error_only_where_it_holds_our_table(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project\nname = "x"\n', encoding="utf-8")
+    assert _in(tmp_path, "stats").returncode == 0  # not ours to judge
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x\n[tool.mlkg]\nsources = ["a.md"]\n',
+                                             encoding="utf-8")
+    done = _in(tmp_path, "stats")
+    assert done.returncode == 2 and done.stderr.startswith(f"{tmp_path / 'pyproject.toml'}:2: invalid TOML")
 
 
 def test_a_bad_project_file_is_a_one_line_error(tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -219,7 +220,8 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
 @cli.command()
 @_source_options
 @click.argument("concept")
-@click.option("--depth", type=int, default=None, help="Only prerequisites up to N requires-hops away.")
+@click.option("--depth", type=click.IntRange(min=1), default=None,
+              help="Only prerequisites up to N requires-hops away.")
 @click.option("--tree", is_flag=True, help="Show an indented tree instead of a numbered plan.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
 def prereqs(sources, curation, no_curation, concept, depth, tree, fmt):
@@ -300,7 +302,7 @@ def next_(sources, curation, no_curation, known, limit, fmt):
 @cli.command()
 @_source_options
 @click.argument("concept")
-@click.option("--depth", type=int, default=None, help="Only dependents up to N requires-hops away.")
+@click.option("--depth", type=click.IntRange(min=1), default=None, help="Only dependents up to N requires-hops away.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def dependents(sources, curation, no_curation, concept, depth, fmt):
     """List what builds on CONCEPT (everything that transitively requires it).
@@ -424,6 +426,9 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     """
     from .views.server import ServerConfig, make_server
 
+    if cors is not None and cors != "*" and not re.fullmatch(r"https?://[^/\s?#]+", cors):
+        raise InputError(f"--cors {cors!r} is no origin: give one as https://example.org (scheme and host, no "
+                         "path), or *")
     gc.enable()  # a server lives on: it needs the collector that one-shot commands go without (see run)
     s = _settings(sources, curation, no_curation, base_iri)
     kg = _load(sources, settings=s)

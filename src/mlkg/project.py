@@ -26,6 +26,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -114,9 +115,12 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
         try:
             doc = tomllib.loads(raw.decode("utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            if name == "pyproject.toml":
-                continue  # not ours to judge
-            raise CurationError(problems=[Problem(Location(str(path), 1), f"invalid TOML: {exc}")]) from None
+            if name == "pyproject.toml" and b"tool.mlkg" not in raw:
+                continue  # not ours to judge, unless it holds our table
+            at = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+            raise CurationError(problems=[Problem(Location(str(path), int(at.group(1)) if at else 1),
+                                                  "invalid TOML: " + str(exc).replace(at.group(0), "").strip()
+                                                  if at else f"invalid TOML: {exc}")]) from None
         table = doc.get("tool", {}).get("mlkg") if name == "pyproject.toml" else doc
         if not isinstance(table, dict):
             continue
@@ -331,6 +335,10 @@ def _locked(out: Path):
 
 
 def _staging(out: Path) -> Path:
+    current = out / "current"
+    if current.is_dir() and not current.is_symlink():
+        raise InputError(f"{current}: a folder stands where mlkg keeps the link to the build in force; move it "
+                         "away (or build into another --out)")
     try:
         return Path(tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-", dir=out / "builds"))
     except OSError as exc:
@@ -342,7 +350,11 @@ def _replace_link(link: Path, target: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     os.symlink(target, tmp)
-    os.replace(tmp, link)
+    try:
+        os.replace(tmp, link)
+    except OSError:
+        tmp.unlink()  # no stray link left behind
+        raise
 
 
 def _commit(out: Path, stage: Path) -> None:

@@ -71,6 +71,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
             report.weak.append((r.source, r.target, r.kind))
             continue
         relations.append(r)
+    report.curation += _renames(corpus)
     relations = curate(relations, corpus.curation, report)
     relations, report.downgraded = rules.break_cycles(relations, order)
     return Mined(relations, report)
@@ -150,6 +151,23 @@ def _forget_words() -> None:
     for module in (words, names, rules):
         module.forget()
     split_title.cache_clear()
+
+
+def _renames(corpus: Corpus) -> list[str]:
+    """What each ``[[rename]]`` of a loaded section did: one that names another entry, or none, matched nothing
+    (in this corpus: one curation file may serve several, so it is a note, not an error)."""
+    by_number = {e.number: e.id for e in corpus.entries}
+    sections = {h.number for h in corpus.sections}
+    notes = []
+    for item in corpus.curation.of("rename"):
+        d = item.data
+        found = by_number.get(d["number"])
+        if found is None and d["number"].split(".")[0] not in sections:
+            continue  # for a section not loaded
+        notes.append(f"{item.location}: renamed {d['id']} ({d['number']}) to {d['to']}" if found == d["to"] else
+                     f"{item.location}: rename matched no entry (entry {d['number']} is {found!r})" if found else
+                     f"{item.location}: rename matched no entry (there is no entry {d['number']})")
+    return notes
 
 
 def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:

@@ -73,27 +73,10 @@ def read(paths: Iterable[str | Path] = (), curation: Iterable[str | Path] | None
     corpus.curation = cur
     concepts = {e.id for e in corpus.entries}
     cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
-    clashes = _alias_clashes(corpus.entries, cur) + _missed_renames(corpus, cur)
+    clashes = _alias_clashes(corpus.entries, cur)
     if clashes:
         raise CurationError(problems=clashes)
     return corpus
-
-
-def _missed_renames(corpus: Corpus, cur: Curation) -> list[Problem]:
-    """``[[rename]]`` items that miss an entry of a section that is loaded: the number names another entry, or
-    none.  One whose section is not loaded is for another corpus, and says nothing."""
-    by_number = {e.number: e for e in corpus.entries}
-    sections = {h.number for h in corpus.sections}
-    problems = []
-    for item in cur.of("rename"):
-        number, old, new = item.data["number"], item.data["id"], item.data["to"]
-        entry = by_number.get(number)
-        if entry is not None and entry.id not in (old, new):
-            problems.append(Problem(item.location, f"[[rename]] entry {number} is {entry.id!r}, not {old!r}"))
-        elif entry is None and number.split(".")[0] in sections:
-            problems.append(Problem(item.location, f"[[rename]] there is no entry {number} in section "
-                                    f"{number.split('.')[0]}"))
-    return problems
 
 
 def _fold(name: str) -> str:

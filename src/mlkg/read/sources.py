@@ -61,8 +61,9 @@ def read_input(path: Path) -> bytes:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders as their ``*.md`` files in name order, ``-`` standard input; missing paths are
-    errors.  Only regular files are read: a FIFO or a device would block the command or never end.
+    """Files as given, folders as their ``*.md`` files in name order, ``-`` standard input, each file once (a file
+    given twice, or also inside a folder given, is read once); missing paths are errors.  Only regular files are
+    read: a FIFO or a device would block the command or never end.
     """
     out: list[Path] = []
     problems = []
@@ -86,4 +87,5 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             problems.append(Problem(Location(str(p), 1), "not a regular file; give a cheatsheet file or folder"))
     if problems:
         raise CheatsheetError(problems=problems)
-    return out
+    seen: set[Path] = set()
+    return [p for p in out if p == STDIN or not (p.resolve() in seen or seen.add(p.resolve()))]  # once each

@@ -28,6 +28,7 @@ costs one quiet log line, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import multiprocessing
@@ -1090,7 +1091,9 @@ def make_server(kg: ConceptGraph, config: ServerConfig | None = None, *, live: L
     try:
         server = Server(app)
     except OSError as exc:
-        raise InputError(f"cannot listen on {app.config.host}:{app.config.port}: {exc.strerror}; "
-                         "is another server running there? choose another --port") from None
+        hint = ("is another server running there? choose another --port" if exc.errno == errno.EADDRINUSE
+                else "give --host an address of this machine (127.0.0.1, or 0.0.0.0 for every interface)")
+        raise InputError(f"cannot listen on {app.config.host}:{app.config.port}: "
+                         f"{exc.strerror or exc}; {hint}") from None
     app.start()
     return server

@@ -177,7 +177,8 @@ def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
     for p in query.params:
         if p.name not in params:
             about = f" ({p.description})" if p.description else ""
-            raise QueryError(f"query {query.name!r} needs the parameter {p.name}{about}: --param {p.name}=…")
+            raise QueryError(f"query {query.name!r} needs the parameter {p.name}{about}: --param {p.name}=… on "
+                             f"the command line, {p.name}=… in a URL")
     out: dict[str, Any] = {}
     for name, value in params.items():
         kind = declared[name].kind

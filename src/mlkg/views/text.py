@@ -230,11 +230,14 @@ def learn_text(kg: ConceptGraph, plan: dict[str, Any]) -> str:
     c = plan["concept"]
     title = kg.graph.nodes[c]["title"]
     lines = []
-    if plan["already_known"]:
+    if c in plan["known"]:
+        lines.append(f"You said you know {title} [{c}]; its plan all the same:")
+    elif plan["already_known"]:
         lines.append(f"You already know {title} [{c}]: it is a prerequisite of something you know.")
     if plan["skipped"]:
         lines.append(f"Skipping {len(plan['skipped'])} you already know: {', '.join(plan['skipped'])}")
-    lines.append(f"Plan for {title} [{c}]: {len(plan['plan'])} steps, about {_minutes(plan['total_minutes'])}")
+    n = len(plan["plan"])
+    lines.append(f"Plan for {title} [{c}]: {n} step{'s' if n != 1 else ''}, about {_minutes(plan['total_minutes'])}")
     width = max(len(s["label"]) + len(s["id"]) for s in plan["plan"]) + 4
     for i, s in enumerate(plan["plan"], 1):
         name = f"{s['label']}  [{s['id']}]"
