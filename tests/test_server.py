@@ -291,6 +291,25 @@ def test_api_errors(srv, path, status):
     assert got == status and json.loads(body)["error"]
 
 
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_it_serves_on_an_ipv6_address(seed_kg):
+    v6 = Running(seed_kg, host="::1")
+    try:
+        assert v6.url.startswith("http://[::1]:")
+        assert v6.get("/sparql?query=ASK%7B%7D", accept="application/sparql-results+json")[0] == 200
+    finally:
+        v6.close()
+
+
 def test_cors_is_off_by_default_and_on_when_asked(srv, seed_kg):
     _, headers, _ = srv.get("/api/concept/vae")
     assert "Access-Control-Allow-Origin" not in headers

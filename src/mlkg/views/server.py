@@ -36,6 +36,7 @@ import os
 import queue
 import secrets
 import signal
+import socket
 import sys
 import threading
 import time
@@ -1061,6 +1062,8 @@ class Server(ThreadingHTTPServer):
     def __init__(self, app: App):
         self.app = app
         self.request_queue_size = max(1, app.config.backlog)
+        if ":" in app.config.host:
+            self.address_family = socket.AF_INET6
         super().__init__((app.config.host, app.config.port), Handler)
         app.config.port = self.server_address[1]
 
