@@ -534,6 +534,17 @@ def _head_keys(e: Entry) -> set[str]:
 _HEAD_KEYS: dict[tuple[str, str], set[str]] = {}  # (ID, title) → _head_keys
 
 
+def _title_again(label: str, words: str) -> bool:
+    """Whether an ID read as ``words`` is its title's label again, each word the label's or the label's with its
+    first letter in lower case ("Cedul GAN" and "cedul GAN").  Each name the ID would give is then one the title
+    gives: the same key, the same acronyms to check, a lower rank; it could never be chosen (on the hard 10k
+    corpus, a quarter of all names were such)."""
+    label_words, id_words = label.split(" "), words.split(" ")
+    return len(label_words) == len(id_words) and all(
+        a == b or (a[1:] == b[1:] and a[:1].lower() == b[:1] and a.isascii() and a.isalpha())
+        for a, b in zip(label_words, id_words, strict=False))
+
+
 def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                   heads: dict[str, str] | None = None) -> Lexicon:
     """The lexicon of a corpus, plus curated aliases (concept ID → extra names)."""
@@ -541,8 +552,10 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     key = _KEYS
     acronyms: dict[str, str] = {}
     conjoined = set()
+    labels = []
     for e in corpus.entries:
         label, alt_labels = split_title(e.title)
+        labels.append(label)
         raw.append((label, e.id, "title"))
         raw.extend((alt, e.id, "alt") for alt in alt_labels if not _bracketed_term(label, alt))
         if _joins_two(label):  # "Stride and Padding": not shortened to "Stride and", nor made a verb of
@@ -562,9 +575,12 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                 if single:
                     acronyms.setdefault(single.lower(), single)
     # an ID read as words takes the case of a known acronym ("gan" → "GAN")
-    for e in corpus.entries:
+    again = set()
+    for e, label in zip(corpus.entries, labels, strict=True):
         words = " ".join(acronyms.get(w, w) for w in e.id.split("-"))
         raw.append((words, e.id, "id"))
+        if _title_again(label, words):
+            again.add((words, e.id))
     # abbreviations the text itself defines, where the long form is a known name
     by_norm = {key[s]: c for s, c, src in raw if src in ("title", "alt", "subsection")}
     for e in corpus.entries:
@@ -632,6 +648,8 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             raw.append((word + "al", concept, "adjective"))
     names = []
     for surface, concept, source in dict.fromkeys(raw):
+        if source == "id" and (surface, concept) in again:
+            continue
         for form in variants(surface):
             name = _make_name(form, concept, source)
             if name:
