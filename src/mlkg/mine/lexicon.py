@@ -534,15 +534,15 @@ def _head_keys(e: Entry) -> set[str]:
 _HEAD_KEYS: dict[tuple[str, str], set[str]] = {}  # (ID, title) → _head_keys
 
 
-def _title_again(label: str, words: str) -> bool:
-    """Whether an ID read as ``words`` is its title's label again, each word the label's or the label's with its
-    first letter in lower case ("Cedul GAN" and "cedul GAN").  Each name the ID would give is then one the title
-    gives: the same key, the same acronyms to check, a lower rank; it could never be chosen (on the hard 10k
-    corpus, a quarter of all names were such)."""
-    label_words, id_words = label.split(" "), words.split(" ")
-    return len(label_words) == len(id_words) and all(
+def _title_again(name: str, words: str) -> bool:
+    """Whether an ID read as ``words`` is a name in its title again (the label or another name in brackets), each
+    word the name's or the name's with its first letter in lower case ("Cedul GAN" and "cedul GAN").  Each name the
+    ID would give is then one the title gives: the same key, the same acronyms to check, a lower rank; it could
+    never be chosen (on the hard 10k corpus, over a quarter of all names were such)."""
+    name_words, id_words = name.split(" "), words.split(" ")
+    return len(name_words) == len(id_words) and all(
         a == b or (a[1:] == b[1:] and a[:1].lower() == b[:1] and a.isascii() and a.isalpha())
-        for a, b in zip(label_words, id_words, strict=False))
+        for a, b in zip(name_words, id_words, strict=False))
 
 
 def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
@@ -552,12 +552,13 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     key = _KEYS
     acronyms: dict[str, str] = {}
     conjoined = set()
-    labels = []
+    in_titles = []  # each entry's names from its title
     for e in corpus.entries:
         label, alt_labels = split_title(e.title)
-        labels.append(label)
+        alts = [alt for alt in alt_labels if not _bracketed_term(label, alt)]
+        in_titles.append((label, *alts))
         raw.append((label, e.id, "title"))
-        raw.extend((alt, e.id, "alt") for alt in alt_labels if not _bracketed_term(label, alt))
+        raw.extend((alt, e.id, "alt") for alt in alts)
         if _joins_two(label):  # "Stride and Padding": not shortened to "Stride and", nor made a verb of
             conjoined.add(label)
     heads = subsection_heads(corpus) if heads is None else heads
@@ -576,10 +577,10 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                     acronyms.setdefault(single.lower(), single)
     # an ID read as words takes the case of a known acronym ("gan" → "GAN")
     again = set()
-    for e, label in zip(corpus.entries, labels, strict=True):
+    for e, title_names in zip(corpus.entries, in_titles, strict=True):
         words = " ".join(acronyms.get(w, w) for w in e.id.split("-"))
         raw.append((words, e.id, "id"))
-        if _title_again(label, words):
+        if any(_title_again(name, words) for name in title_names):
             again.add((words, e.id))
     # abbreviations the text itself defines, where the long form is a known name
     by_norm = {key[s]: c for s, c, src in raw if src in ("title", "alt", "subsection")}
