@@ -652,6 +652,8 @@ def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos:
     """The relation between ``a`` (earlier) and ``b`` that their evidence decides, whether the votes
     disagreed on its direction, and whether it is too weak to keep: only document-order votes, adding up
     to less than :data:`MIN_CONFIDENCE` (:data:`EXAMPLE_MIN_CONFIDENCE` for a mention in an example)."""
+    if len(evidence) == 1 and (heads.get(pos.entries[b].parent) != a or SUBSECTION_HEAD.name in disabled):
+        return _relate_one(a, b, evidence[0])  # no structural vote: see structural_votes
     votes = [(_BY_NAME[ev.rule], ev.confidence, ev) for ev in evidence]
     votes += structural_votes(a, b, evidence, heads, pos, disabled)
     # every vote recast from the point of view of the later concept b
@@ -662,12 +664,6 @@ def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos:
             outcome = _FLIP.get(outcome, outcome)
         oriented.append((rule.tier, outcome, conf, rule.name))
     outcome, confidence, deciding = decide(oriented)
-    if len(votes) == 1:  # most pairs: one mention, nothing to merge, weigh or sort
-        ev = votes[0][2]
-        source, target = (b, a) if outcome == REQUIRES or (outcome == RELATED and ev.source == b) else (a, b)
-        weak = votes[0][0].tier == 3 and _too_weak(outcome, confidence, deciding)
-        return Relation(source, target, "related" if outcome == RELATED else "requires", confidence, deciding,
-                        (ev,)), False, weak
     # a structural reading of a mention (acts-in-mechanism) stands in its place, not beside it
     kept = list({(ev.source, ev.field, ev.line, ev.sentence, ev.target): ev
                  for *_, ev in votes if ev is not None}.values())
@@ -686,6 +682,17 @@ def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos:
     # evidence for the outcome first, and sentences a reader can check before titles and headings
     kept.sort(key=lambda ev: (id(ev) not in supports, ev.field in ("title", "section"), -ev.confidence))
     return Relation(source, target, kind, confidence, deciding, tuple(kept)), conflict, weak
+
+
+def _relate_one(a: str, b: str, ev: Evidence) -> tuple[Relation, bool, bool]:
+    """:func:`relate` for most pairs: one mention, nothing to merge, weigh or sort."""
+    rule = _BY_NAME[ev.rule]
+    outcome = _FLIP.get(ev.vote, ev.vote) if ev.source == a else ev.vote
+    outcome, confidence, deciding = decide([(rule.tier, outcome, ev.confidence, rule.name)])
+    source, target = (b, a) if outcome == REQUIRES or (outcome == RELATED and ev.source == b) else (a, b)
+    weak = rule.tier == 3 and _too_weak(outcome, confidence, deciding)
+    return Relation(source, target, "related" if outcome == RELATED else "requires", confidence, deciding,
+                    (ev,)), False, weak
 
 
 # --- The requires graph as a whole ------------------------------------------------------------
