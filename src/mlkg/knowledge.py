@@ -96,7 +96,7 @@ def build(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> KnowledgeGr
     """Mine a corpus that :func:`~mlkg.read.read` returned and build its graph (``disabled``: rules to
     switch off, for an ablation)."""
     with collector_paused():
-        return KnowledgeGraph(build_graph(corpus, mine(corpus, disabled)))
+        return KnowledgeGraph(build_graph(corpus, mine(corpus, disabled)), built=True)
 
 
 def load(*paths: str | Path, curation: Iterable[str | Path] | None = None) -> KnowledgeGraph:
