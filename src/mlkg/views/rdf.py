@@ -256,7 +256,7 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     pfx = prefixes(base)
     iri = _iri(pfx)
     g = kg.graph
-    succ, pred = g._succ, g._pred
+    succ = g._succ
     node = {n: iri[node_iri(base, n)] for n in g}
     relation_term = _relation_maker(pfx, f"{base}relation/", {n: _quote(n) for n in g})
     plain = _Terms(_string)
@@ -267,6 +267,17 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
             for p in ("skos:broader", "mlkg:requires", "skos:related", "skos:narrower")}
     out_link = {"parent": link["skos:broader"], "requires": link["mlkg:requires"]}  # else skos:related
     related, narrower = link["skos:related"], link["skos:narrower"]
+    # each node's links to the nodes it points to, in the order of its edges, and from those that point to it,
+    # in one walk of _succ: walking _pred for each node visits the same edges again, out of memory order
+    outgoing: dict[str, list[str]] = {n: [] for n in succ}
+    incoming: dict[str, list[str]] = {n: [] for n in succ}
+    for u, nbrs in succ.items():
+        out = outgoing[u]
+        for t, keys in nbrs.items():
+            for k in keys:
+                out.append(out_link.get(k, related)[t])
+                if k != "requires":
+                    incoming[t].append((narrower if k == "parent" else related)[u])
 
     yield "".join(f"@prefix {name}: <{ns}> .\n" for name, ns in pfx.items()) + "\n"
     yield _ontology_text()
@@ -294,11 +305,10 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
         po += ["mlkg:file " + plain[d["file"]], "mlkg:line " + integer[d["line"]]]
         if kind == "section":
             po.append(top)
-        po += [out_link.get(k, related)[t] for t, keys in succ[n].items() for k in keys]
+        po += outgoing[n]
         # sorted: the order edges came in differs between a built graph and one read back from graph.json
         # (as text, "skos:narrower …" before "skos:related …", each by its object: as the pairs would sort)
-        po += sorted([(narrower if k == "parent" else related)[u]
-                      for u, keys in pred[n].items() for k in keys if k != "requires"])
+        po += sorted(incoming[n])
         yield node[n] + " " + " ;\n    ".join(po) + " .\n"
     for u, t, k, d in edge_items(g):
         if k == "parent":
