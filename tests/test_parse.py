@@ -225,6 +225,12 @@ def test_every_problem_is_reported_not_just_the_first(write):
     ("# Just a title\n" + "x" * 5_000_000 + "\n", None, "no cheatsheet entries in this file"),
     (sheet(entry("1.1.1", "Thing", full="Nul \x00 here.")), "Nul", "control character U+0000"),
     (sheet(entry("1.1.1", "Thing", simple="Bell \x07 here.")), "Bell", "control character U+0007"),
+    (sheet(entry("1.1.1", "Thing", simple="Escape \x1b here.")), "Escape", "control character U+001B"),
+    (sheet(entry("1.1.1", "Thing", full="Tab\t, then a vertical tab \x0b here.")), "vertical", "U+000B"),
+    (sheet(entry("1.1.1", "Thing", full="Not a character: \ufffe.")), "Not a", "control character U+FFFE"),
+    (sheet(entry("1.1.1", "Thing", full="Nor this: \uffff.")), "Nor this", "control character U+FFFF"),
+    (sheet(entry("1.1.1", "Thing", full="Windows line ends, then \x01.")).replace("\n", "\r\n"), "ends, then",
+     "control character U+0001"),
 ])
 def test_what_cannot_be_a_cheatsheet_is_an_error_with_file_and_line(write, text, where, message):
     path = write(text)

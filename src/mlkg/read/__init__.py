@@ -20,8 +20,8 @@ from .markdown import (
     Entry,
     Field,
     Heading,
-    decode,
     example_plain,
+    parse_bytes,
     parse_text,
     section_node_id,
     split_title,
@@ -117,7 +117,7 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
     for path in files:
         name = str(path)
         try:
-            doc = parse_text(decode(read_input(path), name), name)
+            doc = parse_bytes(read_input(path), name)
         except CheatsheetError as exc:
             problems += exc.problems
             continue
