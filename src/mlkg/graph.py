@@ -159,18 +159,21 @@ class ConceptGraph:
         exists whole in memory); returns the SHA-256 of what was written."""
         digest = hashlib.sha256()
 
-        def put(data: bytes) -> None:
+        def put(data: bytes | memoryview) -> None:
             digest.update(data)
             f.write(data)
 
+        def put_items(items: Iterator[dict[str, Any]]) -> None:
+            for i, chunk in enumerate(chunked(items, 1000)):
+                if i:
+                    put(b",")
+                put(memoryview(orjson.dumps(chunk))[1:-1])  # the items without their brackets, not copied
+
         g = self.graph
         put(orjson.dumps({"directed": True, "multigraph": True, "graph": g.graph})[:-1] + b',"nodes":[')
-        for i, chunk in enumerate(chunked(({**d, "id": n} for n, d in g._node.items()), 1000)):
-            put((b"," if i else b"") + orjson.dumps(chunk)[1:-1])
+        put_items({**d, "id": n} for n, d in g._node.items())
         put(b'],"edges":[')
-        edges = ({**d, "source": u, "target": v, "key": k} for u, v, k, d in edge_items(g))
-        for i, chunk in enumerate(chunked(edges, 1000)):
-            put((b"," if i else b"") + orjson.dumps(chunk)[1:-1])
+        put_items({**d, "source": u, "target": v, "key": k} for u, v, k, d in edge_items(g))
         put(b"]}")
         return digest.hexdigest()
 
