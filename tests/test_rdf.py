@@ -395,6 +395,17 @@ def test_turtle_names_every_iri_so_it_reads_back_as_itself(iri):
     assert quad.object == ox.NamedNode(iri)
 
 
+@pytest.mark.parametrize("base", [None, "https://example.org/kg/", "urn:x:", str(SKOS), "http://www.w3.org/2004/02/",
+                                  MLKG + "concept/"])
+def test_node_terms_are_the_iri_terms_whatever_the_base(seed_kg, base):
+    """Node terms skip trying every prefix where only concept: (or section:) can cover a node's IRI; where a
+    vocabulary's namespace overlaps the base they must still come out as the prefix search makes them."""
+    base = rdf.base_iri(base)
+    pfx = rdf.prefixes(base)
+    ids = [*seed_kg.graph, "sec:", "sec:1.x y", "a.", "-a", "_a", "é", "50%", "a/b", "x>y"]
+    assert [rdf._node_maker(pfx)(n) for n in ids] == [rdf._iri(pfx)[rdf.node_iri(base, n)] for n in ids]
+
+
 @pytest.mark.parametrize("text", ["plain", 'a "quote"', "back\\slash", "new\nline\r\n", "tab\there", "bell\x07\x1f\x7f",
                                   "é μσ² 😀", "", '"""', "ends with \\"])
 def test_turtle_strings_read_back_as_themselves(text):

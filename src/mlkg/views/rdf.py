@@ -217,6 +217,26 @@ def _block(subject: str, pairs: list[tuple[str, str]]) -> str:
     return subject + " " + " ;\n    ".join(f"{p} {o}" for p, o in pairs) + " .\n"
 
 
+def _node_maker(pfx: dict[str, str]):
+    """Node ID → the Turtle form of its IRI, as :func:`_iri_maker` makes it.
+
+    Where ``concept:`` (or ``section:``) is the one prefix that can cover a concept's (or section's) IRI
+    (always, unless a vocabulary's namespace overlaps the base), the IRI is ``concept:ID`` exactly when the
+    quoted ID is a local name, and the other prefixes need not be tried for each node.
+    """
+    make = _iri_maker(pfx)
+    alone = {name: all(not (ns.startswith(pfx[name]) or pfx[name].startswith(ns)) for other, ns in pfx.items()
+                       if other != name) for name in ("concept", "section")}
+
+    def term(node_id: str) -> str:
+        name, local = ("section", node_id[4:]) if node_id.startswith("sec:") else ("concept", node_id)
+        quoted = _quote(local)
+        if not alone[name]:
+            return make(pfx[name] + quoted)
+        return f"{name}:{quoted}" if _LOCAL.fullmatch(quoted) else f"<{pfx[name]}{quoted}>"
+    return term
+
+
 def _relation_maker(pfx: dict[str, str], relation: str, quoted: dict[str, str]):
     """(source, kind, target) → the Turtle form of the relation's IRI, which is written once and not kept.
 
@@ -257,7 +277,8 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     iri = _iri(pfx)
     g = kg.graph
     succ = g._succ
-    node = {n: iri[node_iri(base, n)] for n in g}
+    node_term = _node_maker(pfx)
+    node = {n: node_term(n) for n in g}
     relation_term = _relation_maker(pfx, f"{base}relation/", {n: _quote(n) for n in g})
     plain = _Terms(_string)
     integer = _Terms(lambda n: str(int(n)))
