@@ -29,8 +29,8 @@ from .markdown import (
 from .sources import default_curation, default_sources, expand_paths, read_input
 
 __all__ = [
-    "Corpus", "Curation", "Document", "Entry", "Field", "Heading", "example_plain", "parse_text", "read",
-    "section_node_id", "split_title",
+    "Corpus", "Curation", "Document", "Entry", "Field", "Heading", "example_plain", "parse_bytes", "parse_text",
+    "read", "section_node_id", "split_title",
 ]
 
 
