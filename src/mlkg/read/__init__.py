@@ -90,6 +90,8 @@ def _fold(name: str) -> str:
 def _alias_clashes(entries: list[Entry], cur: Curation) -> list[Problem]:
     """Curated aliases that are already another concept's name (its title, a name in the title's parentheses, its
     ID), or that two items give two concepts: such an alias would quietly move every mention of that name."""
+    if not cur.of("alias"):
+        return []
     owner: dict[str, str] = {}
     for e in entries:
         label, alts = split_title(e.title)
