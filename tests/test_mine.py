@@ -634,6 +634,13 @@ def test_curated_alias_creates_mentions(write):
     assert [(e["source"], e["target"]) for e in kg.edges("requires")] == [("beta", "alpha")]
 
 
+def test_show_lists_curated_aliases(cli, write):
+    cur = write('[[alias]]\nconcept = "vae"\nnames = ["Kingma net"]\n', "c.toml")
+    code, out, _ = cli("show", "vae", "--curation", cur, "--format", "json")
+    assert code == 0 and json.loads(out)["aliases"] == ["Kingma net"]
+    assert "Aliases: Kingma net (curation)" in cli("show", "vae", "--curation", cur)[1]
+
+
 @pytest.mark.parametrize("text, line, message", [
     ('[[add]]\nsource = "vae"\ntarget = "nope"\nkind = "requires"\n', 1,
      "[[add]] target 'nope' is not a concept ID"),

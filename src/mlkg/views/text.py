@@ -58,7 +58,8 @@ def concept_json(kg: ConceptGraph, cid: str) -> dict[str, Any]:
     path = kg.section_path(cid)[:-1]
     return {
         "id": cid, "number": d["number"], "title": d["title"], "label": d["label"],
-        "alt_labels": d["alt_labels"], "section_path": [{"id": p, "title": _title(kg, p)} for p in path],
+        "alt_labels": d["alt_labels"], "aliases": list(d.get("aliases", ())),
+        "section_path": [{"id": p, "title": _title(kg, p)} for p in path],
         "file": d["file"], "line": d["line"],
         "simple": d["simple"], "full": d["full"], "example": d["example"],
         "requires": edges_json(kg.out_edges(cid, "requires")),
@@ -93,6 +94,7 @@ def concept_text(kg: ConceptGraph, cid: str) -> str:
         f"{d['title']}  [{cid} · {d['number']}]",
         f"Section: {path}",
         f"Source:  {d['file']}:{d['line']}",
+        *([f"Aliases: {', '.join(d['aliases'])} (curation)"] if d.get("aliases") else []),
         "",
         "Simple explanation:", _indent(textwrap.fill(_one_line(d["simple"]), 94)), "",
         "Full explanation:", _indent(textwrap.fill(_one_line(d["full"]), 94)), "",
