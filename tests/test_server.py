@@ -310,6 +310,16 @@ def test_it_serves_on_an_ipv6_address(seed_kg):
         v6.close()
 
 
+def test_the_query_page_names_every_predeclared_prefix(srv):
+    """A query may use each of them; the page once named 6 of 11."""
+    from mlkg.views import rdf
+
+    status, _, body = srv.get("/query", accept="text/html")
+    assert status == 200
+    page = body.decode()
+    assert all(f"<code>{p}:</code>" in page for p in rdf.prefixes())
+
+
 def test_cors_is_off_by_default_and_on_when_asked(srv, seed_kg):
     _, headers, _ = srv.get("/api/concept/vae")
     assert "Access-Control-Allow-Origin" not in headers

@@ -697,7 +697,7 @@ class App:
         queries = [{"name": q.name, "summary": q.summary, "description": q.description, "text": q.text,
                     "params": [{"name": p.name, "description": p.description, "kind": p.kind} for p in q.params]}
                    for q in named_queries().values()]
-        return self.page("query.html", title="SPARQL query", queries=queries)
+        return self.page("query.html", title="SPARQL query", queries=queries, prefixes=list(rdf.prefixes(self.base)))
 
     def static(self, rel: str) -> Response:
         root = STATIC.resolve()
