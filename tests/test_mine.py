@@ -361,6 +361,8 @@ def test_an_acronym_is_spelled_out_by_the_initials_before_it(text, spelled):
     # spelled out as the concept itself, or not at all: a mention as usual
     ("Unlike a GP, it has no prior. A Gaussian process (GP) is another tool.", True),
     ("Unlike a GP, it has no prior.", True),
+    # the acronym spelled out as something else does not use up the sentence's mention of the concept itself
+    ("It adds a gradient penalty (WGAN-GP) as in a Gaussian process.", True),
 ])
 def test_an_acronym_means_what_its_entry_spells_out(wgan_text, linked):
     text = sheet(entry("1.1.1", "Gaussian Process (GP)", "gp", full="A Gaussian process (GP) is a prior."),
@@ -660,6 +662,9 @@ def test_show_lists_curated_aliases(cli, write):
     # an alias that is another concept's name would move every mention of it
     ('[[alias]]\nconcept = "vae"\nnames = ["GANs"]\n', 1, "'GANs' of 'vae' is already a name of 'gan'"),
     ('[[alias]]\nconcept = "gan"\nnames = ["autoencoder"]\n', 1, "is already a name of 'autoencoder'"),
+    # in any form the lexicon reads a name: another plural, a hyphen
+    ('[[alias]]\nconcept = "gan"\nnames = ["Diffusion Models"]\n', 1, "is already a name of 'diffusion-model'"),
+    ('[[alias]]\nconcept = "gan"\nnames = ["variational auto-encoder"]\n', 1, "is already a name of 'vae'"),
     ('[[alias]]\nconcept = "gan"\nnames = ["Zorb"]\n\n[[alias]]\nconcept = "vae"\nnames = ["zorb"]\n', 5,
      "'zorb' of 'vae' is already a name of 'gan'"),
 ])
@@ -670,14 +675,30 @@ def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, lin
     assert err.startswith(f"{path}:{line}: ") and message in err, err
 
 
-@pytest.mark.parametrize("number, old, note", [
-    ("13.1.2", "vae", "renamed vae (13.1.2) to vae-2"),
-    ("13.1.2", "vea", "rename matched no entry (entry 13.1.2 is 'vae')"),  # a typo, most likely
-    ("13.9.9", "vae", "rename matched no entry (there is no entry 13.9.9)"),
-    ("15.2.2", "encoder-decoder", None),  # for a section not loaded: another corpus's, and says nothing
+def test_eval_ablation_scores_the_corpus_of_the_table(cli, tmp_path, monkeypatch):
+    """With a build of another corpus in force, the ablation once mined the shipped one."""
+    monkeypatch.setenv("MLKG_BUILD_DIR", str(tmp_path / "kg"))
+    other = tmp_path / "sheets"
+    other.mkdir()
+    seed = (ROOT / "data" / "13-generative-models.md").read_text(encoding="utf-8")
+    (other / "13-generative-models.md").write_text(seed[:seed.rindex("\n#### ")] + "\n", encoding="utf-8")
+    assert cli("build", "--source", other, "--no-map")[0] == 0
+    code, out, _ = cli("eval", GOLD, "--ablation", "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and result["sections"]["13-generative-models"]["concepts"] == 19  # one entry fewer
+    assert all(rows["13-generative-models"]["concepts"] == 19 for rows in result["ablation"].values())
+
+
+@pytest.mark.parametrize("number, old, to, note", [
+    ("13.1.2", "vae", "vae-2", "renamed vae (13.1.2) to vae-2"),
+    ("13.1.2", "vea", "vae-2", "rename matched no entry (entry 13.1.2 is 'vae')"),  # a typo, most likely
+    ("13.9.9", "vae", "vae-2", "rename matched no entry (there is no entry 13.9.9)"),
+    # to the ID the entry has anyway: nothing was renamed
+    ("13.1.1", "nope", "autoencoder", "rename matched no entry (entry 13.1.1 is 'autoencoder')"),
+    ("15.2.2", "encoder-decoder", "vae-2", None),  # for a section not loaded: another corpus's, and says nothing
 ])
-def test_stats_say_what_each_rename_did(cli, write, number, old, note):
-    path = write(f'[[rename]]\nnumber = "{number}"\nid = "{old}"\nto = "vae-2"\n', "c.toml")
+def test_stats_say_what_each_rename_did(cli, write, number, old, to, note):
+    path = write(f'[[rename]]\nnumber = "{number}"\nid = "{old}"\nto = "{to}"\n', "c.toml")
     code, out, err = cli("stats", "--curation", path, "--format", "json")
     assert code == 0, err
     assert json.loads(out)["mining"]["curation"] == ([f"{path}:1: {note}"] if note else [])

@@ -170,9 +170,10 @@ def test_one_number_for_two_things_is_an_error(write, first, second, message):
     assert f"{a}:" in str(err.value.problems[0])
 
 
-def test_a_section_split_across_files_under_one_title_is_one_section(write):
+@pytest.mark.parametrize("title", ["TOPIC", "Topic", "topic "])  # the same title, whatever its case
+def test_a_section_split_across_files_under_one_title_is_one_section(write, title):
     a = write(sheet(entry("1.1.1", "One")), "a.md")
-    b = write(sheet(entry("1.1.2", "Two")), "b.md")
+    b = write(sheet(entry("1.1.2", "Two"), title=title), "b.md")
     assert [e.id for e in read([a, b]).entries] == ["one", "two"]
 
 

@@ -446,6 +446,8 @@ def test_push_twice_leaves_the_same_data(cli, oxigraph_server, seed_kg):
     ("http://[::1", "is not a valid URL", 2),
     ("http://a b/store", "is not an http(s) URL", 2),
     ("http://127.0.0.1:port/store", "is not a valid URL", 2),
+    ("http://127.0.0.1:9/a\x01", "is not an http(s) URL", 2),
+    ("http://:80/store", "is not an http(s) URL", 2),
 ])
 def test_push_errors_are_one_line(cli, oxigraph_server, url, message, exit_code):
     code, _, err = cli("push", url.format(closed=_free_port(), oxi=oxigraph_server))

@@ -188,12 +188,16 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
     from .views.text import ablation_text, eval_text
 
     golds = [read_gold(p) for p in gold_files(gold or ["tests/gold"])]
-    kg = _load(sources, curation, no_curation)
+    s = _settings(sources, curation, no_curation)
+    if ablation and s.build is not None:
+        raise InputError("--ablation mines the sources again, and the build in force was made from standard input: "
+                         "give --source")
+    kg = _load(sources, settings=s)
     result = evaluate(kg, golds)
     if not result["sections"]:
         raise InputError(problems=[Problem(Location(w["file"], w["line"]), w["message"])
                                    for w in result["warnings"]])
-    given = {str(p) for p in gold or () if Path(p).is_file()}
+    given = {str(Path(p)) for p in gold or () if Path(p).is_file()}
     unscored = [w for w in result["warnings"] if w["message"].startswith("named after") and w["file"] not in given]
     for w in result["warnings"]:
         if w not in unscored:  # a file given by name, or a near-miss ID: said one by one
@@ -207,7 +211,7 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
         from .project import inputs
 
         gc.enable()  # a graph per rule: each one's garbage (networkx views hold their graph) must be collected
-        files, cur = inputs(sources, _curation(curation, no_curation))
+        files, cur = inputs(s.sources, s.curation)  # the corpus of the table above
         corpus = knowledge.read(files, cur)
         result["ablation"] = {name: evaluate(knowledge.build(corpus, frozenset({name})), golds)["sections"]
                               for name in rules.SWITCHES}

@@ -166,9 +166,11 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
     if meta is not None and meta[1].get("arguments"):  # built from sources given on purpose: those again
         m = meta[1]
         if str(STDIN) in m["arguments"]:
-            if curation is None:
-                return Settings([], None, base_iri or m.get("base_iri"),
-                                f"the build in {out}/, made from standard input", build=meta[0])
+            if curation is not None:  # a curation applies to sources, and these cannot be read again
+                raise InputError(f"the build in {out}/ was made from standard input, which cannot be read again: "
+                                 "give --source with --curation or --no-curation")
+            return Settings([], None, base_iri or m.get("base_iri"),
+                            f"the build in {out}/, made from standard input", build=meta[0])
         else:
             return Settings(list(m["arguments"]), m.get("curation") if curation is None
                             else [str(c) for c in curation], base_iri or m.get("base_iri"),
@@ -202,9 +204,10 @@ def absolute(path: str | Path) -> str:
 
 
 def shown_path(path: str) -> str:
-    """A remembered path as a user would type it here: relative to the working folder, where it is inside."""
+    """A remembered path as a user would type it here: relative to the working folder where it is inside or
+    near it (``../shared/cheatsheets``), else absolute."""
     rel = os.path.relpath(path) if os.path.isabs(path) else path
-    return path if rel.startswith("..") else rel
+    return path if rel.startswith("../../..") else rel
 
 
 def input_key(files: list[Path], curation: list[Path]) -> str:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 
+from ..errors import CurationError, Problem
 from ..read import Corpus, Curation, Entry, split_title
 from . import lexicon as names
 from . import rules
@@ -39,6 +40,9 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     measure what each one buys (``mlkg eval --ablation``).
     """
     _forget_words()
+    clashes = _alias_clashes(corpus)
+    if clashes:
+        raise CurationError(problems=clashes)
     report = Report()
     heads = subsection_heads(corpus)
     pos = rules.Positions(corpus, heads)
@@ -92,24 +96,26 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         return found
 
     def consider(m: Mention, target: str) -> None:
+        key = (target, m.entry.id, m.unit)
         if m.field != "title":
             report.mentions += 1
             if target == m.entry.id:
                 report.self_mentions += 1
                 return
-            if (target, m.entry.id, m.unit) in seen:
+            if key in seen:
                 return  # one vote per concept per sentence
-            seen.add((target, m.entry.id, m.unit))
         ev = rules.vote(m, target, pos, disabled)
-        if ev is None:
-            return
-        if m.field != "title" and rules.SPELLED_OUT_RULE not in disabled and is_acronym(m.surface):
+        if ev is not None and m.field != "title" and rules.SPELLED_OUT_RULE not in disabled \
+                and is_acronym(m.surface):
             ours = spelled_in(m.entry).get(m.surface)
             theirs = ours and spelled_in(pos.entries[target]).get(m.surface)
             if theirs and not _share_a_word(ours, theirs):
                 report.homonyms.append((ev, f"{m.surface} is spelled out here as \"{ours}\", not \"{theirs}\""))
-                return
-        evidence.append(ev)
+                return  # and the sentence may still name the concept itself
+        if m.field != "title":
+            seen.add(key)
+        if ev is not None:
+            evidence.append(ev)
 
     # a name several titles shorten to ("Gaussian") means the concept more entries name: known once all are read
     named_by: dict[str, set[str]] = {c: set() for c in lexicon.contested}
@@ -153,6 +159,37 @@ def _forget_words() -> None:
     split_title.cache_clear()
 
 
+def _alias_clashes(corpus: Corpus) -> list[Problem]:
+    """Curated aliases that are already another concept's name (its title, a name in the title's parentheses, its
+    ID), in any form the lexicon reads them ("Gaussian Processes", "auto-encoder"), or that two items give two
+    concepts: such an alias would quietly move every mention of that name."""
+    items = corpus.curation.of("alias")
+    if not items:
+        return []
+
+    def keys(name: str) -> set[str]:
+        return {names.singular_key(form) for form in names.variants(name)}
+
+    owner: dict[str, str] = {}
+    for e in corpus.entries:
+        label, alts = split_title(e.title)
+        for name in (e.title, label, *alts, e.id.replace("-", " ")):
+            for k in keys(name):
+                owner.setdefault(k, e.id)
+    problems = []
+    for item in items:
+        concept = item.data["concept"]
+        for name in item.data["names"]:
+            found = keys(name)
+            other = next((owner[k] for k in sorted(found) if owner.get(k, concept) != concept), None)
+            if other is not None:
+                problems.append(Problem(item.location, f"[[alias]] {name!r} of {concept!r} is already a name of "
+                                        f"{other!r}; an alias may only name one concept"))
+            for k in found:
+                owner.setdefault(k, concept)
+    return problems
+
+
 def _renames(corpus: Corpus) -> list[str]:
     """What each ``[[rename]]`` of a loaded section did: one that names another entry, or none, matched nothing
     (in this corpus: one curation file may serve several, so it is a note, not an error)."""
@@ -164,7 +201,8 @@ def _renames(corpus: Corpus) -> list[str]:
         found = by_number.get(d["number"])
         if found is None and d["number"].split(".")[0] not in sections:
             continue  # for a section not loaded
-        notes.append(f"{item.location}: renamed {d['id']} ({d['number']}) to {d['to']}" if found == d["to"] else
+        notes.append(f"{item.location}: renamed {d['id']} ({d['number']}) to {d['to']}"
+                     if (d["number"], d["id"]) in corpus.renamed else
                      f"{item.location}: rename matched no entry (entry {d['number']} is {found!r})" if found else
                      f"{item.location}: rename matched no entry (there is no entry {d['number']})")
     return notes

@@ -7,13 +7,12 @@ with the curation file's renames applied and its items checked against it.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ..errors import CheatsheetError, CurationError, Location, Problem
+from ..errors import CheatsheetError, Location, Problem
 from .curation import Curation, load_curation
 from .markdown import (
     Document,
@@ -44,6 +43,7 @@ class Corpus:
     documents: list[Document]
     sources: list[Path] = field(default_factory=list)
     curation: Curation = field(default_factory=Curation)
+    renamed: set[tuple[str, str]] = field(default_factory=set)  # the (number, ID) pairs a [[rename]] applied to
 
     @cached_property
     def entries(self) -> list[Entry]:
@@ -73,39 +73,7 @@ def read(paths: Iterable[str | Path] = (), curation: Iterable[str | Path] | None
     corpus.curation = cur
     concepts = {e.id for e in corpus.entries}
     cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
-    clashes = _alias_clashes(corpus.entries, cur)
-    if clashes:
-        raise CurationError(problems=clashes)
     return corpus
-
-
-def _fold(name: str) -> str:
-    """A name as two spellings of it compare: case, punctuation and a plural -s aside."""
-    words = re.findall(r"[^\W_]+", name.casefold())
-    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
-        words[-1] = words[-1][:-1]
-    return " ".join(words)
-
-
-def _alias_clashes(entries: list[Entry], cur: Curation) -> list[Problem]:
-    """Curated aliases that are already another concept's name (its title, a name in the title's parentheses, its
-    ID), or that two items give two concepts: such an alias would quietly move every mention of that name."""
-    if not cur.of("alias"):
-        return []
-    owner: dict[str, str] = {}
-    for e in entries:
-        label, alts = split_title(e.title)
-        for name in (e.title, label, *alts, e.id.replace("-", " ")):
-            owner.setdefault(_fold(name), e.id)
-    problems = []
-    for item in cur.of("alias"):
-        concept = item.data["concept"]
-        for name in item.data["names"]:
-            other = owner.setdefault(_fold(name), concept)
-            if other != concept:
-                problems.append(Problem(item.location, f"[[alias]] {name!r} of {concept!r} is already a name of "
-                                        f"{other!r}; an alias may only name one concept"))
-    return problems
 
 
 def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = None) -> Corpus:
@@ -131,10 +99,13 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
                                                        "'#### N.M.K Title' heading); is it a cheatsheet?"))
         documents.append(doc)
     seen: dict[str, Entry] = {}
+    renamed: set[tuple[str, str]] = set()
     order = 0
     for doc in documents:
         for entry in doc.entries:
-            entry.id = renames.get((entry.number, entry.id), entry.id)
+            if (entry.number, entry.id) in renames:
+                renamed.add((entry.number, entry.id))
+                entry.id = renames[entry.number, entry.id]
             entry.order = order
             order += 1
             if entry.id in seen:
@@ -149,7 +120,7 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
     problems += _clashing_numbers(documents)
     if problems:
         raise CheatsheetError(problems=sorted(problems, key=lambda p: (p.location or Location("", 0))))
-    return Corpus(documents, list(files))
+    return Corpus(documents, list(files), renamed=renamed)
 
 
 def _clashing_numbers(documents: list[Document]) -> list[Problem]:
@@ -162,7 +133,7 @@ def _clashing_numbers(documents: list[Document]) -> list[Problem]:
     for doc in documents:
         for h in (*doc.sections, *doc.subsections):
             first = headings.setdefault((h.kind, h.number), h)
-            if first is not h and first.title != h.title:
+            if first is not h and first.title.casefold().split() != h.title.casefold().split():
                 problems.append(Problem(h.location, f"{h.kind} {h.number} is titled {h.title!r} here and "
                                         f"{first.title!r} at {first.location}; renumber one, or give both one title"))
         for e in doc.entries:

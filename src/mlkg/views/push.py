@@ -33,7 +33,8 @@ def graph_store_url(endpoint: str, graph: str | None) -> str:
         parts.port  # noqa: B018 -- a port that is no number raises here, not in the middle of the request
     except ValueError as exc:
         raise InputError(f"{endpoint!r} is not a valid URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in endpoint):
+    if parts.scheme not in ("http", "https") or not parts.hostname \
+            or any(c.isspace() or not c.isprintable() for c in endpoint):
         raise InputError(f"{endpoint!r} is not an http(s) URL of a Graph Store endpoint")
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     query = [(k, v) for k, v in query if k not in ("graph", "default")]
