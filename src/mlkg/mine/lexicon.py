@@ -270,6 +270,8 @@ def spelled_out(texts: Iterable[str]) -> dict[str, str]:
     """Acronyms these texts spell out themselves, each with its long form: "gradient penalty (GP)", and the last
     part of a compound, "gradient penalty (WGAN-GP)".  The initials of the words before the parenthesis must
     spell it exactly (function words may sit between them), so a loose match through a sentence never counts.
+    Stricter than :func:`_abbreviations`, which finds names: this decides a word's sense, and an acronym whose
+    letters include a function word's ("bag of words (BoW)") is simply not found, which drops nothing.
 
     Within its entry such an acronym means what the entry says, whatever else the corpus calls by it.
     """
