@@ -60,6 +60,13 @@ def _load(sources, curation=(), no_curation=False, settings=None):
     return built_graph(s.build) if s.build is not None else open_graph(s.sources, s.curation)
 
 
+def _sources_again(s, what: str) -> None:
+    """``what`` reads the sources again, which a build from standard input no longer has."""
+    if s.build is not None:
+        raise InputError(f"{what} reads the sources again, and the build in force was made from standard input: "
+                         "give --source (- for standard input once more)")
+
+
 def _emit(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
@@ -98,9 +105,7 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     from .project import describe, settings
 
     s = settings(sources, _curation(curation, no_curation), base_iri, out)
-    if s.build is not None:
-        raise InputError("the build in force was made from standard input, which cannot be read again: give "
-                         "--source - with the input once more, or another --source")
+    _sources_again(s, "mlkg build")
     if describe(s):
         click.echo(f"mlkg: {describe(s)}", err=True)
     result = build_all(s.sources, s.curation, out, base_iri=s.base_iri, with_map=not no_map,
@@ -189,9 +194,8 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
 
     golds = [read_gold(p) for p in gold_files(gold or ["tests/gold"])]
     s = _settings(sources, curation, no_curation)
-    if ablation and s.build is not None:
-        raise InputError("--ablation mines the sources again, and the build in force was made from standard input: "
-                         "give --source")
+    if ablation:
+        _sources_again(s, "--ablation")
     kg = _load(sources, settings=s)
     result = evaluate(kg, golds)
     if not result["sections"]:
@@ -439,10 +443,8 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
                           base_iri=s.base_iri, quiet=quiet)
     live, editor, stopping = None, None, threading.Event()
-    if (watch or edit) and s.build is not None:
-        raise InputError("--watch and --edit read the sources again, and this build was made from standard input: "
-                         "give --source")
     if watch or edit:
+        _sources_again(s, "--watch" if watch else "--edit")
         from .project import inputs
         from .project import watch as follow
         from .views.live import Live

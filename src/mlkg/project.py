@@ -26,7 +26,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import stat
 import sys
@@ -105,6 +104,7 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
     import tomllib
 
     from .errors import CurationError, Location, Problem
+    from .read.curation import toml_problem
 
     folder = folder or Path.cwd()
     for name in PROJECT_FILES:
@@ -113,14 +113,14 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
         if raw is None:
             continue
         try:
-            doc = tomllib.loads(raw.decode("utf-8-sig"))
+            text = raw.decode("utf-8-sig")
+            doc = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             if name == "pyproject.toml" and b"tool.mlkg" not in raw:
                 continue  # not ours to judge, unless it holds our table
-            at = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-            raise CurationError(problems=[Problem(Location(str(path), int(at.group(1)) if at else 1),
-                                                  "invalid TOML: " + str(exc).replace(at.group(0), "").strip()
-                                                  if at else f"invalid TOML: {exc}")]) from None
+            problem = toml_problem(str(path), text, exc) if isinstance(exc, tomllib.TOMLDecodeError) \
+                else Problem(Location(str(path), 1), f"not UTF-8 ({exc.reason})")
+            raise CurationError(problems=[problem]) from None
         table = doc.get("tool", {}).get("mlkg") if name == "pyproject.toml" else doc
         if not isinstance(table, dict):
             continue

@@ -135,10 +135,7 @@ def load_curation(paths: list[str | Path]) -> Curation:
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            m = re.search(r"line (\d+)", str(exc))
-            line = int(m.group(1)) if m else text.count("\n") + (not text.endswith("\n"))  # "at end of document"
-            msg = re.sub(r"\s*\((?:at line \d+, column \d+|at end of document)\)", "", str(exc))
-            problems.append(Problem(Location(name, max(line, 1)), f"invalid TOML: {msg}"))
+            problems.append(toml_problem(name, text, exc))
             continue
         cur.paths.append(name)
         lines = _item_lines(text)
@@ -161,6 +158,14 @@ def load_curation(paths: list[str | Path]) -> Curation:
     if problems:
         raise CurationError(problems=problems)
     return cur
+
+
+def toml_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    """A TOML error at its line (the last one for "at end of document"), the position out of the message."""
+    m = re.search(r"line (\d+)", str(exc))
+    line = int(m.group(1)) if m else text.count("\n") + (not text.endswith("\n"))
+    msg = re.sub(r"\s*\((?:at line \d+, column \d+|at end of document)\)", "", str(exc))
+    return Problem(Location(name, max(line, 1)), f"invalid TOML: {msg}")
 
 
 def _contradictions(cur: Curation) -> list[Problem]:

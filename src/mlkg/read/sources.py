@@ -87,5 +87,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             problems.append(Problem(Location(str(p), 1), "not a regular file; give a cheatsheet file or folder"))
     if problems:
         raise CheatsheetError(problems=problems)
-    seen: set[Path] = set()
-    return [p for p in out if p == STDIN or not (p.resolve() in seen or seen.add(p.resolve()))]  # once each
+    once, seen = [], set()
+    for p in out:
+        if p == STDIN or p.resolve() not in seen:
+            once.append(p)
+            seen.add(p.resolve())
+    return once
