@@ -59,7 +59,7 @@ def stages(path: Path) -> dict[str, float]:
     from mlkg import knowledge
     from mlkg.read import read
     from mlkg.views import rdf
-    from mlkg.views.map import map_html
+    from mlkg.views.map import write_map
 
     out = {}
     with knowledge.collector_paused():
@@ -74,7 +74,8 @@ def stages(path: Path) -> dict[str, float]:
             rdf.serialize(kg, "ttl", output=sink)
         out["turtle"] = time.process_time() - t
         t = time.process_time()
-        map_html(kg)
+        with tempfile.TemporaryDirectory() as folder:  # streamed, as a build writes it (map_html would hold it whole)
+            write_map(kg, Path(folder) / "map.html")
         out["map"] = time.process_time() - t
     return out
 
