@@ -235,6 +235,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
      ("beta", "alpha", "related")),  # a participle after a comma opens another clause, not a list
     ("Nothing here.", "A method. It applies it to the gradient and how an alpha net handles it.",
      ("beta", "alpha", "related")),  # a question word opens another clause, not a list
+    ("Nothing here.", "A method. It is the simplest form of search, an alpha net with one state.",
+     ("beta", "alpha", "related")),  # ", an …" describes what comes before it: an appositive, not an item
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It contains gates, pooling and alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It applies alpha nets to inputs.", ("beta", "alpha", "requires")),
