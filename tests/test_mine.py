@@ -227,6 +227,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "Quality rivaling Alpha Nets with less compute.", ("beta", "alpha", "related")),
     ("Nothing here.", "Simpler to train than Alpha Nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "It works instead of an Alpha Net.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method that steps instead of relying on a fixed alpha net.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method that scores rather than using the Alpha Net.", ("beta", "alpha", "related")),
     # a comparison links two concepts without ordering them: what orders them still decides
     ("Nothing here.", "A simpler variant of alpha nets. Faster than alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It is based on data, like alpha nets.", ("beta", "alpha", "related")),

@@ -197,6 +197,10 @@ BEFORE = (
         r"\bin contrast (?:to|with)|\bas opposed to|\bversus|\bvs\.?|\bthan|\balternatives? to|"
         r"\boutperform(?:s|ed|ing)?|\bsimilar to|\bdiffers? from|\bdifferent from|\bsame\s+(?:[\w-]+\s+){0,3}as|"
         r"\bas\s+\w+\s+as)\s+" + _LIST + r"\Z", re.I)),
+    # the alternative a sentence sets aside, as a gerund's object: "instead of relying on a fixed T"
+    (CUE_CONTRAST, ("instead", "rather"), re.compile(
+        r"\b(?:instead of|rather than)\s+[\w-]+ing\s+(?:(?:on|to|with|in|from|over)\s+)?(?:(?:an?|the)\s+)?"
+        r"(?:[\w-]+\s+){0,2}\Z", re.I)),
     (CUE_APPLICATION, ("application", "used for", "use case", "solution", "remedies", "fixes", "tool"),
      re.compile(
         r"\b(?:applications?|used for|use cases?|solutions?|remedies|fixes|tools?)\s*:?\s+"
