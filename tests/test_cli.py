@@ -83,6 +83,10 @@ def test_bad_input_is_one_line_per_problem_with_exit_2_and_no_output_changed(cli
 
 @pytest.mark.parametrize("args, message", [
     (["show", "nope"], "mlkg: unknown concept 'nope'"),
+    # a section named where a concept is asked for: what it is, and where its concepts are
+    (["show", "sec:13.1"], "mlkg: unknown concept 'sec:13.1': that is section 13.1, not a concept; its concepts: "
+                           "mlkg query section --param section=13.1"),
+    (["prereqs", "Generative Models"], "mlkg: unknown concept 'Generative Models': that is section 13"),
     (["build", "--source", "/does/not/exist"], "/does/not/exist:1: no such file or folder"),
     (["serve", "--cors", "notanorigin"], "mlkg: --cors 'notanorigin' is no origin"),
     (["serve", "--host", "0.0.0.1", "--port", "0"], "mlkg: cannot listen on 0.0.0.1:0: "),

@@ -63,10 +63,13 @@ class CurationError(InputError):
 class UnknownConceptError(InputError, KeyError):
     """An ID that names no concept; carries "did you mean" suggestions."""
 
-    def __init__(self, concept_id: str, suggestions: list[str] | None = None):
+    def __init__(self, concept_id: str, suggestions: list[str] | None = None, section: str | None = None):
         self.concept_id = concept_id
         self.suggestions = list(suggestions or [])
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        if section is not None:  # a section's number or title: say what it is and where its concepts are
+            hint = (f": that is section {section}, not a concept; its concepts: mlkg query section --param "
+                    f"section={section}")
         super().__init__(f"unknown concept {concept_id!r}{hint}")
 
     def __str__(self) -> str:  # KeyError would repr() the message

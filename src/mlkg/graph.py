@@ -260,7 +260,12 @@ class ConceptGraph:
             found = self._names[kind].get(wanted)
             if found is not None:
                 return found
-        raise UnknownConceptError(node_id, self.suggest(node_id))
+        # a section's node ID, number or title, where a concept was asked for: the error says what it is
+        section = next((s for s in (node_id, f"sec:{node_id}") if s in self.graph
+                        and self.graph.nodes[s]["kind"] in ("section", "subsection")), None) \
+            or self._names["subsection"].get(wanted) or self._names["section"].get(wanted)
+        raise UnknownConceptError(node_id, self.suggest(node_id),
+                                  section=self.graph.nodes[section]["number"] if section else None)
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
         """Concept IDs that look like ``text``: close in spelling, or containing it."""
