@@ -410,16 +410,18 @@ def build_meta(out: str | Path | None = None) -> tuple[Path, dict[str, Any]] | N
     """(folder, build.json) of the build in force in ``out``, or None where there is no readable build."""
     out = Path(out) if out is not None else default_build_dir()
     folder = _current(out)
-    if folder is None:
-        return None
+    meta = _meta_at(folder) if folder is not None else None
+    return (folder, meta) if meta is not None else None
+
+
+def _meta_at(folder: Path) -> dict[str, Any] | None:
+    """The build.json of one build folder, or None where it is missing, damaged or of another format."""
     raw = _read_regular(folder / META)
     try:
         meta = json.loads(raw) if raw is not None else None
     except ValueError:
         return None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        return None
-    return folder, meta
+    return meta if isinstance(meta, dict) and meta.get("format") == FORMAT else None
 
 
 def note(message: str) -> None:
@@ -452,8 +454,8 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
 
 def built_graph(folder: Path) -> KnowledgeGraph:
     """The graph of a build as it is, for a build whose sources cannot be read again (standard input)."""
-    raw = _read_regular(folder / META)
-    kg = _from_build(folder, json.loads(raw)) if raw is not None else None
+    meta = _meta_at(folder)
+    kg = _from_build(folder, meta) if meta is not None else None
     if kg is None:
         raise InputError(f"the build in {folder.parent.parent}/ was made from standard input and is damaged; "
                          "build it again")
