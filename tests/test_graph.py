@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
-from conftest import SEED
+from conftest import ROOT, SEED
 
 import mlkg
-from mlkg.errors import UnknownConceptError
+from mlkg.errors import InputError, UnknownConceptError
 
 
 def test_nodes_have_kinds_and_parent_edges_run_up_the_hierarchy(seed_kg):
@@ -130,3 +132,18 @@ def test_graph_json_is_networkx_node_link_data_and_its_digest(request, kg_name, 
     data = (tmp_path / "graph.json").read_bytes()
     assert json.loads(data) == json.loads(orjson.dumps(nx.node_link_data(kg.graph, edges="edges")))
     assert digest == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("args", [
+    ("data/13-generative-models.md",),
+    (["data/13-generative-models.md"],),
+    ((Path("data/13-generative-models.md"),),),
+])
+def test_load_takes_paths_one_by_one_or_as_a_list(args, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert len(mlkg.load(*args)) == 20
+
+
+def test_load_of_an_empty_list_is_an_error_not_the_shipped_corpus():
+    with pytest.raises(InputError, match="empty"):
+        mlkg.load([])

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .errors import InputError
 from .graph import ConceptGraph, build_graph
 from .mine import mine
 from .read import Corpus, read
@@ -99,12 +100,16 @@ def build(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> KnowledgeGr
         return KnowledgeGraph(build_graph(corpus, mine(corpus, disabled)), built=True)
 
 
-def load(*paths: str | Path, curation: Iterable[str | Path] | None = None) -> KnowledgeGraph:
+def load(*paths: str | Path | Iterable[str | Path], curation: Iterable[str | Path] | None = None) -> KnowledgeGraph:
     """Parse cheatsheets (files or folders of ``.md``), mine their cross-references, build the graph.
 
+    Paths come one per argument or as lists (``load(["a.md", "b/"])``, as from a glob).
     With no paths, the shipped ``data/`` corpus is loaded.  ``curation``
     lists curation files; by default ``data/curation.toml`` if it exists,
     and ``[]`` turns curation off.
     """
+    flat = [p for arg in paths for p in ([arg] if isinstance(arg, str | Path) else arg)]
+    if paths and not flat:
+        raise InputError("no cheatsheets given: the list of paths is empty (call load() for the shipped corpus)")
     with collector_paused():
-        return build(read(paths, curation))
+        return build(read(flat, curation))
