@@ -11,6 +11,7 @@ import argparse
 import difflib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,8 +62,10 @@ def main(argv: list[str] | None = None) -> int:
             pieces.append(m.group(1))
         last = m.end(1)
     pieces.append(text[last:])
-    for made in set(ROOT.iterdir()) - before:  # what the commands wrote into the checkout (exports, maps)
-        if made.is_file():
+    for made in set(ROOT.iterdir()) - before:  # what the commands wrote into the checkout (exports, maps, builds)
+        if made.is_dir() and not made.is_symlink():
+            shutil.rmtree(made)
+        else:
             made.unlink()
     if args.update:
         readme.write_text("".join(pieces), encoding="utf-8")

@@ -296,11 +296,38 @@ def test_build_suggests_next_commands_on_concepts_of_the_corpus_it_built(cli, wr
                        entry("1.1.3", "Gamma Net", "gamma", full="It extends the Beta Net and the Alpha Net.")))
     code, out, err = cli("build", "--source", path, "--out", tmp_path / "out")
     assert code == 0, err
-    assert "next:  mlkg show alpha  ·  mlkg prereqs gamma  ·  mlkg query --list" in out
+    at = f" --build {tmp_path / 'out'}"  # not the folder later commands read by default: the hint says which
+    assert f"next:  mlkg show alpha{at}  ·  mlkg prereqs gamma{at}  ·  mlkg query --list{at}" in out
 
 
 def test_build_suggests_no_plan_where_nothing_requires_anything(cli, write, tmp_path):
     path = write(sheet(entry("1.1.1", "Alpha Net", "alpha", full="A net."), entry("1.1.2", "Beta Net", "beta")))
     code, out, err = cli("build", "--source", path, "--out", tmp_path / "out")
     assert code == 0, err
-    assert "next:  mlkg show alpha  ·  mlkg query --list" in out
+    assert f"next:  mlkg show alpha --build {tmp_path / 'out'}  ·  mlkg query --list --build" in out
+
+
+def test_the_commands_a_build_into_another_folder_suggests_answer_from_it(tmp_path, write):
+    """A build into site/ is not forgotten: its hint names it, and the hinted commands answer from it."""
+    write(sheet(entry("1.1.1", "Alpha Net", "alpha", full="A net."),
+                entry("1.1.2", "Beta Net", "beta", full="A net built on the Alpha Net.")), "one.md")
+    done = _in(tmp_path, "build", "--source", "one.md", "--out", "site")
+    assert done.returncode == 0, done.stderr
+    hint = done.stdout.splitlines()[-1]
+    assert hint == ("next:  mlkg show alpha --build site  ·  mlkg prereqs beta --build site  ·  "
+                    "mlkg query --list --build site")
+    for command in hint.removeprefix("next:").split("·"):
+        ran = _in(tmp_path, *command.split()[1:])
+        assert ran.returncode == 0 and ran.stdout, (command, ran.stderr)
+    assert "Alpha Net" in _in(tmp_path, "prereqs", "beta", "--build", "site").stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["prereqs", "beta", "--build", "nowhere"], "mlkg: --build nowhere: no build there; make one with "
+                                                "`mlkg build --out nowhere`\n"),
+    (["prereqs", "beta"], "mlkg: unknown concept 'beta' in the shipped corpus (--source FILE or --build DIR "
+                          "answers from yours)\n"),
+])
+def test_a_command_says_which_build_it_could_not_answer_from(tmp_path, args, message):
+    done = _in(tmp_path, *args)
+    assert (done.returncode, done.stderr) == (2, message)

@@ -23,10 +23,19 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError, Location, MlkgError, Problem
+from .errors import InputError, Location, MlkgError, Problem, UnknownConceptError
+
+
+def _remember_build(ctx, param, value):
+    ctx.meta["mlkg.build"] = value
 
 
 def _source_options(f):
+    """--source, --curation, --no-curation; and, for a command that reads a build, --build DIR."""
+    if f.__name__ != "build":
+        f = click.option("--build", "build_dir", default=None, type=click.Path(file_okay=False), metavar="DIR",
+                         expose_value=False, callback=_remember_build,
+                         help="Folder of the build to answer from (default: $MLKG_BUILD_DIR, else out).")(f)
     f = click.option("--no-curation", is_flag=True, help="Ignore curation files, even the shipped one.")(f)
     f = click.option("--curation", "curation", multiple=True, type=click.Path(dir_okay=False),
                      metavar="FILE", help="Curation file (repeatable). Default: data/curation.toml.")(f)
@@ -43,9 +52,13 @@ def _curation(curation, no_curation):
 def _settings(sources, curation=(), no_curation=False, base_iri=None):
     """What to read: the options, a project file, the corpus of the build in force, or the shipped corpus;
     said in one line on stderr when it is not the options or the shipped corpus."""
-    from .project import describe, settings
+    from .project import build_meta, describe, settings
 
-    s = settings(sources, _curation(curation, no_curation), base_iri)
+    out = _build_dir()
+    if out is not None and build_meta(out) is None:
+        raise InputError(f"--build {out}: no build there; make one with `mlkg build --out {out}`")
+    s = settings(sources, _curation(curation, no_curation), base_iri, out)
+    click.get_current_context().meta["mlkg.settings"] = s
     line = describe(s)
     if line:
         click.echo(f"mlkg: {line}", err=True)
@@ -57,7 +70,13 @@ def _load(sources, curation=(), no_curation=False, settings=None):
     from .project import built_graph, open_graph
 
     s = settings or _settings(sources, curation, no_curation)
-    return built_graph(s.build) if s.build is not None else open_graph(s.sources, s.curation)
+    return built_graph(s.build) if s.build is not None else open_graph(s.sources, s.curation, _build_dir())
+
+
+def _build_dir() -> str | None:
+    """The folder --build named, if the command has that option and it was given."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get("mlkg.build") if ctx is not None else None
 
 
 def _sources_again(s, what: str) -> None:
@@ -615,9 +634,18 @@ def _query_list(queries) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning our errors into one-line messages."""
+    meta: dict = {}
     try:
-        cli.main(args=argv, prog_name="mlkg", standalone_mode=False)
+        with click.Context(cli, obj=None) as ctx:  # a context whose meta the command's own context shares
+            meta = ctx.meta
+            cli.main(args=argv, prog_name="mlkg", standalone_mode=False, parent=ctx)
     except MlkgError as exc:
+        s = meta.get("mlkg.settings")
+        if isinstance(exc, UnknownConceptError) and not (exc.suggestions or exc.section) and s is not None \
+                and s.origin == "":
+            click.echo(f"mlkg: {exc} in the shipped corpus (--source FILE or --build DIR answers from yours)",
+                       err=True)
+            return exc.exit_code
         for p in exc.problems:
             click.echo(str(p) if p.location else f"mlkg: {p.message}", err=True)
         return exc.exit_code

@@ -66,6 +66,7 @@ class UnknownConceptError(InputError, KeyError):
     def __init__(self, concept_id: str, suggestions: list[str] | None = None, section: str | None = None):
         self.concept_id = concept_id
         self.suggestions = list(suggestions or [])
+        self.section = section
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         if section is not None:  # a section's number or title: say what it is and where its concepts are
             hint = (f": that is section {section}, not a concept; its concepts: mlkg query section --param "

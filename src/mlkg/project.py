@@ -26,6 +26,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import stat
 import sys
@@ -70,8 +71,9 @@ class BuildResult:
         if "map" in self.files:
             lines.append(f"open the map:  {self.files['map'].absolute().as_uri()}")
         show, prereqs = self.examples
-        lines.append(f"next:  mlkg show {show}  ·  " + (f"mlkg prereqs {prereqs}  ·  " if prereqs else "")
-                     + "mlkg query --list")
+        at = "" if self.out.absolute() == default_build_dir().absolute() else f" --build {shlex.quote(str(self.out))}"
+        lines.append(f"next:  mlkg show {show}{at}  ·  " + (f"mlkg prereqs {prereqs}{at}  ·  " if prereqs else "")
+                     + f"mlkg query --list{at}")
         return "\n".join(lines)
 
 
