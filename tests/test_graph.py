@@ -147,3 +147,38 @@ def test_load_takes_paths_one_by_one_or_as_a_list(args, monkeypatch):
 def test_load_of_an_empty_list_is_an_error_not_the_shipped_corpus():
     with pytest.raises(InputError, match="empty"):
         mlkg.load([])
+
+
+def test_a_graph_iterates_over_its_concepts_and_contains_what_it_resolves(seed_kg):
+    assert list(seed_kg) == seed_kg.concepts() and len(list(seed_kg)) == len(seed_kg)
+    assert "VAE" in seed_kg and "vae" in seed_kg and "sec:13.1" in seed_kg
+    assert "nothing-like-this" not in seed_kg and 3 not in seed_kg
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda kg: kg.prerequisites(None), "not NoneType None"),
+    (lambda kg: kg.prerequisites(3), "not int 3"),
+    (lambda kg: kg.prerequisites("vae", depth="2"), "depth must be a whole number"),
+    (lambda kg: kg.prerequisites("vae", depth=-1), "depth must be a whole number"),
+    (lambda kg: kg.query("prerequisites", {"concept": ["vae"]}), "expected a string, not list"),
+])
+def test_a_wrong_argument_type_is_an_input_error_not_a_traceback(seed_kg, call, message):
+    with pytest.raises(InputError, match=message):
+        call(seed_kg)
+
+
+@pytest.mark.parametrize("call", [
+    lambda kg: kg.learning_plan("stable-diffusion", known="vae")["known"] == ["vae"],
+    lambda kg: "vae" not in {c["id"] for c in kg.ready_to_learn("vae")},
+    lambda kg: len(kg.query("prerequisites", {"concept": "stable-diffusion"})) > 0,
+])
+def test_one_name_where_a_list_is_expected_means_that_one(seed_kg, call):
+    assert call(seed_kg)
+
+
+def test_load_takes_one_curation_file_as_well_as_a_list(tmp_path):
+    cur = tmp_path / "c.toml"
+    cur.write_text('[[remove]]\nsource = "vae"\ntarget = "autoencoder"\n', encoding="utf-8")
+    for given in (str(cur), cur, [cur]):
+        kg = mlkg.load(SEED, curation=given)
+        assert "autoencoder" not in {p["id"] for p in kg.prerequisites("vae")}

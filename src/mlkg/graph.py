@@ -25,7 +25,7 @@ from typing import Any, BinaryIO, TypeVar
 import networkx as nx
 import orjson
 
-from .errors import UnknownConceptError
+from .errors import InputError, UnknownConceptError
 from .mine import Evidence, Mined
 from .mine.lexicon import singular_key
 from .read import Corpus, Entry, Heading, section_node_id
@@ -225,7 +225,18 @@ class ConceptGraph:
         return out
 
     def __contains__(self, node_id: object) -> bool:
-        return node_id in self.graph
+        """Whatever ``kg[...]`` takes: an ID, a label, an acronym or an alias, of a concept or a section."""
+        if not isinstance(node_id, str):
+            return False
+        try:
+            self.resolve(node_id, sections=True)
+        except UnknownConceptError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        """Concept IDs in document order, as ``len()`` counts them."""
+        return iter(self.entries)
 
     def __getitem__(self, node_id: str) -> dict[str, Any]:
         return self.graph.nodes[self.resolve(node_id, sections=True)]
@@ -251,6 +262,9 @@ class ConceptGraph:
         the node kinds to look for, in order); otherwise naming one is an
         :class:`UnknownConceptError` with suggestions.
         """
+        if not isinstance(node_id, str):
+            raise InputError(f"a concept is named by a string (its ID, label or alias), not {type(node_id).__name__} "
+                             f"{node_id!r}")
         if kinds is None:
             kinds = ("concept", "subsection", "section") if sections else ("concept",)
         if node_id in self.graph and self.graph.nodes[node_id]["kind"] in kinds:

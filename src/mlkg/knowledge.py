@@ -100,16 +100,19 @@ def build(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> KnowledgeGr
         return KnowledgeGraph(build_graph(corpus, mine(corpus, disabled)), built=True)
 
 
-def load(*paths: str | Path | Iterable[str | Path], curation: Iterable[str | Path] | None = None) -> KnowledgeGraph:
+def load(*paths: str | Path | Iterable[str | Path],
+         curation: str | Path | Iterable[str | Path] | None = None) -> KnowledgeGraph:
     """Parse cheatsheets (files or folders of ``.md``), mine their cross-references, build the graph.
 
     Paths come one per argument or as lists (``load(["a.md", "b/"])``, as from a glob).
     With no paths, the shipped ``data/`` corpus is loaded.  ``curation``
-    lists curation files; by default ``data/curation.toml`` if it exists,
+    lists curation files (or names one); by default ``data/curation.toml`` if it exists,
     and ``[]`` turns curation off.
     """
     flat = [p for arg in paths for p in ([arg] if isinstance(arg, str | Path) else arg)]
     if paths and not flat:
         raise InputError("no cheatsheets given: the list of paths is empty (call load() for the shipped corpus)")
+    if isinstance(curation, str | Path):  # one file, not a list of its characters
+        curation = [curation]
     with collector_paused():
         return build(read(flat, curation))

@@ -59,8 +59,8 @@ def learning_order(prereqs: dict[Hashable, Iterable[Hashable]], key: Callable[[H
 
 def _reach(start: str, adj: dict[str, list[str]], depth: int | None) -> dict[str, int]:
     """Nodes reachable from ``start`` (excluded) with their hop distance, up to ``depth`` hops."""
-    if depth is not None and depth < 0:
-        raise InputError(f"--depth must be at least 0, not {depth}")
+    if depth is not None and (not isinstance(depth, int) or isinstance(depth, bool) or depth < 0):
+        raise InputError(f"depth must be a whole number of hops, at least 0 (or None: all), not {depth!r}")
     dist = {start: 0}
     queue = deque([start])
     while queue:
@@ -123,7 +123,7 @@ def learning_plan(kg: ConceptGraph, concept: str, known: Iterable[str] = ()) -> 
     """
     concept = kg.resolve(concept)
     down, _ = kg.requires_index
-    known_ids = [kg.resolve(k) for k in known]
+    known_ids = [kg.resolve(k) for k in _names(known)]
     skipped = known_closure(kg, known_ids)
     steps = [s for s in prerequisites(kg, concept) if s["id"] not in skipped]
     for s in steps:
@@ -201,12 +201,17 @@ def path_step(step: dict[str, Any]) -> dict[str, Any]:
             "target": step["edge"]["target"], "evidence": step["evidence"]}
 
 
+def _names(known: Iterable[str] | str) -> Iterable[str]:
+    """``known="vae"`` means one concept, not three letters."""
+    return [known] if isinstance(known, str) else known
+
+
 def known_closure(kg: ConceptGraph, known: Iterable[str]) -> set[str]:
     """What a learner who knows ``known`` knows: those concepts and all their prerequisites (Metacademy's rule)."""
     down, _ = kg.requires_index
     out: set[str] = set()
     stack = []
-    for k in known:
+    for k in _names(known):
         c = kg.resolve(k)
         if c not in out:
             out.add(c)

@@ -181,6 +181,10 @@ def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
                              f"the command line, {p.name}=… in a URL")
     out: dict[str, Any] = {}
     for name, value in params.items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        elif not isinstance(value, str):
+            raise QueryError(f"parameter {name}: expected a string, not {type(value).__name__} {value!r}")
         kind = declared[name].kind
         if kind == "concept":
             node = kg.resolve(value)
