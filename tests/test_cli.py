@@ -274,6 +274,18 @@ def test_a_project_file_names_the_corpus_so_a_team_needs_no_flags(tmp_path, name
     assert f"({tmp_path / name};" in done.stderr
 
 
+def test_a_project_file_without_sources_still_gives_its_curation_and_base_iri(tmp_path):
+    """A team may keep the shipped corpus (or name it with --source) and still share its corrections and IRIs."""
+    (tmp_path / "mine.toml").write_text('[[remove]]\nsource = "vae"\ntarget = "autoencoder"\n', encoding="utf-8")
+    (tmp_path / "mlkg.toml").write_text('curation = ["mine.toml"]\nbase-iri = "https://example.org/kg/"\n',
+                                        encoding="utf-8")
+    done = _in(tmp_path, "export", "--format", "nt")
+    assert done.returncode == 0, done.stderr
+    assert "<https://example.org/kg/concept/vae>" in done.stdout
+    plan = _in(tmp_path, "prereqs", "vae")
+    assert plan.returncode == 0 and "autoencoder" not in plan.stdout
+
+
 def test_a_broken_pyproject_is_an_error_only_where_it_holds_our_table(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[project\nname = "x"\n', encoding="utf-8")
     assert _in(tmp_path, "stats").returncode == 0  # not ours to judge
@@ -331,3 +343,18 @@ def test_the_commands_a_build_into_another_folder_suggests_answer_from_it(tmp_pa
 def test_a_command_says_which_build_it_could_not_answer_from(tmp_path, args, message):
     done = _in(tmp_path, *args)
     assert (done.returncode, done.stderr) == (2, message)
+
+
+def test_a_build_that_cannot_be_put_in_force_leaves_nothing_behind(cli, tmp_path):
+    """The new build folder is renamed into builds/ before the links change: a link that cannot change (here a
+    folder where graph.ttl's link goes) must take the new folder with it, and leave the old build in force."""
+    out = tmp_path / "o"
+    assert cli("build", "--out", out)[0] == 0
+    before = sorted(p.name for p in (out / "builds").iterdir())
+    (out / "graph.ttl").unlink()
+    (out / "graph.ttl").mkdir()
+    (out / "graph.ttl" / "keep").write_text("x", encoding="utf-8")
+    code, _, err = cli("build", "--out", out)
+    assert code == 2 and err.startswith(f"mlkg: {out}: cannot write here: ") and err.count("\n") == 1
+    assert sorted(p.name for p in (out / "builds").iterdir()) == before
+    assert json.loads((out / "graph.json").read_text(encoding="utf-8"))["nodes"]

@@ -92,3 +92,16 @@ def test_a_watched_corpus_is_rebuilt_on_each_edit_and_a_broken_edit_reports_its_
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_a_correction_writes_through_a_linked_curation_file_and_keeps_its_permissions(tmp_path):
+    """A team's curation file kept elsewhere and linked in stays the one file, private if it was."""
+    shared = tmp_path / "shared" / "curation.toml"
+    shared.parent.mkdir()
+    shared.write_text(CURATED, encoding="utf-8")
+    shared.chmod(0o600)
+    link = tmp_path / "curation.toml"
+    link.symlink_to(shared)
+    correct(link, "add", "ddpm", "vae", "requires", "")
+    assert link.is_symlink() and "[[add]]" in shared.read_text(encoding="utf-8")
+    assert shared.stat().st_mode & 0o777 == 0o600

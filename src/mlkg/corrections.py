@@ -62,7 +62,7 @@ def correct(path: str | Path, action: str, source: str, target: str, kind: str |
     items.append(item)
     new = tomlkit.dumps(doc)
     _check(new, path)
-    with atomic_path(path) as tmp:
+    with atomic_path(path, follow_symlinks=True) as tmp:
         tmp.write_text(new, encoding="utf-8")
     return [n for n, line in enumerate(new.split("\n"), 1) if re.match(rf"\s*\[\[\s*{action}\s*\]\]", line)][-1]
 
@@ -88,7 +88,7 @@ class Editor:
         self.path, self.sources, self.curation, self.live = Path(path), sources, curation, live
         self._lock = threading.Lock()
         if not self.path.exists():
-            with atomic_path(self.path) as tmp:
+            with atomic_path(self.path, follow_symlinks=True) as tmp:
                 tmp.write_text(HEADER, encoding="utf-8")
 
     def __call__(self, data: dict[str, Any]) -> dict[str, Any]:

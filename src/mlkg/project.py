@@ -163,6 +163,9 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
         path, table = found
         return Settings(table["sources"], table["curation"] if curation is None else [str(c) for c in curation],
                         base_iri or table["base_iri"], str(path))
+    if found is not None:  # no sources: its curation and base IRI still apply, to the corpus chosen below
+        curation = found[1]["curation"] if curation is None else curation
+        base_iri = base_iri or found[1]["base_iri"]
     out = Path(out) if out is not None else default_build_dir()
     meta = build_meta(out)
     if meta is not None and meta[1].get("arguments"):  # built from sources given on purpose: those again
@@ -367,15 +370,19 @@ def _commit(out: Path, stage: Path) -> None:
     final = stage.with_name(stage.name.removeprefix(".tmp-"))
     stage.chmod(0o755)  # mkdtemp's folder is private; a build is as readable as any other output
     os.rename(stage, final)
-    for name in OUTPUTS:
-        link = out / name
-        if not (final / name).exists():
-            if link.is_symlink():
-                link.unlink()  # a build without the map leaves no link to nothing
-        elif not link.is_symlink() or os.readlink(link) != f"current/{name}":
-            _replace_link(link, f"current/{name}")
     previous = _current(out)
-    _replace_link(out / "current", f"builds/{final.name}")
+    try:
+        for name in OUTPUTS:
+            link = out / name
+            if not (final / name).exists():
+                if link.is_symlink():
+                    link.unlink()  # a build without the map leaves no link to nothing
+            elif not link.is_symlink() or os.readlink(link) != f"current/{name}":
+                _replace_link(link, f"current/{name}")
+        _replace_link(out / "current", f"builds/{final.name}")
+    except OSError as exc:  # out/ itself is read-only: the build in force stays, and this one goes
+        shutil.rmtree(final, ignore_errors=True)
+        raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
     keep = {final.name, previous.name if previous is not None else ""}
     for old in (out / "builds").iterdir():
         if old.name in keep or old.name == ".lock":
