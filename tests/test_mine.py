@@ -887,6 +887,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Local and Global Minima", "local-minimum"),
     ("GDPR and ML", "gdpr-ml"),
     ("A/B Testing", "ab-testing"),
+    ("Randomized Smoothing", "randomized-smoothing"),
+    ("Label Smoothing", "label-smoothing"),
 ]
 
 
@@ -900,6 +902,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("It stacks convolutional layers.", ["convolution"]),                # the adjective English makes of a name
     ("Gates apply a sigmoid squash.", ["sigmoid-function"]),              # a title without its generic head
     ("It reads sequential data.", []),                                   # an adjective alone names nothing
+    ("A randomized trial.", []),                                         # ... nor a participle
+    ("Apply randomized smoothing.", ["randomized-smoothing"]),
     ("It keeps the lanczos vectors.", []),      # "Iteration" ends two titles, but one is the other extended
     ("Noise is Gaussian noise here.", ["normal-distribution"]),          # the other name in a title's brackets
     ("It fits a Gaussian distribution.", ["normal-distribution"]),

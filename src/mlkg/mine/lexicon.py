@@ -303,9 +303,10 @@ _OPENING = re.compile(r"\s*(?:(?:an?|the)\s+)?([^()]{2,80}?)\s*\(([A-Za-z][\w' -
 _OPENING_BRACKET = re.compile(r"[A-Za-z][\w' -]{2,60}\)\s+[a-z]", re.I)  # _OPENING from just after its "("
 
 
-# One word that English makes an adjective ("sequential", "logistic", "contrastive"): alone it names no concept,
-# it qualifies a noun that may be any ("sequential data", "the logistic function").
-_ADJECTIVE = re.compile(r"[A-Za-z]+(?:ive|ic|al|ous|ful|less|able|ible|ary)", re.I)
+# One word that English makes an adjective ("sequential", "logistic", "contrastive") or a participle
+# ("randomized"): alone it names no concept, it qualifies a noun that may be any ("sequential data", "the logistic
+# function", "a randomized trial").
+_ADJECTIVE = re.compile(r"[A-Za-z]+(?:ive|ic|al|ous|ful|less|able|ible|ary|ed)", re.I)
 
 
 def _generic_heads(titles: list[str]) -> set[str]:
