@@ -79,7 +79,7 @@ CUE_APPLICATION = Rule(
 CUE_USES = Rule(
     "cue-uses", 1, REQUIRES, 0.8,
     "\"extends T\", \"adds … to T\", \"based on T\", \"built on T\", \"a variant of T\", "
-    "\"S is a … T\", \"solves T\": S builds on T.")
+    "\"S is a … T\" (S named, or a pronoun), \"solves T\": S builds on T.")
 
 CUE_PARTS = Rule(
     "cue-parts", 2, REQUIRES, 0.7,
@@ -250,6 +250,27 @@ AFTER = (
         r"(?:this|it|them|these)\b", re.I)),
 )
 
+_GENUS = len(BEFORE) - 1  # "S is a … T": a definition, whose subject must be S
+_PRONOUNS = frozenset({"it", "this", "they", "these", "both", "each", "such"})
+
+
+def name_stems(entry: Entry) -> frozenset[str]:
+    """The words of an entry's names, as :func:`_is_subject` compares them."""
+    text = " ".join((entry.title, entry.id.replace("-", " ")))
+    return frozenset(_stem(w) for w in _WORDS.findall(text.lower()) if len(w) >= 3)
+
+
+def _stem(word: str) -> str:
+    return word[:5].removesuffix("s")
+
+
+def _is_subject(definition: str, own: frozenset[str]) -> bool:
+    """Whether "X is a …" defines the entry: X is one of its names (a word of them: "LLMs are …", "One bit is
+    …" in Bits and Nats) or a pronoun, not another noun ("The result is a …", "Warning signs are that …")."""
+    subject = _WORDS.findall(re.split(r"\s(?:is|are)\b", definition, maxsplit=1)[0].lower())
+    return bool(subject) and (subject[0] in _PRONOUNS or any(_stem(w) in own for w in subject if len(w) >= 3))
+
+
 _HEDGE = re.compile(r"\b(?:typically|often|usually|sometimes|commonly|optionally|can|may|might|could)\s+\Z", re.I)
 
 # T is not who uses this: the object of a preposition ("a model trained with T uses this") or negated ("no T").
@@ -268,7 +289,7 @@ PAREN_AFTER = re.compile(r"\A\s*[,)]")
 
 
 def cue_for(before: str, after: str, forward: bool, prose: bool = True,
-            family: bool = True) -> tuple[Rule, str] | None:
+            family: bool = True, own: frozenset[str] | None = None) -> tuple[Rule, str] | None:
     """The cue rule that applies to a mention, and the words it keyed on, given the sentence around it.
 
     ``prose`` is false for example lines, where "Label: value" is layout, not a list.
@@ -288,6 +309,8 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
             return rule, _cue(m)
     for i, (rule, _, pattern) in enumerate(BEFORE):
         if i in hits and (m := pattern.search(before)):
+            if i == _GENUS and own is not None and not _is_subject(m.group(), own):
+                continue  # "The result is a saddle point problem" defines the result, not S
             if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
                 break  # "typically uses T", "often applies T": an option S may take, no part it needs
             return rule, _cue(m)
@@ -378,6 +401,13 @@ class Positions:
         self.subsections = {h.number: h for h in corpus.subsections}
         self.shared: dict[int, _Shared] = {}  # id of a names tuple → its concepts, indexed by place
         self.section_heads = section_heads(corpus)  # section number → the entry named like the section
+        self._stems: dict[str, frozenset[str]] = {}
+
+    def stems(self, concept: str) -> frozenset[str]:
+        found = self._stems.get(concept)
+        if found is None:
+            found = self._stems[concept] = name_stems(self.entries[concept])
+        return found
 
 
 def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str:
@@ -487,7 +517,7 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
         return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
                         TITLE_CONTAINS.name, REQUIRES, TITLE_CONTAINS.confidence, m.surface)
     forward = pos.order[target] > pos.order[source]
-    found = cue_for(m.before, m.after, forward, prose=m.field != "example",
+    found = cue_for(m.before, m.after, forward, prose=m.field != "example", own=pos.stems(source),
                     family=pos.entries[target].parent == pos.entries[source].parent
                     or pos.section_heads.get(pos.section[target]) == source)
     instance = found is not None and found[0] is CUE_INSTANCE
