@@ -892,6 +892,9 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("A/B Testing", "ab-testing"),
     ("Randomized Smoothing", "randomized-smoothing"),
     ("Label Smoothing", "label-smoothing"),
+    ("Calibration", "calibration"),
+    ("Regularization", "regularization"),
+    ("Estimation", "estimation"),
 ]
 
 
@@ -907,6 +910,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("It reads sequential data.", []),                                   # an adjective alone names nothing
     ("A randomized trial.", []),                                         # ... nor a participle
     ("Apply randomized smoothing.", ["randomized-smoothing"]),
+    ("A well calibrated, regularized model.", ["calibration", "regularization"]),  # the participle of a name's verb
+    ("The estimated value.", []),                                     # ... not where it is an everyday word
     ("It keeps the lanczos vectors.", []),      # "Iteration" ends two titles, but one is the other extended
     ("Noise is Gaussian noise here.", ["normal-distribution"]),          # the other name in a title's brackets
     ("It fits a Gaussian distribution.", ["normal-distribution"]),
