@@ -247,6 +247,10 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. It extends the task, while alpha nets help.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Tuning it is a costly alpha net search.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It is a costly alpha net search.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It is one kind of alpha net.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It derives the dual form of the alpha net.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. This form of search, and the alpha net built on it, win.",
+     ("beta", "alpha", "related")),  # one genus: a kind of search, not of the next item
     ("Nothing here.", "A method. Beta methods are costly alpha net searches.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. The result is a costly alpha net search.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Warning signs are that alpha nets fail.", ("beta", "alpha", "related")),

@@ -205,11 +205,16 @@ BEFORE = (
      re.compile(
         r"\b(?:applications?|used for|use cases?|solutions?|remedies|fixes|tools?)\s*:?\s+"
         r"(?:[^.;:!?]{0,120}?(?:,|\band\b|\bor\b)\s*)?\Z", re.I)),
-    (CUE_USES, ("extend", "extension", "add", "based", "build", "built", "top of", "variant", "version",
-                "type of", "kind of", "form of", "special case", "generali", "relies", "requires"), re.compile(
+    (CUE_USES, ("extend", "extension", "add", "based", "build", "built", "top of", "generali", "relies",
+                "requires"), re.compile(
         r"\b(?:extends?|extending|extension of|adds? (?:[\w-]+ ){0,3}to|based on|builds? (?:up)?on|"
-        r"built (?:up)?on|on top of|variant of|version of|type of|kind of|form of|special case of|"
-        r"generali[sz](?:es|ation of)|relies on|requires)\s+" + _LIST + r"\Z", re.I)),
+        r"built (?:up)?on|on top of|generali[sz](?:es|ation of)|relies on|requires)\s+" + _LIST + r"\Z", re.I)),
+    # S is a kind of T: one genus, T right after the cue ("a variant of stacking"; not "a form of A, and the T
+    # built on it"), and not a way of writing T down ("the dual form of the SVM")
+    (CUE_USES, ("variant", "version", "type of", "kind of", "form of", "special case"), re.compile(
+        r"(?<!\bdual )(?<!\bprimal )(?<!\bclosed )(?<!\bmatrix )(?<!\bvector )(?<!\bstandard )(?<!\bcanonical )"
+        r"(?<!\bgeneral )(?<!\bcompact )(?<!\bexplicit )(?<!\bfunctional )"
+        r"\b(?:variant|version|type|kind|form|special case)s? of\s+(?:(?:an?|the)\s+)?\Z", re.I)),
     # S answers T's problem: "solves T", "addresses T"
     (CUE_USES, ("solv", "address", "mitigat", "overcom"), re.compile(
         r"\b(?:solv(?:es|ing)|address(?:es|ing)|mitigat(?:es|ing)|overcom(?:es|ing))\s+" + _LIST + r"\Z", re.I)),
