@@ -214,6 +214,14 @@ def test_search_by_acronym_selects_focuses_and_zooms(context, pages):  # noqa: F
         const map = document.getElementById("mynetwork");
         return network.getScale() >= 1 && Math.hypot(p.x - map.clientWidth / 2, p.y - map.clientHeight / 2) < 30;
     }""")
+    assert box.input_value() == "DDPM"  # what it found, while that stays selected
+    view.js("mlkg.select('vae')")
+    assert box.input_value() == ""  # another selection: the box no longer names what is shown
+    box.fill("vae")
+    box.press("Enter")
+    view.page.locator("#mynetwork").click()  # focus away from the box, then Escape deselects
+    view.page.keyboard.press("Escape")
+    assert view.js("mlkg.state().selected") is None and box.input_value() == ""
     _clean(view)
 
 
@@ -338,6 +346,20 @@ def test_local_view_shows_n_hops_around_the_selection_laid_out_on_its_own(contex
     assert view.js(LOCAL_IDS) is not None
     view.page.keyboard.press("Escape")
     assert view.js(LOCAL_IDS) is None and view.js("mlkg.state().selected") == "autoencoder"
+    _clean(view)
+
+
+@pytest.mark.browser
+def test_a_selected_label_in_the_local_view_is_never_broken_inside_a_word(context, write, tmp_path):  # noqa: F811
+    """vis draws the selection's label bold, wider than its plain width: one long word must still fit a line."""
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Backpropagation", "backprop"),
+                               entry("1.1.2", "Alpha Net", "alpha", full="It is trained by backpropagation."))),
+                   curation=[])
+    view = open_map(context, viz.write_map(kg, tmp_path / "map.html"), "backprop&hops=1")
+    assert view.js("mlkg.state().selected") == "backprop"
+    lines = view.js("""() => mlkg.view().network.body.nodes["backprop"].labelModule.lines
+                         .map(l => l.blocks.map(b => b.text).join(""))""")
+    assert [x.strip() for x in lines] == ["Backpropagation"]
     _clean(view)
 
 

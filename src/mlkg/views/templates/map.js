@@ -523,20 +523,27 @@ var mlkg = (function () {
     });
   }
   var measurer = null;
-  function textWidth(text, size) {
+  function textWidth(text, size, weight) {
     measurer = measurer || document.createElement("canvas").getContext("2d");
-    measurer.font = size + "px " + FACE;
+    measurer.font = (weight ? weight + " " : "") + size + "px " + FACE;
     return measurer.measureText(text).width;
   }
-  /* The size of a label wrapped as vis wraps it: words on lines no wider than LOCAL.labelMax. */
+  /* The widest a label's lines may be: LOCAL.labelMax, or its longest word in bold (vis draws a selected label
+     bold, and breaks a word wider than the limit in two: "Backpropagatio / n"). */
+  function labelMax(text, size) {
+    var longest = 0;
+    String(text).split(/\s+/).forEach(function (word) { longest = Math.max(longest, textWidth(word, size, "bold")); });
+    return Math.max(LOCAL.labelMax, Math.ceil(longest) + 2);
+  }
+  /* The size of a label wrapped as vis wraps it: words on lines no wider than labelMax. */
   function labelBox(text, size) {
-    var space = textWidth(" ", size), lines = 1, line = 0, widest = 0;
+    var space = textWidth(" ", size), lines = 1, line = 0, widest = 0, max = labelMax(text, size);
     String(text).split(/\s+/).forEach(function (word) {
       var w = textWidth(word, size);
-      if (line && line + space + w > LOCAL.labelMax) { lines++; line = w; } else line = line ? line + space + w : w;
-      widest = Math.max(widest, Math.min(line, LOCAL.labelMax));
+      if (line && line + space + w > max) { lines++; line = w; } else line = line ? line + space + w : w;
+      widest = Math.max(widest, Math.min(line, max));
     });
-    return { width: widest, height: lines * Math.round(size * 1.2) };
+    return { width: widest, height: lines * Math.round(size * 1.2), max: max };
   }
 
   /* What the local view shows: the learning path's steps, and the neighbourhood of the selection when a number
@@ -692,7 +699,7 @@ var mlkg = (function () {
       var n = info.get(id), size = id === state.selected ? LOCAL.selectedFont : LOCAL.font;
       var text = (step.has(id) ? step.get(id) + ". " : "") + n.label, lb = labelBox(text, size);
       var r = Math.min(18, 8 + 3 * Math.sqrt((dependents.get(id) || []).length));
-      box.set(id, { text: text, size: size, r: r, w: Math.max(lb.width, 2 * r) + LOCAL.gapX, h: 2 * r + 6 + lb.height + LOCAL.gapY });
+      box.set(id, { text: text, size: size, max: lb.max, r: r, w: Math.max(lb.width, 2 * r) + LOCAL.gapX, h: 2 * r + 6 + lb.height + LOCAL.gapY });
       total += box.get(id).w;
     });
     var stage = $("localnetwork"), W = Math.max(200, stage.clientWidth - 2 * LOCAL.margin);
@@ -715,6 +722,7 @@ var mlkg = (function () {
     var items = ids.map(function (id) {
       var n = info.get(id), b = box.get(id), p = pos.get(id);
       return Object.assign({ id: id, label: b.text, x: p.x, y: p.y, size: b.r, title: tooltip(n),
+                             widthConstraint: { maximum: b.max },
                              font: { size: b.size, color: id === state.selected ? "#0b0f14" : "#1f2328" } },
                            { color: look(n, false).color });
     });
@@ -932,6 +940,8 @@ var mlkg = (function () {
     if (state.path && !(id && currentPath.indexOf(id) >= 0)) state.path = null;
     state.selected = id;
     syncSelection();
+    var box = $("search-input");  // the search box shows what it found only while that stays selected
+    if (box && box.value && document.activeElement !== box && !(id && info.get(id).label === box.value)) box.value = "";
     render();
     showPanel();
     if (id && !local.shown && opts.focus !== false) focusOn(id, true);
