@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from browser import browser, context  # noqa: F401  (pytest fixtures)
-from conftest import entry, sheet
+from conftest import SEED, entry, sheet
 
 import mlkg
 from mlkg.views.server import ServerConfig, make_server
@@ -504,6 +504,82 @@ def test_request_framing_and_host(srv, head, body, status):
     got, data = _raw_request(srv, head, body)
     assert got == status, data[:300]
     assert data.count(b"HTTP/1.1 ") == 1
+
+
+@pytest.fixture(scope="module")
+def everywhere(seed_kg):
+    """A server bound to every interface (0.0.0.0), as `mlkg serve --host 0.0.0.0 --allow-host mybox.lan` starts it."""
+    running = Running(seed_kg, host="0.0.0.0", allow_hosts=("mybox.lan",), workers=1, long_queries=0)
+    yield running
+    running.close()
+
+
+@pytest.mark.parametrize("server, host, status", [
+    # bound to 127.0.0.1: its address and the loopback names only
+    ("srv", "127.0.0.1:{port}", 200), ("srv", "localhost:{port}", 200), ("srv", "[::1]:{port}", 200),
+    ("srv", "evil.example:{port}", 403), ("srv", "192.168.1.7:{port}", 403), ("srv", "mybox.lan", 403),
+    ("srv", "{hostname}:{port}", 403), ("srv", "127.0.0.1:{port}:1", 403), ("srv", "[::1", 403),
+    # bound to every interface: a rebinding page sends its own name, so only addresses and our names pass
+    ("everywhere", "evil.example:{port}", 403), ("everywhere", "evil.example", 403),
+    ("everywhere", "127.0.0.1.evil.example:{port}", 403), ("everywhere", "localhost.evil.example", 403),
+    ("everywhere", "127.0.0.1:{port}", 200), ("everywhere", "192.168.1.7:{port}", 200),
+    ("everywhere", "[::1]:{port}", 200), ("everywhere", "[fe80::1]", 200), ("everywhere", "LOCALHOST", 200),
+    ("everywhere", "{hostname}:{port}", 200), ("everywhere", "{fqdn}", 200),
+    ("everywhere", "mybox.lan:{port}", 200), ("everywhere", "MyBox.lan.", 200),  # --allow-host
+    ("everywhere", "other.lan:{port}", 403), ("everywhere", "[evil.example]", 403), ("everywhere", ":80", 403),
+])
+def test_host_header_against_dns_rebinding(request, server, host, status):
+    """Bound to 0.0.0.0 the server once answered any Host, so a page at evil.example that rebinds its name
+    to this machine could read the map and its edit token."""
+    running = request.getfixturevalue(server)
+    name = host.format(port=running.port, hostname=socket.gethostname(), fqdn=socket.getfqdn())
+    got, _, body = _exchange(running.port, f"GET / HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n"
+                                   .encode())
+    assert got == status, body[:300]
+    if status == 403:
+        assert b"--allow-host" in body and b"vis-network" not in body
+
+
+def test_a_rebinding_page_can_neither_read_the_edit_token_nor_correct_an_edge(seed_kg, tmp_path):
+    """The review's repro: `mlkg serve --edit --host 0.0.0.0`, then the page and a correction with Host and Origin
+    evil.example, carrying the token; both refused, the curation file untouched, while our own Host works."""
+    from mlkg.corrections import Editor
+    from mlkg.views.live import Live
+
+    cur = tmp_path / "curation.toml"
+    cur.write_text("# ours\n", encoding="utf-8")
+    live = Live(seed_kg)
+    server = make_server(seed_kg, ServerConfig(host="0.0.0.0", port=0, quiet=True, workers=1, long_queries=0),
+                         live=live, editor=Editor(cur, [str(SEED)], [str(cur)], live))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port, token = server.server_address[1], server.app.edit_token
+    correction = json.dumps({"action": "remove", "source": "vae", "target": "autoencoder"}).encode()
+
+    def post(host: str) -> int:
+        head = (f"POST /api/curation HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nX-MLKG-Token: {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(correction)}\r\nConnection: close\r\n\r\n")
+        return _exchange(port, head.encode() + correction)[0]
+
+    try:
+        evil = f"evil.example:{port}"
+        status, _, body = _exchange(port, f"GET / HTTP/1.1\r\nHost: {evil}\r\nConnection: close\r\n\r\n".encode())
+        assert status == 403 and token.encode() not in body
+        assert post(evil) == 403
+        assert cur.read_text(encoding="utf-8") == "# ours\n"
+        status, _, body = _exchange(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+                                    .encode())
+        assert status == 200 and token.encode() in body
+        assert post(f"127.0.0.1:{port}") == 200
+        assert "[[remove]]" in cur.read_text(encoding="utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("name", ["http://mybox.lan", "mybox.lan:8000", "mybox.lan/x", "my box", ""])
+def test_allow_host_takes_a_name_only(cli, name):
+    code, _, err = cli("serve", "--allow-host", name, "--port", "0")
+    assert code == 2 and "--allow-host" in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("path, status", [

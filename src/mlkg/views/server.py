@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import ipaddress
 import json
 import math
 import multiprocessing
@@ -107,6 +109,7 @@ class ServerConfig:
     backlog: int = 1024              # connections the kernel may hold before they are accepted
     idle: float = 30.0               # seconds an idle or slow connection may hold its thread
     cors: str | None = None          # an origin (or "*") to allow; None: no CORS headers
+    allow_hosts: tuple[str, ...] = ()  # Host names to answer to besides this machine's own (--allow-host)
     base_iri: str | None = None
     quiet: bool = False
 
@@ -572,7 +575,8 @@ class App:
             if len(hosts) != 1 or not hosts[0]:
                 raise HTTPError(400, "a request needs exactly one Host header")
             if not self.host_allowed(hosts[0]):
-                raise HTTPError(403, "unexpected Host header; this server answers to its own address only")
+                raise HTTPError(403, "unexpected Host header; this server answers to its own addresses and names only "
+                                     "(mlkg serve --allow-host NAME adds one)")
             url = urllib.parse.urlsplit(target)
             try:
                 path = urllib.parse.unquote(url.path, errors="strict")
@@ -631,14 +635,24 @@ class App:
             return self.error(500, "internal error; see the server's log", headers, api)
 
     def host_allowed(self, host: str | None) -> bool:
-        """Refuse other Host names (DNS rebinding: a web page whose name resolves to 127.0.0.1)."""
-        bound = self.config.host
-        if bound in ("0.0.0.0", "::", ""):  # the user chose to serve every address
-            return True
-        if not host:
+        """Refuse other Host names (DNS rebinding: a web page whose name resolves to 127.0.0.1).
+
+        A page whose own name an attacker points at this machine sends that
+        name as its Host, never an IP literal, so on every address (0.0.0.0,
+        ``::``) the server answers to IP literals, localhost, this machine's
+        own names and the names ``--allow-host`` adds; on one address, to that
+        address, the loopback names and the added names.
+        """
+        name = _host_name(host)
+        if name is None:
             return False
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        return name.strip("[]").lower() in {bound.strip("[]").lower(), "localhost", "127.0.0.1", "::1"}
+        allowed = {"localhost", "127.0.0.1", "::1", *(_host_name(h) for h in self.config.allow_hosts)}
+        if name in allowed:
+            return True
+        bound = self.config.host.strip("[]").lower()
+        if bound not in ("0.0.0.0", "::", ""):
+            return name == bound
+        return _ip_literal(name) or name in _own_names()
 
     def error(self, status: int, message: str, headers=None, api: bool = False,
               extra: dict[str, str] | None = None) -> Response:
@@ -932,6 +946,40 @@ class App:
         ]
         return Response(200, rdf.serialize_triples(triples, fmt, self.base), content_type("construct", fmt),
                         {"Vary": "Accept"})
+
+
+def _host_name(host: str | None) -> str | None:
+    """A Host header's name, lower-cased, without its port, brackets or a final dot; None if it is malformed."""
+    if not host:
+        return None
+    host = host.strip().lower()
+    if host.startswith("["):  # an IPv6 literal, [::1] or [::1]:8000
+        inner, bracket, port = host[1:].partition("]")
+        if not bracket or (port and not (port.startswith(":") and port[1:].isdigit())) or not _ip_literal(inner):
+            return None
+        return inner
+    name, colon, port = host.partition(":")
+    if (colon and not (port.isascii() and port.isdigit())) or not name:
+        return None
+    return name.removesuffix(".")
+
+
+def _ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.cache
+def _own_names() -> frozenset[str]:
+    """This machine's names (asked once, and only when a Host header is neither an address nor localhost)."""
+    names = set()
+    for ask in (socket.gethostname, socket.getfqdn):
+        with contextlib.suppress(OSError):
+            names.add(ask().lower().removesuffix("."))
+    return frozenset(names - {""})
 
 
 def _media_and_charset(header: str | None) -> tuple[str, str | None]:
