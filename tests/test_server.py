@@ -177,6 +177,23 @@ def test_bad_query_is_400_with_the_position(srv):
     assert status == 400 and "error" in json.loads(body)
 
 
+@pytest.mark.parametrize("query, message", [
+    ("SELECT * WHERE { ?s foo:bar ?o }", "invalid SPARQL at line 1, column 28: unknown prefix foo: (declare it with "
+                                         "PREFIX)"),
+    ("SELECT ?x WHERE { ?x ?y }", "invalid SPARQL at line 1, column 26: expected one of "),
+    ("SELECT ?x\nWHERE {\n  ?x ?y ?z .\n  FILTER(\n}", "invalid SPARQL at line 5, column 2: expected one of "),
+])
+def test_a_syntax_error_reads_as_mlkg_query_words_it(srv, cli, query, message):
+    """The endpoint once sent pyoxigraph's grammar dump ("expected one of Prefix not found, ['%'], …") where
+    `mlkg query` names the undeclared prefix; both now word it with the same code."""
+    status, _, body = srv.get(q(query), "application/json")
+    error = json.loads(body)["error"]
+    code, _, err = cli("query", "--source", SEED, query)
+    assert status == 400 and code == 2
+    assert error.startswith(message) and "['" not in error and "..=" not in error
+    assert err == f"mlkg: {error}\n"
+
+
 def test_a_long_query_times_out_while_other_requests_are_answered(srv):
     slow: dict = {}
 

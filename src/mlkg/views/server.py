@@ -74,6 +74,7 @@ from .sparql import (
     prepare,
     query_form,
     run_store,
+    syntax_error,
 )
 from .text import concept_json
 
@@ -212,7 +213,7 @@ def _worker_loop(conn, store, base: str, prefixes: dict[str, str], memory_mib: i
         except QueryError as exc:  # too deep or long, too many results
             reply = ("error", 400, exc.lines()[0])
         except SyntaxError as exc:
-            reply = ("error", 400, f"invalid SPARQL: {' '.join(str(exc).split())}")
+            reply = ("error", 400, syntax_error(exc, text).lines()[0])
         except MemoryError:
             reply = ("memory",)
         except Exception as exc:  # the query's own failure, reported to the client

@@ -790,12 +790,26 @@ def _run_oxigraph(kg: ConceptGraph, text: str, base: str) -> QueryResult:
     try:
         return on_big_stack(run_store, store, text, base, rdf.prefixes(base))
     except SyntaxError as exc:
-        m = _POSITION.search(str(exc))
-        if not m:
-            raise QueryError(f"invalid SPARQL: {_one_line(str(exc))}") from None
-        raise _SyntaxProblem(int(m.group(1)), int(m.group(2)), str(exc)[m.end():]) from None
+        raise _oxigraph_problem(exc) from None
     except (RuntimeError, OSError, ValueError, TypeError) as exc:
         raise QueryError(f"query failed: {_one_line(str(exc))}") from None
+
+
+def _oxigraph_problem(exc: SyntaxError) -> _SyntaxProblem | QueryError:
+    """pyoxigraph's syntax error as a position and its complaint, or as one line where it names no position."""
+    m = _POSITION.search(str(exc))
+    if not m:
+        return QueryError(f"invalid SPARQL: {_one_line(str(exc))}")
+    return _SyntaxProblem(int(m.group(1)), int(m.group(2)), str(exc)[m.end():])
+
+
+def syntax_error(exc: SyntaxError, text: str) -> QueryError:
+    """pyoxigraph's complaint about ``text`` worded as ``mlkg query`` words it (the position, an undeclared prefix
+    by name, no grammar dump), for whoever runs pyoxigraph itself: the HTTP endpoint's workers."""
+    problem = _oxigraph_problem(exc)
+    if isinstance(problem, _SyntaxProblem):
+        return _syntax_error(problem.line, problem.col, problem.detail, text)
+    return problem
 
 
 def _rdflib_graph(kg: ConceptGraph, base: str):
