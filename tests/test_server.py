@@ -6,6 +6,7 @@ import csv
 import http.client
 import io
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -402,6 +403,26 @@ def test_query_page_raw_query_round_trip(srv, context):  # noqa: F811
     page.wait_for_selector("p.boolean")
     assert page.inner_text("p.boolean") == "ASK: true"
     assert "query=ASK" in page.url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query, status", [
+    ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", "3 results"),
+    ("SELECT ?s WHERE { ?s a <urn:nothing> }", "0 results"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5", "5 triples"),
+    ("CONSTRUCT { concept:vae skos:prefLabel ?l } WHERE { concept:vae skos:prefLabel ?l }", "1 triple"),
+    ("DESCRIBE concept:vae", "{describe} triples"),
+    ("ASK { ?s ?p ?o }", "answer: true"),
+    ("ASK { ?s a <urn:nothing> }", "answer: false"),
+])
+def test_query_page_counts_what_each_query_form_returns(srv, seed_kg, context, query, status):  # noqa: F811
+    """A CONSTRUCT showed its graph under "0 results", an ASK under "1 result": rows, triples and answers are
+    counted as what they are."""
+    expected = status.format(describe=len(seed_kg.query("DESCRIBE concept:vae")))
+    page = context.new_page()
+    page.goto(srv.url + "query?" + urllib.parse.urlencode({"query": query}))
+    page.locator("#status", has_text=re.compile(r" in \d+ ms$")).wait_for()
+    assert page.inner_text("#status").startswith(expected + " in ")
 
 
 # --- push into a real Oxigraph server ----------------------------------------------------------------
