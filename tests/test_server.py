@@ -277,6 +277,26 @@ def test_unknown_concept_is_404_with_suggestions(srv):
     assert status == 404 and b"did you mean vae" in body
 
 
+@pytest.mark.parametrize("path, location", [
+    ("/concept/VAE", "/concept/vae"),
+    ("/concept/Stable%20Diffusion", "/concept/stable-diffusion"),
+    ("/concept/GANs", "/concept/gan"),
+    ("/concept/vae%20", "/concept/vae"),
+    ("/concept/VAE?format=ttl", "/concept/vae?format=ttl"),
+    ("/concept/13.1", "/concept/sec:13.1"),
+])
+def test_a_concept_page_by_label_or_acronym_redirects_to_its_id(srv, path, location):
+    """/api/concept/VAE, `mlkg show VAE` and map.html#VAE took names that /concept/VAE answered with 404."""
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    assert resp.status == 302 and resp.getheader("Location") == location
+    status, headers, _ = srv.get(path, "text/html")  # and the client that follows it finds the page
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle" if "format" in path else "text/html")
+
+
 @pytest.mark.parametrize("path, check", [
     ("/api/search?q=vae", lambda d: d["results"][0]["id"] == "vae"),
     ("/api/search?q=GAN", lambda d: d["results"][0]["id"] == "gan"),

@@ -609,7 +609,7 @@ class App:
             if path in ("/", "/map", "/map.html"):
                 return Response(200, self.map_bytes(), "text/html; charset=utf-8")
             if path.startswith("/concept/"):
-                return self.concept(path[len("/concept/"):], headers, (params.get("format") or [None])[0])
+                return self.concept(path[len("/concept/"):], headers, (params.get("format") or [None])[0], url.query)
             if path == "/query":
                 return self.query_page()
             if path == "/api" or path == "/api/":
@@ -669,11 +669,20 @@ class App:
         return Response(status, f"{status} {phrase}: {message}\n".encode(), headers=dict(extra or {}))
 
     # pages ------------------------------------------------------------------------------
-    def concept(self, node: str, headers, fmt: str | None = None) -> Response:
+    def concept(self, node: str, headers, fmt: str | None = None, query: str = "") -> Response:
+        """A concept's (or section's) page or RDF.  A label or acronym (``VAE``, ``Stable Diffusion``) redirects to
+        the page of the node it names, as the API, ``mlkg show`` and the map resolve it; the redirect is 302, not
+        permanent, since a rebuild may give the name to another concept."""
         node = node.strip("/")
         if node not in self.kg.graph:
-            hints = self.kg.suggest(node)
-            raise HTTPError(404, f"unknown concept {node!r}" + (f"; did you mean {', '.join(hints)}?" if hints else ""))
+            try:
+                found = self.kg.resolve(node, sections=True)
+            except UnknownConceptError as exc:  # a section's number has a page too; anything else is 404
+                if exc.section is None:
+                    raise
+                found = f"sec:{exc.section}"
+            location = "/concept/" + urllib.parse.quote(found, safe=":") + (f"?{query}" if query else "")
+            return Response(302, f"302 Found: {location}\n".encode(), headers={"Location": location})
         wanted = None
         if fmt:
             meaning = format_name(fmt)
