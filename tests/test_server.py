@@ -150,6 +150,91 @@ def test_update_is_forbidden(srv, request_kwargs):
     assert srv.get(q(COUNT))[0] == 200  # and nothing changed
 
 
+def _send(srv, method: str, target: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """One request with exactly these headers (besides Host): http.client adds no Accept of its own."""
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    try:
+        conn.putrequest(method, target, skip_accept_encoding=True)
+        for k, v in headers.items():
+            conn.putheader(k, v)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("target, accept, status, media", [
+    # a type we cannot send, or ours refused with q=0: 406 (it was 200 with JSON)
+    (q(COUNT), "image/png", 406, None),
+    (q(COUNT), "application/sparql-results+json;q=0", 406, None),
+    (q(COUNT), "image/*", 406, None),
+    (q(COUNT), "*/*;q=0", 406, None),
+    (q(COUNT), "text/html", 406, None),
+    ("/sparql", "image/png", 406, None),  # the service description too
+    # what clients send keeps working: none, empty, curl's */*, a browser's, SPARQLWrapper's lists
+    (q(COUNT), None, 200, "application/sparql-results+json"),
+    (q(COUNT), "", 200, "application/sparql-results+json"),
+    (q(COUNT), "*/*", 200, "application/sparql-results+json"),
+    (q(COUNT), BROWSER_ACCEPT, 200, "application/sparql-results+xml"),
+    (q(COUNT), "application/sparql-results+json,application/json,text/javascript,application/javascript", 200,
+     "application/sparql-results+json"),
+    (q(COUNT), "image/png, text/csv;q=0.5", 200, "text/csv"),
+    (q(COUNT) + "&format=json", "image/png", 200, "application/sparql-results+json"),  # format= decides
+    # a refused default gives way to the next format
+    (q(COUNT), "application/sparql-results+json;q=0, */*", 200, "application/sparql-results+xml"),
+    ("/sparql", "text/turtle;q=0, */*", 200, "application/n-triples"),
+])
+def test_accept_that_names_nothing_we_send_is_406(srv, target, accept, status, media):
+    got, headers, body = _send(srv, "GET", target, {} if accept is None else {"Accept": accept})
+    assert got == status, body[:300]
+    if media:
+        assert headers["Content-Type"].split(";")[0] == media
+    else:
+        assert b"Accept names no type this endpoint sends" in body and headers["Vary"] == "Accept"
+
+
+def test_sparqlwrapper_is_told_406_only_when_it_asks_for_what_we_cannot_send(srv):
+    from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
+
+    for fmt in (JSON, XML, CSV):
+        client = SPARQLWrapper(srv.url + "sparql", returnFormat=fmt)
+        client.setQuery(COUNT)
+        assert client.query().response.status == 200
+    client = SPARQLWrapper(srv.url + "sparql", returnFormat=JSON)
+    client.setOnlyConneg(True)  # Accept alone, no format=
+    client.addCustomHttpHeader("Accept", "image/png")
+    client.setQuery(COUNT)
+    with pytest.raises(urllib.error.HTTPError) as err:
+        client.query()
+    assert err.value.code == 406
+
+
+@pytest.mark.parametrize("method, path, allow", [
+    ("OPTIONS", "/sparql", "GET, HEAD, POST, OPTIONS"),
+    ("OPTIONS", "/concept/vae", "GET, HEAD, OPTIONS"),
+    ("OPTIONS", "/api/curation", "POST, OPTIONS"),
+    ("OPTIONS", "*", "GET, HEAD, OPTIONS"),
+    ("PUT", "/sparql", "GET, HEAD, POST, OPTIONS"),
+    ("DELETE", "/api/concept/vae", "GET, HEAD, OPTIONS"),
+    ("GET", "/api/curation", "POST, OPTIONS"),
+])
+def test_options_and_405_say_what_a_path_allows(srv, method, path, allow):
+    """OPTIONS answered 204 without Allow; each 405 named its own list."""
+    status, headers, _ = _send(srv, method, path, {})
+    assert status == (204 if method == "OPTIONS" else 405 if method != "GET" else 403)
+    if status != 403:  # GET /api/curation: read-only server, so 403 before 405
+        assert headers["Allow"] == allow
+
+
+def test_the_server_header_is_just_mlkg(srv):
+    """The standard library wrote "mlkg " (a space, then an empty version)."""
+    assert _send(srv, "GET", "/api/concept/vae", {})[1]["Server"] == "mlkg"
+
+
 def test_service_is_refused(srv):
     status, _, body = srv.get(q("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"))
     assert status == 403 and b"SERVICE" in body
