@@ -408,6 +408,7 @@ def test_api(srv, path, check):
     ("/api/concept/nope", 404), ("/api/prereqs/nope", 404), ("/api/search", 400), ("/api/nothing", 404),
     ("/api/prereqs/vae?depth=x", 400), ("/api/run/prerequisites", 400),
     ("/api/run/prerequisites?concept=x%3E%20%7D%20%3B%20DROP%20ALL%20%23", 404),
+    ("/api/run/search?text=", 400), ("/api/run/search?text=%20%20", 400),  # it matched every concept
 ])
 def test_api_errors(srv, path, status):
     got, _, body = srv.get(path, "application/json")

@@ -170,15 +170,19 @@ def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
     """Check ``params`` against the query's declared parameters and turn each value into an RDF term."""
     base = rdf.base_iri(base)
     declared = {p.name: p for p in query.params}
+    # SPARQL text given inline has no name of its own (parse_header's default)
+    what = "the query" if query.name == "query" and query.path is None else f"query {query.name!r}"
     for name in params:
         if name not in declared:
             takes = f"it takes {', '.join(declared)}" if declared else "it takes none"
-            raise QueryError(f"query {query.name!r} has no parameter {name!r}; {takes}")
+            raise QueryError(f"{what} has no parameter {name!r}; {takes}")
     for p in query.params:
         if p.name not in params:
             about = f" ({p.description})" if p.description else ""
-            raise QueryError(f"query {query.name!r} needs the parameter {p.name}{about}: --param {p.name}=… on "
+            raise QueryError(f"{what} needs the parameter {p.name}{about}: --param {p.name}=… on "
                              f"the command line, {p.name}=… in a URL")
+        if not params[p.name].strip():  # an empty search text would match every concept
+            raise QueryError(f"parameter {p.name} is empty; give {p.description or 'a value'}")
     out: dict[str, Any] = {}
     for name, value in params.items():
         kind = declared[name].kind
