@@ -181,8 +181,8 @@ def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
             about = f" ({p.description})" if p.description else ""
             raise QueryError(f"{what} needs the parameter {p.name}{about}: --param {p.name}=… on "
                              f"the command line, {p.name}=… in a URL")
-        if not params[p.name].strip():  # an empty search text would match every concept
-            raise QueryError(f"parameter {p.name} is empty; give {p.description or 'a value'}")
+        if not params[p.name].strip() and not p.may_be_empty:
+            raise QueryError(f"parameter {p.name} is empty ({p.description})")
     out: dict[str, Any] = {}
     for name, value in params.items():
         kind = declared[name].kind
