@@ -6,6 +6,7 @@ import csv
 import http.client
 import io
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from browser import browser, context  # noqa: F401  (pytest fixtures)
-from conftest import entry, sheet
+from conftest import SEED, entry, sheet
 
 import mlkg
 from mlkg.views.server import ServerConfig, make_server
@@ -149,6 +150,91 @@ def test_update_is_forbidden(srv, request_kwargs):
     assert srv.get(q(COUNT))[0] == 200  # and nothing changed
 
 
+def _send(srv, method: str, target: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """One request with exactly these headers (besides Host): http.client adds no Accept of its own."""
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    try:
+        conn.putrequest(method, target, skip_accept_encoding=True)
+        for k, v in headers.items():
+            conn.putheader(k, v)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("target, accept, status, media", [
+    # a type we cannot send, or ours refused with q=0: 406 (it was 200 with JSON)
+    (q(COUNT), "image/png", 406, None),
+    (q(COUNT), "application/sparql-results+json;q=0", 406, None),
+    (q(COUNT), "image/*", 406, None),
+    (q(COUNT), "*/*;q=0", 406, None),
+    (q(COUNT), "text/html", 406, None),
+    ("/sparql", "image/png", 406, None),  # the service description too
+    # what clients send keeps working: none, empty, curl's */*, a browser's, SPARQLWrapper's lists
+    (q(COUNT), None, 200, "application/sparql-results+json"),
+    (q(COUNT), "", 200, "application/sparql-results+json"),
+    (q(COUNT), "*/*", 200, "application/sparql-results+json"),
+    (q(COUNT), BROWSER_ACCEPT, 200, "application/sparql-results+xml"),
+    (q(COUNT), "application/sparql-results+json,application/json,text/javascript,application/javascript", 200,
+     "application/sparql-results+json"),
+    (q(COUNT), "image/png, text/csv;q=0.5", 200, "text/csv"),
+    (q(COUNT) + "&format=json", "image/png", 200, "application/sparql-results+json"),  # format= decides
+    # a refused default gives way to the next format
+    (q(COUNT), "application/sparql-results+json;q=0, */*", 200, "application/sparql-results+xml"),
+    ("/sparql", "text/turtle;q=0, */*", 200, "application/n-triples"),
+])
+def test_accept_that_names_nothing_we_send_is_406(srv, target, accept, status, media):
+    got, headers, body = _send(srv, "GET", target, {} if accept is None else {"Accept": accept})
+    assert got == status, body[:300]
+    if media:
+        assert headers["Content-Type"].split(";")[0] == media
+    else:
+        assert b"Accept names no type this endpoint sends" in body and headers["Vary"] == "Accept"
+
+
+def test_sparqlwrapper_is_told_406_only_when_it_asks_for_what_we_cannot_send(srv):
+    from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
+
+    for fmt in (JSON, XML, CSV):
+        client = SPARQLWrapper(srv.url + "sparql", returnFormat=fmt)
+        client.setQuery(COUNT)
+        assert client.query().response.status == 200
+    client = SPARQLWrapper(srv.url + "sparql", returnFormat=JSON)
+    client.setOnlyConneg(True)  # Accept alone, no format=
+    client.addCustomHttpHeader("Accept", "image/png")
+    client.setQuery(COUNT)
+    with pytest.raises(urllib.error.HTTPError) as err:
+        client.query()
+    assert err.value.code == 406
+
+
+@pytest.mark.parametrize("method, path, allow", [
+    ("OPTIONS", "/sparql", "GET, HEAD, POST, OPTIONS"),
+    ("OPTIONS", "/concept/vae", "GET, HEAD, OPTIONS"),
+    ("OPTIONS", "/api/curation", "POST, OPTIONS"),
+    ("OPTIONS", "*", "GET, HEAD, OPTIONS"),
+    ("PUT", "/sparql", "GET, HEAD, POST, OPTIONS"),
+    ("DELETE", "/api/concept/vae", "GET, HEAD, OPTIONS"),
+    ("GET", "/api/curation", "POST, OPTIONS"),
+])
+def test_options_and_405_say_what_a_path_allows(srv, method, path, allow):
+    """OPTIONS answered 204 without Allow; each 405 named its own list."""
+    status, headers, _ = _send(srv, method, path, {})
+    assert status == (204 if method == "OPTIONS" else 405 if method != "GET" else 403)
+    if status != 403:  # GET /api/curation: read-only server, so 403 before 405
+        assert headers["Allow"] == allow
+
+
+def test_the_server_header_is_just_mlkg(srv):
+    """The standard library wrote "mlkg " (a space, then an empty version)."""
+    assert _send(srv, "GET", "/api/concept/vae", {})[1]["Server"] == "mlkg"
+
+
 def test_service_is_refused(srv):
     status, _, body = srv.get(q("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"))
     assert status == 403 and b"SERVICE" in body
@@ -175,6 +261,23 @@ def test_service_detection(text, has):
 def test_bad_query_is_400_with_the_position(srv):
     status, _, body = srv.get(q("SELECT ?x WHERE { ?x ?y }"), "application/json")
     assert status == 400 and "error" in json.loads(body)
+
+
+@pytest.mark.parametrize("query, message", [
+    ("SELECT * WHERE { ?s foo:bar ?o }", "invalid SPARQL at line 1, column 28: unknown prefix foo: (declare it with "
+                                         "PREFIX)"),
+    ("SELECT ?x WHERE { ?x ?y }", "invalid SPARQL at line 1, column 26: expected one of "),
+    ("SELECT ?x\nWHERE {\n  ?x ?y ?z .\n  FILTER(\n}", "invalid SPARQL at line 5, column 2: expected one of "),
+])
+def test_a_syntax_error_reads_as_mlkg_query_words_it(srv, cli, query, message):
+    """The endpoint once sent pyoxigraph's grammar dump ("expected one of Prefix not found, ['%'], …") where
+    `mlkg query` names the undeclared prefix; both now word it with the same code."""
+    status, _, body = srv.get(q(query), "application/json")
+    error = json.loads(body)["error"]
+    code, _, err = cli("query", "--source", SEED, query)
+    assert status == 400 and code == 2
+    assert error.startswith(message) and "['" not in error and "..=" not in error
+    assert err == f"mlkg: {error}\n"
 
 
 def test_a_long_query_times_out_while_other_requests_are_answered(srv):
@@ -259,6 +362,26 @@ def test_unknown_concept_is_404_with_suggestions(srv):
     assert status == 404 and b"did you mean vae" in body
 
 
+@pytest.mark.parametrize("path, location", [
+    ("/concept/VAE", "/concept/vae"),
+    ("/concept/Stable%20Diffusion", "/concept/stable-diffusion"),
+    ("/concept/GANs", "/concept/gan"),
+    ("/concept/vae%20", "/concept/vae"),
+    ("/concept/VAE?format=ttl", "/concept/vae?format=ttl"),
+    ("/concept/13.1", "/concept/sec:13.1"),
+])
+def test_a_concept_page_by_label_or_acronym_redirects_to_its_id(srv, path, location):
+    """/api/concept/VAE, `mlkg show VAE` and map.html#VAE took names that /concept/VAE answered with 404."""
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    assert resp.status == 302 and resp.getheader("Location") == location
+    status, headers, _ = srv.get(path, "text/html")  # and the client that follows it finds the page
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle" if "format" in path else "text/html")
+
+
 @pytest.mark.parametrize("path, check", [
     ("/api/search?q=vae", lambda d: d["results"][0]["id"] == "vae"),
     ("/api/search?q=GAN", lambda d: d["results"][0]["id"] == "gan"),
@@ -285,6 +408,7 @@ def test_api(srv, path, check):
     ("/api/concept/nope", 404), ("/api/prereqs/nope", 404), ("/api/search", 400), ("/api/nothing", 404),
     ("/api/prereqs/vae?depth=x", 400), ("/api/run/prerequisites", 400),
     ("/api/run/prerequisites?concept=x%3E%20%7D%20%3B%20DROP%20ALL%20%23", 404),
+    ("/api/run/search?text=", 400), ("/api/run/search?text=%20%20", 400),  # it matched every concept
 ])
 def test_api_errors(srv, path, status):
     got, _, body = srv.get(path, "application/json")
@@ -385,6 +509,26 @@ def test_query_page_raw_query_round_trip(srv, context):  # noqa: F811
     page.wait_for_selector("p.boolean")
     assert page.inner_text("p.boolean") == "ASK: true"
     assert "query=ASK" in page.url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query, status", [
+    ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", "3 results"),
+    ("SELECT ?s WHERE { ?s a <urn:nothing> }", "0 results"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5", "5 triples"),
+    ("CONSTRUCT { concept:vae skos:prefLabel ?l } WHERE { concept:vae skos:prefLabel ?l }", "1 triple"),
+    ("DESCRIBE concept:vae", "{describe} triples"),
+    ("ASK { ?s ?p ?o }", "answer: true"),
+    ("ASK { ?s a <urn:nothing> }", "answer: false"),
+])
+def test_query_page_counts_what_each_query_form_returns(srv, seed_kg, context, query, status):  # noqa: F811
+    """A CONSTRUCT showed its graph under "0 results", an ASK under "1 result": rows, triples and answers are
+    counted as what they are."""
+    expected = status.format(describe=len(seed_kg.query("DESCRIBE concept:vae")))
+    page = context.new_page()
+    page.goto(srv.url + "query?" + urllib.parse.urlencode({"query": query}))
+    page.locator("#status", has_text=re.compile(r" in \d+ ms$")).wait_for()
+    assert page.inner_text("#status").startswith(expected + " in ")
 
 
 # --- push into a real Oxigraph server ----------------------------------------------------------------
@@ -504,6 +648,82 @@ def test_request_framing_and_host(srv, head, body, status):
     got, data = _raw_request(srv, head, body)
     assert got == status, data[:300]
     assert data.count(b"HTTP/1.1 ") == 1
+
+
+@pytest.fixture(scope="module")
+def everywhere(seed_kg):
+    """A server bound to every interface (0.0.0.0), as `mlkg serve --host 0.0.0.0 --allow-host mybox.lan` starts it."""
+    running = Running(seed_kg, host="0.0.0.0", allow_hosts=("mybox.lan",), workers=1, long_queries=0)
+    yield running
+    running.close()
+
+
+@pytest.mark.parametrize("server, host, status", [
+    # bound to 127.0.0.1: its address and the loopback names only
+    ("srv", "127.0.0.1:{port}", 200), ("srv", "localhost:{port}", 200), ("srv", "[::1]:{port}", 200),
+    ("srv", "evil.example:{port}", 403), ("srv", "192.168.1.7:{port}", 403), ("srv", "mybox.lan", 403),
+    ("srv", "{hostname}:{port}", 403), ("srv", "127.0.0.1:{port}:1", 403), ("srv", "[::1", 403),
+    # bound to every interface: a rebinding page sends its own name, so only addresses and our names pass
+    ("everywhere", "evil.example:{port}", 403), ("everywhere", "evil.example", 403),
+    ("everywhere", "127.0.0.1.evil.example:{port}", 403), ("everywhere", "localhost.evil.example", 403),
+    ("everywhere", "127.0.0.1:{port}", 200), ("everywhere", "192.168.1.7:{port}", 200),
+    ("everywhere", "[::1]:{port}", 200), ("everywhere", "[fe80::1]", 200), ("everywhere", "LOCALHOST", 200),
+    ("everywhere", "{hostname}:{port}", 200), ("everywhere", "{fqdn}", 200),
+    ("everywhere", "mybox.lan:{port}", 200), ("everywhere", "MyBox.lan.", 200),  # --allow-host
+    ("everywhere", "other.lan:{port}", 403), ("everywhere", "[evil.example]", 403), ("everywhere", ":80", 403),
+])
+def test_host_header_against_dns_rebinding(request, server, host, status):
+    """Bound to 0.0.0.0 the server once answered any Host, so a page at evil.example that rebinds its name
+    to this machine could read the map and its edit token."""
+    running = request.getfixturevalue(server)
+    name = host.format(port=running.port, hostname=socket.gethostname(), fqdn=socket.getfqdn())
+    got, _, body = _exchange(running.port, f"GET / HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n"
+                                   .encode())
+    assert got == status, body[:300]
+    if status == 403:
+        assert b"--allow-host" in body and b"vis-network" not in body
+
+
+def test_a_rebinding_page_can_neither_read_the_edit_token_nor_correct_an_edge(seed_kg, tmp_path):
+    """The review's repro: `mlkg serve --edit --host 0.0.0.0`, then the page and a correction with Host and Origin
+    evil.example, carrying the token; both refused, the curation file untouched, while our own Host works."""
+    from mlkg.corrections import Editor
+    from mlkg.views.live import Live
+
+    cur = tmp_path / "curation.toml"
+    cur.write_text("# ours\n", encoding="utf-8")
+    live = Live(seed_kg)
+    server = make_server(seed_kg, ServerConfig(host="0.0.0.0", port=0, quiet=True, workers=1, long_queries=0),
+                         live=live, editor=Editor(cur, [str(SEED)], [str(cur)], live))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port, token = server.server_address[1], server.app.edit_token
+    correction = json.dumps({"action": "remove", "source": "vae", "target": "autoencoder"}).encode()
+
+    def post(host: str) -> int:
+        head = (f"POST /api/curation HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nX-MLKG-Token: {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(correction)}\r\nConnection: close\r\n\r\n")
+        return _exchange(port, head.encode() + correction)[0]
+
+    try:
+        evil = f"evil.example:{port}"
+        status, _, body = _exchange(port, f"GET / HTTP/1.1\r\nHost: {evil}\r\nConnection: close\r\n\r\n".encode())
+        assert status == 403 and token.encode() not in body
+        assert post(evil) == 403
+        assert cur.read_text(encoding="utf-8") == "# ours\n"
+        status, _, body = _exchange(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+                                    .encode())
+        assert status == 200 and token.encode() in body
+        assert post(f"127.0.0.1:{port}") == 200
+        assert "[[remove]]" in cur.read_text(encoding="utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("name", ["http://mybox.lan", "mybox.lan:8000", "mybox.lan/x", "my box", ""])
+def test_allow_host_takes_a_name_only(cli, name):
+    code, _, err = cli("serve", "--allow-host", name, "--port", "0")
+    assert code == 2 and "--allow-host" in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("path, status", [

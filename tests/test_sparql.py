@@ -320,7 +320,14 @@ BAD = [
     (["query", "missing.rq"], r"no such query file 'missing.rq'"),
     (["query", "prerequisites"], r"needs the parameter concept \(a concept ID\)"),
     (["query", "prerequisites", "--param", "concept=vae", "--param", "depth=2"], r"has no parameter 'depth'"),
-    (["query", "hubs", "--param", "x=1"], r"has no parameter 'x'; it takes none"),
+    (["query", "hubs", "--param", "x=1"], r"query 'hubs' has no parameter 'x'; it takes none"),
+    # inline SPARQL has no name: it was called "query 'query'"
+    (["query", "SELECT * WHERE { ?s ?p ?o }", "--param", "x=1"], r"^mlkg: the query has no parameter 'x'; it takes"),
+    (["query", "# param: c (a concept ID)\nASK { ?c ?p ?o }"], r"^mlkg: the query needs the parameter c "),
+    # an empty search text matched every concept
+    (["query", "search", "--param", "text="], r"parameter text is empty \(the text to look for, not empty\)"),
+    (["query", "search", "--param", "text=  \t"], r"parameter text is empty"),
+    (["query", "prerequisites", "--param", "concept= "], r"parameter concept is empty \(a concept ID\)"),
     (["query", "prerequisites", "--param", "concept"], r"must look like key=value"),
     (["query", "prerequisites", "-p", "concept=vae", "-p", "concept=gan"], r"given twice"),
     (["query", "prerequisites", "--param", "concept=variational"], r"unknown concept 'variational'"),

@@ -413,6 +413,8 @@ def map_(sources, curation, no_curation, output, open_):
 @cli.command()
 @_source_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (repeatable); others get 403.")
 @click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port (0 picks a free one).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
@@ -427,8 +429,8 @@ def map_(sources, curation, no_curation, output, open_):
 @click.option("--quiet", "-q", is_flag=True, help="Do not log each request.")
 @click.option("--watch", is_flag=True, help="Rebuild when a source or the curation file changes; open pages update.")
 @click.option("--edit", is_flag=True, help="Let the map's pages correct edges, written into the curation file.")
-def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers, cors, base_iri, open_, quiet,
-          watch, edit):
+def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_rows, workers, cors, base_iri, open_,
+          quiet, watch, edit):
     """Serve the map, concept pages, a JSON API and a read-only SPARQL endpoint until Ctrl-C.
 
     \b
@@ -445,6 +447,11 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     each written into the curation file (the first one given, or
     data/curation.toml).
 
+    A request must name the server in its Host header (against DNS
+    rebinding): its address, localhost, and with --host 0.0.0.0 (or ::)
+    any IP address or this machine's own name.  --allow-host NAME admits
+    another name, such as one a proxy or /etc/hosts gives the machine.
+
     \b
     Example:
       mlkg serve --port 8000
@@ -456,11 +463,15 @@ def serve(sources, curation, no_curation, host, port, timeout, max_rows, workers
     if cors is not None and cors != "*" and not re.fullmatch(r"https?://[^/\s?#]+", cors):
         raise InputError(f"--cors {cors!r} is no origin: give one as https://example.org (scheme and host, no "
                          "path), or *")
+    for name in allow_hosts:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]", name):
+            raise InputError(f"--allow-host {name!r} is no host name: give one such as mybox.lan (no scheme, "
+                             "port or path)")
     gc.enable()  # a server lives on: it needs the collector that one-shot commands go without (see run)
     s = _settings(sources, curation, no_curation, base_iri)
     kg = _load(sources, settings=s)
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
-                          base_iri=s.base_iri, quiet=quiet)
+                          base_iri=s.base_iri, quiet=quiet, allow_hosts=tuple(allow_hosts))
     live, editor, stopping = None, None, threading.Event()
     if watch or edit:
         _sources_again(s, "--watch" if watch else "--edit")

@@ -37,6 +37,12 @@ class Param:
             return "section"
         return "text"
 
+    @property
+    def may_be_empty(self) -> bool:
+        """Whether an empty or blank value is a value: never for a concept or a section, and not for a text whose
+        description says "not empty" (an empty search text would match everything)."""
+        return self.kind == "text" and "not empty" not in self.description.casefold()
+
 
 @dataclass
 class NamedQuery:

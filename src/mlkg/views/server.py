@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import ipaddress
 import json
 import math
 import multiprocessing
@@ -72,6 +74,7 @@ from .sparql import (
     prepare,
     query_form,
     run_store,
+    syntax_error,
 )
 from .text import concept_json
 
@@ -107,6 +110,7 @@ class ServerConfig:
     backlog: int = 1024              # connections the kernel may hold before they are accepted
     idle: float = 30.0               # seconds an idle or slow connection may hold its thread
     cors: str | None = None          # an origin (or "*") to allow; None: no CORS headers
+    allow_hosts: tuple[str, ...] = ()  # Host names to answer to besides this machine's own (--allow-host)
     base_iri: str | None = None
     quiet: bool = False
 
@@ -209,7 +213,7 @@ def _worker_loop(conn, store, base: str, prefixes: dict[str, str], memory_mib: i
         except QueryError as exc:  # too deep or long, too many results
             reply = ("error", 400, exc.lines()[0])
         except SyntaxError as exc:
-            reply = ("error", 400, f"invalid SPARQL: {' '.join(str(exc).split())}")
+            reply = ("error", 400, syntax_error(exc, text).lines()[0])
         except MemoryError:
             reply = ("memory",)
         except Exception as exc:  # the query's own failure, reported to the client
@@ -448,10 +452,10 @@ class QueryPool:
 
 # --- the application ---------------------------------------------------------------------
 
-def _accepts(header: str | None) -> list[str]:
-    """Media types of an Accept header, best first (q-values respected, order kept on ties)."""
+def _accept_entries(header: str | None) -> list[tuple[float, str]]:
+    """(q, media type) of each entry of an Accept header, in its order, lower-cased."""
     out = []
-    for i, part in enumerate((header or "").split(",")):
+    for part in (header or "").split(","):
         bits = [b.strip() for b in part.split(";")]
         if not bits[0]:
             continue
@@ -462,19 +466,52 @@ def _accepts(header: str | None) -> list[str]:
                     q = float(b[2:])
                 except ValueError:
                     q = 0.0
-        if q > 0:
-            out.append((-q, i, bits[0].lower()))
-    return [m for _, _, m in sorted(out)]
+        out.append((q, bits[0].lower()))
+    return out
 
 
-def negotiate(accepts: list[str], named: list[str], hints: list[str] = ()) -> dict[str, str]:
+def _accepts(header: str | None) -> list[str]:
+    """Media types of an Accept header, best first (q-values respected, order kept on ties; q=0 left out)."""
+    entries = _accept_entries(header)
+    return [m for _, _, m in sorted((-q, i, m) for i, (q, m) in enumerate(entries) if q > 0)]
+
+
+def _refused(header: str | None) -> frozenset[str]:
+    """The media types an Accept header refuses outright (q=0)."""
+    return frozenset(m for q, m in _accept_entries(header) if q <= 0)
+
+
+def _sendable(media: str) -> bool:
+    """Whether the SPARQL endpoint can answer in ``media``, a media type or a range (``*/*``, ``text/*``)."""
+    if media == "*/*" or media in MEDIA_FORMATS:
+        return True
+    return media.endswith("/*") and any(m.startswith(media[:-1]) for m in MEDIA_FORMATS)
+
+
+def _not_acceptable(header: str | None) -> bool:
+    """An Accept header that names only types the endpoint cannot send, or refuses (q=0) all it names; no header,
+    an empty one, ``*/*`` and a browser's usual one (which ends in ``*/*``) are fine."""
+    entries = _accept_entries(header)
+    return bool(entries) and not any(q > 0 and _sendable(m) for q, m in entries)
+
+
+NOT_ACCEPTABLE = ("Accept names no type this endpoint sends: SELECT and ASK results are "
+                  "application/sparql-results+json, application/sparql-results+xml, text/csv or "
+                  "text/tab-separated-values; CONSTRUCT and DESCRIBE text/turtle, application/n-triples, text/n3, "
+                  "application/ld+json or application/rdf+xml (or send format=…)")
+_DEFAULTS = {"select": ("json", "xml", "csv", "tsv"), "construct": ("ttl", "nt", "jsonld", "xml", "n3")}
+
+
+def negotiate(accepts: list[str], named: list[str], hints: list[str] = (),
+              refused: frozenset[str] = frozenset()) -> dict[str, str]:
     """The result format for each query form (select, ask, construct).
 
     ``named`` are ``format=`` values: the first one this server knows decides
     the forms it speaks of, and if it knows none, that is an error.  ``hints``
     (``output=``, ``results=``, which some clients send beside ``format``)
     count only where known.  The Accept header decides the rest; after that,
-    JSON for SELECT and ASK, Turtle for CONSTRUCT and DESCRIBE.
+    JSON for SELECT and ASK, Turtle for CONSTRUCT and DESCRIBE, or the first
+    format after them whose type the header does not refuse (``refused``, q=0).
     """
     choice: dict[str, str | None] = {"select": None, "construct": None}
     meanings = [format_name(v) for v in named]
@@ -489,8 +526,10 @@ def negotiate(accepts: list[str], named: list[str], hints: list[str] = ()) -> di
     for select, construct in said:
         choice["select"] = choice["select"] or select
         choice["construct"] = choice["construct"] or construct
-    select = choice["select"] or "json"
-    return {"select": select, "ask": select, "construct": choice["construct"] or "ttl"}
+    for kind, order in _DEFAULTS.items():
+        choice[kind] = choice[kind] or next(
+            (f for f in order if content_type(kind, f).split(";")[0] not in refused), order[0])
+    return {"select": choice["select"], "ask": choice["select"], "construct": choice["construct"]}
 
 
 class App:
@@ -572,25 +611,25 @@ class App:
             if len(hosts) != 1 or not hosts[0]:
                 raise HTTPError(400, "a request needs exactly one Host header")
             if not self.host_allowed(hosts[0]):
-                raise HTTPError(403, "unexpected Host header; this server answers to its own address only")
+                raise HTTPError(403, "unexpected Host header; this server answers to its own addresses and names only "
+                                     "(mlkg serve --allow-host NAME adds one)")
             url = urllib.parse.urlsplit(target)
             try:
                 path = urllib.parse.unquote(url.path, errors="strict")
                 params = urllib.parse.parse_qs(url.query, keep_blank_values=True, errors="strict")
             except UnicodeDecodeError:
                 raise HTTPError(400, "the address is not UTF-8") from None
+            allow = _allowed(path)
             if method == "OPTIONS":
-                return Response(204, b"")
+                return Response(204, b"", headers={"Allow": allow})
             if method not in ("GET", "HEAD", "POST"):
-                raise HTTPError(405, f"{method} is not supported; this server is read-only",
-                                {"Allow": "GET, HEAD, POST, OPTIONS"})
+                raise HTTPError(405, f"{method} is not supported; this server is read-only", {"Allow": allow})
             if path in ("/sparql", "/sparql/"):
                 return self.sparql(method, params, headers, body)
             if path == "/api/curation":
                 return self.curation(method, headers, body)
             if method == "POST":
-                raise HTTPError(405, "POST is only accepted at /sparql and /api/curation",
-                                {"Allow": "GET, HEAD, OPTIONS"})
+                raise HTTPError(405, "POST is only accepted at /sparql and /api/curation", {"Allow": allow})
             if path == "/events":
                 return Response(200, b"", "text/event-stream; charset=utf-8",
                                 {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, stream=self.live.events())
@@ -604,7 +643,7 @@ class App:
             if path in ("/", "/map", "/map.html"):
                 return Response(200, self.map_bytes(), "text/html; charset=utf-8")
             if path.startswith("/concept/"):
-                return self.concept(path[len("/concept/"):], headers, (params.get("format") or [None])[0])
+                return self.concept(path[len("/concept/"):], headers, (params.get("format") or [None])[0], url.query)
             if path == "/query":
                 return self.query_page()
             if path == "/api" or path == "/api/":
@@ -631,14 +670,24 @@ class App:
             return self.error(500, "internal error; see the server's log", headers, api)
 
     def host_allowed(self, host: str | None) -> bool:
-        """Refuse other Host names (DNS rebinding: a web page whose name resolves to 127.0.0.1)."""
-        bound = self.config.host
-        if bound in ("0.0.0.0", "::", ""):  # the user chose to serve every address
-            return True
-        if not host:
+        """Refuse other Host names (DNS rebinding: a web page whose name resolves to 127.0.0.1).
+
+        A page whose own name an attacker points at this machine sends that
+        name as its Host, never an IP literal, so on every address (0.0.0.0,
+        ``::``) the server answers to IP literals, localhost, this machine's
+        own names and the names ``--allow-host`` adds; on one address, to that
+        address, the loopback names and the added names.
+        """
+        name = _host_name(host)
+        if name is None:
             return False
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        return name.strip("[]").lower() in {bound.strip("[]").lower(), "localhost", "127.0.0.1", "::1"}
+        allowed = {"localhost", "127.0.0.1", "::1", *(_host_name(h) for h in self.config.allow_hosts)}
+        if name in allowed:
+            return True
+        bound = self.config.host.strip("[]").lower()
+        if bound not in ("0.0.0.0", "::", ""):
+            return name == bound
+        return _ip_literal(name) or name in _own_names()
 
     def error(self, status: int, message: str, headers=None, api: bool = False,
               extra: dict[str, str] | None = None) -> Response:
@@ -654,11 +703,20 @@ class App:
         return Response(status, f"{status} {phrase}: {message}\n".encode(), headers=dict(extra or {}))
 
     # pages ------------------------------------------------------------------------------
-    def concept(self, node: str, headers, fmt: str | None = None) -> Response:
+    def concept(self, node: str, headers, fmt: str | None = None, query: str = "") -> Response:
+        """A concept's (or section's) page or RDF.  A label or acronym (``VAE``, ``Stable Diffusion``) redirects to
+        the page of the node it names, as the API, ``mlkg show`` and the map resolve it; the redirect is 302, not
+        permanent, since a rebuild may give the name to another concept."""
         node = node.strip("/")
         if node not in self.kg.graph:
-            hints = self.kg.suggest(node)
-            raise HTTPError(404, f"unknown concept {node!r}" + (f"; did you mean {', '.join(hints)}?" if hints else ""))
+            try:
+                found = self.kg.resolve(node, sections=True)
+            except UnknownConceptError as exc:  # a section's number has a page too; anything else is 404
+                if exc.section is None:
+                    raise
+                found = f"sec:{exc.section}"
+            location = "/concept/" + urllib.parse.quote(found, safe=":") + (f"?{query}" if query else "")
+            return Response(302, f"302 Found: {location}\n".encode(), headers={"Location": location})
         wanted = None
         if fmt:
             meaning = format_name(fmt)
@@ -772,7 +830,7 @@ class App:
         if self.editor is None:
             raise HTTPError(403, "this server is read-only; start it with `mlkg serve --edit` to correct edges")
         if method != "POST":
-            raise HTTPError(405, "send corrections with POST", {"Allow": "POST"})
+            raise HTTPError(405, "send corrections with POST", {"Allow": _allowed("/api/curation")})
         token = headers.get("X-MLKG-Token") or ""
         if not secrets.compare_digest(token.encode(), (self.edit_token or "").encode()):
             raise HTTPError(403, "missing or wrong edit token; corrections come from this server's own pages")
@@ -837,6 +895,9 @@ class App:
                                      "application/x-www-form-urlencoded (query=…)")
         if len(queries) > 1:
             raise HTTPError(400, f"{len(queries)} queries in one request; send one")
+        named = [v for k in ("format", "output", "results") for v in params.get(k, []) + form.get(k, [])]
+        if not named and _not_acceptable(headers.get("Accept")):
+            raise HTTPError(406, NOT_ACCEPTABLE, {"Vary": "Accept"})
         text = queries[0] if queries else ""
         if not text.strip():
             if method == "POST":
@@ -855,12 +916,12 @@ class App:
                     raise HTTPError(400, f"not an absolute IRI: {iri!r}") from None
             dataset = (tuple(both["default-graph-uri"]), tuple(both["named-graph-uri"]))
         return self._execute(text, _accepts(headers.get("Accept")), both["format"],
-                             both["output"] + both["results"], dataset)
+                             both["output"] + both["results"], dataset, refused=_refused(headers.get("Accept")))
 
     def _execute(self, text: str, accepts: list[str], named: list[str], hints: list[str] = (),
                  dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
-                 download: str | None = None) -> Response:
-        formats = negotiate(accepts, named, hints)
+                 download: str | None = None, refused: frozenset[str] = frozenset()) -> Response:
+        formats = negotiate(accepts, named, hints, refused)
         c = self.config
         kind, used, body = self.pool.run(text, formats, c.max_rows, c.timeout, dataset)
         headers = {"Vary": "Accept"}
@@ -898,7 +959,8 @@ class App:
 
     def service_description(self, headers, named: list[str] = ()) -> Response:
         """The SPARQL 1.1 Service Description, with the default graph described in VoID from the store."""
-        fmt = negotiate(_accepts(headers.get("Accept")), list(named))["construct"]
+        accept = headers.get("Accept")
+        fmt = negotiate(_accepts(accept), list(named), refused=_refused(accept))["construct"]
 
         def sd(term: str) -> ox.NamedNode:
             return ox.NamedNode(_SD + term)
@@ -934,6 +996,49 @@ class App:
                         {"Vary": "Accept"})
 
 
+def _allowed(path: str) -> str:
+    """The methods a path takes, for Allow (OPTIONS and 405)."""
+    if path in ("/sparql", "/sparql/"):
+        return "GET, HEAD, POST, OPTIONS"
+    if path == "/api/curation":
+        return "POST, OPTIONS"
+    return "GET, HEAD, OPTIONS"
+
+
+def _host_name(host: str | None) -> str | None:
+    """A Host header's name, lower-cased, without its port, brackets or a final dot; None if it is malformed."""
+    if not host:
+        return None
+    host = host.strip().lower()
+    if host.startswith("["):  # an IPv6 literal, [::1] or [::1]:8000
+        inner, bracket, port = host[1:].partition("]")
+        if not bracket or (port and not (port.startswith(":") and port[1:].isdigit())) or not _ip_literal(inner):
+            return None
+        return inner
+    name, colon, port = host.partition(":")
+    if (colon and not (port.isascii() and port.isdigit())) or not name:
+        return None
+    return name.removesuffix(".")
+
+
+def _ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.cache
+def _own_names() -> frozenset[str]:
+    """This machine's names (asked once, and only when a Host header is neither an address nor localhost)."""
+    names = set()
+    for ask in (socket.gethostname, socket.getfqdn):
+        with contextlib.suppress(OSError):
+            names.add(ask().lower().removesuffix("."))
+    return frozenset(names - {""})
+
+
 def _media_and_charset(header: str | None) -> tuple[str, str | None]:
     """A Content-Type's media type and charset parameter, lower-cased."""
     parts = [p.strip() for p in (header or "").split(";")]
@@ -951,6 +1056,10 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "mlkg"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+
+    def version_string(self) -> str:
+        """The Server header: "mlkg" (the standard library would add a space and the empty sys_version)."""
+        return self.server_version
 
     @property
     def app(self) -> App:

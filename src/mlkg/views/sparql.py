@@ -170,15 +170,19 @@ def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
     """Check ``params`` against the query's declared parameters and turn each value into an RDF term."""
     base = rdf.base_iri(base)
     declared = {p.name: p for p in query.params}
+    # SPARQL text given inline has no name of its own (parse_header's default)
+    what = "the query" if query.name == "query" and query.path is None else f"query {query.name!r}"
     for name in params:
         if name not in declared:
             takes = f"it takes {', '.join(declared)}" if declared else "it takes none"
-            raise QueryError(f"query {query.name!r} has no parameter {name!r}; {takes}")
+            raise QueryError(f"{what} has no parameter {name!r}; {takes}")
     for p in query.params:
         if p.name not in params:
             about = f" ({p.description})" if p.description else ""
-            raise QueryError(f"query {query.name!r} needs the parameter {p.name}{about}: --param {p.name}=… on "
+            raise QueryError(f"{what} needs the parameter {p.name}{about}: --param {p.name}=… on "
                              f"the command line, {p.name}=… in a URL")
+        if not params[p.name].strip() and not p.may_be_empty:
+            raise QueryError(f"parameter {p.name} is empty ({p.description})")
     out: dict[str, Any] = {}
     for name, value in params.items():
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -794,12 +798,26 @@ def _run_oxigraph(kg: ConceptGraph, text: str, base: str) -> QueryResult:
     try:
         return on_big_stack(run_store, store, text, base, rdf.prefixes(base))
     except SyntaxError as exc:
-        m = _POSITION.search(str(exc))
-        if not m:
-            raise QueryError(f"invalid SPARQL: {_one_line(str(exc))}") from None
-        raise _SyntaxProblem(int(m.group(1)), int(m.group(2)), str(exc)[m.end():]) from None
+        raise _oxigraph_problem(exc) from None
     except (RuntimeError, OSError, ValueError, TypeError) as exc:
         raise QueryError(f"query failed: {_one_line(str(exc))}") from None
+
+
+def _oxigraph_problem(exc: SyntaxError) -> _SyntaxProblem | QueryError:
+    """pyoxigraph's syntax error as a position and its complaint, or as one line where it names no position."""
+    m = _POSITION.search(str(exc))
+    if not m:
+        return QueryError(f"invalid SPARQL: {_one_line(str(exc))}")
+    return _SyntaxProblem(int(m.group(1)), int(m.group(2)), str(exc)[m.end():])
+
+
+def syntax_error(exc: SyntaxError, text: str) -> QueryError:
+    """pyoxigraph's complaint about ``text`` worded as ``mlkg query`` words it (the position, an undeclared prefix
+    by name, no grammar dump), for whoever runs pyoxigraph itself: the HTTP endpoint's workers."""
+    problem = _oxigraph_problem(exc)
+    if isinstance(problem, _SyntaxProblem):
+        return _syntax_error(problem.line, problem.col, problem.detail, text)
+    return problem
 
 
 def _rdflib_graph(kg: ConceptGraph, base: str):
