@@ -172,10 +172,15 @@ def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
     declared = {p.name: p for p in query.params}
     # SPARQL text given inline has no name of its own (parse_header's default)
     what = "the query" if query.name == "query" and query.path is None else f"query {query.name!r}"
-    for name in params:
+    params = dict(params)
+    for name, value in params.items():
         if name not in declared:
             takes = f"it takes {', '.join(declared)}" if declared else "it takes none"
             raise QueryError(f"{what} has no parameter {name!r}; {takes}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            params[name] = str(value)
+        elif not isinstance(value, str):
+            raise QueryError(f"parameter {name}: expected a string, not {type(value).__name__} {value!r}")
     for p in query.params:
         if p.name not in params:
             about = f" ({p.description})" if p.description else ""
@@ -185,10 +190,6 @@ def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
             raise QueryError(f"parameter {p.name} is empty ({p.description})")
     out: dict[str, Any] = {}
     for name, value in params.items():
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = str(value)
-        elif not isinstance(value, str):
-            raise QueryError(f"parameter {name}: expected a string, not {type(value).__name__} {value!r}")
         kind = declared[name].kind
         if kind == "concept":
             node = kg.resolve(value)
