@@ -43,7 +43,7 @@ _FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z")
 _SEPARATOR = re.compile(r"(?:-[ \t]*){3,}\Z")
 _SPECIAL = frozenset("#-*`~ \t")
 _DASHES = "- \t"
-_STRUCTURAL = re.compile(r"## \d+\.?\s|### \d+\.\d+\.?\s|#### \d+\.\d+\.\d+\.?\s|\*\*ID:\*\*")
+_STRUCTURAL = re.compile(r" {0,3}(?:## \d+\.?\s|### \d+\.\d+\.?\s|#### \d+\.\d+\.\d+\.?\s|\*\*ID:\*\*)")
 _WORD_START = re.compile(r"\w")
 _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
 _PAREN_INSIDE = re.compile(r"(?P<before>[^()]*?\S)\s*\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
@@ -224,10 +224,14 @@ class _Parser:
             body = line.lstrip(" ")
             fm = _FENCE.match(body) if body[:1] in "`~" and len(line) - len(body) < 4 else None
             if fence:
-                if line[0] in "#*" and self._looks_structural(line):
+                if body[:1] in "#*" and self._looks_structural(line):
                     if not _closes_flat(region):
+                        hint = self._left_open(lineno, fence, region)
+                        if hint is None:
+                            self._text(lineno, line)  # a heading inside a fence closed further on is code
+                            continue
                         self.error(fence[0][1], "unterminated code fence; close it with a line of "
-                                   f"{fence[0][0]} before the next entry")
+                                   f"{fence[0][0]} before the next entry{hint}")
                     fence.clear()
                 elif fm and fm.group(1)[0] == fence[-1][0][0] and len(fm.group(1)) >= len(fence[-1][0]):
                     # An info string ("```python") inside a fence opens a nested one: authors nest
@@ -258,11 +262,64 @@ class _Parser:
     def _looks_structural(line: str) -> bool:
         return bool(_STRUCTURAL.match(line))
 
+    def _left_open(self, lineno: int, fence: list[tuple[str, int]], region: list[tuple[str, bool]]) -> str | None:
+        """None if the fence open at the heading (or **ID:** line) on ``lineno`` is closed further on, which makes
+        the heading code, as CommonMark reads it (a sample cheatsheet is a fair example); else a hint for the
+        error that it was left open.
+
+        Read on as CommonMark does, every line text until a line of the fence's character, at least as long,
+        closes it.  A fence left open is told apart by that would-be closing line: one that follows a field
+        marker (``**Example:**``) opens the next entry's example, and the heading was the next entry's.  So
+        does a line of ``` that closes an entry heading with its **ID:** line: the next entry, whose example
+        opens in its text (two fences left open in a row would swallow the entry between them without a word),
+        or a sample entry, whose fence must then be longer than the fences it may hold.  Past the closing line,
+        the file must come back to a heading outside any fence, or end with every fence closed.
+        """
+        fence, region = list(fence), list(region)
+        previous = ""  # the last line with text
+        heading = sample = 0  # the line of an entry heading inside the fence; whether an **ID:** line follows it
+        lines = self.lines
+        for i in range(lineno - 1, len(lines)):  # not a slice, which would copy the rest of the file every time
+            line = lines[i]
+            body = line.lstrip(" ")
+            if body[:1] in "#*" and self._looks_structural(line):
+                if not fence or _closes_flat(region):
+                    return None
+                if body[:1] == "#" and body.startswith("#### ") and not heading:
+                    heading = i + 1
+                sample = sample or bool(heading and body[:1] == "*")
+            elif body[:1] in "`~" and len(line) - len(body) < 4 and (fm := _FENCE.match(body)):
+                if not fence:
+                    fence.append((fm.group(1), 0))
+                    region[:] = [(fm.group(1), False)]
+                    heading = sample = 0
+                elif fm.group(1)[0] == fence[-1][0][0] and len(fm.group(1)) >= len(fence[-1][0]):
+                    info = bool(_WORD_START.match(fm.group(2).strip()))
+                    region.append((fm.group(1), info))
+                    if info:
+                        fence.append((fm.group(1), 0))
+                    elif _is_marker(previous):
+                        return ""
+                    elif sample and len(fence) == 1 and len(fence[0][0]) == 3:
+                        return (f", or if line {heading} starts a sample entry inside it, fence the sample with "
+                                f"{fence[0][0]}{fence[0][0][0]}")
+                    else:
+                        fence.pop()
+            if line.strip():
+                previous = line
+        return None if not fence or _closes_flat(region) else ""
+
     def _line(self, lineno: int, line: str) -> None:
-        h = _HEADING.match(line) if line[0] == "#" else None
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        h = _HEADING.match(body) if body[:1] == "#" and indent < 4 else None  # CommonMark: 4 spaces make code
         if h:
             self._heading(lineno, len(h.group(1)), h.group(2).rstrip(" \t#"))
             return
+        if self.entry is not None and self.entry["code_heading"] is None and body[:1] in "#\t" \
+                and _STRUCTURAL.match(body.lstrip("\t")):
+            # an indented code line that reads as a heading: the entry's "second **ID:**" errors that follow say so
+            self.entry["code_heading"] = lineno
         stripped = line.strip()
         if stripped[:1] == "-" and _SEPARATOR.match(stripped):
             self._end_field()
@@ -309,6 +366,7 @@ class _Parser:
             self.entry = {
                 "number": m.group(1), "title": m.group(2).strip(), "line": lineno,
                 "id": None, "id_line": None, "parent": None, "parent_line": None, "fields": {},
+                "code_heading": None,
             }
 
     def _marker(self, lineno: int, name: str, rest: str) -> None:
@@ -317,17 +375,27 @@ class _Parser:
         if name in ("ID", "Parent"):
             key = name.lower()
             if self.entry[key] is not None:
-                self.error(lineno, f"second **{name}:** line in entry {self.entry['number']}")
+                self.error(lineno, f"second **{name}:** line in entry {self.entry['number']}" + self._code_heading())
             self.entry[key] = rest.strip().strip("`").strip()
             self.entry[f"{key}_line"] = lineno
             return
         fname = FIELDS[name]
         if fname in self.entry["fields"]:
-            self.error(lineno, f"second **{name}:** block in entry {self.entry['number']}")
+            self.error(lineno, f"second **{name}:** block in entry {self.entry['number']}" + self._code_heading())
         self.field_name = fname
         self.field_marker = lineno
         self.field_start = lineno if rest else lineno + 1
         self.field_lines = [rest] if rest else []
+
+    def _code_heading(self) -> str:
+        """Why an entry has a second ID or field, if a heading indented into a code line is the likely cause (said
+        once: the errors that follow have the same cause)."""
+        assert self.entry is not None
+        line, self.entry["code_heading"] = self.entry["code_heading"], 0
+        if not line:
+            return ""
+        return (f"; line {line} ({self.lines[line - 1].strip()!r}) looks like a heading, but indented by a tab "
+                "or 4 spaces or more it is a code line: indent it 3 spaces at most")
 
     def _text(self, lineno: int, line: str) -> None:
         if self.field_name is not None:
@@ -395,6 +463,12 @@ class _Parser:
                 id=raw["id"], number=number, title=raw["title"], parent=raw["parent"], fields=fields,
                 location=Location(self.path, line), id_line=raw["id_line"],
             ))
+
+
+def _is_marker(line: str) -> bool:
+    """Whether a line is the ``**Example:**`` (or another field's) marker line, which a field's text follows."""
+    m = _MARKER.match(line.strip())
+    return bool(m) and m.group(1) in FIELDS
 
 
 def _closes_flat(fences: list[tuple[str, bool]]) -> bool:
