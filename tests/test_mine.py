@@ -722,6 +722,56 @@ def test_contradictory_curation_is_an_error_naming_both_places(write, cli, secon
     assert code == 2 and f"{path}:5: " in err and message in err and f"also at {path}:1" in err
 
 
+REMOVE = '[[remove]]\nsource = "{}"\ntarget = "{}"\n'
+
+
+# (first item, second item, what `mlkg stats` says of each, how many edges end up curated)
+SAME_CORRECTION = [
+    (REMOVE.format("vae", "autoencoder"), REMOVE.format("autoencoder", "vae"),  # a remove works either way
+     ["removed vae requires autoencoder", "remove repeats {first}"], 0),
+    (REMOVE.format("vae", "autoencoder"), REMOVE.format("vae", "autoencoder") + 'kind = "requires"\n',
+     ["removed vae requires autoencoder", "remove repeats {first}"], 0),
+    # the narrower remove matches nothing, the other removes the edge, in either order
+    (REMOVE.format("vae", "autoencoder") + 'kind = "related"\n', REMOVE.format("autoencoder", "vae"),
+     ["remove matched no mined edge", "removed vae requires autoencoder"], 0),
+    (ADD_VAE, ADD_VAE.replace("[[add]]", "[[force]]"), ["add vae requires autoencoder", "force repeats {first}"], 1),
+    (ADD_VAE, ADD_VAE, ["add vae requires autoencoder", "add repeats {first}"], 1),
+    # related has no direction
+    ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\n',
+     '[[add]]\nsource = "gan"\ntarget = "vae"\nkind = "related"\n', ["add vae related gan", "add repeats {first}"], 1),
+]
+
+
+@pytest.mark.parametrize("first, second, notes, curated", SAME_CORRECTION)
+@pytest.mark.parametrize("files", [1, 2])  # in one file, or a shared file and a personal one
+def test_one_correction_made_twice_is_no_contradiction(write, cli, first, second, notes, curated, files):
+    if files == 1:
+        path = write(first + second, "c.toml")
+        args, at = ["--curation", path], [f"{path}:1", f"{path}:{first.count(chr(10)) + 1}"]
+    else:
+        a, b = write(first, "a.toml"), write(second, "b.toml")
+        args, at = ["--curation", a, "--curation", b], [f"{a}:1", f"{b}:1"]
+    code, out, err = cli("stats", *args, "--format", "json")
+    assert code == 0, err
+    stats = json.loads(out)
+    said = dict(zip(at, [note.format(first=at[0], second=at[1]) for note in notes], strict=True))
+    assert sorted(stats["mining"]["curation"]) == sorted(f"{where}: {note}" for where, note in said.items())
+    assert stats["edges"]["curated"] == curated
+
+
+@pytest.mark.parametrize("first, second, message", [
+    (REMOVE.format("vae", "autoencoder") + 'kind = "related"\n',
+     REMOVE.format("autoencoder", "vae") + 'kind = "requires"\n', "is corrected two ways"),
+    (ADD_VAE, ADD_VAE.replace("requires", "related"), "is corrected two ways"),
+    (ADD_VAE.replace("requires", "related"), ADD_VAE.replace("requires", "related").replace("[[add]]", "[[remove]]"),
+     "is both removed and added"),
+])
+def test_two_corrections_of_one_edge_across_files_are_an_error_naming_both(write, cli, first, second, message):
+    a, b = write(first, "a.toml"), write(second, "b.toml")
+    code, _, err = cli("stats", "--curation", a, "--curation", b)
+    assert code == 2 and err.startswith(f"{b}:1: ") and message in err and f"also at {a}:1" in err, err
+
+
 def test_two_renames_of_one_entry_are_an_error(write, cli):
     rename = '[[rename]]\nnumber = "13.1.2"\nid = "vae"\nto = "{}"\n'
     path = write(rename.format("vae-a") + rename.format("vae-b"), "c.toml")

@@ -209,18 +209,24 @@ def _renames(corpus: Corpus) -> list[str]:
 
 
 def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:
-    """Apply a curation file's remove, force and add items, in that order: the curator's word is final."""
+    """Apply a curation file's remove, force and add items, in that order: the curator's word is final.  An item
+    that repeats an earlier one (``same_as``) is noted as such; a repeated remove still removes what the first,
+    of a narrower kind, left."""
     index = {frozenset((r.source, r.target)): r for r in relations}
     for item in curation.of("remove"):
         key = frozenset((item.data["source"], item.data["target"]))
         r = index.get(key)
         if r is None or item.data.get("kind", r.kind) != r.kind:
-            report.curation.append(f"{item.location}: remove matched no mined edge")
+            report.curation.append(f"{item.location}: remove repeats {item.same_as}" if item.same_as else
+                                   f"{item.location}: remove matched no mined edge")
             continue
         del index[key]
         report.curation.append(f"{item.location}: removed {r.source} {r.kind} {r.target}")
     for item in [*curation.of("force"), *curation.of("add")]:
         d = item.data
+        if item.same_as:  # its edge is there, curated, with the first item's note
+            report.curation.append(f"{item.location}: {item.section} repeats {item.same_as}")
+            continue
         key = frozenset((d["source"], d["target"]))
         note = Evidence(d["source"], d["target"], "curation", d.get("note", ""), item.location.path,
                         item.location.line, "", "curation", d["kind"], 1.0)

@@ -61,6 +61,7 @@ class Item:
     section: str
     data: dict[str, Any]
     location: Location
+    same_as: Location | None = None  # an earlier item that makes the same correction (in this file or another)
 
 
 @dataclass
@@ -170,7 +171,8 @@ def toml_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
 
 def _contradictions(cur: Curation) -> list[Problem]:
     """Corrections that cannot all hold: an edge both added (or forced) and removed, forced or added both ways
-    or as two kinds, an entry renamed twice.  Each names both places."""
+    or as two kinds, an entry renamed twice.  Each names both places.  One correction made twice (a shared file
+    and a personal one may both remove an edge) is no contradiction: the repeat is marked ``same_as``."""
     problems = []
     seen: dict[Any, Item] = {}
     for item in cur.items:
@@ -188,18 +190,27 @@ def _contradictions(cur: Curation) -> list[Problem]:
         pair = ("edge", frozenset((d["source"], d.get("target"))))
         clash = seen.get(pair)
         if clash is not None:
-            a, b = clash.data, d
-            same = (a.get("source"), a.get("kind")) == (b.get("source"), b.get("kind"))
             if "remove" in (clash.section, item.section) and clash.section != item.section:
                 why = "both removed and " + (clash.section if clash.section != "remove" else item.section) + "ed"
-            elif not same:
-                why = "corrected two ways"
-            else:
+            elif _same_correction(clash, item):
+                item.same_as = clash.location
                 continue
+            else:
+                why = "corrected two ways"
             problems.append(Problem(item.location, f"[[{item.section}]] {d['source']} – {d.get('target')} is {why}, "
                                     f"also at {clash.location}; keep one"))
         seen.setdefault(pair, item)
     return problems
+
+
+def _same_correction(first: Item, then: Item) -> bool:
+    """Whether two items of one pair make one correction: two removes (a remove works in either direction) whose
+    kinds do not differ, or an add or force of one kind in one direction (either direction for ``related``, which
+    has none)."""
+    a, b = first.data, then.data
+    if first.section == "remove":
+        return None in (a.get("kind"), b.get("kind")) or a.get("kind") == b.get("kind")
+    return a.get("kind") == b.get("kind") and (a.get("source") == b.get("source") or a.get("kind") == "related")
 
 
 def _find_line(text: str, word: str) -> int:
