@@ -708,6 +708,30 @@ def test_stats_say_what_each_rename_did(cli, write, number, old, to, note):
     assert json.loads(out)["mining"]["curation"] == ([f"{path}:1: {note}"] if note else [])
 
 
+RENAME = '[[rename]]\nnumber = "{}"\nid = "{}"\nto = "{}"\n'
+
+
+@pytest.mark.parametrize("curation, line, message", [
+    # to the ID of an entry further on, or of one before
+    (RENAME.format("13.1.2", "vae", "gan"), 1, "[[rename]] 'vae' (13.1.2) to 'gan': that ID is already entry 13.2.1's "
+     "({seed}:{gan}); choose another"),
+    (RENAME.format("13.2.1", "gan", "vae"), 1, "[[rename]] 'gan' (13.2.1) to 'vae': that ID is already entry 13.1.2's "
+     "({seed}:{vae}); choose another"),
+    (RENAME.format("13.1.2", "vae", "x") + RENAME.format("13.2.1", "gan", "x"), 5,
+     "[[rename]] 'gan' (13.2.1) to 'x': that ID is already entry 13.1.2's ({seed}:{vae}, given by the [[rename]] at "
+     "{path}:1); choose another"),
+])
+def test_a_rename_to_an_id_taken_is_the_curation_files_mistake(write, cli, curation, line, message):
+    from conftest import SEED
+
+    path = write(curation, "c.toml")
+    code, _, err = cli("stats", "--source", SEED, "--curation", path)
+    ids = {m: n for n, text in enumerate(SEED.read_text(encoding="utf-8").split("\n"), 1)
+           for m in ("vae", "gan") if text == f"**ID:** `{m}`"}
+    assert code == 2
+    assert err == f"{path}:{line}: " + message.format(seed=SEED, path=path, **ids) + "\n"
+
+
 ADD_VAE = '[[add]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "requires"\n'
 
 

@@ -79,6 +79,11 @@ class Curation:
         return {(i.data["number"], i.data["id"]): i.data["to"] for i in self.of("rename")}
 
     @property
+    def rename_items(self) -> dict[tuple[str, str], Location]:
+        """Where each rename is written, by (entry number, ID)."""
+        return {(i.data["number"], i.data["id"]): i.location for i in self.of("rename")}
+
+    @property
     def aliases(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for i in self.of("alias"):
