@@ -647,6 +647,15 @@ def test_show_lists_curated_aliases(cli, write):
     assert "Aliases: Kingma net (curation)" in cli("show", "vae", "--curation", cur)[1]
 
 
+@pytest.mark.parametrize("header", ["[[add]]", "[[ add ]]", '[["add"]]', "[['add']]", '[[ "a\\u0064d" ]]', '\t[[add]]'])
+def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, header):
+    """The header of the second item is looked for in every form TOML reads as ``[[add]]``."""
+    good = '[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\n'
+    path = write(f'# we add edges\n{good}\n{header}\nsource = "vae"\ntarget = "nope"\nkind = "requires"\n', "c.toml")
+    code, _, err = cli("stats", "--curation", path)
+    assert code == 2 and err == f"{path}:7: [[add]] target 'nope' is not a concept ID\n"
+
+
 @pytest.mark.parametrize("text, line, message", [
     ('[[add]]\nsource = "vae"\ntarget = "nope"\nkind = "requires"\n', 1,
      "[[add]] target 'nope' is not a concept ID"),

@@ -109,12 +109,25 @@ class Curation:
             raise CurationError(problems=problems)
 
 
-def _item_lines(text: str) -> dict[str, list[int]]:
+_HEADER = re.compile(r"""[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')[ \t]*\]\]""")
+
+
+def item_lines(text: str) -> dict[str, list[int]]:
+    """The line of each ``[[section]]`` header, by section: TOML also writes ``[[ add ]]``, ``[["add"]]`` and
+    ``[['add']]``, and an item found by the bare form only was reported at another item's line."""
     lines: dict[str, list[int]] = {}
     for n, line in enumerate(text.split("\n"), 1):
-        m = re.match(r"\s*\[\[\s*([\w-]+)\s*\]\]", line)
+        m = _HEADER.match(line)
         if m:
-            lines.setdefault(m.group(1), []).append(n)
+            key = m.group(1)
+            if key[0] == "'":
+                key = key[1:-1]
+            elif key[0] == '"':
+                try:
+                    key = tomllib.loads(f"k = {key}")["k"]  # with its escapes, as TOML reads the header
+                except tomllib.TOMLDecodeError:  # a line of a multi-line string, say: no header
+                    continue
+            lines.setdefault(key, []).append(n)
     return lines
 
 
@@ -144,7 +157,7 @@ def load_curation(paths: list[str | Path]) -> Curation:
             problems.append(toml_problem(name, text, exc))
             continue
         cur.paths.append(name)
-        lines = _item_lines(text)
+        lines = item_lines(text)
         for section, value in doc.items():
             if section not in SECTIONS:
                 problems.append(Problem(Location(name, _find_line(text, section)),
