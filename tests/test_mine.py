@@ -680,12 +680,34 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[alias]]\nconcept = "gan"\nnames = ["variational auto-encoder"]\n', 1, "is already a name of 'vae'"),
     ('[[alias]]\nconcept = "gan"\nnames = ["Zorb"]\n\n[[alias]]\nconcept = "vae"\nnames = ["zorb"]\n', 5,
      "'zorb' of 'vae' is already a name of 'gan'"),
+    # an everyday word, or a single letter, would name the concept in nearly every entry
+    ('[[alias]]\nconcept = "vae"\nnames = ["the"]\n', 1, "'the' of 'vae' is an everyday English word (Zipf frequency "
+     "7.73; an alias must be under 5.12): nearly every entry would seem to name the concept; use a longer, more "
+     "specific phrase"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["Kingma net", "data"]\n', 1, "'data' of 'vae' is an everyday English "
+     "word (Zipf frequency 5.34"),
+    ('\n[[alias]]\nconcept = "vae"\nnames = ["Model"]\n', 2, "'Model' of 'vae' is an everyday English word (Zipf "
+     "frequency 5.13"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["big data"]\n', 1, "'big data' of 'vae' is an everyday English word"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["a"]\n', 1, "'a' of 'vae' is shorter than 2 characters: a single letter "
+     "is a variable, a word or an initial far more often than the concept; use a longer name"),
+    ('[[alias]]\nconcept = "vae"\nnames = [" z "]\n', 1, "' z ' of 'vae' is shorter than 2 characters"),
 ])
 def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, line, message):
     path = write(text, "bad.toml")
     code, _, err = cli("stats", "--curation", path)
     assert code == 2
     assert err.startswith(f"{path}:{line}: ") and message in err, err
+
+
+@pytest.mark.parametrize("name", ["GAN", "autoencoder", "dropout", "attention", "IT", "ML", "adversarial nets",
+                                  "Kingma net"])
+def test_a_specific_alias_is_accepted_however_common_its_words(cli, write, name):
+    """Real names, even "attention" (Zipf 5.11) and acronyms that are words in lower case ("IT": matched as written)."""
+    path = write(sheet(entry("1.1.1", "Zeta Net", "zeta"), entry("1.1.2", "Beta", "beta")))
+    cur = write(f'[[alias]]\nconcept = "zeta"\nnames = ["{name}"]\n', "c.toml")
+    code, out, err = cli("show", "zeta", "--source", path, "--curation", cur, "--format", "json")
+    assert code == 0 and json.loads(out)["aliases"] == [name], err
 
 
 def test_eval_ablation_scores_the_corpus_of_the_table(cli, tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ edges break cycles.  The curation file has the last word.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
@@ -40,7 +41,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     measure what each one buys (``mlkg eval --ablation``).
     """
     _forget_words()
-    clashes = _alias_clashes(corpus)
+    clashes = _weak_aliases(corpus) + _alias_clashes(corpus)
     if clashes:
         raise CurationError(problems=clashes)
     report = Report()
@@ -157,6 +158,32 @@ def _forget_words() -> None:
     for module in (words, names, rules):
         module.forget()
     split_title.cache_clear()
+
+
+EVERYDAY_ALIAS = 5.12
+"""An alias this common in everyday English (wordfreq's Zipf scale: "model" 5.13, "data" 5.34, "the" 7.73) would
+name its concept in most sentences of any text; "attention" (5.11), "dropout" (3.08) and "GAN" are real names."""
+
+
+def _weak_aliases(corpus: Corpus) -> list[Problem]:
+    """Curated aliases that are everyday words: ``names = ["the", "data"]`` on one concept made it a prerequisite of
+    a dozen others, without a word.  Acronyms are exempt: they match only as written ("IT", not "it")."""
+    problems = []
+    for item in corpus.curation.of("alias"):
+        for name in item.data["names"]:
+            tokens = _TOKEN.findall(name)
+            if tokens and all(is_acronym(t) for t in tokens):
+                continue
+            frequency = words.zipf(" ".join(words.normalize(name).split()))
+            if frequency >= EVERYDAY_ALIAS:
+                problems.append(Problem(item.location, f"[[alias]] {name!r} of {item.data['concept']!r} is an "
+                                        f"everyday English word (Zipf frequency {frequency:.2f}; an alias must be "
+                                        f"under {EVERYDAY_ALIAS}): nearly every entry would seem to name the concept; "
+                                        "use a longer, more specific phrase"))
+    return problems
+
+
+_TOKEN = re.compile(r"\w+")
 
 
 def _alias_clashes(corpus: Corpus) -> list[Problem]:

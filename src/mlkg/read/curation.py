@@ -255,6 +255,11 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
             if not (isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)):
                 out.append(Problem(loc, f"[[{section}]] names must be a list of non-empty strings"))
                 continue
+            short = next((v for v in value if len(v.strip()) < 2), None)
+            if short is not None:  # mining would find it everywhere; an everyday word is caught when mining
+                out.append(Problem(loc, f"[[{section}]] {short!r} of {data.get('concept')!r} is shorter than 2 "
+                                   "characters: a single letter is a variable, a word or an initial far more often "
+                                   "than the concept; use a longer name"))
         elif not isinstance(value, str):
             out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
             continue
