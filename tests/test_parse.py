@@ -21,9 +21,31 @@ from mlkg.read import parse_files, parse_text, read, split_title
     ("Odd ( ) Title", "Odd ( ) Title", ()),
     ("Precision (Positive Predictive Value) and Recall", "Precision (Positive Predictive Value) and Recall", ()),
     ("Step (2) 3", "Step (2) 3", ()),
+    # markdown is read as the reader sees it: emphasis, code, links and inline HTML give their text
+    ("**Beta** _emph_ [link](http://x) <b>html</b>", "Beta emph link html", ()),
+    ("*Variational* __Autoencoder__ (`VAE`)", "Variational Autoencoder", ("VAE",)),
+    ("[Variational Autoencoder](https://x.org/vae \"VAE\") (VAE)", "Variational Autoencoder", ("VAE",)),
+    ('<span class="term">Dropout</span><br/>', "Dropout", ()),
+    ("Code ``a`b`` span", "Code a`b span", ()),
+    ("`**as written**` in code", "**as written** in code", ()),
+    ("\\*Not\\* emphasis, \\_nor\\_ this", "*Not* emphasis, _nor_ this", ()),
+    # what is not markup stays
+    ("max_pool_size and __init__", "max_pool_size and init", ()),
+    ("A * B * C", "A * B * C", ()),
+    ("k*-means", "k*-means", ()),
+    ("Bracket [1] (B1)", "Bracket [1]", ("B1",)),
 ])
 def test_title_gives_label_and_alternative(title, label, alts):
     assert split_title(title) == (label, alts)
+
+
+def test_a_title_keeps_its_markdown_and_its_label_does_not(write):
+    import mlkg
+
+    title = "**Beta** _emph_ [link](http://x) <b>html</b>"
+    kg = mlkg.load(write(sheet(entry("1.1.1", title, "beta"))), curation=[])
+    node = kg.graph.nodes["beta"]
+    assert (node["title"], node["label"]) == (title, "Beta emph link html")
 
 
 def test_seed_entries_sections_and_locations():
