@@ -32,6 +32,13 @@ def test_a_correction_is_appended_and_the_file_keeps_its_comments(tmp_path):
     assert kg.graph.has_edge("stable-diffusion", "vae", "related") and kg.out_edges("stable-diffusion", "related")
 
 
+def test_the_line_of_a_correction_appended_under_a_quoted_header_is_its_header(tmp_path):
+    path = tmp_path / "curation.toml"
+    path.write_text('[["add"]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\n', encoding="utf-8")
+    line = correct(path, "add", "ddpm", "vae", "requires")
+    assert line > 1 and path.read_text(encoding="utf-8").split("\n")[line - 1].strip() in ("[[add]]", '[["add"]]')
+
+
 @pytest.mark.parametrize("action, source, target, kind, error", [
     ("add", "vae", "vae", "requires", "cannot link 'vae' to itself"),
     ("add", "vae", "Nope!", "requires", "is not a concept ID"),

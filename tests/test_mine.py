@@ -654,6 +654,15 @@ def test_show_lists_curated_aliases(cli, write):
     assert "Aliases: Kingma net (curation)" in cli("show", "vae", "--curation", cur)[1]
 
 
+@pytest.mark.parametrize("header", ["[[add]]", "[[ add ]]", '[["add"]]', "[['add']]", '[[ "a\\u0064d" ]]', '\t[[add]]'])
+def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, header):
+    """The header of the second item is looked for in every form TOML reads as ``[[add]]``."""
+    good = '[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\n'
+    path = write(f'# we add edges\n{good}\n{header}\nsource = "vae"\ntarget = "nope"\nkind = "requires"\n', "c.toml")
+    code, _, err = cli("stats", "--curation", path)
+    assert code == 2 and err == f"{path}:7: [[add]] target 'nope' is not a concept ID\n"
+
+
 @pytest.mark.parametrize("text, line, message", [
     ('[[add]]\nsource = "vae"\ntarget = "nope"\nkind = "requires"\n', 1,
      "[[add]] target 'nope' is not a concept ID"),
@@ -678,12 +687,34 @@ def test_show_lists_curated_aliases(cli, write):
     ('[[alias]]\nconcept = "gan"\nnames = ["variational auto-encoder"]\n', 1, "is already a name of 'vae'"),
     ('[[alias]]\nconcept = "gan"\nnames = ["Zorb"]\n\n[[alias]]\nconcept = "vae"\nnames = ["zorb"]\n', 5,
      "'zorb' of 'vae' is already a name of 'gan'"),
+    # an everyday word, or a single letter, would name the concept in nearly every entry
+    ('[[alias]]\nconcept = "vae"\nnames = ["the"]\n', 1, "'the' of 'vae' is an everyday English word (Zipf frequency "
+     "7.73; an alias must be under 5.12): nearly every entry would seem to name the concept; use a longer, more "
+     "specific phrase"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["Kingma net", "data"]\n', 1, "'data' of 'vae' is an everyday English "
+     "word (Zipf frequency 5.34"),
+    ('\n[[alias]]\nconcept = "vae"\nnames = ["Model"]\n', 2, "'Model' of 'vae' is an everyday English word (Zipf "
+     "frequency 5.13"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["big data"]\n', 1, "'big data' of 'vae' is an everyday English word"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["a"]\n', 1, "'a' of 'vae' is shorter than 2 characters: a single letter "
+     "is a variable, a word or an initial far more often than the concept; use a longer name"),
+    ('[[alias]]\nconcept = "vae"\nnames = [" z "]\n', 1, "' z ' of 'vae' is shorter than 2 characters"),
 ])
 def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, line, message):
     path = write(text, "bad.toml")
     code, _, err = cli("stats", "--curation", path)
     assert code == 2
     assert err.startswith(f"{path}:{line}: ") and message in err, err
+
+
+@pytest.mark.parametrize("name", ["GAN", "autoencoder", "dropout", "attention", "IT", "ML", "adversarial nets",
+                                  "Kingma net"])
+def test_a_specific_alias_is_accepted_however_common_its_words(cli, write, name):
+    """Real names, even "attention" (Zipf 5.11) and acronyms that are words in lower case ("IT": matched as written)."""
+    path = write(sheet(entry("1.1.1", "Zeta Net", "zeta"), entry("1.1.2", "Beta", "beta")))
+    cur = write(f'[[alias]]\nconcept = "zeta"\nnames = ["{name}"]\n', "c.toml")
+    code, out, err = cli("show", "zeta", "--source", path, "--curation", cur, "--format", "json")
+    assert code == 0 and json.loads(out)["aliases"] == [name], err
 
 
 def test_eval_ablation_scores_the_corpus_of_the_table(cli, tmp_path, monkeypatch):
@@ -715,6 +746,30 @@ def test_stats_say_what_each_rename_did(cli, write, number, old, to, note):
     assert json.loads(out)["mining"]["curation"] == ([f"{path}:1: {note}"] if note else [])
 
 
+RENAME = '[[rename]]\nnumber = "{}"\nid = "{}"\nto = "{}"\n'
+
+
+@pytest.mark.parametrize("curation, line, message", [
+    # to the ID of an entry further on, or of one before
+    (RENAME.format("13.1.2", "vae", "gan"), 1, "[[rename]] 'vae' (13.1.2) to 'gan': that ID is already entry 13.2.1's "
+     "({seed}:{gan}); choose another"),
+    (RENAME.format("13.2.1", "gan", "vae"), 1, "[[rename]] 'gan' (13.2.1) to 'vae': that ID is already entry 13.1.2's "
+     "({seed}:{vae}); choose another"),
+    (RENAME.format("13.1.2", "vae", "x") + RENAME.format("13.2.1", "gan", "x"), 5,
+     "[[rename]] 'gan' (13.2.1) to 'x': that ID is already entry 13.1.2's ({seed}:{vae}, given by the [[rename]] at "
+     "{path}:1); choose another"),
+])
+def test_a_rename_to_an_id_taken_is_the_curation_files_mistake(write, cli, curation, line, message):
+    from conftest import SEED
+
+    path = write(curation, "c.toml")
+    code, _, err = cli("stats", "--source", SEED, "--curation", path)
+    ids = {m: n for n, text in enumerate(SEED.read_text(encoding="utf-8").split("\n"), 1)
+           for m in ("vae", "gan") if text == f"**ID:** `{m}`"}
+    assert code == 2
+    assert err == f"{path}:{line}: " + message.format(seed=SEED, path=path, **ids) + "\n"
+
+
 ADD_VAE = '[[add]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "requires"\n'
 
 
@@ -727,6 +782,56 @@ def test_contradictory_curation_is_an_error_naming_both_places(write, cli, secon
     path = write(ADD_VAE + second, "c.toml")
     code, _, err = cli("stats", "--curation", path)
     assert code == 2 and f"{path}:5: " in err and message in err and f"also at {path}:1" in err
+
+
+REMOVE = '[[remove]]\nsource = "{}"\ntarget = "{}"\n'
+
+
+# (first item, second item, what `mlkg stats` says of each, how many edges end up curated)
+SAME_CORRECTION = [
+    (REMOVE.format("vae", "autoencoder"), REMOVE.format("autoencoder", "vae"),  # a remove works either way
+     ["removed vae requires autoencoder", "remove repeats {first}"], 0),
+    (REMOVE.format("vae", "autoencoder"), REMOVE.format("vae", "autoencoder") + 'kind = "requires"\n',
+     ["removed vae requires autoencoder", "remove repeats {first}"], 0),
+    # the narrower remove matches nothing, the other removes the edge, in either order
+    (REMOVE.format("vae", "autoencoder") + 'kind = "related"\n', REMOVE.format("autoencoder", "vae"),
+     ["remove matched no mined edge", "removed vae requires autoencoder"], 0),
+    (ADD_VAE, ADD_VAE.replace("[[add]]", "[[force]]"), ["add vae requires autoencoder", "force repeats {first}"], 1),
+    (ADD_VAE, ADD_VAE, ["add vae requires autoencoder", "add repeats {first}"], 1),
+    # related has no direction
+    ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\n',
+     '[[add]]\nsource = "gan"\ntarget = "vae"\nkind = "related"\n', ["add vae related gan", "add repeats {first}"], 1),
+]
+
+
+@pytest.mark.parametrize("first, second, notes, curated", SAME_CORRECTION)
+@pytest.mark.parametrize("files", [1, 2])  # in one file, or a shared file and a personal one
+def test_one_correction_made_twice_is_no_contradiction(write, cli, first, second, notes, curated, files):
+    if files == 1:
+        path = write(first + second, "c.toml")
+        args, at = ["--curation", path], [f"{path}:1", f"{path}:{first.count(chr(10)) + 1}"]
+    else:
+        a, b = write(first, "a.toml"), write(second, "b.toml")
+        args, at = ["--curation", a, "--curation", b], [f"{a}:1", f"{b}:1"]
+    code, out, err = cli("stats", *args, "--format", "json")
+    assert code == 0, err
+    stats = json.loads(out)
+    said = dict(zip(at, [note.format(first=at[0], second=at[1]) for note in notes], strict=True))
+    assert sorted(stats["mining"]["curation"]) == sorted(f"{where}: {note}" for where, note in said.items())
+    assert stats["edges"]["curated"] == curated
+
+
+@pytest.mark.parametrize("first, second, message", [
+    (REMOVE.format("vae", "autoencoder") + 'kind = "related"\n',
+     REMOVE.format("autoencoder", "vae") + 'kind = "requires"\n', "is corrected two ways"),
+    (ADD_VAE, ADD_VAE.replace("requires", "related"), "is corrected two ways"),
+    (ADD_VAE.replace("requires", "related"), ADD_VAE.replace("requires", "related").replace("[[add]]", "[[remove]]"),
+     "is both removed and added"),
+])
+def test_two_corrections_of_one_edge_across_files_are_an_error_naming_both(write, cli, first, second, message):
+    a, b = write(first, "a.toml"), write(second, "b.toml")
+    code, _, err = cli("stats", "--curation", a, "--curation", b)
+    assert code == 2 and err.startswith(f"{b}:1: ") and message in err and f"also at {a}:1" in err, err
 
 
 def test_two_renames_of_one_entry_are_an_error(write, cli):

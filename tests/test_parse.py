@@ -21,9 +21,31 @@ from mlkg.read import parse_files, parse_text, read, split_title
     ("Odd ( ) Title", "Odd ( ) Title", ()),
     ("Precision (Positive Predictive Value) and Recall", "Precision (Positive Predictive Value) and Recall", ()),
     ("Step (2) 3", "Step (2) 3", ()),
+    # markdown is read as the reader sees it: emphasis, code, links and inline HTML give their text
+    ("**Beta** _emph_ [link](http://x) <b>html</b>", "Beta emph link html", ()),
+    ("*Variational* __Autoencoder__ (`VAE`)", "Variational Autoencoder", ("VAE",)),
+    ("[Variational Autoencoder](https://x.org/vae \"VAE\") (VAE)", "Variational Autoencoder", ("VAE",)),
+    ('<span class="term">Dropout</span><br/>', "Dropout", ()),
+    ("Code ``a`b`` span", "Code a`b span", ()),
+    ("`**as written**` in code", "**as written** in code", ()),
+    ("\\*Not\\* emphasis, \\_nor\\_ this", "*Not* emphasis, _nor_ this", ()),
+    # what is not markup stays
+    ("max_pool_size and __init__", "max_pool_size and init", ()),
+    ("A * B * C", "A * B * C", ()),
+    ("k*-means", "k*-means", ()),
+    ("Bracket [1] (B1)", "Bracket [1]", ("B1",)),
 ])
 def test_title_gives_label_and_alternative(title, label, alts):
     assert split_title(title) == (label, alts)
+
+
+def test_a_title_keeps_its_markdown_and_its_label_does_not(write):
+    import mlkg
+
+    title = "**Beta** _emph_ [link](http://x) <b>html</b>"
+    kg = mlkg.load(write(sheet(entry("1.1.1", title, "beta"))), curation=[])
+    node = kg.graph.nodes["beta"]
+    assert (node["title"], node["label"]) == (title, "Beta emph link html")
 
 
 def test_seed_entries_sections_and_locations():
@@ -78,6 +100,97 @@ def test_example_styles(example):
     doc = parse_text(sheet(entry("1.1.1", "Thing", example=example), entry("1.1.2", "Other")))
     assert [e.id for e in doc.entries] == ["thing", "other"]
     assert doc.entries[0].example == example
+
+
+def _readme_sample() -> str:
+    """The README's input-format sample, fenced with four backticks as the README fences it."""
+    readme = (SEED.parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("````markdown\n")
+    return readme[start:readme.index("\n````\n", start) + len("\n````")]
+
+
+@pytest.mark.parametrize("example", [
+    *(f"{opening}\n{heading}\n{closing}"
+      for opening, closing in (("```", "```"), ("~~~", "~~~"), ("````", "````"), ("```markdown", "```"))
+      for heading in ("# 1. Title", "## 2. SECTION", "### 1.2 Subsection", "#### 1.1.9 Fake", "   #### 1.1.9 Fake",
+                      "**ID:** `fake`")),
+    "````\n```\n#### 1.1.9 Fake\n**ID:** `fake`\n```\n````",  # three backticks cannot close four
+    "~~~\n```\n#### 1.1.9 Fake\n```\n~~~",  # nor backticks tildes
+    "Before:\n```\n### 1.2 X\n```\nAfter:\n```\n#### 1.2.1 Y\n```",  # two fences, each closed
+    _readme_sample(),
+])
+@pytest.mark.parametrize("after", [(entry("1.1.2", "Other"),), (entry("1.1.2", "Other", example="plain"),), ()])
+def test_a_heading_inside_a_closed_fence_is_example_text(example, after):
+    doc = parse_text(sheet(entry("1.1.1", "Thing", example=example), *after))
+    assert [e.id for e in doc.entries] == ["thing", *(["other"] if after else [])]
+    assert doc.entries[0].example == example
+
+
+@pytest.mark.parametrize("example", [
+    "```\nnever closed",
+    "```\n#### 1.1.9 Fake\nnever closed",
+    "~~~\n### 1.2 X\nnever closed",
+    "````\n#### 1.1.9 Fake\n```",  # three backticks cannot close four
+    "Intro:\n```\nnever closed",  # nor can the next entry's fence, opened in its text, when it too is left open
+])
+@pytest.mark.parametrize("after", [
+    (entry("1.1.2", "Next"),),  # whose example's opening fence is not this one's closing
+    (entry("1.1.2", "Next", example="plain"), entry("1.1.3", "Last")),
+    (),
+])
+def test_a_fence_that_is_not_closed_is_an_error_at_its_opening_line(write, example, after):
+    text = sheet(entry("1.1.1", "Thing", example=example), *after)
+    path = write(text)
+    with pytest.raises(CheatsheetError) as err:
+        read([path])
+    fence = example.split("\n")[-2 if example.startswith("Intro") else 0]
+    assert err.value.lines()[0].startswith(f"{path}:{line_of(text, fence)}: unterminated code fence; close it with "
+                                           f"a line of {fence}")
+    assert not [e for e in err.value.lines() if "second" in e]  # no entry swallowed into the one before
+
+
+def test_a_sample_entry_inside_a_fence_of_three_backticks_is_taken_for_the_next_entry(write):
+    """Its ``**ID:**`` line makes it the next entry, whose example opened in its text; CommonMark would close
+    the fence at the sample's last line, but then two fences left open in a row would hide an entry."""
+    sample = "```\n#### 1.1.9 Sample\n**ID:** `sample`\nText.\n```"
+    text = sheet(entry("1.1.1", "Thing", example=sample), entry("1.1.2", "Next"))
+    path = write(text)
+    with pytest.raises(CheatsheetError) as err:
+        read([path])
+    assert err.value.lines()[0] == (
+        f"{path}:{line_of(text, '```')}: unterminated code fence; close it with a line of ``` before the next entry, "
+        f"or if line {line_of(text, '1.1.9 Sample')} starts a sample entry inside it, fence the sample with ````")
+    fenced = "`" + sample + "`"  # four backticks
+    assert [e.id for e in parse_text(sheet(entry("1.1.1", "Thing", example=fenced))).entries] == ["thing"]
+
+
+def _indent(text: str, spaces: int, *starts: str) -> str:
+    """Text with the lines that begin with one of ``starts`` indented by ``spaces``."""
+    return "\n".join(" " * spaces + line if line.startswith(starts) else line for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("spaces", [1, 2, 3])
+@pytest.mark.parametrize("starts", [("#",), ("**",), ("#", "**")])  # headings, field lines, both
+def test_headings_and_field_lines_may_be_indented_up_to_three_spaces(spaces, starts):
+    """CommonMark reads them as headings and paragraphs all the same."""
+    text = _indent(sheet(entry("1.1.1", "Alpha"), entry("1.1.2", "Beta")), spaces, *starts)
+    doc = parse_text(text)
+    assert [(e.number, e.id, e.full) for e in doc.entries] == [("1.1.1", "alpha", "Full text."),
+                                                                ("1.1.2", "beta", "Full text.")]
+    assert [s.number for s in doc.sections] == ["1"] and [s.number for s in doc.subsections] == ["1.1"]
+
+
+@pytest.mark.parametrize("indent", ["    ", "        ", "\t"])
+def test_a_heading_indented_into_a_code_line_is_named_in_the_error_that_follows(write, indent):
+    """Four spaces (or a tab) make a code line, as CommonMark has it; the entry above then seems to have two IDs."""
+    text = sheet(entry("1.1.1", "Alpha"), entry("1.1.2", "Beta").replace("#### ", indent + "#### "))
+    path = write(text)
+    with pytest.raises(CheatsheetError) as err:
+        read([path])
+    assert err.value.lines()[0] == (
+        f"{path}:{line_of(text, '**ID:**', 2)}: second **ID:** line in entry 1.1.1; line {line_of(text, '1.1.2 Beta')} "
+        "('#### 1.1.2 Beta') looks like a heading, but indented by a tab or 4 spaces or more it is a code line: "
+        "indent it 3 spaces at most")
 
 
 def test_body_ends_at_next_heading_and_section_heading_belongs_to_no_entry():

@@ -8,7 +8,6 @@ replaced in one rename, so a failed write leaves it as it was.
 
 from __future__ import annotations
 
-import re
 import tempfile
 import threading
 from pathlib import Path
@@ -19,7 +18,7 @@ import tomlkit
 from . import knowledge
 from .atomic import atomic_path
 from .errors import CurationError, InputError, Location, Problem
-from .read.curation import KINDS, load_curation
+from .read.curation import KINDS, item_lines, load_curation
 from .read.markdown import SLUG
 
 ACTIONS = ("add", "remove", "force")
@@ -64,7 +63,7 @@ def correct(path: str | Path, action: str, source: str, target: str, kind: str |
     _check(new, path)
     with atomic_path(path, follow_symlinks=True) as tmp:
         tmp.write_text(new, encoding="utf-8")
-    return [n for n, line in enumerate(new.split("\n"), 1) if re.match(rf"\s*\[\[\s*{action}\s*\]\]", line)][-1]
+    return item_lines(new)[action][-1]
 
 
 def _check(text: str, path: Path) -> None:

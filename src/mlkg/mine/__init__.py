@@ -8,6 +8,7 @@ edges break cycles.  The curation file has the last word.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
@@ -40,7 +41,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     measure what each one buys (``mlkg eval --ablation``).
     """
     _forget_words()
-    clashes = _alias_clashes(corpus)
+    clashes = _weak_aliases(corpus) + _alias_clashes(corpus)
     if clashes:
         raise CurationError(problems=clashes)
     report = Report()
@@ -159,6 +160,32 @@ def _forget_words() -> None:
     split_title.cache_clear()
 
 
+EVERYDAY_ALIAS = 5.12
+"""An alias this common in everyday English (wordfreq's Zipf scale: "model" 5.13, "data" 5.34, "the" 7.73) would
+name its concept in most sentences of any text; "attention" (5.11), "dropout" (3.08) and "GAN" are real names."""
+
+
+def _weak_aliases(corpus: Corpus) -> list[Problem]:
+    """Curated aliases that are everyday words: ``names = ["the", "data"]`` on one concept made it a prerequisite of
+    a dozen others, without a word.  Acronyms are exempt: they match only as written ("IT", not "it")."""
+    problems = []
+    for item in corpus.curation.of("alias"):
+        for name in item.data["names"]:
+            tokens = _TOKEN.findall(name)
+            if tokens and all(is_acronym(t) for t in tokens):
+                continue
+            frequency = words.zipf(" ".join(words.normalize(name).split()))
+            if frequency >= EVERYDAY_ALIAS:
+                problems.append(Problem(item.location, f"[[alias]] {name!r} of {item.data['concept']!r} is an "
+                                        f"everyday English word (Zipf frequency {frequency:.2f}; an alias must be "
+                                        f"under {EVERYDAY_ALIAS}): nearly every entry would seem to name the concept; "
+                                        "use a longer, more specific phrase"))
+    return problems
+
+
+_TOKEN = re.compile(r"\w+")
+
+
 def _alias_clashes(corpus: Corpus) -> list[Problem]:
     """Curated aliases that are already another concept's name (its title, a name in the title's parentheses, its
     ID), in any form the lexicon reads them ("Gaussian Processes", "auto-encoder"), or that two items give two
@@ -209,18 +236,24 @@ def _renames(corpus: Corpus) -> list[str]:
 
 
 def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:
-    """Apply a curation file's remove, force and add items, in that order: the curator's word is final."""
+    """Apply a curation file's remove, force and add items, in that order: the curator's word is final.  An item
+    that repeats an earlier one (``same_as``) is noted as such; a repeated remove still removes what the first,
+    of a narrower kind, left."""
     index = {frozenset((r.source, r.target)): r for r in relations}
     for item in curation.of("remove"):
         key = frozenset((item.data["source"], item.data["target"]))
         r = index.get(key)
         if r is None or item.data.get("kind", r.kind) != r.kind:
-            report.curation.append(f"{item.location}: remove matched no mined edge")
+            report.curation.append(f"{item.location}: remove repeats {item.same_as}" if item.same_as else
+                                   f"{item.location}: remove matched no mined edge")
             continue
         del index[key]
         report.curation.append(f"{item.location}: removed {r.source} {r.kind} {r.target}")
     for item in [*curation.of("force"), *curation.of("add")]:
         d = item.data
+        if item.same_as:  # its edge is there, curated, with the first item's note
+            report.curation.append(f"{item.location}: {item.section} repeats {item.same_as}")
+            continue
         key = frozenset((d["source"], d["target"]))
         note = Evidence(d["source"], d["target"], "curation", d.get("note", ""), item.location.path,
                         item.location.line, "", "curation", d["kind"], 1.0)

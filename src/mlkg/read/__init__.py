@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ..errors import CheatsheetError, Location, Problem
+from ..errors import CheatsheetError, CurationError, Location, Problem
 from .curation import Curation, load_curation
 from .markdown import (
     Document,
@@ -69,21 +69,28 @@ def read(paths: Iterable[str | Path] = (), curation: Iterable[str | Path] | None
     paths = list(paths)
     files = expand_paths(paths or default_sources())
     cur = load_curation(list(default_curation() if curation is None else curation))
-    corpus = parse_files(files, cur.renames)
+    corpus = parse_files(files, cur.renames, cur.rename_items)
     corpus.curation = cur
     concepts = {e.id for e in corpus.entries}
     cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
     return corpus
 
 
-def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = None) -> Corpus:
+def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = None,
+                rename_items: dict[tuple[str, str], Location] | None = None) -> Corpus:
     """Parse files into one corpus, checking IDs across all of them.
 
     ``renames`` maps (entry number, ID) to a new ID: a curation file resolves
-    a duplicate without editing the cheatsheet.
+    a duplicate without editing the cheatsheet.  ``rename_items`` says where
+    each rename is written: a rename to an ID another entry has is the
+    curation file's mistake, reported there (as a ``CurationError`` when the
+    cheatsheets themselves are fine).
     """
     renames = renames or {}
+    rename_items = rename_items or {}
     documents, problems = [], []
+    renaming: dict[str, tuple[Location, str]] = {}  # entry number → (its rename's place, the ID it had)
+    clashes: list[Problem] = []
     for path in files:
         name = str(path)
         try:
@@ -105,11 +112,17 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
         for entry in doc.entries:
             if (entry.number, entry.id) in renames:
                 renamed.add((entry.number, entry.id))
+                if (entry.number, entry.id) in rename_items:
+                    renaming[entry.number] = (rename_items[entry.number, entry.id], entry.id)
                 entry.id = renames[entry.number, entry.id]
             entry.order = order
             order += 1
             if entry.id in seen:
                 first = seen[entry.id]
+                if entry.number in renaming or first.number in renaming:
+                    clashes.append(_rename_clash(*((entry, first) if entry.number in renaming else (first, entry)),
+                                                 renaming))
+                    continue
                 problems.append(Problem(
                     Location(entry.location.path, entry.id_line),
                     f"duplicate ID {entry.id!r} (also at {first.location.path}:{first.id_line}); "
@@ -119,8 +132,18 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
                 seen[entry.id] = entry
     problems += _clashing_numbers(documents)
     if problems:
-        raise CheatsheetError(problems=sorted(problems, key=lambda p: (p.location or Location("", 0))))
+        raise CheatsheetError(problems=sorted(problems + clashes, key=lambda p: (p.location or Location("", 0))))
+    if clashes:
+        raise CurationError(problems=clashes)
     return Corpus(documents, list(files), renamed=renamed)
+
+
+def _rename_clash(renamed: Entry, other: Entry, renaming: dict[str, tuple[Location, str]]) -> Problem:
+    """A ``[[rename]]`` to an ID another entry has, at the rename: the cheatsheets are not what is wrong."""
+    where, old = renaming[renamed.number]
+    also = f", given by the [[rename]] at {renaming[other.number][0]}" if other.number in renaming else ""
+    return Problem(where, f"[[rename]] {old!r} ({renamed.number}) to {renamed.id!r}: that ID is already entry "
+                          f"{other.number}'s ({other.location.path}:{other.id_line}{also}); choose another")
 
 
 def _clashing_numbers(documents: list[Document]) -> list[Problem]:

@@ -61,6 +61,7 @@ class Item:
     section: str
     data: dict[str, Any]
     location: Location
+    same_as: Location | None = None  # an earlier item that makes the same correction (in this file or another)
 
 
 @dataclass
@@ -76,6 +77,11 @@ class Curation:
     @property
     def renames(self) -> dict[tuple[str, str], str]:
         return {(i.data["number"], i.data["id"]): i.data["to"] for i in self.of("rename")}
+
+    @property
+    def rename_items(self) -> dict[tuple[str, str], Location]:
+        """Where each rename is written, by (entry number, ID)."""
+        return {(i.data["number"], i.data["id"]): i.location for i in self.of("rename")}
 
     @property
     def aliases(self) -> dict[str, list[str]]:
@@ -103,12 +109,25 @@ class Curation:
             raise CurationError(problems=problems)
 
 
-def _item_lines(text: str) -> dict[str, list[int]]:
+_HEADER = re.compile(r"""[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')[ \t]*\]\]""")
+
+
+def item_lines(text: str) -> dict[str, list[int]]:
+    """The line of each ``[[section]]`` header, by section: TOML also writes ``[[ add ]]``, ``[["add"]]`` and
+    ``[['add']]``, and an item found by the bare form only was reported at another item's line."""
     lines: dict[str, list[int]] = {}
     for n, line in enumerate(text.split("\n"), 1):
-        m = re.match(r"\s*\[\[\s*([\w-]+)\s*\]\]", line)
+        m = _HEADER.match(line)
         if m:
-            lines.setdefault(m.group(1), []).append(n)
+            key = m.group(1)
+            if key[0] == "'":
+                key = key[1:-1]
+            elif key[0] == '"':
+                try:
+                    key = tomllib.loads(f"k = {key}")["k"]  # with its escapes, as TOML reads the header
+                except tomllib.TOMLDecodeError:  # a line of a multi-line string, say: no header
+                    continue
+            lines.setdefault(key, []).append(n)
     return lines
 
 
@@ -138,7 +157,7 @@ def load_curation(paths: list[str | Path]) -> Curation:
             problems.append(toml_problem(name, text, exc))
             continue
         cur.paths.append(name)
-        lines = _item_lines(text)
+        lines = item_lines(text)
         for section, value in doc.items():
             if section not in SECTIONS:
                 problems.append(Problem(Location(name, _find_line(text, section)),
@@ -170,7 +189,8 @@ def toml_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
 
 def _contradictions(cur: Curation) -> list[Problem]:
     """Corrections that cannot all hold: an edge both added (or forced) and removed, forced or added both ways
-    or as two kinds, an entry renamed twice.  Each names both places."""
+    or as two kinds, an entry renamed twice.  Each names both places.  One correction made twice (a shared file
+    and a personal one may both remove an edge) is no contradiction: the repeat is marked ``same_as``."""
     problems = []
     seen: dict[Any, Item] = {}
     for item in cur.items:
@@ -188,18 +208,27 @@ def _contradictions(cur: Curation) -> list[Problem]:
         pair = ("edge", frozenset((d["source"], d.get("target"))))
         clash = seen.get(pair)
         if clash is not None:
-            a, b = clash.data, d
-            same = (a.get("source"), a.get("kind")) == (b.get("source"), b.get("kind"))
             if "remove" in (clash.section, item.section) and clash.section != item.section:
                 why = "both removed and " + (clash.section if clash.section != "remove" else item.section) + "ed"
-            elif not same:
-                why = "corrected two ways"
-            else:
+            elif _same_correction(clash, item):
+                item.same_as = clash.location
                 continue
+            else:
+                why = "corrected two ways"
             problems.append(Problem(item.location, f"[[{item.section}]] {d['source']} – {d.get('target')} is {why}, "
                                     f"also at {clash.location}; keep one"))
         seen.setdefault(pair, item)
     return problems
+
+
+def _same_correction(first: Item, then: Item) -> bool:
+    """Whether two items of one pair make one correction: two removes (a remove works in either direction) whose
+    kinds do not differ, or an add or force of one kind in one direction (either direction for ``related``, which
+    has none)."""
+    a, b = first.data, then.data
+    if first.section == "remove":
+        return None in (a.get("kind"), b.get("kind")) or a.get("kind") == b.get("kind")
+    return a.get("kind") == b.get("kind") and (a.get("source") == b.get("source") or a.get("kind") == "related")
 
 
 def _find_line(text: str, word: str) -> int:
@@ -226,6 +255,11 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
             if not (isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)):
                 out.append(Problem(loc, f"[[{section}]] names must be a list of non-empty strings"))
                 continue
+            short = next((v for v in value if len(v.strip()) < 2), None)
+            if short is not None:  # mining would find it everywhere; an everyday word is caught when mining
+                out.append(Problem(loc, f"[[{section}]] {short!r} of {data.get('concept')!r} is shorter than 2 "
+                                   "characters: a single letter is a variable, a word or an initial far more often "
+                                   "than the concept; use a longer name"))
         elif not isinstance(value, str):
             out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
             continue

@@ -49,6 +49,42 @@ _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
 _PAREN_INSIDE = re.compile(r"(?P<before>[^()]*?\S)\s*\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
 
 
+_MARKUP = frozenset("*_`[<\\")
+_HIDDEN = 0xF0000  # plane 15, private use: no title holds it
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark's backslash escapes: any ASCII punctuation
+_CODE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
+_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_EMPHASIS = (  # strong before emphasis; "_" only at word edges, as CommonMark has it ("max_pool_size" is no emphasis)
+    re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
+    re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*"), re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"),
+)
+
+
+def plain_title(title: str) -> str:
+    """A title as a reader sees it rendered: without emphasis (``**x**``, ``*x*``, ``_x_``), code spans, links
+    (their text stays) and inline HTML tags.  Labels and names are made of this, or "**Beta**" would be a label
+    and a name no text ever writes; the title itself stays as written, as every field does."""
+    if not _MARKUP.intersection(title):
+        return title
+    # escaped characters and code spans are text as they stand: hidden from the patterns as private-use characters
+    hidden: list[str] = []
+
+    def hide(text: str) -> str:
+        hidden.append(text)
+        return chr(_HIDDEN + len(hidden) - 1)
+
+    text = _ESCAPED.sub(lambda m: hide(m.group(1)), title)
+    text = _CODE.sub(lambda m: hide(m.group(2).strip()), text)
+    text = _HTML.sub("", _LINK.sub(r"\1", text))
+    for pattern in _EMPHASIS:
+        text = pattern.sub(r"\1", text)
+    if hidden:
+        text = re.sub(f"[{chr(_HIDDEN)}-{chr(_HIDDEN + len(hidden) - 1)}]", lambda m: hidden[ord(m.group()) - _HIDDEN],
+                      text)
+    return " ".join(text.split())
+
+
 @functools.lru_cache(maxsize=1 << 20)  # an entry's label and alternatives are asked for again and again
 def split_title(title: str) -> tuple[str, tuple[str, ...]]:
     """Split "Variational Autoencoder (VAE)" into its label and alternative labels.
@@ -56,9 +92,10 @@ def split_title(title: str) -> tuple[str, tuple[str, ...]]:
     The part outside the parentheses is the label, the part inside an
     alternative label, whichever of the two is the acronym.  Parentheses
     inside the title give another word for the words before them: "Normal
-    (Gaussian) Distribution" is also "Gaussian Distribution".
+    (Gaussian) Distribution" is also "Gaussian Distribution".  Markdown is
+    read as the reader sees it (:func:`plain_title`).
     """
-    title = title.strip()
+    title = plain_title(title).strip()
     if "(" not in title:  # most titles: neither pattern can match without a parenthesis
         return title, ()
     m = _PAREN_TITLE.match(title)
