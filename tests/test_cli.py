@@ -337,6 +337,7 @@ def test_the_commands_a_build_into_another_folder_suggests_answer_from_it(tmp_pa
 @pytest.mark.parametrize("args, message", [
     (["prereqs", "beta", "--build", "nowhere"], "mlkg: --build nowhere: no build there; make one with "
                                                 "`mlkg build --out nowhere`\n"),
+    (["prereqs", "beta", "--build", ""], "mlkg: --build needs a folder: the one `mlkg build --out` wrote\n"),
     (["prereqs", "beta"], "mlkg: unknown concept 'beta' in the shipped corpus (--source FILE or --build DIR "
                           "answers from yours)\n"),
 ])

@@ -55,6 +55,8 @@ def _settings(sources, curation=(), no_curation=False, base_iri=None):
     from .project import build_meta, describe, settings
 
     out = _build_dir()
+    if out is not None and not out.strip():
+        raise InputError("--build needs a folder: the one `mlkg build --out` wrote")
     if out is not None and build_meta(out) is None:
         raise InputError(f"--build {out}: no build there; make one with `mlkg build --out {out}`")
     s = settings(sources, _curation(curation, no_curation), base_iri, out)
