@@ -531,6 +531,71 @@ def test_query_page_counts_what_each_query_form_returns(srv, seed_kg, context, q
     assert page.inner_text("#status").startswith(expected + " in ")
 
 
+@pytest.mark.parametrize("quiet", [False, True])
+def test_serve_watch_says_each_rebuild_and_each_broken_edit_on_stderr(tmp_path, quiet):
+    """`mlkg serve --watch` told only open pages (an SSE event) of a rebuild or a broken edit; the terminal that
+    started it heard nothing.  Each is now one line on stderr, and --quiet keeps them off.  The events tell the
+    test when each has happened: the line is written before the event is sent."""
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    sheet_path = folder / "sheet.md"
+    sheet_path.write_text(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method")), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(folder), "--no-curation",
+                             "--port", "0", "--watch", *(["--quiet"] if quiet else [])],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        m = re.search(r"http://[\d.]+:(\d+)/", proc.stdout.readline())
+        assert m, proc.stderr.read()
+        conn = http.client.HTTPConnection("127.0.0.1", int(m.group(1)), timeout=60)
+        conn.request("GET", "/events")
+        events = conn.getresponse()
+
+        def next_event() -> str:
+            while True:
+                line = events.readline().decode()
+                if line.startswith("event: "):
+                    return line.removeprefix("event: ").strip()
+
+        # the watcher starts beside the server: edit until it sees an edit, a third entry each time
+        done = threading.Event()
+
+        def keep_editing() -> None:
+            n = 0
+            while not done.wait(0.5):
+                n += 1
+                sheet_path.write_text(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method"),
+                                            entry("1.1.3", "Gamma Trick", full=f"Edit {n}.")), encoding="utf-8")
+
+        editor = threading.Thread(target=keep_editing)
+        editor.start()
+        try:
+            assert next_event() == "graph"
+        finally:
+            done.set()
+            editor.join()
+        empty = folder / "empty.md"
+        empty.write_text("", encoding="utf-8")  # a broken edit
+        while next_event() != "error":
+            pass
+        empty.unlink()  # and its fix
+        while next_event() != "graph":
+            pass
+        conn.close()
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    lines = [line for line in err.splitlines() if "rebuil" in line]
+    assert "Traceback" not in err
+    if quiet:
+        assert lines == []
+        return
+    assert lines[0].startswith("mlkg: rebuilt: 3 concepts (1 file(s); ")
+    failed = [line for line in lines if "failed" in line]
+    assert failed == [f"mlkg: rebuild failed, still serving the last good graph: {empty}:1: no cheatsheet entries "
+                      "in this file (an entry starts with a '#### N.M.K Title' heading); is it a cheatsheet?"]
+    assert lines[-1].startswith("mlkg: rebuilt: 3 concepts (1 file(s); ")
+
+
 # --- push into a real Oxigraph server ----------------------------------------------------------------
 
 def _free_port() -> int:

@@ -428,7 +428,7 @@ def map_(sources, curation, no_curation, output, open_):
 @click.option("--cors", metavar="ORIGIN", default=None, help="Allow cross-origin requests from ORIGIN (or *).")
 @click.option("--base-iri", default=None, help="Base IRI of the RDF (default: https://mlkg.dev/id/).")
 @click.option("--open", "open_", is_flag=True, help="Open the map in a browser.")
-@click.option("--quiet", "-q", is_flag=True, help="Do not log each request.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not log each request, nor each rebuild of --watch.")
 @click.option("--watch", is_flag=True, help="Rebuild when a source or the curation file changes; open pages update.")
 @click.option("--edit", is_flag=True, help="Let the map's pages correct edges, written into the curation file.")
 def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_rows, workers, cors, base_iri, open_,
@@ -490,8 +490,7 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
                 raise InputError("--edit writes corrections into a curation file: give one with --curation FILE")
             editor = Editor(cur[0], [str(f) for f in files], [str(c) for c in cur], live)
         if watch:
-            threading.Thread(target=follow, args=(s.sources, cur, live.publish, live.fail, stopping),
-                             daemon=True).start()
+            threading.Thread(target=follow, args=(s.sources, cur, *_told(live, quiet), stopping), daemon=True).start()
     server = make_server(kg, config, live=live, editor=editor)
     click.echo(f"mlkg: serving {len(kg)} concepts at {server.url}  (SPARQL: {server.url}sparql; Ctrl-C stops)")
     if editor is not None:
@@ -513,6 +512,27 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
         stopping.set()
         server.server_close()
     click.echo("mlkg: stopped")
+
+
+def _told(live, quiet: bool):
+    """``live``'s publish and fail, each saying on stderr what happened first (unless ``quiet``): a rebuild or a
+    broken edit is otherwise seen only by open pages."""
+    def rebuilt(graph) -> None:
+        if not quiet:
+            st = graph.stats()
+            e = st["edges"]
+            click.echo(f"mlkg: rebuilt: {st['concepts']} concepts ({st['files']} file(s); {e['requires']} requires, "
+                       f"{e['related']} related edges)", err=True)
+        live.publish(graph)
+
+    def failed(problems: list[str]) -> None:
+        if not quiet:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            first = problems[0] if problems else "the sources do not load"
+            click.echo(f"mlkg: rebuild failed, still serving the last good graph: {first}{more}", err=True)
+        live.fail(problems)
+
+    return rebuilt, failed
 
 
 @cli.command()
