@@ -1047,6 +1047,16 @@ def test_names_the_text_uses_beyond_the_titles(text, found):
     assert [m.names[0].concept for m in lexicon.find(text)] == found
 
 
+def test_a_participle_in_another_title_makes_it_no_kind_of_the_concept(write):
+    """"a calibrated model" names Calibration, but "Simulated Annealing" is no simulation: a participle is a name
+    in running text, not a part of another title."""
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Simulation"), entry("1.1.2", "Simulated Annealing", "annealing"),
+                               entry("1.1.3", "Alpha Net", "alpha", full="Its weights are simulated first."))),
+                   curation=[])
+    assert not kg.graph.has_edge("annealing", "simulation", "requires")
+    assert kg.graph.has_edge("alpha", "simulation")
+
+
 def test_the_corpus_is_searched_in_blocks_without_losing_or_moving_a_mention(monkeypatch):
     """Blocks end between fields, so a block of a few hundred characters finds what one search of all finds."""
     from mlkg.mine import mentions

@@ -33,7 +33,7 @@ _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 # Lower rank wins when two concepts share a name.
 RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "defined": 1, "id": 2, "lowercase": 2,
-        "verbal": 2, "short": 3, "contested": 3, "adjective": 3}
+        "verbal": 2, "short": 3, "contested": 3, "adjective": 3, "participle": 3}
 
 
 def is_acronym(token: str) -> bool:
@@ -655,7 +655,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         if source in ("title", "alt") and word.isalpha() and word.lower().endswith("ation") and len(word) > 8:
             participle = word[:-5] + ("ed" if word[-6] == "z" else "ated")
             if key[participle] not in known and 0 < zipf(participle.lower()) < COMMON:
-                raw.append((participle, concept, "adjective"))
+                raw.append((participle, concept, "participle"))
     names = []
     for surface, concept, source in dict.fromkeys(raw):
         if source == "id" and (surface, concept) in again:

@@ -517,7 +517,9 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
     """
     source = m.entry.id
     if m.field == "title":
-        if TITLE_CONTAINS.name in disabled or all(n.source == "short" for n in m.names if n.concept != source):
+        # a shortened name or a participle in a title is no part of it: "Simulated Annealing" is no simulation
+        if TITLE_CONTAINS.name in disabled or all(n.source in ("short", "participle") for n in m.names
+                                                   if n.concept != source):
             return None
         return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
                         TITLE_CONTAINS.name, REQUIRES, TITLE_CONTAINS.confidence, m.surface)
