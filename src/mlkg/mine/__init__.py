@@ -167,12 +167,13 @@ name its concept in most sentences of any text; "attention" (5.11), "dropout" (3
 
 def _weak_aliases(corpus: Corpus) -> list[Problem]:
     """Curated aliases that are everyday words: ``names = ["the", "data"]`` on one concept made it a prerequisite of
-    a dozen others, without a word.  Acronyms are exempt: they match only as written ("IT", not "it")."""
+    a dozen others, without a word.  Acronyms are exempt: they match only as written ("IT", not "it"); so are
+    phrases ("time series", "one-hot", "big data"), whose words together name something specific."""
     problems = []
     for item in corpus.curation.of("alias"):
         for name in item.data["names"]:
             tokens = _TOKEN.findall(name)
-            if tokens and all(is_acronym(t) for t in tokens):
+            if len(tokens) != 1 or is_acronym(tokens[0]):
                 continue
             frequency = words.zipf(" ".join(words.normalize(name).split()))
             if frequency >= EVERYDAY_ALIAS:
