@@ -61,10 +61,18 @@ def closed_compounds(n: int) -> str:
     return _sheet([("feed", title, "A title of closed compounds."), ("other", "Other Thing", "Nothing.")])
 
 
+def headings_in_a_fence(n: int) -> str:
+    """One example whose closed fence holds n numbered headings (a sample cheatsheet quoted whole)."""
+    sample = "".join(f"## {i}. SAMPLE\n\n#### {i}.1.1 Sample {_word(i)}\n\n" for i in range(1, n + 1))
+    text = _sheet([("holder", "Holder Thing", "It quotes a sample."), ("other", "Other Thing", "Nothing.")])
+    return text.replace("**Example:**\nNothing much.", f"**Example:**\n````\n{sample}````", 1)
+
+
 CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "shared shortened name": (shared_shortened_name, 4000),
     "one acronym title": (one_acronym_title, 2000),
     "closed compounds": (closed_compounds, 4400),
+    "headings in a fence": (headings_in_a_fence, 4000),
 }
 
 

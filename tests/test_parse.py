@@ -381,3 +381,11 @@ def test_a_heading_with_a_long_run_of_spaces_is_read_in_one_pass():
     doc = parse_text(sheet(entry("1.1.1", "Alpha" + " " * 200_000 + "Net #", "alpha")))
     (e,) = doc.entries
     assert e.title.startswith("Alpha ") and e.title.endswith(" Net")
+
+
+def test_an_indented_comment_in_an_unfenced_example_stays_in_the_example():
+    """"  # compute the loss" could be a CommonMark heading, but no numbered one: it is the example's comment."""
+    example = "Steps:\n  # compute the loss\n  loss = f(x)\n  # then the gradient\n  g = grad(loss)"
+    doc = parse_text(sheet(entry("1.1.1", "Alpha", example=example), entry("1.1.2", "Beta")))
+    assert [e.id for e in doc.entries] == ["alpha", "beta"]
+    assert doc.entries[0].example == example

@@ -244,6 +244,7 @@ class _Parser:
         self.field_start = 0
         self.field_marker = 0
         self.field_lines: list[str] = []
+        self.code_fence = 0  # the opening line of the fence last found to hold headings as code
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(Location(self.path, line), message))
@@ -263,8 +264,11 @@ class _Parser:
             if fence:
                 if body[:1] in "#*" and self._looks_structural(line):
                     if not _closes_flat(region):
-                        hint = self._left_open(lineno, fence, region)
+                        # once one heading is found inside a fence closed further on, so is every other one:
+                        # reading on from each of them again would take time quadratic in the fence's length
+                        hint = None if fence[0][1] == self.code_fence else self._left_open(lineno, fence, region)
                         if hint is None:
+                            self.code_fence = fence[0][1]
                             self._text(lineno, line)  # a heading inside a fence closed further on is code
                             continue
                         self.error(fence[0][1], "unterminated code fence; close it with a line of "
@@ -349,7 +353,10 @@ class _Parser:
     def _line(self, lineno: int, line: str) -> None:
         body = line.lstrip(" ")
         indent = len(line) - len(body)
-        h = _HEADING.match(body) if body[:1] == "#" and indent < 4 else None  # CommonMark: 4 spaces make code
+        # CommonMark lets a heading stand 1-3 spaces in (4 make code); here only a numbered one may, since an
+        # indented "# compute the loss" in an unfenced example is a comment of the example, not a new section
+        h = _HEADING.match(body) if body[:1] == "#" and (indent == 0 or (indent < 4 and _STRUCTURAL.match(body))) \
+            else None
         if h:
             self._heading(lineno, len(h.group(1)), h.group(2).rstrip(" \t#"))
             return
