@@ -359,3 +359,18 @@ def test_a_build_that_cannot_be_put_in_force_leaves_nothing_behind(cli, tmp_path
     assert code == 2 and err.startswith(f"mlkg: {out}: cannot write here: ") and err.count("\n") == 1
     assert sorted(p.name for p in (out / "builds").iterdir()) == before
     assert json.loads((out / "graph.json").read_text(encoding="utf-8"))["nodes"]
+
+
+def test_a_build_of_the_shipped_corpus_is_answered_from_with_its_own_curation(tmp_path):
+    """The build remembers the curation it was made with, as it remembers sources given on purpose."""
+    (tmp_path / "my.toml").write_text('[[remove]]\nsource = "vae"\ntarget = "autoencoder"\n', encoding="utf-8")
+    assert _in(tmp_path, "build", "--out", "b2", "--curation", "my.toml").returncode == 0
+    for args in (["prereqs", "vae", "--build", "b2"], ["prereqs", "vae", "--build", "b2", "--curation", "my.toml"]):
+        done = _in(tmp_path, *args)
+        assert done.returncode == 0 and "no prerequisites" in done.stdout, (args, done.stdout)
+    assert _in(tmp_path, "build", "--out", "b3").returncode == 0  # the shipped corpus and curation: no hint to --build
+    assert _in(tmp_path, "show", "nosuch", "--build", "b3").stderr == "mlkg: unknown concept 'nosuch'\n"
+    said = _in(tmp_path, "prereqs", "vae", "--build", "b2").stderr
+    assert said == "mlkg: answering from the shipped corpus with my.toml (the curation of the build in b2/; " \
+                   "--curation to choose another)\n"
+    assert "Autoencoder" in _in(tmp_path, "prereqs", "vae", "--build", "b2", "--no-curation").stdout

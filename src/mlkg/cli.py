@@ -675,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
     except MlkgError as exc:
         s = meta.get("mlkg.settings")
         if isinstance(exc, UnknownConceptError) and not (exc.suggestions or exc.section) and s is not None \
-                and s.origin == "":
+                and s.origin == "" and not meta.get("mlkg.build"):
             click.echo(f"mlkg: {exc} in the shipped corpus (--source FILE or --build DIR answers from yours)",
                        err=True)
             return exc.exit_code

@@ -180,6 +180,14 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
             return Settings(list(m["arguments"]), m.get("curation") if curation is None
                             else [str(c) for c in curation], base_iri or m.get("base_iri"),
                             f"the corpus of the build in {out}/")
+    if meta is not None and curation is None and isinstance(meta[1].get("curation"), list):
+        # a build of the shipped corpus: with the curation it was made with, which may not be the shipped one
+        from .read import default_curation
+
+        made = meta[1]["curation"]
+        shipped = made == [absolute(p) for p in default_curation()]
+        return Settings([], made, base_iri or meta[1].get("base_iri"),
+                        "" if shipped else f"the curation of the build in {out}/")
     return Settings([], None if curation is None else [str(c) for c in curation], base_iri, "")
 
 
@@ -189,6 +197,9 @@ def describe(s: Settings) -> str | None:
         return None
     if s.build is not None:
         return f"answering from {s.origin} (--source to choose another)"
+    if not s.sources:
+        cur = ", ".join(map(shown_path, s.curation or [])) or "no curation"
+        return f"answering from the shipped corpus with {cur} ({s.origin}; --curation to choose another)"
     shown = ", ".join(map(shown_path, s.sources[:3])) + (f" and {len(s.sources) - 3} more"
                                                           if len(s.sources) > 3 else "")
     return f"answering from {shown} ({s.origin}; --source to choose another)"
