@@ -1237,3 +1237,16 @@ def test_the_word_caches_hold_one_corpus_not_every_corpus_a_process_has_mined():
         zipf(f"pastcorpusword{i}")
     mlkg.load(curation=[])
     assert zipf.cache_info().currsize < 5000
+
+
+@pytest.mark.parametrize("before, typed", [
+    ("GPs are ", True),                 # its acronym, plural
+    ("A GP is a ", True),
+    ("Gaussian processes are ", True),  # its name
+    ("It is a ", True),                 # a pronoun
+    ("The result is a ", False),        # another noun: this sentence defines something else
+])
+def test_a_genus_is_read_only_where_the_entry_is_the_subject(before, typed):
+    gp = parse_text(sheet(entry("1.1.1", "Gaussian Process (GP)", "gp"))).entries[0]
+    found = rules.cue_for(before, " that", forward=True, own=rules.name_stems(gp))
+    assert (found is not None and found[0] is rules.CUE_USES) == typed

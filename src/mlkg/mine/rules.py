@@ -229,7 +229,7 @@ BEFORE = (
         r"|(?:(?<=[a-z]s )|(?<=\bthey )|(?<=\bwe ))(?:use|apply|employ)\s+(?:(?:a|an|the)\s+)?)\Z", re.I)),
     # a definition: "GPT is a decoder-only transformer", "LLMs are language models"; not past a preposition
     # ("Tacotron 2 is an encoder-decoder with T": T is no genus)
-    (CUE_USES, (" is ", " are "), re.compile(
+    (CUE_USES, (" is ", " are "), GENUS := re.compile(
         # not an activity with its object as the subject: "Tuning it is a precision-recall trade-off"
         r"\A\s*(?![\w-]+ing\s+(?:it|them|this|these|those|the|an?)\s)(?:[\w()/-]+\s+){1,4}"
         r"(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+"
@@ -255,14 +255,14 @@ AFTER = (
         r"(?:this|it|them|these)\b", re.I)),
 )
 
-_GENUS = len(BEFORE) - 1  # "S is a … T": a definition, whose subject must be S
 _PRONOUNS = frozenset({"it", "this", "they", "these", "both", "each", "such"})
 
 
 def name_stems(entry: Entry) -> frozenset[str]:
     """The words of an entry's names, as :func:`_is_subject` compares them."""
     text = " ".join((entry.title, entry.id.replace("-", " ")))
-    return frozenset(_stem(w) for w in _WORDS.findall(text.lower()) if len(w) >= 3)
+    words = _WORDS.findall(text)
+    return frozenset(_stem(w.lower()) for w in words if len(w) >= 3 or (len(w) == 2 and w.isupper()))
 
 
 def _stem(word: str) -> str:
@@ -273,7 +273,7 @@ def _is_subject(definition: str, own: frozenset[str]) -> bool:
     """Whether "X is a …" defines the entry: X is one of its names (a word of them: "LLMs are …", "One bit is
     …" in Bits and Nats) or a pronoun, not another noun ("The result is a …", "Warning signs are that …")."""
     subject = _WORDS.findall(re.split(r"\s(?:is|are)\b", definition, maxsplit=1)[0].lower())
-    return bool(subject) and (subject[0] in _PRONOUNS or any(_stem(w) in own for w in subject if len(w) >= 3))
+    return bool(subject) and (subject[0] in _PRONOUNS or any(_stem(w) in own for w in subject if len(w) >= 2))
 
 
 _HEDGE = re.compile(r"\b(?:typically|often|usually|sometimes|commonly|optionally|can|may|might|could)\s+\Z", re.I)
@@ -314,7 +314,7 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
             return rule, _cue(m)
     for i, (rule, _, pattern) in enumerate(BEFORE):
         if i in hits and (m := pattern.search(before)):
-            if i == _GENUS and own is not None and not _is_subject(m.group(), own):
+            if pattern is GENUS and own is not None and not _is_subject(m.group(), own):
                 continue  # "The result is a saddle point problem" defines the result, not S
             if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
                 break  # "typically uses T", "often applies T": an option S may take, no part it needs
