@@ -893,6 +893,13 @@ def test_eval_says_what_of_the_gold_scores_nothing(cli, write, name, text, code,
     assert (said in err and err.startswith(f"mlkg: {path}:" if code == 0 else f"{path}:")) if said else err == ""
 
 
+def test_eval_checks_no_ids_in_gold_it_does_not_score(cli, write):
+    """A section not loaded may name concepts that nearly match loaded ones: no typo of ours to report."""
+    path = write("vae requires autoencodr\n", "35-other-section.gold")
+    code, _, err = cli("eval", GOLD, path)
+    assert code == 0 and "named after no loaded cheatsheet" in err and "did you mean" not in err
+
+
 def _requires(edges: list[tuple[int, int, float]], curated: frozenset = frozenset()) -> list[Relation]:
     return [Relation(f"c{u}", f"c{v}", "requires", w, "defined-earlier",
                      (Evidence(f"c{u}", f"c{v}", "full", "s", "f.md", 1, "x", "defined-earlier", "requires", w),),
