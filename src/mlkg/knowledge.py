@@ -109,7 +109,13 @@ def load(*paths: str | Path | Iterable[str | Path],
     lists curation files (or names one); by default ``data/curation.toml`` if it exists,
     and ``[]`` turns curation off.
     """
-    flat = [p for arg in paths for p in ([arg] if isinstance(arg, str | Path) else arg)]
+    flat = []
+    for arg in paths:
+        items = [arg] if isinstance(arg, str | Path) else None if isinstance(arg, bytes) or not isinstance(
+            arg, Iterable) else list(arg)  # a list, a tuple, a glob
+        if items is None or not all(isinstance(p, str | Path) for p in items):
+            raise InputError(f"expected cheatsheet paths (str or Path, one by one or in a list), not {arg!r}")
+        flat += items
     if paths and not flat:
         raise InputError("no cheatsheets given: the list of paths is empty (call load() for the shipped corpus)")
     if isinstance(curation, str | Path):  # one file, not a list of its characters

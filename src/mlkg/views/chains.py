@@ -201,9 +201,15 @@ def path_step(step: dict[str, Any]) -> dict[str, Any]:
             "target": step["edge"]["target"], "evidence": step["evidence"]}
 
 
-def _names(known: Iterable[str] | str) -> Iterable[str]:
-    """``known="vae"`` means one concept, not three letters."""
-    return [known] if isinstance(known, str) else known
+def _names(known: Iterable[str] | str | None) -> Iterable[str]:
+    """``known="vae"`` means one concept, not three letters; None, nothing known."""
+    if known is None:
+        return ()
+    if isinstance(known, str):
+        return [known]
+    if not isinstance(known, Iterable):
+        raise InputError(f"known: expected concept names (a list, or one name), not {known!r}")
+    return known
 
 
 def known_closure(kg: ConceptGraph, known: Iterable[str]) -> set[str]:
