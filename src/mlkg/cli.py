@@ -10,6 +10,7 @@ stderr and the error's exit code; there are no tracebacks.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -30,9 +31,11 @@ def _remember_build(ctx, param, value):
     ctx.meta["mlkg.build"] = value
 
 
-def _source_options(f):
+def _source_options(f=None, *, reads_build: bool = True):
     """--source, --curation, --no-curation; and, for a command that reads a build, --build DIR."""
-    if f.__name__ != "build":
+    if f is None:
+        return functools.partial(_source_options, reads_build=reads_build)
+    if reads_build:
         f = click.option("--build", "build_dir", default=None, type=click.Path(file_okay=False), metavar="DIR",
                          expose_value=False, callback=_remember_build,
                          help="Folder of the build to answer from (default: $MLKG_BUILD_DIR, else out).")(f)
@@ -106,7 +109,7 @@ def cli():
 
 
 @cli.command()
-@_source_options
+@_source_options(reads_build=False)
 @click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
               help="Folder to write the build into (default: $MLKG_BUILD_DIR, else out). Later commands "
                    "read the build in $MLKG_BUILD_DIR or out.")

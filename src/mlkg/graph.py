@@ -228,11 +228,10 @@ class ConceptGraph:
         """Whatever ``kg[...]`` takes: an ID, a label, an acronym or an alias, of a concept or a section."""
         if not isinstance(node_id, str):
             return False
-        try:
-            self.resolve(node_id, sections=True)
-        except UnknownConceptError:
-            return False
-        return True
+        if node_id in self.graph:
+            return True
+        wanted = singular_key(node_id.strip())  # as resolve() looks names up, without its suggestions on a miss
+        return any(wanted in self._names[kind] for kind in ("concept", "subsection", "section"))
 
     def __iter__(self) -> Iterator[str]:
         """Concept IDs in document order, as ``len()`` counts them."""

@@ -73,7 +73,7 @@ class BuildResult:
         show, prereqs = self.examples
         at = "" if self.out.absolute() == default_build_dir().absolute() else f" --build {shlex.quote(str(self.out))}"
         lines.append(f"next:  mlkg show {show}{at}  ·  " + (f"mlkg prereqs {prereqs}{at}  ·  " if prereqs else "")
-                     + f"mlkg query --list{at}")
+                     + "mlkg query --list")
         return "\n".join(lines)
 
 

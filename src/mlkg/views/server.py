@@ -619,7 +619,7 @@ class App:
                 params = urllib.parse.parse_qs(url.query, keep_blank_values=True, errors="strict")
             except UnicodeDecodeError:
                 raise HTTPError(400, "the address is not UTF-8") from None
-            allow = _allowed(path)
+            allow = _allowed(path, self.editor is not None)
             if method == "OPTIONS":
                 return Response(204, b"", headers={"Allow": allow})
             if method not in ("GET", "HEAD", "POST"):
@@ -996,12 +996,12 @@ class App:
                         {"Vary": "Accept"})
 
 
-def _allowed(path: str) -> str:
-    """The methods a path takes, for Allow (OPTIONS and 405)."""
+def _allowed(path: str, editing: bool = True) -> str:
+    """The methods a path takes, for Allow (OPTIONS and 405): POST to /api/curation only under --edit."""
     if path in ("/sparql", "/sparql/"):
         return "GET, HEAD, POST, OPTIONS"
     if path == "/api/curation":
-        return "POST, OPTIONS"
+        return "POST, OPTIONS" if editing else "OPTIONS"
     return "GET, HEAD, OPTIONS"
 
 
@@ -1031,7 +1031,8 @@ def _ip_literal(name: str) -> bool:
 
 @functools.cache
 def _own_names() -> frozenset[str]:
-    """This machine's names (asked once, and only when a Host header is neither an address nor localhost)."""
+    """This machine's names, asked once, when a server bound to every interface starts (a slow resolver must not
+    stall the first request)."""
     names = set()
     for ask in (socket.gethostname, socket.getfqdn):
         with contextlib.suppress(OSError):
@@ -1200,6 +1201,8 @@ def make_server(kg: ConceptGraph, config: ServerConfig | None = None, *, live: L
     """A server bound to its port (0 picks a free one), workers started; call ``serve_forever``.  See
     :class:`App` for ``live`` and ``editor``."""
     app = App(kg, config, live=live, editor=editor)
+    if app.config.host in ("0.0.0.0", "::"):
+        _own_names()
     try:
         server = Server(app)
     except OSError as exc:
