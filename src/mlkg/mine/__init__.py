@@ -210,8 +210,11 @@ def _renames(corpus: Corpus) -> list[str]:
 
 def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:
     """Apply a curation file's remove, force and add items, in that order: the curator's word is final."""
+    removals, additions = curation.of("remove"), [*curation.of("force"), *curation.of("add")]
+    if not removals and not additions:
+        return relations  # most builds: no pair to look up, and the mined pairs are distinct already
     index = {frozenset((r.source, r.target)): r for r in relations}
-    for item in curation.of("remove"):
+    for item in removals:
         key = frozenset((item.data["source"], item.data["target"]))
         r = index.get(key)
         if r is None or item.data.get("kind", r.kind) != r.kind:
@@ -219,7 +222,7 @@ def curate(relations: list[Relation], curation: Curation, report: Report) -> lis
             continue
         del index[key]
         report.curation.append(f"{item.location}: removed {r.source} {r.kind} {r.target}")
-    for item in [*curation.of("force"), *curation.of("add")]:
+    for item in additions:
         d = item.data
         key = frozenset((d["source"], d["target"]))
         note = Evidence(d["source"], d["target"], "curation", d.get("note", ""), item.location.path,
