@@ -240,8 +240,11 @@ def curate(relations: list[Relation], curation: Curation, report: Report) -> lis
     """Apply a curation file's remove, force and add items, in that order: the curator's word is final.  An item
     that repeats an earlier one (``same_as``) is noted as such; a repeated remove still removes what the first,
     of a narrower kind, left."""
+    removals, additions = curation.of("remove"), [*curation.of("force"), *curation.of("add")]
+    if not removals and not additions:
+        return relations  # most builds: no pair to look up, and the mined pairs are distinct already
     index = {frozenset((r.source, r.target)): r for r in relations}
-    for item in curation.of("remove"):
+    for item in removals:
         key = frozenset((item.data["source"], item.data["target"]))
         r = index.get(key)
         if r is None or item.data.get("kind", r.kind) != r.kind:
@@ -250,7 +253,7 @@ def curate(relations: list[Relation], curation: Curation, report: Report) -> lis
             continue
         del index[key]
         report.curation.append(f"{item.location}: removed {r.source} {r.kind} {r.target}")
-    for item in [*curation.of("force"), *curation.of("add")]:
+    for item in additions:
         d = item.data
         if item.same_as:  # its edge is there, curated, with the first item's note
             report.curation.append(f"{item.location}: {item.section} repeats {item.same_as}")
