@@ -19,6 +19,7 @@ store (the default engine) and every other format.  rdflib is reached
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -260,6 +261,18 @@ def _relation_maker(pfx: dict[str, str], relation: str, quoted: dict[str, str]):
     return term
 
 
+def file_names(kg: ConceptGraph) -> dict[str, str]:
+    """Each cheatsheet's path as the export writes it: relative to the folder that holds them all, so that the
+    same corpus exports the same triples from any working directory ("13-generative-models.md", not
+    "data/13-…" in the checkout and "/home/you/mlkg/data/13-…" elsewhere).  Standard input stays "-"."""
+    files = {d["file"] for d in kg.entries.values()} - {"-"}
+    if not files:
+        return {}
+    full = {f: os.path.abspath(f) for f in files}
+    root = os.path.commonpath([os.path.dirname(a) for a in full.values()])
+    return {f: Path(os.path.relpath(a, root)).as_posix() for f, a in full.items()}
+
+
 def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     """The whole export as Turtle text, one subject at a time: the single definition of what the export holds.
 
@@ -281,6 +294,8 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     node = {n: node_term(n) for n in g}
     relation_term = _relation_maker(pfx, f"{base}relation/", {n: _quote(n) for n in g})
     plain = _Terms(_string)
+    names = file_names(kg)
+    file = _Terms(lambda f: _string(names.get(f, f)))
     integer = _Terms(lambda n: str(int(n)))
     decimal = _Terms(_decimal_text)
     # "predicate object" for a link to a node, by predicate; a node has links to a few dozen others
@@ -323,7 +338,7 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
         if kind == "concept":
             po += ["skos:definition " + _english(d["full"]), "mlkg:simpleExplanation " + _english(d["simple"]),
                    "skos:example " + _string(example_plain(d["example"])), "mlkg:order " + integer[d["order"]]]
-        po += ["mlkg:file " + plain[d["file"]], "mlkg:line " + integer[d["line"]]]
+        po += ["mlkg:file " + file[d["file"]], "mlkg:line " + integer[d["line"]]]
         if kind == "section":
             po.append(top)
         po += outgoing[n]
@@ -350,7 +365,7 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
                    if ev.field != "curation" and ev.source in node else "")
         yield (f"{head} ;\n    prov:value {_string(ev.sentence or '')} ;\n"
                f"    mlkg:field {plain[ev.field]} ;\n    mlkg:line {integer[ev.line or 0]} ;\n"
-               f"    mlkg:file {plain[ev.file or '']}{cue}{derived} .\n")
+               f"    mlkg:file {file[ev.file or '']}{cue}{derived} .\n")
 
 
 def _encoded(chunks: Iterable[str]) -> bytes:
