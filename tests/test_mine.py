@@ -1009,6 +1009,10 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Randomized Smoothing", "randomized-smoothing"),
     ("Label Smoothing", "label-smoothing"),
     ("Calibration", "calibration"),
+    ("Entropy Penalty", "entropy-penalty"),
+    ("Weight Penalty", "weight-penalty"),
+    ("Shannon Entropy", "shannon-entropy"),
+    ("Joint Entropy", "joint-entropy"),
     ("Regularization", "regularization"),
     ("Estimation", "estimation"),
 ]
@@ -1027,6 +1031,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("A randomized trial.", []),                                         # ... nor a participle
     ("Apply randomized smoothing.", ["randomized-smoothing"]),
     ("A well calibrated, regularized model.", ["calibration", "regularization"]),  # the participle of a name's verb
+    ("The entropy of p.", []),        # a title less its generic head, not where other titles share it as theirs
+    ("Add an entropy penalty.", ["entropy-penalty"]),
     ("The estimated value.", []),                                     # ... not where it is an everyday word
     ("It keeps the lanczos vectors.", []),      # "Iteration" ends two titles, but one is the other extended
     ("Noise is Gaussian noise here.", ["normal-distribution"]),          # the other name in a title's brackets

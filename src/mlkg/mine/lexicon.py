@@ -635,7 +635,9 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             raw.append((surface.lower(), concept, "lowercase"))
     known = {key[s] for s, _, _ in raw}
     for short, concepts in shortened.items():
-        if key[short] not in known and not everyday(short) \
+        # not the head that several other titles share: "Entropy" is what Shannon, Joint and Conditional Entropy
+        # are kinds of, not "Entropy Regularization" without its head
+        if key[short] not in known and key[short] not in generic_words and not everyday(short) \
                 and not _ADJECTIVE.fullmatch(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS:
             # one several titles shorten to ("Gaussian"): the miner decides by how many entries name each
             raw.extend((short, c, "short" if len(concepts) == 1 else "contested") for c in sorted(concepts))
