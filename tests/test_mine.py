@@ -248,6 +248,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. Tuning it is a costly alpha net search.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It is a costly alpha net search.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It is one kind of alpha net.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It is the rule the alpha net uses.", ("beta", "alpha", "related")),  # a clause
+    ("Nothing here.", "A method. It is a rule that alpha nets use.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It derives the dual form of the alpha net.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. This form of search, and the alpha net built on it, win.",
      ("beta", "alpha", "related")),  # one genus: a kind of search, not of the next item

@@ -238,7 +238,10 @@ BEFORE = (
         # not an activity with its object as the subject: "Tuning it is a precision-recall trade-off"
         r"\A\s*(?![\w-]+ing\s+(?:it|them|this|these|those|the|an?)\s)(?:[\w()/-]+\s+){1,4}"
         r"(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+"
-        r"(?:(?!(?:with|without|of|for|in|on|by|from|to|at|via|into|and|or)\b)[\w-]+\s+){0,2}\Z", re.I)),
+        # nor past a determiner or a relative pronoun, which opens a clause of its own ("It is the rule the T
+        # entry describes")
+        r"(?:(?!(?:with|without|of|for|in|on|by|from|to|at|via|into|and|or|the|an?|its|their|this|that|which)\b)"
+        r"[\w-]+\s+){0,2}\Z", re.I)),
 )
 
 # Per-mention cues that only turn a document-order "requires" into "related" (tier 3).
