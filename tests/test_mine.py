@@ -203,6 +203,9 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
 @pytest.mark.parametrize("alpha_full, beta_full, expected", [
     # where a plain mention stands: in the sentence that defines S, or later, in passing, whatever the order
     ("Nothing here.", "A method that refines the Alpha Net.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method that stops attacks such as Alpha Nets.", ("beta", "alpha", "related")),  # examples
+    ("Nothing here.", "A method that stops attacks such as gamma and Alpha Nets.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method that stops attacks, e.g. Alpha Nets.", ("beta", "alpha", "related")),
     ("A method that refines the Beta Method.", "Nothing here.", ("alpha", "beta", "requires")),
     ("Nothing here.", "A method. It is faster than most, and the Alpha Net is slower.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Popular: Alpha Nets, Gamma Nets, Delta Nets.", ("beta", "alpha", "related")),

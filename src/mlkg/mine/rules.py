@@ -107,7 +107,8 @@ PASSING = Rule(
 LISTED = Rule(
     "one-of-a-list", 3, RELATED, 0.6,
     "T is one of three or more names listed together (\"MLPs, CNNs and transformers\"), or one of two "
-    "alternatives (\"measured by MSE or MAE\"): an instance, an option or a peer, not by itself a prerequisite.")
+    "alternatives (\"measured by MSE or MAE\"), or an example the definition gives of something else "
+    "(\"attacks such as FGSM and PGD\"): an instance, an option or a peer, not by itself a prerequisite.")
 ASIDE = Rule(
     "in-parentheses", 3, RELATED, 0.5,
     "T is named inside parentheses in S's text: a remark, an instance or another name of the term before it "
@@ -570,8 +571,13 @@ def plain_rule(m: Mention) -> Rule:
     if m.aside:
         return ASIDE
     if m.first:
-        return DEFINITION
+        # an example given of something else the definition names ("attacks such as FGSM and PGD"): no part of S
+        return LISTED if _EXAMPLE_OF.search(m.before) else DEFINITION
     return PASSING
+
+
+_EXAMPLE_OF = re.compile(r"\b(?:such as|e\.g\.,?|for example|for instance|including)\s+"
+                         r"(?:[^.;:!?()]{0,80}?(?:,|\band\b|\bor\b)\s*)?(?:(?:an?|the)\s+)?\Z", re.I)
 
 
 PLAIN_NAMES = frozenset(r.name for r in PLAIN)
