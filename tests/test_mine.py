@@ -1014,6 +1014,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Randomized Smoothing", "randomized-smoothing"),
     ("Label Smoothing", "label-smoothing"),
     ("Calibration", "calibration"),
+    ("Temporal Difference Learning (TD Learning)", "td-learning"),
+    ("Zorb Learning", "zorb-learning"),
     ("Entropy Penalty", "entropy-penalty"),
     ("Weight Penalty", "weight-penalty"),
     ("Shannon Entropy", "shannon-entropy"),
@@ -1036,6 +1038,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("A randomized trial.", []),                                         # ... nor a participle
     ("Apply randomized smoothing.", ["randomized-smoothing"]),
     ("A well calibrated, regularized model.", ["calibration", "regularization"]),  # the participle of a name's verb
+    ("Its TD error is small.", ["td-learning"]),  # the other name in brackets less its generic head: an acronym
+    ("A td file.", []),                           # ... matched as written
     ("The entropy of p.", []),        # a title less its generic head, not where other titles share it as theirs
     ("Add an entropy penalty.", ["entropy-penalty"]),
     ("The estimated value.", []),                                     # ... not where it is an everyday word

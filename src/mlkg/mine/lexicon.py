@@ -348,6 +348,7 @@ def _bracketed_term(label: str, alt: str) -> bool:
 
 
 # Words that join or introduce others: a name never ends with one ("Stride and", "Mixture of")
+_CAPITALS = re.compile(r"[A-Z][A-Z0-9]+")
 _FUNCTION_WORDS = frozenset({"and", "or", "&", "of", "for", "to", "in", "on", "with", "by", "the", "a", "an", "vs"})
 
 
@@ -637,7 +638,9 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     for short, concepts in shortened.items():
         # not the head that several other titles share: "Entropy" is what Shannon, Joint and Conditional Entropy
         # are kinds of, not "Entropy Regularization" without its head
-        if key[short] not in known and key[short] not in generic_words and not everyday(short) \
+        # an acronym of two capitals or more is matched only as written: "TD" (of "TD Learning") is no everyday "td"
+        if key[short] not in known and key[short] not in generic_words \
+                and (_CAPITALS.fullmatch(short) or not everyday(short)) \
                 and not _ADJECTIVE.fullmatch(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS:
             # one several titles shorten to ("Gaussian"): the miner decides by how many entries name each
             raw.extend((short, c, "short" if len(concepts) == 1 else "contested") for c in sorted(concepts))
