@@ -59,8 +59,36 @@ def test_a_contradicting_correction_names_both_places_and_changes_nothing(tmp_pa
     before = path.read_text(encoding="utf-8")
     with pytest.raises(CurationError) as err:
         correct(path, "remove", "autoencoder", "vae")
-    assert "is both removed and added" in err.value.lines()[0] and f"also at {path}:" in err.value.lines()[0]
+    added = before.split("\n").index("[[add]]") + 1
+    assert err.value.lines()[0] == (f"the correction sent: [[remove]] autoencoder – vae is both removed and added, "
+                                    f"also at {path}:{added}; keep one")  # lines of the file on disk
     assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_correction_to_a_half_edited_file_names_its_toml_mistake(tmp_path):
+    path = tmp_path / "curation.toml"
+    path.write_text(CURATED + "[[remove]\n", encoding="utf-8")
+    with pytest.raises(CurationError) as err:
+        correct(path, "remove", "gan", "vae")
+    assert err.value.lines()[0].startswith(f"{path}:{CURATED.count(chr(10)) + 1}: invalid TOML")
+
+
+def test_a_correction_saved_while_a_cheatsheet_is_broken_says_it_waits_for_the_fix(tmp_path):
+    """It is written (it is a valid correction), and takes effect once the sources load again."""
+    from conftest import entry, sheet
+
+    from mlkg.corrections import Editor
+    from mlkg.views.live import Live
+
+    sheet_path = tmp_path / "one.md"
+    sheet_path.write_text(sheet(entry("1.1.1", "Alpha Net", "alpha"),
+                                entry("1.1.2", "Beta Net", "beta", full="It extends the Alpha Net.")), encoding="utf-8")
+    cur = tmp_path / "curation.toml"
+    live = Live(mlkg.load(sheet_path, curation=[]))
+    editor = Editor(cur, [str(sheet_path)], [str(cur)], live)
+    sheet_path.write_text("", encoding="utf-8")  # broken meanwhile
+    done = editor({"action": "remove", "source": "beta", "target": "alpha"})
+    assert done["pending"].startswith(f"{sheet_path}:1: ") and "[[remove]]" in cur.read_text(encoding="utf-8")
 
 
 def test_a_watched_corpus_is_rebuilt_on_each_edit_and_a_broken_edit_reports_its_line(write):
@@ -112,3 +140,22 @@ def test_a_correction_writes_through_a_linked_curation_file_and_keeps_its_permis
     correct(link, "add", "ddpm", "vae", "requires", "")
     assert link.is_symlink() and "[[add]]" in shared.read_text(encoding="utf-8")
     assert shared.stat().st_mode & 0o777 == 0o600
+
+
+def test_serve_edit_starts_a_curation_file_that_does_not_exist_yet(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import SEED
+
+    new = tmp_path / "mine.toml"
+    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(SEED), "--curation", str(new),
+                             "--edit", "--port", "0", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=tmp_path)
+    try:
+        line = proc.stdout.readline()
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert line.startswith("mlkg: serving 20 concepts"), err
+    assert new.read_text(encoding="utf-8").startswith("# mlkg curation file")

@@ -473,6 +473,10 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
             raise InputError(f"--allow-host {name!r} is no host name: give one such as mybox.lan (no scheme, "
                              "port or path)")
     gc.enable()  # a server lives on: it needs the collector that one-shot commands go without (see run)
+    if edit and curation and not Path(curation[0]).exists():  # a new file for this session's corrections
+        from .corrections import start_file
+
+        start_file(Path(curation[0]))
     s = _settings(sources, curation, no_curation, base_iri)
     kg = _load(sources, settings=s)
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,

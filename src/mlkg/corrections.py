@@ -8,8 +8,10 @@ replaced in one rename, so a failed write leaves it as it was.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +19,20 @@ import tomlkit
 
 from . import knowledge
 from .atomic import atomic_path
-from .errors import CurationError, InputError, Location, Problem
-from .read.curation import KINDS, item_lines, load_curation
+from .errors import CurationError, InputError, MlkgError, Problem
+from .read.curation import KINDS, item_lines, load_curation, toml_problem
 from .read.markdown import SLUG
 
 ACTIONS = ("add", "remove", "force")
 HEADER = """# mlkg curation file: corrections to the graph, applied on every load (see the README).
 """
+
+
+def start_file(path: Path) -> None:
+    """A curation file holding only its header, where there is none yet."""
+    if not path.exists():
+        with atomic_path(path, follow_symlinks=True) as tmp:
+            tmp.write_text(HEADER, encoding="utf-8")
 
 
 def correct(path: str | Path, action: str, source: str, target: str, kind: str | None = None, note: str = "",
@@ -46,6 +55,10 @@ def correct(path: str | Path, action: str, source: str, target: str, kind: str |
     if not isinstance(note, str) or len(note) > 2000:
         raise InputError("the note must be text of at most 2,000 characters")
     text = path.read_text(encoding="utf-8-sig") if path.exists() else HEADER
+    try:  # the file may be half-edited by hand: its mistake, at its line, as loading it would say
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CurationError(problems=[toml_problem(str(path), text, exc)]) from None
     doc = tomlkit.parse(text)
     item = tomlkit.table()
     item.add("source", source)
@@ -60,14 +73,21 @@ def correct(path: str | Path, action: str, source: str, target: str, kind: str |
         items = doc[action]
     items.append(item)
     new = tomlkit.dumps(doc)
-    _check(new, path)
+    _check(new, path, item_lines(new)[action][-1], new.count("\n") - text.count("\n"))
     with atomic_path(path, follow_symlinks=True) as tmp:
         tmp.write_text(new, encoding="utf-8")
     return item_lines(new)[action][-1]
 
 
-def _check(text: str, path: Path) -> None:
-    """Load ``text`` as the curation file would be loaded; its problems are reported against ``path``."""
+def _check(text: str, path: Path, added: int, size: int) -> None:
+    """Load ``text`` (the file with the correction's ``size`` lines inserted at line ``added``) as the curation
+    file would be loaded.  Its problems are told as lines of the file on disk, and the correction as itself: the
+    text with it is never written."""
+    def where(line: int) -> str:
+        if added <= line < added + size:
+            return "the correction sent"
+        return f"{path}:{line - size if line >= added + size else line}"
+
     with tempfile.TemporaryDirectory() as folder:
         probe = Path(folder) / path.name
         probe.write_text(text, encoding="utf-8")
@@ -75,8 +95,9 @@ def _check(text: str, path: Path) -> None:
             load_curation([probe])
         except CurationError as exc:
             raise CurationError(problems=[
-                Problem(Location(str(path), p.location.line) if p.location else None,
-                        p.message.replace(str(probe), str(path))) for p in exc.problems]) from None
+                Problem(None, f"{where(p.location.line)}: " + re.sub(
+                    re.escape(str(probe)) + r":(\d+)", lambda m: where(int(m.group(1))), p.message))
+                if p.location else p for p in exc.problems]) from None
 
 
 class Editor:
@@ -86,9 +107,7 @@ class Editor:
     def __init__(self, path: str | Path, sources: list[str], curation: list[str], live):
         self.path, self.sources, self.curation, self.live = Path(path), sources, curation, live
         self._lock = threading.Lock()
-        if not self.path.exists():
-            with atomic_path(self.path, follow_symlinks=True) as tmp:
-                tmp.write_text(HEADER, encoding="utf-8")
+        start_file(self.path)
 
     def __call__(self, data: dict[str, Any]) -> dict[str, Any]:
         for key in ("action", "source", "target"):
@@ -97,5 +116,8 @@ class Editor:
         with self._lock:
             line = correct(self.path, data["action"], data["source"], data["target"], data.get("kind"),
                            data.get("note") or "", concepts=set(self.live.graph.entries))
-            self.live.publish(knowledge.load(*self.sources, curation=self.curation))
+            try:
+                self.live.publish(knowledge.load(*self.sources, curation=self.curation))
+            except MlkgError as exc:  # saved all the same: it takes effect once the sources load again
+                return {"file": str(self.path), "line": line, "pending": exc.lines()[0]}
         return {"file": str(self.path), "line": line}

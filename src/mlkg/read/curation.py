@@ -209,7 +209,8 @@ def _contradictions(cur: Curation) -> list[Problem]:
         clash = seen.get(pair)
         if clash is not None:
             if "remove" in (clash.section, item.section) and clash.section != item.section:
-                why = "both removed and " + (clash.section if clash.section != "remove" else item.section) + "ed"
+                other = clash.section if clash.section != "remove" else item.section
+                why = "both removed and " + {"add": "added", "force": "forced"}.get(other, other)
             elif _same_correction(clash, item):
                 item.same_as = clash.location
                 continue
