@@ -146,6 +146,18 @@ def test_commands_reuse_a_fresh_build_and_notice_a_stale_one(cli, write, tmp_pat
     assert stale == fresh  # still answered, from the sources
 
 
+def test_a_file_added_to_a_folder_of_the_build_makes_it_out_of_date(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    (folder / "one.md").write_text(sheet(entry("1.1.1", "Alpha Net", "alpha")), encoding="utf-8")
+    monkeypatch.setenv("MLKG_BUILD_DIR", str(tmp_path / "build"))
+    assert cli("build", "--source", folder)[0] == 0
+    (folder / "two.md").write_text(sheet(entry("2.1.1", "Beta Net", "beta", full="It extends the Alpha Net."),
+                                         section="2"), encoding="utf-8")
+    code, out, err = cli("prereqs", "beta")
+    assert code == 0 and "Alpha Net" in out and "is out of date" in err
+
+
 def _build(cli, write, tmp_path, monkeypatch):
     src = write(SEED.read_text(encoding="utf-8"), "seed.md")
     out = tmp_path / "build"

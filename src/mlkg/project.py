@@ -453,13 +453,16 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
     """The graph for these sources: from the build in ``out`` when it was made from them and is intact,
     else loaded from the sources now (saying why, when a build was there but could not be used)."""
     out = Path(out) if out is not None else default_build_dir()
+    sources = list(sources)
     files, cur = inputs(sources, curation)
     if files == [Path("-")]:
         return knowledge.load(*files, curation=cur)  # standard input is read once, and never a build's
     found = build_meta(out)
     if found is not None:
         folder, meta = found
-        same = meta.get("sources") == [absolute(p) for p in files] \
+        # the same corpus: the same files, or the same folders given (where a file has been added since)
+        same = (meta.get("sources") == [absolute(p) for p in files]
+                or (bool(sources) and meta.get("arguments") == [absolute(p) for p in sources])) \
             and meta.get("curation") == [absolute(p) for p in cur]
         if meta.get("fresh") and meta.get("key") == input_key(files, cur):
             kg = _from_build(folder, meta)
