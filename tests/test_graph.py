@@ -194,3 +194,8 @@ def test_load_takes_one_curation_file_as_well_as_a_list(tmp_path):
     for given in (str(cur), cur, [cur]):
         kg = mlkg.load(SEED, curation=given)
         assert "autoencoder" not in {p["id"] for p in kg.prerequisites("vae")}
+
+
+def test_query_parameters_may_be_keywords(seed_kg):
+    as_dict = seed_kg.query("prerequisites", {"concept": "stable-diffusion"}).records()
+    assert seed_kg.query("prerequisites", concept="stable-diffusion").records() == as_dict and as_dict

@@ -122,6 +122,20 @@ def _evidence_as_objects(g: nx.MultiDiGraph) -> None:
             d["evidence"] = [e if isinstance(e, Evidence) else Evidence(**e) for e in found]
 
 
+def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
+    """The evidence a relation shows: a curation note if curated, else the strongest of the deciding rule."""
+    evidence = d.get("evidence") or []
+    if d.get("curated"):
+        notes = [e for e in evidence if e.get("field") == "curation"]
+        if notes:
+            return notes[-1]
+    if len(evidence) == 1:  # most edges
+        return evidence[0]
+    pool = [e for e in evidence if e.get("rule") == d.get("rule")] or evidence
+    return max(pool, key=lambda e: e.get("confidence") or 0.0) if pool else None
+
+
+
 class ConceptGraph:
     """A built graph, its lookups and the indexes derived from it.  ``cg.graph`` is the networkx graph.
 

@@ -66,11 +66,12 @@ class KnowledgeGraph(ConceptGraph):
         return rdf.serialize(self, fmt, base_iri)
 
     def query(self, query: str, params: dict[str, str] | None = None, engine: str = "oxigraph",
-              base_iri: str | None = None):
-        """Run SPARQL: a named query from ``queries/``, a ``.rq`` path, or query text; see :mod:`~mlkg.views.sparql`."""
+              base_iri: str | None = None, **values: str):
+        """Run SPARQL: a named query from ``queries/``, a ``.rq`` path, or query text; see :mod:`~mlkg.views.sparql`.
+        Parameters come as a dict or as keywords: ``kg.query("prerequisites", concept="vae")``."""
         from .views import sparql
 
-        return sparql.run_query(self, query, params or {}, engine=engine, base_iri=base_iri)
+        return sparql.run_query(self, query, {**(params or {}), **values}, engine=engine, base_iri=base_iri)
 
     # the map -----------------------------------------------------------------------------
     def map_html(self, title: str | None = None) -> str:

@@ -185,7 +185,7 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
         from .read import default_curation
 
         made = meta[1]["curation"]
-        shipped = made == [absolute(p) for p in default_curation()]
+        shipped = [absolute(p) for p in made] == [absolute(p) for p in default_curation()]
         return Settings([], made, base_iri or meta[1].get("base_iri"),
                         "" if shipped else f"the curation of the build in {out}/")
     return Settings([], None if curation is None else [str(c) for c in curation], base_iri, "")

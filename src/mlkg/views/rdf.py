@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from ..atomic import atomic_path
 from ..errors import InputError
-from ..graph import ConceptGraph, chunked, edge_items
+from ..graph import ConceptGraph, chunked, deciding_evidence, edge_items
 from ..read import example_plain
 from .vocab import NAMESPACES, ONTOLOGY_PATH, SHAPES_PATH, TERMS
 
@@ -134,19 +134,6 @@ def _ontology() -> tuple[ox.Triple, ...]:
 
 def _decimal(value: float) -> ox.Literal:
     return ox.Literal(f"{float(value):.6f}".rstrip("0").removesuffix(".") or "0", datatype=_DECIMAL)
-
-
-def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
-    """The evidence a relation shows: a curation note if curated, else the strongest of the deciding rule."""
-    evidence = d.get("evidence") or []
-    if d.get("curated"):
-        notes = [e for e in evidence if e.get("field") == "curation"]
-        if notes:
-            return notes[-1]
-    if len(evidence) == 1:  # most edges
-        return evidence[0]
-    pool = [e for e in evidence if e.get("rule") == d.get("rule")] or evidence
-    return max(pool, key=lambda e: e.get("confidence") or 0.0) if pool else None
 
 
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')

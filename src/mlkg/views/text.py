@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ..graph import ConceptGraph
+from ..graph import ConceptGraph, deciding_evidence
 
 _EVIDENCE_KEYS = ("field", "sentence", "file", "line", "surface", "rule", "confidence", "source")
 
@@ -74,7 +74,9 @@ def _edge_lines(kg: ConceptGraph, rows: list[dict[str, Any]], other: str, arrow:
         n = r[other]
         tag = "curated" if r.get("curated") else f"{r.get('rule')} {r.get('confidence', 0):.2f}"
         lines.append(f"  {arrow} {n}  {kg.graph.nodes[n]['title']}  [{tag}]")
-        for ev in (r.get("evidence") or [])[:3]:
+        first = deciding_evidence(r)  # the sentence that decided the edge, as every other view quotes it first
+        evidence = [first, *(e for e in r.get("evidence") or [] if e is not first)] if first else []
+        for ev in evidence[:3]:
             where = f"{ev['source']}, {ev['field']}, line {ev['line']}" if ev["field"] != "curation" else \
                 f"curation {ev['file']}:{ev['line']}"
             sentence = _one_line(ev["sentence"]) or "(no note)"
