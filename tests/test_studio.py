@@ -121,3 +121,25 @@ def test_corrections_are_refused_without_edit_mode_or_the_pages_token(tmp_path, 
         assert cur.read_text(encoding="utf-8") == ""
     finally:
         served.close()
+
+
+def test_what_is_typed_into_the_edit_form_survives_a_rebuild(context, tmp_path):  # noqa: F811
+    """Under --watch --edit, any save of a cheatsheet redraws the panel: the half-typed correction and the focus
+    stay."""
+    path = tmp_path / "sheet.md"
+    cur = tmp_path / "curation.toml"
+    cur.write_text("# ours\n", encoding="utf-8")
+    path.write_text(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method")), encoding="utf-8")
+    served = Served([path], [cur], follow=True, edit=True)
+    try:
+        view = open_page(context, served.url, "alpha-net")
+        view.page.locator("#curation-note").fill("half a thought")
+        view.page.locator("#add-edge-target").fill("bet")
+        path.write_text(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method"),
+                              entry("1.1.3", "Gamma Trick")), encoding="utf-8")
+        view.until("mlkg.info('gamma-trick') !== undefined", timeout_ms=15_000)
+        assert view.page.locator("#curation-note").input_value() == "half a thought"
+        assert view.page.locator("#add-edge-target").input_value() == "bet"
+        assert view.js("document.activeElement.id") == "add-edge-target"
+    finally:
+        served.close()

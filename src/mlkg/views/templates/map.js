@@ -1055,7 +1055,20 @@ var mlkg = (function () {
                   { id: "known-toggle", class: "known-toggle", "aria-pressed": String(have),
                     title: have ? "Mark as not known" : "Mark as known: learning paths skip it and its prerequisites" });
   }
+  /* Redrawn on every change of the graph (a rebuild under --watch, another tab's correction): what is being
+     typed into the panel, and where, survives it. */
   function showPanel() {
+    var active = document.activeElement, focused = active && active.id && $("panel").contains(active) ? active.id : "";
+    var at = focused && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    drawPanel();
+    var again = focused && $(focused);
+    if (again && again !== document.activeElement) {
+      again.focus();
+      if (at && typeof again.setSelectionRange === "function") again.setSelectionRange(at[0], at[1]);
+    }
+  }
+  var typed = { id: null, target: "", picked: null, kind: "requires", note: "" };  // the edit form's contents
+  function drawPanel() {
     var panel = $("panel");
     var id = state.selected;
     if (!id) {
@@ -1141,6 +1154,7 @@ var mlkg = (function () {
           if (r.ok && data.pending) {
             curationStatus("saved; it applies once the cheatsheets load again: " + data.pending, true);
           } else if (r.ok) curationStatus("saved — the map updates when the graph is rebuilt");
+          if (r.ok) typed = { id: typed.id, target: "", picked: null, kind: typed.kind, note: "" };
           else curationStatus(data.error || r.status + " " + r.statusText, true);
         });
       })
@@ -1161,23 +1175,30 @@ var mlkg = (function () {
     return box;
   }
   function addEdgeForm(id) {
-    var picked = null;
+    if (typed.id !== id) typed = { id: id, target: "", picked: null, kind: "requires", note: "" };
+    var picked = typed.picked && info.has(typed.picked) ? typed.picked : null;
     var field = el("input", { type: "search", id: "add-edge-target", autocomplete: "off", spellcheck: "false",
                               placeholder: "target concept", "aria-label": "Target concept" });
     var options = el("ul", { class: "picks", role: "listbox", "aria-label": "Matching concepts" });
     var kind = el("select", { id: "add-edge-kind", "aria-label": "Kind" },
                   el("option", { value: "requires", text: "requires" }), el("option", { value: "related", text: "related" }));
     var note = el("input", { type: "text", id: "curation-note", placeholder: "note (kept in the curation file)", "aria-label": "Note" });
+    field.value = typed.target;
+    kind.value = typed.kind;
+    note.value = typed.note;
+    kind.addEventListener("change", function () { typed.kind = kind.value; });
+    note.addEventListener("input", function () { typed.note = note.value; });
     field.addEventListener("input", function () {
-      picked = null;
+      picked = typed.picked = null;
+      typed.target = field.value;
       options.replaceChildren.apply(options, searchResults(field.value, 8).filter(function (r) {
         return r.id !== id && isConcept(r.id);
       }).map(function (r) {
         var li = el("li", { role: "option", "data-id": r.id }, swatch(r.id), el("span", { text: label(r.id) }));
         li.addEventListener("mousedown", function (ev) {
           ev.preventDefault();
-          picked = r.id;
-          field.value = label(r.id);
+          picked = typed.picked = r.id;
+          field.value = typed.target = label(r.id);
           options.replaceChildren();
         });
         return li;
