@@ -701,12 +701,23 @@ def test_edit_mode_posts_curation_and_shows_the_answer(context, seed_kg):  # noq
     answers.append((200, {}))
     view.page.locator("#add-edge").click()
     view.until("document.getElementById('curation-status').textContent.startsWith('saved')")
+    # a related edge has no direction: each way of making it a requires edge is a button that says which
+    flow = view.page.locator("#panel .related li", has_text="Normalizing Flow")
+    ways = flow.locator("button", has_text="requires")
+    assert [ways.nth(i).get_attribute("title") for i in range(ways.count())] == [
+        "Make it: Normalizing Flow requires Variational Autoencoder", "Make it: Variational Autoencoder requires "
+        "Normalizing Flow"]
+    answers.append((200, {}))
+    flow.locator("button", has_text="← requires").click()
+    view.until("document.getElementById('curation-status').textContent.startsWith('saved')")
     edge = {"source": "vae", "target": "autoencoder"}
     assert [p["body"] for p in posts] == [
         {"action": "remove", **edge, "kind": "requires", "note": ""},
         {"action": "force", "source": "autoencoder", "target": "vae", "kind": "requires", "note": ""},
         {"action": "force", **edge, "kind": "related", "note": "mentioned together only"},
         {"action": "add", "source": "vae", "target": "gan", "kind": "related", "note": "mentioned together only"},
+        {"action": "force", "source": "vae", "target": "normalizing-flow", "kind": "requires",
+         "note": "mentioned together only"},
     ]
     assert {(p["token"], p["type"], p["method"]) for p in posts} == {(token, "application/json", "POST")}
     assert view.errors == ["Failed to load resource: the server responded with a status of 409 (Conflict)"]

@@ -1154,7 +1154,6 @@ var mlkg = (function () {
           if (r.ok && data.pending) {
             curationStatus("saved; it applies once the cheatsheets load again: " + data.pending, true);
           } else if (r.ok) curationStatus("saved — the map updates when the graph is rebuilt");
-          if (r.ok) typed = { id: typed.id, target: "", picked: null, kind: typed.kind, note: "" };
           else curationStatus(data.error || r.status + " " + r.statusText, true);
         });
       })
@@ -1169,9 +1168,16 @@ var mlkg = (function () {
       box.appendChild(button("flip", function () { curate("force", e.to, e.from, "requires", noteText()); },
                              { class: "mini", title: "Turn it round: " + label(e.to) + " requires " + label(e.from) }));
     }
-    var other = e.kind === "requires" ? "related" : "requires";
-    box.appendChild(button("→ " + other, function () { curate("force", e.from, e.to, other, noteText()); },
-                           { class: "mini", title: "Make it a " + other + " edge" }));
+    if (e.kind === "requires") {
+      box.appendChild(button("→ related", function () { curate("force", e.from, e.to, "related", noteText()); },
+                             { class: "mini", title: "Make it: " + label(e.from) + " is related to " + label(e.to) }));
+      return box;
+    }
+    // a related edge has no direction: each way of making it a requires edge is its own button, named in full
+    [[e.from, e.to, "→ requires"], [e.to, e.from, "← requires"]].forEach(function (way) {
+      box.appendChild(button(way[2], function () { curate("force", way[0], way[1], "requires", noteText()); },
+                             { class: "mini", title: "Make it: " + label(way[0]) + " requires " + label(way[1]) }));
+    });
     return box;
   }
   function addEdgeForm(id) {
