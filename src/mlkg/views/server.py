@@ -1138,9 +1138,12 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(resp.body)
-            for piece in resp.stream or ():
-                self.wfile.write(piece)  # a client gone raises here, and ends the stream
-                self.wfile.flush()
+            try:
+                for piece in resp.stream or ():
+                    self.wfile.write(piece)  # a client gone raises here, and ends the stream
+                    self.wfile.flush()
+            except ConnectionError:  # a closed tab ends its event stream: nothing to log
+                self.close_connection = True
 
     def do_GET(self) -> None:
         self._dispatch("GET")
