@@ -386,3 +386,12 @@ def test_a_build_of_the_shipped_corpus_is_answered_from_with_its_own_curation(tm
     assert said == "mlkg: answering from the shipped corpus with my.toml (the curation of the build in b2/; " \
                    "--curation to choose another)\n"
     assert "Autoencoder" in _in(tmp_path, "prereqs", "vae", "--build", "b2", "--no-curation").stdout
+
+
+def test_dependents_are_a_table_in_learning_order_with_their_distance(cli):
+    code, out, _ = cli("dependents", "autoencoder")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("5 concepts build on Autoencoder [autoencoder], in an order to learn them")
+    rows = [line.split(None, 2) for line in lines[2:]]
+    assert [r[1] for r in rows][:2] == ["vae", "denoising-autoencoder"] and {r[0] for r in rows} <= {"1", "2", "3"}
+    assert len({line.index(r[1]) for line, r in zip(lines[2:], rows, strict=True)}) == 1  # one column

@@ -352,8 +352,10 @@ def dependents(sources, curation, no_curation, concept, depth, fmt):
     if not rows:
         _emit(f"Nothing in this graph builds on {kg.graph.nodes[cid]['title']} [{cid}].")
         return
-    lines = [f"{len(rows)} concepts build on {kg.graph.nodes[cid]['title']} [{cid}]:"]
-    lines += [f"  {r['id']:<28} {r['label']}  (depth {r['depth']})" for r in rows]
+    width = max(len(r["id"]) for r in rows)
+    lines = [f"{len(rows)} concepts build on {kg.graph.nodes[cid]['title']} [{cid}], in an order to learn them "
+             "(hops: how many requires edges away):", f"  hops  {'concept':<{width}}  title"]
+    lines += [f"  {r['depth']:>4}  {r['id']:<{width}}  {r['label']}" for r in rows]
     _emit("\n".join(lines))
 
 
