@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
 
@@ -395,3 +396,11 @@ def test_dependents_are_a_table_in_learning_order_with_their_distance(cli):
     rows = [line.split(None, 2) for line in lines[2:]]
     assert [r[1] for r in rows][:2] == ["vae", "denoising-autoencoder"] and {r[0] for r in rows} <= {"1", "2", "3"}
     assert len({line.index(r[1]) for line, r in zip(lines[2:], rows, strict=True)}) == 1  # one column
+
+
+def test_edges_tsv_says_where_the_deciding_sentence_stands(cli):
+    code, out, _ = cli("edges", "--format", "tsv", "--kind", "requires")
+    row = next(line.split("\t") for line in out.splitlines() if line.startswith("vae\tautoencoder\t"))
+    assert code == 0
+    assert re.match(r"\S*13-generative-models\.md:\d+ \(title\) Variational Autoencoder \(VAE\) \(\+\d+ more\)\Z",
+                    row[-1])

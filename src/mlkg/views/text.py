@@ -37,8 +37,8 @@ def edges_tsv(rows: list[dict[str, Any]]) -> str:
     out = ["source\ttarget\tkind\tconfidence\trule\tcurated\tevidence"]
     for r in rows:
         ev = r.get("evidence") or []
-        first = ev[0] if ev else None
-        text = (f"{first['field']}:{first['line']}: {_one_line(first['sentence'])}"
+        first = deciding_evidence(r) if ev else None  # where it stands, as a file:line an editor opens
+        text = (f"{first['file']}:{first['line']} ({first['field']}) {_one_line(first['sentence'])}"
                 + (f" (+{len(ev) - 1} more)" if len(ev) > 1 else "")) if first else ""
         conf = r.get("confidence")
         out.append("\t".join([
