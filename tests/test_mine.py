@@ -230,6 +230,7 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "Quality rivaling Alpha Nets with less compute.", ("beta", "alpha", "related")),
     ("Nothing here.", "Simpler to train than Alpha Nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "It works instead of an Alpha Net.", ("beta", "alpha", "related")),
+    ("Nothing here.", "The other standard method besides Alpha Nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method that steps instead of relying on a fixed alpha net.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method that scores rather than using the Alpha Net.", ("beta", "alpha", "related")),
     # a comparison links two concepts without ordering them: what orders them still decides

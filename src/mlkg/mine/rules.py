@@ -71,8 +71,8 @@ CUE_INSTANCE = Rule(
     "(\"the logistic (sigmoid) function\" is Sigmoid Function itself).")
 CUE_CONTRAST = Rule(
     "cue-contrast", 2, RELATED, 0.9,
-    "\"unlike T\", \"instead of T\", \"rivaling T\", \"simpler than T\", \"compared to T\": a comparison. It links "
-    "the two without ordering them, so a cue that does order them (\"a variant of T\") decides.")
+    "\"unlike T\", \"instead of T\", \"besides T\", \"rivaling T\", \"simpler than T\", \"compared to T\": a "
+    "comparison. It links the two without ordering them, so a cue that does order them (\"a variant of T\") decides.")
 CUE_APPLICATION = Rule(
     "cue-application", 1, RELATED, 0.85,
     "\"Applications: T\", \"used for T\", \"Solutions: T\": T is a use or an alternative, not a prerequisite.")
@@ -195,8 +195,8 @@ BEFORE = (
         r"starting point)\s+(?:for|of|to))\s+" + _LIST + r"\Z", re.I)),
     (CUE_USED_IN, ("used ",), re.compile(r"\bused (?:\w+ )?(?:in|by|inside|within)\s+" + _LIST + r"\Z", re.I)),
     (CUE_CONTRAST, ("unlike", "instead", "rather", "rival", "compared", "contrast", "opposed", "versus", "vs",
-                    "than", "alternative", "outperform", "similar", "differ", "same", " as "), re.compile(
-        r"\b(?=[acdiorstuv])(?:unlike|instead of|rather than|rival(?:ing|s|ed)?|compared (?:to|with)|"
+                    "than", "alternative", "outperform", "similar", "differ", "same", " as ", "besides"), re.compile(
+        r"\b(?=[abcdiorstuv])(?:unlike|besides|instead of|rather than|rival(?:ing|s|ed)?|compared (?:to|with)|"
         r"in contrast (?:to|with)|as opposed to|versus|vs\.?|than|alternatives? to|"
         r"outperform(?:s|ed|ing)?|similar to|differs? from|different from|same\s+(?:[\w-]+\s+){0,3}as|"
         r"as\s+\w+\s+as)\s+" + _LIST + r"\Z", re.I)),
