@@ -135,7 +135,6 @@ def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
     return max(pool, key=lambda e: e.get("confidence") or 0.0) if pool else None
 
 
-
 class ConceptGraph:
     """A built graph, its lookups and the indexes derived from it.  ``cg.graph`` is the networkx graph.
 

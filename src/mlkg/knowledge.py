@@ -112,9 +112,13 @@ def load(*paths: str | Path | Iterable[str | Path],
     """
     flat = []
     for arg in paths:
-        items = [arg] if isinstance(arg, str | Path) else None if isinstance(arg, bytes) or not isinstance(
-            arg, Iterable) else list(arg)  # a list, a tuple, a glob
-        if items is None or not all(isinstance(p, str | Path) for p in items):
+        if isinstance(arg, str | Path):
+            items = [arg]
+        elif isinstance(arg, Iterable) and not isinstance(arg, bytes):
+            items = list(arg)  # a list, a tuple, a glob
+        else:
+            items = [None]
+        if not all(isinstance(p, str | Path) for p in items):
             raise InputError(f"expected cheatsheet paths (str or Path, one by one or in a list), not {arg!r}")
         flat += items
     if paths and not flat:
