@@ -1273,3 +1273,31 @@ def test_a_genus_is_read_only_where_the_entry_is_the_subject(before, typed):
     gp = parse_text(sheet(entry("1.1.1", "Gaussian Process (GP)", "gp"))).entries[0]
     found = rules.cue_for(before, " that", forward=True, own=rules.name_stems(gp))
     assert (found is not None and found[0] is rules.CUE_USES) == typed
+
+
+def _first_letters(alternation: str) -> set[str]:
+    """The letters a regex alternation ``(?:a|b(?:c|d)|…)`` can start with (lower case; groups followed in)."""
+    body, depth, parts, part = alternation[3:], 0, [], ""
+    for ch in body:
+        if ch == ")" and depth == 0:
+            break
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            parts.append(part)
+            part = ""
+        else:
+            part += ch
+    parts.append(part)
+    return set().union(*(_first_letters(p) if p.startswith("(?:") else {p[0].lower()} for p in parts))
+
+
+def test_a_cue_pattern_that_looks_ahead_for_first_letters_has_every_cue_s_letter():
+    """Five cue patterns test a first letter before their alternatives (for speed); a cue added without its
+    letter would silently never match."""
+    checked = 0
+    for _, _, pattern in (*rules.BEFORE, *rules.WEAK_BEFORE):
+        m = re.match(r"\\b\(\?=\[([a-z]+)\]\)", pattern.pattern)
+        if m:
+            checked += 1
+            assert _first_letters(pattern.pattern[m.end():]) <= set(m.group(1)), pattern.pattern[:60]
+    assert checked == 5
