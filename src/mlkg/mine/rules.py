@@ -576,6 +576,8 @@ def plain_rule(m: Mention) -> Rule:
     return PASSING
 
 
+# INSTANCE_BEFORE's words less "like" (a comparison, "Like stacking but simpler"), after any list ("such as FGSM
+# and PGD"): the instance cue orders a family, this one only says the mention is an example
 _EXAMPLE_OF = re.compile(r"\b(?:such as|e\.g\.,?|for example|for instance|including)\s+"
                          r"(?:[^.;:!?()]{0,80}?(?:,|\band\b|\bor\b)\s*)?(?:(?:an?|the)\s+)?\Z", re.I)
 
