@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from operator import mul
 
 from ..read import Corpus
 from .mentions import FIELDS, CorpusText
@@ -45,7 +46,9 @@ def _words(text: CorpusText, i: int) -> list[str]:
 
 def _vector(words: list[str], idf: dict[str, float]) -> dict[str, float]:
     """A unit-length TF-IDF vector of the top terms."""
-    top = sorted([(x, w) for w, count in Counter(words).items() if (x := _TF[count] * idf[w])])[-TOP_TERMS:]
+    counts = Counter(words)  # weights by map, not a loop: this runs once for every word of the corpus
+    weights = map(mul, map(_TF.__getitem__, counts.values()), map(idf.__getitem__, counts))
+    top = [(x, w) for x, w in sorted(zip(weights, counts, strict=True))[-TOP_TERMS:] if x]  # a weight of 0 is no term
     norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
     return {w: x / norm for x, w in top}
 
