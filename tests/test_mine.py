@@ -1016,6 +1016,12 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Label Smoothing", "label-smoothing"),
     ("Calibration", "calibration"),
     ("Temporal Difference Learning (TD Learning)", "td-learning"),
+    ("Distribution Drift (Zorpus Drift)", "distribution-drift"),
+    ("Label Drift", "label-drift"),
+    ("Zorbian Network", "zorbian-network"),
+    ("Hessian Matrix", "hessian-matrix", "The Hessian is square. Each Hessian matrix is symmetric."),
+    ("Sparse Matrix", "sparse-matrix"),
+    ("Neural Network", "neural-network"),
     ("Zorb Learning", "zorb-learning"),
     ("Entropy Penalty", "entropy-penalty"),
     ("Weight Penalty", "weight-penalty"),
@@ -1041,6 +1047,11 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("A well calibrated, regularized model.", ["calibration", "regularization"]),  # the participle of a name's verb
     ("Its TD error is small.", ["td-learning"]),  # the other name in brackets less its generic head: an acronym
     ("A td file.", []),                           # ... matched as written
+    ("Each zorpus is split.", []),                # ... not a word: the author never wrote it alone for the name
+    ("Zorpus drift hits it.", ["distribution-drift"]),
+    ("In the Zorbian reading.", []),              # an adjective made of a name is no name alone ...
+    ("A Zorbian network.", ["zorbian-network"]),
+    ("Its Hessian is full.", ["hessian-matrix"]),  # ... unless the corpus uses it as a noun ("The Hessian is")
     ("The entropy of p.", []),        # a title less its generic head, not where other titles share it as theirs
     ("Add an entropy penalty.", ["entropy-penalty"]),
     ("The estimated value.", []),                                     # ... not where it is an everyday word

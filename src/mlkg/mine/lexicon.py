@@ -309,6 +309,30 @@ _OPENING_BRACKET = re.compile(r"[A-Za-z][\w' -]{2,60}\)\s+[a-z]", re.I)  # _OPEN
 _ADJECTIVE = re.compile(r"[A-Za-z]+(?:ive|ic|al|ous|ful|less|able|ible|ary|ed)", re.I)
 
 
+# An adjective made of a name ("Bayesian", "Euclidean") may be a noun as well ("the Hessian", "a Gaussian"):
+# alone it names a concept only where the corpus uses it as one (:func:`_used_as_nouns`) or a title gives it
+# as the other word for its first ("Normal (Gaussian) Distribution").
+_EPONYM_ADJECTIVE = re.compile(r"[A-Z][a-z]+(?:ian|ean)")
+
+
+def _used_as_nouns(corpus: Corpus, words: list[str]) -> set[str]:
+    """The words the corpus writes in a plural ("Gaussians"), or after an article and before punctuation or a
+    verb or preposition ("the Hessian is", "the Gaussian."): nouns, where "the Bayesian reading" is none."""
+    wanted = {w.lower(): w for w in words}
+    found: set[str] = set()
+    if wanted:
+        for e in corpus.entries:
+            for f in e.fields.values():
+                found.update(wanted[w] for m in _NOUN_USE.finditer(f.text)
+                             if (w := (m.group(1) or m.group(2)).lower()) in wanted)
+    return found
+
+
+_NOUN_USE = re.compile(r"\b(?:(?:a|an|the|its|this|that|each)\s+([A-Za-z]+(?:ian|ean))(?:'s)?"
+                       r"(?=\s*[.,;:)]|\s+(?:is|are|was|were|has|have|had|can|may|of|and|or|in|at|to|with|for)\b)"
+                       r"|([A-Za-z]+(?:ian|ean))s\b)", re.I)
+
+
 def _generic_heads(titles: list[str]) -> set[str]:
     """The titles (normalised keys of two words or more) whose last word is a generic head: another title ends
     with it too and is not the same name extended ("Sigmoid Function" and "Softmax Function", not "Gradient
@@ -556,10 +580,13 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     key = _KEYS
     acronyms: dict[str, str] = {}
     conjoined = set()
+    inserted = set()  # another word for a title's first words, bracketed inside it: "Normal (Gaussian) Distribution"
     in_titles = []  # each entry's names from its title
     for e in corpus.entries:
         label, alt_labels = split_title(e.title)
         alts = [alt for alt in alt_labels if not _bracketed_term(label, alt)]
+        if alts and not e.title.rstrip().endswith(")"):
+            inserted.update(alts)
         in_titles.append((label, *alts))
         raw.append((label, e.id, "title"))
         raw.extend((alt, e.id, "alt") for alt in alts)
@@ -615,33 +642,42 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     # ("Bias-Variance" for "Bias-Variance Tradeoff"); not where the last word is a concept of its own ("Gradient
     # Boosting" is a kind of boosting, "Gradient" no name of it), nor where anything else has that name or it is
     # an everyday word or phrase.  An acronym written in lower case names it where that is no English word ("relu").
-    # Another name in a title's parentheses ("Normal (Gaussian) Distribution") is shortened the same way, where
-    # its last word is the generic head of a title.
+    # A word bracketed inside a title as another for its first words ("Normal (Gaussian) Distribution") is
+    # shortened the same way, where its last word is the generic head of a title; not a whole other name the
+    # title ends with ("Distribution Shift (Dataset Shift)": the author never said "dataset" alone names it)
+    # unless what is left is an acronym ("TD" of "Temporal-Difference Learning (TD Learning)").
     titles = [(list(_WORD.finditer(surface)), concept, source) for surface, concept, source in raw
               if source in ("title", "alt") and surface not in conjoined]
     generic = _generic_heads([key[t[0].string] for t, _, source in titles if len(t) >= 2 and source == "title"])
     generic_words = {g.rsplit(" ", 1)[-1] for g in generic}
     named = {key[s] for s, _, _ in raw}
     shortened: dict[str, set[str]] = {}
+    offered = set()
     for tokens, concept, source in titles:
         if len(tokens) < 2 or is_acronym(tokens[-1].group()) or key[tokens[-1].group()] in named:
             continue
         short = tokens[0].string[tokens[0].start():tokens[-2].end()]
         full = key[tokens[0].string]
         if (source == "title" and (len(tokens) >= 3 or full in generic)) \
-                or (source == "alt" and full.rsplit(" ", 1)[-1] in generic_words):
+                or (source == "alt" and (tokens[0].string in inserted or _CAPITALS.fullmatch(short))
+                    and full.rsplit(" ", 1)[-1] in generic_words):
             shortened.setdefault(short, set()).add(concept)
+            if source == "alt" and tokens[0].string in inserted:
+                offered.add(short)  # the author's own other word for the title's first words
     for surface, concept, source in list(raw):
         if source in ("title", "alt", "abbrev") and is_acronym(surface) and rare_word(surface.lower()):
             raw.append((surface.lower(), concept, "lowercase"))
     known = {key[s] for s, _, _ in raw}
+    adjectives = [s for s in shortened if _EPONYM_ADJECTIVE.fullmatch(s) and s not in offered]
+    nouns = offered | _used_as_nouns(corpus, adjectives)
     for short, concepts in shortened.items():
         # not the head that several other titles share: "Entropy" is what Shannon, Joint and Conditional Entropy
         # are kinds of, not "Entropy Regularization" without its head
         # an acronym of two capitals or more is matched only as written: "TD" (of "TD Learning") is no everyday "td"
         if key[short] not in known and key[short] not in generic_words \
                 and (_CAPITALS.fullmatch(short) or not everyday(short)) \
-                and not _ADJECTIVE.fullmatch(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS:
+                and not _ADJECTIVE.fullmatch(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS \
+                and (short in nouns or not _EPONYM_ADJECTIVE.fullmatch(short)):
             # one several titles shorten to ("Gaussian"): the miner decides by how many entries name each
             raw.extend((short, c, "short" if len(concepts) == 1 else "contested") for c in sorted(concepts))
     for tokens, concept, _ in titles:
