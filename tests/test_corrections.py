@@ -129,6 +129,50 @@ def test_a_watched_corpus_is_rebuilt_on_each_edit_and_a_broken_edit_reports_its_
         thread.join(timeout=10)
 
 
+def test_a_failure_while_rebuilding_is_reported_and_the_watching_goes_on(write):
+    """A bug that raises while a rebuild is handed on (here, in the receiver) once ended the watch thread for
+    good: every later edit, even a fix, was ignored and a stale graph served without a word."""
+    import threading
+
+    from conftest import entry, sheet
+
+    from mlkg.project import watch
+
+    path = write(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="A net.")), "sheet.md")
+    stop = threading.Event()
+    events: list = []
+    arrived = threading.Condition()
+
+    def on_graph(kg):
+        with arrived:
+            events.append(("graph", kg))
+            arrived.notify_all()
+        if len(events) == 1:
+            raise RuntimeError("boom")
+
+    def on_error(lines):
+        with arrived:
+            events.append(("error", lines))
+            arrived.notify_all()
+
+    thread = threading.Thread(target=watch, args=([path], [], on_graph, on_error, stop), daemon=True)
+    thread.start()
+    try:
+        for n, wanted in [(1, ["graph", "error"]), (2, ["graph", "error", "graph"])]:
+            text = sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full=f"Beta {n} extends Alpha."))
+            with arrived:
+                for _ in range(15):  # again until the watcher, which may start late, sees it; a dead one never does
+                    if len(events) >= len(wanted):
+                        break
+                    path.write_text(text, encoding="utf-8")
+                    arrived.wait(timeout=2)
+            assert [kind for kind, _ in events] == wanted, events
+        assert "RuntimeError: boom" in events[1][1][0] and "still served" in events[1][1][0]
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
 def test_a_correction_writes_through_a_linked_curation_file_and_keeps_its_permissions(tmp_path):
     """A team's curation file kept elsewhere and linked in stays the one file, private if it was."""
     shared = tmp_path / "shared" / "curation.toml"

@@ -1019,6 +1019,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Distribution Drift (Zorpus Drift)", "distribution-drift"),
     ("Label Drift", "label-drift"),
     ("Zorbian Network", "zorbian-network"),
+    ("Nabla (∇)", "nabla"),  # a bracketed name with no word in it names nothing, and breaks nothing
+    ("Sum (...)", "sum-of-things"),
     ("Hessian Matrix", "hessian-matrix", "The Hessian is square. Each Hessian matrix is symmetric."),
     ("Sparse Matrix", "sparse-matrix"),
     ("Neural Network", "neural-network"),

@@ -245,6 +245,9 @@ BAD = [
      "unterminated code fence"),
     ("# Title\n\n" + GOOD, ("#### 1.1.1", 1), "entry 1.1.1 is outside any section"),
     (sheet(entry("1.1.1", "A"), entry("1.1.2", "B", cid="a")), ("**ID:**", 2), "duplicate ID 'a' (also at"),
+    (sheet(entry("1.1.1", "<br>", cid="x")), ("#### 1.1.1", 1), "title '<br>' has no letter or digit"),
+    (sheet(entry("1.1.1", "![](img.png)", cid="x")), ("#### 1.1.1", 1), "has no letter or digit once its markdown"),
+    (sheet(entry("1.1.1", "∇", cid="x")), ("#### 1.1.1", 1), "has no letter or digit"),
 ]
 
 

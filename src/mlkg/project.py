@@ -32,6 +32,7 @@ import stat
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -524,3 +525,7 @@ def watch(sources: Iterable[str | Path], curation: Iterable[str | Path] | None, 
             on_graph(knowledge.load(*sources, curation=cur))
         except InputError as exc:
             on_error(exc.lines())
+        except Exception as exc:  # a bug of mlkg's must not end the watching: the next edit may build again
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            on_error([f"mlkg failed to rebuild ({type(exc).__name__}: {exc} at {Path(where.filename).name}:"
+                      f"{where.lineno}); the last good graph is still served. Please report this."])

@@ -646,8 +646,8 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     # shortened the same way, where its last word is the generic head of a title; not a whole other name the
     # title ends with ("Distribution Shift (Dataset Shift)": the author never said "dataset" alone names it)
     # unless what is left is an acronym ("TD" of "Temporal-Difference Learning (TD Learning)").
-    titles = [(list(_WORD.finditer(surface)), concept, source) for surface, concept, source in raw
-              if source in ("title", "alt") and surface not in conjoined]
+    titles = [(tokens, concept, source) for surface, concept, source in raw
+              if source in ("title", "alt") and surface not in conjoined and (tokens := list(_WORD.finditer(surface)))]
     generic = _generic_heads([key[t[0].string] for t, _, source in titles if len(t) >= 2 and source == "title"])
     generic_words = {g.rsplit(" ", 1)[-1] for g in generic}
     named = {key[s] for s, _, _ in raw}

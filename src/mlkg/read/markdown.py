@@ -61,6 +61,9 @@ _EMPHASIS = (  # strong before emphasis; "_" only at word edges, as CommonMark h
 )
 
 
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
 def plain_title(title: str) -> str:
     """A title as a reader sees it rendered: without emphasis (``**x**``, ``*x*``, ``_x_``), code spans, links
     (their text stays) and inline HTML tags.  Labels and names are made of this, or "**Beta**" would be a label
@@ -407,6 +410,9 @@ class _Parser:
                 return
             if self.section is None:
                 self.error(lineno, f"entry {m.group(1)} is outside any section; add a '## N. TITLE' line above it")
+            if not _WORD_CHAR.search(split_title(m.group(2))[0]):
+                self.error(lineno, f"entry {m.group(1)}'s title {m.group(2).strip()!r} has no letter or digit once "
+                                   "its markdown is read: give it a name")
             self.entry = {
                 "number": m.group(1), "title": m.group(2).strip(), "line": lineno,
                 "id": None, "id_line": None, "parent": None, "parent_line": None, "fields": {},
