@@ -10,7 +10,11 @@ quadratic. Each row is an input that once was quadratic or worse:
   (2,000 took 22 s);
 - ``closed compounds``: a title of n/200 closed-up words English also splits
   ("Feedforward"), each once a doubling of the name's forms (22 took 281 s
-  and 24 GB).
+  and 24 GB);
+- ``headings in a fence``: n numbered headings quoted in one example's fence
+  (4,000 took 5.6 s);
+- ``backticks in a title``: a run of n backticks and n lone ones in a title
+  (a regex tried every pair: 2,000 took 24.5 s, 5,000 over a minute).
 
 Nothing here asserts a time: numbers depend on the machine.
 """
@@ -61,6 +65,12 @@ def closed_compounds(n: int) -> str:
     return _sheet([("feed", title, "A title of closed compounds."), ("other", "Other Thing", "Nothing.")])
 
 
+def backticks_in_a_title(n: int) -> str:
+    """A title holding a run of n backticks and n lone ones, which open code spans that never close."""
+    return _sheet([("ticks", "Ticks " + "`" * n + " x" + " `" * n, "A title of backticks."),
+                   ("other", "Other Thing", "Nothing.")])
+
+
 def headings_in_a_fence(n: int) -> str:
     """One example whose closed fence holds n numbered headings (a sample cheatsheet quoted whole)."""
     sample = "".join(f"## {i}. SAMPLE\n\n#### {i}.1.1 Sample {_word(i)}\n\n" for i in range(1, n + 1))
@@ -73,6 +83,7 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "one acronym title": (one_acronym_title, 2000),
     "closed compounds": (closed_compounds, 4400),
     "headings in a fence": (headings_in_a_fence, 4000),
+    "backticks in a title": (backticks_in_a_title, 5000),
 }
 
 

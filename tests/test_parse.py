@@ -27,6 +27,8 @@ from mlkg.read import parse_files, parse_text, read, split_title
     ("[Variational Autoencoder](https://x.org/vae \"VAE\") (VAE)", "Variational Autoencoder", ("VAE",)),
     ('<span class="term">Dropout</span><br/>', "Dropout", ()),
     ("Code ``a`b`` span", "Code a`b span", ()),
+    ("Ticks ``` never `closed`", "Ticks ``` never closed", ()),  # a run opens a span only a run as long closes
+    ("A ``b`c` d", "A ``bc d", ()),
     ("`**as written**` in code", "**as written** in code", ()),
     ("\\*Not\\* emphasis, \\_nor\\_ this", "*Not* emphasis, _nor_ this", ()),
     # what is not markup stays
