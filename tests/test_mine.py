@@ -387,6 +387,18 @@ def test_an_acronym_means_what_its_entry_spells_out(wgan_text, linked):
     assert any(s == "wnet" and t == "gp" for s, t, _ in _mine(text)) is linked
 
 
+@pytest.mark.parametrize("full, linked", [
+    ("It averages mean average precision (MAP) over queries.", False),  # MAP spelled as no part of the title
+    ("It reads the MAP of the weights.", True),
+])
+def test_a_titles_acronym_stands_for_the_whole_title_however_loosely_it_spells_it(full, linked):
+    """"Maximum A Posteriori Estimation (MAP)": its initials spell the acronym only with a function word and
+    without the last word, yet the title is what the acronym stands for."""
+    text = sheet(entry("1.1.1", "Maximum A Posteriori Estimation (MAP)", "map-estimation", full="A point estimate."),
+                 entry("1.2.1", "Ranking Score", "rank", full=full), subsections={"1.1": "Estimates", "1.2": "Ranks"})
+    assert any(s == "rank" and t == "map-estimation" for s, t, _ in _mine(text)) is linked
+
+
 @pytest.mark.parametrize("text, target, linked", [
     ("Trade precision for speed.", "precision", False),   # everyday, and the only metric this entry names
     ("Trade precision for speed; watch recall.", "precision", True),   # it names the section's ideas

@@ -94,6 +94,10 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         found = spelled.get(e.id)
         if found is None:
             found = spelled[e.id] = spelled_out(chain((e.title,), (e.fields[f].text for f in FIELDS)))
+            # its title's acronym stands for the whole title, however loosely it spells it: "Maximum A Posteriori
+            # Estimation (MAP)"
+            label, alts = split_title(e.title)
+            found.update((alt, label) for alt in alts if is_acronym(alt) and alt not in found)
         return found
 
     def consider(m: Mention, target: str) -> None:
