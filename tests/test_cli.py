@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -112,7 +113,81 @@ def test_a_folder_where_the_build_link_goes_is_a_one_line_error_and_nothing_is_l
     (tmp_path / "current").mkdir()
     code, _, err = cli("build", "--out", tmp_path, "--no-map")
     assert code == 2 and "a folder stands where mlkg keeps the link" in err and err.count("\n") == 1
-    assert sorted(p.name for p in tmp_path.rglob("*")) == [".lock", "builds", "current"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["current"]
+
+
+STRANGER = "not a build of mlkg's, in the folder where it keeps its builds (and removes old ones)"
+
+
+def _folder(path, *files):
+    path.mkdir(parents=True)
+    for name in files:
+        (path / name).write_text("mine\n", encoding="utf-8")
+
+
+def _swap(path, make):
+    path.unlink()
+    make(path)
+
+
+@pytest.mark.parametrize("name, make, says", [
+    ("builds/keep", lambda p: _folder(p, "notes.txt"), STRANGER),
+    ("builds/empty", lambda p: p.mkdir(), STRANGER),
+    ("builds/todo.txt", lambda p: p.write_text("mine\n", encoding="utf-8"), STRANGER),
+    # named as mlkg names its builds, but without the mark every build of mlkg's holds
+    ("builds/123-abcdefgh", lambda p: _folder(p, "graph.json"), STRANGER),
+    ("builds/.tmp-1-abcdefgh", lambda p: _folder(p, "notes.txt"), STRANGER),
+    ("builds/9-abcdefgh", lambda p: p.symlink_to(p.parent.parent.parent), STRANGER),
+    ("graph.json", lambda p: _swap(p, lambda q: q.write_text("{}", encoding="utf-8")),
+     "a file stands where mlkg keeps the link to the build's graph.json"),
+    ("map.html", lambda p: _swap(p, lambda q: q.symlink_to(p.parent.parent / "mine.html")),
+     "a link of another's stands where mlkg keeps the link to the build's map.html"),
+    ("graph.ttl", lambda p: _swap(p, lambda q: _folder(q, "keep")),
+     "a folder stands where mlkg keeps the link to the build's graph.ttl"),
+    ("current", lambda p: _swap(p, lambda q: q.write_text("mine\n", encoding="utf-8")),
+     "a file stands where mlkg keeps the link to the build in force"),
+    ("current", lambda p: _swap(p, lambda q: q.symlink_to(p.parent.parent)),
+     "a link of another's stands where mlkg keeps the link to the build in force"),
+])
+def test_a_build_refuses_what_stands_in_its_way_and_is_not_mlkgs(cli, tmp_path, name, make, says):
+    """A build replaces the links in DIR and removes old builds in DIR/builds: only what mlkg made, never the
+    user's (a folder in builds/ was removed, a graph.json of the user's replaced by a link)."""
+    out = tmp_path / "site"
+    assert cli("build", "--out", out)[0] == 0
+    in_force = os.readlink(out / "current") if name != "current" else None
+    make(out / name)
+    before = _snapshot(out / name), sorted((out / "builds").iterdir())
+    code, _, err = cli("build", "--out", out)
+    assert (code, err) == (2, f"mlkg: {out / name}: {says}; move it away (or build into another --out)\n")
+    assert (_snapshot(out / name), sorted((out / "builds").iterdir())) == before
+    if in_force is not None:
+        assert os.readlink(out / "current") == in_force
+
+
+def _snapshot(path):
+    """What is at ``path``, to see that it was left alone: a link's target, a file's bytes, a folder's files."""
+    if path.is_symlink():
+        return "link", os.readlink(path)
+    if path.is_dir():
+        return "folder", sorted((str(p.relative_to(path)), p.read_bytes() if p.is_file() else None)
+                                for p in path.rglob("*"))
+    return "file", path.read_bytes()
+
+
+def test_a_build_removes_the_old_builds_it_made(cli, tmp_path):
+    """Old builds, builds killed while they were written or as their folder was made, and builds of an mlkg from
+    before the mark (their build.json says whose they are) go; the build in force and the one before it, which a
+    reader may still have open, stay."""
+    out = tmp_path / "site"
+    for _ in range(3):
+        assert cli("build", "--out", out, "--no-map")[0] == 0
+    _folder(out / "builds" / "42-abcdefgh", "build.json", "graph.json")
+    _folder(out / "builds" / ".tmp-999999999-abcdefgh", ".mlkg-build", "graph.json")
+    (out / "builds" / ".tmp-999999998-abcdefgh").mkdir()
+    previous = os.readlink(out / "current").removeprefix("builds/")
+    assert cli("build", "--out", out, "--no-map")[0] == 0
+    now = os.readlink(out / "current").removeprefix("builds/")
+    assert sorted(p.name for p in (out / "builds").iterdir()) == sorted([".lock", previous, now])
 
 
 @pytest.mark.parametrize("known, says", [
@@ -361,13 +436,13 @@ def test_a_command_says_which_build_it_could_not_answer_from(tmp_path, args, mes
 
 def test_a_build_that_cannot_be_put_in_force_leaves_nothing_behind(cli, tmp_path):
     """The new build folder is renamed into builds/ before the links change: a link that cannot change (here a
-    folder where graph.ttl's link goes) must take the new folder with it, and leave the old build in force."""
+    folder where the new current link is made before its rename) must take the new folder with it, and leave the
+    old build in force."""
     out = tmp_path / "o"
     assert cli("build", "--out", out)[0] == 0
     before = sorted(p.name for p in (out / "builds").iterdir())
-    (out / "graph.ttl").unlink()
-    (out / "graph.ttl").mkdir()
-    (out / "graph.ttl" / "keep").write_text("x", encoding="utf-8")
+    (out / f".current.{os.getpid()}.tmp").mkdir()  # the build runs in this process
+    (out / f".current.{os.getpid()}.tmp" / "keep").write_text("x", encoding="utf-8")
     code, _, err = cli("build", "--out", out)
     assert code == 2 and err.startswith(f"mlkg: {out}: cannot write here: ") and err.count("\n") == 1
     assert sorted(p.name for p in (out / "builds").iterdir()) == before

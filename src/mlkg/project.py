@@ -12,7 +12,11 @@ A build folder (``out/`` by default, or ``$MLKG_BUILD_DIR``) looks like::
 A build is written into ``builds/.tmp-…`` and committed by renaming a new
 ``current`` link over the old one, so a reader sees the old build or the new
 one, never a mix, and a build that fails or is killed leaves the old one in
-force (its leftovers are removed by the next build).  ``build.json`` holds a
+force (its leftovers are removed by the next build).  The folder may be one
+the user keeps other things in, so mlkg removes or replaces only what it can
+tell it made: build folders named as it names them and holding its mark, and
+links that point where it points them; anything else in those places stops
+the build with an error, before anything is written.  ``build.json`` holds a
 key (a digest of mlkg's code, the sources and the curation files); a command
 answers from the build only while that key matches, and from
 ``graph.json`` only while its digest matches, so an edited source or a
@@ -26,11 +30,12 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import secrets
 import shlex
 import shutil
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,7 +45,7 @@ from typing import Any
 import orjson
 
 from . import __version__, knowledge
-from .errors import InputError
+from .errors import InputError, Problem
 from .knowledge import KnowledgeGraph
 from .read import read
 from .read.sources import STDIN, default_curation, default_sources, expand_paths
@@ -48,6 +53,8 @@ from .read.sources import STDIN, default_curation, default_sources, expand_paths
 OUTPUTS = ("graph.json", "graph.ttl", "map.html")
 META = "build.json"
 FORMAT = 3
+MARK = ".mlkg-build"  # in every build folder from the moment it is made: what tells it from a folder of the user's
+BUILD_NAME = re.compile(r"(\.tmp-)?\d+-[a-z0-9_]{8}")  # <pid>-<random>, and .tmp-<pid>-<random> while it is written
 
 
 def default_build_dir() -> Path:
@@ -105,7 +112,7 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
     working directory): sources, curation and base-iri, relative paths taken from the file's folder."""
     import tomllib
 
-    from .errors import CurationError, Location, Problem
+    from .errors import CurationError, Location
     from .read.curation import toml_problem
 
     folder = folder or Path.cwd()
@@ -298,6 +305,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
     start = time.perf_counter()
     out = Path(out) if out is not None else default_build_dir()
     base = rdf.base_iri(base_iri)  # a bad --base-iri fails here, before any work
+    _refuse_strangers(out)  # and something of the user's in the way; checked again under the lock
     with knowledge.collector_paused(), _Progress(progress, 4 + with_map) as bar:
         bar.stage("reading")
         files, cur = inputs(sources, curation)
@@ -354,14 +362,77 @@ def _locked(out: Path):
 
 
 def _staging(out: Path) -> Path:
+    """A new, marked build folder under ``out/builds``, once nothing in the way is the user's."""
+    _refuse_strangers(out)
+    while True:
+        stage = out / "builds" / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            stage.mkdir(mode=0o700)  # private until it is committed
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
+        try:
+            (stage / MARK).write_text("A build folder of mlkg's: mlkg build removes it once a newer build is "
+                                      "in force.\n", encoding="utf-8")
+        except OSError as exc:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
+        return stage
+
+
+def _refuse_strangers(out: Path) -> None:
+    """An error, one line per thing, for whatever stands where mlkg writes in ``out`` and is not mlkg's: a build
+    replaces ``current`` and the output links and removes old builds, and none of them may be the user's."""
+    move = "move it away (or build into another --out)"
+    problems = []
     current = out / "current"
-    if current.is_dir() and not current.is_symlink():
-        raise InputError(f"{current}: a folder stands where mlkg keeps the link to the build in force; move it "
-                         "away (or build into another --out)")
+    if os.path.lexists(current) and not _our_link(current):
+        problems.append(f"{current}: {_what(current)} stands where mlkg keeps the link to the build in force; {move}")
+    for name in OUTPUTS:
+        link = out / name
+        if os.path.lexists(link) and not _our_link(link):
+            problems.append(f"{link}: {_what(link)} stands where mlkg keeps the link to the build's {name}; {move}")
     try:
-        return Path(tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-", dir=out / "builds"))
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
+        entries = sorted((out / "builds").iterdir())
+    except OSError:
+        entries = []
+    problems += [f"{p}: not a build of mlkg's, in the folder where it keeps its builds (and removes old ones); {move}"
+                 for p in entries if not _made_by_mlkg(p)]
+    if problems:
+        raise InputError(problems=[Problem(None, m) for m in problems])
+
+
+def _our_link(path: Path) -> bool:
+    """Whether ``path`` is a link a build made: ``current`` to one of its build folders, an output into ``current``."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return False
+    if path.name == "current":
+        folder, _, name = target.partition("/")
+        return folder == "builds" and BUILD_NAME.fullmatch(name) is not None
+    return target == f"current/{path.name}"
+
+
+def _what(path: Path) -> str:
+    if path.is_symlink():
+        return "a link of another's"
+    return "a folder" if path.is_dir() else "a file"
+
+
+def _made_by_mlkg(path: Path) -> bool:
+    """Whether an entry of ``builds/`` is mlkg's: its lock file, or a folder named as mlkg names its builds and
+    holding the mark each gets when it is made (or ``build.json``, which builds made before the mark have); an
+    empty one too, a build killed as it was made (removing it loses nothing)."""
+    if path.name == ".lock":
+        return path.is_file() and not path.is_symlink()
+    if BUILD_NAME.fullmatch(path.name) is None or path.is_symlink() or not path.is_dir():
+        return False
+    try:
+        return (path / MARK).is_file() or (path / META).is_file() or not any(path.iterdir())
+    except OSError:
+        return False
 
 
 def _replace_link(link: Path, target: str) -> None:
@@ -394,9 +465,9 @@ def _commit(out: Path, stage: Path) -> None:
     except OSError as exc:  # out/ itself is read-only: the build in force stays, and this one goes
         shutil.rmtree(final, ignore_errors=True)
         raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
-    keep = {final.name, previous.name if previous is not None else ""}
+    keep = {final.name, previous.name if previous is not None else "", ".lock"}
     for old in (out / "builds").iterdir():
-        if old.name in keep or old.name == ".lock":
+        if old.name in keep or not _made_by_mlkg(old):
             continue
         if old.name.startswith(".tmp-") and _alive(old.name):
             continue  # a build still at work (it waits for the lock)
