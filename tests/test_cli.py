@@ -6,8 +6,12 @@ import functools
 import json
 import os
 import re
+import socket
+import stat
 import subprocess
 import sys
+import threading
+import tty
 
 import pytest
 from conftest import SEED, entry, sheet
@@ -479,3 +483,132 @@ def test_edges_tsv_says_where_the_deciding_sentence_stands(cli):
     assert code == 0
     assert re.match(r"\S*13-generative-models\.md:\d+ \(title\) Variational Autoencoder \(VAE\) \(\+\d+ more\)\Z",
                     row[-1])
+
+
+# ---- -o PATH: what a user means by the path they give -------------------------------------------------------
+
+OUTPUT_COMMANDS = [["export", "--format", "nt"], ["map"]]
+
+
+@pytest.fixture
+def reference(cli, tmp_path):
+    """What each command writes to a new regular file: what every other kind of -o target must receive."""
+    def made(command):
+        path = tmp_path / f"reference-{command[0]}"
+        assert cli(*command, "-o", path)[0] == 0
+        return path.read_bytes()
+    return made
+
+
+def _reading(open_reader, size):
+    """Read ``size`` bytes in a thread (a FIFO or a terminal holds only a little until someone reads it)."""
+    got = bytearray()
+
+    def read():
+        with open_reader() as f:
+            while len(got) < size and (chunk := f.read(65536)):
+                got.extend(chunk)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread, got
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_fifo_is_streamed_into_it_and_the_fifo_stays(cli, tmp_path, reference, command):
+    expected = reference(command)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    thread, got = _reading(functools.partial(open, fifo, "rb"), len(expected))
+    code, out, err = cli(*command, "-o", fifo)
+    thread.join(timeout=30)
+    assert code == 0 and bytes(got) == expected, err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    said = "application/n-triples" if command[0] == "export" else "20 concepts"
+    assert out == "" and err == f"wrote {fifo} ({said})\n"  # no size, no page to open: it was streamed
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_terminal_is_written_to_it(cli, reference, command):
+    expected = reference(command)
+    leader, follower = os.openpty()
+    tty.setraw(follower)  # the bytes as they are, no \r added
+    name = os.ttyname(follower)
+    try:
+        thread, got = _reading(lambda: os.fdopen(os.dup(leader), "rb", buffering=0), len(expected))
+        code, _, err = cli(*command, "-o", name)
+        thread.join(timeout=30)
+        assert code == 0 and bytes(got) == expected, err
+        assert stat.S_ISCHR(os.stat(name).st_mode)
+    finally:
+        os.close(follower)
+        os.close(leader)
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_through_dev_fd_goes_where_the_shell_sent_standard_output(tmp_path, reference, command):
+    """`{ echo first; mlkg export -o /dev/stdout; } > file` keeps the first line: standard output is written to,
+    after what is in it, never replaced by a new file (for root, /dev/stdout itself was replaced).  /dev/fd/1 is
+    the same file by another name, where a regression fails without touching /dev."""
+    expected = reference(command)
+    done = subprocess.run(f"{{ echo first; {sys.executable} -m mlkg {' '.join(command)} -o /dev/fd/1; }} > both",
+                          shell=True, cwd=tmp_path, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "both").read_bytes() == b"first\n" + expected
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_linked_file_replaces_the_file_and_keeps_the_link_and_its_mode(cli, tmp_path, reference,
+                                                                                     command):
+    expected = reference(command)
+    (tmp_path / "shared").mkdir()
+    target = tmp_path / "shared" / "kept"
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    code, _, err = cli(*command, "-o", link)
+    assert code == 0, err
+    assert link.is_symlink() and target.read_bytes() == expected and stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kept"]  # no temporary file left
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_file_replaces_it_in_one_rename_keeping_its_mode(cli, tmp_path, reference, command):
+    expected = reference(command)
+    path = tmp_path / "out.file"
+    path.write_bytes(b"old")
+    path.chmod(0o640)
+    inode = path.stat().st_ino
+    with open(path, "rb") as reader:  # a reader of the old file reads it whole: it is replaced, never rewritten
+        code, _, err = cli(*command, "-o", path)
+        assert reader.read() == b"old"
+    assert code == 0, err
+    assert path.read_bytes() == expected and path.stat().st_ino != inode and stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+@pytest.mark.parametrize("where, says", [
+    ("missing/deeper/out.file", "{tmp}/missing/deeper: no such folder; make it first, or write elsewhere"),
+    ("a-file/out.file", "{tmp}/a-file: not a folder; make it first, or write elsewhere"),
+    ("socket", "{tmp}/socket: a socket; give a file (or a FIFO or terminal) to write to"),
+    ("site/graph.ttl", "{tmp}/site/graph.ttl: a file of the build in {tmp}/site/, which only mlkg build writes; give "
+                       "another file"),
+    ("site/current/extra.html", "{tmp}/site/current/extra.html: a file of the build in {tmp}/site/, which only mlkg "
+                                "build writes; give another file"),
+])
+def test_output_where_no_file_can_or_may_be_written_is_a_one_line_error(cli, tmp_path, command, where, says):
+    (tmp_path / "a-file").write_text("mine\n", encoding="utf-8")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "socket"))
+    assert cli("build", "--out", tmp_path / "site")[0] == 0
+    build = sorted((tmp_path / "site" / "builds").rglob("*"))
+    before = {p: p.read_bytes() for p in build if p.is_file()}
+    try:
+        code, _, err = cli(*command, "-o", tmp_path / where)
+    finally:
+        server.close()
+    assert (code, err) == (2, f"mlkg: {says.format(tmp=tmp_path)}\n")
+    assert not (tmp_path / "missing").exists()
+    assert sorted((tmp_path / "site" / "builds").rglob("*")) == build
+    assert {p: p.read_bytes() for p in build if p.is_file()} == before

@@ -495,6 +495,13 @@ def _current(out: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
+def build_holding(path: str | Path) -> Path | None:
+    """The build folder (``DIR/builds/<id>``) that ``path`` names a file in, through links such as
+    ``DIR/graph.ttl``, or None: a build is written once, whole, and its build.json vouches for what is in it."""
+    folder = Path(os.path.realpath(path)).parent
+    return folder if folder.parent.name == "builds" and _made_by_mlkg(folder) and folder.is_dir() else None
+
+
 # --- answering from a build --------------------------------------------------------------------
 
 def build_meta(out: str | Path | None = None) -> tuple[Path, dict[str, Any]] | None:
