@@ -8,6 +8,7 @@ A build folder (``out/`` by default, or ``$MLKG_BUILD_DIR``) looks like::
     out/graph.ttl  -> current/graph.ttl
     out/map.html   -> current/map.html
     out/builds/<id>/build.json      what the build was made from, and the digest of its graph.json
+    out/builds/<id>/.mlkg-build     the mark that tells a build folder of mlkg's from one of the user's
 
 A build is written into ``builds/.tmp-…`` and committed by renaming a new
 ``current`` link over the old one, so a reader sees the old build or the new
@@ -17,10 +18,10 @@ the user keeps other things in, so mlkg removes or replaces only what it can
 tell it made: build folders named as it names them and holding its mark, and
 links that point where it points them; anything else in those places stops
 the build with an error, before anything is written.  ``build.json`` holds a
-key (a digest of mlkg's code, the sources and the curation files); a command
-answers from the build only while that key matches, and from
-``graph.json`` only while its digest matches, so an edited source or a
-tampered build is never answered from.
+key (a digest of mlkg's code and of the sources and curation files as the
+build read them); a command answers from the build only while that key
+matches, and from ``graph.json`` only while its digest matches, so an edited
+source or a tampered build is never answered from.
 """
 
 from __future__ import annotations
@@ -68,6 +69,15 @@ class BuildResult:
     stats: dict = field(default_factory=dict)
     seconds: float = 0.0
     examples: tuple[str, str] = ("vae", "stable-diffusion")  # (most needed, most needing or ""): for the hint
+    changed: list[Path] = field(default_factory=list)  # sources or curation files that changed during the build
+
+    def warning(self) -> str | None:
+        """What to say when a file changed while the build ran: the build holds the text it read, which commands
+        will find out of date (they read the files instead) until it is built again, or the files restored."""
+        if not self.changed:
+            return None
+        return (f"{', '.join(map(str, self.changed))} changed while the build ran: the build holds the text it read, "
+                "which commands will call out of date; run `mlkg build` again")
 
     def summary(self) -> str:
         s = self.stats
@@ -233,16 +243,27 @@ def shown_path(path: str) -> str:
     return path if rel.startswith("../../..") else rel
 
 
-def input_key(files: list[Path], curation: list[Path]) -> str:
-    """A digest of everything a graph depends on: mlkg's code, each source's and curation file's path and bytes."""
+def input_key(files: list[Path], curation: list[Path], digests: dict[Path, bytes] | None = None) -> str:
+    """A digest of everything a graph depends on: mlkg's code, each source's and curation file's path and bytes.
+
+    ``digests`` are the files' digests as a load read them (:attr:`Corpus.digests`): a build's key is made of
+    the bytes it was made from, not of the files as they are a moment later, so a file that changes while a
+    build reads it makes the build out of date until it holds those bytes again, and never vouches for bytes the
+    build did not read.
+    """
     h = hashlib.sha256(f"mlkg {__version__} build {FORMAT}\n".encode())
     h.update(_code_digest())
     for kind, group in (("source", files), ("curation", curation)):
         for p in group:
             h.update(f"{kind} {absolute(p)}\n".encode())
-            data = _read_regular(p)
-            h.update(b"<missing>" if data is None else hashlib.sha256(data).digest())
+            digest = (digests or {}).get(Path(p)) or _file_digest(p)
+            h.update(b"<missing>" if digest is None else digest)
     return h.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes | None:
+    data = _read_regular(path)
+    return None if data is None else hashlib.sha256(data).digest()
 
 
 def _read_regular(path: Path) -> bytes | None:
@@ -309,9 +330,10 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
     with knowledge.collector_paused(), _Progress(progress, 4 + with_map) as bar:
         bar.stage("reading")
         files, cur = inputs(sources, curation)
-        key = input_key(files, cur)
+        corpus = read(files, cur)
+        key = input_key(files, cur, corpus.digests)
         bar.stage("mining")
-        kg = knowledge.build(read(files, cur))
+        kg = knowledge.build(corpus)
         stats = kg.stats()
         with _locked(out):
             stage = _staging(out)
@@ -325,8 +347,6 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                     bar.stage("writing map.html")
                     write_map(kg, stage / "map.html")
                 meta = {"format": FORMAT, "mlkg": __version__, "key": key,
-                        # the key vouches for the sources only if they did not change while they were read
-                        "fresh": input_key(files, cur) == key,
                         "sources": [absolute(p) for p in files], "curation": [absolute(p) for p in cur],
                         "base_iri": base, "arguments": [absolute(p) for p in sources] or None,
                         "graph_sha256": graph_sha256, "stats": stats,
@@ -338,8 +358,10 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                 raise
         down, up = kg.requires_index
     needing = max(down, key=lambda c: len(down[c]))
+    changed = [p for p in (*files, *cur) if p != STDIN and _file_digest(p) != corpus.digests.get(Path(p))]
     result = BuildResult(out, stats=stats, seconds=time.perf_counter() - start,
-                         examples=(max(up, key=lambda c: len(up[c])), needing if down[needing] else ""))
+                         examples=(max(up, key=lambda c: len(up[c])), needing if down[needing] else ""),
+                         changed=changed)
     for name in OUTPUTS:
         if name != "map.html" or with_map:
             result.files[name if name.startswith("graph.") else "map"] = out / name
@@ -542,7 +564,7 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
         same = (meta.get("sources") == [absolute(p) for p in files]
                 or (bool(sources) and meta.get("arguments") == [absolute(p) for p in sources])) \
             and meta.get("curation") == [absolute(p) for p in cur]
-        if meta.get("fresh") and meta.get("key") == input_key(files, cur):
+        if meta.get("key") == input_key(files, cur):
             kg = _from_build(folder, meta)
             if kg is not None:
                 return kg
