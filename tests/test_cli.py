@@ -336,6 +336,31 @@ def test_a_build_made_with_relative_paths_answers_from_any_folder(tmp_path):
     assert "answering from ../project/sheets/one.md (" in done.stderr  # as typed from here
 
 
+@pytest.mark.parametrize("cwd, shown", [
+    ("project", "{p}"),  # where the build ran: as given there
+    ("elsewhere", "../project/{p}"),
+    ("far/away/from/it", "{tmp}/project/{p}"),
+])
+def test_paths_a_build_gives_are_right_from_the_folder_a_command_runs_in(tmp_path, cwd, shown):
+    """graph.json names sources as they were given where the build ran; `show --build DIR` from another folder
+    printed `Source: sheets/one.md:1`, which names no file from there."""
+    (tmp_path / "project" / "sheets").mkdir(parents=True)
+    (tmp_path / cwd).mkdir(parents=True, exist_ok=True)
+    (tmp_path / "project" / "sheets" / "one.md").write_text(
+        sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets."),
+              entry("1.1.3", "Gamma Thing")), encoding="utf-8")
+    (tmp_path / "project" / "cur.toml").write_text(
+        '[[add]]\nsource = "gamma-thing"\ntarget = "alpha-net"\nkind = "related"\n', encoding="utf-8")
+    assert _in(tmp_path / "project", "build", "--source", "sheets/one.md", "--curation", "cur.toml", "--out",
+               tmp_path / "kg").returncode == 0
+    sheet_at, curation_at = (shown.format(tmp=tmp_path, p=p) for p in ("sheets/one.md", "cur.toml"))
+    said = {command: _in(tmp_path / cwd, command, *args, "--build", tmp_path / "kg").stdout
+            for command, *args in (["show", "beta-method"], ["edges", "--kind", "requires"], ["stats"])}
+    assert f"Source:  {sheet_at}:28\n" in said["show"]
+    assert f"\t{sheet_at}:34 (full) Extends Alpha Nets." in said["edges"]
+    assert f"  {curation_at}:1: add gamma-thing related alpha-net\n" in said["stats"]
+
+
 def test_a_build_from_standard_input_is_answered_from_as_it_is(tmp_path):
     """Standard input cannot be read again: later commands answer from the build, and a bare rebuild says so."""
     text = sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets."))

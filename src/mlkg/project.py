@@ -349,6 +349,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                 meta = {"format": FORMAT, "mlkg": __version__, "key": key,
                         "sources": [absolute(p) for p in files], "curation": [absolute(p) for p in cur],
                         "base_iri": base, "arguments": [absolute(p) for p in sources] or None,
+                        "cwd": os.getcwd(),  # what the relative paths in graph.json are relative to
                         "graph_sha256": graph_sha256, "stats": stats,
                         "outputs": [name for name in OUTPUTS if (stage / name).exists()]}
                 (stage / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -591,9 +592,42 @@ def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
         return None
     try:
         with knowledge.collector_paused():
-            return KnowledgeGraph.from_node_link(orjson.loads(data))
+            graph = orjson.loads(data)
+            if isinstance(meta.get("cwd"), str):
+                _relocate(graph, meta["cwd"])
+            return KnowledgeGraph.from_node_link(graph)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _relocate(graph: dict[str, Any], then: str) -> None:
+    """Make the paths in a build's node-link ``graph`` right from the working folder, where it is not the one the
+    build ran in (``then``): a source is named there as it was given, often relative (``Source: x.md:41`` named
+    no file from another folder).  Each becomes what :func:`shown_path` makes of it: relative where it is near,
+    else absolute."""
+    if os.path.realpath(then) == os.path.realpath(os.getcwd()):
+        return
+    moved: dict[str, str] = {}
+
+    def here(path: str) -> str:
+        if path == str(STDIN) or os.path.isabs(path):
+            return path
+        if path not in moved:
+            moved[path] = shown_path(os.path.normpath(os.path.join(then, path)))
+        return moved[path]
+
+    for node in graph["nodes"]:
+        if "file" in node:
+            node["file"] = here(node["file"])
+    for edge in graph["edges"]:
+        for ev in edge.get("evidence") or ():
+            ev["file"] = here(ev["file"])
+    mining = graph.get("graph", {}).get("mining") or {}
+    for dropped in mining.get("homonyms", ()):
+        dropped["file"] = here(dropped["file"])
+    # curation notes open with the item's place, path:line
+    mining["curation"] = [here(m[1]) + note[m.end(1):] if (m := re.match(r"(.+?):\d+: ", note)) else note
+                          for note in mining.get("curation", ())]
 
 
 # --- live rebuild ------------------------------------------------------------------------------
