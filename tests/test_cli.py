@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import socket
+import stat
 import subprocess
 import sys
+import threading
+import tty
 
 import pytest
 from conftest import SEED, entry, sheet
@@ -14,7 +19,7 @@ from conftest import SEED, entry, sheet
 
 def test_build_writes_node_link_json(cli, tmp_path):
     code, out, err = cli("build", "--out", tmp_path / "o")
-    assert code == 0, err
+    assert code == 0 and err == "", err  # no warning: no source changed while it ran
     data = json.loads((tmp_path / "o" / "graph.json").read_text())
     assert {n["id"] for n in data["nodes"]} >= {"vae", "sec:13", "sec:13.1"}
     assert "built 20 concepts" in out
@@ -112,7 +117,81 @@ def test_a_folder_where_the_build_link_goes_is_a_one_line_error_and_nothing_is_l
     (tmp_path / "current").mkdir()
     code, _, err = cli("build", "--out", tmp_path, "--no-map")
     assert code == 2 and "a folder stands where mlkg keeps the link" in err and err.count("\n") == 1
-    assert sorted(p.name for p in tmp_path.rglob("*")) == [".lock", "builds", "current"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["current"]
+
+
+STRANGER = "not a build of mlkg's, in the folder where it keeps its builds (and removes old ones)"
+
+
+def _folder(path, *files):
+    path.mkdir(parents=True)
+    for name in files:
+        (path / name).write_text("mine\n", encoding="utf-8")
+
+
+def _swap(path, make):
+    path.unlink()
+    make(path)
+
+
+@pytest.mark.parametrize("name, make, says", [
+    ("builds/keep", lambda p: _folder(p, "notes.txt"), STRANGER),
+    ("builds/empty", lambda p: p.mkdir(), STRANGER),
+    ("builds/todo.txt", lambda p: p.write_text("mine\n", encoding="utf-8"), STRANGER),
+    # named as mlkg names its builds, but without the mark every build of mlkg's holds
+    ("builds/123-abcdefgh", lambda p: _folder(p, "graph.json"), STRANGER),
+    ("builds/.tmp-1-abcdefgh", lambda p: _folder(p, "notes.txt"), STRANGER),
+    ("builds/9-abcdefgh", lambda p: p.symlink_to(p.parent.parent.parent), STRANGER),
+    ("graph.json", lambda p: _swap(p, lambda q: q.write_text("{}", encoding="utf-8")),
+     "a file stands where mlkg keeps the link to the build's graph.json"),
+    ("map.html", lambda p: _swap(p, lambda q: q.symlink_to(p.parent.parent / "mine.html")),
+     "a link of another's stands where mlkg keeps the link to the build's map.html"),
+    ("graph.ttl", lambda p: _swap(p, lambda q: _folder(q, "keep")),
+     "a folder stands where mlkg keeps the link to the build's graph.ttl"),
+    ("current", lambda p: _swap(p, lambda q: q.write_text("mine\n", encoding="utf-8")),
+     "a file stands where mlkg keeps the link to the build in force"),
+    ("current", lambda p: _swap(p, lambda q: q.symlink_to(p.parent.parent)),
+     "a link of another's stands where mlkg keeps the link to the build in force"),
+])
+def test_a_build_refuses_what_stands_in_its_way_and_is_not_mlkgs(cli, tmp_path, name, make, says):
+    """A build replaces the links in DIR and removes old builds in DIR/builds: only what mlkg made, never the
+    user's (a folder in builds/ was removed, a graph.json of the user's replaced by a link)."""
+    out = tmp_path / "site"
+    assert cli("build", "--out", out)[0] == 0
+    in_force = os.readlink(out / "current") if name != "current" else None
+    make(out / name)
+    before = _snapshot(out / name), sorted((out / "builds").iterdir())
+    code, _, err = cli("build", "--out", out)
+    assert (code, err) == (2, f"mlkg: {out / name}: {says}; move it away (or build into another --out)\n")
+    assert (_snapshot(out / name), sorted((out / "builds").iterdir())) == before
+    if in_force is not None:
+        assert os.readlink(out / "current") == in_force
+
+
+def _snapshot(path):
+    """What is at ``path``, to see that it was left alone: a link's target, a file's bytes, a folder's files."""
+    if path.is_symlink():
+        return "link", os.readlink(path)
+    if path.is_dir():
+        return "folder", sorted((str(p.relative_to(path)), p.read_bytes() if p.is_file() else None)
+                                for p in path.rglob("*"))
+    return "file", path.read_bytes()
+
+
+def test_a_build_removes_the_old_builds_it_made(cli, tmp_path):
+    """Old builds, builds killed while they were written or as their folder was made, and builds of an mlkg from
+    before the mark (their build.json says whose they are) go; the build in force and the one before it, which a
+    reader may still have open, stay."""
+    out = tmp_path / "site"
+    for _ in range(3):
+        assert cli("build", "--out", out, "--no-map")[0] == 0
+    _folder(out / "builds" / "42-abcdefgh", "build.json", "graph.json")
+    _folder(out / "builds" / ".tmp-999999999-abcdefgh", ".mlkg-build", "graph.json")
+    (out / "builds" / ".tmp-999999998-abcdefgh").mkdir()
+    previous = os.readlink(out / "current").removeprefix("builds/")
+    assert cli("build", "--out", out, "--no-map")[0] == 0
+    now = os.readlink(out / "current").removeprefix("builds/")
+    assert sorted(p.name for p in (out / "builds").iterdir()) == sorted([".lock", previous, now])
 
 
 @pytest.mark.parametrize("known, says", [
@@ -257,6 +336,31 @@ def test_a_build_made_with_relative_paths_answers_from_any_folder(tmp_path):
     assert "answering from ../project/sheets/one.md (" in done.stderr  # as typed from here
 
 
+@pytest.mark.parametrize("cwd, shown", [
+    ("project", "{p}"),  # where the build ran: as given there
+    ("elsewhere", "../project/{p}"),
+    ("far/away/from/it", "{tmp}/project/{p}"),
+])
+def test_paths_a_build_gives_are_right_from_the_folder_a_command_runs_in(tmp_path, cwd, shown):
+    """graph.json names sources as they were given where the build ran; `show --build DIR` from another folder
+    printed `Source: sheets/one.md:1`, which names no file from there."""
+    (tmp_path / "project" / "sheets").mkdir(parents=True)
+    (tmp_path / cwd).mkdir(parents=True, exist_ok=True)
+    (tmp_path / "project" / "sheets" / "one.md").write_text(
+        sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets."),
+              entry("1.1.3", "Gamma Thing")), encoding="utf-8")
+    (tmp_path / "project" / "cur.toml").write_text(
+        '[[add]]\nsource = "gamma-thing"\ntarget = "alpha-net"\nkind = "related"\n', encoding="utf-8")
+    assert _in(tmp_path / "project", "build", "--source", "sheets/one.md", "--curation", "cur.toml", "--out",
+               tmp_path / "kg").returncode == 0
+    sheet_at, curation_at = (shown.format(tmp=tmp_path, p=p) for p in ("sheets/one.md", "cur.toml"))
+    said = {command: _in(tmp_path / cwd, command, *args, "--build", tmp_path / "kg").stdout
+            for command, *args in (["show", "beta-method"], ["edges", "--kind", "requires"], ["stats"])}
+    assert f"Source:  {sheet_at}:28\n" in said["show"]
+    assert f"\t{sheet_at}:34 (full) Extends Alpha Nets." in said["edges"]
+    assert f"  {curation_at}:1: add gamma-thing related alpha-net\n" in said["stats"]
+
+
 def test_a_build_from_standard_input_is_answered_from_as_it_is(tmp_path):
     """Standard input cannot be read again: later commands answer from the build, and a bare rebuild says so."""
     text = sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets."))
@@ -361,13 +465,13 @@ def test_a_command_says_which_build_it_could_not_answer_from(tmp_path, args, mes
 
 def test_a_build_that_cannot_be_put_in_force_leaves_nothing_behind(cli, tmp_path):
     """The new build folder is renamed into builds/ before the links change: a link that cannot change (here a
-    folder where graph.ttl's link goes) must take the new folder with it, and leave the old build in force."""
+    folder where the new current link is made before its rename) must take the new folder with it, and leave the
+    old build in force."""
     out = tmp_path / "o"
     assert cli("build", "--out", out)[0] == 0
     before = sorted(p.name for p in (out / "builds").iterdir())
-    (out / "graph.ttl").unlink()
-    (out / "graph.ttl").mkdir()
-    (out / "graph.ttl" / "keep").write_text("x", encoding="utf-8")
+    (out / f".current.{os.getpid()}.tmp").mkdir()  # the build runs in this process
+    (out / f".current.{os.getpid()}.tmp" / "keep").write_text("x", encoding="utf-8")
     code, _, err = cli("build", "--out", out)
     assert code == 2 and err.startswith(f"mlkg: {out}: cannot write here: ") and err.count("\n") == 1
     assert sorted(p.name for p in (out / "builds").iterdir()) == before
@@ -404,3 +508,132 @@ def test_edges_tsv_says_where_the_deciding_sentence_stands(cli):
     assert code == 0
     assert re.match(r"\S*13-generative-models\.md:\d+ \(title\) Variational Autoencoder \(VAE\) \(\+\d+ more\)\Z",
                     row[-1])
+
+
+# ---- -o PATH: what a user means by the path they give -------------------------------------------------------
+
+OUTPUT_COMMANDS = [["export", "--format", "nt"], ["map"]]
+
+
+@pytest.fixture
+def reference(cli, tmp_path):
+    """What each command writes to a new regular file: what every other kind of -o target must receive."""
+    def made(command):
+        path = tmp_path / f"reference-{command[0]}"
+        assert cli(*command, "-o", path)[0] == 0
+        return path.read_bytes()
+    return made
+
+
+def _reading(open_reader, size):
+    """Read ``size`` bytes in a thread (a FIFO or a terminal holds only a little until someone reads it)."""
+    got = bytearray()
+
+    def read():
+        with open_reader() as f:
+            while len(got) < size and (chunk := f.read(65536)):
+                got.extend(chunk)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread, got
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_fifo_is_streamed_into_it_and_the_fifo_stays(cli, tmp_path, reference, command):
+    expected = reference(command)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    thread, got = _reading(functools.partial(open, fifo, "rb"), len(expected))
+    code, out, err = cli(*command, "-o", fifo)
+    thread.join(timeout=30)
+    assert code == 0 and bytes(got) == expected, err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    said = "application/n-triples" if command[0] == "export" else "20 concepts"
+    assert out == "" and err == f"wrote {fifo} ({said})\n"  # no size, no page to open: it was streamed
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_terminal_is_written_to_it(cli, reference, command):
+    expected = reference(command)
+    leader, follower = os.openpty()
+    tty.setraw(follower)  # the bytes as they are, no \r added
+    name = os.ttyname(follower)
+    try:
+        thread, got = _reading(lambda: os.fdopen(os.dup(leader), "rb", buffering=0), len(expected))
+        code, _, err = cli(*command, "-o", name)
+        thread.join(timeout=30)
+        assert code == 0 and bytes(got) == expected, err
+        assert stat.S_ISCHR(os.stat(name).st_mode)
+    finally:
+        os.close(follower)
+        os.close(leader)
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_through_dev_fd_goes_where_the_shell_sent_standard_output(tmp_path, reference, command):
+    """`{ echo first; mlkg export -o /dev/stdout; } > file` keeps the first line: standard output is written to,
+    after what is in it, never replaced by a new file (for root, /dev/stdout itself was replaced).  /dev/fd/1 is
+    the same file by another name, where a regression fails without touching /dev."""
+    expected = reference(command)
+    done = subprocess.run(f"{{ echo first; {sys.executable} -m mlkg {' '.join(command)} -o /dev/fd/1; }} > both",
+                          shell=True, cwd=tmp_path, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "both").read_bytes() == b"first\n" + expected
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_linked_file_replaces_the_file_and_keeps_the_link_and_its_mode(cli, tmp_path, reference,
+                                                                                     command):
+    expected = reference(command)
+    (tmp_path / "shared").mkdir()
+    target = tmp_path / "shared" / "kept"
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    code, _, err = cli(*command, "-o", link)
+    assert code == 0, err
+    assert link.is_symlink() and target.read_bytes() == expected and stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kept"]  # no temporary file left
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_file_replaces_it_in_one_rename_keeping_its_mode(cli, tmp_path, reference, command):
+    expected = reference(command)
+    path = tmp_path / "out.file"
+    path.write_bytes(b"old")
+    path.chmod(0o640)
+    inode = path.stat().st_ino
+    with open(path, "rb") as reader:  # a reader of the old file reads it whole: it is replaced, never rewritten
+        code, _, err = cli(*command, "-o", path)
+        assert reader.read() == b"old"
+    assert code == 0, err
+    assert path.read_bytes() == expected and path.stat().st_ino != inode and stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+@pytest.mark.parametrize("where, says", [
+    ("missing/deeper/out.file", "{tmp}/missing/deeper: no such folder; make it first, or write elsewhere"),
+    ("a-file/out.file", "{tmp}/a-file: not a folder; make it first, or write elsewhere"),
+    ("socket", "{tmp}/socket: a socket; give a file (or a FIFO or terminal) to write to"),
+    ("site/graph.ttl", "{tmp}/site/graph.ttl: a file of the build in {tmp}/site/, which only mlkg build writes; give "
+                       "another file"),
+    ("site/current/extra.html", "{tmp}/site/current/extra.html: a file of the build in {tmp}/site/, which only mlkg "
+                                "build writes; give another file"),
+])
+def test_output_where_no_file_can_or_may_be_written_is_a_one_line_error(cli, tmp_path, command, where, says):
+    (tmp_path / "a-file").write_text("mine\n", encoding="utf-8")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "socket"))
+    assert cli("build", "--out", tmp_path / "site")[0] == 0
+    build = sorted((tmp_path / "site" / "builds").rglob("*"))
+    before = {p: p.read_bytes() for p in build if p.is_file()}
+    try:
+        code, _, err = cli(*command, "-o", tmp_path / where)
+    finally:
+        server.close()
+    assert (code, err) == (2, f"mlkg: {says.format(tmp=tmp_path)}\n")
+    assert not (tmp_path / "missing").exists()
+    assert sorted((tmp_path / "site" / "builds").rglob("*")) == build
+    assert {p: p.read_bytes() for p in build if p.is_file()} == before

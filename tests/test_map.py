@@ -142,6 +142,7 @@ def test_physics_only_for_small_maps(seed_kg, shared_kg):
 
 def test_cli_map_writes_only_the_map(cli, tmp_path):
     out = tmp_path / "m" / "concepts.html"
+    out.parent.mkdir()  # -o makes no folders (see test_cli's -o tests)
     code, stdout, err = cli("map", "-o", out)
     assert code == 0, err
     assert out.is_file() and list(out.parent.iterdir()) == [out]

@@ -120,3 +120,34 @@ def test_a_build_killed_at_any_moment_leaves_one_whole_build_in_force(tmp_path, 
     assert cli("build", "--source", corpus, "--out", out)[0] == 0
     leftovers = [p.name for p in (out / "builds").iterdir() if p.name.startswith(".tmp-")]
     assert not leftovers  # what killed builds left behind is gone after the next build
+
+
+def test_a_source_changed_during_a_build_is_said_and_the_build_is_of_the_text_it_read(cli, tmp_path, monkeypatch):
+    """A build whose source changes after it is read says so, and holds what it read: commands call it out of date
+    (and read the file) until the file is back as the build read it, byte for byte.  (Its build.json had said
+    "not fresh" for ever, without a word at build time.)"""
+    import tqdm
+
+    src = tmp_path / "seed.md"
+    src.write_bytes(SEED.read_bytes())
+    read = src.read_bytes()
+    out = tmp_path / "out"
+    stage = tqdm.tqdm.set_description_str
+
+    def edit_while_writing(bar, desc=None, refresh=True):  # the progress bar's stages say when the build writes
+        if desc == "writing graph.json":
+            src.write_bytes(read.replace(b"foundation for VAEs", b"unrelated to it"))
+        return stage(bar, desc, refresh)
+
+    monkeypatch.setattr(tqdm.tqdm, "set_description_str", edit_while_writing)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the stages are told, to a terminal only
+    code, _, err = cli("build", "--source", src, "--out", out, "--no-map")
+    assert code == 0 and "Traceback" not in err
+    assert err.splitlines()[-1] == (f"mlkg: {src} changed while the build ran: the build holds the text it read, "
+                                    "which commands will call out of date; run `mlkg build` again")
+    monkeypatch.undo()
+    code, _, err = cli("prereqs", "vae", "--source", src, "--build", out)
+    assert code == 0 and "is out of date" in err
+    src.write_bytes(read)
+    code, text, err = cli("prereqs", "vae", "--source", src, "--build", out)
+    assert code == 0 and err == "" and "Autoencoder" in text  # answered from the build, which is in date again

@@ -91,6 +91,16 @@ def _sources_again(s, what: str) -> None:
                          "give --source (- for standard input once more)")
 
 
+def _output(path: str) -> None:
+    """``-o PATH`` may not write into a build, through ``out/graph.ttl`` or otherwise: a build is mlkg build's."""
+    from .project import build_holding
+
+    build = build_holding(path)
+    if build is not None:
+        raise InputError(f"{path}: a file of the build in {build.parent.parent}/, which only mlkg build writes; "
+                         "give another file")
+
+
 def _emit(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
@@ -135,6 +145,8 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     result = build_all(s.sources, s.curation, out, base_iri=s.base_iri, with_map=not no_map,
                        progress=sys.stderr.isatty())
     _emit(result.summary())
+    if result.warning():
+        click.echo(f"mlkg: {result.warning()}", err=True)
 
 
 @cli.command()
@@ -402,6 +414,7 @@ def map_(sources, curation, no_curation, output, open_):
     Example:
       mlkg map --source ../shared/cheatsheets -o map.html --open
     """
+    from .atomic import streamed
     from .views.map import write_map
 
     kg = _load(sources, curation, no_curation)
@@ -410,7 +423,11 @@ def map_(sources, curation, no_curation, output, open_):
 
         click.echo(map_html(kg), nl=False)
         return
+    _output(output)
     path = write_map(kg, output)
+    if streamed(path):  # a FIFO or a terminal, maybe standard output itself: nothing to open, nothing to add
+        click.echo(f"wrote {path} ({len(kg)} concepts)", err=True)
+        return
     uri = path.resolve().as_uri()
     _emit(f"wrote {path} ({len(kg)} concepts, {path.stat().st_size / 1e6:.1f} MB)\nopen the map:  {uri}")
     if open_:
@@ -589,7 +606,7 @@ def push(sources, curation, no_curation, url, graph_iri, user, password_env, bas
 @click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "n3"]), default=None,
               help="RDF format. Default: from the -o file's extension, else ttl.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", default=None,
-              help="Write to FILE (atomically) instead of standard output.")
+              help="Write to FILE (atomically; a FIFO or terminal as it is made) instead of standard output.")
 @click.option("--base-iri", default=None, help="Base IRI of concept IRIs (default: https://mlkg.dev/id/).")
 def export(sources, curation, no_curation, fmt, output, base_iri):
     """Export the graph as RDF: SKOS concepts plus the mlkg vocabulary, with a relation resource per edge.
@@ -601,6 +618,7 @@ def export(sources, curation, no_curation, fmt, output, base_iri):
       mlkg export -o graph.ttl
       mlkg export --format jsonld --base-iri https://example.org/ml/ > graph.jsonld
     """
+    from .atomic import streamed
     from .views import rdf
 
     s = _settings(sources, curation, no_curation, base_iri)
@@ -608,8 +626,10 @@ def export(sources, curation, no_curation, fmt, output, base_iri):
     base_iri = s.base_iri
     name = rdf.format_name(fmt, output)
     if output and output != "-":
+        _output(output)
         path = rdf.write(kg, output, name, base_iri)
-        click.echo(f"wrote {path} ({rdf.FORMATS[name][2]}, {path.stat().st_size:,} bytes)", err=True)
+        size = "" if streamed(path) else f", {path.stat().st_size:,} bytes"
+        click.echo(f"wrote {path} ({rdf.FORMATS[name][2]}{size})", err=True)
     else:
         click.echo(rdf.serialize(kg, name, base_iri), nl=False)
 

@@ -8,15 +8,20 @@ A build folder (``out/`` by default, or ``$MLKG_BUILD_DIR``) looks like::
     out/graph.ttl  -> current/graph.ttl
     out/map.html   -> current/map.html
     out/builds/<id>/build.json      what the build was made from, and the digest of its graph.json
+    out/builds/<id>/.mlkg-build     the mark that tells a build folder of mlkg's from one of the user's
 
 A build is written into ``builds/.tmp-…`` and committed by renaming a new
 ``current`` link over the old one, so a reader sees the old build or the new
 one, never a mix, and a build that fails or is killed leaves the old one in
-force (its leftovers are removed by the next build).  ``build.json`` holds a
-key (a digest of mlkg's code, the sources and the curation files); a command
-answers from the build only while that key matches, and from
-``graph.json`` only while its digest matches, so an edited source or a
-tampered build is never answered from.
+force (its leftovers are removed by the next build).  The folder may be one
+the user keeps other things in, so mlkg removes or replaces only what it can
+tell it made: build folders named as it names them and holding its mark, and
+links that point where it points them; anything else in those places stops
+the build with an error, before anything is written.  ``build.json`` holds a
+key (a digest of mlkg's code and of the sources and curation files as the
+build read them); a command answers from the build only while that key
+matches, and from ``graph.json`` only while its digest matches, so an edited
+source or a tampered build is never answered from.
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import secrets
 import shlex
 import shutil
 import stat
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Iterable
@@ -41,7 +47,7 @@ from typing import Any
 import orjson
 
 from . import __version__, knowledge
-from .errors import InputError
+from .errors import InputError, Problem
 from .knowledge import KnowledgeGraph
 from .read import read
 from .read.sources import STDIN, default_curation, default_sources, expand_paths
@@ -49,6 +55,8 @@ from .read.sources import STDIN, default_curation, default_sources, expand_paths
 OUTPUTS = ("graph.json", "graph.ttl", "map.html")
 META = "build.json"
 FORMAT = 3
+MARK = ".mlkg-build"  # in every build folder from the moment it is made: what tells it from a folder of the user's
+BUILD_NAME = re.compile(r"(\.tmp-)?\d+-[a-z0-9_]{8}")  # <pid>-<random>, and .tmp-<pid>-<random> while it is written
 
 
 def default_build_dir() -> Path:
@@ -62,6 +70,15 @@ class BuildResult:
     stats: dict = field(default_factory=dict)
     seconds: float = 0.0
     examples: tuple[str, str] = ("vae", "stable-diffusion")  # (most needed, most needing or ""): for the hint
+    changed: list[Path] = field(default_factory=list)  # sources or curation files that changed during the build
+
+    def warning(self) -> str | None:
+        """What to say when a file changed while the build ran: the build holds the text it read, which commands
+        will find out of date (they read the files instead) until it is built again, or the files restored."""
+        if not self.changed:
+            return None
+        return (f"{', '.join(map(str, self.changed))} changed while the build ran: the build holds the text it read, "
+                "which commands will call out of date; run `mlkg build` again")
 
     def summary(self) -> str:
         s = self.stats
@@ -106,7 +123,7 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
     working directory): sources, curation and base-iri, relative paths taken from the file's folder."""
     import tomllib
 
-    from .errors import CurationError, Location, Problem
+    from .errors import CurationError, Location
     from .read.curation import toml_problem
 
     folder = folder or Path.cwd()
@@ -227,16 +244,27 @@ def shown_path(path: str) -> str:
     return path if rel.startswith("../../..") else rel
 
 
-def input_key(files: list[Path], curation: list[Path]) -> str:
-    """A digest of everything a graph depends on: mlkg's code, each source's and curation file's path and bytes."""
+def input_key(files: list[Path], curation: list[Path], digests: dict[Path, bytes] | None = None) -> str:
+    """A digest of everything a graph depends on: mlkg's code, each source's and curation file's path and bytes.
+
+    ``digests`` are the files' digests as a load read them (:attr:`Corpus.digests`): a build's key is made of
+    the bytes it was made from, not of the files as they are a moment later, so a file that changes while a
+    build reads it makes the build out of date until it holds those bytes again, and never vouches for bytes the
+    build did not read.
+    """
     h = hashlib.sha256(f"mlkg {__version__} build {FORMAT}\n".encode())
     h.update(_code_digest())
     for kind, group in (("source", files), ("curation", curation)):
         for p in group:
             h.update(f"{kind} {absolute(p)}\n".encode())
-            data = _read_regular(p)
-            h.update(b"<missing>" if data is None else hashlib.sha256(data).digest())
+            digest = (digests or {}).get(Path(p)) or _file_digest(p)
+            h.update(b"<missing>" if digest is None else digest)
     return h.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes | None:
+    data = _read_regular(path)
+    return None if data is None else hashlib.sha256(data).digest()
 
 
 def _read_regular(path: Path) -> bytes | None:
@@ -299,12 +327,14 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
     start = time.perf_counter()
     out = Path(out) if out is not None else default_build_dir()
     base = rdf.base_iri(base_iri)  # a bad --base-iri fails here, before any work
+    _refuse_strangers(out)  # and something of the user's in the way; checked again under the lock
     with knowledge.collector_paused(), _Progress(progress, 4 + with_map) as bar:
         bar.stage("reading")
         files, cur = inputs(sources, curation)
-        key = input_key(files, cur)
+        corpus = read(files, cur)
+        key = input_key(files, cur, corpus.digests)
         bar.stage("mining")
-        kg = knowledge.build(read(files, cur))
+        kg = knowledge.build(corpus)
         stats = kg.stats()
         with _locked(out):
             stage = _staging(out)
@@ -318,10 +348,9 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                     bar.stage("writing map.html")
                     write_map(kg, stage / "map.html")
                 meta = {"format": FORMAT, "mlkg": __version__, "key": key,
-                        # the key vouches for the sources only if they did not change while they were read
-                        "fresh": input_key(files, cur) == key,
                         "sources": [absolute(p) for p in files], "curation": [absolute(p) for p in cur],
                         "base_iri": base, "arguments": [absolute(p) for p in sources] or None,
+                        "cwd": os.getcwd(),  # what the relative paths in graph.json are relative to
                         "graph_sha256": graph_sha256, "stats": stats,
                         "outputs": [name for name in OUTPUTS if (stage / name).exists()]}
                 (stage / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -331,8 +360,10 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                 raise
         down, up = kg.requires_index
     needing = max(down, key=lambda c: len(down[c]))
+    changed = [p for p in (*files, *cur) if p != STDIN and _file_digest(p) != corpus.digests.get(Path(p))]
     result = BuildResult(out, stats=stats, seconds=time.perf_counter() - start,
-                         examples=(max(up, key=lambda c: len(up[c])), needing if down[needing] else ""))
+                         examples=(max(up, key=lambda c: len(up[c])), needing if down[needing] else ""),
+                         changed=changed)
     for name in OUTPUTS:
         if name != "map.html" or with_map:
             result.files[name if name.startswith("graph.") else "map"] = out / name
@@ -355,14 +386,77 @@ def _locked(out: Path):
 
 
 def _staging(out: Path) -> Path:
+    """A new, marked build folder under ``out/builds``, once nothing in the way is the user's."""
+    _refuse_strangers(out)
+    while True:
+        stage = out / "builds" / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            stage.mkdir(mode=0o700)  # private until it is committed
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
+        try:
+            (stage / MARK).write_text("A build folder of mlkg's: mlkg build removes it once a newer build is "
+                                      "in force.\n", encoding="utf-8")
+        except OSError as exc:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
+        return stage
+
+
+def _refuse_strangers(out: Path) -> None:
+    """An error, one line per thing, for whatever stands where mlkg writes in ``out`` and is not mlkg's: a build
+    replaces ``current`` and the output links and removes old builds, and none of them may be the user's."""
+    move = "move it away (or build into another --out)"
+    problems = []
     current = out / "current"
-    if current.is_dir() and not current.is_symlink():
-        raise InputError(f"{current}: a folder stands where mlkg keeps the link to the build in force; move it "
-                         "away (or build into another --out)")
+    if os.path.lexists(current) and not _our_link(current):
+        problems.append(f"{current}: {_what(current)} stands where mlkg keeps the link to the build in force; {move}")
+    for name in OUTPUTS:
+        link = out / name
+        if os.path.lexists(link) and not _our_link(link):
+            problems.append(f"{link}: {_what(link)} stands where mlkg keeps the link to the build's {name}; {move}")
     try:
-        return Path(tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-", dir=out / "builds"))
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
+        entries = sorted((out / "builds").iterdir())
+    except OSError:
+        entries = []
+    problems += [f"{p}: not a build of mlkg's, in the folder where it keeps its builds (and removes old ones); {move}"
+                 for p in entries if not _made_by_mlkg(p)]
+    if problems:
+        raise InputError(problems=[Problem(None, m) for m in problems])
+
+
+def _our_link(path: Path) -> bool:
+    """Whether ``path`` is a link a build made: ``current`` to one of its build folders, an output into ``current``."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return False
+    if path.name == "current":
+        folder, _, name = target.partition("/")
+        return folder == "builds" and BUILD_NAME.fullmatch(name) is not None
+    return target == f"current/{path.name}"
+
+
+def _what(path: Path) -> str:
+    if path.is_symlink():
+        return "a link of another's"
+    return "a folder" if path.is_dir() else "a file"
+
+
+def _made_by_mlkg(path: Path) -> bool:
+    """Whether an entry of ``builds/`` is mlkg's: its lock file, or a folder named as mlkg names its builds and
+    holding the mark each gets when it is made (or ``build.json``, which builds made before the mark have); an
+    empty one too, a build killed as it was made (removing it loses nothing)."""
+    if path.name == ".lock":
+        return path.is_file() and not path.is_symlink()
+    if BUILD_NAME.fullmatch(path.name) is None or path.is_symlink() or not path.is_dir():
+        return False
+    try:
+        return (path / MARK).is_file() or (path / META).is_file() or not any(path.iterdir())
+    except OSError:
+        return False
 
 
 def _replace_link(link: Path, target: str) -> None:
@@ -395,9 +489,9 @@ def _commit(out: Path, stage: Path) -> None:
     except OSError as exc:  # out/ itself is read-only: the build in force stays, and this one goes
         shutil.rmtree(final, ignore_errors=True)
         raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
-    keep = {final.name, previous.name if previous is not None else ""}
+    keep = {final.name, previous.name if previous is not None else "", ".lock"}
     for old in (out / "builds").iterdir():
-        if old.name in keep or old.name == ".lock":
+        if old.name in keep or not _made_by_mlkg(old):
             continue
         if old.name.startswith(".tmp-") and _alive(old.name):
             continue  # a build still at work (it waits for the lock)
@@ -423,6 +517,13 @@ def _current(out: Path) -> Path | None:
         return None
     path = out / target
     return path if path.is_dir() else None
+
+
+def build_holding(path: str | Path) -> Path | None:
+    """The build folder (``DIR/builds/<id>``) that ``path`` names a file in, through links such as
+    ``DIR/graph.ttl``, or None: a build is written once, whole, and its build.json vouches for what is in it."""
+    folder = Path(os.path.realpath(path)).parent
+    return folder if folder.parent.name == "builds" and _made_by_mlkg(folder) and folder.is_dir() else None
 
 
 # --- answering from a build --------------------------------------------------------------------
@@ -465,7 +566,7 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
         same = (meta.get("sources") == [absolute(p) for p in files]
                 or (bool(sources) and meta.get("arguments") == [absolute(p) for p in sources])) \
             and meta.get("curation") == [absolute(p) for p in cur]
-        if meta.get("fresh") and meta.get("key") == input_key(files, cur):
+        if meta.get("key") == input_key(files, cur):
             kg = _from_build(folder, meta)
             if kg is not None:
                 return kg
@@ -492,9 +593,42 @@ def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
         return None
     try:
         with knowledge.collector_paused():
-            return KnowledgeGraph.from_node_link(orjson.loads(data))
+            graph = orjson.loads(data)
+            if isinstance(meta.get("cwd"), str):
+                _relocate(graph, meta["cwd"])
+            return KnowledgeGraph.from_node_link(graph)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _relocate(graph: dict[str, Any], then: str) -> None:
+    """Make the paths in a build's node-link ``graph`` right from the working folder, where it is not the one the
+    build ran in (``then``): a source is named there as it was given, often relative (``Source: x.md:41`` named
+    no file from another folder).  Each becomes what :func:`shown_path` makes of it: relative where it is near,
+    else absolute."""
+    if os.path.realpath(then) == os.path.realpath(os.getcwd()):
+        return
+    moved: dict[str, str] = {}
+
+    def here(path: str) -> str:
+        if path == str(STDIN) or os.path.isabs(path):
+            return path
+        if path not in moved:
+            moved[path] = shown_path(os.path.normpath(os.path.join(then, path)))
+        return moved[path]
+
+    for node in graph["nodes"]:
+        if "file" in node:
+            node["file"] = here(node["file"])
+    for edge in graph["edges"]:
+        for ev in edge.get("evidence") or ():
+            ev["file"] = here(ev["file"])
+    mining = graph.get("graph", {}).get("mining") or {}
+    for dropped in mining.get("homonyms", ()):
+        dropped["file"] = here(dropped["file"])
+    # curation notes open with the item's place, path:line
+    mining["curation"] = [here(m[1]) + note[m.end(1):] if (m := re.match(r"(.+?):\d+: ", note)) else note
+                          for note in mining.get("curation", ())]
 
 
 # --- live rebuild ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ with the curation file's renames applied and its items checked against it.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,6 +45,9 @@ class Corpus:
     sources: list[Path] = field(default_factory=list)
     curation: Curation = field(default_factory=Curation)
     renamed: set[tuple[str, str]] = field(default_factory=set)  # the (number, ID) pairs a [[rename]] applied to
+    # SHA-256 of every cheatsheet's and curation file's bytes as they were read: what the corpus was made from,
+    # exactly, though a file change while it is read or after
+    digests: dict[Path, bytes] = field(default_factory=dict)
 
     @cached_property
     def entries(self) -> list[Entry]:
@@ -71,6 +75,7 @@ def read(paths: Iterable[str | Path] = (), curation: Iterable[str | Path] | None
     cur = load_curation(list(default_curation() if curation is None else curation))
     corpus = parse_files(files, cur.renames, cur.rename_items)
     corpus.curation = cur
+    corpus.digests.update(cur.digests)
     concepts = {e.id for e in corpus.entries}
     cur.check(concepts, lambda x: difflib.get_close_matches(x, sorted(concepts), n=3))
     return corpus
@@ -91,10 +96,13 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
     documents, problems = [], []
     renaming: dict[str, tuple[Location, str]] = {}  # entry number → (its rename's place, the ID it had)
     clashes: list[Problem] = []
+    digests: dict[Path, bytes] = {}
     for path in files:
         name = str(path)
         try:
-            doc = parse_bytes(read_input(path), name)
+            data = read_input(path)
+            digests[Path(path)] = hashlib.sha256(data).digest()
+            doc = parse_bytes(data, name)
         except CheatsheetError as exc:
             problems += exc.problems
             continue
@@ -135,7 +143,7 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
         raise CheatsheetError(problems=sorted(problems + clashes, key=lambda p: (p.location or Location("", 0))))
     if clashes:
         raise CurationError(problems=clashes)
-    return Corpus(documents, list(files), renamed=renamed)
+    return Corpus(documents, list(files), renamed=renamed, digests=digests)
 
 
 def _rename_clash(renamed: Entry, other: Entry, renaming: dict[str, tuple[Location, str]]) -> Problem:

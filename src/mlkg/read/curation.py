@@ -34,6 +34,7 @@ loaded, so one file can serve several corpora.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -70,6 +71,7 @@ class Curation:
 
     items: list[Item] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    digests: dict[Path, bytes] = field(default_factory=dict)  # SHA-256 of each file's bytes, as they were read
 
     def of(self, section: str) -> list[Item]:
         return [i for i in self.items if i.section == section]
@@ -141,7 +143,9 @@ def load_curation(paths: list[str | Path]) -> Curation:
             if Path(path) != STDIN and not stat.S_ISREG(os.stat(path).st_mode):
                 problems.append(Problem(Location(name, 1), "curation file is not a regular file"))
                 continue
-            text = read_input(Path(path)).decode("utf-8-sig")
+            data = read_input(Path(path))
+            cur.digests[Path(path)] = hashlib.sha256(data).digest()
+            text = data.decode("utf-8-sig")
         except FileNotFoundError:
             problems.append(Problem(Location(name, 1), "curation file does not exist"))
             continue

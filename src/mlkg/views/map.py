@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..atomic import atomic_path
+from ..atomic import output as output_file
 from ..graph import ConceptGraph, chunked, edge_items
 from ..read import example_plain
 
@@ -517,7 +517,8 @@ _PAYLOADS = ('<script type="application/json" id="mlkg-nodes">[]</script>',
 
 
 def write_map(kg: ConceptGraph, path: str | Path, title: str | None = None, physics: bool | None = None) -> Path:
-    """Write the map page to ``path`` atomically and return the path.
+    """Write the map page to ``path`` (a file atomically, a FIFO or terminal as it is made: see
+    :func:`~mlkg.atomic.output`) and return the path.
 
     The page is the one :func:`map_html` returns, byte for byte, but its two
     large JSON payloads are written item by item: a 100k map never exists
@@ -527,7 +528,7 @@ def write_map(kg: ConceptGraph, path: str | Path, title: str | None = None, phys
     physics = _physics(kg, physics)
     page = map_network(kg, title, physics, data=([], [])).generate_html("map.html")
     payloads = (map_nodes(kg, titles_to_scale=not physics), map_edges(kg))
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+    with output_file(path) as f:
         for marker, items in zip(_PAYLOADS, payloads, strict=True):
             head, found, page = page.partition(marker)
             if not found:  # pragma: no cover - the template names both elements

@@ -29,7 +29,7 @@ from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
-from ..atomic import atomic_path
+from ..atomic import output as output_file
 from ..errors import InputError
 from ..graph import ConceptGraph, chunked, deciding_evidence, edge_items
 from ..read import example_plain
@@ -454,9 +454,10 @@ def serialize(kg: ConceptGraph, fmt: str = "ttl", base: str | None = None, outpu
 
 
 def write(kg: ConceptGraph, path: str | Path, fmt: str | None = None, base: str | None = None) -> Path:
-    """Write the export to ``path`` atomically; the format comes from ``fmt`` or the file extension."""
+    """Write the export to ``path`` (a file atomically, a FIFO or terminal as it is made: see
+    :func:`~mlkg.atomic.output`); the format comes from ``fmt`` or the file extension."""
     path = Path(path)
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+    with output_file(path) as f:
         serialize(kg, format_name(fmt, path), base, f)
     return path
 
