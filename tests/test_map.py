@@ -744,3 +744,21 @@ def test_an_indented_example_line_in_a_long_example_is_found_where_it_stands(wri
     side, start, length = edge["at"]
     text = {n["id"]: n for n in nodes}[edge["to"] if side else edge["from"]]["example"]
     assert len(text) > viz._SEARCHED and text[start:start + length] == "    then the Alpha Net runs"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("cid", ["constructor", "hasownproperty", "proto"])
+def test_an_id_that_names_a_property_of_every_javascript_object_is_a_concept_like_any(context, write, tmp_path,  # noqa: F811
+                                                                                    cid):
+    """Node positions and more are looked up in plain objects keyed by ID: "constructor" found a function there,
+    every position came out NaN and selecting anything threw."""
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Object Maker", cid),
+                               entry("1.1.2", "Alpha Net", "alpha", full="It extends the Object Maker."),
+                               entry("1.1.3", "Beta Net", "beta", full="It extends the Alpha Net."))),
+                   curation=[])
+    for selected in (cid, "alpha"):
+        view = open_map(context, viz.write_map(kg, tmp_path / "map.html"), f"{selected}&hops=1")
+        assert view.js("mlkg.state().selected") == selected
+        assert view.js("() => mlkg.select('beta')") is not False
+        assert view.js("mlkg.state().selected") == "beta"
+        _clean(view)
