@@ -70,7 +70,7 @@ class MapPage:
     def node_point(self, node_id: str) -> dict:
         """Where ``node_id`` is drawn, in page coordinates."""
         return self.js("""(id) => {
-            const p = network.canvasToDOM(network.getPositions([id])[id]);
+            const v = mlkg.toVis(id), p = network.canvasToDOM(network.getPositions([v])[v]);
             const box = document.getElementById("mynetwork").getBoundingClientRect();
             return {x: box.left + p.x, y: box.top + p.y};
         }""", node_id)
@@ -86,7 +86,7 @@ class MapPage:
         return self.js("""() => {
             const v = mlkg.view(), box = document.getElementById("localnetwork");
             const outside = v.ids.filter(id => {
-                const b = v.network.getBoundingBox(id);
+                const b = v.network.getBoundingBox(mlkg.toVis(id));
                 const a = v.network.canvasToDOM({x: b.left, y: b.top});
                 const c = v.network.canvasToDOM({x: b.right, y: b.bottom});
                 return a.x < 0 || a.y < 0 || c.x > box.clientWidth || c.y > box.clientHeight;

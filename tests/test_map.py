@@ -18,6 +18,7 @@ from mlkg.views import map as viz
 from mlkg.views.chains import learning_plan, ready_to_learn
 
 HOSTILE = '<img src=x onerror="window.pwned=1;alert(1)"> </script><script>window.pwned=2;alert(2)</script> <!--'
+SELECTED = "() => mlkg.view().network.getSelectedNodes().map(mlkg.fromVis)"  # vis knows nodes by mlkg.toVis(id)
 
 
 def _script_data(html: str, name: str):
@@ -208,10 +209,10 @@ def test_search_by_acronym_selects_focuses_and_zooms(context, pages):  # noqa: F
     assert options.first.get_attribute("data-id") == "ddpm"
     box.press("Enter")
     assert view.js("mlkg.state().selected") == "ddpm"
-    assert view.js("network.getSelectedNodes()") == ["ddpm"]
+    assert view.js(SELECTED) == ["ddpm"]
     assert view.page.locator("#panel-title").inner_text() == "DDPM (Denoising Diffusion Probabilistic Model)"
     view.until("""() => {
-        const p = network.canvasToDOM(network.getPositions(["ddpm"]).ddpm);
+        const v = mlkg.toVis("ddpm"), p = network.canvasToDOM(network.getPositions([v])[v]);
         const map = document.getElementById("mynetwork");
         return network.getScale() >= 1 && Math.hypot(p.x - map.clientWidth / 2, p.y - map.clientHeight / 2) < 30;
     }""")
@@ -269,7 +270,7 @@ def test_clicking_a_node_opens_its_details(context, pages, seed_kg, layout):  # 
     assert needed_by == [e["source"] for e in seed_kg.in_edges("vae", "requires")]
     assert panel.locator(".dependents .evidence").count() == len(needed_by)
     grown = ["vae", "autoencoder", "gan"]  # concepts grow with their dependents: 1, 2 and 5 of them
-    sizes = view.js("ids => ids.map(id => network.body.data.nodes.get(id).size)", grown)
+    sizes = view.js("ids => ids.map(id => network.body.data.nodes.get(mlkg.toVis(id)).size)", grown)
     assert sizes == [min(40, 9 + 5 * len(seed_kg.in_edges(c, "requires")) ** 0.5) for c in grown]
     prereq.locator("a").click()
     assert view.js("mlkg.state().selected") == "autoencoder"
@@ -322,12 +323,13 @@ def test_local_view_shows_n_hops_around_the_selection_laid_out_on_its_own(contex
     assert all(levels[e["target"]] < levels[e["source"]] for e in inside if e["kind"] == "requires")
     drawn = view.js("() => mlkg.view().edges.getIds().sort()")
     assert drawn == sorted(f"{e['kind']}|{e['source']}|{e['target']}" for e in inside)
-    assert view.js("() => mlkg.view().network.getSelectedNodes()") == ["vae"]
+    assert view.js(SELECTED) == ["vae"]
     # concepts reached by a related edge only sit on the level of the concept they were reached from
     assert levels["normalizing-flow"] == levels["vae"]
     # clicking a concept in the local view moves the view to it
     point = view.js("""(id) => {
-        const v = mlkg.view(), p = v.network.canvasToDOM(v.network.getPositions([id])[id]);
+        const v = mlkg.view(), at = v.network.getPositions([mlkg.toVis(id)]);
+        const p = v.network.canvasToDOM(at[mlkg.toVis(id)]);
         const box = document.getElementById("localnetwork").getBoundingClientRect();
         return {x: box.left + p.x, y: box.top + p.y}; }""", "autoencoder")
     view.page.mouse.click(point["x"], point["y"])
@@ -358,7 +360,7 @@ def test_a_selected_label_in_the_local_view_is_never_broken_inside_a_word(contex
                    curation=[])
     view = open_map(context, viz.write_map(kg, tmp_path / "map.html"), "backprop&hops=1")
     assert view.js("mlkg.state().selected") == "backprop"
-    lines = view.js("""() => mlkg.view().network.body.nodes["backprop"].labelModule.lines
+    lines = view.js("""() => mlkg.view().network.body.nodes[mlkg.toVis("backprop")].labelModule.lines
                          .map(l => l.blocks.map(b => b.text).join(""))""")
     assert [x.strip() for x in lines] == ["Backpropagation"]
     _clean(view)
@@ -434,26 +436,28 @@ def test_learning_path_is_laid_out_on_its_own_in_learning_order(context, pages, 
     steps = view.page.locator("#learning ol a").evaluate_all("links => links.map(a => a.dataset.id)")
     assert steps == expected
     assert view.js(LOCAL_IDS) == sorted(expected)
-    labels = view.js("(ids) => ids.map(id => mlkg.view().nodes.get(id).label)", expected)
+    labels = view.js("(ids) => ids.map(id => mlkg.view().nodes.get(mlkg.toVis(id)).label)", expected)
     assert labels == [f"{i}. {seed_kg.graph.nodes[c]['label']}" for i, c in enumerate(expected, 1)]
     fit = view.local_fit()
     assert fit["outside"] == [] and fit["font_px"] >= 12
     # levels top to bottom, each level left to right, read in learning order
-    at = view.js("(ids) => mlkg.view().network.getPositions(ids)", expected)
+    at = view.js("""(ids) => { const at = mlkg.view().network.getPositions(ids.map(mlkg.toVis));
+                                  return Object.fromEntries(ids.map(id => [id, at[mlkg.toVis(id)]])); }""", expected)
     levels = view.js("mlkg.view().levels")
     assert sorted(expected, key=lambda c: (levels[c], at[c]["x"])) == expected
-    on_path = view.js("() => mlkg.view().edges.get({filter: e => e.width > 3}).map(e => [e.from, e.to]).sort()")
+    on_path = view.js("""() => mlkg.view().edges.get({filter: e => e.width > 3})
+                                .map(e => [mlkg.fromVis(e.from), mlkg.fromVis(e.to)]).sort()""")
     assert on_path == sorted([e["source"], e["target"]] for e in seed_kg.edges("requires")
                              if {e["source"], e["target"]} <= set(expected))
     assert view.js("location.hash") == "#stable-diffusion&path"
     view.page.locator("#learning ol a[data-id=vae]").click()
     assert view.js("mlkg.state()")["path"] == "stable-diffusion"
     assert view.js("location.hash") == "#vae&path=stable-diffusion"
-    assert view.js("() => mlkg.view().network.getSelectedNodes()") == ["vae"]
+    assert view.js(SELECTED) == ["vae"]
     view.page.keyboard.press("Escape")
     assert view.js("mlkg.state().path") is None and view.js(LOCAL_IDS) is None
     assert view.js(VIEW) == whole
-    assert view.js("nodes.get('vae').label") == "Variational Autoencoder"
+    assert view.js("nodes.get(mlkg.toVis('vae')).label") == "Variational Autoencoder"
     _clean(view)
 
 
@@ -661,7 +665,7 @@ def test_live_updates_take_a_new_graph_in_place(context, seed_kg, write, tmp_pat
     view.until("document.querySelectorAll('#panel .prereqs a').length === 0", timeout_ms=8000)
     assert fetched == [SERVED + "api/map-data"]
     assert banner.is_hidden()
-    assert view.js("mlkg.state().selected") == "vae" and view.js("network.getSelectedNodes()") == ["vae"]
+    assert view.js("mlkg.state().selected") == "vae" and view.js(SELECTED) == ["vae"]
     assert view.js(VIEW) == before
     assert view.js("edges.get('requires|vae|autoencoder')") is None
     assert view.js("edges.length") == len(changed.edges(["requires", "related", "parent"]))
@@ -745,3 +749,38 @@ def test_an_indented_example_line_in_a_long_example_is_found_where_it_stands(wri
     side, start, length = edge["at"]
     text = {n["id"]: n for n in nodes}[edge["to"] if side else edge["from"]]["example"]
     assert len(text) > viz._SEARCHED and text[start:start + length] == "    then the Alpha Net runs"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("layout", ["physics", "outline"])
+# of Object.prototype's properties only "constructor" is a lowercase slug; the other two stand for any ID
+@pytest.mark.parametrize("cid", ["constructor", "hasownproperty", "proto"])
+def test_an_id_that_names_a_property_of_every_javascript_object_is_a_concept_like_any(context, write, tmp_path,  # noqa: F811
+                                                                                    cid, layout):
+    """vis-network keeps nodes, forces and positions in plain objects keyed by node id: "constructor" found
+    Object.prototype's function there, physics overflowed the stack, every position came out NaN and selecting
+    anything threw.  vis never sees a concept ID now (``mlkg.toVis``); the page speaks concept IDs everywhere else."""
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Object Maker", cid),
+                               entry("1.1.2", "Alpha Net", "alpha", full="It extends the Object Maker."),
+                               entry("1.1.3", "Beta Net", "beta", full="It extends the Alpha Net."))),
+                   curation=[])
+    assert [e["target"] for e in kg.out_edges("alpha", "requires")] == [cid]
+    page = viz.write_map(kg, tmp_path / "map.html", physics=layout == "physics")
+    view = open_map(context, page)
+    assert view.js("() => Object.values(network.getPositions()).every(p => isFinite(p.x) && isFinite(p.y))")
+    assert view.js("mlkg.view().ids").count(cid) == 1
+    view.click_node(cid)
+    view.until(f"mlkg.state().selected === '{cid}'")
+    assert view.page.locator("#panel-title").inner_text() == "Object Maker"
+    assert view.js("location.hash") == f"#{cid}"
+    assert view.js(SELECTED) == [cid]
+    _clean(view)
+    for selected, around in ((cid, [cid, "alpha"]), ("alpha", [cid, "alpha", "beta"])):
+        view = open_map(context, page, f"{selected}&hops=1")
+        assert view.js("mlkg.state().selected") == selected
+        assert view.js(LOCAL_IDS) == sorted(around)
+        assert view.local_fit()["outside"] == []
+        assert view.js("mlkg.view().levels")[cid] < view.js("mlkg.view().levels")["alpha"]  # a prerequisite above
+        assert view.js("() => mlkg.select('beta')") is not False
+        assert view.js("mlkg.state().selected") == "beta"
+        _clean(view)

@@ -39,6 +39,24 @@ var mlkg = (function () {
   var editMeta = document.querySelector('meta[name="mlkg-edit-token"]');
   var editToken = live && editMeta && window.fetch ? editMeta.getAttribute("content") : null;
 
+  // ---- node ids at the vis boundary -----------------------------------------------------------------
+  // vis-network keeps its nodes, positions, forces and velocities in plain objects keyed by node id, where the
+  // concept ID "constructor" finds Object.prototype.constructor (physics then overflows the stack and every
+  // position is NaN).  So vis never sees a concept ID: every node id handed to it (nodes, edge ends, selectNodes,
+  // focus, moveNode, getPositions, getBoundingBox, DataSet calls) goes through toVis, and every one it hands back
+  // (events, getSelectedNodes, getPositions) through fromVis; an edge's ends are translated once per graph
+  // (e.visFrom, e.visTo).  Everything else (the address, the panel, search, `mlkg.*`) speaks concept IDs, and
+  // looks them up in Maps.  Edge ids ("kind|from|to") cannot name a property of Object.prototype.
+  var VIS_PREFIX = "n:";
+  var toVis = function (id) { return VIS_PREFIX + id; };
+  var fromVis = function (visId) { return String(visId).slice(VIS_PREFIX.length); };
+  /* Positions in `net` of `ids` (every node's without), as a Map by concept ID. */
+  function positions(net, ids) {
+    var at = net.getPositions(ids && ids.map(toVis)), out = new Map();
+    Object.keys(at).forEach(function (v) { out.set(fromVis(v), at[v]); });
+    return out;
+  }
+
   // ---- the graph: indexes over the payloads, rebuilt when a live update brings new ones --------------
   var info, sectionColour, present, byKind, prereqs, dependents, related, children, descendantCache, concepts, rank;
   var push = function (map, key, value) {
@@ -57,8 +75,9 @@ var mlkg = (function () {
     present = []; byKind = { requires: [], related: [], parent: [] };
     prereqs = new Map(); dependents = new Map(); related = new Map(); children = new Map();
     rawEdges.forEach(function (e) {
-      if (!info.has(e.from) || !info.has(e.to) || !byKind[e.kind]) return;
+      if (!info.has(e.from) || !info.has(e.to) || KINDS.indexOf(e.kind) < 0) return;
       e.id = e.kind + "|" + e.from + "|" + e.to;
+      e.visFrom = toVis(e.from); e.visTo = toVis(e.to);  // made once: the page draws large maps' edges every frame
       present.push(e);
       byKind[e.kind].push(e);
       if (e.kind === "requires") { push(prereqs, e.from, e); push(dependents, e.to, e); }
@@ -161,7 +180,7 @@ var mlkg = (function () {
   var dotSize = function (id) { return Math.min(40, 9 + 5 * Math.sqrt((dependents.get(id) || []).length)); };  // grows with its dependents
   var baseText = function (n) { return n.kind === "concept" ? n.label : n.number + "  " + n.label; };
   function visNode(n) {
-    var v = Object.assign({ id: n.id, kind: n.kind, label: lazyLabels && n.kind === "concept" ? "" : baseText(n),
+    var v = Object.assign({ id: toVis(n.id), kind: n.kind, label: lazyLabels && n.kind === "concept" ? "" : baseText(n),
                             x: n.x, y: n.y }, look(n, false));
     if (n.kind === "concept") {
       v.size = dotSize(n.id);
@@ -191,7 +210,7 @@ var mlkg = (function () {
   }
   var NO_ARROWS = { from: { enabled: false } };
   function visEdge(e) {
-    var v = { id: e.id, from: e.from, to: e.to, kind: e.kind };
+    var v = { id: e.id, from: e.visFrom, to: e.visTo, kind: e.kind };
     if (e.kind !== "parent" && !ownEdges) v.title = edgeTooltip(e);  // the page's own edges have no tooltips
     if (e.kind !== "requires") Object.assign(v, EDGE[e.kind], { arrows: NO_ARROWS });
     if (e.kind === "related") v.dashes = [6, 5];
@@ -217,7 +236,7 @@ var mlkg = (function () {
   // What each node and edge shows: "d" dimmed, then its label; an edge's is `e.shown`, undefined while its kind
   // is switched off.
   var shownNodes = new Map();
-  visNodes.forEach(function (v) { shownNodes.set(v.id, "|" + v.label); });
+  raw.forEach(function (n, i) { shownNodes.set(n.id, "|" + visNodes[i].label); });
   present.forEach(function (e) { if (state.kinds.has(e.kind)) e.shown = ""; });
   var listed = new Set(state.kinds);
 
@@ -440,7 +459,7 @@ var mlkg = (function () {
       var key = (dim ? "d" : "") + "|" + text;
       if (shownNodes.get(n.id) === key) return;
       shownNodes.set(n.id, key);
-      nodeChanges.push(Object.assign({ id: n.id, label: text }, styled(n, dim)));
+      nodeChanges.push(Object.assign({ id: toVis(n.id), label: text }, styled(n, dim)));
     });
     if (nodeChanges.length) nodes.update(nodeChanges);
     var edgeChanges = [], restyled = 0;
@@ -475,7 +494,7 @@ var mlkg = (function () {
   var animated = !lazyLabels;  // on a large map every frame of an animation is a full redraw: jump instead
   function focusOn(id, animate) {
     animate = animate && animated;
-    network.focus(id, {
+    network.focus(toVis(id), {
       scale: Math.max(network.getScale(), raw.length > 150 ? 0.9 : 1.15),
       animation: animate ? EASE : false,
     });
@@ -513,7 +532,7 @@ var mlkg = (function () {
     localNodes = new vis.DataSet();
     localEdges = new vis.DataSet();
     localNet = new vis.Network($("localnetwork"), { nodes: localNodes, edges: localEdges }, localOptions());
-    localNet.on("click", function (p) { if (p.nodes.length) select(p.nodes[0], { focus: false }); });
+    localNet.on("click", function (p) { if (p.nodes.length) select(fromVis(p.nodes[0]), { focus: false }); });
     localNet.on("beforeDrawing", function (ctx) { drawLevels(ctx); drawKnown(ctx, localNet, local.ids); });
     localNet.on("afterDrawing", function () { if (local.shown && !local.fitted) fitLocal(true); });
     localNet.on("resize", function () {  // the panel opened or closed, the window changed: lay it out anew
@@ -721,7 +740,7 @@ var mlkg = (function () {
     var pos = best.placed.pos;
     var items = ids.map(function (id) {
       var n = info.get(id), b = box.get(id), p = pos.get(id);
-      return Object.assign({ id: id, label: b.text, x: p.x, y: p.y, size: b.r, title: tooltip(n),
+      return Object.assign({ id: toVis(id), label: b.text, x: p.x, y: p.y, size: b.r, title: tooltip(n),
                              widthConstraint: { maximum: b.max },
                              font: { size: b.size, color: id === state.selected ? "#0b0f14" : "#1f2328" } },
                            { color: look(n, false).color });
@@ -733,14 +752,14 @@ var mlkg = (function () {
         var path = onPath.has(e.from) && onPath.has(e.to);
         if (!path && !state.kinds.has("requires")) return;
         var style = path ? PATH_EDGE : EDGE.requires;
-        lines.push({ id: e.id, from: e.from, to: e.to, color: style.color, width: style.width, title: edgeTooltip(e),
+        lines.push({ id: e.id, from: e.visFrom, to: e.visTo, color: style.color, width: style.width, title: edgeTooltip(e),
                      smooth: { type: "cubicBezier", forceDirection: "vertical", roundness: 0.45 } });
       });
       if (state.kinds.has("related")) {
         (related.get(id) || []).forEach(function (e) {
           if (e.from !== id || !inSet.has(e.to)) return;
           var same = laid.level.get(e.from) === laid.level.get(e.to);
-          lines.push(Object.assign({ id: e.id, from: e.from, to: e.to, title: edgeTooltip(e), dashes: [6, 5], arrows: NO_ARROWS,
+          lines.push(Object.assign({ id: e.id, from: e.visFrom, to: e.visTo, title: edgeTooltip(e), dashes: [6, 5], arrows: NO_ARROWS,
                                      smooth: same ? { type: "curvedCW", roundness: 0.25 } : false }, EDGE.related));
         });
       }
@@ -774,7 +793,7 @@ var mlkg = (function () {
   }
   function syncLocalSelection() {
     if (!localNet) return;
-    if (state.selected && local.ids.indexOf(state.selected) >= 0) localNet.selectNodes([state.selected], false);
+    if (state.selected && local.ids.indexOf(state.selected) >= 0) localNet.selectNodes([toVis(state.selected)], false);
     else localNet.unselectAll();
   }
   /* Zoom the local view so that it fills the screen, no larger than LOCAL.maxScale; when even LOCAL.minScale
@@ -782,9 +801,9 @@ var mlkg = (function () {
   function fitLocal(measured) {
     var stage = $("localnetwork"), W = stage.clientWidth, H = stage.clientHeight;
     if (!W || !H || !local.ids.length) return;
-    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, at = localNet.getPositions(local.ids);
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, at = positions(localNet, local.ids);
     local.ids.forEach(function (id) {
-      var b = measured ? localNet.getBoundingBox(id) : null, p = at[id];
+      var b = measured ? localNet.getBoundingBox(toVis(id)) : null, p = at.get(id);
       if (!p) return;  // vis has not taken it in yet
       if (!b) { var r = LOCAL.labelMax / 2 + 4; b = { left: p.x - r, right: p.x + r, top: p.y - 20, bottom: p.y + 60 }; }
       x0 = Math.min(x0, b.left); x1 = Math.max(x1, b.right); y0 = Math.min(y0, b.top); y1 = Math.max(y1, b.bottom);
@@ -795,7 +814,7 @@ var mlkg = (function () {
     var centre = { x: (x0 + x1) / 2, y: (y0 + y1) / 2 };
     if (scale < LOCAL.minScale) {
       scale = LOCAL.minScale;
-      var focus = at[state.selected] || at[local.ids[local.ids.length - 1]];
+      var focus = at.get(state.selected) || at.get(local.ids[local.ids.length - 1]);
       // the selection in view, and as much of the rest as the screen holds
       var clamp = function (v, lo, hi, half) { return lo + half > hi - half ? (lo + hi) / 2 : Math.min(Math.max(v, lo + half), hi - half); };
       if (focus) {
@@ -840,16 +859,16 @@ var mlkg = (function () {
     if (!have.size) return;
     var ids = only ? only.filter(function (id) { return have.has(id); }) : Array.from(have);
     if (!ids.length) return;
-    var at = net.getPositions(ids), scale = net.getScale(), localView = net === localNet;
+    var at = positions(net, ids), scale = net.getScale(), localView = net === localNet;
     ctx.save();
     ctx.strokeStyle = "#2f9e44";
     ctx.lineWidth = Math.max(3, 2 / scale);
     ctx.globalAlpha = 0.85;
     ctx.beginPath();
     ids.forEach(function (id) {
-      var p = at[id];
+      var p = at.get(id);
       if (!p) return;
-      var r = (localView ? localNodes.get(id).size : sizes.get(id) || 20) + 5;
+      var r = (localView ? localNodes.get(toVis(id)).size : sizes.get(id) || 20) + 5;
       ctx.moveTo(p.x + r, p.y);
       ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
     });
@@ -931,8 +950,8 @@ var mlkg = (function () {
 
   function syncSelection() {
     var now = network.getSelectedNodes();
-    if (state.selected ? now.length === 1 && now[0] === state.selected : !now.length) return;
-    if (state.selected) network.selectNodes([state.selected], false); else network.unselectAll();
+    if (state.selected ? now.length === 1 && now[0] === toVis(state.selected) : !now.length) return;
+    if (state.selected) network.selectNodes([toVis(state.selected)], false); else network.unselectAll();
   }
   function select(id, opts) {
     opts = opts || {};
@@ -1485,7 +1504,7 @@ var mlkg = (function () {
       var size = Math.round(Math.min(n.font_size, TITLE_MAX / scale));
       if ((titleSize.get(n.id) || n.font_size) === size) return;
       titleSize.set(n.id, size);
-      changes.push(Object.assign({ id: n.id }, styled(n, shownNodes.get(n.id).indexOf("d") === 0)));
+      changes.push(Object.assign({ id: toVis(n.id) }, styled(n, shownNodes.get(n.id).indexOf("d") === 0)));
     });
     if (changes.length) nodes.update(changes);
   }
@@ -1497,10 +1516,10 @@ var mlkg = (function () {
       if (!lazyLabels || network.getScale() < 0.3) return;
       var box = $("mynetwork"), a = network.DOMtoCanvas({ x: 0, y: 0 });
       var b = network.DOMtoCanvas({ x: box.clientWidth, y: box.clientHeight });
-      var mx = (b.x - a.x) / 4, my = (b.y - a.y) / 4, at = network.getPositions(), before = labelled.size;
+      var mx = (b.x - a.x) / 4, my = (b.y - a.y) / 4, at = positions(network), before = labelled.size;
       raw.forEach(function (n) {
-        var p = at[n.id];
-        if (n.kind === "concept" && p.x > a.x - mx && p.x < b.x + mx && p.y > a.y - my && p.y < b.y + my) labelled.add(n.id);
+        var p = at.get(n.id);
+        if (n.kind === "concept" && p && p.x > a.x - mx && p.x < b.x + mx && p.y > a.y - my && p.y < b.y + my) labelled.add(n.id);
       });
       if (labelled.size > before) render();
     }, 80);
@@ -1509,12 +1528,13 @@ var mlkg = (function () {
   // A node's tooltip (plain text, which vis sets with innerText) is written when the pointer first rests on it.
   var titled = new Set();
   network.on("hoverNode", function (p) {
-    if (titled.has(p.node)) return;
-    titled.add(p.node);
-    nodes.update({ id: p.node, title: tooltip(info.get(p.node)) });
+    var id = fromVis(p.node);
+    if (titled.has(id)) return;
+    titled.add(id);
+    nodes.update({ id: p.node, title: tooltip(info.get(id)) });
   });
   network.on("click", function (p) {  // in the local view, clicks go to its own network
-    if (p.nodes.length) select(p.nodes[0], { focus: false });
+    if (p.nodes.length) select(fromVis(p.nodes[0]), { focus: false });
     else if (!p.edges.length) select(null);
   });
   window.addEventListener("popstate", function () { applyHash(true); });
@@ -1523,11 +1543,11 @@ var mlkg = (function () {
   /* In the outline layout each section is a region: a faint box in its colour behind its nodes. */
   var regions = [];
   function measureRegions() {
-    var at = network.getPositions();
+    var at = positions(network);
     regions = raw.filter(function (n) { return n.kind === "section"; }).map(function (n) {
       var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity, fill: mix(n.color, "#ffffff", 0.93) };
       [n.id].concat(descendants(n.id), children.get(n.id) || []).forEach(function (id) {
-        var p = at[id];
+        var p = at.get(id);
         if (!p) return;
         box.x0 = Math.min(box.x0, p.x); box.x1 = Math.max(box.x1, p.x);
         box.y0 = Math.min(box.y0, p.y); box.y1 = Math.max(box.y1, p.y);
@@ -1537,19 +1557,19 @@ var mlkg = (function () {
   }
   /* Physics leaves section hubs out; put each one just above the concepts it holds. */
   function placeSections() {
-    var at = network.getPositions();
+    var at = positions(network);
     raw.forEach(function (n) {
       if (n.kind !== "section") return;
       var xs = [], top = Infinity;
-      descendants(n.id).forEach(function (c) { xs.push(at[c].x); top = Math.min(top, at[c].y); });
+      descendants(n.id).forEach(function (c) { var p = at.get(c); xs.push(p.x); top = Math.min(top, p.y); });
       if (!xs.length) return;
       xs.sort(function (a, b) { return a - b; });
-      network.moveNode(n.id, (xs[0] + xs[xs.length - 1]) / 2, top - 110);
+      network.moveNode(toVis(n.id), (xs[0] + xs[xs.length - 1]) / 2, top - 110);
     });
   }
   /* The edges of a map without physics: one path per kind and state, arrowheads at the dependent end. */
   var sizes = new Map();
-  visNodes.forEach(function (v) { sizes.set(v.id, v.size || 20); });
+  raw.forEach(function (n, i) { sizes.set(n.id, visNodes[i].size || 20); });
   function drawEdges(ctx) {
     var at = network.getPositions(), scale = network.getScale();
     var box = $("mynetwork"), lo = network.DOMtoCanvas({ x: 0, y: 0 });
@@ -1558,7 +1578,7 @@ var mlkg = (function () {
     present.forEach(function (e) {
       var key = e.shown;
       if (key === undefined || key.charAt(0) === "h") return;
-      var a = at[e.from], b = at[e.to];
+      var a = at[e.visFrom], b = at[e.visTo];  // keyed by vis id
       if (!a || !b) return;  // vis leaves hidden nodes out, and may draw before render() has caught up
       if (Math.max(a.x, b.x) < lo.x || Math.min(a.x, b.x) > hi.x || Math.max(a.y, b.y) < lo.y || Math.min(a.y, b.y) > hi.y) {
         return;  // off screen
@@ -1605,13 +1625,13 @@ var mlkg = (function () {
   function drawHalos(ctx) {
     if (!halo) return;
     var ids = Array.from(halo).filter(isConcept);
-    var at = network.getPositions(ids);
+    var at = positions(network, ids);
     ctx.save();
     ctx.fillStyle = "#fab005";
     ctx.globalAlpha = 0.4;
     ctx.beginPath();
     ids.forEach(function (id) {
-      var p = at[id], r = (sizes.get(id) || 20) + 10;
+      var p = at.get(id), r = (sizes.get(id) || 20) + 10;
       if (!p) return;
       ctx.moveTo(p.x + r, p.y);
       ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
@@ -1648,7 +1668,7 @@ var mlkg = (function () {
   /* Take a new graph in place: positions of nodes already drawn, the selection and the view all stay. */
   function update(data) {
     if (!data || !Array.isArray(data.nodes) || !Array.isArray(data.edges)) return;
-    var at = network.getPositions();
+    var at = positions(network);
     raw = data.nodes;
     rawEdges = data.edges;
     indexGraph();
@@ -1657,15 +1677,16 @@ var mlkg = (function () {
     closureCache = readyCache = null;
     titled.clear();
     var fresh = raw.map(visNode), keep = new Set(fresh.map(function (v) { return v.id; }));
-    fresh.forEach(function (v) {
-      if (at[v.id]) { v.x = at[v.id].x; v.y = at[v.id].y; }
-      if (labelled.has(v.id)) v.label = baseText(info.get(v.id));
+    raw.forEach(function (n, i) {
+      var v = fresh[i], p = at.get(n.id);
+      if (p) { v.x = p.x; v.y = p.y; }
+      if (labelled.has(n.id)) v.label = baseText(n);
       v.title = undefined;
-      sizes.set(v.id, v.size || 20);
+      sizes.set(n.id, v.size || 20);
     });
-    nodes.remove(nodes.getIds().filter(function (id) { return !keep.has(id); }));
+    nodes.remove(nodes.getIds().filter(function (visId) { return !keep.has(visId); }));
     nodes.update(fresh);
-    shownNodes = new Map(fresh.map(function (v) { return [v.id, "|" + v.label]; }));
+    shownNodes = new Map(raw.map(function (n, i) { return [n.id, "|" + fresh[i].label]; }));
     edges.clear();
     present.forEach(function (e) { if (state.kinds.has(e.kind)) e.shown = ""; });
     edges.add(present.filter(function (e) { return state.kinds.has(e.kind); }).map(visEdge));
@@ -1714,10 +1735,13 @@ var mlkg = (function () {
       return local.shown
         ? { local: true, network: localNet, nodes: localNodes, edges: localEdges, ids: local.ids.slice(),
             fitted: local.fitted, fontSize: LOCAL.font, levels: Object.fromEntries(local.levels) }
-        : { local: false, network: network, nodes: nodes, edges: edges, ids: nodes.getIds(), fitted: true,
+        : { local: false, network: network, nodes: nodes, edges: edges, ids: nodes.getIds().map(fromVis), fitted: true,
             fontSize: options.nodes.font.size };
     },
     update: update,
+    /* The id vis-network knows a node by (in `network`, `nodes`, `edges`' from and to, the local view's too),
+       and back: a concept ID is never one, as vis keeps nodes in plain objects (see toVis). */
+    toVis: toVis, fromVis: fromVis,
     ready: false, timings: timings,
   };
   function finish() {
