@@ -706,6 +706,17 @@ def _raw_request(srv, head: str, body: bytes = b"") -> tuple[int, bytes]:
      b"1a\r\nGET /api/concept/vae HTTP/1.1\r\n0\r\n\r\n", 501),
     ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n", b"", 400),
     ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1_0\r\n\r\n", b"", 400),
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: +6\r\n\r\n", b"ASK {}", 400),
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6, 6\r\n\r\n", b"ASK {}", 400),
+    # two lengths: a proxy that framed by the second would pass the rest of the body on as a second request
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+     "Content-Length: 6\r\nContent-Length: 60\r\n\r\n",
+     b"ASK {}GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+     "Content-Length: 6\r\nContent-Length: 6\r\n\r\n",
+     b"ASK {}GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n",
+     b"ASK {}GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 501),
     ("GET /api/concept/vae HTTP/1.1\r\nHost: evil.example\r\n\r\n", b"", 403),
     ("GET /api/concept/vae HTTP/1.1\r\nHost: localhost:8000\r\n\r\n", b"", 200),
 ])
