@@ -459,6 +459,19 @@ def test_a_query_file_with_a_header_takes_parameters(cli, tmp_path):
                                     f"<{rdf.concept_iri(rdf.DEFAULT_BASE_IRI, 'vae')}>"]
 
 
+@pytest.mark.parametrize("name", ["select.rq", "ask.rq", "construct.rq", "describe-vae.rq", "with.rq", "mine.rq"])
+def test_a_query_file_named_after_a_keyword_is_read_as_that_file(cli, tmp_path, monkeypatch, name):
+    """`mlkg query select.rq` once said "unknown query 'select.rq'" (it starts with SELECT) while ./select.rq
+    worked."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("query", name)
+    assert code == 2 and err == f"mlkg: no such query file {name!r}\n"
+    (tmp_path / name).write_text("SELECT ?p WHERE { concept:vae mlkg:requires ?p }\n", encoding="utf-8")
+    for written in (name, f"./{name}"):
+        code, out, err = cli("query", written, "--format", "csv")
+        assert (code, out) == (0, f"p\r\n{rdf.concept_iri(rdf.DEFAULT_BASE_IRI, 'autoencoder')}\r\n"), err
+
+
 def test_the_base_iri_applies_to_queries(cli):
     code, out, _ = cli("query", "SELECT ?c WHERE { ?c mlkg:requires concept:autoencoder } ORDER BY ?c",
                        "--base-iri", "https://example.org/kg/", "--format", "csv")

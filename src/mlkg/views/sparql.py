@@ -133,9 +133,11 @@ def resolve_query(query: str | NamedQuery) -> NamedQuery:
     if not text:
         raise QueryError("empty query; give a query name, a .rq file or SPARQL text (see mlkg query --list)")
     sparql_text = query_form(text) in _FORMS | UPDATE_KEYWORDS
-    if not sparql_text and "{" not in text and "\n" not in text and (text.endswith(".rq") or "/" in text):
-        path = Path(text)
-        if not path.is_file():
+    path = Path(text)
+    # select.rq and with.rq start with a query keyword: a file of that name is that file, and so is a word in .rq
+    if "{" not in text and "\n" not in text and (text.endswith(".rq") or "/" in text) and (
+            not sparql_text or _is_file(path) or (text.endswith(".rq") and not re.search(r"\s", text))):
+        if not _is_file(path):
             raise QueryError(f"no such query file {text!r}")
         try:
             body = path.read_text(encoding="utf-8")
@@ -152,6 +154,14 @@ def resolve_query(query: str | NamedQuery) -> NamedQuery:
             raise QueryError(f"unknown query {text!r}; {hint}named queries: {', '.join(known)} "
                              "(or give a .rq file or SPARQL text)")
     return parse_header(query)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; SPARQL text tried as a path may be too long a name, or hold a NUL."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def query_form(text: str) -> str:
