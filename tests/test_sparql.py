@@ -303,6 +303,22 @@ def test_parameters_bind_everywhere_a_variable_can_stand(seed_kg, engine):
     assert result.records() == [{"concept": "vae", "n": 1, "t": "hi"}]
 
 
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+@pytest.mark.parametrize("body", [
+    "SELECT ?concept ?z WHERE { { SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z } } }",
+    "SELECT ?concept ?z WHERE { { SELECT ?concept ?z WHERE { { SELECT ?concept ?z WHERE { ?concept mlkg:requires "
+    "?z } } } } }",
+    "SELECT ?concept (SAMPLE(?y) AS ?z) WHERE { { SELECT ?concept ?y WHERE { ?concept mlkg:requires ?y } } } "
+    "GROUP BY ?concept",
+    "SELECT ?concept ?z WHERE { ?concept a skos:Concept { SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z } } }",
+])
+def test_a_parameter_projected_by_a_subquery_binds_on_both_engines(seed_kg, engine, body):
+    """The outer SELECT's own ``(term AS ?concept)`` assigned a variable the subquery already binds: pyoxigraph
+    refused it ("SELECT overrides an existing variable") where rdflib answered."""
+    result = seed_kg.query("# param: concept (a concept ID)\n" + body, {"concept": "vae"}, engine=engine)
+    assert result.records() == [{"concept": "vae", "z": "autoencoder"}]
+
+
 def test_substitution_leaves_strings_iris_and_comments_alone():
     text, _ = sparql.substitute('SELECT ?x WHERE { ?x <urn:?a> "?a" . ?a ?p \'?a\' } # ?a\n',
                                 {"a": "<urn:v>"})

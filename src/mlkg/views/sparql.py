@@ -294,13 +294,16 @@ def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, i
 
     A projected parameter stays a column: ``(term AS ?name)`` in the SELECT
     clause, or, where the same query groups by it, ``(term AS ?name)`` in
-    GROUP BY.  In ORDER BY the term is put in parentheses.  A parameter the
-    query assigns itself (``AS ?name``, ``VALUES ?name``) is an error.
+    GROUP BY.  In ORDER BY the term is put in parentheses; a SELECT around a
+    subquery that projects the parameter keeps ``?name``, which the subquery
+    binds.  A parameter the query assigns itself (``AS ?name``,
+    ``VALUES ?name``) is an error.
     Returns the new text and, per substitution, (line, column after it in the
     new text, growth), so that error positions can be mapped back.
     """
     tokens = _contexts(text, terms)
     grouped = {(select, tok[1:]) for _, tok, context, select in tokens if context == "group"}
+    bound_inside = _bound_by_subqueries(tokens)
     out: list[str] = []
     shifts: list[tuple[int, int, int]] = []
     line, col = 1, 1
@@ -311,7 +314,9 @@ def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, i
             if context == "assigned":
                 raise QueryError(f"parameter ?{name} is assigned by the query itself; rename the parameter "
                                  "or the variable")
-            if context == "projection":
+            if context in ("projection", "group") and (select, name) in bound_inside:
+                new = tok
+            elif context == "projection":
                 new = tok if (select, name) in grouped else f"({term} AS ?{name})"
             elif context == "group":
                 new = f"({term} AS ?{name})"
@@ -331,6 +336,31 @@ def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, i
         else:
             col += len(tok)
     return "".join(out), shifts
+
+
+def _bound_by_subqueries(tokens: list[tuple[str, str, str, int]]) -> set[tuple[int, str]]:
+    """(SELECT number, parameter) where a subquery inside that SELECT projects the parameter: there the
+    subquery's ``(term AS ?name)`` binds it, and the SELECT's own ``(term AS ?name)`` would assign a variable
+    already in scope, which pyoxigraph refuses.  It keeps ``?name``."""
+    parent: dict[int, int] = {}
+    open_selects: list[tuple[int, int]] = []  # (number, brace depth of its SELECT keyword)
+    depth = 0
+    projected = set()
+    for kind, tok, context, select in tokens:
+        if kind == "other" and tok in "{}":
+            depth += 1 if tok == "{" else -1
+            while open_selects and open_selects[-1][1] > depth:
+                open_selects.pop()
+        elif kind == "word" and tok.upper() == "SELECT":
+            parent[select] = open_selects[-1][0] if open_selects else 0
+            open_selects.append((select, depth))
+        elif context == "projection":
+            projected.add((select, tok[1:]))
+    out = set()
+    for select, name in projected:
+        while (select := parent.get(select, 0)) != 0:
+            out.add((select, name))
+    return out
 
 
 def _unshift(line: int, col: int, shifts: list[tuple[int, int, int]]) -> int:
