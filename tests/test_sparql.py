@@ -356,6 +356,10 @@ BAD = [
     (["query", "hubs", "--format", "ttl"], r"format 'ttl' is for CONSTRUCT and DESCRIBE"),
     (["query", "DESCRIBE concept:vae", "--format", "csv"], r"format 'csv' is for SELECT and ASK"),
     (["query"], r"give a query"),
+    # rdflib ran it, and writing its result as csv or xml raised pyoxigraph's SyntaxError
+    (["query", "SELECT ?a ?a WHERE { ?a ?b ?c } LIMIT 1", "--format", "csv"], r"^mlkg: invalid SPARQL.*"),
+    (["query", "SELECT ?a ?a WHERE { ?a ?b ?c } LIMIT 1", "--format", "xml"], r"^mlkg: invalid SPARQL.*"),
+    (["query", "SELECT ?a ?b ?a WHERE { ?a ?b ?c } LIMIT 1"], r"^mlkg: invalid SPARQL.*"),
 ]
 
 

@@ -886,12 +886,17 @@ def _run_rdflib(kg: ConceptGraph, text: str, base: str) -> QueryResult:
             return QueryResult("ask", boolean=bool(res.askAnswer))
         if res.type == "SELECT":
             names = [str(v) for v in res.vars]
+            twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+            if twice is not None:  # pyoxigraph refuses it too, and no result format can carry it
+                raise QueryError(f"invalid SPARQL: SELECT projects ?{twice} twice")
             blanks: dict = {}
             rows = [tuple(_from_rdflib(t, blanks) for t in row) for row in res]
             return QueryResult("select", vars=names, terms=rows)
         blanks = {}
         return QueryResult("construct", triples=[
             ox.Triple(*(_from_rdflib(t, blanks) for t in triple)) for triple in res.graph])
+    except QueryError:
+        raise
     except Exception as exc:
         raise QueryError(f"query failed: {_one_line(str(exc))}") from None
 
