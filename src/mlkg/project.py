@@ -492,7 +492,7 @@ def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
     try:
         with knowledge.collector_paused():
             return KnowledgeGraph.from_node_link(orjson.loads(data))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (InputError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
