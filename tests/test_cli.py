@@ -98,6 +98,31 @@ def test_errors_are_one_line_without_traceback(cli, args, message):
     assert err.startswith(message) and "Traceback" not in err and len(err.strip().split("\n")) == 1
 
 
+@pytest.mark.parametrize("layout, given, message", [
+    ({"x\x1b[31m.md": "sheet"}, "x\x1b[31m.md", "x\\u001b[31m.md:1: the file name holds control character U+001B"),
+    ({"x\x1b[31m.md": "sheet"}, ".", "x\\u001b[31m.md:1: the file name holds control character U+001B"),
+    ({"d\x07/a.md": "sheet"}, "d\x07", "d\\u0007:1: the folder name holds control character U+0007"),
+    ({"a.md": "sheet", "c\x9b.toml": "curation"}, "a.md",
+     "c\\u009b.toml:1: the curation file name holds control character U+009B"),
+    ({"y\udcff.md": "sheet"}, ".", "y\\xff.md:1: the file name is not UTF-8"),
+    ({}, "gone\x1b.md", "gone\\u001b.md:1: no such file or folder"),
+])
+def test_a_name_no_export_or_terminal_can_carry_is_refused_when_read(cli, tmp_path, monkeypatch, layout, given,
+                                                                     message):
+    """A cheatsheet named x<ESC>[31m.md built; its XML export was not well-formed and `mlkg query` printed the
+    escape sequence.  Refused like a control character in the text, and named with the character escaped."""
+    monkeypatch.chdir(tmp_path)
+    curation = []
+    for name, what in layout.items():
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(SEED.read_bytes() if what == "sheet" else b"")
+        curation += ["--curation", name] if what == "curation" else []
+    code, out, err = cli("export", "--source", given, *(curation or ["--no-curation"]), "--format", "xml")
+    assert (code, out) == (2, "")
+    assert err.startswith(message) and err.count("\n") == 1 and err.isascii() and err[:-1].isprintable(), err
+
+
 def test_usage_error_exits_2(cli):
     assert cli("edges", "--kind", "nonsense")[0] == 2
     assert cli("prereqs", "vae", "--depth", "0")[0] == 2

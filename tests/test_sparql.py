@@ -492,6 +492,15 @@ def test_a_query_file_named_after_a_keyword_is_read_as_that_file(cli, tmp_path, 
         assert (code, out) == (0, f"p\r\n{rdf.concept_iri(rdf.DEFAULT_BASE_IRI, 'autoencoder')}\r\n"), err
 
 
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+def test_the_table_shows_a_control_character_a_query_makes_and_never_prints_it(cli, engine):
+    """A query can make any text (the graph itself holds none, it is refused when read): the terminal is sent
+    an escape, not the colour change or cursor move it would obey."""
+    code, out, err = cli("query", 'SELECT ?x WHERE { BIND("a\\u001B[31mred\\u009B" AS ?x) }', "--engine", engine)
+    assert code == 0, err
+    assert out.split("\n")[2] == "a\\u001b[31mred\\u009b" and out.isascii()
+
+
 def test_the_base_iri_applies_to_queries(cli):
     code, out, _ = cli("query", "SELECT ?c WHERE { ?c mlkg:requires concept:autoencoder } ORDER BY ?c",
                        "--base-iri", "https://example.org/kg/", "--format", "csv")

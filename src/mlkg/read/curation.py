@@ -44,7 +44,7 @@ from typing import Any
 
 from ..errors import CurationError, Location, Problem
 from .markdown import CONTROL, SLUG
-from .sources import STDIN, read_input
+from .sources import STDIN, name_problem, read_input
 
 SECTIONS = {
     "alias": ({"concept", "names"}, set()),
@@ -137,6 +137,10 @@ def load_curation(paths: list[str | Path]) -> Curation:
     problems: list[Problem] = []
     for path in paths:
         name = str(path)
+        bad = name_problem(path, "curation file")
+        if bad is not None:
+            problems.append(bad)
+            continue
         try:
             if Path(path) != STDIN and not stat.S_ISREG(os.stat(path).st_mode):
                 problems.append(Problem(Location(name, 1), "curation file is not a regular file"))
