@@ -899,6 +899,22 @@ def test_eval_says_what_of_the_gold_scores_nothing(cli, write, name, text, code,
     assert (said in err and err.startswith(f"mlkg: {path}:" if code == 0 else f"{path}:")) if said else err == ""
 
 
+@pytest.mark.parametrize("gold, said", [
+    # a folder for another corpus: one line, not one per file, with advice naming a loaded cheatsheet
+    (["tests/gold"], r"^mlkg: none of the \d+ gold files is named after a loaded cheatsheet \(name it after one, as "
+                     r"one\.gold or one-cross\.gold\): nothing to score\n\Z"),
+    (["tests/gold/09-ensemble-methods.gold"], r"^tests/gold/09-ensemble-methods\.gold:1: named after no loaded "
+                                              r"cheatsheet \(name it after one, as one\.gold or one-cross\.gold\)"),
+])
+def test_eval_of_gold_for_another_corpus_says_so_once_and_names_a_loaded_sheet(cli, write, monkeypatch, gold, said):
+    """It printed a line per gold file (25), each advising a name after the seed, not the sheet loaded."""
+    monkeypatch.chdir(ROOT)
+    one = write(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")),
+                "one.md")
+    code, _, err = cli("eval", *gold, "--source", one, "--no-curation")
+    assert code == 2 and re.search(said, err), err
+
+
 def test_eval_checks_no_ids_in_gold_it_does_not_score(cli, write):
     """A section not loaded may name concepts that nearly match loaded ones: no typo of ours to report."""
     path = write("vae requires autoencodr\n", "35-other-section.gold")
