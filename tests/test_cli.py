@@ -333,10 +333,24 @@ def test_a_broken_pyproject_is_an_error_only_where_it_holds_our_table(tmp_path):
     assert done.returncode == 2 and done.stderr.startswith(f"{tmp_path / 'pyproject.toml'}:2: invalid TOML")
 
 
-def test_a_bad_project_file_is_a_one_line_error(tmp_path):
-    (tmp_path / "mlkg.toml").write_text('sources = 3\n', encoding="utf-8")
+@pytest.mark.parametrize("name, text, said", [
+    ("mlkg.toml", 'sources = 3\n', "1: sources must be a list of paths"),
+    # at the line of the key (it was line 1), and a bad base IRI names the file that gave it
+    ("mlkg.toml", '# ours\n\nbase-iri = "https://example.org/kg/"\nsources = 3\n', "4: sources must be a list"),
+    ("mlkg.toml", '# ours\n\n"base-iri" = "not an iri"\n', "3: base IRI 'not an iri' is not an absolute IRI"),
+    ("pyproject.toml", '[project]\nname = "x"\n\n[tool.mlkg]\nsources = 5\n',
+     "5: [tool.mlkg] sources must be a list of paths"),
+    ("pyproject.toml", '[project]\nname = "x"\n[tool.mlkg]\nsources = ["a.md"]\nbase-iri = "not an iri"\n',
+     "5: [tool.mlkg] base IRI 'not an iri' is not an absolute IRI"),
+    ("pyproject.toml", '[project]\nname = "x"\n[tool]\nmlkg.colour = "blue"\n', "4: [tool.mlkg] unknown key 'colour'"),
+    ("pyproject.toml", 'tool.mlkg.sources = 5\n[project]\nname = "x"\n', "1: [tool.mlkg] sources must be a list"),
+    ("pyproject.toml", '[project]\nname = "x"\n[tool.mlkg]\n"sources" = 5\n', "4: [tool.mlkg] sources must be a list"),
+])
+def test_a_bad_project_file_is_a_one_line_error_at_its_line(tmp_path, name, text, said):
+    (tmp_path / name).write_text(text, encoding="utf-8")
     done = _in(tmp_path, "stats")
-    assert done.returncode == 2 and done.stderr == f"{tmp_path / 'mlkg.toml'}:1: sources must be a list of paths\n"
+    assert done.returncode == 2 and done.stderr.startswith(f"{tmp_path / name}:{said}")
+    assert done.stderr.count("\n") == 1, done.stderr
 
 
 def test_build_suggests_next_commands_on_concepts_of_the_corpus_it_built(cli, write, tmp_path):
