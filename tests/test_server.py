@@ -657,11 +657,17 @@ def test_push_twice_leaves_the_same_data(cli, oxigraph_server, seed_kg):
     ("http://127.0.0.1:port/store", "is not a valid URL", 2),
     ("http://127.0.0.1:9/a\x01", "is not an http(s) URL", 2),
     ("http://:80/store", "is not an http(s) URL", 2),
+    # credentials in the URL: never printed (the error showed the password), and never used (urllib did not)
+    ("http://me:s3cret@127.0.0.1:{closed}/store", "mlkg: http://***@127.0.0.1:", 2),
+    ("http://me:s3cret@127.0.0.1:{closed}/store", "credentials in the URL are not used; give --user NAME", 2),
+    ("http://s3cret@127.0.0.1:{closed}/store", "credentials in the URL are not used", 2),
+    ("http://me:s3cret@127.0.0.1:port/store", "'http://***@127.0.0.1:port/store' is not a valid URL", 2),
+    ("ftp://me:s3cret@example.org/store", "'ftp://***@example.org/store' is not an http(s) URL", 2),
 ])
 def test_push_errors_are_one_line(cli, oxigraph_server, url, message, exit_code):
     code, _, err = cli("push", url.format(closed=_free_port(), oxi=oxigraph_server))
     assert code == exit_code
-    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err and "s3cret" not in err
 
 
 def test_push_reports_authentication_failures(cli, seed_kg, monkeypatch):
