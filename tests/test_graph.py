@@ -129,6 +129,20 @@ def test_node_link_data_of_another_shape_says_what_is_missing(data, error):
     assert data == given
 
 
+@pytest.mark.parametrize("pattern", ["data/*.md", "data/**/*.md", "data/13-*.md", "{root}/data/[0-9]*.md"])
+def test_load_takes_a_glob_as_the_readme_says(monkeypatch, pattern):
+    """`mlkg.load("data/*.md")` said "no such file or folder": Python expands no pattern by itself."""
+    monkeypatch.chdir(ROOT)
+    assert len(mlkg.load(pattern.format(root=ROOT), curation=[])) == 20
+
+
+def test_a_glob_that_matches_nothing_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as err:
+        mlkg.load("data/*.md")
+    assert err.value.lines() == ["data/*.md:1: no file or folder matches this pattern"]
+
+
 def test_load_defaults_to_the_shipped_corpus():
     kg = mlkg.load()
     assert len(kg) == 20 and "stable-diffusion" in kg

@@ -43,7 +43,8 @@ def _source_options(f=None, *, reads_build: bool = True):
     f = click.option("--curation", "curation", multiple=True, type=click.Path(dir_okay=False),
                      metavar="FILE", help="Curation file (repeatable). Default: data/curation.toml.")(f)
     f = click.option("--source", "-s", "sources", multiple=True, type=click.Path(), metavar="PATH",
-                     help="Cheatsheet file or folder of .md files (repeatable). Default: the shipped data/.")(f)
+                     help="Cheatsheet file, folder of .md files or pattern such as 'notes/*.md' (repeatable). "
+                          "Default: the shipped data/.")(f)
     return f
 
 

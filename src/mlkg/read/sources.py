@@ -7,6 +7,7 @@ In a clone (or an editable install) the shipped files are the repository's
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import stat
@@ -85,14 +86,36 @@ def read_input(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _globbed(paths: Iterable[str | Path], problems: list[Problem]) -> list[Path]:
+    """The paths with each pattern (``data/*.md``, ``notes/**/*.md``) that names no path itself replaced by what
+    it matches, in name order: a pattern from Python or quoted on a command line reaches no shell to expand it."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        try:
+            literal = p == STDIN or not _MAGIC.search(str(p)) or os.path.lexists(p)
+        except ValueError:  # a NUL in the name: said where it is read
+            literal = True
+        if literal:
+            out.append(p)
+            continue
+        found = sorted(glob.glob(str(p), recursive=True))
+        if not found:
+            problems.append(Problem(Location(shown_name(p), 1), "no file or folder matches this pattern"))
+        out += map(Path, found)
+    return out
+
+
+_MAGIC = re.compile(r"[*?[]")
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders as their ``*.md`` files in name order, ``-`` standard input, each file once (a file
-    given twice, or also inside a folder given, is read once); missing paths are errors.  Only regular files are
-    read: a FIFO or a device would block the command or never end.
+    """Files as given, folders as their ``*.md`` files in name order, patterns as what they match, ``-`` standard
+    input, each file once (a file given twice, or also inside a folder given, is read once); missing paths are
+    errors.  Only regular files are read: a FIFO or a device would block the command or never end.
     """
     out: list[Path] = []
     problems = []
-    for p in map(Path, paths):
+    for p in _globbed(paths, problems):
         if p == STDIN:
             out.append(p)
             continue
