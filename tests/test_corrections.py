@@ -170,6 +170,10 @@ TEAM_REMOVES_VAE_AUTOENCODER = '[[remove]]\nsource = "vae"\ntarget = "autoencode
      "{team}:1: [[remove]] vae – autoencoder is both removed and forced, also at the correction sent; keep one"),
     (b"", {"action": "add", "source": "autoencoder", "target": "vae", "kind": "requires"},
      "{team}:1: [[remove]] vae – autoencoder is both removed and added, also at the correction sent; keep one"),
+    # an add that would turn a mined edge round: loading refuses it, so it is never written
+    (b"", {"action": "add", "source": "vae", "target": "stable-diffusion", "kind": "requires"},
+     "the correction sent: [[add]] vae requires stable-diffusion contradicts the mined edge stable-diffusion requires "
+     "vae; [[add]] is for an edge the miner missed: use [[force]] to change a mined one"),
     # a JSON value that TOML cannot write, and a file that is not UTF-8: 400, not a 500 and a traceback
     (b"", {"action": "remove", "source": "gan", "target": "vae", "kind": {"a": [1, None]}},
      "kind must be text, one of requires, related"),

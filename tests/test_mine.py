@@ -790,6 +790,28 @@ def test_contradictory_curation_is_an_error_naming_both_places(write, cli, secon
     assert code == 2 and f"{path}:5: " in err and message in err and f"also at {path}:1" in err
 
 
+@pytest.mark.parametrize("item, said", [
+    # the seed's miner finds vae requires autoencoder: an add of that pair another way would turn it round unseen
+    ('[[add]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "requires"\n',
+     "[[add]] autoencoder requires vae contradicts the mined edge vae requires autoencoder; [[add]] is for an edge the "
+     "miner missed: use [[force]] to change a mined one"),
+    ('[[add]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "related"\n',
+     "[[add]] autoencoder related vae contradicts the mined edge vae requires autoencoder"),
+    ('[[add]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "requires"\n', None),  # the mined edge: curated
+    ('[[force]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "requires"\n', None),  # what turns it round
+])
+def test_an_add_that_contradicts_a_mined_edge_is_an_error_that_points_at_force(write, cli, item, said):
+    path = write("# ours\n" + item, "c.toml")
+    code, out, err = cli("edges", "--curation", path, "--format", "json")
+    if said is None:
+        assert code == 0, err
+        kinds = {(e["source"], e["target"]): e["curated"] for e in json.loads(out) if "autoencoder" in
+                 (e["source"], e["target"]) and "vae" in (e["source"], e["target"])}
+        assert list(kinds.values()) == [True] and len(kinds) == 1
+    else:
+        assert code == 2 and err.startswith(f"{path}:2: {said}") and err.count("\n") == 1, err
+
+
 REMOVE = '[[remove]]\nsource = "{}"\ntarget = "{}"\n'
 
 

@@ -21,6 +21,7 @@ import tomlkit
 from . import knowledge
 from .atomic import atomic_path
 from .errors import CurationError, InputError, Location, MlkgError, Problem
+from .mine import mined_clash
 from .read.curation import KINDS, item_lines, load_curation, toml_problem
 from .read.markdown import SLUG
 
@@ -139,6 +140,8 @@ class Editor:
             if not isinstance(data.get(key), str):
                 raise InputError(f"a correction needs {key} (text)")
         with self._lock:
+            if data["action"] == "add" and data.get("kind") in KINDS:
+                self._check_add(data["source"], data["kind"], data["target"])
             line = correct(self.path, data["action"], data["source"], data["target"], data.get("kind"),
                            data.get("note") or "", concepts=set(self.live.graph.entries), curation=self.curation)
             try:
@@ -146,3 +149,14 @@ class Editor:
             except MlkgError as exc:  # saved all the same: it takes effect once the sources load again
                 return {"file": str(self.path), "line": line, "pending": exc.lines()[0]}
         return {"file": str(self.path), "line": line}
+
+    def _check_add(self, source: str, kind: str, target: str) -> None:
+        """Refuse, before it is written, an add that loading would refuse: one whose pair the miner linked
+        another way (see :func:`mlkg.mine.curate`)."""
+        g = self.live.graph.graph
+        for u, v in ((source, target), (target, source)):
+            for k, d in (g[u][v].items() if g.has_edge(u, v) else ()):
+                if k in KINDS and not d.get("curated"):
+                    why = mined_clash((u, k, v), source, kind, target)
+                    if why:
+                        raise CurationError(f"the correction sent: {why}")
