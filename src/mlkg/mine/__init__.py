@@ -238,8 +238,10 @@ def _renames(corpus: Corpus) -> list[str]:
 
 def mined_clash(mined: tuple[str, str, str] | None, source: str, kind: str, target: str) -> str | None:
     """Why ``[[add]] source kind target`` contradicts the ``mined`` edge of its pair (source, kind, target), or
-    None where it does not (no mined edge, or this very edge: the add then marks it curated, with its note)."""
-    if mined is None or (mined[1] == kind and (kind == "related" or mined[0] == source)):
+    None where it does not: no mined edge, this very edge (the add then marks it curated, with its note), or a
+    mined ``related``, which has no direction and gives way to the ``requires`` the miner missed.  What it
+    contradicts is a mined ``requires``: turned round, or made ``related``."""
+    if mined is None or mined[1] == "related" or (kind == "requires" and mined[0] == source):
         return None
     return (f"[[add]] {source} {kind} {target} contradicts the mined edge {' '.join(mined)}; "
             "[[add]] is for an edge the miner missed: use [[force]] to change a mined one")
@@ -250,9 +252,8 @@ def curate(relations: list[Relation], curation: Curation, report: Report) -> lis
     that repeats an earlier one (``same_as``) is noted as such; a repeated remove still removes what the first,
     of a narrower kind, left.
 
-    An ``[[add]]`` is for an edge the miner missed: one whose pair the miner linked another way (the other
-    direction, or the other kind) is a :class:`CurationError`, since it would turn a mined edge round unseen;
-    ``[[force]]`` is the item that does that."""
+    An ``[[add]]`` is for an edge the miner missed: one that would turn a mined ``requires`` edge round or make it
+    ``related`` is a :class:`CurationError` (see :func:`mined_clash`); ``[[force]]`` is the item that does that."""
     removals, additions = curation.of("remove"), [*curation.of("force"), *curation.of("add")]
     if not removals and not additions:
         return relations  # most builds: no pair to look up, and the mined pairs are distinct already

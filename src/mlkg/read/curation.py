@@ -11,7 +11,7 @@
     id = "encoder-decoder"
     to = "seq2seq-encoder-decoder"
 
-    [[add]]                # an edge the miner missed (one it linked another way is an error: use force)
+    [[add]]                # an edge the miner missed (turning a mined requires round is an error: use force)
     source = "stable-diffusion"
     target = "diffusion-model"
     kind = "requires"      # or "related"
