@@ -103,6 +103,31 @@ def test_errors_are_one_line_without_traceback(cli, args, message):
     assert err.startswith(message) and "Traceback" not in err and len(err.strip().split("\n")) == 1
 
 
+@pytest.mark.parametrize("layout, given, message", [
+    ({"x\x1b[31m.md": "sheet"}, "x\x1b[31m.md", "x\\u001b[31m.md:1: the file name holds control character U+001B"),
+    ({"x\x1b[31m.md": "sheet"}, ".", "x\\u001b[31m.md:1: the file name holds control character U+001B"),
+    ({"d\x07/a.md": "sheet"}, "d\x07", "d\\u0007:1: the folder name holds control character U+0007"),
+    ({"a.md": "sheet", "c\x9b.toml": "curation"}, "a.md",
+     "c\\u009b.toml:1: the curation file name holds control character U+009B"),
+    ({"y\udcff.md": "sheet"}, ".", "y\\xff.md:1: the file name is not UTF-8"),
+    ({}, "gone\x1b.md", "gone\\u001b.md:1: no such file or folder"),
+])
+def test_a_name_no_export_or_terminal_can_carry_is_refused_when_read(cli, tmp_path, monkeypatch, layout, given,
+                                                                     message):
+    """A cheatsheet named x<ESC>[31m.md built; its XML export was not well-formed and `mlkg query` printed the
+    escape sequence.  Refused like a control character in the text, and named with the character escaped."""
+    monkeypatch.chdir(tmp_path)
+    curation = []
+    for name, what in layout.items():
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(SEED.read_bytes() if what == "sheet" else b"")
+        curation += ["--curation", name] if what == "curation" else []
+    code, out, err = cli("export", "--source", given, *(curation or ["--no-curation"]), "--format", "xml")
+    assert (code, out) == (2, "")
+    assert err.startswith(message) and err.count("\n") == 1 and err.isascii() and err[:-1].isprintable(), err
+
+
 def test_usage_error_exits_2(cli):
     assert cli("edges", "--kind", "nonsense")[0] == 2
     assert cli("prereqs", "vae", "--depth", "0")[0] == 2
@@ -412,10 +437,24 @@ def test_a_broken_pyproject_is_an_error_only_where_it_holds_our_table(tmp_path):
     assert done.returncode == 2 and done.stderr.startswith(f"{tmp_path / 'pyproject.toml'}:2: invalid TOML")
 
 
-def test_a_bad_project_file_is_a_one_line_error(tmp_path):
-    (tmp_path / "mlkg.toml").write_text('sources = 3\n', encoding="utf-8")
+@pytest.mark.parametrize("name, text, said", [
+    ("mlkg.toml", 'sources = 3\n', "1: sources must be a list of paths"),
+    # at the line of the key (it was line 1), and a bad base IRI names the file that gave it
+    ("mlkg.toml", '# ours\n\nbase-iri = "https://example.org/kg/"\nsources = 3\n', "4: sources must be a list"),
+    ("mlkg.toml", '# ours\n\n"base-iri" = "not an iri"\n', "3: base IRI 'not an iri' is not an absolute IRI"),
+    ("pyproject.toml", '[project]\nname = "x"\n\n[tool.mlkg]\nsources = 5\n',
+     "5: [tool.mlkg] sources must be a list of paths"),
+    ("pyproject.toml", '[project]\nname = "x"\n[tool.mlkg]\nsources = ["a.md"]\nbase-iri = "not an iri"\n',
+     "5: [tool.mlkg] base IRI 'not an iri' is not an absolute IRI"),
+    ("pyproject.toml", '[project]\nname = "x"\n[tool]\nmlkg.colour = "blue"\n', "4: [tool.mlkg] unknown key 'colour'"),
+    ("pyproject.toml", 'tool.mlkg.sources = 5\n[project]\nname = "x"\n', "1: [tool.mlkg] sources must be a list"),
+    ("pyproject.toml", '[project]\nname = "x"\n[tool.mlkg]\n"sources" = 5\n', "4: [tool.mlkg] sources must be a list"),
+])
+def test_a_bad_project_file_is_a_one_line_error_at_its_line(tmp_path, name, text, said):
+    (tmp_path / name).write_text(text, encoding="utf-8")
     done = _in(tmp_path, "stats")
-    assert done.returncode == 2 and done.stderr == f"{tmp_path / 'mlkg.toml'}:1: sources must be a list of paths\n"
+    assert done.returncode == 2 and done.stderr.startswith(f"{tmp_path / name}:{said}")
+    assert done.stderr.count("\n") == 1, done.stderr
 
 
 def test_build_suggests_next_commands_on_concepts_of_the_corpus_it_built(cli, write, tmp_path):

@@ -203,3 +203,62 @@ def test_serve_edit_starts_a_curation_file_that_does_not_exist_yet(tmp_path):
         _, err = proc.communicate(timeout=30)
     assert line.startswith("mlkg: serving 20 concepts"), err
     assert new.read_text(encoding="utf-8").startswith("# mlkg curation file")
+
+
+TEAM_REMOVES_VAE_AUTOENCODER = '[[remove]]\nsource = "vae"\ntarget = "autoencoder"\n'
+
+
+@pytest.mark.parametrize("mine, correction, error", [
+    # the other file in force removes the edge: forcing or adding it would stop every later load
+    (b"", {"action": "force", "source": "vae", "target": "autoencoder", "kind": "related"},
+     "{team}:1: [[remove]] vae – autoencoder is both removed and forced, also at the correction sent; keep one"),
+    (b"", {"action": "add", "source": "autoencoder", "target": "vae", "kind": "requires"},
+     "{team}:1: [[remove]] vae – autoencoder is both removed and added, also at the correction sent; keep one"),
+    # an add that would turn a mined edge round: loading refuses it, so it is never written
+    (b"", {"action": "add", "source": "vae", "target": "stable-diffusion", "kind": "requires"},
+     "the correction sent: [[add]] vae requires stable-diffusion contradicts the mined edge stable-diffusion requires "
+     "vae; [[add]] is for an edge the miner missed: use [[force]] to change a mined one"),
+    # a JSON value that TOML cannot write, and a file that is not UTF-8: 400, not a 500 and a traceback
+    (b"", {"action": "remove", "source": "gan", "target": "vae", "kind": {"a": [1, None]}},
+     "kind must be text, one of requires, related"),
+    (b"", {"action": "force", "source": "gan", "target": "vae"}, "force needs kind, one of requires, related"),
+    (b"# caf\xe9\n", {"action": "remove", "source": "gan", "target": "vae"},
+     "{mine}:1: curation file is not UTF-8 (invalid continuation byte)"),
+])
+def test_serve_edit_refuses_a_correction_against_every_curation_file_in_force(tmp_path, mine, correction, error):
+    """`serve --edit --curation mine.toml --curation team.toml`: a correction is checked with both files, as the
+    next load reads them; refused, nothing is written and the server stays up."""
+    import json
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from conftest import SEED
+
+    from mlkg.corrections import Editor
+    from mlkg.views.live import Live
+    from mlkg.views.server import ServerConfig, make_server
+
+    mine_path, team = tmp_path / "mine.toml", tmp_path / "team.toml"
+    mine_path.write_bytes(mine)
+    team.write_text(TEAM_REMOVES_VAE_AUTOENCODER, encoding="utf-8")
+    files = [str(mine_path), str(team)]
+    live = Live(mlkg.load(SEED, curation=[team]))
+    server = make_server(live.graph, ServerConfig(port=0, quiet=True, workers=1, long_queries=0), live=live,
+                         editor=Editor(mine_path, [str(SEED)], files, live))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        req = urllib.request.Request(server.url + "api/curation", data=json.dumps(correction).encode(),
+                                     headers={"Content-Type": "application/json",
+                                              "X-MLKG-Token": server.app.edit_token})
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(req, timeout=30)
+        assert answer.value.code == 400
+        assert json.load(answer.value)["error"] == error.format(mine=mine_path, team=team)
+        assert mine_path.read_bytes() == mine
+        with urllib.request.urlopen(server.url + "api/concept/vae", timeout=30) as r:
+            assert r.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    mlkg.load(SEED, curation=files if mine == b"" else [team])  # the corpus still loads

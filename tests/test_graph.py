@@ -105,6 +105,44 @@ def test_a_graph_made_elsewhere_renders_like_the_built_one(seed_kg, how):
     assert back.map_html() == seed_kg.map_html()
 
 
+@pytest.mark.parametrize("data, error", [
+    ({"nodes": []}, "has no edges list"),
+    ({"edges": []}, "has no nodes list"),
+    ([], "must be an object with nodes and edges, not list"),
+    ({"nodes": {}, "edges": []}, "has nodes that is not a list"),
+    ({"nodes": [{"kind": "concept"}], "edges": []}, "node 0 is not an object with an id"),
+    ({"nodes": [{"id": ["a"]}], "edges": []}, "node 0 has an id that is a list or an object"),
+    ({"nodes": [{"id": "a"}], "edges": [{"source": "a"}]}, "edge 0 has no target, key"),
+    ({"nodes": [{"id": "a"}], "edges": [{"source": "a", "target": "b", "key": "requires"}]},
+     "edge 0's target 'b' is not a node"),
+])
+def test_node_link_data_of_another_shape_says_what_is_missing(data, error):
+    """It raised a bare KeyError ('edges'), and left the caller's dicts taken apart."""
+    import copy
+
+    from mlkg import KnowledgeGraph
+
+    given = copy.deepcopy(data)
+    with pytest.raises(InputError) as err:
+        KnowledgeGraph.from_node_link(data)
+    assert str(err.value) == f"node-link data {error} (graph.json as to_node_link writes it)"
+    assert data == given
+
+
+@pytest.mark.parametrize("pattern", ["data/*.md", "data/**/*.md", "data/13-*.md", "{root}/data/[0-9]*.md"])
+def test_load_takes_a_glob_as_the_readme_says(monkeypatch, pattern):
+    """`mlkg.load("data/*.md")` said "no such file or folder": Python expands no pattern by itself."""
+    monkeypatch.chdir(ROOT)
+    assert len(mlkg.load(pattern.format(root=ROOT), curation=[])) == 20
+
+
+def test_a_glob_that_matches_nothing_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as err:
+        mlkg.load("data/*.md")
+    assert err.value.lines() == ["data/*.md:1: no file or folder matches this pattern"]
+
+
 def test_load_defaults_to_the_shipped_corpus():
     kg = mlkg.load()
     assert len(kg) == 20 and "stable-diffusion" in kg

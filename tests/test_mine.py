@@ -802,6 +802,35 @@ def test_contradictory_curation_is_an_error_naming_both_places(write, cli, secon
     assert code == 2 and f"{path}:5: " in err and message in err and f"also at {path}:1" in err
 
 
+@pytest.mark.parametrize("item, said", [
+    # the seed's miner finds vae requires autoencoder: an add of that pair another way would turn it round unseen
+    ('[[add]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "requires"\n',
+     "[[add]] autoencoder requires vae contradicts the mined edge vae requires autoencoder; [[add]] is for an edge the "
+     "miner missed: use [[force]] to change a mined one"),
+    ('[[add]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "related"\n',
+     "[[add]] autoencoder related vae contradicts the mined edge vae requires autoencoder"),
+    ('[[add]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "related"\n',
+     "[[add]] vae related autoencoder contradicts the mined edge vae requires autoencoder"),
+    ('[[add]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "requires"\n', None),  # the mined edge: curated
+    ('[[force]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "requires"\n', None),  # what turns it round
+    # a mined related edge has no direction: the requires the miner missed takes its place
+    ('[[add]]\nsource = "generator"\ntarget = "discriminator"\nkind = "requires"\n', None),
+])
+def test_an_add_that_contradicts_a_mined_edge_is_an_error_that_points_at_force(write, cli, item, said):
+    import tomllib
+
+    path = write("# ours\n" + item, "c.toml")
+    code, out, err = cli("edges", "--curation", path, "--format", "json")
+    if said is None:
+        assert code == 0, err
+        (d,) = tomllib.loads(item).values()
+        pair = [(e["source"], e["kind"], e["target"], e["curated"]) for e in json.loads(out)
+                if {e["source"], e["target"]} == {d[0]["source"], d[0]["target"]}]
+        assert pair == [(d[0]["source"], d[0]["kind"], d[0]["target"], True)]
+    else:
+        assert code == 2 and err.startswith(f"{path}:2: {said}") and err.count("\n") == 1, err
+
+
 REMOVE = '[[remove]]\nsource = "{}"\ntarget = "{}"\n'
 
 
@@ -909,6 +938,22 @@ def test_eval_says_what_of_the_gold_scores_nothing(cli, write, name, text, code,
     got, _, err = cli("eval", path)
     assert got == code
     assert (said in err and err.startswith(f"mlkg: {path}:" if code == 0 else f"{path}:")) if said else err == ""
+
+
+@pytest.mark.parametrize("gold, said", [
+    # a folder for another corpus: one line, not one per file, with advice naming a loaded cheatsheet
+    (["tests/gold"], r"^mlkg: none of the \d+ gold files is named after a loaded cheatsheet \(name it after one, as "
+                     r"one\.gold or one-cross\.gold\): nothing to score\n\Z"),
+    (["tests/gold/09-ensemble-methods.gold"], r"^tests/gold/09-ensemble-methods\.gold:1: named after no loaded "
+                                              r"cheatsheet \(name it after one, as one\.gold or one-cross\.gold\)"),
+])
+def test_eval_of_gold_for_another_corpus_says_so_once_and_names_a_loaded_sheet(cli, write, monkeypatch, gold, said):
+    """It printed a line per gold file (25), each advising a name after the seed, not the sheet loaded."""
+    monkeypatch.chdir(ROOT)
+    one = write(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")),
+                "one.md")
+    code, _, err = cli("eval", *gold, "--source", one, "--no-curation")
+    assert code == 2 and re.search(said, err), err
 
 
 def test_eval_checks_no_ids_in_gold_it_does_not_score(cli, write):

@@ -182,6 +182,16 @@ def test_headings_and_field_lines_may_be_indented_up_to_three_spaces(spaces, sta
     assert [s.number for s in doc.sections] == ["1"] and [s.number for s in doc.subsections] == ["1.1"]
 
 
+@pytest.mark.parametrize("indent", ["    ", "\t", "\t  "])
+def test_field_lines_are_read_however_they_are_indented(indent):
+    """Unlike a heading (an indented "# comment" in an unfenced example is example text), a field line is taken
+    wherever it stands; the README said four spaces or a tab made it a code line."""
+    text = "\n".join(indent + line if line.startswith("**") else line
+                     for line in sheet(entry("1.1.1", "Alpha"), entry("1.1.2", "Beta")).split("\n"))
+    assert [(e.id, e.full, e.simple) for e in parse_text(text).entries] == [
+        ("alpha", "Full text.", "Simple text."), ("beta", "Full text.", "Simple text.")]
+
+
 @pytest.mark.parametrize("indent", ["    ", "        ", "\t"])
 def test_a_heading_indented_into_a_code_line_is_named_in_the_error_that_follows(write, indent):
     """Four spaces (or a tab) make a code line, as CommonMark has it; the entry above then seems to have two IDs."""

@@ -657,11 +657,17 @@ def test_push_twice_leaves_the_same_data(cli, oxigraph_server, seed_kg):
     ("http://127.0.0.1:port/store", "is not a valid URL", 2),
     ("http://127.0.0.1:9/a\x01", "is not an http(s) URL", 2),
     ("http://:80/store", "is not an http(s) URL", 2),
+    # credentials in the URL: never printed (the error showed the password), and never used (urllib did not)
+    ("http://me:s3cret@127.0.0.1:{closed}/store", "mlkg: http://***@127.0.0.1:", 2),
+    ("http://me:s3cret@127.0.0.1:{closed}/store", "credentials in the URL are not used; give --user NAME", 2),
+    ("http://s3cret@127.0.0.1:{closed}/store", "credentials in the URL are not used", 2),
+    ("http://me:s3cret@127.0.0.1:port/store", "'http://***@127.0.0.1:port/store' is not a valid URL", 2),
+    ("ftp://me:s3cret@example.org/store", "'ftp://***@example.org/store' is not an http(s) URL", 2),
 ])
 def test_push_errors_are_one_line(cli, oxigraph_server, url, message, exit_code):
     code, _, err = cli("push", url.format(closed=_free_port(), oxi=oxigraph_server))
     assert code == exit_code
-    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err and "s3cret" not in err
 
 
 def test_push_reports_authentication_failures(cli, seed_kg, monkeypatch):
@@ -706,6 +712,17 @@ def _raw_request(srv, head: str, body: bytes = b"") -> tuple[int, bytes]:
      b"1a\r\nGET /api/concept/vae HTTP/1.1\r\n0\r\n\r\n", 501),
     ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n", b"", 400),
     ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1_0\r\n\r\n", b"", 400),
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: +6\r\n\r\n", b"ASK {}", 400),
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6, 6\r\n\r\n", b"ASK {}", 400),
+    # two lengths: a proxy that framed by the second would pass the rest of the body on as a second request
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+     "Content-Length: 6\r\nContent-Length: 60\r\n\r\n",
+     b"ASK {}GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+     "Content-Length: 6\r\nContent-Length: 6\r\n\r\n",
+     b"ASK {}GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n",
+     b"ASK {}GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 501),
     ("GET /api/concept/vae HTTP/1.1\r\nHost: evil.example\r\n\r\n", b"", 403),
     ("GET /api/concept/vae HTTP/1.1\r\nHost: localhost:8000\r\n\r\n", b"", 200),
 ])

@@ -303,6 +303,22 @@ def test_parameters_bind_everywhere_a_variable_can_stand(seed_kg, engine):
     assert result.records() == [{"concept": "vae", "n": 1, "t": "hi"}]
 
 
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+@pytest.mark.parametrize("body", [
+    "SELECT ?concept ?z WHERE { { SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z } } }",
+    "SELECT ?concept ?z WHERE { { SELECT ?concept ?z WHERE { { SELECT ?concept ?z WHERE { ?concept mlkg:requires "
+    "?z } } } } }",
+    "SELECT ?concept (SAMPLE(?y) AS ?z) WHERE { { SELECT ?concept ?y WHERE { ?concept mlkg:requires ?y } } } "
+    "GROUP BY ?concept",
+    "SELECT ?concept ?z WHERE { ?concept a skos:Concept { SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z } } }",
+])
+def test_a_parameter_projected_by_a_subquery_binds_on_both_engines(seed_kg, engine, body):
+    """The outer SELECT's own ``(term AS ?concept)`` assigned a variable the subquery already binds: pyoxigraph
+    refused it ("SELECT overrides an existing variable") where rdflib answered."""
+    result = seed_kg.query("# param: concept (a concept ID)\n" + body, {"concept": "vae"}, engine=engine)
+    assert result.records() == [{"concept": "vae", "z": "autoencoder"}]
+
+
 def test_substitution_leaves_strings_iris_and_comments_alone():
     text, _ = sparql.substitute('SELECT ?x WHERE { ?x <urn:?a> "?a" . ?a ?p \'?a\' } # ?a\n',
                                 {"a": "<urn:v>"})
@@ -340,6 +356,10 @@ BAD = [
     (["query", "hubs", "--format", "ttl"], r"format 'ttl' is for CONSTRUCT and DESCRIBE"),
     (["query", "DESCRIBE concept:vae", "--format", "csv"], r"format 'csv' is for SELECT and ASK"),
     (["query"], r"give a query"),
+    # rdflib ran it, and writing its result as csv or xml raised pyoxigraph's SyntaxError
+    (["query", "SELECT ?a ?a WHERE { ?a ?b ?c } LIMIT 1", "--format", "csv"], r"^mlkg: invalid SPARQL.*"),
+    (["query", "SELECT ?a ?a WHERE { ?a ?b ?c } LIMIT 1", "--format", "xml"], r"^mlkg: invalid SPARQL.*"),
+    (["query", "SELECT ?a ?b ?a WHERE { ?a ?b ?c } LIMIT 1"], r"^mlkg: invalid SPARQL.*"),
 ]
 
 
@@ -457,6 +477,28 @@ def test_a_query_file_with_a_header_takes_parameters(cli, tmp_path):
     assert code == 0, err
     assert out.split("\n")[:3] == ["?p", f"<{rdf.concept_iri(rdf.DEFAULT_BASE_IRI, 'diffusion-model')}>",
                                     f"<{rdf.concept_iri(rdf.DEFAULT_BASE_IRI, 'vae')}>"]
+
+
+@pytest.mark.parametrize("name", ["select.rq", "ask.rq", "construct.rq", "describe-vae.rq", "with.rq", "mine.rq"])
+def test_a_query_file_named_after_a_keyword_is_read_as_that_file(cli, tmp_path, monkeypatch, name):
+    """`mlkg query select.rq` once said "unknown query 'select.rq'" (it starts with SELECT) while ./select.rq
+    worked."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("query", name)
+    assert code == 2 and err == f"mlkg: no such query file {name!r}\n"
+    (tmp_path / name).write_text("SELECT ?p WHERE { concept:vae mlkg:requires ?p }\n", encoding="utf-8")
+    for written in (name, f"./{name}"):
+        code, out, err = cli("query", written, "--format", "csv")
+        assert (code, out) == (0, f"p\r\n{rdf.concept_iri(rdf.DEFAULT_BASE_IRI, 'autoencoder')}\r\n"), err
+
+
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+def test_the_table_shows_a_control_character_a_query_makes_and_never_prints_it(cli, engine):
+    """A query can make any text (the graph itself holds none, it is refused when read): the terminal is sent
+    an escape, not the colour change or cursor move it would obey."""
+    code, out, err = cli("query", 'SELECT ?x WHERE { BIND("a\\u001B[31mred\\u009B" AS ?x) }', "--engine", engine)
+    assert code == 0, err
+    assert out.split("\n")[2] == "a\\u001b[31mred\\u009b" and out.isascii()
 
 
 def test_the_base_iri_applies_to_queries(cli):

@@ -43,7 +43,8 @@ def _source_options(f=None, *, reads_build: bool = True):
     f = click.option("--curation", "curation", multiple=True, type=click.Path(dir_okay=False),
                      metavar="FILE", help="Curation file (repeatable). Default: data/curation.toml.")(f)
     f = click.option("--source", "-s", "sources", multiple=True, type=click.Path(), metavar="PATH",
-                     help="Cheatsheet file or folder of .md files (repeatable). Default: the shipped data/.")(f)
+                     help="Cheatsheet file, folder of .md files or pattern such as 'notes/*.md' (repeatable). "
+                          "Default: the shipped data/.")(f)
     return f
 
 
@@ -235,6 +236,10 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
     kg = _load(sources, settings=s)
     result = evaluate(kg, golds)
     if not result["sections"]:
+        if len(result["warnings"]) > 1:  # a folder for another corpus, say: one line, not one per file
+            advice = result["warnings"][0]["message"].replace("named after no loaded cheatsheet ", "")
+            raise InputError(f"none of the {len(result['warnings'])} gold files is named after a loaded cheatsheet "
+                             f"{advice.removesuffix('; not scored')}: nothing to score")
         raise InputError(problems=[Problem(Location(w["file"], w["line"]), w["message"])
                                    for w in result["warnings"]])
     given = {str(Path(p)) for p in gold or () if Path(p).is_file()}

@@ -135,6 +135,34 @@ def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
     return max(pool, key=lambda e: e.get("confidence") or 0.0) if pool else None
 
 
+def _check_node_link(data: Any) -> None:
+    def fail(what: str) -> None:
+        raise InputError(f"node-link data {what} (graph.json as to_node_link writes it)")
+
+    if not isinstance(data, dict):
+        fail(f"must be an object with nodes and edges, not {type(data).__name__}")
+    for key in ("nodes", "edges"):
+        if not isinstance(data.get(key), list):
+            fail(f"has no {key} list" if key not in data else f"has {key} that is not a list")
+    if not isinstance(data.get("graph", {}), dict):
+        fail("has a graph that is not an object")
+    ids = set()
+    for i, node in enumerate(data["nodes"]):
+        if not isinstance(node, dict) or "id" not in node:
+            fail(f"node {i} is not an object with an id")
+        try:
+            ids.add(node["id"])
+        except TypeError:
+            fail(f"node {i} has an id that is a list or an object")
+    for i, edge in enumerate(data["edges"]):
+        missing = [k for k in ("source", "target", "key") if k not in edge] if isinstance(edge, dict) else None
+        if missing is None or missing:
+            fail(f"edge {i} is not an object" if missing is None else f"edge {i} has no {', '.join(missing)}")
+        for end in ("source", "target"):
+            if not isinstance(edge[end], Hashable) or edge[end] not in ids:
+                fail(f"edge {i}'s {end} {edge[end]!r} is not a node")
+
+
 class ConceptGraph:
     """A built graph, its lookups and the indexes derived from it.  ``cg.graph`` is the networkx graph.
 
@@ -156,7 +184,11 @@ class ConceptGraph:
 
     @classmethod
     def from_node_link(cls, data: dict[str, Any]):
-        """The graph :meth:`to_node_link` wrote (``graph.json``); ``data``'s dicts become the graph's own."""
+        """The graph :meth:`to_node_link` wrote (``graph.json``); ``data``'s dicts become the graph's own.
+
+        Data of another shape raises :class:`~mlkg.errors.InputError` naming what is missing, before any dict is
+        taken apart."""
+        _check_node_link(data)
         g = nx.MultiDiGraph()
         g.graph.update(data.get("graph", {}))
         g.add_nodes_from((d.pop("id"), d) for d in data["nodes"])

@@ -105,7 +105,8 @@ def load(*paths: str | Path | Iterable[str | Path],
          curation: str | Path | Iterable[str | Path] | None = None) -> KnowledgeGraph:
     """Parse cheatsheets (files or folders of ``.md``), mine their cross-references, build the graph.
 
-    Paths come one per argument or as lists (``load(["a.md", "b/"])``, as from a glob).
+    Paths come one per argument or as lists (``load(["a.md", "b/"])``, as from a glob); a pattern that names no
+    path itself is a glob (``load("data/*.md")``).
     With no paths, the shipped ``data/`` corpus is loaded.  ``curation``
     lists curation files (or names one); by default ``data/curation.toml`` if it exists,
     and ``[]`` turns curation off.

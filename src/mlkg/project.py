@@ -147,19 +147,53 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
         problems = []
         for key, value in table.items():
             if key not in ("sources", "curation", "base-iri"):
-                problems.append(f"unknown key {key!r}; use sources, curation or base-iri")
+                problems.append((key, f"unknown key {key!r}; use sources, curation or base-iri"))
             elif key == "base-iri" and not isinstance(value, str):
-                problems.append("base-iri must be a string")
+                problems.append((key, "base-iri must be a string"))
             elif key != "base-iri" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                problems.append(f"{key} must be a list of paths")
+                problems.append((key, f"{key} must be a list of paths"))
+        if not problems and table.get("base-iri"):
+            from .views.rdf import base_iri  # checked here, where the file can be named
+
+            try:
+                base_iri(table["base-iri"])
+            except InputError as exc:
+                problems.append(("base-iri", exc.lines()[0]))
         if problems:
-            raise InputError(problems=[Problem(Location(str(path), 1), f"[tool.mlkg] {m}" if name != "mlkg.toml"
-                                               else m) for m in problems])
+            raise InputError(problems=[Problem(Location(str(path), _key_line(text, key, name == "pyproject.toml")),
+                                               f"[tool.mlkg] {m}" if name != "mlkg.toml" else m)
+                                       for key, m in problems])
         rel = relative_to(path.parent)
         return path, {"sources": [rel(v) for v in table.get("sources", [])] or None,
                       "curation": [rel(v) for v in table["curation"]] if "curation" in table else None,
                       "base_iri": table.get("base-iri")}
     return None
+
+
+def _key_line(text: str, key: str, in_tool_mlkg: bool) -> int:
+    """The line that sets ``key`` of the project table, for a message at that line: ``key`` under
+    ``[tool.mlkg]``, ``mlkg.key`` under ``[tool]`` or ``tool.mlkg.key`` (in ``mlkg.toml``, ``key`` at the top);
+    else the table's header, or 1."""
+    def dotted(*parts: str) -> str:
+        return r"[ \t]*\.[ \t]*".join(rf"""(?:{re.escape(p)}|"{re.escape(p)}"|'{re.escape(p)}')""" for p in parts)
+
+    def line(at: int) -> int:
+        return text.count("\n", 0, at) + 1
+
+    ways = [(dotted("tool", "mlkg"), ("",)), (dotted("tool"), ("mlkg",)), (None, ("tool", "mlkg"))] \
+        if in_tool_mlkg else [(None, ())]
+    for header, prefix in ways:
+        start = 0
+        if header is not None:
+            found = re.search(rf"^[ \t]*\[[ \t]*{header}[ \t]*\]", text, re.M)
+            if found is None:
+                continue
+            start = found.end()
+        setting = re.compile(rf"^[ \t]*{dotted(*filter(None, prefix), key)}[ \t]*=", re.M).search(text, start)
+        if setting is not None:
+            return line(setting.start())
+    found = re.search(rf"^[ \t]*\[[ \t]*{dotted('tool', 'mlkg')}[ \t]*\]", text, re.M) if in_tool_mlkg else None
+    return line(found.start()) if found else 1
 
 
 def relative_to(folder: Path):
@@ -597,7 +631,7 @@ def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
             if isinstance(meta.get("cwd"), str):
                 _relocate(graph, meta["cwd"])
             return KnowledgeGraph.from_node_link(graph)
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (InputError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -240,14 +240,37 @@ def _renames(corpus: Corpus) -> list[str]:
     return notes
 
 
+def mined_clash(mined: tuple[str, str, str] | None, source: str, kind: str, target: str) -> str | None:
+    """Why ``[[add]] source kind target`` contradicts the ``mined`` edge of its pair (source, kind, target), or
+    None where it does not: no mined edge, this very edge (the add then marks it curated, with its note), or a
+    mined ``related``, which has no direction and gives way to the ``requires`` the miner missed.  What it
+    contradicts is a mined ``requires``: turned round, or made ``related``."""
+    if mined is None or mined[1] == "related" or (kind == "requires" and mined[0] == source):
+        return None
+    return (f"[[add]] {source} {kind} {target} contradicts the mined edge {' '.join(mined)}; "
+            "[[add]] is for an edge the miner missed: use [[force]] to change a mined one")
+
+
 def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:
     """Apply a curation file's remove, force and add items, in that order: the curator's word is final.  An item
     that repeats an earlier one (``same_as``) is noted as such; a repeated remove still removes what the first,
-    of a narrower kind, left."""
+    of a narrower kind, left.
+
+    An ``[[add]]`` is for an edge the miner missed: one that would turn a mined ``requires`` edge round or make it
+    ``related`` is a :class:`CurationError` (see :func:`mined_clash`); ``[[force]]`` is the item that does that."""
     removals, additions = curation.of("remove"), [*curation.of("force"), *curation.of("add")]
     if not removals and not additions:
         return relations  # most builds: no pair to look up, and the mined pairs are distinct already
     index = {frozenset((r.source, r.target)): r for r in relations}
+    def mined(item) -> tuple[str, str, str] | None:
+        r = index.get(frozenset((item.data["source"], item.data["target"])))
+        return None if r is None or r.curated else (r.source, r.kind, r.target)
+
+    clashes = [Problem(item.location, message) for item in curation.of("add") if not item.same_as
+               for message in [mined_clash(mined(item), item.data["source"], item.data["kind"], item.data["target"])]
+               if message]
+    if clashes:
+        raise CurationError(problems=clashes)
     for item in removals:
         key = frozenset((item.data["source"], item.data["target"]))
         r = index.get(key)

@@ -11,7 +11,7 @@
     id = "encoder-decoder"
     to = "seq2seq-encoder-decoder"
 
-    [[add]]                # an edge the miner missed
+    [[add]]                # an edge the miner missed (turning a mined requires round is an error: use force)
     source = "stable-diffusion"
     target = "diffusion-model"
     kind = "requires"      # or "related"
@@ -45,7 +45,7 @@ from typing import Any
 
 from ..errors import CurationError, Location, Problem
 from .markdown import CONTROL, SLUG
-from .sources import STDIN, read_input
+from .sources import STDIN, name_problem, read_input
 
 SECTIONS = {
     "alias": ({"concept", "names"}, set()),
@@ -139,6 +139,10 @@ def load_curation(paths: list[str | Path]) -> Curation:
     problems: list[Problem] = []
     for path in paths:
         name = str(path)
+        bad = name_problem(path, "curation file")
+        if bad is not None:
+            problems.append(bad)
+            continue
         try:
             if Path(path) != STDIN and not stat.S_ISREG(os.stat(path).st_mode):
                 problems.append(Problem(Location(name, 1), "curation file is not a regular file"))

@@ -7,7 +7,9 @@ In a clone (or an editable install) the shipped files are the repository's
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable
@@ -50,6 +52,30 @@ STDIN = Path("-")
 _stdin: bytes | None = None
 
 
+# C0 and C1 controls and DEL, which a terminal obeys and XML forbids or discourages; the non-characters; and the
+# surrogates Python decodes a name that is not UTF-8 into, which no UTF-8 output can carry
+_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def shown_name(path: str | Path) -> str:
+    """A path as a message can print it: what :func:`name_problem` refuses written as an escape."""
+    return _UNSAFE_NAME.sub(lambda m: f"\\x{ord(m.group()) & 0xFF:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF
+                            else f"\\u{ord(m.group()):04x}", str(path))
+
+
+def name_problem(path: str | Path, what: str = "file") -> Problem | None:
+    """A path whose name a graph cannot carry: it is written into every export (``mlkg:file``, evidence) and
+    every ``file:line``, where a control character would make XML ill-formed and a terminal obey it.  Refused at
+    read time like a control character in the text."""
+    bad = _UNSAFE_NAME.search(str(path))
+    if bad is None:
+        return None
+    char = ord(bad.group())
+    why = ("is not UTF-8" if 0xD800 <= char <= 0xDFFF else
+           f"holds control character U+{char:04X}, which no export can carry and a terminal would obey")
+    return Problem(Location(shown_name(path), 1), f"the {what} name {why}: rename the {what}")
+
+
 def read_input(path: Path) -> bytes:
     """The bytes of a file, or of standard input for ``-`` (read once, however often it is asked for)."""
     global _stdin
@@ -60,26 +86,53 @@ def read_input(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _globbed(paths: Iterable[str | Path], problems: list[Problem]) -> list[Path]:
+    """The paths with each pattern (``data/*.md``, ``notes/**/*.md``) that names no path itself replaced by what
+    it matches, in name order: a pattern from Python or quoted on a command line reaches no shell to expand it."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        try:
+            literal = p == STDIN or not _MAGIC.search(str(p)) or os.path.lexists(p)
+        except ValueError:  # a NUL in the name: said where it is read
+            literal = True
+        if literal:
+            out.append(p)
+            continue
+        found = sorted(glob.glob(str(p), recursive=True))
+        if not found:
+            problems.append(Problem(Location(shown_name(p), 1), "no file or folder matches this pattern"))
+        out += map(Path, found)
+    return out
+
+
+_MAGIC = re.compile(r"[*?[]")
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders as their ``*.md`` files in name order, ``-`` standard input, each file once (a file
-    given twice, or also inside a folder given, is read once); missing paths are errors.  Only regular files are
-    read: a FIFO or a device would block the command or never end.
+    """Files as given, folders as their ``*.md`` files in name order, patterns as what they match, ``-`` standard
+    input, each file once (a file given twice, or also inside a folder given, is read once); missing paths are
+    errors.  Only regular files are read: a FIFO or a device would block the command or never end.
     """
     out: list[Path] = []
     problems = []
-    for p in map(Path, paths):
+    for p in _globbed(paths, problems):
         if p == STDIN:
             out.append(p)
             continue
         try:
             mode = p.stat().st_mode
-        except OSError:
-            problems.append(Problem(Location(str(p), 1), "no such file or folder"))
+        except (OSError, ValueError):  # ValueError: a NUL in the name
+            problems.append(Problem(Location(shown_name(p), 1), "no such file or folder"))
+            continue
+        bad = name_problem(p, "folder" if stat.S_ISDIR(mode) else "file")
+        if bad is not None:
+            problems.append(bad)
             continue
         if stat.S_ISDIR(mode):
             found = sorted(q for q in p.glob("*.md") if q.is_file())
             if not found:
                 problems.append(Problem(Location(str(p), 1), "folder holds no .md cheatsheet files"))
+            problems.extend(filter(None, map(name_problem, found)))
             out.extend(found)
         elif stat.S_ISREG(mode):
             out.append(p)

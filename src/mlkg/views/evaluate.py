@@ -186,8 +186,9 @@ def _unused(kg: ConceptGraph, golds: list[GoldFile], own: dict[int, str | None])
     """What of the gold given scores nothing (``file``, ``line``, ``message``): a file named after no loaded
     cheatsheet, and IDs that name no loaded concept but nearly name one (a typo, most likely; an ID of a section
     not loaded is expected, and says nothing)."""
-    out = [{"file": str(g.path), "line": 1, "message": "named after no loaded cheatsheet (name it after one, as "
-            "13-generative-models.gold or 13-generative-models-cross.gold); not scored"}
+    stem = min(Path(d["file"]).stem for d in kg.entries.values()) if kg.entries else "13-generative-models"
+    out = [{"file": str(g.path), "line": 1, "message": f"named after no loaded cheatsheet (name it after one, as "
+            f"{stem}.gold or {stem}-cross.gold); not scored"}
            for g in golds if own[id(g)] is None]
     known = sorted(kg.entries)
     for g in golds:

@@ -26,16 +26,33 @@ class PushResult:
     bytes: int
 
 
+def redacted(url: str) -> str:
+    """``url`` with any user and password in it written as ``***``: what a message may print."""
+    scheme, sep, rest = url.partition("://")
+    end = min([rest.index(c) for c in "/?#" if c in rest] or [len(rest)])
+    if not sep or "@" not in rest[:end]:
+        return url
+    return f"{scheme}://***@{rest[:end].rpartition('@')[2]}{rest[end:]}"
+
+
 def graph_store_url(endpoint: str, graph: str | None) -> str:
-    """The request URL: ``?graph=IRI`` for a named graph (indirect identification), ``?default`` otherwise."""
+    """The request URL: ``?graph=IRI`` for a named graph (indirect identification), ``?default`` otherwise.
+
+    A URL with a user or password in it is refused, and never printed with them: urllib would not send them,
+    and a command line is visible to every user of the machine (``--user`` and an environment variable are
+    not)."""
+    shown = redacted(endpoint)
     try:
         parts = urllib.parse.urlsplit(endpoint)
         parts.port  # noqa: B018 -- a port that is no number raises here, not in the middle of the request
     except ValueError as exc:
-        raise InputError(f"{endpoint!r} is not a valid URL ({exc})") from None
+        raise InputError(f"{shown!r} is not a valid URL ({str(exc).replace(endpoint, shown)})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname \
             or any(c.isspace() or not c.isprintable() for c in endpoint):
-        raise InputError(f"{endpoint!r} is not an http(s) URL of a Graph Store endpoint")
+        raise InputError(f"{shown!r} is not an http(s) URL of a Graph Store endpoint")
+    if "@" in parts.netloc:
+        raise InputError(f"{shown}: credentials in the URL are not used; give --user NAME, and the password in "
+                         "MLKG_PASSWORD (--password-env), where other users of the machine cannot see it")
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     query = [(k, v) for k, v in query if k not in ("graph", "default")]
     query.append(("graph", graph) if graph else ("default", ""))
@@ -65,7 +82,7 @@ def push(body: bytes, endpoint: str, graph: str | None = None, user: str | None 
             raise RemoteError(f"{url}: HTTP {exc.code} {exc.reason}: {hint}") from None
         raise RemoteError(f"{url}: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")) from None
     except urllib.error.URLError as exc:
-        raise RemoteError(f"{endpoint}: cannot connect ({getattr(exc.reason, 'strerror', None) or exc.reason})") \
-            from None
+        raise RemoteError(f"{redacted(endpoint)}: cannot connect "
+                          f"({getattr(exc.reason, 'strerror', None) or exc.reason})") from None
     except (TimeoutError, OSError) as exc:
-        raise RemoteError(f"{endpoint}: {exc}") from None
+        raise RemoteError(f"{redacted(endpoint)}: {exc}") from None

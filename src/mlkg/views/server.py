@@ -1096,16 +1096,19 @@ class Handler(BaseHTTPRequestHandler):
         if len(self.path) > cfg.max_url:
             self.close_connection = True
             return self._send(self.app.error(414, f"request URL longer than {cfg.max_url} bytes"), method)
-        if self.headers.get("Transfer-Encoding"):
+        if self.headers.get_all("Transfer-Encoding"):
             self.close_connection = True  # the body's framing is unknown: never read the rest as a request
             return self._send(self.app.error(501, "Transfer-Encoding is not supported; send Content-Length"),
                               method)
-        length = self.headers.get("Content-Length")
+        lengths = self.headers.get_all("Content-Length") or []
         body = b""
-        if length is not None:
-            if not (length.isascii() and length.isdigit()):
+        if lengths:
+            length = lengths[0]
+            if len(lengths) > 1 or not (length.isascii() and length.isdigit()):
+                # a proxy in front may have framed the body by another of them: what follows is no request
                 self.close_connection = True
-                return self._send(self.app.error(400, "bad Content-Length"), method)
+                return self._send(self.app.error(400, "bad Content-Length: send exactly one, a plain number"),
+                                  method)
             n = int(length)
             if n > cfg.max_body:
                 self.close_connection = True

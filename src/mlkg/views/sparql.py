@@ -118,6 +118,7 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
 _PROLOGUE = re.compile(r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>", re.IGNORECASE)
 _POSITION = re.compile(r"error at (\d+):(\d+): ?")
 _CELL_WIDTH = 60
+_TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CHAR_CLASSES = re.compile(r",?\s*\[(?:'[^']*'|\"[^\"]*\"|[^\]'\"])*\]")  # pyoxigraph's "['0' ..= '9' | …]"
 
 
@@ -133,9 +134,11 @@ def resolve_query(query: str | NamedQuery) -> NamedQuery:
     if not text:
         raise QueryError("empty query; give a query name, a .rq file or SPARQL text (see mlkg query --list)")
     sparql_text = query_form(text) in _FORMS | UPDATE_KEYWORDS
-    if not sparql_text and "{" not in text and "\n" not in text and (text.endswith(".rq") or "/" in text):
-        path = Path(text)
-        if not path.is_file():
+    path = Path(text)
+    # select.rq and with.rq start with a query keyword: a file of that name is that file, and so is a word in .rq
+    if "{" not in text and "\n" not in text and (text.endswith(".rq") or "/" in text) and (
+            not sparql_text or _is_file(path) or (text.endswith(".rq") and not re.search(r"\s", text))):
+        if not _is_file(path):
             raise QueryError(f"no such query file {text!r}")
         try:
             body = path.read_text(encoding="utf-8")
@@ -152,6 +155,14 @@ def resolve_query(query: str | NamedQuery) -> NamedQuery:
             raise QueryError(f"unknown query {text!r}; {hint}named queries: {', '.join(known)} "
                              "(or give a .rq file or SPARQL text)")
     return parse_header(query)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; SPARQL text tried as a path may be too long a name, or hold a NUL."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def query_form(text: str) -> str:
@@ -284,13 +295,16 @@ def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, i
 
     A projected parameter stays a column: ``(term AS ?name)`` in the SELECT
     clause, or, where the same query groups by it, ``(term AS ?name)`` in
-    GROUP BY.  In ORDER BY the term is put in parentheses.  A parameter the
-    query assigns itself (``AS ?name``, ``VALUES ?name``) is an error.
+    GROUP BY.  In ORDER BY the term is put in parentheses; a SELECT around a
+    subquery that projects the parameter keeps ``?name``, which the subquery
+    binds.  A parameter the query assigns itself (``AS ?name``,
+    ``VALUES ?name``) is an error.
     Returns the new text and, per substitution, (line, column after it in the
     new text, growth), so that error positions can be mapped back.
     """
     tokens = _contexts(text, terms)
     grouped = {(select, tok[1:]) for _, tok, context, select in tokens if context == "group"}
+    bound_inside = _bound_by_subqueries(tokens)
     out: list[str] = []
     shifts: list[tuple[int, int, int]] = []
     line, col = 1, 1
@@ -301,7 +315,9 @@ def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, i
             if context == "assigned":
                 raise QueryError(f"parameter ?{name} is assigned by the query itself; rename the parameter "
                                  "or the variable")
-            if context == "projection":
+            if context in ("projection", "group") and (select, name) in bound_inside:
+                new = tok
+            elif context == "projection":
                 new = tok if (select, name) in grouped else f"({term} AS ?{name})"
             elif context == "group":
                 new = f"({term} AS ?{name})"
@@ -321,6 +337,31 @@ def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, i
         else:
             col += len(tok)
     return "".join(out), shifts
+
+
+def _bound_by_subqueries(tokens: list[tuple[str, str, str, int]]) -> set[tuple[int, str]]:
+    """(SELECT number, parameter) where a subquery inside that SELECT projects the parameter: there the
+    subquery's ``(term AS ?name)`` binds it, and the SELECT's own ``(term AS ?name)`` would assign a variable
+    already in scope, which pyoxigraph refuses.  It keeps ``?name``."""
+    parent: dict[int, int] = {}
+    open_selects: list[tuple[int, int]] = []  # (number, brace depth of its SELECT keyword)
+    depth = 0
+    projected = set()
+    for kind, tok, context, select in tokens:
+        if kind == "other" and tok in "{}":
+            depth += 1 if tok == "{" else -1
+            while open_selects and open_selects[-1][1] > depth:
+                open_selects.pop()
+        elif kind == "word" and tok.upper() == "SELECT":
+            parent[select] = open_selects[-1][0] if open_selects else 0
+            open_selects.append((select, depth))
+        elif context == "projection":
+            projected.add((select, tok[1:]))
+    out = set()
+    for select, name in projected:
+        while (select := parent.get(select, 0)) != 0:
+            out.add((select, name))
+    return out
 
 
 def _unshift(line: int, col: int, shifts: list[tuple[int, int, int]]) -> int:
@@ -439,6 +480,7 @@ class QueryResult:
                     return f"{name}:{local}"
             return f"<{iri}>"
         text = " ".join(term.value.split()) if hasattr(term, "datatype") else f"_:{term.value}"
+        text = _TERMINAL_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # shown, never obeyed
         return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -846,12 +888,17 @@ def _run_rdflib(kg: ConceptGraph, text: str, base: str) -> QueryResult:
             return QueryResult("ask", boolean=bool(res.askAnswer))
         if res.type == "SELECT":
             names = [str(v) for v in res.vars]
+            twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+            if twice is not None:  # pyoxigraph refuses it too, and no result format can carry it
+                raise QueryError(f"invalid SPARQL: SELECT projects ?{twice} twice")
             blanks: dict = {}
             rows = [tuple(_from_rdflib(t, blanks) for t in row) for row in res]
             return QueryResult("select", vars=names, terms=rows)
         blanks = {}
         return QueryResult("construct", triples=[
             ox.Triple(*(_from_rdflib(t, blanks) for t in triple)) for triple in res.graph])
+    except QueryError:
+        raise
     except Exception as exc:
         raise QueryError(f"query failed: {_one_line(str(exc))}") from None
 
