@@ -1075,6 +1075,7 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Temporal Difference Learning (TD Learning)", "td-learning"),
     ("Distribution Drift (Zorpus Drift)", "distribution-drift"),
     ("Label Drift", "label-drift"),
+    ("**Weight Drift (Zorpex Drift)**", "weight-drift"),
     ("Zorbian Network", "zorbian-network"),
     ("Nabla (∇)", "nabla"),  # a bracketed name with no word in it names nothing, and breaks nothing
     ("Sum (...)", "sum-of-things"),
@@ -1108,6 +1109,7 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("A td file.", []),                           # ... matched as written
     ("Each zorpus is split.", []),                # ... not a word: the author never wrote it alone for the name
     ("Zorpus drift hits it.", ["distribution-drift"]),
+    ("Each zorpex is split.", []),                # ... however the title is marked up
     ("In the Zorbian reading.", []),              # an adjective made of a name is no name alone ...
     ("A Zorbian network.", ["zorbian-network"]),
     ("Its Hessian is full.", ["hessian-matrix"]),  # ... unless the corpus uses it as a noun ("The Hessian is")

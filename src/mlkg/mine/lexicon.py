@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
-from ..read import Corpus, Entry, Heading, split_title
+from ..read import Corpus, Entry, Heading, plain_title, split_title
 from .text import COMMON, RARE, common_phrase, everyday, normalize, normalize_many, rare_word, zipf
 
 _WORD = re.compile(r"\w+")
@@ -585,7 +585,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     for e in corpus.entries:
         label, alt_labels = split_title(e.title)
         alts = [alt for alt in alt_labels if not _bracketed_term(label, alt)]
-        if alts and not e.title.rstrip().endswith(")"):
+        if alts and not plain_title(e.title).rstrip().endswith(")"):
             inserted.update(alts)
         in_titles.append((label, *alts))
         raw.append((label, e.id, "title"))

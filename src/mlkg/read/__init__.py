@@ -23,6 +23,7 @@ from .markdown import (
     example_plain,
     parse_bytes,
     parse_text,
+    plain_title,
     section_node_id,
     split_title,
 )
@@ -30,7 +31,7 @@ from .sources import default_curation, default_sources, expand_paths, read_input
 
 __all__ = [
     "Corpus", "Curation", "Document", "Entry", "Field", "Heading", "example_plain", "parse_bytes", "parse_text",
-    "read", "section_node_id", "split_title",
+    "plain_title", "read", "section_node_id", "split_title",
 ]
 
 
