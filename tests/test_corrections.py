@@ -129,6 +129,44 @@ def test_a_watched_corpus_is_rebuilt_on_each_edit_and_a_broken_edit_reports_its_
         thread.join(timeout=10)
 
 
+@pytest.mark.parametrize("pattern", ["notes/*.md", "notes/**/*.md"])
+def test_a_watched_pattern_rebuilds_when_a_file_it_matches_changes(tmp_path, pattern):
+    """A source given as a glob ("notes/*.md", as mlkg.load takes it) was watched as a file of that name: no edit
+    ever rebuilt."""
+    import threading
+
+    from conftest import entry, sheet
+
+    from mlkg.project import watch
+
+    (tmp_path / "notes").mkdir()
+    path = tmp_path / "notes" / "sheet.md"
+    path.write_text(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="A net.")), encoding="utf-8")
+    stop = threading.Event()
+    graphs: list = []
+    arrived = threading.Condition()
+
+    def on_graph(kg):
+        with arrived:
+            graphs.append(kg)
+            arrived.notify_all()
+
+    thread = threading.Thread(target=watch, args=([tmp_path / pattern], [], on_graph, print, stop), daemon=True)
+    thread.start()
+    try:
+        text = sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Beta extends Alpha Nets."))
+        with arrived:
+            for _ in range(15):  # again until the watcher, which may start late, sees it
+                if graphs:
+                    break
+                path.write_text(text, encoding="utf-8")
+                arrived.wait(timeout=2)
+        assert graphs and graphs[-1].graph.has_edge("beta-method", "alpha-net", "requires")
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
 def test_a_failure_while_rebuilding_is_reported_and_the_watching_goes_on(write):
     """A bug that raises while a rebuild is handed on (here, in the receiver) once ended the watch thread for
     good: every later edit, even a fix, was ignored and a stale graph served without a word."""

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import fnmatch
 import hashlib
 import json
 import os
@@ -50,7 +51,7 @@ from . import __version__, knowledge
 from .errors import InputError, Problem
 from .knowledge import KnowledgeGraph
 from .read import read
-from .read.sources import STDIN, default_curation, default_sources, expand_paths
+from .read.sources import STDIN, default_curation, default_sources, expand_paths, is_pattern, pattern_base
 
 OUTPUTS = ("graph.json", "graph.ttl", "map.html")
 META = "build.json"
@@ -679,21 +680,36 @@ def watch(sources: Iterable[str | Path], curation: Iterable[str | Path] | None, 
 
     sources = [Path(p) for p in sources] or [Path(p) for p in default_sources()]
     cur = [Path(p) for p in (default_curation() if curation is None else curation)]
-    watched = sorted({str(p if p.is_dir() else p.parent) for p in (*sources, *cur) if str(p) != "-"})
-    files = {p.resolve() for p in (*sources, *cur) if not p.is_dir()}
-    folders = [p.resolve() for p in sources if p.is_dir()]
+    patterns = [p for p in sources if is_pattern(p)]  # "notes/*.md": its folder is watched, and what matches it
+    given = [p for p in (*sources, *cur) if str(p) != "-" and p not in patterns]
+    watched = sorted({str(p if p.is_dir() else p.parent) for p in given} | {str(pattern_base(p)) for p in patterns})
+    files = {p.resolve() for p in given if not p.is_dir()}
+    folders = [p.resolve() for p in given if p.is_dir()]
+    # fnmatch's "*" crosses folders, as glob's "**/" does, which also matches no folder at all
+    matching = [m for p in patterns for m in {str(p.absolute()), str(p.absolute()).replace("**/", "")}]
 
     def relevant(_, name: str) -> bool:
         path = Path(name).resolve()
-        return path in files or (path.suffix == ".md" and path.parent in folders)
+        return path in files or (path.suffix == ".md" and path.parent in folders) \
+            or any(fnmatch.fnmatch(name, m) for m in matching)
 
-    for _ in changes(*watched, watch_filter=relevant, stop_event=stop, debounce=300, step=100, rust_timeout=1000,
-                     yield_on_timeout=False):
-        try:
-            on_graph(knowledge.load(*sources, curation=cur))
-        except InputError as exc:
-            on_error(exc.lines())
-        except Exception as exc:  # a bug of mlkg's must not end the watching: the next edit may build again
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            on_error([f"mlkg failed to rebuild ({type(exc).__name__}: {exc} at {Path(where.filename).name}:"
-                      f"{where.lineno}); the last good graph is still served. Please report this."])
+    try:
+        events = changes(*watched, watch_filter=relevant, stop_event=stop, debounce=300, step=100,
+                         rust_timeout=1000, yield_on_timeout=False)
+        for _ in events:
+            _rebuild(sources, cur, on_graph, on_error)
+    except (OSError, RuntimeError) as exc:  # a watched folder removed, or the watcher gave out: say it, not die mute
+        on_error([f"mlkg stopped watching for edits ({exc}); the last good graph is still served. Restart to "
+                  "watch again."])
+
+
+def _rebuild(sources: list[Path], cur: list[Path], on_graph, on_error) -> None:
+    """One rebuild for :func:`watch`: its graph to ``on_graph``, or what went wrong to ``on_error``."""
+    try:
+        on_graph(knowledge.load(*sources, curation=cur))
+    except InputError as exc:
+        on_error(exc.lines())
+    except Exception as exc:  # a bug of mlkg's must not end the watching: the next edit may build again
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        on_error([f"mlkg failed to rebuild ({type(exc).__name__}: {exc} at {Path(where.filename).name}:"
+                  f"{where.lineno}); the last good graph is still served. Please report this."])

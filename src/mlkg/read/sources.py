@@ -91,11 +91,7 @@ def _globbed(paths: Iterable[str | Path], problems: list[Problem]) -> list[Path]
     it matches, in name order: a pattern from Python or quoted on a command line reaches no shell to expand it."""
     out: list[Path] = []
     for p in map(Path, paths):
-        try:
-            literal = p == STDIN or not _MAGIC.search(str(p)) or os.path.lexists(p)
-        except ValueError:  # a NUL in the name: said where it is read
-            literal = True
-        if literal:
+        if not is_pattern(p):
             out.append(p)
             continue
         found = sorted(glob.glob(str(p), recursive=True))
@@ -106,6 +102,22 @@ def _globbed(paths: Iterable[str | Path], problems: list[Problem]) -> list[Path]
 
 
 _MAGIC = re.compile(r"[*?[]")
+
+
+def is_pattern(p: str | Path) -> bool:
+    """Whether ``p`` is a glob pattern to expand: it has a wildcard and names no path itself."""
+    p = Path(p)
+    try:
+        return p != STDIN and bool(_MAGIC.search(str(p))) and not os.path.lexists(p)
+    except ValueError:  # a NUL in the name: said where it is read
+        return False
+
+
+def pattern_base(p: str | Path) -> Path:
+    """The folder a pattern searches: its parts before the first wildcard ("notes" of "notes/**/*.md")."""
+    parts = Path(p).parts
+    fixed = next((i for i, part in enumerate(parts) if _MAGIC.search(part)), len(parts))
+    return Path(*parts[:fixed]) if fixed else Path(".")
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
