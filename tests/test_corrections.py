@@ -300,3 +300,87 @@ def test_serve_edit_refuses_a_correction_against_every_curation_file_in_force(tm
         server.shutdown()
         server.server_close()
     mlkg.load(SEED, curation=files if mine == b"" else [team])  # the corpus still loads
+
+
+CYCLE = {"1.1": "A", "1.2": "B", "1.3": "C"}  # alpha requires gamma requires beta requires alpha, as written
+CYCLE_SHEET = ((("1.1.1", "Alpha Net", "alpha"), "It is based on the Gamma Rule."),
+               (("1.2.1", "Beta Method", "beta"), "It is based on the Alpha Net."),
+               (("1.3.1", "Gamma Rule", "gamma"), "It is based on the Beta Method."))
+ADD_TO_TEAM = '[[add]]\nsource = "{}"\ntarget = "{}"\nkind = "requires"\n'
+FORCE_TO_TEAM = '[[force]]\nsource = "{}"\ntarget = "{}"\nkind = "requires"\n'
+CLASH = ("the correction sent: [[add]] {} contradicts the mined edge beta requires alpha; [[add]] is for an edge "
+         "the miner missed: use [[force]] to change a mined one")
+
+
+@pytest.mark.parametrize("corpus, team, correction, error", [
+    # the miner found beta requires alpha and broke the cycle by making it related: the map shows beta related
+    # alpha, but loading judges an add against the edge as mined, so the editor must too
+    ("cycle", "", ("add", "alpha", "requires", "beta"), CLASH.format("alpha requires beta")),
+    ("cycle", "", ("add", "beta", "related", "alpha"), CLASH.format("beta related alpha")),
+    ("cycle", "", ("add", "alpha", "related", "beta"), CLASH.format("alpha related beta")),
+    ("cycle", "", ("force", "alpha", "requires", "beta"), None),  # what turns it round
+    ("cycle", "", ("add", "beta", "requires", "alpha"), None),  # the mined edge itself: curated
+    # the other file forces the pair: an add of the same edge into this file (read first) is the force's
+    ("seed", FORCE_TO_TEAM.format("autoencoder", "vae"), ("add", "autoencoder", "requires", "vae"), None),
+    # an add that closes a cycle of curated edges: loading refuses it, so it is never written
+    ("seed", ADD_TO_TEAM.format("perplexity", "stylegan") + ADD_TO_TEAM.format("stylegan", "rlhf"),
+     ("add", "rlhf", "requires", "perplexity"),
+     "{team}:1: curated requires edges form a cycle: perplexity -> stylegan -> rlhf -> perplexity"),
+])
+def test_serve_edit_judges_a_correction_as_the_next_load_will(tmp_path, corpus, team, correction, error):
+    """`serve --edit --curation mine.toml --curation team.toml`: the editor refuses exactly what loading the
+    sources with the correction written would refuse (400, nothing written), and takes the rest (200, in force
+    at once)."""
+    import json
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from conftest import SEED, entry, sheet
+
+    from mlkg.corrections import Editor
+    from mlkg.views.live import Live
+    from mlkg.views.server import ServerConfig, make_server
+
+    if corpus == "cycle":
+        source = tmp_path / "cycle.md"
+        source.write_text(sheet(*(entry(*e, full=full) for e, full in CYCLE_SHEET), subsections=CYCLE),
+                          encoding="utf-8")
+    else:
+        source = SEED
+    mine_path, team_path = tmp_path / "mine.toml", tmp_path / "team.toml"
+    mine_path.write_text("# ours\n", encoding="utf-8")
+    team_path.write_text(team, encoding="utf-8")
+    files = [str(mine_path), str(team_path)]
+    live = Live(mlkg.load(source, curation=files))
+    action, s, kind, t = correction
+    server = make_server(live.graph, ServerConfig(port=0, quiet=True, workers=1, long_queries=0), live=live,
+                         editor=Editor(mine_path, [str(source)], files, live))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        req = urllib.request.Request(server.url + "api/curation", headers={
+            "Content-Type": "application/json", "X-MLKG-Token": server.app.edit_token}, data=json.dumps(
+            {"action": action, "source": s, "target": t, "kind": kind}).encode())
+        if error is None:
+            with urllib.request.urlopen(req, timeout=30) as answer:
+                done = json.load(answer)
+            assert done["ok"] and "pending" not in done, done
+            assert live.graph.graph[s][t][kind]["curated"]
+        else:
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(req, timeout=30)
+            assert answer.value.code == 400
+            error = error.format(team=team_path)
+            assert json.load(answer.value)["error"] == error
+            assert mine_path.read_text(encoding="utf-8") == "# ours\n"
+    finally:
+        server.shutdown()
+        server.server_close()
+    kg = mlkg.load(source, curation=files)  # what was written loads; what was refused was never written
+    if error is None:
+        assert kg.graph[s][t][kind]["curated"]
+    else:  # and loading refuses it, at its line, with the message the editor gave
+        line = correct(mine_path, action, s, t, kind)
+        with pytest.raises(CurationError) as err:
+            mlkg.load(source, curation=files)
+        assert str(err.value) == error.replace("the correction sent", f"{mine_path}:{line}")

@@ -881,6 +881,33 @@ def test_two_corrections_of_one_edge_across_files_are_an_error_naming_both(write
     assert code == 2 and err.startswith(f"{b}:1: ") and message in err and f"also at {a}:1" in err, err
 
 
+TURN_VAE_ROUND = '[[{}]]\nsource = "autoencoder"\ntarget = "vae"\nkind = "requires"\n'
+
+
+@pytest.mark.parametrize("first, second", [("add", "force"), ("force", "add")])
+@pytest.mark.parametrize("files", [1, 2])  # in one file, or a shared file and a personal one
+def test_an_add_of_a_pair_also_forced_is_the_forces_whatever_the_order(write, cli, first, second, files):
+    """The mined edge is vae requires autoencoder; a force turns it round and an add says the same.  The force
+    decides, so the add is not held against the mined edge, whichever item or file comes first (`serve --edit`
+    puts its own file first and wrote exactly this, which every later load then refused)."""
+    one, other = TURN_VAE_ROUND.format(first), TURN_VAE_ROUND.format(second)
+    if files == 1:
+        path = write(one + "\n" + other, "c.toml")
+        args, at = ["--curation", path], [f"{path}:1", f"{path}:6"]
+    else:
+        a, b = write(one, "a.toml"), write(other, "b.toml")
+        args, at = ["--curation", a, "--curation", b], [f"{a}:1", f"{b}:1"]
+    code, out, err = cli("edges", *args, "--format", "json")
+    assert code == 0, err
+    pair = [(e["source"], e["kind"], e["target"], e["curated"]) for e in json.loads(out)
+            if {e["source"], e["target"]} == {"autoencoder", "vae"}]
+    assert pair == [("autoencoder", "requires", "vae", True)]
+    code, out, err = cli("stats", *args, "--format", "json")
+    assert code == 0, err
+    assert sorted(json.loads(out)["mining"]["curation"]) == [
+        f"{at[0]}: {first} autoencoder requires vae", f"{at[1]}: {second} repeats {at[0]}"]
+
+
 def test_two_renames_of_one_entry_are_an_error(write, cli):
     rename = '[[rename]]\nnumber = "13.1.2"\nid = "vae"\nto = "{}"\n'
     path = write(rename.format("vae-a") + rename.format("vae-b"), "c.toml")

@@ -3,16 +3,20 @@
 tomlkit edits the file as a document, so its comments, order and layout stay
 as the curator left them; the new item is checked with everything already
 there (a contradiction is refused, naming both places) before the file is
-replaced in one rename, so a failed write leaves it as it was.
+replaced in one rename, so a failed write leaves it as it was.  The server's
+:class:`Editor` also loads the sources with the correction before writing it:
+what loading would refuse (an ``[[add]]`` against the edge as mined, a cycle
+of curated edges) is refused by the load itself, never by a second check that
+could judge otherwise.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 import threading
 import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,7 @@ import tomlkit
 from . import knowledge
 from .atomic import atomic_path
 from .errors import CurationError, InputError, Location, MlkgError, Problem
-from .mine import mined_clash
+from .read import read
 from .read.curation import KINDS, item_lines, load_curation, toml_problem
 from .read.markdown import SLUG
 
@@ -43,8 +47,56 @@ def correct(path: str | Path, action: str, source: str, target: str, kind: str |
     the line it starts on.  Raises :class:`~mlkg.errors.InputError` for a malformed correction and
     :class:`~mlkg.errors.CurationError` for one that contradicts the file or any of ``curation``, the files
     loaded with it in their order (``path`` among them): a contradiction with another file, once written,
-    would stop every later load of the corpus."""
-    path = Path(path)
+    would stop every later load of the corpus.  What the correction would do to a corpus is not judged here: that
+    takes the corpus (:class:`Editor` loads it)."""
+    edit = _prepare(Path(path), action, source, target, kind, note, concepts, curation)
+    edit.write()
+    return edit.line
+
+
+@dataclass
+class _Edit:
+    """A correction made into the text of its curation file, checked with the other files, not yet written."""
+
+    path: Path  # the file written
+    name: str  # that file as ``files`` names it: as a load names its items
+    files: list[str | Path]  # the curation files, in the order they are loaded, the file among them
+    text: str  # the file with the correction in it
+    line: int  # the line the correction starts on
+    size: int  # the lines it adds
+
+    @property
+    def replacing(self) -> dict[Path, bytes]:
+        """For a load of the curation files as they will be once the correction is written."""
+        return {Path(self.name): self.text.encode("utf-8")}
+
+    def told(self, problems: list[Problem]) -> list[Problem]:
+        """Problems of a load of :attr:`replacing`, told as lines of the files on disk, and the correction as
+        itself: the text with it is not written."""
+        def where(line: int) -> str:
+            if self.line <= line < self.line + self.size:
+                return "the correction sent"
+            return f"{self.name}:{line - self.size if line >= self.line + self.size else line}"
+
+        ours = re.compile(r"(?<![^\s(])" + re.escape(self.name) + r":(\d+)")
+
+        def told(p: Problem) -> Problem:
+            message = ours.sub(lambda m: where(int(m.group(1))), p.message)
+            if p.location is None or p.location.path != self.name:
+                return Problem(p.location, message)
+            return Problem(None, f"{where(p.location.line)}: {message}")
+
+        return [told(p) for p in problems]
+
+    def write(self) -> None:
+        """Replace the file in one rename: a failed write leaves it as it was."""
+        with atomic_path(self.path, follow_symlinks=True) as tmp:
+            tmp.write_text(self.text, encoding="utf-8")
+
+
+def _prepare(path: Path, action: str, source: str, target: str, kind: str | None, note: str,
+             concepts: set[str] | None, curation: Sequence[str | Path]) -> _Edit:
+    """The correction made into the text of ``path`` and checked with every curation file (see :func:`correct`)."""
     if action not in ACTIONS:
         raise InputError(f"unknown correction {action!r}; use one of {', '.join(ACTIONS)}")
     for name, value in (("source", source), ("target", target)):
@@ -86,37 +138,17 @@ def correct(path: str | Path, action: str, source: str, target: str, kind: str |
         items = doc[action]
     items.append(item)
     new = tomlkit.dumps(doc)
-    _check(new, path, item_lines(new)[action][-1], new.count("\n") - text.count("\n"), curation)
-    with atomic_path(path, follow_symlinks=True) as tmp:
-        tmp.write_text(new, encoding="utf-8")
-    return item_lines(new)[action][-1]
-
-
-def _check(text: str, path: Path, added: int, size: int, curation: Sequence[str | Path] = ()) -> None:
-    """Load ``text`` (the file with the correction's ``size`` lines inserted at line ``added``) in place of
-    ``path`` among the ``curation`` files, as they would be loaded.  Its problems are told as lines of the files
-    on disk, and the correction as itself: the text with it is never written."""
-    def where(line: int) -> str:
-        if added <= line < added + size:
-            return "the correction sent"
-        return f"{path}:{line - size if line >= added + size else line}"
-
-    with tempfile.TemporaryDirectory() as folder:
-        probe = Path(folder) / path.name
-        probe.write_text(text, encoding="utf-8")
-        files = [probe if _same_file(Path(p), path) else p for p in curation]
-        if probe not in files:
-            files.insert(0, probe)
-        try:
-            load_curation(files)
-        except CurationError as exc:
-            def told(p: Problem) -> Problem:
-                message = re.sub(re.escape(str(probe)) + r":(\d+)", lambda m: where(int(m.group(1))), p.message)
-                if p.location is None or p.location.path != str(probe):
-                    return Problem(p.location, message)
-                return Problem(None, f"{where(p.location.line)}: {message}")
-
-            raise CurationError(problems=[told(p) for p in exc.problems]) from None
+    files = list(curation)
+    named = next((str(p) for p in files if _same_file(Path(p), path)), None)
+    if named is None:
+        named = str(path)
+        files.insert(0, path)
+    edit = _Edit(path, named, files, new, item_lines(new)[action][-1], new.count("\n") - text.count("\n"))
+    try:
+        load_curation(edit.files, edit.replacing)
+    except CurationError as exc:
+        raise CurationError(problems=edit.told(exc.problems)) from None
+    return edit
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -127,8 +159,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 class Editor:
-    """What ``mlkg serve --edit`` does with a correction from the map: write it into the curation file, load the
-    sources again and put the new graph in force, one correction at a time."""
+    """What ``mlkg serve --edit`` does with a correction from the map: judge it by loading the sources with it,
+    write it into the curation file, and put the new graph in force, one correction at a time."""
 
     def __init__(self, path: str | Path, sources: list[str], curation: list[str], live):
         self.path, self.sources, self.curation, self.live = Path(path), sources, curation, live
@@ -140,23 +172,34 @@ class Editor:
             if not isinstance(data.get(key), str):
                 raise InputError(f"a correction needs {key} (text)")
         with self._lock:
-            if data["action"] == "add" and data.get("kind") in KINDS:
-                self._check_add(data["source"], data["kind"], data["target"])
-            line = correct(self.path, data["action"], data["source"], data["target"], data.get("kind"),
-                           data.get("note") or "", concepts=set(self.live.graph.entries), curation=self.curation)
-            try:
-                self.live.publish(knowledge.load(*self.sources, curation=self.curation))
-            except MlkgError as exc:  # saved all the same: it takes effect once the sources load again
-                return {"file": str(self.path), "line": line, "pending": exc.lines()[0]}
-        return {"file": str(self.path), "line": line}
+            edit = _prepare(self.path, data["action"], data["source"], data["target"], data.get("kind"),
+                            data.get("note") or "", set(self.live.graph.entries), self.curation)
+            graph, pending = self._load(edit)
+            edit.write()
+            if graph is None:  # saved all the same: it takes effect once the sources load again
+                return {"file": str(self.path), "line": edit.line, "pending": pending}
+            self.live.publish(graph)
+        return {"file": str(self.path), "line": edit.line}
 
-    def _check_add(self, source: str, kind: str, target: str) -> None:
-        """Refuse, before it is written, an add that loading would refuse: one whose pair the miner linked
-        another way (see :func:`mlkg.mine.curate`)."""
-        g = self.live.graph.graph
-        for u, v in ((source, target), (target, source)):
-            for k, d in (g[u][v].items() if g.has_edge(u, v) else ()):
-                if k in KINDS and not d.get("curated"):
-                    why = mined_clash((u, k, v), source, kind, target)
-                    if why:
-                        raise CurationError(f"the correction sent: {why}")
+    def _load(self, edit: _Edit) -> tuple[knowledge.KnowledgeGraph | None, str | None]:
+        """The graph of the sources with the correction, loaded before it is written, as every later load will
+        (the graph to put in force); or None and the first problem, where the sources fail to load without it
+        too, for the same reasons (a broken cheatsheet: the correction waits for its fix).  A correction that
+        makes loading fail (an ``[[add]]`` against a mined edge, a cycle of curated edges) raises
+        :class:`CurationError` with what it breaks: it is not written."""
+        try:
+            with knowledge.collector_paused():
+                return knowledge.build(read(self.sources, edit.files, replacing=edit.replacing)), None
+        except MlkgError as exc:
+            failed = exc
+        try:
+            knowledge.load(*self.sources, curation=self.curation)  # the files on disk: without the correction
+        except MlkgError as exc:
+            before: set[str] | None = set(exc.lines())
+        else:
+            before = None
+        told = edit.told(failed.problems)
+        new = [p for p in told if before is None or str(p) not in before]
+        if new:
+            raise CurationError(problems=new + [p for p in told if p not in new])
+        return None, failed.lines()[0]

@@ -251,24 +251,37 @@ def mined_clash(mined: tuple[str, str, str] | None, source: str, kind: str, targ
             "[[add]] is for an edge the miner missed: use [[force]] to change a mined one")
 
 
+def _add_clashes(mined: dict[frozenset[str], Relation], curation: Curation) -> list[Problem]:
+    """The ``[[add]]`` items that contradict the edge mined for their pair (``mined``, by pair, as the miner
+    decided it: before any cycle is broken), at their items.  An add whose pair a ``[[force]]`` also corrects, in
+    any file, is the force's: the force decides the edge, whatever the miner found, so the result does not depend
+    on which of the two is read first (the later of two equal corrections is only its repeat, ``same_as``)."""
+    forced = {frozenset((i.data["source"], i.data["target"])) for i in curation.of("force")}
+    problems = []
+    for item in curation.of("add"):
+        d = item.data
+        pair = frozenset((d["source"], d["target"]))
+        r = mined.get(pair)
+        if item.same_as or pair in forced or r is None or r.curated:
+            continue
+        message = mined_clash((r.source, r.kind, r.target), d["source"], d["kind"], d["target"])
+        if message:
+            problems.append(Problem(item.location, message))
+    return problems
+
+
 def curate(relations: list[Relation], curation: Curation, report: Report) -> list[Relation]:
     """Apply a curation file's remove, force and add items, in that order: the curator's word is final.  An item
     that repeats an earlier one (``same_as``) is noted as such; a repeated remove still removes what the first,
     of a narrower kind, left.
 
     An ``[[add]]`` is for an edge the miner missed: one that would turn a mined ``requires`` edge round or make it
-    ``related`` is a :class:`CurationError` (see :func:`mined_clash`); ``[[force]]`` is the item that does that."""
+    ``related`` is a :class:`CurationError` (see :func:`_add_clashes`); ``[[force]]`` is the item that does that."""
     removals, additions = curation.of("remove"), [*curation.of("force"), *curation.of("add")]
     if not removals and not additions:
         return relations  # most builds: no pair to look up, and the mined pairs are distinct already
     index = {frozenset((r.source, r.target)): r for r in relations}
-    def mined(item) -> tuple[str, str, str] | None:
-        r = index.get(frozenset((item.data["source"], item.data["target"])))
-        return None if r is None or r.curated else (r.source, r.kind, r.target)
-
-    clashes = [Problem(item.location, message) for item in curation.of("add") if not item.same_as
-               for message in [mined_clash(mined(item), item.data["source"], item.data["kind"], item.data["target"])]
-               if message]
+    clashes = _add_clashes(index, curation)
     if clashes:
         raise CurationError(problems=clashes)
     for item in removals:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -63,17 +63,20 @@ class Corpus:
         return [h for d in self.documents for h in d.subsections]
 
 
-def read(paths: Iterable[str | Path] = (), curation: Iterable[str | Path] | None = None) -> Corpus:
+def read(paths: Iterable[str | Path] = (), curation: Iterable[str | Path] | None = None,
+         replacing: Mapping[Path, bytes] | None = None) -> Corpus:
     """Parse cheatsheets (files or folders of ``.md``) and curation files into a checked corpus.
 
     With no paths, the shipped ``data/`` corpus is read.  ``curation`` lists
     curation files; by default ``data/curation.toml`` if it exists, and ``[]``
-    reads none.  Every problem of every file is collected and raised together
+    reads none.  ``replacing`` gives the bytes of a curation file about to be
+    written, read in its place (see :func:`~mlkg.read.curation.load_curation`).
+    Every problem of every file is collected and raised together
     as one :class:`~mlkg.errors.CheatsheetError` (or ``CurationError``).
     """
     paths = list(paths)
     files = expand_paths(paths or default_sources())
-    cur = load_curation(list(default_curation() if curation is None else curation))
+    cur = load_curation(list(default_curation() if curation is None else curation), replacing)
     corpus = parse_files(files, cur.renames, cur.rename_items)
     corpus.curation = cur
     corpus.digests.update(cur.digests)

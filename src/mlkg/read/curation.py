@@ -39,6 +39,7 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,10 +134,14 @@ def item_lines(text: str) -> dict[str, list[int]]:
     return lines
 
 
-def load_curation(paths: list[str | Path]) -> Curation:
-    """Read curation files in order; missing files and bad items raise :class:`CurationError`."""
+def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | None = None) -> Curation:
+    """Read curation files in order; missing files and bad items raise :class:`CurationError`.
+
+    ``replacing`` gives the bytes of a file about to be written (``mlkg serve --edit``), read in its place: the
+    items are named by the file and its lines as they will be."""
     cur = Curation()
     problems: list[Problem] = []
+    replacing = replacing or {}
     for path in paths:
         name = str(path)
         bad = name_problem(path, "curation file")
@@ -144,10 +149,13 @@ def load_curation(paths: list[str | Path]) -> Curation:
             problems.append(bad)
             continue
         try:
-            if Path(path) != STDIN and not stat.S_ISREG(os.stat(path).st_mode):
+            if Path(path) in replacing:
+                data = replacing[Path(path)]
+            elif Path(path) != STDIN and not stat.S_ISREG(os.stat(path).st_mode):
                 problems.append(Problem(Location(name, 1), "curation file is not a regular file"))
                 continue
-            data = read_input(Path(path))
+            else:
+                data = read_input(Path(path))
             cur.digests[Path(path)] = hashlib.sha256(data).digest()
             text = data.decode("utf-8-sig")
         except FileNotFoundError:
