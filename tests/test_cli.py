@@ -676,3 +676,124 @@ def test_output_where_no_file_can_or_may_be_written_is_a_one_line_error(cli, tmp
     assert not (tmp_path / "missing").exists()
     assert sorted((tmp_path / "site" / "builds").rglob("*")) == build
     assert {p: p.read_bytes() for p in build if p.is_file()} == before
+
+
+def test_a_missing_folder_is_named_as_the_user_gave_it(tmp_path):
+    """The README's `mlkg: out/missing: no such folder`: the folder as typed, not resolved to an absolute path;
+    where a link leads to the missing folder, the folder it leads to, and the link."""
+    done = _in(tmp_path, "export", "-o", "out/missing/graph.ttl")
+    assert (done.returncode, done.stderr) == (2, "mlkg: out/missing: no such folder; make it first, or write "
+                                                 "elsewhere\n")
+    (tmp_path / "link.ttl").symlink_to("gone/graph.ttl")
+    done = _in(tmp_path, "export", "-o", "link.ttl")
+    assert (done.returncode, done.stderr) == (2, f"mlkg: {tmp_path}/gone (where the link link.ttl leads): no such "
+                                                 "folder; make it first, or write elsewhere\n")
+
+
+@pytest.mark.parametrize("output", ["-", "/dev/null"])
+def test_map_open_with_no_file_to_open_is_refused_before_any_work(cli, output):
+    """`map -o FIFO --open` (or a terminal, or standard output) wrote the page and opened nothing, silently."""
+    code, out, err = cli("map", "-o", output, "--open")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--open" in err and "give -o a file" in err
+
+
+# ---- -o through links: only as the kernel would follow them for open() ----------------------------------------
+
+NOBODY = 65534  # another user's uid, for links "planted" by another user
+
+
+@pytest.fixture
+def sticky(tmp_path):
+    """A sticky folder anyone may write in, as /tmp is, and a home folder of the user's beside it."""
+    if os.geteuid() != 0:
+        pytest.skip("a link of another user's is made with os.lchown, which takes root")
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".bashrc").write_text("mine\n", encoding="utf-8")
+    return shared
+
+
+def _planted(link, to, uid=NOBODY):
+    link.symlink_to(to)
+    os.lchown(link, uid, uid)
+    return link
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+@pytest.mark.parametrize("how", ["file", "missing file", "through a link of ours", "folder link"])
+def test_output_never_follows_another_users_link_in_a_sticky_folder(cli, tmp_path, sticky, command, how):
+    """Another user plants /tmp/graph.ttl -> ~/.bashrc: `-o /tmp/graph.ttl` replaced the victim's file (or made
+    a missing ~/.ssh/authorized_keys), because realpath reads links itself where the kernel's protected_symlinks
+    would have refused to follow them.  Every link of the chain is held to the rule."""
+    home = tmp_path / "home"
+    if how == "file":
+        given = _planted(sticky / "graph.ttl", home / ".bashrc")
+    elif how == "missing file":
+        given = _planted(sticky / "keys", home / "authorized_keys")
+    elif how == "through a link of ours":
+        given = tmp_path / "mine.ttl"
+        given.symlink_to(_planted(sticky / "graph.ttl", home / ".bashrc"))
+    else:
+        given = _planted(sticky / "dir", home) / ".bashrc"
+    code, out, err = cli(*command, "-o", given)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "another user's link" in err and "protected_symlinks" in err
+    assert sorted(p.name for p in home.iterdir()) == [".bashrc"]
+    assert (home / ".bashrc").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("folder_mode, folder_owner, link_owner", [
+    (0o1777, 0, 0),  # the user's own link
+    (0o1777, NOBODY, NOBODY),  # the link of the folder's owner
+    (0o0777, 0, NOBODY),  # anyone's link in a folder that is not sticky
+    (0o1755, 0, NOBODY),  # ... nor writable by anyone
+])
+def test_output_follows_the_links_the_kernel_would_follow(cli, tmp_path, sticky, folder_mode, folder_owner,
+                                                           link_owner):
+    os.chown(sticky, folder_owner, folder_owner)
+    sticky.chmod(folder_mode)
+    target = tmp_path / "home" / ".bashrc"
+    link = _planted(sticky / "graph.nt", target, link_owner)
+    code, _, err = cli("export", "-o", link)
+    assert code == 0, err
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("<https://mlkg.dev/")
+
+
+def test_no_library_writer_follows_another_users_link(tmp_path, sticky, seed_kg):
+    from mlkg.atomic import atomic_path
+    from mlkg.errors import InputError
+    from mlkg.views import rdf
+    from mlkg.views.map import write_map
+
+    link = _planted(sticky / "graph.ttl", tmp_path / "home" / ".bashrc")
+    for write in (lambda p: rdf.write(seed_kg, p), lambda p: write_map(seed_kg, p),
+                  lambda p: atomic_path(p).__enter__()):
+        with pytest.raises(InputError, match="another user's link"):
+            write(link)
+    assert (tmp_path / "home" / ".bashrc").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_no_library_writer_writes_into_a_build(cli, tmp_path, seed_kg):
+    """`rdf.write(kg, "out/graph.ttl")` replaced builds/<id>/graph.ttl, which build.json vouches for: the guard
+    was the command line's alone."""
+    from mlkg.atomic import atomic_path
+    from mlkg.errors import InputError
+    from mlkg.views import rdf
+    from mlkg.views.map import write_map
+
+    assert cli("build", "--out", tmp_path / "site")[0] == 0
+    build = sorted((tmp_path / "site" / "builds").rglob("*"))
+    before = {p: p.read_bytes() for p in build if p.is_file()}
+
+    def atomically(path):
+        with atomic_path(path) as tmp:
+            tmp.write_text("x", encoding="utf-8")
+
+    for write in (lambda p: rdf.write(seed_kg, p, "ttl"), lambda p: write_map(seed_kg, p), atomically):
+        for name in ("graph.ttl", "map.html", "current/extra.html"):
+            with pytest.raises(InputError, match=f"a file of the build in {tmp_path}/site/, which only mlkg build"):
+                write(tmp_path / "site" / name)
+    assert sorted((tmp_path / "site" / "builds").rglob("*")) == build
+    assert {p: p.read_bytes() for p in build if p.is_file()} == before

@@ -33,7 +33,7 @@ HEADER = """# mlkg curation file: corrections to the graph, applied on every loa
 def start_file(path: Path) -> None:
     """A curation file holding only its header, where there is none yet."""
     if not path.exists():
-        with atomic_path(path, follow_symlinks=True) as tmp:
+        with atomic_path(path) as tmp:
             tmp.write_text(HEADER, encoding="utf-8")
 
 
@@ -87,7 +87,7 @@ def correct(path: str | Path, action: str, source: str, target: str, kind: str |
     items.append(item)
     new = tomlkit.dumps(doc)
     _check(new, path, item_lines(new)[action][-1], new.count("\n") - text.count("\n"), curation)
-    with atomic_path(path, follow_symlinks=True) as tmp:
+    with atomic_path(path) as tmp:
         tmp.write_text(new, encoding="utf-8")
     return item_lines(new)[action][-1]
 

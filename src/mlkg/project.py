@@ -47,6 +47,7 @@ from typing import Any
 import orjson
 
 from . import __version__, knowledge
+from .atomic import BUILD_MARK as MARK  # in every build folder: what tells it from a folder of the user's
 from .errors import InputError, Problem
 from .knowledge import KnowledgeGraph
 from .read import read
@@ -55,7 +56,6 @@ from .read.sources import STDIN, default_curation, default_sources, expand_paths
 OUTPUTS = ("graph.json", "graph.ttl", "map.html")
 META = "build.json"
 FORMAT = 3
-MARK = ".mlkg-build"  # in every build folder from the moment it is made: what tells it from a folder of the user's
 BUILD_NAME = re.compile(r"(\.tmp-)?\d+-[a-z0-9_]{8}")  # <pid>-<random>, and .tmp-<pid>-<random> while it is written
 
 
@@ -355,7 +355,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
     leaves the build in force as it was.
     """
     from .views import rdf
-    from .views.map import write_map
+    from .views.map import write_page
 
     sources = list(sources)
     start = time.perf_counter()
@@ -376,11 +376,15 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                 bar.stage("writing graph.json")
                 with open(stage / "graph.json", "wb") as f:
                     graph_sha256 = kg.write_node_link(f)
+                # written as they are into the new, private build folder, which is committed whole by a rename;
+                # rdf.write and write_map refuse a build's folder, which only this function writes
                 bar.stage("writing graph.ttl")
-                rdf.write(kg, stage / "graph.ttl", "ttl", base)
+                with open(stage / "graph.ttl", "wb") as f:
+                    rdf.serialize(kg, "ttl", base, f)
                 if with_map:
                     bar.stage("writing map.html")
-                    write_map(kg, stage / "map.html")
+                    with open(stage / "map.html", "wb") as f:
+                        write_page(kg, f)
                 meta = {"format": FORMAT, "mlkg": __version__, "key": key,
                         "sources": [absolute(p) for p in files], "curation": [absolute(p) for p in cur],
                         "base_iri": base, "arguments": [absolute(p) for p in sources] or None,
@@ -551,13 +555,6 @@ def _current(out: Path) -> Path | None:
         return None
     path = out / target
     return path if path.is_dir() else None
-
-
-def build_holding(path: str | Path) -> Path | None:
-    """The build folder (``DIR/builds/<id>``) that ``path`` names a file in, through links such as
-    ``DIR/graph.ttl``, or None: a build is written once, whole, and its build.json vouches for what is in it."""
-    folder = Path(os.path.realpath(path)).parent
-    return folder if folder.parent.name == "builds" and _made_by_mlkg(folder) and folder.is_dir() else None
 
 
 # --- answering from a build --------------------------------------------------------------------
