@@ -302,6 +302,21 @@ def test_a_build_json_of_another_shape_is_ignored(cli, write, tmp_path, monkeypa
     assert code == 0 and "probability distribution" in text, err
 
 
+def test_a_build_of_the_format_before_is_not_trusted(cli, write, tmp_path, monkeypatch):
+    """Format 3 builds had a `fresh` flag, and their key was made of the files as they were after the build, not
+    of the bytes it read: the key means something else now, so such a build is read past, never answered from."""
+    src, out = _build(cli, write, tmp_path, monkeypatch)
+    folder = (out / "current").resolve()
+    graph = folder / "graph.json"
+    graph.chmod(0o644)
+    graph.write_bytes(graph.read_bytes().replace(b"probability distribution", b"older text"))
+    meta = json.loads((folder / "build.json").read_text(encoding="utf-8"))
+    meta.update(format=3, fresh=True, graph_sha256=__import__("hashlib").sha256(graph.read_bytes()).hexdigest())
+    (folder / "build.json").write_text(json.dumps(meta), encoding="utf-8")
+    code, text, err = cli("show", "vae", "--source", src)
+    assert code == 0 and "probability distribution" in text and "older text" not in text, err
+
+
 @pytest.mark.parametrize("command", [["prereqs", "stable-diffusion"], ["learn", "rlhf", "--known", "llm"],
                                      ["dependents", "autoencoder"]])
 def test_learning_plan_commands_import_no_rdf_map_or_web_library(tmp_path, command):
@@ -374,16 +389,19 @@ def test_paths_a_build_gives_are_right_from_the_folder_a_command_runs_in(tmp_pat
     (tmp_path / "project" / "sheets" / "one.md").write_text(
         sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets."),
               entry("1.1.3", "Gamma Thing")), encoding="utf-8")
-    (tmp_path / "project" / "cur.toml").write_text(
-        '[[add]]\nsource = "gamma-thing"\ntarget = "alpha-net"\nkind = "related"\n', encoding="utf-8")
-    assert _in(tmp_path / "project", "build", "--source", "sheets/one.md", "--curation", "cur.toml", "--out",
-               tmp_path / "kg").returncode == 0
-    sheet_at, curation_at = (shown.format(tmp=tmp_path, p=p) for p in ("sheets/one.md", "cur.toml"))
+    for name in ("cur.toml", "more.toml"):  # more.toml repeats cur.toml's item: a note naming both
+        (tmp_path / "project" / name).write_text(
+            '[[add]]\nsource = "gamma-thing"\ntarget = "alpha-net"\nkind = "related"\n', encoding="utf-8")
+    assert _in(tmp_path / "project", "build", "--source", "sheets/one.md", "--curation", "cur.toml", "--curation",
+               "more.toml", "--out", tmp_path / "kg").returncode == 0
+    sheet_at, curation_at, more_at = (shown.format(tmp=tmp_path, p=p) for p in ("sheets/one.md", "cur.toml",
+                                                                                "more.toml"))
     said = {command: _in(tmp_path / cwd, command, *args, "--build", tmp_path / "kg").stdout
             for command, *args in (["show", "beta-method"], ["edges", "--kind", "requires"], ["stats"])}
     assert f"Source:  {sheet_at}:28\n" in said["show"]
     assert f"\t{sheet_at}:34 (full) Extends Alpha Nets." in said["edges"]
     assert f"  {curation_at}:1: add gamma-thing related alpha-net\n" in said["stats"]
+    assert f"  {more_at}:1: add repeats {curation_at}:1\n" in said["stats"]  # every path of a note, not the first
 
 
 def test_a_build_from_standard_input_is_answered_from_as_it_is(tmp_path):
@@ -426,6 +444,23 @@ def test_a_project_file_without_sources_still_gives_its_curation_and_base_iri(tm
     assert "<https://example.org/kg/concept/vae>" in done.stdout
     plan = _in(tmp_path, "prereqs", "vae")
     assert plan.returncode == 0 and "autoencoder" not in plan.stdout
+
+
+def test_a_project_files_patterns_match_in_a_folder_named_like_a_pattern(tmp_path):
+    """A relative source is joined onto the project file's folder and taken as a pattern: `proj[1]/sheets/*.md`
+    matched nothing, `[1]` being a pattern too."""
+    from mlkg.project import project_settings
+    from mlkg.read.sources import expand_paths
+
+    project = tmp_path / "proj[1]"
+    (project / "sheets").mkdir(parents=True)
+    one = project / "sheets" / "one.md"
+    one.write_text(sheet(entry("1.1.1", "Alpha Net")), encoding="utf-8")
+    (project / "sheets" / "two[1].md").write_text(sheet(entry("2.1.1", "Beta Net"), section="2"), encoding="utf-8")
+    (project / "mlkg.toml").write_text('sources = ["sheets/*.md", "sheets/two[1].md", "sheets/one.md"]\n',
+                                       encoding="utf-8")
+    _, table = project_settings(project)
+    assert expand_paths(table["sources"]) == [one, project / "sheets" / "two[1].md"]
 
 
 def test_a_broken_pyproject_is_an_error_only_where_it_holds_our_table(tmp_path):

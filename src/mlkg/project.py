@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -55,7 +56,7 @@ from .read.sources import STDIN, default_curation, default_sources, expand_paths
 
 OUTPUTS = ("graph.json", "graph.ttl", "map.html")
 META = "build.json"
-FORMAT = 3
+FORMAT = 4  # 4: the key is made of the bytes the build read, and the "fresh" flag is gone
 BUILD_NAME = re.compile(r"(\.tmp-)?\d+-[a-z0-9_]{8}")  # <pid>-<random>, and .tmp-<pid>-<random> while it is written
 
 
@@ -164,7 +165,7 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
                                                f"[tool.mlkg] {m}" if name != "mlkg.toml" else m)
                                        for key, m in problems])
         rel = relative_to(path.parent)
-        return path, {"sources": [rel(v) for v in table.get("sources", [])] or None,
+        return path, {"sources": [rel(v, pattern=True) for v in table.get("sources", [])] or None,
                       "curation": [rel(v) for v in table["curation"]] if "curation" in table else None,
                       "base_iri": table.get("base-iri")}
     return None
@@ -197,9 +198,16 @@ def _key_line(text: str, key: str, in_tool_mlkg: bool) -> int:
 
 
 def relative_to(folder: Path):
-    def rel(value: str) -> str:
+    """A project file's path ``value`` as a path from the working folder: joined onto the file's ``folder``.  A
+    source may be a pattern (``sheets/*.md``), which only its own part is: the folder's name is escaped, or a
+    folder such as ``proj[1]/`` would make the pattern match nothing."""
+    def rel(value: str, pattern: bool = False) -> str:
         p = Path(value)
-        return value if p.is_absolute() or value == "-" or folder == Path.cwd() else str(folder / p)
+        if p.is_absolute() or value == "-" or folder == Path.cwd():
+            return value
+        if pattern and glob.escape(value) != value and not os.path.lexists(folder / p):  # as expand_paths takes it
+            return str(Path(glob.escape(str(folder))) / p)
+        return str(folder / p)
     return rel
 
 
@@ -512,7 +520,7 @@ def _replace_link(link: Path, target: str) -> None:
 def _commit(out: Path, stage: Path) -> None:
     """Make ``stage`` the build in force with one rename, then remove builds nobody can be reading."""
     final = stage.with_name(stage.name.removeprefix(".tmp-"))
-    stage.chmod(0o755)  # mkdtemp's folder is private; a build is as readable as any other output
+    stage.chmod(0o755)  # made private (0700) while it was written; a build is as readable as any other output
     os.rename(stage, final)
     previous = _current(out)
     try:
@@ -657,9 +665,15 @@ def _relocate(graph: dict[str, Any], then: str) -> None:
     mining = graph.get("graph", {}).get("mining") or {}
     for dropped in mining.get("homonyms", ()):
         dropped["file"] = here(dropped["file"])
-    # curation notes open with the item's place, path:line
-    mining["curation"] = [here(m[1]) + note[m.end(1):] if (m := re.match(r"(.+?):\d+: ", note)) else note
-                          for note in mining.get("curation", ())]
+    # Curation notes name places as path:line: the item's own, which opens the note, and for a repeat the earlier
+    # item's (`x.toml:3: remove repeats y.toml:1`).  Each such path, as the build was given it, is a file the
+    # graph names or a curation file that opens a note (every item of a file gets one).
+    notes = mining.get("curation", ())
+    known = set(moved) | {m[1] for note in notes if (m := re.match(r"(.+?):\d+: ", note))}
+    if known:
+        place = re.compile(r"(?<!\S)(" + "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
+                           + r")(?=:\d+(?::|\s|\Z))")
+        mining["curation"] = [place.sub(lambda m: here(m[1]), note) for note in notes]
 
 
 # --- live rebuild ------------------------------------------------------------------------------

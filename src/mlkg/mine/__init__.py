@@ -262,9 +262,9 @@ def curate(relations: list[Relation], curation: Curation, report: Report) -> lis
     if not removals and not additions:
         return relations  # most builds: no pair to look up, and the mined pairs are distinct already
     index = {frozenset((r.source, r.target)): r for r in relations}
-    def mined(item) -> tuple[str, str, str] | None:
+    def mined(item) -> tuple[str, str, str] | None:  # the mined edge of the item's pair: nothing is curated yet
         r = index.get(frozenset((item.data["source"], item.data["target"])))
-        return None if r is None or r.curated else (r.source, r.kind, r.target)
+        return None if r is None else (r.source, r.kind, r.target)
 
     clashes = [Problem(item.location, message) for item in curation.of("add") if not item.same_as
                for message in [mined_clash(mined(item), item.data["source"], item.data["kind"], item.data["target"])]
