@@ -302,6 +302,21 @@ def test_a_build_json_of_another_shape_is_ignored(cli, write, tmp_path, monkeypa
     assert code == 0 and "probability distribution" in text, err
 
 
+def test_a_build_of_the_format_before_is_not_trusted(cli, write, tmp_path, monkeypatch):
+    """Format 3 builds had a `fresh` flag, and their key was made of the files as they were after the build, not
+    of the bytes it read: the key means something else now, so such a build is read past, never answered from."""
+    src, out = _build(cli, write, tmp_path, monkeypatch)
+    folder = (out / "current").resolve()
+    graph = folder / "graph.json"
+    graph.chmod(0o644)
+    graph.write_bytes(graph.read_bytes().replace(b"probability distribution", b"older text"))
+    meta = json.loads((folder / "build.json").read_text(encoding="utf-8"))
+    meta.update(format=3, fresh=True, graph_sha256=__import__("hashlib").sha256(graph.read_bytes()).hexdigest())
+    (folder / "build.json").write_text(json.dumps(meta), encoding="utf-8")
+    code, text, err = cli("show", "vae", "--source", src)
+    assert code == 0 and "probability distribution" in text and "older text" not in text, err
+
+
 @pytest.mark.parametrize("command", [["prereqs", "stable-diffusion"], ["learn", "rlhf", "--known", "llm"],
                                      ["dependents", "autoencoder"]])
 def test_learning_plan_commands_import_no_rdf_map_or_web_library(tmp_path, command):
@@ -374,16 +389,19 @@ def test_paths_a_build_gives_are_right_from_the_folder_a_command_runs_in(tmp_pat
     (tmp_path / "project" / "sheets" / "one.md").write_text(
         sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets."),
               entry("1.1.3", "Gamma Thing")), encoding="utf-8")
-    (tmp_path / "project" / "cur.toml").write_text(
-        '[[add]]\nsource = "gamma-thing"\ntarget = "alpha-net"\nkind = "related"\n', encoding="utf-8")
-    assert _in(tmp_path / "project", "build", "--source", "sheets/one.md", "--curation", "cur.toml", "--out",
-               tmp_path / "kg").returncode == 0
-    sheet_at, curation_at = (shown.format(tmp=tmp_path, p=p) for p in ("sheets/one.md", "cur.toml"))
+    for name in ("cur.toml", "more.toml"):  # more.toml repeats cur.toml's item: a note naming both
+        (tmp_path / "project" / name).write_text(
+            '[[add]]\nsource = "gamma-thing"\ntarget = "alpha-net"\nkind = "related"\n', encoding="utf-8")
+    assert _in(tmp_path / "project", "build", "--source", "sheets/one.md", "--curation", "cur.toml", "--curation",
+               "more.toml", "--out", tmp_path / "kg").returncode == 0
+    sheet_at, curation_at, more_at = (shown.format(tmp=tmp_path, p=p) for p in ("sheets/one.md", "cur.toml",
+                                                                                "more.toml"))
     said = {command: _in(tmp_path / cwd, command, *args, "--build", tmp_path / "kg").stdout
             for command, *args in (["show", "beta-method"], ["edges", "--kind", "requires"], ["stats"])}
     assert f"Source:  {sheet_at}:28\n" in said["show"]
     assert f"\t{sheet_at}:34 (full) Extends Alpha Nets." in said["edges"]
     assert f"  {curation_at}:1: add gamma-thing related alpha-net\n" in said["stats"]
+    assert f"  {more_at}:1: add repeats {curation_at}:1\n" in said["stats"]  # every path of a note, not the first
 
 
 def test_a_build_from_standard_input_is_answered_from_as_it_is(tmp_path):
@@ -426,6 +444,23 @@ def test_a_project_file_without_sources_still_gives_its_curation_and_base_iri(tm
     assert "<https://example.org/kg/concept/vae>" in done.stdout
     plan = _in(tmp_path, "prereqs", "vae")
     assert plan.returncode == 0 and "autoencoder" not in plan.stdout
+
+
+def test_a_project_files_patterns_match_in_a_folder_named_like_a_pattern(tmp_path):
+    """A relative source is joined onto the project file's folder and taken as a pattern: `proj[1]/sheets/*.md`
+    matched nothing, `[1]` being a pattern too."""
+    from mlkg.project import project_settings
+    from mlkg.read.sources import expand_paths
+
+    project = tmp_path / "proj[1]"
+    (project / "sheets").mkdir(parents=True)
+    one = project / "sheets" / "one.md"
+    one.write_text(sheet(entry("1.1.1", "Alpha Net")), encoding="utf-8")
+    (project / "sheets" / "two[1].md").write_text(sheet(entry("2.1.1", "Beta Net"), section="2"), encoding="utf-8")
+    (project / "mlkg.toml").write_text('sources = ["sheets/*.md", "sheets/two[1].md", "sheets/one.md"]\n',
+                                       encoding="utf-8")
+    _, table = project_settings(project)
+    assert expand_paths(table["sources"]) == [one, project / "sheets" / "two[1].md"]
 
 
 def test_a_broken_pyproject_is_an_error_only_where_it_holds_our_table(tmp_path):
@@ -674,5 +709,126 @@ def test_output_where_no_file_can_or_may_be_written_is_a_one_line_error(cli, tmp
         server.close()
     assert (code, err) == (2, f"mlkg: {says.format(tmp=tmp_path)}\n")
     assert not (tmp_path / "missing").exists()
+    assert sorted((tmp_path / "site" / "builds").rglob("*")) == build
+    assert {p: p.read_bytes() for p in build if p.is_file()} == before
+
+
+def test_a_missing_folder_is_named_as_the_user_gave_it(tmp_path):
+    """The README's `mlkg: out/missing: no such folder`: the folder as typed, not resolved to an absolute path;
+    where a link leads to the missing folder, the folder it leads to, and the link."""
+    done = _in(tmp_path, "export", "-o", "out/missing/graph.ttl")
+    assert (done.returncode, done.stderr) == (2, "mlkg: out/missing: no such folder; make it first, or write "
+                                                 "elsewhere\n")
+    (tmp_path / "link.ttl").symlink_to("gone/graph.ttl")
+    done = _in(tmp_path, "export", "-o", "link.ttl")
+    assert (done.returncode, done.stderr) == (2, f"mlkg: {tmp_path}/gone (where the link link.ttl leads): no such "
+                                                 "folder; make it first, or write elsewhere\n")
+
+
+@pytest.mark.parametrize("output", ["-", "/dev/null"])
+def test_map_open_with_no_file_to_open_is_refused_before_any_work(cli, output):
+    """`map -o FIFO --open` (or a terminal, or standard output) wrote the page and opened nothing, silently."""
+    code, out, err = cli("map", "-o", output, "--open")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--open" in err and "give -o a file" in err
+
+
+# ---- -o through links: only as the kernel would follow them for open() ----------------------------------------
+
+NOBODY = 65534  # another user's uid, for links "planted" by another user
+
+
+@pytest.fixture
+def sticky(tmp_path):
+    """A sticky folder anyone may write in, as /tmp is, and a home folder of the user's beside it."""
+    if os.geteuid() != 0:
+        pytest.skip("a link of another user's is made with os.lchown, which takes root")
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".bashrc").write_text("mine\n", encoding="utf-8")
+    return shared
+
+
+def _planted(link, to, uid=NOBODY):
+    link.symlink_to(to)
+    os.lchown(link, uid, uid)
+    return link
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+@pytest.mark.parametrize("how", ["file", "missing file", "through a link of ours", "folder link"])
+def test_output_never_follows_another_users_link_in_a_sticky_folder(cli, tmp_path, sticky, command, how):
+    """Another user plants /tmp/graph.ttl -> ~/.bashrc: `-o /tmp/graph.ttl` replaced the victim's file (or made
+    a missing ~/.ssh/authorized_keys), because realpath reads links itself where the kernel's protected_symlinks
+    would have refused to follow them.  Every link of the chain is held to the rule."""
+    home = tmp_path / "home"
+    if how == "file":
+        given = _planted(sticky / "graph.ttl", home / ".bashrc")
+    elif how == "missing file":
+        given = _planted(sticky / "keys", home / "authorized_keys")
+    elif how == "through a link of ours":
+        given = tmp_path / "mine.ttl"
+        given.symlink_to(_planted(sticky / "graph.ttl", home / ".bashrc"))
+    else:
+        given = _planted(sticky / "dir", home) / ".bashrc"
+    code, out, err = cli(*command, "-o", given)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "another user's link" in err and "protected_symlinks" in err
+    assert sorted(p.name for p in home.iterdir()) == [".bashrc"]
+    assert (home / ".bashrc").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("folder_mode, folder_owner, link_owner", [
+    (0o1777, 0, 0),  # the user's own link
+    (0o1777, NOBODY, NOBODY),  # the link of the folder's owner
+    (0o0777, 0, NOBODY),  # anyone's link in a folder that is not sticky
+    (0o1755, 0, NOBODY),  # ... nor writable by anyone
+])
+def test_output_follows_the_links_the_kernel_would_follow(cli, tmp_path, sticky, folder_mode, folder_owner,
+                                                           link_owner):
+    os.chown(sticky, folder_owner, folder_owner)
+    sticky.chmod(folder_mode)
+    target = tmp_path / "home" / ".bashrc"
+    link = _planted(sticky / "graph.nt", target, link_owner)
+    code, _, err = cli("export", "-o", link)
+    assert code == 0, err
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("<https://mlkg.dev/")
+
+
+def test_no_library_writer_follows_another_users_link(tmp_path, sticky, seed_kg):
+    from mlkg.atomic import atomic_path
+    from mlkg.errors import InputError
+    from mlkg.views import rdf
+    from mlkg.views.map import write_map
+
+    link = _planted(sticky / "graph.ttl", tmp_path / "home" / ".bashrc")
+    for write in (lambda p: rdf.write(seed_kg, p), lambda p: write_map(seed_kg, p),
+                  lambda p: atomic_path(p).__enter__()):
+        with pytest.raises(InputError, match="another user's link"):
+            write(link)
+    assert (tmp_path / "home" / ".bashrc").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_no_library_writer_writes_into_a_build(cli, tmp_path, seed_kg):
+    """`rdf.write(kg, "out/graph.ttl")` replaced builds/<id>/graph.ttl, which build.json vouches for: the guard
+    was the command line's alone."""
+    from mlkg.atomic import atomic_path
+    from mlkg.errors import InputError
+    from mlkg.views import rdf
+    from mlkg.views.map import write_map
+
+    assert cli("build", "--out", tmp_path / "site")[0] == 0
+    build = sorted((tmp_path / "site" / "builds").rglob("*"))
+    before = {p: p.read_bytes() for p in build if p.is_file()}
+
+    def atomically(path):
+        with atomic_path(path) as tmp:
+            tmp.write_text("x", encoding="utf-8")
+
+    for write in (lambda p: rdf.write(seed_kg, p, "ttl"), lambda p: write_map(seed_kg, p), atomically):
+        for name in ("graph.ttl", "map.html", "current/extra.html"):
+            with pytest.raises(InputError, match=f"a file of the build in {tmp_path}/site/, which only mlkg build"):
+                write(tmp_path / "site" / name)
     assert sorted((tmp_path / "site" / "builds").rglob("*")) == build
     assert {p: p.read_bytes() for p in build if p.is_file()} == before

@@ -92,16 +92,6 @@ def _sources_again(s, what: str) -> None:
                          "give --source (- for standard input once more)")
 
 
-def _output(path: str) -> None:
-    """``-o PATH`` may not write into a build, through ``out/graph.ttl`` or otherwise: a build is mlkg build's."""
-    from .project import build_holding
-
-    build = build_holding(path)
-    if build is not None:
-        raise InputError(f"{path}: a file of the build in {build.parent.parent}/, which only mlkg build writes; "
-                         "give another file")
-
-
 def _emit(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
@@ -419,22 +409,31 @@ def map_(sources, curation, no_curation, output, open_):
     Example:
       mlkg map --source ../shared/cheatsheets -o map.html --open
     """
-    from .atomic import streamed
-    from .views.map import write_map
+    from .atomic import output as output_file
+    from .atomic import target
 
+    # where the page goes is decided once, before any work: a bad -o is refused at once
+    where = None if output == "-" else target(output)
+    if open_ and (where is None or where.streamed):
+        raise InputError(f"--open needs the page in a file, and -o {output} is "
+                         f"{'standard output' if where is None else 'written to as the page is made'}; "
+                         "give -o a file, or leave out --open")
     kg = _load(sources, curation, no_curation)
-    if output == "-":
+    if where is None:
         from .views.map import map_html
 
         click.echo(map_html(kg), nl=False)
         return
-    _output(output)
-    path = write_map(kg, output)
-    if streamed(path):  # a FIFO or a terminal, maybe standard output itself: nothing to open, nothing to add
-        click.echo(f"wrote {path} ({len(kg)} concepts)", err=True)
+    from .views.map import write_page
+
+    with output_file(where) as f:
+        write_page(kg, f)
+    if where.streamed:  # a FIFO or a terminal, maybe standard output itself: nothing to open, nothing to add
+        click.echo(f"wrote {where.given} ({len(kg)} concepts)", err=True)
         return
-    uri = path.resolve().as_uri()
-    _emit(f"wrote {path} ({len(kg)} concepts, {path.stat().st_size / 1e6:.1f} MB)\nopen the map:  {uri}")
+    uri = where.path.as_uri()
+    _emit(f"wrote {where.given} ({len(kg)} concepts, {where.path.stat().st_size / 1e6:.1f} MB)\n"
+          f"open the map:  {uri}")
     if open_:
         webbrowser.open(uri)
 
@@ -623,20 +622,23 @@ def export(sources, curation, no_curation, fmt, output, base_iri):
       mlkg export -o graph.ttl
       mlkg export --format jsonld --base-iri https://example.org/ml/ > graph.jsonld
     """
-    from .atomic import streamed
+    from .atomic import output as output_file
+    from .atomic import target
     from .views import rdf
 
+    # where the export goes is decided once, before any work: a bad -o is refused at once
+    where = target(output) if output and output != "-" else None
     s = _settings(sources, curation, no_curation, base_iri)
     kg = _load(sources, settings=s)
     base_iri = s.base_iri
     name = rdf.format_name(fmt, output)
-    if output and output != "-":
-        _output(output)
-        path = rdf.write(kg, output, name, base_iri)
-        size = "" if streamed(path) else f", {path.stat().st_size:,} bytes"
-        click.echo(f"wrote {path} ({rdf.FORMATS[name][2]}{size})", err=True)
-    else:
+    if where is None:
         click.echo(rdf.serialize(kg, name, base_iri), nl=False)
+        return
+    with output_file(where) as f:
+        rdf.serialize(kg, name, base_iri, f)
+    size = "" if where.streamed else f", {where.path.stat().st_size:,} bytes"  # a stream's size is not ours
+    click.echo(f"wrote {where.given} ({rdf.FORMATS[name][2]}{size})", err=True)
 
 
 @cli.command()

@@ -37,7 +37,7 @@ HEADER = """# mlkg curation file: corrections to the graph, applied on every loa
 def start_file(path: Path) -> None:
     """A curation file holding only its header, where there is none yet."""
     if not path.exists():
-        with atomic_path(path, follow_symlinks=True) as tmp:
+        with atomic_path(path) as tmp:
             tmp.write_text(HEADER, encoding="utf-8")
 
 
@@ -90,7 +90,7 @@ class _Edit:
 
     def write(self) -> None:
         """Replace the file in one rename: a failed write leaves it as it was."""
-        with atomic_path(self.path, follow_symlinks=True) as tmp:
+        with atomic_path(self.path) as tmp:
             tmp.write_text(self.text, encoding="utf-8")
 
 

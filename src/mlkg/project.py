@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import fnmatch
+import glob
 import hashlib
 import json
 import os
@@ -48,6 +49,7 @@ from typing import Any
 import orjson
 
 from . import __version__, knowledge
+from .atomic import BUILD_MARK as MARK  # in every build folder: what tells it from a folder of the user's
 from .errors import InputError, Problem
 from .knowledge import KnowledgeGraph
 from .read import read
@@ -55,8 +57,7 @@ from .read.sources import STDIN, default_curation, default_sources, expand_paths
 
 OUTPUTS = ("graph.json", "graph.ttl", "map.html")
 META = "build.json"
-FORMAT = 3
-MARK = ".mlkg-build"  # in every build folder from the moment it is made: what tells it from a folder of the user's
+FORMAT = 4  # 4: the key is made of the bytes the build read, and the "fresh" flag is gone
 BUILD_NAME = re.compile(r"(\.tmp-)?\d+-[a-z0-9_]{8}")  # <pid>-<random>, and .tmp-<pid>-<random> while it is written
 
 
@@ -165,7 +166,7 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
                                                f"[tool.mlkg] {m}" if name != "mlkg.toml" else m)
                                        for key, m in problems])
         rel = relative_to(path.parent)
-        return path, {"sources": [rel(v) for v in table.get("sources", [])] or None,
+        return path, {"sources": [rel(v, pattern=True) for v in table.get("sources", [])] or None,
                       "curation": [rel(v) for v in table["curation"]] if "curation" in table else None,
                       "base_iri": table.get("base-iri")}
     return None
@@ -198,9 +199,16 @@ def _key_line(text: str, key: str, in_tool_mlkg: bool) -> int:
 
 
 def relative_to(folder: Path):
-    def rel(value: str) -> str:
+    """A project file's path ``value`` as a path from the working folder: joined onto the file's ``folder``.  A
+    source may be a pattern (``sheets/*.md``), which only its own part is: the folder's name is escaped, or a
+    folder such as ``proj[1]/`` would make the pattern match nothing."""
+    def rel(value: str, pattern: bool = False) -> str:
         p = Path(value)
-        return value if p.is_absolute() or value == "-" or folder == Path.cwd() else str(folder / p)
+        if p.is_absolute() or value == "-" or folder == Path.cwd():
+            return value
+        if pattern and glob.escape(value) != value and not os.path.lexists(folder / p):  # as expand_paths takes it
+            return str(Path(glob.escape(str(folder))) / p)
+        return str(folder / p)
     return rel
 
 
@@ -356,7 +364,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
     leaves the build in force as it was.
     """
     from .views import rdf
-    from .views.map import write_map
+    from .views.map import write_page
 
     sources = list(sources)
     start = time.perf_counter()
@@ -377,11 +385,15 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                 bar.stage("writing graph.json")
                 with open(stage / "graph.json", "wb") as f:
                     graph_sha256 = kg.write_node_link(f)
+                # written as they are into the new, private build folder, which is committed whole by a rename;
+                # rdf.write and write_map refuse a build's folder, which only this function writes
                 bar.stage("writing graph.ttl")
-                rdf.write(kg, stage / "graph.ttl", "ttl", base)
+                with open(stage / "graph.ttl", "wb") as f:
+                    rdf.serialize(kg, "ttl", base, f)
                 if with_map:
                     bar.stage("writing map.html")
-                    write_map(kg, stage / "map.html")
+                    with open(stage / "map.html", "wb") as f:
+                        write_page(kg, f)
                 meta = {"format": FORMAT, "mlkg": __version__, "key": key,
                         "sources": [absolute(p) for p in files], "curation": [absolute(p) for p in cur],
                         "base_iri": base, "arguments": [absolute(p) for p in sources] or None,
@@ -509,7 +521,7 @@ def _replace_link(link: Path, target: str) -> None:
 def _commit(out: Path, stage: Path) -> None:
     """Make ``stage`` the build in force with one rename, then remove builds nobody can be reading."""
     final = stage.with_name(stage.name.removeprefix(".tmp-"))
-    stage.chmod(0o755)  # mkdtemp's folder is private; a build is as readable as any other output
+    stage.chmod(0o755)  # made private (0700) while it was written; a build is as readable as any other output
     os.rename(stage, final)
     previous = _current(out)
     try:
@@ -552,13 +564,6 @@ def _current(out: Path) -> Path | None:
         return None
     path = out / target
     return path if path.is_dir() else None
-
-
-def build_holding(path: str | Path) -> Path | None:
-    """The build folder (``DIR/builds/<id>``) that ``path`` names a file in, through links such as
-    ``DIR/graph.ttl``, or None: a build is written once, whole, and its build.json vouches for what is in it."""
-    folder = Path(os.path.realpath(path)).parent
-    return folder if folder.parent.name == "builds" and _made_by_mlkg(folder) and folder.is_dir() else None
 
 
 # --- answering from a build --------------------------------------------------------------------
@@ -661,9 +666,15 @@ def _relocate(graph: dict[str, Any], then: str) -> None:
     mining = graph.get("graph", {}).get("mining") or {}
     for dropped in mining.get("homonyms", ()):
         dropped["file"] = here(dropped["file"])
-    # curation notes open with the item's place, path:line
-    mining["curation"] = [here(m[1]) + note[m.end(1):] if (m := re.match(r"(.+?):\d+: ", note)) else note
-                          for note in mining.get("curation", ())]
+    # Curation notes name places as path:line: the item's own, which opens the note, and for a repeat the earlier
+    # item's (`x.toml:3: remove repeats y.toml:1`).  Each such path, as the build was given it, is a file the
+    # graph names or a curation file that opens a note (every item of a file gets one).
+    notes = mining.get("curation", ())
+    known = set(moved) | {m[1] for note in notes if (m := re.match(r"(.+?):\d+: ", note))}
+    if known:
+        place = re.compile(r"(?<!\S)(" + "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
+                           + r")(?=:\d+(?::|\s|\Z))")
+        mining["curation"] = [place.sub(lambda m: here(m[1]), note) for note in notes]
 
 
 # --- live rebuild ------------------------------------------------------------------------------

@@ -262,7 +262,7 @@ def _add_clashes(mined: dict[frozenset[str], Relation], curation: Curation) -> l
         d = item.data
         pair = frozenset((d["source"], d["target"]))
         r = mined.get(pair)
-        if item.same_as or pair in forced or r is None or r.curated:
+        if item.same_as or pair in forced or r is None:
             continue
         message = mined_clash((r.source, r.kind, r.target), d["source"], d["kind"], d["target"])
         if message:

@@ -46,8 +46,8 @@ class Corpus:
     sources: list[Path] = field(default_factory=list)
     curation: Curation = field(default_factory=Curation)
     renamed: set[tuple[str, str]] = field(default_factory=set)  # the (number, ID) pairs a [[rename]] applied to
-    # SHA-256 of every cheatsheet's and curation file's bytes as they were read: what the corpus was made from,
-    # exactly, though a file change while it is read or after
+    # SHA-256 of every cheatsheet's and curation file's bytes as they were read: exactly what the corpus was made
+    # from, even where a file changes while it is read or after
     digests: dict[Path, bytes] = field(default_factory=dict)
 
     @cached_property

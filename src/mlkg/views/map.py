@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..atomic import output as output_file
 from ..graph import ConceptGraph, chunked, edge_items
@@ -518,27 +518,31 @@ _PAYLOADS = ('<script type="application/json" id="mlkg-nodes">[]</script>',
 
 def write_map(kg: ConceptGraph, path: str | Path, title: str | None = None, physics: bool | None = None) -> Path:
     """Write the map page to ``path`` (a file atomically, a FIFO or terminal as it is made: see
-    :func:`~mlkg.atomic.output`) and return the path.
+    :func:`~mlkg.atomic.target`) and return the path.
 
-    The page is the one :func:`map_html` returns, byte for byte, but its two
-    large JSON payloads are written item by item: a 100k map never exists
-    whole in memory.
+    The page is the one :func:`map_html` returns, byte for byte (see :func:`write_page`).
     """
     path = Path(path)
+    with output_file(path) as f:
+        write_page(kg, f, title, physics)
+    return path
+
+
+def write_page(kg: ConceptGraph, f: BinaryIO, title: str | None = None, physics: bool | None = None) -> None:
+    """Write the page :func:`map_html` returns into the binary file ``f``, byte for byte, but with its two large
+    JSON payloads written item by item: a 100k map never exists whole in memory."""
     physics = _physics(kg, physics)
     page = map_network(kg, title, physics, data=([], [])).generate_html("map.html")
     payloads = (map_nodes(kg, titles_to_scale=not physics), map_edges(kg))
-    with output_file(path) as f:
-        for marker, items in zip(_PAYLOADS, payloads, strict=True):
-            head, found, page = page.partition(marker)
-            if not found:  # pragma: no cover - the template names both elements
-                raise AssertionError(f"map template lost {marker}")
-            start, end = marker.split("[]")
-            f.write((head + start + "[").encode("utf-8"))
-            for i, chunk in enumerate(chunked(items, 1000)):
-                if i:
-                    f.write(b",")
-                f.write(memoryview(_json_bytes(chunk))[1:-1])  # without copying the chunk
-            f.write(("]" + end).encode("utf-8"))
-        f.write(page.encode("utf-8"))
-    return path
+    for marker, items in zip(_PAYLOADS, payloads, strict=True):
+        head, found, page = page.partition(marker)
+        if not found:  # pragma: no cover - the template names both elements
+            raise AssertionError(f"map template lost {marker}")
+        start, end = marker.split("[]")
+        f.write((head + start + "[").encode("utf-8"))
+        for i, chunk in enumerate(chunked(items, 1000)):
+            if i:
+                f.write(b",")
+            f.write(memoryview(_json_bytes(chunk))[1:-1])  # without copying the chunk
+        f.write(("]" + end).encode("utf-8"))
+    f.write(page.encode("utf-8"))
