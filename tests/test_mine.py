@@ -851,15 +851,19 @@ SAME_CORRECTION = [
 ]
 
 
+def _curation_files(write, first: str, second: str, files: int) -> tuple[list, list[str]]:
+    """Two corrections in one curation file or in two: the CLI arguments, and where each correction starts."""
+    if files == 1:
+        path = write(first + second, "c.toml")
+        return ["--curation", path], [f"{path}:1", f"{path}:{first.count(chr(10)) + 1}"]
+    a, b = write(first, "a.toml"), write(second, "b.toml")
+    return ["--curation", a, "--curation", b], [f"{a}:1", f"{b}:1"]
+
+
 @pytest.mark.parametrize("first, second, notes, curated", SAME_CORRECTION)
 @pytest.mark.parametrize("files", [1, 2])  # in one file, or a shared file and a personal one
 def test_one_correction_made_twice_is_no_contradiction(write, cli, first, second, notes, curated, files):
-    if files == 1:
-        path = write(first + second, "c.toml")
-        args, at = ["--curation", path], [f"{path}:1", f"{path}:{first.count(chr(10)) + 1}"]
-    else:
-        a, b = write(first, "a.toml"), write(second, "b.toml")
-        args, at = ["--curation", a, "--curation", b], [f"{a}:1", f"{b}:1"]
+    args, at = _curation_files(write, first, second, files)
     code, out, err = cli("stats", *args, "--format", "json")
     assert code == 0, err
     stats = json.loads(out)
@@ -890,13 +894,7 @@ def test_an_add_of_a_pair_also_forced_is_the_forces_whatever_the_order(write, cl
     """The mined edge is vae requires autoencoder; a force turns it round and an add says the same.  The force
     decides, so the add is not held against the mined edge, whichever item or file comes first (`serve --edit`
     puts its own file first and wrote exactly this, which every later load then refused)."""
-    one, other = TURN_VAE_ROUND.format(first), TURN_VAE_ROUND.format(second)
-    if files == 1:
-        path = write(one + "\n" + other, "c.toml")
-        args, at = ["--curation", path], [f"{path}:1", f"{path}:6"]
-    else:
-        a, b = write(one, "a.toml"), write(other, "b.toml")
-        args, at = ["--curation", a, "--curation", b], [f"{a}:1", f"{b}:1"]
+    args, at = _curation_files(write, TURN_VAE_ROUND.format(first), TURN_VAE_ROUND.format(second), files)
     code, out, err = cli("edges", *args, "--format", "json")
     assert code == 0, err
     pair = [(e["source"], e["kind"], e["target"], e["curated"]) for e in json.loads(out)
