@@ -658,11 +658,12 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             continue
         short = tokens[0].string[tokens[0].start():tokens[-2].end()]
         full = key[tokens[0].string]
+        bracketed = source == "alt" and tokens[0].string in inserted
         if (source == "title" and (len(tokens) >= 3 or full in generic)) \
-                or (source == "alt" and (tokens[0].string in inserted or _CAPITALS.fullmatch(short))
+                or (source == "alt" and (bracketed or _CAPITALS.fullmatch(short))
                     and full.rsplit(" ", 1)[-1] in generic_words):
             shortened.setdefault(short, set()).add(concept)
-            if source == "alt" and tokens[0].string in inserted:
+            if bracketed:
                 offered.add(short)  # the author's own other word for the title's first words
     for surface, concept, source in list(raw):
         if source in ("title", "alt", "abbrev") and is_acronym(surface) and rare_word(surface.lower()):

@@ -46,6 +46,7 @@ _SPECIAL = frozenset("#-*`~ \t")
 _DASHES = "- \t"
 _STRUCTURAL = re.compile(r" {0,3}(?:## \d+\.?\s|### \d+\.\d+\.?\s|#### \d+\.\d+\.\d+\.?\s|\*\*ID:\*\*)")
 _WORD_START = re.compile(r"\w")
+_WORD_CHAR = re.compile(r"[^\W_]")  # a letter or digit: what a title needs to name anything
 _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
 _PAREN_INSIDE = re.compile(r"(?P<before>[^()]*?\S)\s*\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
 
@@ -60,9 +61,6 @@ _EMPHASIS = (  # strong before emphasis; "_" only at word edges, as CommonMark h
     re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
     re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*"), re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"),
 )
-
-
-_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 def _code_spans(text: str, replace) -> str:
