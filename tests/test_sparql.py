@@ -311,6 +311,11 @@ def test_parameters_bind_everywhere_a_variable_can_stand(seed_kg, engine):
     "SELECT ?concept (SAMPLE(?y) AS ?z) WHERE { { SELECT ?concept ?y WHERE { ?concept mlkg:requires ?y } } } "
     "GROUP BY ?concept",
     "SELECT ?concept ?z WHERE { ?concept a skos:Concept { SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z } } }",
+    # a subquery inside MINUS or NOT EXISTS binds nothing outside it: the outer SELECT binds the parameter itself
+    "SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z FILTER NOT EXISTS { SELECT ?concept WHERE { "
+    "?concept mlkg:requires ?concept } } }",
+    "SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z MINUS { SELECT ?concept ?z WHERE { ?concept "
+    "mlkg:requires ?z . ?z mlkg:requires ?z } } }",
 ])
 def test_a_parameter_projected_by_a_subquery_binds_on_both_engines(seed_kg, engine, body):
     """The outer SELECT's own ``(term AS ?concept)`` assigned a variable the subquery already binds: pyoxigraph

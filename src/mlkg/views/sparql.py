@@ -297,7 +297,9 @@ def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, i
     clause, or, where the same query groups by it, ``(term AS ?name)`` in
     GROUP BY.  In ORDER BY the term is put in parentheses; a SELECT around a
     subquery that projects the parameter keeps ``?name``, which the subquery
-    binds.  A parameter the query assigns itself (``AS ?name``,
+    binds (not one inside MINUS or EXISTS, which binds nothing outside it;
+    one in a branch of UNION or in OPTIONAL binds it where it matched, so the
+    other rows leave it empty).  A parameter the query assigns itself (``AS ?name``,
     ``VALUES ?name``) is an error.
     Returns the new text and, per substitution, (line, column after it in the
     new text, growth), so that error positions can be mapped back.
@@ -340,28 +342,40 @@ def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, i
 
 
 def _bound_by_subqueries(tokens: list[tuple[str, str, str, int]]) -> set[tuple[int, str]]:
-    """(SELECT number, parameter) where a subquery inside that SELECT projects the parameter: there the
+    """(SELECT number, parameter) where a subquery right inside that SELECT projects the parameter: there the
     subquery's ``(term AS ?name)`` binds it, and the SELECT's own ``(term AS ?name)`` would assign a variable
-    already in scope, which pyoxigraph refuses.  It keeps ``?name``."""
+    already in scope, which pyoxigraph refuses.  It keeps ``?name``.  A subquery inside MINUS or [NOT] EXISTS
+    binds nothing outside it: there the SELECT binds ``?name`` itself."""
     parent: dict[int, int] = {}
     open_selects: list[tuple[int, int]] = []  # (number, brace depth of its SELECT keyword)
-    depth = 0
+    hiding: list[int] = []  # depths of the open groups MINUS or EXISTS opened
+    sealed = set()  # subqueries inside such a group, below their parent
+    depth, prev = 0, ""
     projected = set()
     for kind, tok, context, select in tokens:
         if kind == "other" and tok in "{}":
-            depth += 1 if tok == "{" else -1
+            if tok == "{":
+                depth += 1
+                if prev in ("MINUS", "EXISTS"):
+                    hiding.append(depth)
+            else:
+                while hiding and hiding[-1] >= depth:
+                    hiding.pop()
+                depth -= 1
             while open_selects and open_selects[-1][1] > depth:
                 open_selects.pop()
         elif kind == "word" and tok.upper() == "SELECT":
-            parent[select] = open_selects[-1][0] if open_selects else 0
+            above, at = open_selects[-1] if open_selects else (0, 0)
+            parent[select] = above
+            if any(h > at for h in hiding):
+                sealed.add(select)
             open_selects.append((select, depth))
         elif context == "projection":
             projected.add((select, tok[1:]))
-    out = set()
-    for select, name in projected:
-        while (select := parent.get(select, 0)) != 0:
-            out.add((select, name))
-    return out
+        if kind == "word" or tok in "{}":
+            prev = tok.upper()
+    return {(parent[select], name) for select, name in projected
+            if parent.get(select, 0) != 0 and select not in sealed}
 
 
 def _unshift(line: int, col: int, shifts: list[tuple[int, int, int]]) -> int:
