@@ -32,6 +32,20 @@ def test_a_correction_is_appended_and_the_file_keeps_its_comments(tmp_path):
     assert kg.graph.has_edge("stable-diffusion", "vae", "related") and kg.out_edges("stable-diffusion", "related")
 
 
+@pytest.mark.parametrize("again", [
+    ("add", "ddpm", "vae", "requires", "said twice"),           # the note may differ: the correction is the same
+    ("remove", "vae", "autoencoder", None, ""),
+])
+def test_a_correction_the_file_holds_already_is_not_written_again(tmp_path, again):
+    """A second click on the map's button appended the same item again, and again: the file keeps it once."""
+    path = tmp_path / "curation.toml"
+    path.write_text(CURATED, encoding="utf-8")
+    line = correct(path, *again[:4], "first")
+    text = path.read_text(encoding="utf-8")
+    assert correct(path, *again) == line
+    assert path.read_text(encoding="utf-8") == text
+
+
 def test_the_line_of_a_correction_appended_under_a_quoted_header_is_its_header(tmp_path):
     path = tmp_path / "curation.toml"
     path.write_text('[["add"]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\n', encoding="utf-8")
@@ -300,6 +314,40 @@ def test_serve_edit_refuses_a_correction_against_every_curation_file_in_force(tm
         server.shutdown()
         server.server_close()
     mlkg.load(SEED, curation=files if mine == b"" else [team])  # the corpus still loads
+
+
+def test_serve_edit_answers_a_correction_sent_twice_from_the_file_without_writing_it_again(tmp_path):
+    import json
+    import threading
+    import urllib.request
+
+    from conftest import SEED
+
+    from mlkg.corrections import Editor
+    from mlkg.views.live import Live
+    from mlkg.views.server import ServerConfig, make_server
+
+    mine = tmp_path / "mine.toml"
+    live = Live(mlkg.load(SEED, curation=[]))
+    server = make_server(live.graph, ServerConfig(port=0, quiet=True, workers=1, long_queries=0), live=live,
+                         editor=Editor(mine, [str(SEED)], [str(mine)], live))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    correction = {"action": "force", "source": "stable-diffusion", "target": "vae", "kind": "related"}
+    answers = []
+    try:
+        for _ in range(2):
+            req = urllib.request.Request(server.url + "api/curation", data=json.dumps(correction).encode(),
+                                         headers={"Content-Type": "application/json",
+                                                  "X-MLKG-Token": server.app.edit_token})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                answers.append(json.load(r))
+            if len(answers) == 1:
+                written = mine.read_text(encoding="utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "already" not in answers[0] and answers[1] == {**answers[0], "already": True}
+    assert mine.read_text(encoding="utf-8") == written and written.count("[[force]]") == 1
 
 
 CYCLE = {"1.1": "A", "1.2": "B", "1.3": "C"}  # alpha requires gamma requires beta requires alpha, as written

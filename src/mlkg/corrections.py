@@ -50,7 +50,8 @@ def correct(path: str | Path, action: str, source: str, target: str, kind: str |
     would stop every later load of the corpus.  What the correction would do to a corpus is not judged here: that
     takes the corpus (:class:`Editor` loads it)."""
     edit = _prepare(Path(path), action, source, target, kind, note, concepts, curation)
-    edit.write()
+    if not edit.already:
+        edit.write()
     return edit.line
 
 
@@ -64,6 +65,7 @@ class _Edit:
     text: str  # the file with the correction in it
     line: int  # the line the correction starts on
     size: int  # the lines it adds
+    already: bool = False  # the file holds this correction already, at ``line``: nothing to write
 
     @property
     def replacing(self) -> dict[Path, bytes]:
@@ -125,6 +127,10 @@ def _prepare(path: Path, action: str, source: str, target: str, kind: str | None
     except tomllib.TOMLDecodeError as exc:
         raise CurationError(problems=[toml_problem(str(path), text, exc)]) from None
     doc = tomlkit.parse(text)
+    wanted = {"source": source, "target": target, "kind": kind}
+    for i, held in enumerate(doc.get(action) or []):  # sent twice (a second click): the file keeps it once
+        if all(held.get(k) == v for k, v in wanted.items()):
+            return _Edit(path, str(path), list(curation), text, item_lines(text)[action][i], 0, already=True)
     item = tomlkit.table()
     item.add("source", source)
     item.add("target", target)
@@ -174,6 +180,8 @@ class Editor:
         with self._lock:
             edit = _prepare(self.path, data["action"], data["source"], data["target"], data.get("kind"),
                             data.get("note") or "", set(self.live.graph.entries), self.curation)
+            if edit.already:
+                return {"file": str(self.path), "line": edit.line, "already": True}
             graph, pending = self._load(edit)
             edit.write()
             if graph is None:  # saved all the same: it takes effect once the sources load again

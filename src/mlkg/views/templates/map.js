@@ -1170,7 +1170,9 @@ var mlkg = (function () {
                              headers: { "Content-Type": "application/json", "X-MLKG-Token": editToken } })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (data) {
-          if (r.ok && data.pending) {
+          if (r.ok && data.already) {
+            curationStatus("already in the curation file, line " + data.line + ": nothing written");
+          } else if (r.ok && data.pending) {
             curationStatus("saved; it applies once the cheatsheets load again: " + data.pending, true);
           } else if (r.ok) curationStatus("saved — the map updates when the graph is rebuilt");
           else curationStatus(data.error || r.status + " " + r.statusText, true);
