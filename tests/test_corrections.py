@@ -32,18 +32,29 @@ def test_a_correction_is_appended_and_the_file_keeps_its_comments(tmp_path):
     assert kg.graph.has_edge("stable-diffusion", "vae", "related") and kg.out_edges("stable-diffusion", "related")
 
 
-@pytest.mark.parametrize("again", [
-    ("add", "ddpm", "vae", "requires", "said twice"),           # the note may differ: the correction is the same
-    ("remove", "vae", "autoencoder", None, ""),
+@pytest.mark.parametrize("first, again", [
+    (("add", "ddpm", "vae", "requires", "first"), ("add", "ddpm", "vae", "requires", "said twice")),  # any note
+    (("remove", "vae", "autoencoder", None, ""), ("remove", "vae", "autoencoder", None, "")),
+    (("remove", "vae", "autoencoder", None, ""), ("remove", "autoencoder", "vae", None, "")),  # either way round
+    (("remove", "vae", "autoencoder", None, ""), ("remove", "vae", "autoencoder", "requires", "")),  # any kind
+    (("add", "ddpm", "vae", "related", ""), ("add", "vae", "ddpm", "related", "")),  # related has no direction
 ])
-def test_a_correction_the_file_holds_already_is_not_written_again(tmp_path, again):
-    """A second click on the map's button appended the same item again, and again: the file keeps it once."""
+def test_a_correction_the_file_holds_already_is_not_written_again(tmp_path, first, again):
+    """A second click on the map's button appended the same item again, and again: the file keeps it once, the
+    same correction as loading the file judges it (the loader marks a repeat ``same_as``)."""
     path = tmp_path / "curation.toml"
     path.write_text(CURATED, encoding="utf-8")
-    line = correct(path, *again[:4], "first")
+    line = correct(path, *first)
     text = path.read_text(encoding="utf-8")
     assert correct(path, *again) == line
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_correction_like_one_held_but_not_the_same_is_written(tmp_path):
+    path = tmp_path / "curation.toml"
+    path.write_text(CURATED, encoding="utf-8")
+    line = correct(path, "add", "ddpm", "vae", "requires")
+    assert correct(path, "add", "ddpm", "stable-diffusion", "requires") > line
 
 
 def test_the_line_of_a_correction_appended_under_a_quoted_header_is_its_header(tmp_path):
@@ -143,8 +154,9 @@ def test_a_watched_corpus_is_rebuilt_on_each_edit_and_a_broken_edit_reports_its_
         thread.join(timeout=10)
 
 
-@pytest.mark.parametrize("pattern", ["notes/*.md", "notes/**/*.md"])
-def test_a_watched_pattern_rebuilds_when_a_file_it_matches_changes(tmp_path, pattern):
+@pytest.mark.parametrize("pattern, relative", [("notes/*.md", False), ("notes/**/*.md", False),
+                                               ("notes/*.md", True)])  # from a folder named "proj[1]"
+def test_a_watched_pattern_rebuilds_when_a_file_it_matches_changes(tmp_path, monkeypatch, pattern, relative):
     """A source given as a glob ("notes/*.md", as mlkg.load takes it) was watched as a file of that name: no edit
     ever rebuilt."""
     import threading
@@ -153,6 +165,10 @@ def test_a_watched_pattern_rebuilds_when_a_file_it_matches_changes(tmp_path, pat
 
     from mlkg.project import watch
 
+    if relative:  # the folder's name is no pattern: "[1]" is not a class of characters
+        tmp_path = tmp_path / "proj[1]"
+        tmp_path.mkdir()
+        monkeypatch.chdir(tmp_path)
     (tmp_path / "notes").mkdir()
     path = tmp_path / "notes" / "sheet.md"
     path.write_text(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="A net.")), encoding="utf-8")
@@ -165,7 +181,8 @@ def test_a_watched_pattern_rebuilds_when_a_file_it_matches_changes(tmp_path, pat
             graphs.append(kg)
             arrived.notify_all()
 
-    thread = threading.Thread(target=watch, args=([tmp_path / pattern], [], on_graph, print, stop), daemon=True)
+    source = pattern if relative else tmp_path / pattern
+    thread = threading.Thread(target=watch, args=([source], [], on_graph, print, stop), daemon=True)
     thread.start()
     try:
         text = sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Beta extends Alpha Nets."))

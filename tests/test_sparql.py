@@ -311,6 +311,10 @@ def test_parameters_bind_everywhere_a_variable_can_stand(seed_kg, engine):
     "SELECT ?concept (SAMPLE(?y) AS ?z) WHERE { { SELECT ?concept ?y WHERE { ?concept mlkg:requires ?y } } } "
     "GROUP BY ?concept",
     "SELECT ?concept ?z WHERE { ?concept a skos:Concept { SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z } } }",
+    # ... through a SELECT * between them
+    "SELECT ?concept ?z WHERE { { SELECT * WHERE { { SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z } } } } }",
+    "SELECT ?concept ?z WHERE { { SELECT DISTINCT * WHERE { { SELECT ?concept ?z WHERE { ?concept mlkg:requires "
+    "?z } } } } }",
     # a subquery inside MINUS or NOT EXISTS binds nothing outside it: the outer SELECT binds the parameter itself
     "SELECT ?concept ?z WHERE { ?concept mlkg:requires ?z FILTER NOT EXISTS { SELECT ?concept WHERE { "
     "?concept mlkg:requires ?concept } } }",

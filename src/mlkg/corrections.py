@@ -127,10 +127,6 @@ def _prepare(path: Path, action: str, source: str, target: str, kind: str | None
     except tomllib.TOMLDecodeError as exc:
         raise CurationError(problems=[toml_problem(str(path), text, exc)]) from None
     doc = tomlkit.parse(text)
-    wanted = {"source": source, "target": target, "kind": kind}
-    for i, held in enumerate(doc.get(action) or []):  # sent twice (a second click): the file keeps it once
-        if all(held.get(k) == v for k, v in wanted.items()):
-            return _Edit(path, str(path), list(curation), text, item_lines(text)[action][i], 0, already=True)
     item = tomlkit.table()
     item.add("source", source)
     item.add("target", target)
@@ -151,9 +147,12 @@ def _prepare(path: Path, action: str, source: str, target: str, kind: str | None
         files.insert(0, path)
     edit = _Edit(path, named, files, new, item_lines(new)[action][-1], new.count("\n") - text.count("\n"))
     try:
-        load_curation(edit.files, edit.replacing)
+        loaded = load_curation(edit.files, edit.replacing)
     except CurationError as exc:
         raise CurationError(problems=edit.told(exc.problems)) from None
+    for item in loaded.items:  # sent twice (a second click): the file keeps it once, as loading would judge
+        if item.location == Location(named, edit.line) and item.same_as and item.same_as.path == named:
+            return _Edit(path, named, files, text, item.same_as.line, 0, already=True)
     return edit
 
 
@@ -180,14 +179,16 @@ class Editor:
         with self._lock:
             edit = _prepare(self.path, data["action"], data["source"], data["target"], data.get("kind"),
                             data.get("note") or "", set(self.live.graph.entries), self.curation)
+            graph, pending = self._load(edit)  # a repeat too: the file may have been edited by hand meanwhile
+            answer = {"file": str(self.path), "line": edit.line}
             if edit.already:
-                return {"file": str(self.path), "line": edit.line, "already": True}
-            graph, pending = self._load(edit)
-            edit.write()
+                answer["already"] = True
+            else:
+                edit.write()
             if graph is None:  # saved all the same: it takes effect once the sources load again
-                return {"file": str(self.path), "line": edit.line, "pending": pending}
+                return {**answer, "pending": pending}
             self.live.publish(graph)
-        return {"file": str(self.path), "line": edit.line}
+        return answer
 
     def _load(self, edit: _Edit) -> tuple[knowledge.KnowledgeGraph | None, str | None]:
         """The graph of the sources with the correction, loaded before it is written, as every later load will

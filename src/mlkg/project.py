@@ -697,7 +697,8 @@ def watch(sources: Iterable[str | Path], curation: Iterable[str | Path] | None, 
     files = {p.resolve() for p in given if not p.is_dir()}
     folders = [p.resolve() for p in given if p.is_dir()]
     # fnmatch's "*" crosses folders, as glob's "**/" does, which also matches no folder at all
-    matching = [m for p in patterns for m in {str(p.absolute()), str(p.absolute()).replace("**/", "")}]
+    absolute = [str(p) if p.is_absolute() else os.path.join(glob.escape(os.getcwd()), p) for p in patterns]
+    matching = [m for a in absolute for m in {a, a.replace("**/", "")}]
 
     def relevant(_, name: str) -> bool:
         path = Path(name).resolve()

@@ -342,17 +342,26 @@ def substitute(text: str, terms: dict[str, str]) -> tuple[str, list[tuple[int, i
 
 
 def _bound_by_subqueries(tokens: list[tuple[str, str, str, int]]) -> set[tuple[int, str]]:
-    """(SELECT number, parameter) where a subquery right inside that SELECT projects the parameter: there the
-    subquery's ``(term AS ?name)`` binds it, and the SELECT's own ``(term AS ?name)`` would assign a variable
-    already in scope, which pyoxigraph refuses.  It keeps ``?name``.  A subquery inside MINUS or [NOT] EXISTS
-    binds nothing outside it: there the SELECT binds ``?name`` itself."""
+    """(SELECT number, parameter) where a subquery right inside that SELECT binds the parameter: it projects it
+    (its ``(term AS ?name)``), or is ``SELECT *`` over a subquery that binds it.  There the SELECT's own
+    ``(term AS ?name)`` would assign a variable already in scope, which pyoxigraph refuses: it keeps ``?name``.
+    A subquery inside MINUS or [NOT] EXISTS binds nothing outside it: there the SELECT binds ``?name`` itself."""
     parent: dict[int, int] = {}
     open_selects: list[tuple[int, int]] = []  # (number, brace depth of its SELECT keyword)
     hiding: list[int] = []  # depths of the open groups MINUS or EXISTS opened
     sealed = set()  # subqueries inside such a group, below their parent
-    depth, prev = 0, ""
+    star = set()  # SELECT * (or SELECT DISTINCT *, …)
+    depth, prev, after_select = 0, "", 0
     projected = set()
     for kind, tok, context, select in tokens:
+        if kind == "comment" or tok.isspace():
+            continue
+        if after_select and kind == "word" and tok.upper() in ("DISTINCT", "REDUCED"):
+            pass
+        elif after_select:
+            if tok == "*":
+                star.add(after_select)
+            after_select = 0
         if kind == "other" and tok in "{}":
             if tok == "{":
                 depth += 1
@@ -370,12 +379,19 @@ def _bound_by_subqueries(tokens: list[tuple[str, str, str, int]]) -> set[tuple[i
             if any(h > at for h in hiding):
                 sealed.add(select)
             open_selects.append((select, depth))
+            after_select = select
         elif context == "projection":
             projected.add((select, tok[1:]))
         if kind == "word" or tok in "{}":
             prev = tok.upper()
-    return {(parent[select], name) for select, name in projected
-            if parent.get(select, 0) != 0 and select not in sealed}
+    out: set[tuple[int, str]] = set()
+    bound = set(projected)  # (subquery, name) that a subquery binds for the SELECT around it
+    while bound:
+        above = {(parent[select], name) for select, name in bound
+                 if parent.get(select, 0) != 0 and select not in sealed} - out
+        out |= above
+        bound = {(select, name) for select, name in above if select in star}
+    return out
 
 
 def _unshift(line: int, col: int, shifts: list[tuple[int, int, int]]) -> int:
