@@ -90,6 +90,21 @@ def test_a_contradicting_correction_names_both_places_and_changes_nothing(tmp_pa
     assert path.read_text(encoding="utf-8") == before
 
 
+@pytest.mark.parametrize("held, line", [
+    ('# mine\nadd = [{source = "ddpm", target = "vae", kind = "related"}]\n', 2),  # inline: loading reads it
+    ('# mine\n\n[add]\nsource = "ddpm"\ntarget = "vae"\nkind = "related"\n', 3),
+])
+def test_a_correction_to_a_file_that_writes_its_items_another_way_says_where_and_changes_nothing(tmp_path, held,
+                                                                                               line):
+    """The editor gave a 500 (a KeyError) where the file held its items in a form it cannot append to."""
+    path = tmp_path / "curation.toml"
+    path.write_text(held, encoding="utf-8")
+    with pytest.raises(CurationError) as err:
+        correct(path, "add", "ddpm", "stable-diffusion", "requires")
+    assert str(err.value.problems[0]).startswith(f"{path}:{line}: this file writes its add items another way")
+    assert path.read_text(encoding="utf-8") == held
+
+
 def test_a_correction_to_a_half_edited_file_names_its_toml_mistake(tmp_path):
     path = tmp_path / "curation.toml"
     path.write_text(CURATED + "[[remove]\n", encoding="utf-8")

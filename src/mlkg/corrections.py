@@ -138,6 +138,11 @@ def _prepare(path: Path, action: str, source: str, target: str, kind: str | None
     if items is None:
         doc.append(action, tomlkit.aot())
         items = doc[action]
+    elif not isinstance(items, tomlkit.items.AoT):  # "add = [{…}]": loading reads it, a [[add]] cannot join it
+        line = next((n for n, raw in enumerate(text.split("\n"), 1) if re.match(rf"\s*\[?\s*{action}\b", raw)), 1)
+        raise CurationError(problems=[Problem(Location(str(path), line), f"this file writes its {action} items "
+                                              f"another way; the editor appends [[{action}]] tables: write them "
+                                              f"as [[{action}]] tables, or correct into another --curation file")])
     items.append(item)
     new = tomlkit.dumps(doc)
     files = list(curation)
