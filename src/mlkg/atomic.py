@@ -208,7 +208,7 @@ def _names_a_descriptor(path: Path) -> bool:
     to directly whatever it is, as the shell set it up, never replaced (where it is a file, the shell holds it open)."""
     seen = 0
     current = os.path.abspath(path)
-    while seen < 40:  # the kernel's own limit on links followed
+    while seen < _LINKS_FOLLOWED:
         if _DESCRIPTOR.fullmatch(current):
             return True
         try:
