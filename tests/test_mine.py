@@ -301,6 +301,15 @@ def test_two_alternatives_are_options_not_prerequisites(joined, kind):
     assert sorted(_mine(text)) == [("gamma", "alpha", kind), ("gamma", "beta", kind)]
 
 
+def test_a_link_both_texts_make_survives_their_disagreeing_on_its_type():
+    """Alpha's text names Beta in passing (related), Beta's says "which is why Alpha Net uses it" (Alpha needs
+    Beta): the two votes weaken each other below what either is alone, and dropping the pair as too weak lost a
+    link both texts make.  It stays, unordered."""
+    edges = _mine(pair("Alpha nets stack layers of units. Second, the beta method adds noise to each unit.",
+                       "Beta methods add noise to a sum. It composes well, which is why Alpha Net uses it."))
+    assert edges == [("beta", "alpha", "related")]
+
+
 def test_instances_are_only_recognised_within_a_section():
     text = sheet(entry("1.1.1", "Alpha Net", "alpha", full="Works on grids (images, beta series).")) + (
         "\n## 2. OTHER\n\n### 2.1 More\n\n" + entry("2.1.1", "Beta Series", "beta", full="Ordered data."))
@@ -1114,6 +1123,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Joint Entropy", "joint-entropy"),
     ("Regularization", "regularization"),
     ("Estimation", "estimation"),
+    ("Zorp and Quib Mechanisms", "zorp-quib-mechanism", "Each zorp mechanism adds noise, and so does a quib one."),
+    ("Spread and Standard Zorbation", "spread"),
 ]
 
 
@@ -1157,6 +1168,11 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Pick a stride and padding.", ["stride-padding"]),     # a title that joins two names, whole
     ("Pick a stride and a padding.", []),                   # ... and no "Stride and" made of it
     ("GDPR fines; ML models.", []),                         # ... nor its conjuncts alone (see _joins_two)
+    ("A quib mechanism adds noise.", ["zorp-quib-mechanism"]),  # each of two names a title joins under one head
+    ("Zorp mechanisms add noise.", ["zorp-quib-mechanism"]),
+    ("A quib here.", []),                                   # ... not the first word alone
+    ("A standard zorbation of one.", []),  # ... not where the first is no modifier: nobody wrote "spread zorbation"
+    ("The global minima are flat.", []),   # ... nor where nobody wrote the first with the head ("local minima")
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(*(entry(f"1.1.{i}", *row[:2], **({"full": row[2]} if len(row) > 2 else {}))

@@ -32,8 +32,8 @@ _HYPHEN = re.compile(r"(-)")
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 # Lower rank wins when two concepts share a name.
-RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "defined": 1, "id": 2, "lowercase": 2,
-        "verbal": 2, "short": 3, "contested": 3, "adjective": 3, "participle": 3}
+RANK = {"alias": 0, "title": 0, "alt": 0, "subsection": 1, "abbrev": 1, "defined": 1, "conjunct": 1, "id": 2,
+        "lowercase": 2, "verbal": 2, "short": 3, "contested": 3, "adjective": 3, "participle": 3}
 
 
 def is_acronym(token: str) -> bool:
@@ -378,11 +378,42 @@ _FUNCTION_WORDS = frozenset({"and", "or", "&", "of", "for", "to", "in", "on", "w
 
 def _joins_two(label: str) -> bool:
     """"Variance and Standard Deviation": a title that joins two names.  Each conjunct is not made a name of its
-    own: tried, "Gaussian Mechanisms" and "GDPR" found more links on held-out sections but cost `requires`
-    (precision 0.77 -> 0.76 over them), and one word of it names other things ("padding" of sequences)."""
+    own (but see :func:`_shared_head`): tried, "Gaussian Mechanisms" and "GDPR" found more links on held-out
+    sections but cost `requires` (precision 0.77 -> 0.76 over them), and one word of it names other things
+    ("padding" of sequences)."""
     words = label.split()
     joins = [i for i, w in enumerate(words) if w in ("and", "&")]
     return "," not in label and len(joins) == 1 and 0 < joins[0] < len(words) - 1
+
+
+def _shared_head(label: str) -> tuple[str, str] | None:
+    """The two names a title joins under one head ("L1 and L2 Norms": "L1 Norms", "L2 Norms"), or None where the
+    words before "and" are no modifier of the head: one word, and what follows "and" two words or more."""
+    words = label.split()
+    if not _joins_two(label) or words.index("and" if "and" in words else "&") != 1 or len(words) < 4 \
+            or not all(map(_WORD.search, words)):
+        return None
+    return f"{words[0]} {' '.join(words[3:])}", " ".join(words[2:])
+
+
+def _written(corpus: Corpus, phrases: list[str]) -> set[str]:
+    """The phrases the corpus writes anywhere, in either number of their last word, whatever the case: one pass of
+    an automaton, however many phrases there are."""
+    if not phrases:
+        return set()
+    automaton = ahocorasick.Automaton()
+    for p in phrases:
+        *first, last = normalize(p).split()
+        for w in {last, normalize(_singular(last) or last)}:
+            for form in (w, w + "s", w + "es"):
+                key = f" {' '.join([*first, form])} "  # whole words: normalised text has a space for every other
+                automaton.add_word(key, (key, p))
+    automaton.make_automaton()
+    found: set[str] = set()
+    for e in corpus.entries:
+        for f in e.fields.values():
+            found.update(p for _, (_, p) in automaton.iter(f" {normalize(f.text)} "))
+    return found
 
 
 def _defined_alias(text: str) -> tuple[str, str] | None:
@@ -592,6 +623,13 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         raw.extend((alt, e.id, "alt") for alt in alts)
         if _joins_two(label):  # "Stride and Padding": not shortened to "Stride and", nor made a verb of
             conjoined.add(label)
+    # a title joining two names under one head names each ("the Gaussian mechanism" of "Laplace and Gaussian
+    # Mechanisms"), where the corpus writes the first with the head: "Variance and Standard Deviation" joins two
+    # names, and "variance deviation" is written nowhere
+    shared = {t: pair for t, _, src in raw if src in ("title", "alt") and (pair := _shared_head(t))}
+    written = _written(corpus, [first for first, _ in shared.values()])
+    raw.extend((form, concept, "conjunct") for t, concept, src in list(raw) if src in ("title", "alt")
+               and t in shared and shared[t][0] in written for form in shared[t])
     heads = subsection_heads(corpus) if heads is None else heads
     subs: dict[str, Heading] = {h.number: h for h in corpus.subsections}
     for number, concept in heads.items():
