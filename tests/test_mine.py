@@ -1125,6 +1125,10 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Estimation", "estimation"),
     ("Zorp and Quib Mechanisms", "zorp-quib-mechanism", "Each zorp mechanism adds noise, and so does a quib one."),
     ("Spread and Standard Zorbation", "spread"),
+    ("Zorbic Learning", "zorbic-learning"),
+    ("Offline Zorbic Learning (Offline ZL)", "offline-zl"),
+    ("Quibble Sampling", "quibble-sampling"),
+    ("Quibble Sampling Nets (QS Net)", "qs-net"),
 ]
 
 
@@ -1173,6 +1177,9 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("A quib here.", []),                                   # ... not the first word alone
     ("A standard zorbation of one.", []),  # ... not where the first is no modifier: nobody wrote "spread zorbation"
     ("The global minima are flat.", []),   # ... nor where nobody wrote the first with the head ("local minima")
+    ("Most ZL agents explore.", ["zorbic-learning"]),  # an acronym another title spells out in its other name
+    ("A QS step.", ["quibble-sampling"]),              # ... before or after the words the two names share
+    ("Offline ZL agents.", ["offline-zl"]),
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(*(entry(f"1.1.{i}", *row[:2], **({"full": row[2]} if len(row) > 2 else {}))

@@ -266,6 +266,21 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
             yield short, long_text[li + 1:].strip(" ,;:")
 
 
+def _title_abbreviations(names: tuple[str, ...]) -> Iterator[str]:
+    """"Reinforcement Learning (RL)", from a title whose other name shortens the same words: "Offline Reinforcement
+    Learning (Offline RL)" spells RL out as another title names it, though no text does."""
+    label, *alts = names
+    words = label.split()
+    same = [(_singular(w) or w).lower() for w in words]
+    for alt in alts:
+        other = alt.split()
+        also = [(_singular(w) or w).lower() for w in other]
+        lead = next((i for i, (a, b) in enumerate(zip(same, also)) if a != b), min(len(words), len(other)))
+        tail = next((i for i, (a, b) in enumerate(zip(reversed(same), reversed(also))) if a != b), 0)
+        if (lead or tail) and len(other) - lead - tail == 1:
+            yield f"{' '.join(words[lead:len(words) - tail])} ({other[lead]})"
+
+
 def spelled_out(texts: Iterable[str]) -> dict[str, str]:
     """Acronyms these texts spell out themselves, each with its long form: "gradient penalty (GP)", and the last
     part of a compound, "gradient penalty (WGAN-GP)".  The initials of the words before the parenthesis must
@@ -653,8 +668,8 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             again.add((words, e.id))
     # abbreviations the text itself defines, where the long form is a known name
     by_norm = {key[s]: c for s, c, src in raw if src in ("title", "alt", "subsection")}
-    for e in corpus.entries:
-        for text in (e.full, e.simple):
+    for e, title_names in zip(corpus.entries, in_titles, strict=True):
+        for text in (e.full, e.simple, *_title_abbreviations(title_names)):
             for short, long_form in _abbreviations(text):
                 concept = by_norm.get(key[long_form])
                 if concept:
