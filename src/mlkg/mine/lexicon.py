@@ -275,8 +275,9 @@ def _title_abbreviations(names: tuple[str, ...]) -> Iterator[str]:
     for alt in alts:
         other = alt.split()
         also = [(_singular(w) or w).lower() for w in other]
-        lead = next((i for i, (a, b) in enumerate(zip(same, also)) if a != b), min(len(words), len(other)))
-        tail = next((i for i, (a, b) in enumerate(zip(reversed(same), reversed(also))) if a != b), 0)
+        shorter = min(len(words), len(other))
+        lead = next((i for i, (a, b) in enumerate(zip(same, also, strict=False)) if a != b), shorter)
+        tail = next((i for i, (a, b) in enumerate(zip(same[::-1], also[::-1], strict=False)) if a != b), shorter)
         if (lead or tail) and len(other) - lead - tail == 1:
             yield f"{' '.join(words[lead:len(words) - tail])} ({other[lead]})"
 
