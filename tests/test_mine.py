@@ -1129,6 +1129,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Offline Zorbic Learning (Offline ZL)", "offline-zl"),
     ("Quibble Sampling", "quibble-sampling"),
     ("Quibble Sampling Nets (QS Net)", "qs-net"),
+    ("Quark Boosting", "quark-boosting"),
+    ("Over-Heating", "over-heating"),
 ]
 
 
@@ -1180,6 +1182,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Most ZL agents explore.", ["zorbic-learning"]),  # an acronym another title spells out in its other name
     ("A QS step.", ["quibble-sampling"]),              # ... before or after the words the two names share
     ("Offline ZL agents.", ["offline-zl"]),
+    ("A quark-boosted model.", ["quark-boosting"]),   # the participle of an "-ing" title's last word
+    ("The engine overheated.", []),                   # ... after a word of its own, not a prefix
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(*(entry(f"1.1.{i}", *row[:2], **({"full": row[2]} if len(row) > 2 else {}))

@@ -158,12 +158,17 @@ def _compound(word: str) -> int | None:
 
 
 def _verbal_forms(prefix: str, word: str, heads: set[str]) -> Iterator[str]:
-    """The last word of a name in the verb's other form: "bootstrap samples" names Bootstrap Sampling, unless the
+    """The last word of a name in the verb's other forms: "bootstrap samples" names Bootstrap Sampling, unless the
     phrase is an everyday one ("weighted average" is not Weighted Averaging); and where the word is a head several
     titles share (``heads``), its "-ing" form: "language modeling" names Language Model."""
     low = word.lower()
     if low.endswith("ing") and len(low) > 5:
         stem = word[:-3]
+        # and its participle, after a word of its own: "a gradient-boosted model" has had Gradient Boosting; not
+        # "oversmoothed" (Over-Smoothing), an adjective of everyday English as well
+        participle = stem + "ed"
+        if prefix.endswith(" ") and zipf(participle.lower()) > RARE and not common_phrase(prefix + participle, COMMON):
+            yield participle
         for noun in (stem + "e", stem, stem[:-1] if stem[-1] == stem[-2] else ""):
             if noun and zipf(noun.lower()) >= COMMON:
                 if not common_phrase(prefix + noun, COMMON):
