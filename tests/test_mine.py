@@ -1131,6 +1131,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Quibble Sampling Nets (QS Net)", "qs-net"),
     ("Quark Boosting", "quark-boosting"),
     ("Over-Heating", "over-heating"),
+    ("Zorbic Classification", "zorbic-classification"),
+    ("Quark Detection", "quark-detection"),
 ]
 
 
@@ -1184,6 +1186,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Offline ZL agents.", ["offline-zl"]),
     ("A quark-boosted model.", ["quark-boosting"]),   # the participle of an "-ing" title's last word
     ("The engine overheated.", []),                   # ... after a word of its own, not a prefix
+    ("Two zorbic classifiers.", ["zorbic-classification"]),  # the noun of what does the action a title names
+    ("A quark detector.", ["quark-detection"]),
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(*(entry(f"1.1.{i}", *row[:2], **({"full": row[2]} if len(row) > 2 else {}))

@@ -157,11 +157,23 @@ def _compound(word: str) -> int | None:
     return best
 
 
+_AGENT = (("ification", "ifier"), ("ization", "izer"), ("isation", "iser"), ("ation", "ator"), ("ction", "ctor"),
+          ("ssion", "ssor"))
+"""The noun of what does an action, from the noun of the action, as English regularly makes it."""
+
+
 def _verbal_forms(prefix: str, word: str, heads: set[str]) -> Iterator[str]:
-    """The last word of a name in the verb's other forms: "bootstrap samples" names Bootstrap Sampling, unless the
+    """The last word of a name in the verb's other forms, and the noun of its doer (:data:`_AGENT`): "bootstrap
+    samples" names Bootstrap Sampling, unless the
     phrase is an everyday one ("weighted average" is not Weighted Averaging); and where the word is a head several
     titles share (``heads``), its "-ing" form: "language modeling" names Language Model."""
     low = word.lower()
+    if prefix.endswith(" "):
+        # what does it, after a word of its own: "an audio classifier" does Audio Classification, "a density
+        # estimator" Density Estimation
+        agent = next((word[:-len(a)] + b for a, b in _AGENT if low.endswith(a) and len(low) > len(a) + 1), None)
+        if agent and not common_phrase(prefix + agent, COMMON):
+            yield agent
     if low.endswith("ing") and len(low) > 5:
         stem = word[:-3]
         # and its participle, after a word of its own: "a gradient-boosted model" has had Gradient Boosting; not
