@@ -1133,6 +1133,10 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Over-Heating", "over-heating"),
     ("Zorbic Classification", "zorbic-classification"),
     ("Quark Detection", "quark-detection"),
+    ("Zero-Shot Learning", "zero-shot-learning", "Zero-shot use is common."),
+    ("Test-Time Adaptation", "test-time-adaptation", "It adapts at test time, on test-time batches."),
+    ("Text-to-Speech", "text-to-speech"),
+    ("Tree-Based Regression", "tree-regression"),
 ]
 
 
@@ -1188,6 +1192,10 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("The engine overheated.", []),                   # ... after a word of its own, not a prefix
     ("Two zorbic classifiers.", ["zorbic-classification"]),  # the noun of what does the action a title names
     ("A quark detector.", ["quark-detection"]),
+    ("A zero-shot model.", ["zero-shot-learning"]),  # a compound of everyday words the corpus only writes hyphenated
+    ("A test-time trick.", []),                      # ... not one it also writes as two words ("at test time")
+    ("A text-to image model.", []),                  # ... nor one made of a function word
+    ("Tree-based models.", []),                      # ... nor one ending in an adjective
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(*(entry(f"1.1.{i}", *row[:2], **({"full": row[2]} if len(row) > 2 else {}))

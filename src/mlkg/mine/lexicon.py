@@ -406,6 +406,7 @@ def _bracketed_term(label: str, alt: str) -> bool:
 
 # Words that join or introduce others: a name never ends with one ("Stride and", "Mixture of")
 _CAPITALS = re.compile(r"[A-Z][A-Z0-9]+")
+_HYPHENATED = re.compile(r"[A-Za-z]+-[A-Za-z]+")
 _FUNCTION_WORDS = frozenset({"and", "or", "&", "of", "for", "to", "in", "on", "with", "by", "the", "a", "an", "vs"})
 
 
@@ -446,6 +447,26 @@ def _written(corpus: Corpus, phrases: list[str]) -> set[str]:
     for e in corpus.entries:
         for f in e.fields.values():
             found.update(p for _, (_, p) in automaton.iter(f" {normalize(f.text)} "))
+    return found
+
+
+def _spaced(corpus: Corpus, compounds: list[str]) -> set[str]:
+    """The hyphenated compounds the corpus also writes as separate words ("test-time" as "at test time")."""
+    if not compounds:
+        return set()
+    automaton = ahocorasick.Automaton()
+    for c in compounds:
+        key = c.lower().replace("-", " ")
+        automaton.add_word(key, (len(key), c))
+    automaton.make_automaton()
+    found: set[str] = set()
+    for e in corpus.entries:
+        for f in e.fields.values():
+            text = f.text.lower()
+            for end, (n, c) in automaton.iter(text):
+                before, after = text[end - n:end - n + 1], text[end + 1:end + 2]
+                if not (before.isalnum() or before in "-_") and not (after.isalnum() or after in "-_"):
+                    found.add(c)
     return found
 
 
@@ -740,6 +761,12 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         if source in ("title", "alt", "abbrev") and is_acronym(surface) and rare_word(surface.lower()):
             raw.append((surface.lower(), concept, "lowercase"))
     known = {key[s] for s, _, _ in raw}
+    # a compound of everyday words that the corpus only ever writes hyphenated is a term ("zero-shot",
+    # "cross-attention"): wordfreq weighs its words, not it; one also written as two words is an everyday phrase
+    # ("at test time"), and one made of a function word or ending in an adjective ("Text-to", "Tree-Based") none
+    compounds = [s for s in shortened if _HYPHENATED.fullmatch(s) and not _ADJECTIVE.fullmatch(s.rsplit("-", 1)[1])
+                 and not _FUNCTION_WORDS.intersection(s.lower().split("-")) and everyday(s)]
+    terms = set(compounds) - _spaced(corpus, compounds)
     adjectives = [s for s in shortened if _EPONYM_ADJECTIVE.fullmatch(s) and s not in offered]
     nouns = offered | _used_as_nouns(corpus, adjectives)
     for short, concepts in shortened.items():
@@ -747,7 +774,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         # are kinds of, not "Entropy Regularization" without its head
         # an acronym of two capitals or more is matched only as written: "TD" (of "TD Learning") is no everyday "td"
         if key[short] not in known and key[short] not in generic_words \
-                and (_CAPITALS.fullmatch(short) or not everyday(short)) \
+                and (_CAPITALS.fullmatch(short) or short in terms or not everyday(short)) \
                 and not _ADJECTIVE.fullmatch(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS \
                 and (short in nouns or not _EPONYM_ADJECTIVE.fullmatch(short)):
             # one several titles shorten to ("Gaussian"): the miner decides by how many entries name each
