@@ -301,13 +301,20 @@ def test_two_alternatives_are_options_not_prerequisites(joined, kind):
     assert sorted(_mine(text)) == [("gamma", "alpha", kind), ("gamma", "beta", kind)]
 
 
-def test_a_link_both_texts_make_survives_their_disagreeing_on_its_type():
-    """Alpha's text names Beta in passing (related), Beta's says "which is why Alpha Net uses it" (Alpha needs
-    Beta): the two votes weaken each other below what either is alone, and dropping the pair as too weak lost a
-    link both texts make.  It stays, unordered."""
+@pytest.mark.parametrize("beta_full, expected", [
+    # "which is why Alpha Net uses it" (Alpha needs Beta) against Alpha's passing mention of Beta: the stronger
+    # vote stands as it would alone
+    ("Beta methods add noise to a sum. It composes well, which is why Alpha Net uses it.",
+     [("alpha", "beta", "requires")]),
+    # a passing mention each way: peers
+    ("Beta methods add noise to a sum. It composes well with an Alpha Net.", [("beta", "alpha", "related")]),
+])
+def test_a_link_both_texts_make_survives_their_disagreeing_on_its_type(beta_full, expected):
+    """The two texts' votes weaken each other below what either is alone, and dropping the pair as too weak lost
+    a link both texts make."""
     edges = _mine(pair("Alpha nets stack layers of units. Second, the beta method adds noise to each unit.",
-                       "Beta methods add noise to a sum. It composes well, which is why Alpha Net uses it."))
-    assert edges == [("beta", "alpha", "related")]
+                       beta_full))
+    assert edges == expected
 
 
 def test_instances_are_only_recognised_within_a_section():
