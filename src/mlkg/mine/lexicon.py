@@ -288,9 +288,12 @@ def _title_abbreviations(names: tuple[str, ...]) -> Iterator[str]:
     Learning (Offline RL)" spells RL out as another title names it, though no text does."""
     label, *alts = names
     words = label.split()
-    same = [(_singular(w) or w).lower() for w in words]
+    same = None
     for alt in alts:
         other = alt.split()
+        if len(other) < 2:  # an acronym alone ("VAE"): it shares no words with the title
+            continue
+        same = same or [(_singular(w) or w).lower() for w in words]
         also = [(_singular(w) or w).lower() for w in other]
         shorter = min(len(words), len(other))
         lead = next((i for i, (a, b) in enumerate(zip(same, also, strict=False)) if a != b), shorter)
