@@ -1195,6 +1195,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Most ZL agents explore.", ["zorbic-learning"]),  # an acronym another title spells out in its other name
     ("A QS step.", ["quibble-sampling"]),              # ... before or after the words the two names share
     ("Offline ZL agents.", ["offline-zl"]),
+    ("Calibrate it twice.", ["calibration"]),          # the verb of an "-ation" name, where it is no everyday word
+    ("Estimate it twice.", []),
     ("A quark-boosted model.", ["quark-boosting"]),   # the participle of an "-ing" title's last word
     ("The engine overheated.", []),                   # ... after a word of its own, not a prefix
     ("Two zorbic classifiers.", ["zorbic-classification"]),  # the noun of what does the action a title names

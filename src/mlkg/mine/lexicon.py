@@ -793,12 +793,13 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         if source in ("title", "alt", "id", "short") and word.isalpha() and word.lower().endswith("ion") \
                 and key[word + "al"] not in known and zipf(word.lower() + "al") > 0:
             raw.append((word + "al", concept, "adjective"))
-        # and the participle of its verb, where English has it and it is no everyday word: "a calibrated model"
-        # has had Calibration, "tokenized text" Tokenization; not "estimated" (Estimation)
+        # and its verb and the verb's participle, where English has them and they are no everyday words: "a
+        # calibrated model" has had Calibration, "tokenize the text" is Tokenization; not "estimated" (Estimation)
         if source in ("title", "alt") and word.isalpha() and word.lower().endswith("ation") and len(word) > 8:
-            participle = word[:-5] + ("ed" if word[-6] == "z" else "ated")
-            if key[participle] not in known and 0 < zipf(participle.lower()) < COMMON:
-                raw.append((participle, concept, "participle"))
+            stem = word[:-5] if word[-6] == "z" else word[:-3]
+            for form in (stem + "ed", stem + "e"):
+                if key[form] not in known and 0 < zipf(form.lower()) < COMMON:
+                    raw.append((form, concept, "participle"))
     names = []
     for surface, concept, source in dict.fromkeys(raw):
         if source == "id" and (surface, concept) in again:
