@@ -652,7 +652,8 @@ def _everyday_mention(ev: Evidence, pos: Positions) -> bool:
     """A mention of a concept of another section, that heads no subsection, by one everyday word, no cue
     marking it as a term: what needs company (not every mention of the pair: "uses momentum" is a cue)."""
     return ev.rule in _ORDER_RULES and ev.field != "title" and pos.section[ev.source] != pos.section[ev.target] \
-        and ev.target not in pos.head_concepts and _lone_word(ev.surface) and common_word(ev.surface)
+        and ev.target not in pos.head_concepts and _lone_word(ev.surface) and ev.surface.isalpha() \
+        and common_word(ev.surface)  # wordfreq reads "R²" as "r2": a symbol, not a word
 
 
 def _letter_name(surface: str) -> bool:
