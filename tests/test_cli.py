@@ -472,6 +472,15 @@ def test_a_broken_pyproject_is_an_error_only_where_it_holds_our_table(tmp_path):
     assert done.returncode == 2 and done.stderr.startswith(f"{tmp_path / 'pyproject.toml'}:2: invalid TOML")
 
 
+@pytest.mark.parametrize("text", ['tool = 5\n', 'tool = "x"\n', '[[tool]]\nmlkg = 1\n',
+                                  '[tool.black]\nline-length = 9\n'])
+def test_a_tool_key_of_another_shape_is_not_ours_to_judge(tmp_path, text):
+    """Valid TOML whose ``tool`` is no table (or holds no mlkg) configures nothing: it had been a traceback."""
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    done = _in(tmp_path, "stats")
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.mark.parametrize("name, text, said", [
     ("mlkg.toml", 'sources = 3\n', "1: sources must be a list of paths"),
     # at the line of the key (it was line 1), and a bad base IRI names the file that gave it
@@ -484,6 +493,8 @@ def test_a_broken_pyproject_is_an_error_only_where_it_holds_our_table(tmp_path):
     ("pyproject.toml", '[project]\nname = "x"\n[tool]\nmlkg.colour = "blue"\n', "4: [tool.mlkg] unknown key 'colour'"),
     ("pyproject.toml", 'tool.mlkg.sources = 5\n[project]\nname = "x"\n', "1: [tool.mlkg] sources must be a list"),
     ("pyproject.toml", '[project]\nname = "x"\n[tool.mlkg]\n"sources" = 5\n', "4: [tool.mlkg] sources must be a list"),
+    ("pyproject.toml", '[project]\nname = "x"\n[tool]\nmlkg = 5\n', "4: [tool.mlkg] must be a table"),
+    ("pyproject.toml", 'x = 1\ntool.mlkg = "a"\n', "2: [tool.mlkg] must be a table"),
 ])
 def test_a_bad_project_file_is_a_one_line_error_at_its_line(tmp_path, name, text, said):
     (tmp_path / name).write_text(text, encoding="utf-8")

@@ -143,7 +143,16 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
             problem = toml_problem(str(path), text, exc) if isinstance(exc, tomllib.TOMLDecodeError) \
                 else Problem(Location(str(path), 1), f"not UTF-8 ({exc.reason})")
             raise CurationError(problems=[problem]) from None
-        table = doc.get("tool", {}).get("mlkg") if name == "pyproject.toml" else doc
+        if name == "pyproject.toml":
+            tool = doc.get("tool")
+            table = tool.get("mlkg") if isinstance(tool, dict) else None  # another tool's business, or none's
+            if table is not None and not isinstance(table, dict):
+                at = re.search(r"^[ \t]*(?:[\"']?tool[\"']?[ \t]*\.[ \t]*)?[\"']?mlkg[\"']?[ \t]*=", text, re.M)
+                line = text.count("\n", 0, at.start()) + 1 if at else 1
+                raise InputError(problems=[Problem(Location(str(path), line),
+                                                   "[tool.mlkg] must be a table of sources, curation and base-iri")])
+        else:
+            table = doc
         if not isinstance(table, dict):
             continue
         problems = []
