@@ -670,6 +670,50 @@ def test_push_errors_are_one_line(cli, oxigraph_server, url, message, exit_code)
     assert message in err and err.count("\n") == 1 and "Traceback" not in err and "s3cret" not in err
 
 
+def _answer_once(reply: bytes) -> int:
+    """A port where one connection is read and answered with ``reply``, whatever it is."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(10)
+            try:  # the whole request first: a reply while the body still comes resets the connection
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1))
+                while len(body) < length:
+                    body += conn.recv(65536)
+                conn.sendall(reply)
+            except OSError:
+                pass
+        listener.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1]
+
+
+@pytest.mark.parametrize("reply, message", [
+    (b"GARBAGE\r\n\r\n", "not an HTTP answer (BadStatusLine"),          # another protocol on that port
+    (b"HTTP/1.1 abc Weird\r\n\r\n", "not an HTTP answer"),
+    (b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70000 + b"\r\n\r\n", "not an HTTP answer (LineTooLong"),
+    # what the store sends is shown, never obeyed: an escape sequence would retitle the terminal
+    (b"HTTP/1.1 500 Oops\r\nContent-Length: 17\r\n\r\n\x1b]0;pwned\x07xxxxxx", "HTTP 500 Oops: \\x1b]0;pwned\\x07"),
+])
+def test_push_reports_a_store_that_answers_badly_in_one_line(cli, reply, message):
+    code, _, err = cli("push", f"http://127.0.0.1:{_answer_once(reply)}/store")
+    assert code == 1 and message in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err and "\x1b" not in err and "\x07" not in err
+
+
+def test_push_writes_an_internationalised_host_in_idna():
+    from mlkg.views.push import graph_store_url
+
+    assert graph_store_url("http://例え.jp:8080/store", None) == "http://xn--r8jz45g.jp:8080/store?default"
+
+
 def test_push_reports_authentication_failures(cli, seed_kg, monkeypatch):
     """A store that demands credentials answers 401; the error says what to do."""
     import http.server

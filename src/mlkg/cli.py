@@ -701,6 +701,9 @@ def _query_list(queries) -> str:
     return "\n".join(lines) + "\n"
 
 
+_TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning our errors into one-line messages."""
     meta: dict = {}
@@ -715,8 +718,9 @@ def main(argv: list[str] | None = None) -> int:
             click.echo(f"mlkg: {exc} in the shipped corpus (--source FILE or --build DIR answers from yours)",
                        err=True)
             return exc.exit_code
-        for p in exc.problems:
-            click.echo(str(p) if p.location else f"mlkg: {p.message}", err=True)
+        for p in exc.problems:  # a message may quote what another program sent: shown, never obeyed
+            click.echo(_TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}",
+                                             str(p) if p.location else f"mlkg: {p.message}"), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("mlkg: aborted", err=True)

@@ -8,6 +8,7 @@ library is used: no HTTP client dependency for one request.
 from __future__ import annotations
 
 import base64
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -50,6 +51,13 @@ def graph_store_url(endpoint: str, graph: str | None) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname \
             or any(c.isspace() or not c.isprintable() for c in endpoint):
         raise InputError(f"{shown!r} is not an http(s) URL of a Graph Store endpoint")
+    netloc = parts.netloc
+    if not parts.hostname.isascii():  # an internationalised name goes on the wire in its ASCII (IDNA) form
+        try:
+            host = parts.hostname.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise InputError(f"{shown!r}: the host name {parts.hostname!r} cannot be written in IDNA") from None
+        netloc = host if parts.port is None else f"{host}:{parts.port}"
     if "@" in parts.netloc:
         raise InputError(f"{shown}: credentials in the URL are not used; give --user NAME, and the password in "
                          "MLKG_PASSWORD (--password-env), where other users of the machine cannot see it")
@@ -57,7 +65,7 @@ def graph_store_url(endpoint: str, graph: str | None) -> str:
     query = [(k, v) for k, v in query if k not in ("graph", "default")]
     query.append(("graph", graph) if graph else ("default", ""))
     encoded = "&".join(f"{k}={urllib.parse.quote(v, safe='')}" if v or k != "default" else k for k, v in query)
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, encoded, ""))
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, encoded, ""))
 
 
 def push(body: bytes, endpoint: str, graph: str | None = None, user: str | None = None,
@@ -81,6 +89,9 @@ def push(body: bytes, endpoint: str, graph: str | None = None, user: str | None 
             hint = "check --user and the password (MLKG_PASSWORD)" if exc.code == 401 else "the store refused the write"
             raise RemoteError(f"{url}: HTTP {exc.code} {exc.reason}: {hint}") from None
         raise RemoteError(f"{url}: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")) from None
+    except http.client.HTTPException as exc:  # an answer that is no HTTP: the wrong port, another protocol
+        raise RemoteError(f"{redacted(endpoint)}: not an HTTP answer ({type(exc).__name__}: "
+                          f"{' '.join(str(exc).split())[:200]})") from None
     except urllib.error.URLError as exc:
         raise RemoteError(f"{redacted(endpoint)}: cannot connect "
                           f"({getattr(exc.reason, 'strerror', None) or exc.reason})") from None
