@@ -289,6 +289,20 @@ def test_serve_edit_starts_a_curation_file_that_does_not_exist_yet(tmp_path):
     assert new.read_text(encoding="utf-8").startswith("# mlkg curation file")
 
 
+def test_serve_edit_refuses_standard_input_as_the_file_it_writes(tmp_path):
+    """``--curation -`` reads standard input; corrections had gone into a new file named "-"."""
+    import subprocess
+    import sys
+
+    from conftest import SEED
+
+    done = subprocess.run([sys.executable, "-m", "mlkg", "serve", "--source", str(SEED), "--curation", "-", "--edit",
+                           "--port", "0"], stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=tmp_path,
+                          timeout=60)
+    assert done.returncode == 2 and "not standard input" in done.stderr and done.stderr.count("\n") == 1
+    assert not (tmp_path / "-").exists()
+
+
 TEAM_REMOVES_VAE_AUTOENCODER = '[[remove]]\nsource = "vae"\ntarget = "autoencoder"\n'
 
 

@@ -496,6 +496,9 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
             raise InputError(f"--allow-host {name!r} is no host name: give one such as mybox.lan (no scheme, "
                              "port or path)")
     gc.enable()  # a server lives on: it needs the collector that one-shot commands go without (see run)
+    if edit and curation and curation[0] == "-":
+        raise InputError("--edit writes corrections into a curation file, not standard input: give one with "
+                         "--curation FILE")
     if edit and curation and not Path(curation[0]).exists():  # a new file for this session's corrections
         from .corrections import start_file
 
