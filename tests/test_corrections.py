@@ -270,6 +270,18 @@ def test_a_correction_writes_through_a_linked_curation_file_and_keeps_its_permis
     assert shared.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.parametrize("bom, newline", [(b"", b"\n"), (b"\xef\xbb\xbf", b"\r\n"), (b"", b"\r\n")])
+def test_a_correction_keeps_the_files_line_endings_and_byte_order_mark(tmp_path, bom, newline):
+    """The layout stays, as the README promises: a Windows editor's file had come back with LF and no BOM."""
+    path = tmp_path / "curation.toml"
+    path.write_bytes(bom + newline.join([b"# ours", b"[[remove]]", b'source = "gan"', b'target = "wgan"', b""]))
+    correct(path, "add", "ddpm", "vae", "requires", "")
+    data = path.read_bytes()
+    assert data.startswith(bom + b"# ours" + newline) and b"[[add]]" in data
+    assert data.count(newline) == data.count(b"\n") and (newline == b"\r\n") == (b"\r\n" in data)
+    assert data.count(b"\xef\xbb\xbf") == len(bom) // 3
+
+
 def test_serve_edit_starts_a_curation_file_that_does_not_exist_yet(tmp_path):
     import subprocess
     import sys

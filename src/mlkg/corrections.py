@@ -66,6 +66,8 @@ class _Edit:
     line: int  # the line the correction starts on
     size: int  # the lines it adds
     already: bool = False  # the file holds this correction already, at ``line``: nothing to write
+    newline: str = "\n"  # the file's line ending, and whether it opens with a byte-order mark: both kept
+    bom: bool = False
 
     @property
     def replacing(self) -> dict[Path, bytes]:
@@ -93,7 +95,7 @@ class _Edit:
     def write(self) -> None:
         """Replace the file in one rename: a failed write leaves it as it was."""
         with atomic_path(self.path) as tmp:
-            tmp.write_text(self.text, encoding="utf-8")
+            tmp.write_text(("\ufeff" if self.bom else "") + self.text, encoding="utf-8", newline=self.newline)
 
 
 def _prepare(path: Path, action: str, source: str, target: str, kind: str | None, note: str,
@@ -115,7 +117,8 @@ def _prepare(path: Path, action: str, source: str, target: str, kind: str | None
     if not isinstance(note, str) or len(note) > 2000:
         raise InputError("the note must be text of at most 2,000 characters")
     try:
-        text = path.read_text(encoding="utf-8-sig") if path.exists() else HEADER
+        raw = path.read_bytes() if path.exists() else HEADER.encode("utf-8")
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:  # as loading it would say
         raise CurationError(problems=[Problem(Location(str(path), 1), f"curation file is not UTF-8 ({exc.reason})")]
                             ) from None
@@ -150,7 +153,8 @@ def _prepare(path: Path, action: str, source: str, target: str, kind: str | None
     if named is None:
         named = str(path)
         files.insert(0, path)
-    edit = _Edit(path, named, files, new, item_lines(new)[action][-1], new.count("\n") - text.count("\n"))
+    edit = _Edit(path, named, files, new, item_lines(new)[action][-1], new.count("\n") - text.count("\n"),
+                 newline="\r\n" if b"\r\n" in raw else "\n", bom=raw.startswith(b"\xef\xbb\xbf"))
     try:
         loaded = load_curation(edit.files, edit.replacing)
     except CurationError as exc:
