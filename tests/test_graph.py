@@ -66,6 +66,35 @@ def test_node_link_json_round_trips(seed_kg):
     assert back.number_of_edges() == seed_kg.graph.number_of_edges()
 
 
+def exactly(g: nx.MultiDiGraph, in_edge_order: bool = True) -> list:
+    """Everything ``g`` holds, in the order networkx keeps it: its attributes, its nodes, and its edges from both
+    ends with their keys, each attribute dict in its own key order, each value with its type (evidence as the
+    :class:`~mlkg.mine.Evidence` it must be); and whether each edge's dict is one, seen from either end.
+
+    Without ``in_edge_order``, each node's in-edges come in the order of their sources: graph.json lists edges
+    by source, so that is the order a graph read back from it has, where a built one has the order of mining."""
+    from mlkg.mine import Evidence
+
+    def value(x):
+        if isinstance(x, dict):
+            return "dict", [(k, value(v)) for k, v in x.items()]
+        if isinstance(x, list):
+            return "list", [value(v) for v in x]
+        if isinstance(x, Evidence):
+            return "Evidence", value(x.as_dict())
+        return type(x).__name__, x
+
+    def edges(adj, ends=lambda nbrs: nbrs.items()):
+        return [(a, [(b, [(k, value(d)) for k, d in keys.items()]) for b, keys in ends(nbrs)])
+                for a, nbrs in adj.items()]
+
+    place = {n: i for i, n in enumerate(g)}
+    by_source = None if in_edge_order else lambda nbrs: sorted(nbrs.items(), key=lambda item: place[item[0]])
+    shared = all(d is g.pred[v][u][k] for u, v, k, d in g.edges(keys=True, data=True))
+    return [value(g.graph), [(n, value(d)) for n, d in g.nodes(data=True)], edges(g.succ),
+            edges(g.pred, *filter(None, [by_source])), shared]
+
+
 @pytest.mark.parametrize("kg_name", ["seed_kg", pytest.param("shared_kg", marks=pytest.mark.shared)])
 def test_a_graph_read_back_from_its_json_answers_like_the_original(request, kg_name):
     """Commands after a build load its graph.json: every view must come out the same."""
@@ -77,6 +106,7 @@ def test_a_graph_read_back_from_its_json_answers_like_the_original(request, kg_n
 
     kg = request.getfixturevalue(kg_name)
     back = KnowledgeGraph.from_node_link(orjson.loads(orjson.dumps(kg.to_node_link())))
+    assert exactly(back.graph) == exactly(kg.graph, in_edge_order=False)
     assert back.to_node_link() == kg.to_node_link()
     assert back.stats() == kg.stats()
     assert list(back.entries) == list(kg.entries)
@@ -85,6 +115,52 @@ def test_a_graph_read_back_from_its_json_answers_like_the_original(request, kg_n
         assert back.prerequisites(cid) == kg.prerequisites(cid)
     assert rdf.turtle(back) == rdf.turtle(kg)
     assert back.map_html() == kg.map_html()
+
+
+@pytest.mark.parametrize("kg_name", ["seed_kg", pytest.param("shared_kg", marks=pytest.mark.shared)])
+def test_the_graph_a_build_reads_back_is_the_graph_built_in_memory(request, kg_name, tmp_path):
+    """Commands answer from a build's graph.json, which is read straight into networkx's adjacency dicts rather
+    than through add_edges_from: the graph must be the one a load builds, to the order of its keys."""
+    from mlkg import project
+
+    kg = request.getfixturevalue(kg_name)
+    source = SEED if kg_name == "seed_kg" else request.getfixturevalue("shared")
+    project.build([source], out=tmp_path / "out", with_map=False)
+    back = project.built_graph((tmp_path / "out" / "current").resolve())
+    assert exactly(back.graph) == exactly(kg.graph, in_edge_order=False)
+
+
+def _odd(evidence):
+    return {"directed": True, "multigraph": True, "graph": {"name": "odd"}, "nodes": [
+        {"id": "a", "kind": "concept", "label": "A"}, {"kind": "concept", "id": "b", "label": "B"},
+        {"id": "a", "extra": 1, "label": "A again"},  # a node given twice
+        {"id": 3, "kind": "section"},
+    ], "edges": [
+        {"source": "a", "target": "b", "key": "requires", "rule": "r", "evidence": [evidence]},
+        {"source": "a", "target": "b", "key": "related", "evidence": None},
+        {"curated": True, "source": "a", "target": "b", "key": "requires", "rule": "s"},  # an edge given twice
+        {"source": "b", "target": "b", "key": None}, {"source": "b", "target": "b", "key": None},  # keys made
+        {"source": "b", "target": 3, "key": 0, "evidence": [{**evidence, "cue": "built on"}]},
+    ]}
+
+
+@pytest.mark.parametrize("order", ["as written", "reversed"])
+def test_node_link_data_is_read_as_networkx_reads_it(seed_kg, order):
+    """from_node_link writes networkx's dicts itself: a node or an edge given twice, an edge without a key and
+    evidence whose fields come in another order must come out as networkx's own reader makes them."""
+    import copy
+
+    from mlkg import KnowledgeGraph
+    from mlkg.mine import Evidence
+
+    evidence = next(e for e in seed_kg.edges("requires") if e["evidence"])["evidence"][0].as_dict()
+    if order == "reversed":
+        evidence = dict(reversed(evidence.items()))
+    data = _odd(evidence)
+    theirs = KnowledgeGraph(nx.node_link_graph(copy.deepcopy(data), edges="edges"))
+    ours = KnowledgeGraph.from_node_link(data)
+    assert exactly(ours.graph) == exactly(theirs.graph)
+    assert ours.graph["a"]["b"]["requires"]["evidence"] == [Evidence(**evidence)]
 
 
 @pytest.mark.parametrize("how", ["from its own node-link data", "a networkx graph of plain dicts"])

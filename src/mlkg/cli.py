@@ -19,7 +19,6 @@ import signal
 import sys
 import textwrap
 import threading
-import webbrowser
 from pathlib import Path
 
 import click
@@ -76,7 +75,9 @@ def _load(sources, curation=(), no_curation=False, settings=None):
     from .project import built_graph, open_graph
 
     s = settings or _settings(sources, curation, no_curation)
-    return built_graph(s.build) if s.build is not None else open_graph(s.sources, s.curation, _build_dir())
+    kg = built_graph(s.build) if s.build is not None else open_graph(s.sources, s.curation, _build_dir())
+    click.get_current_context().meta["mlkg.graph"] = kg  # kept to the end by run(), which never frees it
+    return kg
 
 
 def _build_dir() -> str | None:
@@ -435,6 +436,8 @@ def map_(sources, curation, no_curation, output, open_):
     _emit(f"wrote {where.given} ({len(kg)} concepts, {where.path.stat().st_size / 1e6:.1f} MB)\n"
           f"open the map:  {uri}")
     if open_:
+        import webbrowser
+
         webbrowser.open(uri)
 
 
@@ -529,6 +532,8 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
     if editor is not None:
         click.echo(f"mlkg: corrections from the map go into {editor.path}")
     if open_:
+        import webbrowser
+
         webbrowser.open(server.url)
     def stop(signum, frame):  # SIGTERM (a service manager, `timeout`) stops as cleanly as Ctrl-C
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one must not cut the cleanup short
@@ -707,12 +712,15 @@ def _query_list(queries) -> str:
 _TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning our errors into one-line messages."""
+def main(argv: list[str] | None = None, keep: list | None = None) -> int:
+    """Entry point: run the CLI, turning our errors into one-line messages.  ``keep`` is given the dict the
+    command's context shares, which holds the graph it read: :func:`run` keeps that graph past the command."""
     meta: dict = {}
     try:
         with click.Context(cli, obj=None) as ctx:  # a context whose meta the command's own context shares
             meta = ctx.meta
+            if keep is not None:
+                keep.append(meta)
             cli.main(args=argv, prog_name="mlkg", standalone_mode=False, parent=ctx)
     except MlkgError as exc:
         s = meta.get("mlkg.settings")
@@ -749,7 +757,8 @@ def run() -> None:  # pragma: no cover - console script
     # cyclic collector would only walk millions of live objects (0.2 s after a 10k build).  What builds more
     # than one graph turns it back on: serve, eval --ablation.
     gc.disable()
-    code = main()
+    kept: list = []  # holds the graph a command read: not torn down as the command returns, but ended with the process
+    code = main(keep=kept)
     sys.stdout.flush()
     sys.stderr.flush()
     # Leave without tearing the heap down object by object (half a second for a large graph):

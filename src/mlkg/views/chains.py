@@ -101,9 +101,10 @@ def _ordered(kg: ConceptGraph, dist: dict[str, int], adj: dict[str, list[str]]) 
 def prerequisites(kg: ConceptGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
     """Every transitive prerequisite of ``concept`` (up to ``depth`` hops) in learning order, without it."""
     concept = kg.resolve(concept)
-    down, _ = kg.requires_index
+    down = kg.prerequisite_lists
     dist = _reach(concept, down, depth)
-    return [_step(kg, c, set(dist), dist[c], down) for c in _ordered(kg, dist, down)]
+    within = set(dist)
+    return [_step(kg, c, within, dist[c], down) for c in _ordered(kg, dist, down)]
 
 
 def dependents(kg: ConceptGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
@@ -111,7 +112,8 @@ def dependents(kg: ConceptGraph, concept: str, depth: int | None = None) -> list
     concept = kg.resolve(concept)
     down, up = kg.requires_index
     dist = _reach(concept, up, depth)
-    return [_step(kg, c, set(dist) | {concept}, dist[c], down) for c in _ordered(kg, dist, down)]
+    within = set(dist) | {concept}
+    return [_step(kg, c, within, dist[c], down) for c in _ordered(kg, dist, down)]
 
 
 def learning_plan(kg: ConceptGraph, concept: str, known: Iterable[str] = ()) -> dict[str, Any]:
