@@ -734,6 +734,11 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[alias]]\nconcept = "vae"\nnames = ["a"]\n', 1, "'a' of 'vae' is shorter than 2 characters: a single letter "
      "is a variable, a word or an initial far more often than the concept; use a longer name"),
     ('[[alias]]\nconcept = "vae"\nnames = [" z "]\n', 1, "' z ' of 'vae' is shorter than 2 characters"),
+    # a header's words in a multi-line note are text, not the next item's line
+    ('[[remove]]\nsource = "gan"\ntarget = "wgan"\nnote = """\n[[add]]\n"""\n\n[[add]]\nsource = "vae"\n'
+     'target = "nope"\nkind = "related"\n', 8, "[[add]] target 'nope' is not a concept ID"),
+    ("[[remove]]\nsource = 'gan'\ntarget = 'wgan'\nnote = \"\"\"a \\\"\"\"\n[[add]]\n\"\"\"\n[[add]]\nsource = 'vae'\n"
+     "target = 'nope'\nkind = 'related'\n", 7, "[[add]] target 'nope' is not a concept ID"),
 ])
 def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, line, message):
     path = write(text, "bad.toml")

@@ -115,11 +115,36 @@ class Curation:
 _HEADER = re.compile(r"""[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')[ \t]*\]\]""")
 
 
+_TOKENS = re.compile(r'"""|' r"'''" r'''|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|\n''')
+
+
+def _outside_strings(text: str) -> list[tuple[int, str]]:
+    """(number, line) of the lines that start outside a multi-line string: a ``[[add]]`` line in a note is text."""
+    outside, pos, n = {1}, 0, 1
+    while (m := _TOKENS.search(text, pos)) is not None:
+        token, pos = m.group(), m.end()
+        if token == "\n":
+            n += 1
+            outside.add(n)
+        elif token in ('"""', "'''"):
+            close = pos
+            while (close := text.find(token, close)) >= 0 and token == '"""' \
+                    and (close - len(text[:close].rstrip("\\"))) % 2:  # an escaped quote: the string goes on
+                close += 1
+            if close < 0:
+                break
+            while text[close + 3:close + 4] == token[0]:  # quotes just before the closing ones are the string's
+                close += 1
+            n += text.count("\n", pos, close)
+            pos = close + 3
+    return [(i, line) for i, line in enumerate(text.split("\n"), 1) if i in outside]
+
+
 def item_lines(text: str) -> dict[str, list[int]]:
     """The line of each ``[[section]]`` header, by section: TOML also writes ``[[ add ]]``, ``[["add"]]`` and
     ``[['add']]``, and an item found by the bare form only was reported at another item's line."""
     lines: dict[str, list[int]] = {}
-    for n, line in enumerate(text.split("\n"), 1):
+    for n, line in _outside_strings(text):
         m = _HEADER.match(line)
         if m:
             key = m.group(1)
