@@ -495,6 +495,9 @@ def test_a_tool_key_of_another_shape_is_not_ours_to_judge(tmp_path, text):
     ("pyproject.toml", '[project]\nname = "x"\n[tool.mlkg]\n"sources" = 5\n', "4: [tool.mlkg] sources must be a list"),
     ("pyproject.toml", '[project]\nname = "x"\n[tool]\nmlkg = 5\n', "4: [tool.mlkg] must be a table"),
     ("pyproject.toml", 'x = 1\ntool.mlkg = "a"\n', "2: [tool.mlkg] must be a table"),
+    # a table of an unknown name, at its header (it was line 1)
+    ("mlkg.toml", 'sources = ["a.md"]\n[x]\ny = 1\n', "2: unknown key 'x'"),
+    ("pyproject.toml", '[project]\nname = "x"\n[tool.mlkg.colour]\na = 1\n', "3: [tool.mlkg] unknown key 'colour'"),
 ])
 def test_a_bad_project_file_is_a_one_line_error_at_its_line(tmp_path, name, text, said):
     (tmp_path / name).write_text(text, encoding="utf-8")

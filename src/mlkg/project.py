@@ -201,6 +201,9 @@ def _key_line(text: str, key: str, in_tool_mlkg: bool) -> int:
                 continue
             start = found.end()
         setting = re.compile(rf"^[ \t]*{dotted(*filter(None, prefix), key)}[ \t]*=", re.M).search(text, start)
+        if setting is None:  # or a table of that name: "[colour]" in mlkg.toml
+            setting = re.compile(rf"^[ \t]*\[\[?[ \t]*{dotted(*filter(None, prefix), key)}[ \t]*[.\]]",
+                                 re.M).search(text, start if header is None else 0)
         if setting is not None:
             return line(setting.start())
     found = re.search(rf"^[ \t]*\[[ \t]*{dotted('tool', 'mlkg')}[ \t]*\]", text, re.M) if in_tool_mlkg else None
