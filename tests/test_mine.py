@@ -895,6 +895,18 @@ def test_one_correction_made_twice_is_no_contradiction(write, cli, first, second
     assert stats["edges"]["curated"] == curated
 
 
+@pytest.mark.parametrize("item, note", [
+    ('[[force]]\nsource = "gan"\ntarget = "vae"\nkind = "requires"\n', "force gan requires vae (no mined edge: added)"),
+    ('[[force]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "related"\n', "force vae related autoencoder"),
+])
+def test_a_force_says_when_the_miner_never_linked_its_pair(write, cli, item, note):
+    """As a remove that matched nothing says so: a force meant to turn an edge round may name a pair never found."""
+    path = write(item, "c.toml")
+    code, out, err = cli("stats", "--curation", path, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["mining"]["curation"] == [f"{path}:1: {note}"]
+
+
 @pytest.mark.parametrize("first, second, message", [
     (REMOVE.format("vae", "autoencoder") + 'kind = "related"\n',
      REMOVE.format("autoencoder", "vae") + 'kind = "requires"\n', "is corrected two ways"),

@@ -304,5 +304,7 @@ def curate(relations: list[Relation], curation: Curation, report: Report) -> lis
         old = index.get(key)
         index[key] = Relation(d["source"], d["target"], d["kind"], 1.0, "curation",
                               (*(old.evidence if old else ()), note), curated=True)
-        report.curation.append(f"{item.location}: {item.section} {d['source']} {d['kind']} {d['target']}")
+        # a force of a pair the miner never linked adds it, as an add would: said, as a remove that matched nothing is
+        new = " (no mined edge: added)" if old is None and item.section == "force" else ""
+        report.curation.append(f"{item.location}: {item.section} {d['source']} {d['kind']} {d['target']}{new}")
     return list(index.values())
