@@ -734,6 +734,8 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[alias]]\nconcept = "vae"\nnames = ["a"]\n', 1, "'a' of 'vae' is shorter than 2 characters: a single letter "
      "is a variable, a word or an initial far more often than the concept; use a longer name"),
     ('[[alias]]\nconcept = "vae"\nnames = [" z "]\n', 1, "' z ' of 'vae' is shorter than 2 characters"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["VAE net", ".*"]\n', 1, "'.*' of 'vae' has no letter or digit"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["\u200b\u200b"]\n', 1, "of 'vae' has no letter or digit"),
     # a header's words in a multi-line note are text, not the next item's line
     ('[[remove]]\nsource = "gan"\ntarget = "wgan"\nnote = """\n[[add]]\n"""\n\n[[add]]\nsource = "vae"\n'
      'target = "nope"\nkind = "related"\n', 8, "[[add]] target 'nope' is not a concept ID"),

@@ -302,6 +302,10 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
                 out.append(Problem(loc, f"[[{section}]] {short!r} of {data.get('concept')!r} is shorter than 2 "
                                    "characters: a single letter is a variable, a word or an initial far more often "
                                    "than the concept; use a longer name"))
+            wordless = next((v for v in value if not any(c.isalnum() for c in v)), None)
+            if short is None and wordless is not None:  # matched on words, it would name nothing, without a word
+                out.append(Problem(loc, f"[[{section}]] {wordless!r} of {data.get('concept')!r} has no letter or "
+                                   "digit: names are matched word by word, so it would name nothing"))
         elif not isinstance(value, str):
             out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
             continue
