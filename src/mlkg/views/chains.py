@@ -157,23 +157,23 @@ def explanation_path(kg: ConceptGraph, source: str, target: str) -> list[dict[st
     g = kg.graph
     best = {source: 0.0}
     back: dict[str, tuple[str, str, str, str]] = {}
-    heap = [(0.0, 0, source)]
-    tie = 0
+    heap = [(0.0, source)]
     while heap:
-        cost, _, n = heapq.heappop(heap)
+        cost, n = heapq.heappop(heap)
         if n == target:
             break
         if cost > best[n]:
             continue
         hops = [(v, k, n, v) for _, v, k in g.out_edges(n, keys=True)]
         hops += [(u, k, u, n) for u, _, k in g.in_edges(n, keys=True)]
-        for m, kind, u, v in hops:
+        # ties go by name, not by the order edges were added: a graph read from a build lists a node's edges in
+        # another order than one mined now, and the same question had two answers
+        for m, kind, u, v in sorted(hops):
             c = cost + (PARENT_COST if kind == "parent" else 1.0)
             if c < best.get(m, math.inf):
                 best[m] = c
                 back[m] = (n, kind, u, v)
-                tie += 1
-                heapq.heappush(heap, (c, tie, m))
+                heapq.heappush(heap, (c, m))
     if target not in back:
         raise NoPathError(f"no path links {source} and {target}: they share no section and no "
                           "chain of cross-references")
