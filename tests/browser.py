@@ -198,6 +198,18 @@ def context(browser):
     ctx.close()
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized page (390x844, touch, the mobile viewport rules) rather than the 1280x800 desktop one."""
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, service_workers="block")
+    ctx.set_default_timeout(READY_TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
 def _missing(reason: str):
     if os.environ.get("MLKG_REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser tests are required (MLKG_REQUIRE_BROWSER=1) but {reason}")

@@ -8,7 +8,7 @@ import re
 
 import networkx as nx
 import pytest
-from browser import SERVED, browser, context, open_map, open_served  # noqa: F401  (pytest fixtures)
+from browser import SERVED, browser, context, open_map, open_served, phone  # noqa: F401  (pytest fixtures)
 from conftest import SEED as SEED_PATH
 from conftest import entry, sheet
 
@@ -296,6 +296,118 @@ def test_edge_kind_filters(context, pages, seed_kg, layout):  # noqa: F811
     view.page.locator("#edge-filters input[data-kind=requires]").check()
     assert view.js(kinds) == ["parent", "related", "requires"]
     assert view.js("edges.length") == seed_kg.graph.number_of_edges()
+    _clean(view)
+
+
+# ---- on a phone (390x844) and on a desktop (1280x800) -------------------------------------------------------
+
+LONG_TITLE = "Concept map · 38 sections, 558 concepts"  # the whole corpus's heading
+BOX = """(sel) => { const b = document.querySelector(sel).getBoundingClientRect();
+                      return {x: b.x, y: b.y, w: b.width, h: b.height}; }"""
+
+
+@pytest.fixture(scope="module")
+def long_title_page(tmp_path_factory, seed_kg):
+    return viz.write_map(seed_kg, tmp_path_factory.mktemp("phone") / "map.html", title=LONG_TITLE)
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_search_box_takes_the_bar_and_its_results_and_the_heading_read_whole(phone, long_title_page):  # noqa: F811
+    view = open_map(phone, long_title_page)
+    box = view.js(BOX, "#search-input")
+    assert box["w"] >= 200 and box["x"] + box["w"] <= 390, box
+    heading = view.page.locator("#heading")
+    assert heading.text_content() == LONG_TITLE
+    assert heading.evaluate("h => h.scrollWidth <= h.clientWidth && h.scrollHeight <= h.clientHeight + 1"), \
+        view.js(BOX, "#heading")  # wrapped, not cut
+    assert view.js(BOX, "#heading")["w"] >= 150
+    view.page.locator("#search-input").fill("variational autoencoder")
+    results = view.js(BOX, "#search-results")
+    assert results["w"] >= box["w"] and results["x"] >= 0 and results["x"] + results["w"] <= 390, results
+    first = view.page.locator("#search-results [role=option]").first
+    assert first.get_attribute("data-id") == "vae"
+    name = first.locator(".name")
+    assert name.inner_text() == "Variational Autoencoder" and name.is_visible()
+    size = name.evaluate("n => ({w: n.getBoundingClientRect().width, h: n.getBoundingClientRect().height, "
+                         "line: parseFloat(getComputedStyle(n).lineHeight)})")
+    assert size["w"] >= 150 and size["h"] <= 1.5 * size["line"], size  # on one line, not a letter a line
+    first.tap()
+    assert view.js("mlkg.state().selected") == "vae"
+    panel = view.js(BOX, "#panel")
+    assert panel["w"] >= 380 and view.page.locator("#panel-title").is_visible(), panel  # the details, full width
+    _clean(view)
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_sidebar_opens_from_its_menu_button_and_closes_again(phone, long_title_page):  # noqa: F811
+    view = open_map(phone, long_title_page)
+    menu, sidebar = view.page.locator("#sidebar-toggle"), view.page.locator("#sidebar")
+    assert menu.is_visible() and menu.inner_text().strip() == "Menu" and sidebar.is_hidden()
+    assert menu.get_attribute("aria-expanded") == "false" and menu.get_attribute("aria-controls") == "sidebar"
+    # by the keyboard: Tab reaches the button first, Enter opens, focus moves into the sidebar, Escape closes
+    view.page.keyboard.press("Tab")
+    assert view.js("document.activeElement.id") == "sidebar-toggle"
+    view.page.keyboard.press("Enter")
+    assert menu.get_attribute("aria-expanded") == "true" and sidebar.is_visible()
+    assert view.js("document.getElementById('sidebar').contains(document.activeElement)")
+    view.page.keyboard.press("Tab")
+    assert view.js("document.getElementById('sidebar').contains(document.activeElement)")
+    view.page.keyboard.press("Escape")
+    assert menu.get_attribute("aria-expanded") == "false" and sidebar.is_hidden()
+    assert view.js("document.activeElement.id") == "sidebar-toggle"
+    view.page.keyboard.press("Space")
+    assert menu.get_attribute("aria-expanded") == "true" and sidebar.is_visible()
+    menu.tap()
+    assert menu.get_attribute("aria-expanded") == "false" and sidebar.is_hidden()
+    # by touch: everything in it is on screen and works
+    menu.tap()
+    assert menu.get_attribute("aria-expanded") == "true"
+    drawer = view.js(BOX, "#sidebar")
+    assert drawer["x"] >= 0 and 250 <= drawer["w"] <= 390 and drawer["h"] >= 600, drawer
+    for part in ("#ready li", "#edge-filters input[data-kind=related]", "#legend-sections .node-link"):
+        assert view.page.locator(part).first.is_visible(), part
+    view.page.locator("#ready li a").first.tap()
+    first_ready = view.js("mlkg.readyToLearn()[0].id")
+    assert view.js("mlkg.state().selected") == first_ready  # picked: the drawer gives way to the concept
+    assert sidebar.is_hidden() and menu.get_attribute("aria-expanded") == "false"
+    menu.tap()
+    view.page.locator("#edge-filters input[data-kind=related]").tap()
+    assert "related" not in view.js("mlkg.state().kinds") and sidebar.is_visible()  # filters leave it open
+    view.page.locator("#edge-filters input[data-kind=related]").tap()
+    section = view.page.locator("#legend-sections .node-link").first
+    section.scroll_into_view_if_needed()
+    at = section.bounding_box()
+    assert at["x"] >= 0 and at["x"] + at["width"] <= 390 and at["y"] >= 0 and at["y"] + at["height"] <= 844, at
+    section.tap()
+    assert view.js("mlkg.state().selected") == "sec:13"
+    assert sidebar.is_hidden() and menu.get_attribute("aria-expanded") == "false"
+    assert view.page.locator("#panel-title").inner_text() == "GENERATIVE MODELS"
+    # tapping the map beside the open drawer closes it and leaves the selection alone
+    menu.tap()
+    view.page.touchscreen.tap(375, 500)
+    assert sidebar.is_hidden() and menu.get_attribute("aria-expanded") == "false"
+    assert view.js("mlkg.state().selected") == "sec:13"
+    _clean(view)
+
+
+@pytest.mark.browser
+def test_on_a_desktop_the_sidebar_is_there_without_the_menu_button(context, long_title_page):  # noqa: F811
+    view = open_map(context, long_title_page)
+    assert view.page.locator("#sidebar-toggle").count() == 1 and view.page.locator("#sidebar-toggle").is_hidden()
+    side = view.js(BOX, "#sidebar")
+    assert side["x"] == 0 and side["w"] == 270 and side["y"] == view.js(BOX, "#main")["y"] and side["h"] > 740, side
+    assert view.js(BOX, "#search-input")["w"] == 520 and view.js(BOX, "#heading")["h"] < 30  # one line
+    view.page.locator("#legend-sections .node-link").first.click()
+    assert view.js("mlkg.state().selected") == "sec:13" and view.page.locator("#sidebar").is_visible()
+    # opened on a narrow window, the drawer closes when the window grows, and the sidebar stays
+    view.page.set_viewport_size({"width": 390, "height": 800})
+    view.page.locator("#sidebar-toggle").click()
+    assert view.page.locator("#sidebar-toggle").get_attribute("aria-expanded") == "true"
+    view.page.set_viewport_size({"width": 1280, "height": 800})
+    view.until("document.getElementById('sidebar-toggle').getAttribute('aria-expanded') === 'false'")
+    assert view.page.locator("#sidebar").is_visible() and view.js(BOX, "#sidebar")["w"] == 270
+    view.page.set_viewport_size({"width": 390, "height": 800})
+    assert view.page.locator("#sidebar").is_hidden()
     _clean(view)
 
 

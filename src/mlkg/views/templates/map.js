@@ -1485,7 +1485,33 @@ var mlkg = (function () {
     if (state.path && !state.hops) setPath(false);
     else { state.path = null; setHops(0); showPanel(); }
   });
+  // On a narrow screen the sidebar is a drawer over the map, opened and closed by the Menu button (the
+  // stylesheet hides the button, and shows the sidebar as ever, on a wide one).
+  var narrow = window.matchMedia("(max-width: 760px)"), menuButton = $("sidebar-toggle");
+  var sidebarOpen = function () { return $("main").classList.contains("sidebar-open"); };
+  function openSidebar(open, moveFocus) {
+    $("main").classList.toggle("sidebar-open", open);
+    menuButton.setAttribute("aria-expanded", String(open));
+    if (moveFocus) (open ? $("sidebar") : menuButton).focus();
+  }
+  menuButton.addEventListener("click", function () { openSidebar(!sidebarOpen(), true); });
+  $("sidebar-scrim").addEventListener("click", function () { openSidebar(false, false); });
+  $("sidebar").addEventListener("click", function (ev) {  // a concept or section picked from it: show it
+    if (sidebarOpen() && ev.target.closest && ev.target.closest("a.node-link")) openSidebar(false, false);
+  });
+  var placeholder = input.getAttribute("placeholder");
+  var widthChanged = function () {
+    if (!narrow.matches && sidebarOpen()) openSidebar(false, false);
+    input.setAttribute("placeholder", narrow.matches ? "Search concepts" : placeholder);  // the long one is cut there
+  };
+  widthChanged();
+  if (narrow.addEventListener) narrow.addEventListener("change", widthChanged); else narrow.addListener(widthChanged);
   document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && sidebarOpen() && ev.target !== input) {
+      openSidebar(false, $("sidebar").contains(document.activeElement) || document.activeElement === menuButton);
+      ev.preventDefault();
+      return;
+    }
     var typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement && document.activeElement.tagName);
     if (ev.key === "/" && !typing) { input.focus(); ev.preventDefault(); }
     else if (ev.key === "Escape" && !typing) {
