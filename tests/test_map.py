@@ -411,6 +411,21 @@ def test_on_a_desktop_the_sidebar_is_there_without_the_menu_button(context, long
     _clean(view)
 
 
+def test_search_results_are_drawn_over_an_open_details_panel(context, long_title_page):  # noqa: F811
+    """The panel had covered the right end of the results, hiding their section numbers."""
+    view = open_map(context, long_title_page)
+    view.page.locator("#legend-sections .node-link").first.click()
+    assert view.page.locator("#panel").is_visible()
+    view.page.fill("#search-input", "a")
+    box = view.js(BOX, "#search-results")
+    panel = view.js(BOX, "#panel")
+    assert box["x"] + box["w"] > panel["x"], (box, panel)  # the two overlap: which is on top is the question
+    on_top = view.page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('#search-results') !== null",
+                                [box["x"] + box["w"] - 8, box["y"] + 16])
+    assert on_top
+    _clean(view)
+
+
 LOCAL_IDS = "() => { const v = mlkg.view(); return v.local ? [...v.ids].sort() : null; }"
 VIEW = "() => ({scale: network.getScale(), at: network.getViewPosition()})"
 
