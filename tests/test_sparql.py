@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shlex
+import time
 
 import networkx as nx
 import pyoxigraph as ox
@@ -533,17 +534,40 @@ def test_query_help_has_examples(cli):
 DEEP = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
 
 
+def quoted(depth: int, inner: str = "?o", template: str = "<< ?a ?b {} >>") -> str:
+    """RDF-star quoted (reified) triples ``<< ?a ?b << ?a ?b … >> >>``, ``depth`` deep."""
+    for _ in range(depth):
+        inner = template.format(inner)
+    return inner
+
+
+# 2 KB; before quoted triples counted as nesting it passed the check and took pyoxigraph half a minute to plan
+DEEP_QUOTED = "SELECT * WHERE { ?s ?p " + quoted(200) + " }"
+
+
 @pytest.mark.parametrize("engine", sparql.ENGINES)
-def test_a_deeply_nested_query_is_refused_before_any_parser_sees_it(seed_kg, engine):
-    with pytest.raises(QueryError, match=r"^query nested 5000 levels deep; at most 100$"):
-        sparql.run_query(seed_kg, DEEP, engine=engine)
+@pytest.mark.parametrize("text, message", [
+    (DEEP, "query nested 5000 levels deep; at most 100"),
+    (DEEP_QUOTED, "query nested 201 levels deep; at most 100"),
+])
+def test_a_deeply_nested_query_is_refused_before_any_parser_sees_it(seed_kg, engine, text, message):
+    with pytest.raises(QueryError, match=f"^{re.escape(message)}$"):
+        sparql.run_query(seed_kg, text, engine=engine)
 
 
-def test_mlkg_query_refuses_a_deep_query_with_one_line(cli, tmp_path):
+def test_the_python_api_refuses_deep_quoted_triples_at_once(seed_kg):
+    start = time.monotonic()
+    with pytest.raises(QueryError, match=r"^query nested 201 levels deep; at most 100$"):
+        seed_kg.query(DEEP_QUOTED)
+    assert time.monotonic() - start < 5  # it ran for 35 s before
+
+
+@pytest.mark.parametrize("text, depth", [(DEEP, 5000), (DEEP_QUOTED, 201)])
+def test_mlkg_query_refuses_a_deep_query_with_one_line(cli, tmp_path, text, depth):
     path = tmp_path / "deep.rq"
-    path.write_text(DEEP, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     code, out, err = cli("query", path)
-    assert code == 2 and out == "" and err == "mlkg: query nested 5000 levels deep; at most 100\n"
+    assert code == 2 and out == "" and err == f"mlkg: query nested {depth} levels deep; at most 100\n"
 
 
 @pytest.mark.parametrize("text, depth", [
@@ -554,9 +578,35 @@ def test_mlkg_query_refuses_a_deep_query_with_one_line(cli, tmp_path):
     # '<' that may be less-than: a reading that took "<'x>" for an IRI would take the brackets for a string
     ("SELECT * WHERE { FILTER(1<'x>' && " + "(" * 300 + "1" + ")" * 300 + ") }", 302),
     ("SELECT * WHERE { FILTER(1<2#>'''\n" + "(" * 300 + "1" + ")" * 300 + "\n''') }", 302),
+    # RDF-star: a quoted triple is a level, as a bracket is, wherever it stands
+    ("SELECT * WHERE { ?s ?p " + quoted(150) + " }", 151),
+    ("SELECT * WHERE { " + quoted(150, "?o", "<< {} ?a ?b >>") + " ?p ?o }", 151),
+    ("SELECT * WHERE { ?s ?p " + quoted(150, "?o", "<<?a ?b {}>>") + " }", 151),  # no spaces
+    ("SELECT * WHERE { ?s ?p " + quoted(150, "<http://x.org/o>", "<< <http://x.org/a> ?b {}>>") + " }", 151),
+    ("SELECT * WHERE { ?s ?p " + quoted(60, "?o", "<<( ?a ?b {} )>>") + " }", 121),  # a triple term: << and (
+    ("SELECT * WHERE { ?s ?p " + quoted(60, "?o", "<< ?a ?b {} ~ ?r >>") + " }", 61),  # a reifier
+    ("SELECT * WHERE { ?s ?p " + quoted(60, "?z", "?o {{| ?c {} |}}") + " }", 61),  # annotations: braces
+    ("SELECT * WHERE { ?s ?p " + quoted(150, "?o", "<<?a?b{}>>") + " }", 151),  # "<?a?b?o>" reads as an IRI too
+    ("SELECT * WHERE { ?s ?p " + quoted(150, "?o", "<< ?a ?b {} >>") + ' FILTER(?x = ">>>>") }', 151),
+    ("SELECT * WHERE { ?s ?p " + quoted(150, "?o", "<< ?a ?b {} >>") + " # >>>>>>>>\n }", 151),
+    # one after another they close: depth 2, however many
+    ("SELECT * WHERE { " + " . ".join(["?s ?p << ?a ?b ?c >>"] * 200) + " }", 2),
+    ("SELECT * WHERE { " + " . ".join(["?s ?p <<?a ?b <http://x.org/c>>>"] * 200) + " }", 2),
+    ("SELECT * WHERE { " + " ".join(f"BIND(<<( ?a ?b ?c )>> AS ?t{i})" for i in range(200)) + " }", 4),
+    # '>' after an IRI is greater-than; the parentheses nest as ever
+    ("SELECT * WHERE { FILTER(<http://x.org/a>>1 && " + "(" * 150 + "1" + ")" * 150 + ") }", 152),
 ])
 def test_query_shape_never_reads_less_nesting_than_the_engine(text, depth):
     assert sparql.query_shape(text)[0] == depth
+
+
+@pytest.mark.parametrize("template", [
+    "<< ?a ?b {} >>", "<< {} ?a ?b >>", "<<?a ?b {}>>", "<<?a?b{}>>", "<<( ?a ?b {} )>>", "<< ?a ?b {} ~ ?r >>"])
+def test_the_quoted_triples_measured_are_sparql_the_engine_reads(template):
+    """The forms the table above measures, three deep, are queries pyoxigraph runs (so the depths mean something)."""
+    text = "SELECT * WHERE { ?s ?p " + quoted(3, "?o", template) + " }"
+    assert sparql.query_shape(text)[0] == 1 + 3 * (2 if "(" in template else 1)
+    assert list(ox.Store().query(text)) == []
 
 
 def test_values_data_does_not_count_towards_the_length_limit(seed_kg):

@@ -36,6 +36,7 @@ import math
 import multiprocessing
 import os
 import queue
+import re
 import secrets
 import signal
 import socket
@@ -207,7 +208,10 @@ def _worker_loop(conn, store, base: str, prefixes: dict[str, str], memory_mib: i
             check_query(text)
             result = run_store(store, text, base, prefixes, max_rows, **_dataset(dataset))
             fmt = formats.get(result.kind)
-            reply: tuple = ("ok", result.kind, fmt, result.serialize(fmt))
+            if fmt is None:  # the form the query turned out to have, in no format Accept takes
+                reply: tuple = ("error", 406, not_acceptable(result.kind))
+            else:
+                reply = ("ok", result.kind, fmt, result.serialize(fmt))
         except (UpdateRefusedError, ServiceRefusedError) as exc:
             reply = ("error", 403, str(exc))
         except QueryError as exc:  # too deep or long, too many results
@@ -375,7 +379,7 @@ class QueryPool:
                        f"try again in {math.ceil(timeout)} s, or narrow the query down", timeout) from None
 
     # queries ---------------------------------------------------------------------------------
-    def run(self, text: str, formats: dict[str, str], max_rows: int, timeout: float,
+    def run(self, text: str, formats: dict[str, str | None], max_rows: int, timeout: float,
             dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> tuple[str, str, bytes]:
         """(kind, format, body); raises HTTPError: 400 or 403 for the query's own faults, 503 for time,
         memory or a busy server (with Retry-After where trying again can help), 500 for a crashed worker."""
@@ -427,7 +431,7 @@ class QueryPool:
             with self._lock:  # not that long after all (a busy moment): it may take the quick lane again
                 self._slow.pop(key, None)
         if reply[0] == "error":
-            raise HTTPError(reply[1], reply[2])
+            raise HTTPError(reply[1], reply[2], {"Vary": "Accept"} if reply[1] == 406 else None)
         return reply[1], reply[2], reply[3]
 
     def _remember_slow(self, key: int) -> None:
@@ -452,8 +456,16 @@ class QueryPool:
 
 # --- the application ---------------------------------------------------------------------
 
+_QVALUE = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)\Z")
+
+
 def _accept_entries(header: str | None) -> list[tuple[float, str]]:
-    """(q, media type) of each entry of an Accept header, in its order, lower-cased."""
+    """(q, media type) of each entry of an Accept header, in its order, lower-cased.
+
+    The first ``q=`` parameter (``Q=`` too: parameter names are case-insensitive) is the weight.  A weight that
+    is no number (``q=abc``, ``q=``, ``q=nan``) counts as none, q=1, so that a malformed weight never turns
+    what the client asked for into a refusal; one above 1 counts as 1.
+    """
     out = []
     for part in (header or "").split(","):
         bits = [b.strip() for b in part.split(";")]
@@ -461,11 +473,12 @@ def _accept_entries(header: str | None) -> list[tuple[float, str]]:
             continue
         q = 1.0
         for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
+            name, _, value = b.partition("=")
+            if name.strip().lower() == "q":
+                value = value.strip()
+                if _QVALUE.match(value):
+                    q = min(float(value), 1.0)
+                break
         out.append((q, bits[0].lower()))
     return out
 
@@ -476,60 +489,94 @@ def _accepts(header: str | None) -> list[str]:
     return [m for _, _, m in sorted((-q, i, m) for i, (q, m) in enumerate(entries) if q > 0)]
 
 
-def _refused(header: str | None) -> frozenset[str]:
-    """The media types an Accept header refuses outright (q=0)."""
-    return frozenset(m for q, m in _accept_entries(header) if q <= 0)
-
-
-def _sendable(media: str) -> bool:
-    """Whether the SPARQL endpoint can answer in ``media``, a media type or a range (``*/*``, ``text/*``)."""
-    if media == "*/*" or media in MEDIA_FORMATS:
-        return True
-    return media.endswith("/*") and any(m.startswith(media[:-1]) for m in MEDIA_FORMATS)
-
-
-def _not_acceptable(header: str | None) -> bool:
-    """An Accept header that names only types the endpoint cannot send, or refuses (q=0) all it names; no header,
-    an empty one, ``*/*`` and a browser's usual one (which ends in ``*/*``) are fine."""
-    entries = _accept_entries(header)
-    return bool(entries) and not any(q > 0 and _sendable(m) for q, m in entries)
-
-
-NOT_ACCEPTABLE = ("Accept names no type this endpoint sends: SELECT and ASK results are "
-                  "application/sparql-results+json, application/sparql-results+xml, text/csv or "
-                  "text/tab-separated-values; CONSTRUCT and DESCRIBE text/turtle, application/n-triples, text/n3, "
-                  "application/ld+json or application/rdf+xml (or send format=…)")
+_KINDS = ("select", "construct")  # ASK results take SELECT's formats; DESCRIBE and the service description a graph's
 _DEFAULTS = {"select": ("json", "xml", "csv", "tsv"), "construct": ("ttl", "nt", "jsonld", "xml", "n3")}
 
 
-def negotiate(accepts: list[str], named: list[str], hints: list[str] = (),
-              refused: frozenset[str] = frozenset()) -> dict[str, str]:
-    """The result format for each query form (select, ask, construct).
+def _accepted(kind: str, entries: list[tuple[float, str]]) -> str | None:
+    """The format of a ``kind`` result (select or construct) an Accept header's ``entries`` prefer; None if they
+    take none of them.  No entries (no header, an empty one): the default.
+
+    RFC 9110, 12.5.1: a format weighs what the most specific entry that matches it says: its own media type or
+    another name clients give it (``application/json`` for SPARQL JSON results, JSON-LD for a graph), else its
+    type's range (``text/*``), else ``*/*``; no match, or q=0, and it is not acceptable.  The heaviest format
+    wins; between equals, one the header names beats one a range admits, the header's order decides between
+    named ones, and ours (:data:`_DEFAULTS`) between the rest.
+    """
+    if not entries:
+        return _DEFAULTS[kind][0]
+    slot = _KINDS.index(kind)
+    best: tuple[tuple[float, int, int], str] | None = None
+    for rank, fmt in enumerate(_DEFAULTS[kind]):
+        sent = content_type(kind, fmt).split(";")[0]
+        own = [(q, i) for i, (q, m) in enumerate(entries) if m == sent]
+        named = own or [(q, i) for i, (q, m) in enumerate(entries) if MEDIA_FORMATS.get(m, (None, None))[slot] == fmt]
+        if named:
+            q, i = max(named, key=lambda qi: (qi[0], -qi[1]))
+            key = (q, 1, -i)
+        else:
+            ranges = [q for q, m in entries if m == sent.split("/")[0] + "/*"] or [q for q, m in entries if m == "*/*"]
+            if not ranges:
+                continue
+            key = (ranges[0], 0, -rank)
+        if key[0] > 0 and (best is None or key > best[0]):
+            best = (key, fmt)
+    return best[1] if best else None
+
+
+def _not_acceptable(header: str | None) -> bool:
+    """An Accept header under which no result of any form can be sent: it names only types the endpoint cannot
+    send (``image/png``), or refuses (q=0) all it names; no header, an empty one, ``*/*`` and a browser's usual
+    one (which ends in ``*/*``) are fine."""
+    entries = _accept_entries(header)
+    return bool(entries) and all(_accepted(kind, entries) is None for kind in _KINDS)
+
+
+_TYPES = {"select": "application/sparql-results+json, application/sparql-results+xml, text/csv or "
+                   "text/tab-separated-values",
+          "construct": "text/turtle, application/n-triples, text/n3, application/ld+json or application/rdf+xml"}
+NOT_ACCEPTABLE = (f"Accept names no type this endpoint sends: SELECT and ASK results are {_TYPES['select']}; "
+                  f"CONSTRUCT and DESCRIBE {_TYPES['construct']} (or send format=…)")
+_RESULTS = {"select": "a SELECT result", "ask": "an ASK result", "construct": "a CONSTRUCT or DESCRIBE result",
+            "service": "the service description, an RDF graph"}
+
+
+def not_acceptable(what: str) -> str:
+    """The 406 message for a result (select, ask, construct, or service: the service description) that the
+    Accept header takes in none of its formats."""
+    types = _TYPES["select" if what in ("select", "ask") else "construct"]
+    return (f"Accept names no type this endpoint sends for {_RESULTS[what]}, which it sends as {types} "
+            "(or send format=…)")
+
+
+def negotiate(accept: str | None, named: list[str] = (), hints: list[str] = ()) -> dict[str, str | None]:
+    """The result format for each query form (select, ask, construct); None where the request cannot be answered.
 
     ``named`` are ``format=`` values: the first one this server knows decides
     the forms it speaks of, and if it knows none, that is an error.  ``hints``
     (``output=``, ``results=``, which some clients send beside ``format``)
-    count only where known.  The Accept header decides the rest; after that,
-    JSON for SELECT and ASK, Turtle for CONSTRUCT and DESCRIBE, or the first
-    format after them whose type the header does not refuse (``refused``, q=0).
+    count only where known.  The Accept header decides the rest (see
+    :func:`_accepted`).  A form the header takes in no format is None, 406
+    for the caller, unless the request names a format (``format=``,
+    ``output=``, ``results=``): then it gets the first of its formats whose
+    type the header does not refuse outright (q=0).
     """
-    choice: dict[str, str | None] = {"select": None, "construct": None}
     meanings = [format_name(v) for v in named]
     if named and not any(meanings):
         raise HTTPError(400, f"unknown format {named[0]!r}; use {FORMAT_HELP}")
     said = [m for m in meanings if m] if named else [m for m in (format_name(v) for v in hints) if m]
-    for media in accepts:
-        if media == "*/*" or media.endswith("/*"):
-            break
-        if media in MEDIA_FORMATS:
-            said.append(MEDIA_FORMATS[media])
-    for select, construct in said:
-        choice["select"] = choice["select"] or select
-        choice["construct"] = choice["construct"] or construct
-    for kind, order in _DEFAULTS.items():
-        choice[kind] = choice[kind] or next(
-            (f for f in order if content_type(kind, f).split(";")[0] not in refused), order[0])
+    entries = _accept_entries(accept)
+    refused = frozenset(m for q, m in entries if q <= 0)
+    choice: dict[str, str | None] = {}
+    for slot, kind in enumerate(_KINDS):
+        choice[kind] = next((m[slot] for m in said if m[slot]), None) or _accepted(kind, entries)
+        if choice[kind] is None and (named or hints):
+            order = _DEFAULTS[kind]
+            choice[kind] = next((f for f in order if content_type(kind, f).split(";")[0] not in refused), order[0])
     return {"select": choice["select"], "ask": choice["select"], "construct": choice["construct"]}
+
+
+_FORM_KINDS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "construct"}
 
 
 class App:
@@ -855,7 +902,7 @@ class App:
         fmt = (params.get("format") or ["json"])[0]
         values = {k: v[0] for k, v in params.items() if k != "format"}
         prepared = prepare(self.kg, queries[name], values, self.base)  # values become escaped terms
-        return self._execute(prepared.text, [], [fmt], download=name)
+        return self._execute(prepared.text, None, [fmt], download=name)
 
     # SPARQL protocol --------------------------------------------------------------------
     def sparql(self, method: str, params: dict[str, list[str]], headers, body: bytes) -> Response:
@@ -896,7 +943,7 @@ class App:
         if len(queries) > 1:
             raise HTTPError(400, f"{len(queries)} queries in one request; send one")
         named = [v for k in ("format", "output", "results") for v in params.get(k, []) + form.get(k, [])]
-        if not named and _not_acceptable(headers.get("Accept")):
+        if not named and _not_acceptable(headers.get("Accept")):  # whatever the query, before reading it
             raise HTTPError(406, NOT_ACCEPTABLE, {"Vary": "Accept"})
         text = queries[0] if queries else ""
         if not text.strip():
@@ -915,13 +962,15 @@ class App:
                 except ValueError:
                     raise HTTPError(400, f"not an absolute IRI: {iri!r}") from None
             dataset = (tuple(both["default-graph-uri"]), tuple(both["named-graph-uri"]))
-        return self._execute(text, _accepts(headers.get("Accept")), both["format"],
-                             both["output"] + both["results"], dataset, refused=_refused(headers.get("Accept")))
+        return self._execute(text, headers.get("Accept"), both["format"], both["output"] + both["results"], dataset)
 
-    def _execute(self, text: str, accepts: list[str], named: list[str], hints: list[str] = (),
+    def _execute(self, text: str, accept: str | None, named: list[str], hints: list[str] = (),
                  dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
-                 download: str | None = None, refused: frozenset[str] = frozenset()) -> Response:
-        formats = negotiate(accepts, named, hints, refused)
+                 download: str | None = None) -> Response:
+        formats = negotiate(accept, named, hints)
+        form = _FORM_KINDS.get(query_form(text))
+        if form and formats[form] is None:  # refused before it runs; a form read only from the result, after
+            raise HTTPError(406, not_acceptable(form), {"Vary": "Accept"})
         c = self.config
         kind, used, body = self.pool.run(text, formats, c.max_rows, c.timeout, dataset)
         headers = {"Vary": "Accept"}
@@ -959,8 +1008,9 @@ class App:
 
     def service_description(self, headers, named: list[str] = ()) -> Response:
         """The SPARQL 1.1 Service Description, with the default graph described in VoID from the store."""
-        accept = headers.get("Accept")
-        fmt = negotiate(_accepts(accept), list(named), refused=_refused(accept))["construct"]
+        fmt = negotiate(headers.get("Accept"), list(named))["construct"]
+        if fmt is None:
+            raise HTTPError(406, not_acceptable("service"), {"Vary": "Accept"})
 
         def sd(term: str) -> ox.NamedNode:
             return ox.NamedNode(_SD + term)

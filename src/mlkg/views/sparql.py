@@ -617,7 +617,7 @@ class Prepared:
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
-MAX_NESTING = 100      # brackets inside brackets
+MAX_NESTING = 100      # brackets (and RDF-star's << >>) inside brackets
 MAX_TOKENS = 20_000    # words and symbols outside VALUES data
 QUERY_STACK = 256 << 20  # bytes of stack for the thread that runs pyoxigraph
 
@@ -653,6 +653,14 @@ def query_shape(text: str) -> tuple[int, int]:
     mean: never less than what the engine will see.  Words and symbols
     inside a VALUES block's data are not counted (the engine keeps those
     in flat lists).
+
+    Brackets are ``(``, ``{`` and ``[`` and, for RDF-star, the quoted
+    triple's ``<<`` … ``>>`` (a triple term ``<<(`` … ``)>>`` is both, two
+    levels): the engine recurses into them as into brackets (20,000
+    levels overflow an 8 MiB stack), and its planner slows with every
+    level (200 levels, 2 KB, took half a minute).  ``<<`` is followed as a
+    third reading beside less-than and an IRI; ``>>`` outside strings, IRIs
+    and comments can only close one (``<a>>1`` is an IRI and greater-than).
     """
     n = len(text)
     found: dict[tuple[int, int, int], list[int]] = {}
@@ -699,6 +707,10 @@ def query_shape(text: str) -> tuple[int, int]:
             reach(pos + 1, _CODE, mode, depth, tokens + count)  # less-than
             if m := _IRIREF.match(text, pos):
                 reach(m.end(), _CODE, mode, depth, tokens + count)  # an IRI
+            if text.startswith("<<", pos):
+                reach(pos + 2, _CODE, mode, depth + 1, tokens + count)  # a quoted triple (or, with "(", a triple term)
+        elif text.startswith(">>", pos):  # where the engine reads it at all, it closes a quoted triple
+            reach(pos + 2, _CODE, mode, depth - 1, tokens + count)
         elif c in "({[":
             opened = _VALUES_DATA if c == "{" and mode == _VALUES_NEXT else mode
             reach(pos + 1, _CODE, opened, depth + 1, tokens + count)
