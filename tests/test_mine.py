@@ -317,6 +317,31 @@ def test_a_link_both_texts_make_survives_their_disagreeing_on_its_type(beta_full
     assert edges == expected
 
 
+@pytest.mark.parametrize("votes, kind, confidence, rule", [
+    # a passing mention against a cue: the weaker it is, the stronger the edge, never the other way round
+    ([("cue-used-in", "required-by", 0.6), ("in-passing", "related", 0.45)], "requires", 0.465, "cue-used-in"),
+    ([("cue-used-in", "required-by", 0.6), ("in-passing", "related", 0.50)], "requires", 0.45, "cue-used-in"),
+    ([("cue-used-in", "required-by", 0.6), ("in-passing", "related", 0.55)], "requires", 0.45, "cue-used-in"),
+    # no vote of the winner stands alone: unordered, named by the strongest related vote
+    ([("cue-used-in", "required-by", 0.5), ("in-passing", "related", 0.35), ("in-passing", "related", 0.35)],
+     "related", 0.45, "in-passing"),
+    # ... or by the vote that stands alone, where no related vote was cast
+    ([("in-passing", "requires", 0.4), ("in-passing", "requires", 0.4), ("cue-used-in", "required-by", 0.6)],
+     "related", 0.45, "cue-used-in"),
+])
+def test_disagreeing_votes_keep_a_link_at_the_floor_in_the_order_of_a_vote_that_stands_alone(write, votes, kind,
+                                                                                                 confidence, rule):
+    from mlkg.mine.evidence import Evidence
+    from mlkg.mine.rules import Positions, relate
+    from mlkg.read import read
+
+    corpus = read([write(pair("Alpha nets stack layers.", "Beta methods add noise."))], curation=[])
+    evidence = [Evidence("beta", "alpha", "full", f"s{i}", "x.md", i, "Alpha Net", name, vote, c)
+                for i, (name, vote, c) in enumerate(votes, 1)]
+    r, _, weak = relate("alpha", "beta", evidence, {}, Positions(corpus, {}))
+    assert (r.kind, r.confidence, r.rule, weak) == (kind, confidence, rule, False)
+
+
 def test_instances_are_only_recognised_within_a_section():
     text = sheet(entry("1.1.1", "Alpha Net", "alpha", full="Works on grids (images, beta series).")) + (
         "\n## 2. OTHER\n\n### 2.1 More\n\n" + entry("2.1.1", "Beta Series", "beta", full="Ordered data."))
@@ -1157,6 +1182,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Offline Zorbic Learning (Offline ZL)", "offline-zl"),
     ("Quibble Sampling", "quibble-sampling"),
     ("Quibble Sampling Nets (QS Net)", "qs-net"),
+    ("Quixization", "quixization"),
+    ("Batch Quixization (Batch Quix)", "batch-quixization"),
     ("Quark Boosting", "quark-boosting"),
     ("Over-Heating", "over-heating"),
     ("Zorbic Classification", "zorbic-classification"),
@@ -1216,6 +1243,7 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Most ZL agents explore.", ["zorbic-learning"]),  # an acronym another title spells out in its other name
     ("A QS step.", ["quibble-sampling"]),              # ... before or after the words the two names share
     ("Offline ZL agents.", ["offline-zl"]),
+    ("The quix of the weights.", []),       # ... an acronym, not a word cut short ("Batch Norm" is no "norm")
     ("Calibrate it twice.", ["calibration"]),          # the verb of an "-ation" name, where it is no everyday word
     ("Estimate it twice.", []),
     ("A quark-boosted model.", ["quark-boosting"]),   # the participle of an "-ing" title's last word

@@ -172,7 +172,7 @@ def _verbal_forms(prefix: str, word: str, heads: set[str]) -> Iterator[str]:
         # what does it, after a word of its own: "an audio classifier" does Audio Classification, "a density
         # estimator" Density Estimation
         agent = next((word[:-len(a)] + b for a, b in _AGENT if low.endswith(a) and len(low) > len(a) + 1), None)
-        if agent and not common_phrase(prefix + agent, COMMON):
+        if agent and zipf(agent.lower()) > 0 and not common_phrase(prefix + agent, COMMON):  # no "Bellman Equator"
             yield agent
     if low.endswith("ing") and len(low) > 5:
         stem = word[:-3]
@@ -298,7 +298,7 @@ def _title_abbreviations(names: tuple[str, ...]) -> Iterator[str]:
         shorter = min(len(words), len(other))
         lead = next((i for i, (a, b) in enumerate(zip(same, also, strict=False)) if a != b), shorter)
         tail = next((i for i, (a, b) in enumerate(zip(same[::-1], also[::-1], strict=False)) if a != b), shorter)
-        if (lead or tail) and len(other) - lead - tail == 1:
+        if (lead or tail) and len(other) - lead - tail == 1 and is_acronym(other[lead]):  # not "Batch Norm"
             yield f"{' '.join(words[lead:len(words) - tail])} ({other[lead]})"
 
 
@@ -465,7 +465,7 @@ def _spaced(corpus: Corpus, compounds: list[str]) -> set[str]:
     found: set[str] = set()
     for e in corpus.entries:
         for f in e.fields.values():
-            text = f.text.lower()
+            text = f" {' '.join(f.text.lower().split())} "  # a line break or two spaces part two words as well
             for end, (n, c) in automaton.iter(text):
                 before, after = text[end - n:end - n + 1], text[end + 1:end + 2]
                 if not (before.isalnum() or before in "-_") and not (after.isalnum() or after in "-_"):

@@ -725,12 +725,15 @@ def relate(a: str, b: str, evidence: list[Evidence], heads: dict[str, str], pos:
         oriented.append((rule.tier, outcome, conf, rule.name))
     outcome, confidence, deciding = decide(oriented)
     if min(v[0].tier for v in votes) == 3 and _too_weak(outcome, confidence, deciding):
-        # weakened below what one vote is alone by a vote for another outcome: the vote that would stand alone
-        # keeps the link, and its order where it is the winner's
+        # weakened below the floor by a vote for another outcome, where a vote alone would stand: the link stays, at
+        # the floor, in the winner's order if one of its votes would stand alone, else unordered
         strong = [o for o in oriented if not _too_weak(o[1], o[2], o[3])]
         if strong:
-            best = max(strong, key=lambda o: (o[1] == outcome, o[2]))
-            outcome, confidence, deciding = (outcome if best[1] == outcome else RELATED), best[2], best[3]
+            if not any(o[1] == outcome for o in strong):
+                outcome = RELATED
+            deciding = max([o for o in oriented if o[1] == outcome] or strong, key=lambda o: o[2])[3]
+            confidence = EXAMPLE_MIN_CONFIDENCE if outcome == RELATED and deciding == EXAMPLE.name \
+                else MIN_CONFIDENCE
     # a structural reading of a mention (acts-in-mechanism) stands in its place, not beside it
     kept = list({(ev.source, ev.field, ev.line, ev.sentence, ev.target): ev
                  for *_, ev in votes if ev is not None}.values())

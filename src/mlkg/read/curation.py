@@ -118,6 +118,14 @@ _HEADER = re.compile(r"""[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']
 _TOKENS = re.compile(r'"""|' r"'''" r'''|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|\n''')
 
 
+def _escaped(text: str, at: int) -> bool:
+    """Whether an odd run of backslashes stands just before ``at``."""
+    start = at
+    while start and text[start - 1] == "\\":
+        start -= 1
+    return (at - start) % 2 == 1
+
+
 def _outside_strings(text: str) -> list[tuple[int, str]]:
     """(number, line) of the lines that start outside a multi-line string: a ``[[add]]`` line in a note is text."""
     outside, pos, n = {1}, 0, 1
@@ -128,9 +136,8 @@ def _outside_strings(text: str) -> list[tuple[int, str]]:
             outside.add(n)
         elif token in ('"""', "'''"):
             close = pos
-            while (close := text.find(token, close)) >= 0 and token == '"""' \
-                    and (close - len(text[:close].rstrip("\\"))) % 2:  # an escaped quote: the string goes on
-                close += 1
+            while (close := text.find(token, close)) >= 0 and token == '"""' and _escaped(text, close):
+                close += 1  # an escaped quote: the string goes on
             if close < 0:
                 break
             while text[close + 3:close + 4] == token[0]:  # quotes just before the closing ones are the string's
