@@ -708,10 +708,18 @@ def test_push_reports_a_store_that_answers_badly_in_one_line(cli, reply, message
     assert err.count("\n") == 1 and "Traceback" not in err and "\x1b" not in err and "\x07" not in err
 
 
-def test_push_writes_an_internationalised_host_in_idna():
+@pytest.mark.parametrize("url, graph, sent", [
+    ("http://例え.jp:8080/store", None, "http://xn--r8jz45g.jp:8080/store?default"),   # a host in IDNA
+    ("http://127.0.0.1:9/dätaset/data", None, "http://127.0.0.1:9/d%C3%A4taset/data?default"),  # a path in UTF-8
+    ("http://127.0.0.1:9/ds?grä=1", None, "http://127.0.0.1:9/ds?gr%C3%A4=1&default"),
+    ("http://127.0.0.1:9/x?a%26b=1", "http://ex.org/g", "http://127.0.0.1:9/x?a%26b=1&graph=http%3A%2F%2Fex.org%2Fg"),
+    ("http://127.0.0.1:9/a%20b/store", None, "http://127.0.0.1:9/a%20b/store?default"),  # encoded once only
+])
+def test_push_sends_a_url_urllib_can_send_and_that_means_what_was_given(url, graph, sent):
+    """Non-ASCII in the host, path or query had been a traceback; a key with an escaped "&" had been split."""
     from mlkg.views.push import graph_store_url
 
-    assert graph_store_url("http://例え.jp:8080/store", None) == "http://xn--r8jz45g.jp:8080/store?default"
+    assert graph_store_url(url, graph) == sent
 
 
 def test_push_reports_authentication_failures(cli, seed_kg, monkeypatch):

@@ -64,8 +64,11 @@ def graph_store_url(endpoint: str, graph: str | None) -> str:
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     query = [(k, v) for k, v in query if k not in ("graph", "default")]
     query.append(("graph", graph) if graph else ("default", ""))
-    encoded = "&".join(f"{k}={urllib.parse.quote(v, safe='')}" if v or k != "default" else k for k, v in query)
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, encoded, ""))
+    # keys and values percent-encoded as they were decoded ("a%26b" stays one key), non-ASCII as UTF-8
+    encoded = "&".join(f"{urllib.parse.quote(k, safe='')}={urllib.parse.quote(v, safe='')}" if v or k != "default"
+                       else k for k, v in query)
+    path = urllib.parse.quote(parts.path, safe="/%:@!$&'()*+,;=~")
+    return urllib.parse.urlunsplit((parts.scheme, netloc, path, encoded, ""))
 
 
 def push(body: bytes, endpoint: str, graph: str | None = None, user: str | None = None,
