@@ -1188,7 +1188,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Over-Heating", "over-heating"),
     ("Zorbic Classification", "zorbic-classification"),
     ("Quark Detection", "quark-detection"),
-    ("Zero-Shot Learning", "zero-shot-learning", "Zero-shot use is common."),
+    ("Zero-Shot Learning", "zero-shot-learning", "Zero-shot transfer is common; models work zero-shot."),
+    ("Long-Term Forecasting", "long-term-forecasting", "It needs long-term memory of long-term trends."),
     ("Test-Time Adaptation", "test-time-adaptation", "It adapts at test time, on test-time batches."),
     ("Text-to-Speech", "text-to-speech"),
     ("Tree-Based Regression", "tree-regression"),
@@ -1254,6 +1255,7 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("A test-time trick.", []),                      # ... not one it also writes as two words ("at test time")
     ("A text-to image model.", []),                  # ... nor one made of a function word
     ("Tree-based models.", []),                      # ... nor one ending in an adjective
+    ("A long-term plan.", []),                       # ... nor one the corpus writes only before other words
 ])
 def test_names_the_text_uses_beyond_the_titles(text, found):
     corpus = parse_text(sheet(*(entry(f"1.1.{i}", *row[:2], **({"full": row[2]} if len(row) > 2 else {}))

@@ -453,24 +453,43 @@ def _written(corpus: Corpus, phrases: list[str]) -> set[str]:
     return found
 
 
-def _spaced(corpus: Corpus, compounds: list[str]) -> set[str]:
-    """The hyphenated compounds the corpus also writes as separate words ("test-time" as "at test time")."""
-    if not compounds:
+_CLOSED = _FUNCTION_WORDS | {"is", "are", "was", "were", "be", "been", "at", "from", "as", "than", "that", "which",
+                              "across", "into", "via", "it", "its", "this", "these", "can", "may", "will", "not"}
+"""Words of English's closed classes: a compound before one of them stands alone, as a noun does."""
+
+
+def _compound_terms(corpus: Corpus, heads: dict[str, set[str]]) -> set[str]:
+    """The hyphenated compounds (each with the head words of the titles it shortens) that the corpus uses as terms:
+    never written as two words ("at test time" makes "test-time" an everyday phrase), and standing alone or before
+    its own head in a third of its uses or more: one only ever before other words is a compound adjective ("low-rank
+    matrices", "long-term memory": English hyphenates any), while "zero-shot" stands alone 7 times in 19."""
+    if not heads:
         return set()
     automaton = ahocorasick.Automaton()
-    for c in compounds:
-        key = c.lower().replace("-", " ")
-        automaton.add_word(key, (len(key), c))
+    for c in heads:
+        for key, hyphenated in ((c.lower().replace("-", " "), False), (c.lower(), True)):
+            automaton.add_word(key, (len(key), c, hyphenated))
     automaton.make_automaton()
-    found: set[str] = set()
+    spaced, alone, before = set(), Counter(), Counter()
     for e in corpus.entries:
         for f in e.fields.values():
             text = f" {' '.join(f.text.lower().split())} "  # a line break or two spaces part two words as well
-            for end, (n, c) in automaton.iter(text):
-                before, after = text[end - n:end - n + 1], text[end + 1:end + 2]
-                if not (before.isalnum() or before in "-_") and not (after.isalnum() or after in "-_"):
-                    found.add(c)
-    return found
+            for end, (n, c, hyphenated) in automaton.iter(text):
+                if text[end - n].isalnum() or text[end - n] in "-_" or text[end + 1].isalnum() or text[end + 1] in "-_":
+                    continue  # inside a longer word or compound
+                if not hyphenated:
+                    spaced.add(c)
+                    continue
+                after = _NEXT_WORD.match(text, end + 1)
+                word = after.group(1) if after else None
+                if word is None or word in _CLOSED or (_singular(word) or word) in heads[c] or word in heads[c]:
+                    alone[c] += 1
+                else:
+                    before[c] += 1
+    return {c for c in heads if c not in spaced and alone[c] and 2 * alone[c] >= before[c]}
+
+
+_NEXT_WORD = re.compile(r" ([a-z][a-z0-9]*)\b")
 
 
 def _defined_alias(text: str) -> tuple[str, str] | None:
@@ -747,6 +766,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     generic_words = {g.rsplit(" ", 1)[-1] for g in generic}
     named = {key[s] for s, _, _ in raw}
     shortened: dict[str, set[str]] = {}
+    heads_of: dict[str, set[str]] = {}  # a shortened name → the last words its titles lost
     offered = set()
     for tokens, concept, source in titles:
         if len(tokens) < 2 or is_acronym(tokens[-1].group()) or key[tokens[-1].group()] in named:
@@ -758,6 +778,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                 or (source == "alt" and (bracketed or _CAPITALS.fullmatch(short))
                     and full.rsplit(" ", 1)[-1] in generic_words):
             shortened.setdefault(short, set()).add(concept)
+            heads_of.setdefault(short, set()).add(tokens[-1].group().lower())
             if bracketed:
                 offered.add(short)  # the author's own other word for the title's first words
     for surface, concept, source in list(raw):
@@ -767,9 +788,10 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     # a compound of everyday words that the corpus only ever writes hyphenated is a term ("zero-shot",
     # "cross-attention"): wordfreq weighs its words, not it; one also written as two words is an everyday phrase
     # ("at test time"), and one made of a function word or ending in an adjective ("Text-to", "Tree-Based") none
-    compounds = [s for s in shortened if _HYPHENATED.fullmatch(s) and not _ADJECTIVE.fullmatch(s.rsplit("-", 1)[1])
-                 and not _FUNCTION_WORDS.intersection(s.lower().split("-")) and everyday(s)]
-    terms = set(compounds) - _spaced(corpus, compounds)
+    compounds = {s: heads_of[s] for s in shortened if _HYPHENATED.fullmatch(s)
+                 and not _ADJECTIVE.fullmatch(s.rsplit("-", 1)[1])
+                 and not _FUNCTION_WORDS.intersection(s.lower().split("-")) and everyday(s)}
+    terms = _compound_terms(corpus, compounds)
     adjectives = [s for s in shortened if _EPONYM_ADJECTIVE.fullmatch(s) and s not in offered]
     nouns = offered | _used_as_nouns(corpus, adjectives)
     for short, concepts in shortened.items():
