@@ -411,6 +411,23 @@ def test_on_a_desktop_the_sidebar_is_there_without_the_menu_button(context, long
     _clean(view)
 
 
+def test_on_a_tablet_the_sidebar_is_a_drawer_beside_the_details(context, long_title_page):  # noqa: F811
+    """At 820 px the sidebar and the details panel had left the map 180 px."""
+    view = open_map(context, long_title_page)
+    view.page.locator("#legend-sections .node-link").first.click()  # at 1280, where the sidebar is there
+    view.page.set_viewport_size({"width": 820, "height": 1024})
+    view.until("document.getElementById('sidebar').offsetParent === null")
+    assert view.page.locator("#sidebar-toggle").is_visible() and view.page.locator("#panel").is_visible()
+    assert view.js(BOX, "#stage")["w"] >= 400, view.js(BOX, "#stage")
+    assert view.js(BOX, "#search-input")["y"] == view.js(BOX, "#heading")["y"] or view.js(BOX, "#bar")["h"] < 70
+    view.page.locator("#sidebar-toggle").click()
+    assert view.page.locator("#sidebar").is_visible()
+    assert view.page.locator("#sidebar-toggle").get_attribute("aria-expanded") == "true"
+    view.page.keyboard.press("Escape")
+    assert view.page.locator("#sidebar").is_hidden()
+    _clean(view)
+
+
 def test_search_results_are_drawn_over_an_open_details_panel(context, long_title_page):  # noqa: F811
     """The panel had covered the right end of the results, hiding their section numbers."""
     view = open_map(context, long_title_page)

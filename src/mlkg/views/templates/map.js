@@ -1485,9 +1485,10 @@ var mlkg = (function () {
     if (state.path && !state.hops) setPath(false);
     else { state.path = null; setHops(0); showPanel(); }
   });
-  // On a narrow screen the sidebar is a drawer over the map, opened and closed by the Menu button (the
-  // stylesheet hides the button, and shows the sidebar as ever, on a wide one).
-  var narrow = window.matchMedia("(max-width: 760px)"), menuButton = $("sidebar-toggle");
+  // Narrower than a laptop the sidebar is a drawer over the map, opened and closed by the Menu button (the
+  // stylesheet hides the button, and shows the sidebar as ever, on a wide screen); a phone's bar is two rows.
+  var narrow = window.matchMedia("(max-width: 760px)"), drawer = window.matchMedia("(max-width: 1024px)");
+  var menuButton = $("sidebar-toggle");
   var sidebarOpen = function () { return $("main").classList.contains("sidebar-open"); };
   function openSidebar(open, moveFocus) {
     $("main").classList.toggle("sidebar-open", open);
@@ -1501,11 +1502,13 @@ var mlkg = (function () {
   });
   var placeholder = input.getAttribute("placeholder");
   var widthChanged = function () {
-    if (!narrow.matches && sidebarOpen()) openSidebar(false, false);
+    if (!drawer.matches && sidebarOpen()) openSidebar(false, false);
     input.setAttribute("placeholder", narrow.matches ? "Search concepts" : placeholder);  // the long one is cut there
   };
   widthChanged();
-  if (narrow.addEventListener) narrow.addEventListener("change", widthChanged); else narrow.addListener(widthChanged);
+  [narrow, drawer].forEach(function (query) {
+    if (query.addEventListener) query.addEventListener("change", widthChanged); else query.addListener(widthChanged);
+  });
   document.addEventListener("keydown", function (ev) {
     if (ev.key === "Escape" && sidebarOpen() && ev.target !== input) {
       openSidebar(false, $("sidebar").contains(document.activeElement) || document.activeElement === menuButton);
