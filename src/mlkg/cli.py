@@ -23,7 +23,7 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError, Location, MlkgError, Problem, UnknownConceptError
+from .errors import TERMINAL_CONTROL, InputError, Location, MlkgError, Problem, UnknownConceptError
 
 
 def _remember_build(ctx, param, value):
@@ -709,9 +709,6 @@ def _query_list(queries) -> str:
     return "\n".join(lines) + "\n"
 
 
-_TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
 def main(argv: list[str] | None = None, keep: list | None = None) -> int:
     """Entry point: run the CLI, turning our errors into one-line messages.  ``keep`` is given the dict the
     command's context shares, which holds the graph it read: :func:`run` keeps that graph past the command."""
@@ -730,7 +727,7 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
                        err=True)
             return exc.exit_code
         for p in exc.problems:  # a message may quote what another program sent: shown, never obeyed
-            click.echo(_TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}",
+            click.echo(TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}",
                                              str(p) if p.location else f"mlkg: {p.message}"), err=True)
         return exc.exit_code
     except click.exceptions.Abort:

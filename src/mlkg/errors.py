@@ -8,7 +8,11 @@ offending spot.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""The characters a terminal obeys rather than shows: what a message or a result quotes is escaped first."""
 
 
 @dataclass(frozen=True, order=True)

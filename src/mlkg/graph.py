@@ -129,13 +129,17 @@ def _evidence(e: Any) -> Evidence:
     return Evidence(**e)
 
 
+def _edge_evidence(d: dict[str, Any]) -> None:
+    """An edge's evidence given as dicts (graph.json read back, a graph a caller made) becomes :class:`Evidence`,
+    as a build makes it: the views read its attributes."""
+    found = d.get("evidence")
+    if found and not isinstance(found[0], Evidence):
+        d["evidence"] = [e if isinstance(e, Evidence) else _evidence(e) for e in found]
+
+
 def _evidence_as_objects(g: nx.MultiDiGraph) -> None:
-    """Evidence given as dicts (graph.json read back, a graph a caller made) becomes :class:`Evidence`, as a
-    build makes it: the views read its attributes."""
     for *_, d in edge_items(g):
-        found = d.get("evidence")
-        if found and not isinstance(found[0], Evidence):
-            d["evidence"] = [e if isinstance(e, Evidence) else _evidence(e) for e in found]
+        _edge_evidence(d)
 
 
 def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
@@ -231,9 +235,7 @@ def _node_link_graph(data: Any) -> nx.MultiDiGraph:
         for keys in nbrs.values():
             for attrs in keys.values():
                 del attrs["source"], attrs["target"], attrs["key"]
-                found = attrs.get("evidence")
-                if found and not isinstance(found[0], Evidence):
-                    attrs["evidence"] = [e if isinstance(e, Evidence) else _evidence(e) for e in found]
+                _edge_evidence(attrs)
     return g
 
 

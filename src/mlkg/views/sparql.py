@@ -52,7 +52,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import QueryError, UnknownConceptError
+from ..errors import TERMINAL_CONTROL, QueryError, UnknownConceptError
 from ..graph import ConceptGraph
 from . import rdf
 from .queries import NamedQuery, named_queries, parse_header
@@ -118,7 +118,6 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
 _PROLOGUE = re.compile(r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>", re.IGNORECASE)
 _POSITION = re.compile(r"error at (\d+):(\d+): ?")
 _CELL_WIDTH = 60
-_TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CHAR_CLASSES = re.compile(r",?\s*\[(?:'[^']*'|\"[^\"]*\"|[^\]'\"])*\]")  # pyoxigraph's "['0' ..= '9' | …]"
 
 
@@ -510,7 +509,7 @@ class QueryResult:
                     return f"{name}:{local}"
             return f"<{iri}>"
         text = " ".join(term.value.split()) if hasattr(term, "datatype") else f"_:{term.value}"
-        text = _TERMINAL_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # shown, never obeyed
+        text = TERMINAL_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # shown, never obeyed
         return text if len(text) <= width else text[: width - 1] + "…"
 
 
