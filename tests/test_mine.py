@@ -398,6 +398,17 @@ def test_homonyms_make_no_edge(vision_text, linked):
     assert any(t == "stacking" for s, t, _ in edges if s == "conv-net") is linked
 
 
+@pytest.mark.parametrize("title, mention, linked", [
+    ("Zorbagation", "Deep nets are trained by zorbagation.", True),  # a whole title, no word of everyday English
+    ("Stacking", "Deep nets work by stacking layers.", False),       # ... which "stacking" is
+    ("Zorbagation Sampling", "Deep nets are trained by zorbagation.", False),  # a title cut short: its everyday sense
+])
+def test_a_rare_word_that_is_a_whole_title_keeps_its_sense_across_unlinked_sections(title, mention, linked):
+    text = sheet(entry("1.1.1", title, "target", full="It is a method of its own.")) \
+        + "\n## 2. VISION\n\n### 2.1 Nets\n\n" + entry("2.1.1", "Deep Conv Net", "conv-net", full=mention)
+    assert any(t == "target" for s, t, _ in _mine(text) if s == "conv-net") is linked
+
+
 @pytest.mark.parametrize("text, spelled", [
     ("Achieved via gradient penalty (WGAN-GP).", {"GP": "gradient penalty"}),  # the last part of a compound
     ("A Gaussian process (GP) is a prior.", {"GP": "Gaussian process"}),
@@ -1175,6 +1186,7 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Shannon Entropy", "shannon-entropy"),
     ("Joint Entropy", "joint-entropy"),
     ("Regularization", "regularization"),
+    ("Zorbagation", "zorbagation"),
     ("Estimation", "estimation"),
     ("Zorp and Quib Mechanisms", "zorp-quib-mechanism", "Each zorp mechanism adds noise, and so does a quib one."),
     ("Spread and Standard Zorbation", "spread"),
@@ -1247,6 +1259,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("The quix of the weights.", []),       # ... an acronym, not a word cut short ("Batch Norm" is no "norm")
     ("Calibrate it twice.", ["calibration"]),          # the verb of an "-ation" name, where it is no everyday word
     ("Estimate it twice.", []),
+    ("Calibrating it twice.", ["calibration"]),        # ... and its "-ing" form
+    ("Gradients are zorbagated back.", ["zorbagation"]),  # ... even one wordfreq does not know
     ("A quark-boosted model.", ["quark-boosting"]),   # the participle of an "-ing" title's last word
     ("The engine overheated.", []),                   # ... after a word of its own, not a prefix
     ("Two zorbic classifiers.", ["zorbic-classification"]),  # the noun of what does the action a title names

@@ -819,8 +819,8 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         # calibrated model" has had Calibration, "tokenize the text" is Tokenization; not "estimated" (Estimation)
         if source in ("title", "alt") and word.isalpha() and word.lower().endswith("ation") and len(word) > 8:
             stem = word[:-5] if word[-6] == "z" else word[:-3]
-            for form in (stem + "ed", stem + "e"):
-                if key[form] not in known and 0 < zipf(form.lower()) < COMMON:
+            for form in (stem + "ed", stem + "e", stem + "ing"):
+                if key[form] not in known and zipf(form.lower()) < COMMON:
                     raw.append((form, concept, "participle"))
     names = []
     for surface, concept, source in dict.fromkeys(raw):

@@ -31,10 +31,10 @@ import ahocorasick
 import networkx as nx
 
 from ..errors import CurationError, Location, Problem
-from ..read import Corpus, Entry
+from ..read import Corpus, Entry, split_title
 from .evidence import Evidence, Mention, Relation
-from .lexicon import is_acronym, section_heads
-from .text import common_word
+from .lexicon import is_acronym, section_heads, variants
+from .text import common_word, rare_word
 
 REQUIRES = "requires"
 REQUIRED_BY = "required-by"
@@ -416,6 +416,17 @@ class Positions:
         self.shared: dict[int, _Shared] = {}  # id of a names tuple → its concepts, indexed by place
         self.section_heads = section_heads(corpus)  # section number → the entry named like the section
         self._stems: dict[str, frozenset[str]] = {}
+        self._whole: dict[str, frozenset[str]] = {}
+
+    def whole_word_names(self, concept: str) -> frozenset[str]:
+        """The one-word names a concept's title gives it in full, lower case ("backpropagation", "resnet"); not
+        the words a longer title shortens to."""
+        found = self._whole.get(concept)
+        if found is None:
+            label, alts = split_title(self.entries[concept].title)
+            found = self._whole[concept] = frozenset(
+                v.lower() for name in (label, *alts) if " " not in name.strip() for v in variants(name.strip()))
+        return found
 
     def stems(self, concept: str) -> frozenset[str]:
         found = self._stems.get(concept)
@@ -605,7 +616,8 @@ _TOKEN = re.compile(r"\w+")
 def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Evidence], list[tuple[Evidence, str]]]:
     """(kept, dropped with the reason) under :data:`HOMONYM_RULE`: a lone ordinary word, with no cue, linking
     two sections that nothing else links, or an everyday one that is the only concept of its section the entry
-    names, is taken in its everyday sense."""
+    names, is taken in its everyday sense.  A rare word that is a whole title ("backpropagation", "ResNet") has
+    none to take."""
     section = pos.section
     first: dict[tuple[str, str], tuple[str, str]] = {}  # two sections → the first pair of concepts linking them
     linked_more: set[tuple[str, str]] = set()  # sections that more than one pair of concepts links
@@ -622,7 +634,8 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
         s, t = section[ev.source], section[ev.target]
         if s == t or ev.field == "title":
             kept.append(ev)
-        elif _lone_word(ev.surface) and ev.rule in _ORDER_RULES and ((s, t) if s < t else (t, s)) not in linked_more:
+        elif _lone_word(ev.surface) and ev.rule in _ORDER_RULES and ((s, t) if s < t else (t, s)) not in linked_more \
+                and not (rare_word(low := ev.surface.lower()) and low in pos.whole_word_names(ev.target)):
             dropped.append((ev, "a lone word linking two sections nothing else links"))
         elif (ev.source, t) in company and len(company[ev.source, t]) < 2 and _everyday_mention(ev, pos):
             dropped.append((ev, "an everyday word, the only concept of its section this entry names"))
