@@ -458,12 +458,16 @@ def test_a_titles_acronym_stands_for_the_whole_title_however_loosely_it_spells_i
     ("It adds attention to each layer.", "attention", True),  # a subsection's head: a topic others build on
     ("Trade precision for speed. It uses precision as its score.", "precision", True),  # the cue's mention stays
     ("Its local fit has an R² of 0.87.", "r-squared", True),  # a symbol, no word: wordfreq reads "R²" as "r2"
+    ("It keeps the Adam moment estimates.", "adam", True),  # a name: written capitalised in sentences, never lower
+    ("It keeps the Adam moment estimates, as adam does.", "adam", False),   # ... a word, written in lower case too
+    ("Adam said so. It is fast.", "adam", False),            # ... a capital that opens a sentence says nothing
 ])
 def test_an_everyday_word_from_another_section_needs_that_sections_company(text, target, linked):
     """Sections 1 and 2 are linked ("reports precision and recall"), so only the entry's own company decides."""
     sheet_text = sheet(entry("1.1.1", "Precision", "precision", full="The share of predicted positives, right."),
                        entry("1.1.2", "Recall", "recall", full="The share of positives found."),
                        entry("1.1.3", "Coefficient of Determination (R²)", "r-squared", full="Explained variance."),
+                       entry("1.1.4", "Adam", "adam", full="Adam keeps moment estimates."),
                        entry("1.2.1", "Attention", "attention", full="Weights inputs by relevance."),
                        subsections={"1.1": "Metrics", "1.2": "Attention"})
     sheet_text += "\n## 2. TREES\n\n### 2.1 Kinds\n\n" + entry("2.1.1", "Tree Method", "tree", full=text) \

@@ -643,7 +643,39 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
             dropped.append((ev, "a letter and an everyday word, outside the section that names them"))
         else:
             kept.append(ev)
+    proper = proper_names({ev.surface for ev, why in dropped if ev.surface[:1].isupper() and _lone_word(ev.surface)},
+                          pos.entries.values())
+    if proper:
+        kept += [ev for ev, _ in dropped if ev.surface in proper]
+        dropped = [(ev, why) for ev, why in dropped if ev.surface not in proper]
     return kept, dropped
+
+
+def proper_names(words: set[str], entries: Iterable[Entry]) -> set[str]:
+    """Those of ``words`` that the explanations write capitalised inside a sentence and never in lower case:
+    names, not words of everyday English ("the Adam optimizer", "Whisper transcribes"; not "Recall that …")."""
+    if not words:
+        return set()
+    automaton = ahocorasick.Automaton()
+    for w in words:
+        automaton.add_word(w.lower(), w.lower())
+    automaton.make_automaton()
+    inside: set[str] = set()
+    lower: set[str] = set()
+    for e in entries:
+        for name in ("full", "simple"):
+            text = e.fields[name].text
+            for end, w in automaton.iter(text.lower()):
+                start = end - len(w) + 1
+                if (start and text[start - 1].isalnum()) or (end + 1 < len(text) and text[end + 1].isalnum()):
+                    continue  # inside another word
+                if text[start].islower():
+                    lower.add(w)
+                else:
+                    before = text[:start].rstrip()[-1:]
+                    if before.islower() or before in (",", ";"):
+                        inside.add(w)
+    return {w for w in words if w.lower() in inside and w.lower() not in lower}
 
 
 def _company(evidence: list[Evidence], pos: Positions) -> dict[tuple[str, str], set[str]]:
