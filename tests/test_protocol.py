@@ -226,7 +226,7 @@ def test_accept_for_every_result_form(endpoint, query, accept):
                                     {"Accept": accept})
     assert status == 200 and media(headers) == accept
     assert headers["content-type"].count("charset") <= 1
-    assert headers["vary"] == "Accept"
+    assert "Accept" in headers["vary"].split(", ")
     if query == ASK:
         assert b"true" in body
     else:
@@ -321,7 +321,7 @@ def test_accept_negotiation(endpoint, query, accept, how, expected):
         status, answer, body = request(endpoint, "POST", "/sparql", {
             **headers, "Content-Type": "application/sparql-query"}, query.encode())
     assert (status, media(answer) if status == 200 else None) == expected, body[:300]
-    assert answer["vary"] == "Accept"
+    assert "Accept" in answer["vary"].split(", ")
     if status == 200:
         assert b"true" in body if query == ASK else _parses(media(answer), body)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import http.client
 import io
 import json
@@ -335,6 +336,24 @@ def test_the_map_is_at_the_root(srv):
     assert b"vis-network" in body or b"vis.DataSet" in body
 
 
+@pytest.mark.parametrize("target, accept_encoding, gzipped", [
+    ("/", "gzip, deflate, br", True),            # a browser's
+    ("/", "gzip;q=0, identity", False),          # refused
+    ("/", "*", True),
+    ("/", None, False),                          # nothing said: as it is
+    (q(COUNT) + "&format=json", "gzip", False),  # too short to gain
+    ("/static/site.css", "gzip", True),
+])
+def test_large_bodies_go_gzipped_to_clients_that_take_gzip(srv, target, accept_encoding, gzipped):
+    plain = _send(srv, "GET", target, {})
+    status, headers, body = _send(srv, "GET", target, {} if accept_encoding is None
+                                  else {"Accept-Encoding": accept_encoding})
+    assert status == plain[0] == 200
+    assert (headers.get("Content-Encoding") == "gzip") is gzipped
+    assert (gzip.decompress(body) if gzipped else body) == plain[2]
+    assert ("Accept-Encoding" in headers.get("Vary", "")) is (len(plain[2]) >= 1024)
+
+
 def test_concept_page(srv):
     status, headers, body = srv.get("/concept/stable-diffusion", "text/html")
     html = body.decode()
@@ -349,7 +368,7 @@ def test_concept_page(srv):
 @pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld")])
 def test_concept_content_negotiation(srv, accept, fmt):
     status, headers, body = srv.get("/concept/vae", accept)
-    assert status == 200 and headers["Content-Type"].startswith(accept) and headers["Vary"] == "Accept"
+    assert status == 200 and headers["Content-Type"].startswith(accept) and headers["Vary"] == "Accept, Accept-Encoding"
     g = rdflib.Graph().parse(data=body, format=fmt)
     skos = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
     assert (rdflib.URIRef("https://mlkg.dev/id/concept/vae"), skos.prefLabel,
