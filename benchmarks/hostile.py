@@ -14,7 +14,10 @@ quadratic. Each row is an input that once was quadratic or worse:
 - ``headings in a fence``: n numbered headings quoted in one example's fence
   (4,000 took 5.6 s);
 - ``backticks in a title``: a run of n backticks and n lone ones in a title
-  (a regex tried every pair: 2,000 took 24.5 s, 5,000 over a minute).
+  (a regex tried every pair: 2,000 took 24.5 s, 5,000 over a minute);
+- ``one long word in an ID``: an ID of n letters, which the closed-compound
+  splitter cut at every point, looking up and caching both halves (64,000
+  letters took 43 s and 2.1 GB).
 
 Nothing here asserts a time: numbers depend on the machine.
 """
@@ -78,12 +81,17 @@ def headings_in_a_fence(n: int) -> str:
     return text.replace("**Example:**\nNothing much.", f"**Example:**\n````\n{sample}````", 1)
 
 
+def one_long_word_in_an_id(n: int) -> str:
+    return _sheet([("a" * n, "Long Thing", "A thing of its own kind."), ("other", "Other Thing", "Nothing.")])
+
+
 CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "shared shortened name": (shared_shortened_name, 4000),
     "one acronym title": (one_acronym_title, 2000),
     "closed compounds": (closed_compounds, 4400),
     "headings in a fence": (headings_in_a_fence, 4000),
     "backticks in a title": (backticks_in_a_title, 5000),
+    "one long word in an ID": (one_long_word_in_an_id, 32000),
 }
 
 

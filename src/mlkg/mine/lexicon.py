@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from ..read import Corpus, Entry, Heading, plain_title, split_title
-from .text import COMMON, RARE, common_phrase, everyday, normalize, normalize_many, rare_word, zipf
+from .text import COMMON, RARE, common_phrase, everyday, longest_word, normalize, normalize_many, rare_word, zipf
 
 _WORD = re.compile(r"\w+")
 _HYPHEN = re.compile(r"(-)")
@@ -145,7 +145,8 @@ def _compound(word: str) -> int | None:
     if not rare_word(low):  # English writes it closed: "Transformer", "Knowledge", "Bootstrap"
         return None
     best, score = None, -1.0
-    for i in range(4, len(low) - (5 if low.endswith("ing") else 3)):  # not "Boo-sting"
+    longest = longest_word()  # each part no longer than a word (a 60,000-letter ID: no split tried); not "Boo-sting"
+    for i in range(max(4, len(low) - longest), min(len(low) - (5 if low.endswith("ing") else 3), longest + 1)):
         if low[i:] in _PARTICLES:  # "look ahead", "pass through": a verb phrase, not the term
             continue
         a = zipf(low[:i])

@@ -78,16 +78,17 @@ def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, st
         for c in members:
             for w, x in vec[c].items():
                 postings[w].append((c, x))
+        # a term in one vector only, or in too many, scores nothing: left out of the loop below
+        useful = {w: others for w, others in postings.items() if 1 < len(others) <= COMMON_IN_SUBSECTION}
         best: dict[str, tuple[float, int, str]] = {}
         rank = {c: i for i, c in enumerate(members)}
         for a in members:
-            scores: dict[str, float] = {}
-            get = scores.get
+            scores: defaultdict[str, float] = defaultdict(float)
             for w, x in vec[a].items():  # in the vector's own order: the sums come out the same every run
-                others = postings[w]
-                if 1 < len(others) <= COMMON_IN_SUBSECTION:
+                others = useful.get(w)
+                if others is not None:
                     for b, y in others:
-                        scores[b] = get(b, 0.0) + x * y
+                        scores[b] += x * y
             scores.pop(a, None)
             if scores:
                 top = max(scores.values())
