@@ -1284,6 +1284,18 @@ def test_names_the_text_uses_beyond_the_titles(text, found):
     assert [m.names[0].concept for m in lexicon.find(text)] == found
 
 
+def test_a_name_several_titles_shorten_to_makes_no_title_a_kind_of_either(write):
+    """"Support Vector" shortens both Machine and Regression: "Support Vector Data Description" is a kind of
+    neither, though its text may still mention either."""
+    users = [entry(f"1.3.{i}", f"User {name}", f"user-{i}", full="It trains a support vector machine.")
+             for i, name in enumerate(("Alpha", "Beta", "Gamma"), 1)]  # the machine is the sense more entries name
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Support Vector Machine", "svm"),
+                               entry("1.1.2", "Support Vector Regression", "svr"),
+                               entry("1.2.1", "Support Vector Data Description", "svdd"), *users,
+                               subsections={"1.1": "Margins", "1.2": "Spheres", "1.3": "Users"})), curation=[])
+    assert not [e for e in kg.edges(("requires",)) if e["source"] == "svdd"]
+
+
 def test_a_participle_in_another_title_makes_it_no_kind_of_the_concept(write):
     """"a calibrated model" names Calibration, but "Simulated Annealing" is no simulation: a participle is a name
     in running text, not a part of another title."""

@@ -538,7 +538,7 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
     source = m.entry.id
     if m.field == "title":
         # a shortened name or a participle in a title is no part of it: "Simulated Annealing" is no simulation
-        if TITLE_CONTAINS.name in disabled or all(n.source in ("short", "participle") for n in m.names
+        if TITLE_CONTAINS.name in disabled or all(n.source in ("short", "contested", "participle") for n in m.names
                                                    if n.concept != source):
             return None
         return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
