@@ -404,3 +404,60 @@ def test_an_indented_comment_in_an_unfenced_example_stays_in_the_example():
     doc = parse_text(sheet(entry("1.1.1", "Alpha", example=example), entry("1.1.2", "Beta")))
     assert [e.id for e in doc.entries] == ["alpha", "beta"]
     assert doc.entries[0].example == example
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.symlink_to("/nonexistent/moved.md"), "no such file or folder: a symbolic link to "
+     "'/nonexistent/moved.md', which does not exist; correct or remove the link"),
+    (lambda p: __import__("os").mkfifo(p), "not a regular file; give a cheatsheet file or folder"),
+    (lambda p: p.symlink_to(p.name), "a loop of symbolic links; correct or remove the link"),
+])
+def test_what_a_folder_holds_is_read_as_if_given_by_name(tmp_path, make, message):
+    """A .md in a folder given that is a link to a moved checkout, or a FIFO, was left out without a word (exit 0)
+    while given by name it was an error: its whole section was missing from the graph.  Now one error, the same."""
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    (folder / "a.md").write_bytes(SEED.read_bytes())
+    make(folder / "b.md")
+    (folder / "notes.md").mkdir()  # a folder named like a cheatsheet: folders inside are not searched
+    for given in (folder, folder / "b.md"):
+        with pytest.raises(CheatsheetError) as err:
+            read([given])
+        assert err.value.lines() == [f"{folder / 'b.md'}:1: {message}"]
+
+
+@pytest.mark.parametrize("copy, lines", [
+    ("same bytes", 0),  # read once, as one file given twice is: two copies could never load together
+    ("one byte more", 40),  # 20 IDs and 20 entry numbers given twice
+])
+def test_a_copy_of_a_file_in_another_folder_is_read_once(tmp_path, copy, lines):
+    """`--source data --source ../shared/cheatsheets` (the seed, then the whole cheatsheet that holds it too) gave
+    40 duplicate-ID and entry-number errors for two byte-identical files."""
+    (tmp_path / "seed").mkdir()
+    (tmp_path / "all").mkdir()
+    (tmp_path / "seed" / "13.md").write_bytes(SEED.read_bytes())
+    (tmp_path / "all" / "13.md").write_bytes(SEED.read_bytes() + (b"\n" if copy == "one byte more" else b""))
+    (tmp_path / "all" / "99.md").write_text(sheet(entry("99.1.1", "Extra Thing"), section="99"), encoding="utf-8")
+    if not lines:
+        corpus = read([tmp_path / "seed", tmp_path / "all"])
+        assert len(corpus.entries) == 21 and corpus.sources == [tmp_path / "seed" / "13.md", tmp_path / "all" / "99.md"]
+        assert all(e.location.path.startswith(str(tmp_path / "seed")) for e in corpus.entries[:20])
+        return
+    with pytest.raises(CheatsheetError) as err:
+        read([tmp_path / "seed", tmp_path / "all"])
+    assert len(err.value.problems) == lines
+
+
+@pytest.mark.parametrize("paths, curation, message", [
+    ([""], None, "'': empty path; give a cheatsheet file or folder"),  # Path("") is the working folder
+    ([SEED], [""], "'': empty path; give a curation file"),
+    (["-"], ["-"], "standard input (-) is given both as a cheatsheet and as a curation file: it can be only one of "
+                   "them; save the other to a file and give its name"),
+])
+def test_paths_that_cannot_mean_what_was_meant_are_refused(paths, curation, message):
+    from mlkg.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        read(paths, curation)
+    assert err.value.lines() == [message]
+
