@@ -111,6 +111,9 @@ def test_errors_are_one_line_without_traceback(cli, args, message):
      "c\\u009b.toml:1: the curation file name holds control character U+009B"),
     ({"y\udcff.md": "sheet"}, ".", "y\\xff.md:1: the file name is not UTF-8"),
     ({}, "gone\x1b.md", "gone\\u001b.md:1: no such file or folder"),
+    # a bidirectional control would show the rest of every `file:line` in another order
+    ({"ev\u202eil.md": "sheet"}, ".", "ev\\u202eil.md:1: the file name holds bidirectional control character U+202E, "
+                                     "which shows what follows it in another order: rename the file"),
 ])
 def test_a_name_no_export_or_terminal_can_carry_is_refused_when_read(cli, tmp_path, monkeypatch, layout, given,
                                                                      message):

@@ -53,9 +53,10 @@ STDIN = Path("-")
 _stdin: bytes | None = None
 
 
-# C0 and C1 controls and DEL, which a terminal obeys and XML forbids or discourages; the non-characters; and the
-# surrogates Python decodes a name that is not UTF-8 into, which no UTF-8 output can carry
-_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# C0 and C1 controls and DEL, which a terminal obeys and XML forbids or discourages; the non-characters; the
+# surrogates Python decodes a name that is not UTF-8 into, which no UTF-8 output can carry; and the bidirectional
+# controls, which show the rest of a `file:line` in another order (see markdown.REORDERING)
+_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def shown_name(path: str | Path) -> str:
@@ -73,6 +74,8 @@ def name_problem(path: str | Path, what: str = "file") -> Problem | None:
         return None
     char = ord(bad.group())
     why = ("is not UTF-8" if 0xD800 <= char <= 0xDFFF else
+           f"holds bidirectional control character U+{char:04X}, which shows what follows it in another order"
+           if 0x202A <= char <= 0x2069 else
            f"holds control character U+{char:04X}, which no export can carry and a terminal would obey")
     return Problem(Location(shown_name(path), 1), f"the {what} name {why}: rename the {what}")
 
