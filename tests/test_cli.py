@@ -111,6 +111,9 @@ def test_errors_are_one_line_without_traceback(cli, args, message):
      "c\\u009b.toml:1: the curation file name holds control character U+009B"),
     ({"y\udcff.md": "sheet"}, ".", "y\\xff.md:1: the file name is not UTF-8"),
     ({}, "gone\x1b.md", "gone\\u001b.md:1: no such file or folder"),
+    # a bidirectional control would show the rest of every `file:line` in another order
+    ({"ev\u202eil.md": "sheet"}, ".", "ev\\u202eil.md:1: the file name holds bidirectional control character U+202E, "
+                                     "which shows what follows it in another order: rename the file"),
 ])
 def test_a_name_no_export_or_terminal_can_carry_is_refused_when_read(cli, tmp_path, monkeypatch, layout, given,
                                                                      message):
@@ -136,6 +139,49 @@ def test_usage_error_exits_2(cli):
 def test_a_file_given_twice_is_read_once(cli):
     code, out, err = cli("stats", "--source", "data", "--source", "data/13-generative-models.md", "--format", "json")
     assert code == 0 and json.loads(out)["concepts"] == 20, err
+
+
+@pytest.mark.parametrize("args, message", [
+    # an unset shell variable (--source "$SHEETS") read whatever .md files lay in the working folder
+    (["stats", "--source", ""], "mlkg: --source '': empty path; give a cheatsheet file or folder (is a shell "
+                                "variable unset?)"),
+    (["build", "--source", "data", "-s", ""], "mlkg: --source '': empty path"),
+    (["show", "vae", "--curation", ""], "mlkg: --curation '': empty path; give a curation file (is a shell variable "
+                                        "unset?)"),
+    # one stream cannot be both: the markdown went to the TOML parser ("-:7: invalid TOML")
+    (["stats", "--source", "-", "--curation", "-"], "mlkg: --source - and --curation -: standard input can be only "
+                                                    "one of them; save the other to a file and give its name"),
+    (["build", "--curation", "-", "--source", "data", "--source", "-"], "mlkg: --source - and --curation -"),
+])
+def test_paths_that_cannot_mean_what_was_meant_are_a_one_line_usage_error(cli, args, message):
+    code, out, err = cli(*args)
+    assert (code, out) == (2, "") and err.startswith(message) and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("args", [
+    ["--source", "-", "--source", "-"],  # read twice, it gave 40 duplicate-ID errors
+    ["--source", "-", "--source", "data"],  # the same bytes under two names: read once
+])
+def test_standard_input_or_a_file_given_twice_is_read_once(args):
+    done = subprocess.run([sys.executable, "-m", "mlkg", "stats", *args, "--format", "json"], input=SEED.read_bytes(),
+                          capture_output=True, cwd=SEED.parent.parent, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["concepts"] == 20, done.stderr
+
+
+@pytest.mark.parametrize("twice", [["cur.toml", "./cur.toml"], ["-", "-"]])
+def test_a_curation_file_given_twice_is_read_once(tmp_path, twice):
+    """Its every item was applied twice ("add repeats cur.toml:1")."""
+    (tmp_path / "cur.toml").write_text('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\n', encoding="utf-8")
+    args = [a for c in twice for a in ("--curation", c)]
+    done = subprocess.run([sys.executable, "-m", "mlkg", "stats", "--source", SEED, *args], capture_output=True,
+                          text=True, input=(tmp_path / "cur.toml").read_text(), cwd=tmp_path, timeout=120)
+    assert done.returncode == 0 and "(1 curated)" in done.stdout and "repeats" not in done.stdout, done.stdout
+
+
+def test_the_seed_and_the_cheatsheet_that_holds_it_load_together(cli, shared):
+    """data/13-generative-models.md and the shared copy are the same bytes: read once, not 40 error lines."""
+    code, out, err = cli("stats", "--source", "data", "--source", shared, "--format", "json")
+    assert code == 0 and json.loads(out)["files"] == 9, err
 
 
 def test_a_folder_where_the_build_link_goes_is_a_one_line_error_and_nothing_is_left(cli, tmp_path):
@@ -483,6 +529,9 @@ def test_a_tool_key_of_another_shape_is_not_ours_to_judge(tmp_path, text):
 
 @pytest.mark.parametrize("name, text, said", [
     ("mlkg.toml", 'sources = 3\n', "1: sources must be a list of paths"),
+    # "" would be the project's folder or the working one, whichever the path is taken from
+    ("mlkg.toml", 'sources = ["a.md", ""]\n', "1: sources holds an empty path ''; give a path (\".\" for this folder)"),
+    ("mlkg.toml", 'sources = ["a.md"]\ncuration = [""]\n', "2: curation holds an empty path"),
     # at the line of the key (it was line 1), and a bad base IRI names the file that gave it
     ("mlkg.toml", '# ours\n\nbase-iri = "https://example.org/kg/"\nsources = 3\n', "4: sources must be a list"),
     ("mlkg.toml", '# ours\n\n"base-iri" = "not an iri"\n', "3: base IRI 'not an iri' is not an absolute IRI"),

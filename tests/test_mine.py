@@ -755,6 +755,11 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\nnote = "a \\u0000 b"\n', 1,
      "note holds control character U+0000"),
     ('[[alias]]\nconcept = "vae"\nnames = ["zz\\u0007top"]\n', 1, "names holds control character U+0007"),
+    # what a cheatsheet is refused: a reordering control anywhere, what shows as nothing in a name
+    ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\nnote = "a \\u202e b"\n', 1,
+     "[[add]] note: bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["Kingma\\u200bnet"]\n', 1, "[[alias]] names holds invisible character "
+     "U+200B (ZERO WIDTH SPACE): a name with it looks like one without it, and is not found as it is typed"),
     # an alias that is another concept's name would move every mention of it
     ('[[alias]]\nconcept = "vae"\nnames = ["GANs"]\n', 1, "'GANs' of 'vae' is already a name of 'gan'"),
     ('[[alias]]\nconcept = "gan"\nnames = ["autoencoder"]\n', 1, "is already a name of 'autoencoder'"),

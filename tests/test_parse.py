@@ -404,3 +404,105 @@ def test_an_indented_comment_in_an_unfenced_example_stays_in_the_example():
     doc = parse_text(sheet(entry("1.1.1", "Alpha", example=example), entry("1.1.2", "Beta")))
     assert [e.id for e in doc.entries] == ["alpha", "beta"]
     assert doc.entries[0].example == example
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.symlink_to("/nonexistent/moved.md"), "no such file or folder: a symbolic link to "
+     "'/nonexistent/moved.md', which does not exist; correct or remove the link"),
+    (lambda p: __import__("os").mkfifo(p), "not a regular file; give a cheatsheet file or folder"),
+    (lambda p: p.symlink_to(p.name), "a loop of symbolic links; correct or remove the link"),
+])
+def test_what_a_folder_holds_is_read_as_if_given_by_name(tmp_path, make, message):
+    """A .md in a folder given that is a link to a moved checkout, or a FIFO, was left out without a word (exit 0)
+    while given by name it was an error: its whole section was missing from the graph.  Now one error, the same."""
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    (folder / "a.md").write_bytes(SEED.read_bytes())
+    make(folder / "b.md")
+    (folder / "notes.md").mkdir()  # a folder named like a cheatsheet: folders inside are not searched
+    for given in (folder, folder / "b.md"):
+        with pytest.raises(CheatsheetError) as err:
+            read([given])
+        assert err.value.lines() == [f"{folder / 'b.md'}:1: {message}"]
+
+
+@pytest.mark.parametrize("copy, lines", [
+    ("same bytes", 0),  # read once, as one file given twice is: two copies could never load together
+    ("one byte more", 40),  # 20 IDs and 20 entry numbers given twice
+])
+def test_a_copy_of_a_file_in_another_folder_is_read_once(tmp_path, copy, lines):
+    """`--source data --source ../shared/cheatsheets` (the seed, then the whole cheatsheet that holds it too) gave
+    40 duplicate-ID and entry-number errors for two byte-identical files."""
+    (tmp_path / "seed").mkdir()
+    (tmp_path / "all").mkdir()
+    (tmp_path / "seed" / "13.md").write_bytes(SEED.read_bytes())
+    (tmp_path / "all" / "13.md").write_bytes(SEED.read_bytes() + (b"\n" if copy == "one byte more" else b""))
+    (tmp_path / "all" / "99.md").write_text(sheet(entry("99.1.1", "Extra Thing"), section="99"), encoding="utf-8")
+    if not lines:
+        corpus = read([tmp_path / "seed", tmp_path / "all"])
+        assert len(corpus.entries) == 21 and corpus.sources == [tmp_path / "seed" / "13.md", tmp_path / "all" / "99.md"]
+        assert all(e.location.path.startswith(str(tmp_path / "seed")) for e in corpus.entries[:20])
+        return
+    with pytest.raises(CheatsheetError) as err:
+        read([tmp_path / "seed", tmp_path / "all"])
+    assert len(err.value.problems) == lines
+
+
+@pytest.mark.parametrize("paths, curation, message", [
+    ([""], None, "'': empty path; give a cheatsheet file or folder"),  # Path("") is the working folder
+    ([SEED], [""], "'': empty path; give a curation file"),
+    (["-"], ["-"], "standard input (-) is given both as a cheatsheet and as a curation file: it can be only one of "
+                   "them; save the other to a file and give its name"),
+])
+def test_paths_that_cannot_mean_what_was_meant_are_refused(paths, curation, message):
+    from mlkg.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        read(paths, curation)
+    assert err.value.lines() == [message]
+
+
+# Characters that show text in another order than it is read, or show as nothing, with the line the error names
+HIDDEN = [
+    # a bidirectional embedding, override or isolate, anywhere: what follows it shows reversed ("Trojan Source")
+    (sheet(entry("1.1.1", "Variational\u202eAutoencoder (VAE)", "vae")), "#### 1.1.1",
+     "bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE): it shows the text after it in another "
+     "order than it is read, so one title can look like another; remove it (right-to-left words need none)"),
+    (sheet(entry("1.1.1", "Thing", full="Uses \u2067a hidden\u2069 isolate.")), "Uses",
+     "bidirectional control character U+2067 (RIGHT-TO-LEFT ISOLATE)"),
+    (sheet(entry("1.1.1", "Thing", example="```\nx = 1  # \u202a\n```")), "x = 1",
+     "bidirectional control character U+202A (LEFT-TO-RIGHT EMBEDDING)"),
+    (sheet(entry("1.1.1", "Thing")).replace("# ML Cheatsheet", "# ML\u2066 Cheatsheet"), "# ML",
+     "bidirectional control character U+2066"),
+    # in a heading, what shows as nothing: the title looks like one it is not, and is not found as typed
+    (sheet(entry("1.1.1", "Variational Autoencoder\u200b (VAE)", "vae")), "#### 1.1.1",
+     "the heading holds invisible character U+200B (ZERO WIDTH SPACE): a title with it looks like one without it, "
+     "and is not found as it is typed; remove it"),
+    (sheet(entry("1.1.1", "VAE\u200f", "vae")), "#### 1.1.1", "invisible character U+200F (RIGHT-TO-LEFT MARK)"),
+    (sheet(entry("1.1.1", "Thing"), title="TOP\u00adIC"), "## 1.", "invisible character U+00AD (SOFT HYPHEN)"),
+    (sheet(entry("1.1.1", "Thing"), subsections={"1.1": "Th\u2060ings"}), "### 1.1",
+     "invisible character U+2060 (WORD JOINER)"),
+    (sheet(entry("1.1.1", "\u3164", "x")), "#### 1.1.1", "invisible character U+3164 (HANGUL FILLER)"),
+    (sheet(entry("1.1.1", "Tagged\U000e0041", "x")), "#### 1.1.1", "invisible character U+E0041 (TAG LATIN CAPITAL"),
+]
+
+
+@pytest.mark.parametrize("text, where, message", HIDDEN)
+def test_what_would_show_one_name_as_another_is_refused_at_its_line(write, text, where, message):
+    path = write(text)
+    with pytest.raises(CheatsheetError) as err:
+        read([path])
+    assert len(err.value.problems) == 1 and err.value.lines()[0].startswith(f"{path}:{line_of(text, where)}: ")
+    assert message in err.value.lines()[0]
+
+
+@pytest.mark.parametrize("title, full", [
+    ("Thing", "Mixed text: \u05e9\u05dc\u05d5\u05dd\u200f, a right-to-left mark after Hebrew, and a zero\u200bwidth "
+              "space: invisible in an explanation, they hide only themselves"),
+    ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Net", "A zero-width non-joiner, which Persian spells with."),
+    ("Emoji \U0001f469\u200d\U0001f52c Net", "A zero-width joiner inside an emoji."),
+])
+def test_what_hides_only_itself_is_kept_in_text_and_joiners_in_titles(write, title, full):
+    (e,) = read([write(sheet(entry("1.1.1", title, "x", full=full)))]).entries
+    assert (e.title, e.full) == (title, full)
+

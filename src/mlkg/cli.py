@@ -30,6 +30,15 @@ def _remember_build(ctx, param, value):
     ctx.meta["mlkg.build"] = value
 
 
+def _no_empty_path(ctx, param, value):
+    """An empty --source or --curation is refused: ``Path("")`` is the working folder, so an unset shell variable
+    (``--source "$SHEETS"``) would read whatever .md files happen to lie there."""
+    if "" in value:
+        what = "a cheatsheet file or folder" if param.name == "sources" else "a curation file"
+        raise InputError(f"{param.opts[0]} '': empty path; give {what} (is a shell variable unset?)")
+    return value
+
+
 def _source_options(f=None, *, reads_build: bool = True):
     """--source, --curation, --no-curation; and, for a command that reads a build, --build DIR."""
     if f is None:
@@ -40,8 +49,10 @@ def _source_options(f=None, *, reads_build: bool = True):
                          help="Folder of the build to answer from (default: $MLKG_BUILD_DIR, else out).")(f)
     f = click.option("--no-curation", is_flag=True, help="Ignore curation files, even the shipped one.")(f)
     f = click.option("--curation", "curation", multiple=True, type=click.Path(dir_okay=False),
-                     metavar="FILE", help="Curation file (repeatable). Default: data/curation.toml.")(f)
+                     callback=_no_empty_path, metavar="FILE",
+                     help="Curation file (repeatable). Default: data/curation.toml.")(f)
     f = click.option("--source", "-s", "sources", multiple=True, type=click.Path(), metavar="PATH",
+                     callback=_no_empty_path,
                      help="Cheatsheet file, folder of .md files or pattern such as 'notes/*.md' (repeatable). "
                           "Default: the shipped data/.")(f)
     return f

@@ -163,6 +163,8 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
                 problems.append((key, "base-iri must be a string"))
             elif key != "base-iri" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 problems.append((key, f"{key} must be a list of paths"))
+            elif key != "base-iri" and "" in value:  # the project's own folder, or the working one: say which
+                problems.append((key, f"{key} holds an empty path ''; give a path (\".\" for this folder)"))
         if not problems and table.get("base-iri"):
             from .views.rdf import base_iri  # checked here, where the file can be named
 
@@ -229,6 +231,9 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
     """Which corpus a command answers from: the options given, else a project file (``mlkg.toml`` or
     ``[tool.mlkg]`` in ``pyproject.toml``), else the corpus of the build in force, else the shipped one."""
     sources = [str(s) for s in sources]
+    if "-" in sources and curation is not None and "-" in map(str, curation):
+        raise InputError("--source - and --curation -: standard input can be only one of them; save the other to a "
+                         "file and give its name")
     if sources:
         return Settings(sources, None if curation is None else [str(c) for c in curation], base_iri, "options")
     found = project_settings()

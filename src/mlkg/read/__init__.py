@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ..errors import CheatsheetError, CurationError, Location, Problem
+from ..errors import CheatsheetError, CurationError, InputError, Location, Problem
 from .curation import Curation, load_curation
 from .markdown import (
     Document,
@@ -27,7 +27,7 @@ from .markdown import (
     section_node_id,
     split_title,
 )
-from .sources import default_curation, default_sources, expand_paths, read_input
+from .sources import STDIN, default_curation, default_sources, expand_paths, read_input
 
 __all__ = [
     "Corpus", "Curation", "Document", "Entry", "Field", "Heading", "example_plain", "parse_bytes", "parse_text",
@@ -76,7 +76,11 @@ def read(paths: Iterable[str | Path] = (), curation: Iterable[str | Path] | None
     """
     paths = list(paths)
     files = expand_paths(paths or default_sources())
-    cur = load_curation(list(default_curation() if curation is None else curation), replacing)
+    curation = list(default_curation() if curation is None else curation)
+    if STDIN in files and any(Path(c) == STDIN for c in curation):
+        raise InputError("standard input (-) is given both as a cheatsheet and as a curation file: it can be only "
+                         "one of them; save the other to a file and give its name")
+    cur = load_curation(curation, replacing)
     corpus = parse_files(files, cur.renames, cur.rename_items)
     corpus.curation = cur
     corpus.digests.update(cur.digests)
@@ -101,11 +105,16 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
     renaming: dict[str, tuple[Location, str]] = {}  # entry number → (its rename's place, the ID it had)
     clashes: list[Problem] = []
     digests: dict[Path, bytes] = {}
+    read_from: dict[bytes, Path] = {}  # each text read, by its digest: the file it was read from
     for path in files:
         name = str(path)
         try:
             data = read_input(path)
-            digests[Path(path)] = hashlib.sha256(data).digest()
+            digest = digests[Path(path)] = hashlib.sha256(data).digest()
+            if read_from.setdefault(digest, path) != path:
+                # a copy (the seed in data/ and in the full corpus): read once, as a file given twice is.  Two
+                # copies could never load together, since every entry would be there twice
+                continue
             doc = parse_bytes(data, name)
         except CheatsheetError as exc:
             problems += exc.problems
@@ -147,7 +156,8 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
         raise CheatsheetError(problems=sorted(problems + clashes, key=lambda p: (p.location or Location("", 0))))
     if clashes:
         raise CurationError(problems=clashes)
-    return Corpus(documents, list(files), renamed=renamed, digests=digests)
+    return Corpus(documents, [p for p in files if read_from.get(digests[Path(p)]) == p], renamed=renamed,
+                  digests=digests)
 
 
 def _rename_clash(renamed: Entry, other: Entry, renaming: dict[str, tuple[Location, str]]) -> Problem:

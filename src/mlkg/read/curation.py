@@ -45,8 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CurationError, Location, Problem
-from .markdown import CONTROL, SLUG
-from .sources import STDIN, name_problem, read_input
+from .markdown import CONTROL, INVISIBLE, REORDERING, SLUG, character, reordering, reordering_problem
+from .sources import STDIN, empty_path_problem, name_problem, read_input
 
 SECTIONS = {
     "alias": ({"concept", "names"}, set()),
@@ -166,6 +166,20 @@ def item_lines(text: str) -> dict[str, list[int]]:
     return lines
 
 
+def _once(paths: list[str | Path]) -> list[str | Path]:
+    """Each file once, as cheatsheets are: a file given twice (or ``-`` twice) would repeat every item."""
+    once, seen = [], set()
+    for path in paths:
+        try:
+            key = Path(path) if Path(path) == STDIN else Path(path).resolve()
+        except (OSError, ValueError):  # a NUL in the name, a link loop: said where it is read
+            key = Path(path)
+        if key not in seen:
+            seen.add(key)
+            once.append(path)
+    return once
+
+
 def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | None = None) -> Curation:
     """Read curation files in order; missing files and bad items raise :class:`CurationError`.
 
@@ -174,7 +188,10 @@ def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | Non
     cur = Curation()
     problems: list[Problem] = []
     replacing = replacing or {}
-    for path in paths:
+    empty = empty_path_problem(paths, "a curation file")
+    if empty is not None:
+        raise CurationError(problems=[empty])
+    for path in _once(paths):
         name = str(path)
         bad = name_problem(path, "curation file")
         if bad is not None:
@@ -316,10 +333,19 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
         elif not isinstance(value, str):
             out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
             continue
-        bad = next(filter(None, map(CONTROL.search, value if key == "names" else [value])), None)
+        values = value if key == "names" else [value]
+        bad = next(filter(None, map(CONTROL.search, values)), None)
         if bad:
             out.append(Problem(loc, f"[[{section}]] {key} holds control character U+{ord(bad.group()):04X}; no "
                                "export format can carry it (XML forbids it): remove it"))
+            continue
+        # a name or note is refused what a cheatsheet is: reordering anywhere, and what shows as nothing in a name
+        bad = next(filter(None, map(INVISIBLE.search if key == "names" else reordering, values)), None)
+        if bad and REORDERING.match(bad.group()):
+            out.append(Problem(loc, f"[[{section}]] {key}: {reordering_problem(bad.group())}"))
+        elif bad:
+            out.append(Problem(loc, f"[[{section}]] {key} holds invisible character {character(bad.group())}: a name "
+                               "with it looks like one without it, and is not found as it is typed; remove it"))
     if "kind" in data and isinstance(data["kind"], str) and data["kind"] not in KINDS:
         out.append(Problem(loc, f"[[{section}]] kind {data['kind']!r} must be one of {', '.join(KINDS)}"))
     if section == "rename":

@@ -7,6 +7,7 @@ In a clone (or an editable install) the shipped files are the repository's
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import re
@@ -52,9 +53,10 @@ STDIN = Path("-")
 _stdin: bytes | None = None
 
 
-# C0 and C1 controls and DEL, which a terminal obeys and XML forbids or discourages; the non-characters; and the
-# surrogates Python decodes a name that is not UTF-8 into, which no UTF-8 output can carry
-_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# C0 and C1 controls and DEL, which a terminal obeys and XML forbids or discourages; the non-characters; the
+# surrogates Python decodes a name that is not UTF-8 into, which no UTF-8 output can carry; and the bidirectional
+# controls, which show the rest of a `file:line` in another order (see markdown.REORDERING)
+_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def shown_name(path: str | Path) -> str:
@@ -72,6 +74,8 @@ def name_problem(path: str | Path, what: str = "file") -> Problem | None:
         return None
     char = ord(bad.group())
     why = ("is not UTF-8" if 0xD800 <= char <= 0xDFFF else
+           f"holds bidirectional control character U+{char:04X}, which shows what follows it in another order"
+           if 0x202A <= char <= 0x2069 else
            f"holds control character U+{char:04X}, which no export can carry and a terminal would obey")
     return Problem(Location(shown_name(path), 1), f"the {what} name {why}: rename the {what}")
 
@@ -120,41 +124,91 @@ def pattern_base(p: str | Path) -> Path:
     return Path(*parts[:fixed]) if fixed else Path(".")
 
 
+def _not_there(p: Path, exc: Exception) -> str:
+    """Why ``p`` cannot be looked at: missing, a link to nothing (a checkout that has moved), a link loop."""
+    if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+        return "a loop of symbolic links; correct or remove the link"
+    if isinstance(exc, OSError) and exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+        return f"cannot read: {exc.strerror or exc}"
+    try:
+        target = os.readlink(p)
+    except (OSError, ValueError):  # not a link (ValueError: a NUL in the name)
+        return "no such file or folder"
+    return f"no such file or folder: a symbolic link to {shown_name(target)!r}, which does not exist; correct or " \
+           "remove the link"
+
+
+def _examined(p: Path, problems: list[Problem]) -> int | None:
+    """The mode of what ``p`` names (links followed), or None with the reason added to ``problems``."""
+    try:
+        return p.stat().st_mode
+    except (OSError, ValueError) as exc:
+        problems.append(Problem(Location(shown_name(p), 1), _not_there(p, exc)))
+        return None
+
+
+def empty_path_problem(paths: Iterable[str | Path], what: str = "a cheatsheet file or folder") -> Problem | None:
+    """An empty path, which ``Path`` would take for the working folder: an unset shell variable
+    (``--source "$SHEETS"``) would read whatever happens to lie there."""
+    if any(isinstance(p, str) and not p for p in paths):
+        return Problem(None, f"'': empty path; give {what}")
+    return None
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, folders as their ``*.md`` files in name order, patterns as what they match, ``-`` standard
-    input, each file once (a file given twice, or also inside a folder given, is read once); missing paths are
-    errors.  Only regular files are read: a FIFO or a device would block the command or never end.
+    input, each file once (a file given twice, or also inside a folder given, and ``-`` given twice, are read
+    once); missing paths are errors.  Only regular files are read: a FIFO or a device would block the command or
+    never end, and one inside a folder given is as much an error as given by name, as is a link to nothing.
     """
+    paths = list(paths)
+    empty = empty_path_problem(paths)
+    if empty is not None:
+        raise CheatsheetError(problems=[empty])
     out: list[Path] = []
-    problems = []
+    problems: list[Problem] = []
     for p in _globbed(paths, problems):
         if p == STDIN:
             out.append(p)
             continue
-        try:
-            mode = p.stat().st_mode
-        except (OSError, ValueError):  # ValueError: a NUL in the name
-            problems.append(Problem(Location(shown_name(p), 1), "no such file or folder"))
+        mode = _examined(p, problems)
+        if mode is None:
             continue
         bad = name_problem(p, "folder" if stat.S_ISDIR(mode) else "file")
         if bad is not None:
             problems.append(bad)
             continue
         if stat.S_ISDIR(mode):
-            found = sorted(q for q in p.glob("*.md") if q.is_file())
-            if not found:
+            found, before = [], len(problems)
+            for q in sorted(p.glob("*.md")):
+                bad = name_problem(q)
+                if bad is not None:
+                    problems.append(bad)
+                    continue
+                inner = _examined(q, problems)
+                if inner is None or stat.S_ISDIR(inner):  # a folder named x.md: folders given are not searched
+                    continue
+                if stat.S_ISREG(inner):
+                    found.append(q)
+                else:
+                    problems.append(_irregular(q))
+            if not found and len(problems) == before:
                 problems.append(Problem(Location(str(p), 1), "folder holds no .md cheatsheet files"))
-            problems.extend(filter(None, map(name_problem, found)))
             out.extend(found)
         elif stat.S_ISREG(mode):
             out.append(p)
         else:
-            problems.append(Problem(Location(str(p), 1), "not a regular file; give a cheatsheet file or folder"))
+            problems.append(_irregular(p))
     if problems:
         raise CheatsheetError(problems=problems)
     once, seen = [], set()
     for p in out:
-        if p == STDIN or p.resolve() not in seen:
+        key = p if p == STDIN else p.resolve()
+        if key not in seen:
             once.append(p)
-            seen.add(p.resolve())
+            seen.add(key)
     return once
+
+
+def _irregular(p: Path) -> Problem:
+    return Problem(Location(shown_name(p), 1), "not a regular file; give a cheatsheet file or folder")
