@@ -14,7 +14,10 @@ quadratic. Each row is an input that once was quadratic or worse:
 - ``headings in a fence``: n numbered headings quoted in one example's fence
   (4,000 took 5.6 s);
 - ``backticks in a title``: a run of n backticks and n lone ones in a title
-  (a regex tried every pair: 2,000 took 24.5 s, 5,000 over a minute).
+  (a regex tried every pair: 2,000 took 24.5 s, 5,000 over a minute);
+- ``long title``: a title of n words, one in 26 ending in "s", named in
+  another entry (a possessive form per such word, each as long as the title,
+  and every suffix of the title joined: 12,800 words took 10 s and 820 MiB).
 
 Nothing here asserts a time: numbers depend on the machine.
 """
@@ -71,6 +74,12 @@ def backticks_in_a_title(n: int) -> str:
                    ("other", "Other Thing", "Nothing.")])
 
 
+def long_title(n: int) -> str:
+    """A title of n words, one in 26 of them ending in "s" ("Aabs"), that another entry names."""
+    title = " ".join(_word(i) for i in range(n))
+    return _sheet([("long", title, "A long title."), ("other", "Other Thing", f"It builds on the {title}.")])
+
+
 def headings_in_a_fence(n: int) -> str:
     """One example whose closed fence holds n numbered headings (a sample cheatsheet quoted whole)."""
     sample = "".join(f"## {i}. SAMPLE\n\n#### {i}.1.1 Sample {_word(i)}\n\n" for i in range(1, n + 1))
@@ -84,6 +93,7 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "closed compounds": (closed_compounds, 4400),
     "headings in a fence": (headings_in_a_fence, 4000),
     "backticks in a title": (backticks_in_a_title, 5000),
+    "long title": (long_title, 6400),
 }
 
 

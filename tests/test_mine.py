@@ -174,6 +174,13 @@ def test_a_title_of_many_closed_compounds_has_linearly_many_forms():
     assert len(variants(" ".join(["Feedforward"] * 20))) < 100
 
 
+def test_a_title_of_many_words_has_few_forms():
+    """A possessive form per word ending in "s" ("Bayes' Theorem"), each as long as the name: a title of thousands
+    of words had thousands of forms."""
+    assert variants("Bayes Theorem") >= {"Bayes' Theorem", "Bayes Theorems"}
+    assert len(variants(" ".join(["Bayes"] * 200 + ["Theorem"]))) <= 2
+
+
 # --- types and direction ------------------------------------------------------------------------
 
 def _mine(text: str, tmp_path=None):
