@@ -17,7 +17,10 @@ quadratic. Each row is an input that once was quadratic or worse:
   (a regex tried every pair: 2,000 took 24.5 s, 5,000 over a minute);
 - ``long title``: a title of n words, one in 26 ending in "s", named in
   another entry (a possessive form per such word, each as long as the title,
-  and every suffix of the title joined: 12,800 words took 10 s and 820 MiB).
+  and every suffix of the title joined: 12,800 words took 10 s and 820 MiB);
+- ``one-word title``: a title of one word of 4n letters (each split of it
+  into two words looked up a prefix as long as it: 8,000 took 12 s and
+  580 MiB).
 
 Nothing here asserts a time: numbers depend on the machine.
 """
@@ -80,6 +83,12 @@ def long_title(n: int) -> str:
     return _sheet([("long", title, "A long title."), ("other", "Other Thing", f"It builds on the {title}.")])
 
 
+def one_word_title(n: int) -> str:
+    """A title of one word of 4n letters ("ZorbzorbZorb…"), that another entry names."""
+    title = "Zorb" * n
+    return _sheet([("long", title, "A long word."), ("other", "Other Thing", f"It builds on the {title}.")])
+
+
 def headings_in_a_fence(n: int) -> str:
     """One example whose closed fence holds n numbered headings (a sample cheatsheet quoted whole)."""
     sample = "".join(f"## {i}. SAMPLE\n\n#### {i}.1.1 Sample {_word(i)}\n\n" for i in range(1, n + 1))
@@ -94,6 +103,7 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "headings in a fence": (headings_in_a_fence, 4000),
     "backticks in a title": (backticks_in_a_title, 5000),
     "long title": (long_title, 6400),
+    "one-word title": (one_word_title, 4000),
 }
 
 

@@ -140,13 +140,19 @@ def _other_number(last: str) -> str | None:
 _PARTICLES = frozenset({"ahead", "through", "over", "back", "down", "away", "along", "around", "about", "under"})
 
 
+LONGEST_COMPOUND = 48
+"""No English word wordfreq weighs above :data:`RARE` has more than 21 letters, so no closed compound of two has
+more than 42.  Each split of a longer word looked up a prefix as long as the word: a title of one word of 32,000
+letters took 12 s and 580 MiB."""
+
+
 @functools.cache  # "Feedforward" recurs in every name made from a title that has it
 def _compound(word: str) -> int | None:
     """Where a word written closed up splits in two as English also writes it ("Feedforward": "Feed-forward"): into
     two words of four letters or more that wordfreq knows (the rarer at least :data:`RARE`, the two on average
     :data:`COMMON`: "Auto-encoder", not "Align-ment"), the most common such split; none where English writes the
     word closed ("Transformer"), nor before a particle ("look ahead" is no Lookahead)."""
-    if len(word) < 8 or not word.isalpha() or is_acronym(word):
+    if not 8 <= len(word) <= LONGEST_COMPOUND or not word.isalpha() or is_acronym(word):
         return None
     low = word.lower()
     if not rare_word(low):  # English writes it closed: "Transformer", "Knowledge", "Bootstrap"
