@@ -181,6 +181,15 @@ def test_a_title_of_many_words_has_few_forms():
     assert len(variants(" ".join(["Bayes"] * 200 + ["Theorem"]))) <= 2
 
 
+def test_a_title_of_half_a_million_characters_builds():
+    """The automaton's trie is as deep as its longest key, and freeing it recursed once a level: such a title
+    crashed the build (a C stack overflow)."""
+    title = " ".join(["Zorb"] * 120_000)
+    kg = mlkg.load(_write_tmp(sheet(entry("1.1.1", title, "long"), entry("1.1.2", "Other Thing", "other",
+                                                                          full=f"The {title}."))), curation=[])
+    assert len(kg.entries) == 2
+
+
 # --- types and direction ------------------------------------------------------------------------
 
 def _mine(text: str, tmp_path=None):

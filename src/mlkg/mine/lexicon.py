@@ -537,6 +537,12 @@ def _key(surface: str, norm: str) -> str:
     return " ".join(norm.split())
 
 
+LONGEST_NAME = 1000
+"""The most characters of a name the automaton looks for.  Its trie is as deep as its longest key, and freeing it
+recurses once per level: a title of 500,000 characters crashed the build (a C stack overflow).  No text names a
+concept in a thousand characters; a name so long is matched nowhere (titles run to about sixty)."""
+
+
 class Lexicon:
     """Every name of every concept, compiled into one Aho-Corasick automaton.
 
@@ -562,6 +568,8 @@ class Lexicon:
         self.automaton = ahocorasick.Automaton()
         add = self.automaton.add_word
         for key, bucket in by_key.items():
+            if len(key) > LONGEST_NAME:
+                continue
             first = bucket[0]
             # the common cases, made quick: one name, or names of one concept (title and ID), no acronym
             if len(bucket) == 1:
