@@ -459,6 +459,9 @@ def _shared_head(label: str) -> tuple[str, str] | None:
 def _written(corpus: Corpus, phrases: list[str]) -> set[str]:
     """The phrases the corpus writes anywhere, in either number of their last word, whatever the case: one pass of
     an automaton, however many phrases there are."""
+    # a phrase longer than any name the lexicon looks for is left out: at every word of the text, the automaton
+    # walks back through each key the text so far ends with a suffix of
+    phrases = [p for p in phrases if len(p) <= LONGEST_NAME]
     if not phrases:
         return set()
     automaton = ahocorasick.Automaton()
