@@ -25,7 +25,10 @@ quadratic. Each row is an input that once was quadratic or worse:
 - ``joined title``: a title joining two names under one head ("Zorb and
   Quorb … Mechanisms") of n words, named in another entry (the corpus was
   searched for the first name, whose long key the automaton walks back
-  through at every word: 32,000 words took 11.9 s).
+  through at every word: 32,000 words took 11.9 s);
+- ``also called``: one entry saying n times "The Zorb Thing, also called
+  Quorb… system, …" (all the text before each was split into clauses:
+  4,000 took 6.1 s).
 
 Nothing here asserts a time: numbers depend on the machine.
 """
@@ -100,6 +103,13 @@ def joined_title(n: int) -> str:
     return _sheet([("joined", title, "Two names."), ("other", "Other Thing", f"It builds on the {title}.")])
 
 
+def also_called(n: int) -> str:
+    """One entry giving itself n other names, a sentence each ("The Zorb Thing, also called Quorbaab system, …")."""
+    text = " ".join(f"The Zorb Thing, also called Quorb{_word(i).lower()} system, is good in case {i}."
+                    for i in range(n))
+    return _sheet([("zorb-thing", "Zorb Thing", text), ("other", "Other Thing", "Nothing.")])
+
+
 def headings_in_a_fence(n: int) -> str:
     """One example whose closed fence holds n numbered headings (a sample cheatsheet quoted whole)."""
     sample = "".join(f"## {i}. SAMPLE\n\n#### {i}.1.1 Sample {_word(i)}\n\n" for i in range(1, n + 1))
@@ -116,6 +126,7 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "long title": (long_title, 6400),
     "one-word title": (one_word_title, 4000),
     "joined title": (joined_title, 16000),
+    "also called": (also_called, 4000),
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
@@ -413,10 +414,16 @@ def _generic_heads(titles: list[str]) -> set[str]:
     return out
 
 
-def _names_itself(e: Entry, before: str, key: _Memo) -> bool:
-    """The clause ending at ``before``'s end names entry ``e`` ("The RBF kernel" before ", also called …"), so what
-    it is also called is another name of ``e``, not of something ``e``'s text talks about."""
-    clause = f" {singular_key(re.split(r'[.;:!?]', before)[-1])} "
+_STOP = re.compile(r"[.;:!?]")
+
+
+def _names_itself(e: Entry, text: str, end: int, stops: list[int], key: _Memo) -> bool:
+    """The clause of ``text`` ending at ``end`` names entry ``e`` ("The RBF kernel" before ", also called …"), so
+    what it is also called is another name of ``e``, not of something ``e``'s text talks about.  ``stops`` are where
+    ``text``'s sentence and clause stops are: the clause starts after the last before ``end`` (splitting all the
+    text before each "also called" took time quadratic in a text that says it often)."""
+    i = bisect_left(stops, end)
+    clause = f" {singular_key(text[stops[i - 1] + 1 if i else 0:end])} "
     return any(f" {key[n]} " in clause for n in (e.label, *e.alt_labels, e.id.replace("-", " ")) if key[n])
 
 
@@ -780,9 +787,10 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         for text in (e.full, e.simple):
             if "called" not in text and "known as" not in text and "termed" not in text and "referred" not in text:
                 continue  # most texts: a substring search, not a regex, rules them out
+            stops = [m.start() for m in _STOP.finditer(text)]
             for m in _ALSO_CALLED.finditer(text):
                 name = m.group(1)
-                if key[name] not in taken and not everyday(name) and _names_itself(e, text[:m.start()], key):
+                if key[name] not in taken and not everyday(name) and _names_itself(e, text, m.start(), stops, key):
                     raw.append((name, e.id, "defined"))
                     taken.add(key[name])
     # A title without its last word names the concept too, where that word is a generic head shared by several
