@@ -28,13 +28,17 @@ quadratic. Each row is an input that once was quadratic or worse:
   through at every word: 32,000 words took 11.9 s);
 - ``also called``: one entry saying n times "The Zorb Thing, also called
   Quorb… system, …" (all the text before each was split into clauses:
-  4,000 took 6.1 s).
+  4,000 took 6.1 s);
+- ``unknown curated IDs``: n entries and a curation file of n aliases of IDs
+  no entry has, a build refused (each was compared with every ID for a "did
+  you mean": 1,000 took 8.0 s, 2,000 24.8 s).
 
 Nothing here asserts a time: numbers depend on the machine.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import tempfile
@@ -110,6 +114,13 @@ def also_called(n: int) -> str:
     return _sheet([("zorb-thing", "Zorb Thing", text), ("other", "Other Thing", "Nothing.")])
 
 
+def unknown_curated_ids(n: int) -> tuple[str, str]:
+    """n entries, and a curation file of n aliases of concepts none of them is (for another corpus, say)."""
+    sheet = _sheet([(f"zorb-{_word(i).lower()}", f"Zorb {_word(i)}", "A thing.") for i in range(n)])
+    return sheet, "".join(f'[[alias]]\nconcept = "quorb-{_word(i).lower()}"\nnames = ["Quxal {_word(i)}"]\n\n'
+                          for i in range(n))
+
+
 def headings_in_a_fence(n: int) -> str:
     """One example whose closed fence holds n numbered headings (a sample cheatsheet quoted whole)."""
     sample = "".join(f"## {i}. SAMPLE\n\n#### {i}.1.1 Sample {_word(i)}\n\n" for i in range(1, n + 1))
@@ -117,7 +128,7 @@ def headings_in_a_fence(n: int) -> str:
     return text.replace("**Example:**\nNothing much.", f"**Example:**\n````\n{sample}````", 1)
 
 
-CASES: dict[str, tuple[Callable[[int], str], int]] = {
+CASES: dict[str, tuple[Callable[[int], str | tuple[str, str]], int]] = {
     "shared shortened name": (shared_shortened_name, 4000),
     "one acronym title": (one_acronym_title, 2000),
     "closed compounds": (closed_compounds, 4400),
@@ -127,17 +138,27 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "one-word title": (one_word_title, 4000),
     "joined title": (joined_title, 16000),
     "also called": (also_called, 4000),
+    "unknown curated IDs": (unknown_curated_ids, 1000),
 }
 
 
-def build_cpu(text: str, folder: Path) -> float:
+def build_cpu(text: str | tuple[str, str], folder: Path) -> float:
+    """CPU seconds to read and build a cheatsheet, or a (cheatsheet, curation file) pair; a build refused for the
+    curation file's mistakes is timed to the refusal."""
     from mlkg import knowledge
+    from mlkg.errors import CurationError
     from mlkg.read import read
 
     path = folder / "hostile.md"
+    curation = None
+    if not isinstance(text, str):
+        text, curation_text = text
+        curation = [folder / "hostile.toml"]
+        curation[0].write_text(curation_text, encoding="utf-8")
     path.write_text(text, encoding="utf-8")
     t = time.process_time()
-    knowledge.build(read([path]))
+    with contextlib.suppress(CurationError):
+        knowledge.build(read([path], curation))
     return time.process_time() - t
 
 

@@ -731,6 +731,19 @@ def test_show_lists_curated_aliases(cli, write):
     assert "Aliases: Kingma net (curation)" in cli("show", "vae", "--curation", cur)[1]
 
 
+def test_only_the_first_unknown_curated_ids_get_a_suggestion(write):
+    """Each suggestion compares an ID with every concept: a file of thousands for another corpus took minutes."""
+    from mlkg.read import SUGGESTED
+
+    text = sheet(*(entry(f"1.1.{i}", f"Thing {i}", f"thing-{i}") for i in range(1, 4)))
+    items = "".join(f'[[alias]]\nconcept = "thing-{i}x"\nnames = ["Quxal {i}"]\n\n' for i in range(SUGGESTED + 5))
+    with pytest.raises(CurationError) as err:
+        mlkg.load(write(text), curation=[write(items, "c.toml")])
+    messages = [p.message for p in err.value.problems]
+    assert len(messages) == SUGGESTED + 5 and "did you mean thing-1," in messages[1]
+    assert sum("did you mean" in m for m in messages) == SUGGESTED
+
+
 @pytest.mark.parametrize("header", ["[[add]]", "[[ add ]]", '[["add"]]', "[['add']]", '[[ "a\\u0064d" ]]', '\t[[add]]'])
 def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, header):
     """The header of the second item is looked for in every form TOML reads as ``[[add]]``."""
