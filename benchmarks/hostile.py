@@ -15,15 +15,30 @@ quadratic. Each row is an input that once was quadratic or worse:
   (4,000 took 5.6 s);
 - ``backticks in a title``: a run of n backticks and n lone ones in a title
   (a regex tried every pair: 2,000 took 24.5 s, 5,000 over a minute);
-- ``one long word in an ID``: an ID of n letters, which the closed-compound
-  splitter cut at every point, looking up and caching both halves (64,000
-  letters took 43 s and 2.1 GB).
+- ``long title``: a title of n words, one in 26 ending in "s", named in
+  another entry (a possessive form per such word, each as long as the title,
+  and every suffix of the title joined: 12,800 words took 10 s and 820 MiB;
+  at 500,000 characters the automaton's deep trie crashed the build);
+- ``one-word title``: a title of one word of 4n letters (each split of it
+  into two words looked up a prefix as long as it: 8,000 took 12 s and
+  580 MiB);
+- ``joined title``: a title joining two names under one head ("Zorb and
+  Quorb … Mechanisms") of n words, named in another entry (the corpus was
+  searched for the first name, whose long key the automaton walks back
+  through at every word: 32,000 words took 11.9 s);
+- ``also called``: one entry saying n times "The Zorb Thing, also called
+  Quorb… system, …" (all the text before each was split into clauses:
+  4,000 took 6.1 s);
+- ``unknown curated IDs``: n entries and a curation file of n aliases of IDs
+  no entry has, a build refused (each was compared with every ID for a "did
+  you mean": 1,000 took 8.0 s, 2,000 24.8 s).
 
 Nothing here asserts a time: numbers depend on the machine.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import tempfile
@@ -74,6 +89,38 @@ def backticks_in_a_title(n: int) -> str:
                    ("other", "Other Thing", "Nothing.")])
 
 
+def long_title(n: int) -> str:
+    """A title of n words, one in 26 of them ending in "s" ("Aabs"), that another entry names."""
+    title = " ".join(_word(i) for i in range(n))
+    return _sheet([("long", title, "A long title."), ("other", "Other Thing", f"It builds on the {title}.")])
+
+
+def one_word_title(n: int) -> str:
+    """A title of one word of 4n letters ("ZorbzorbZorb…"), that another entry names."""
+    title = "Zorb" * n
+    return _sheet([("long", title, "A long word."), ("other", "Other Thing", f"It builds on the {title}.")])
+
+
+def joined_title(n: int) -> str:
+    """A title of n words joining two names under one head ("Zorb and Quorb Zorb Zorb … Mechanisms"), named."""
+    title = "Zorb and Quorb " + " ".join(["Zorb"] * n) + " Mechanisms"
+    return _sheet([("joined", title, "Two names."), ("other", "Other Thing", f"It builds on the {title}.")])
+
+
+def also_called(n: int) -> str:
+    """One entry giving itself n other names, a sentence each ("The Zorb Thing, also called Quorbaab system, …")."""
+    text = " ".join(f"The Zorb Thing, also called Quorb{_word(i).lower()} system, is good in case {i}."
+                    for i in range(n))
+    return _sheet([("zorb-thing", "Zorb Thing", text), ("other", "Other Thing", "Nothing.")])
+
+
+def unknown_curated_ids(n: int) -> tuple[str, str]:
+    """n entries, and a curation file of n aliases of concepts none of them is (for another corpus, say)."""
+    sheet = _sheet([(f"zorb-{_word(i).lower()}", f"Zorb {_word(i)}", "A thing.") for i in range(n)])
+    return sheet, "".join(f'[[alias]]\nconcept = "quorb-{_word(i).lower()}"\nnames = ["Quxal {_word(i)}"]\n\n'
+                          for i in range(n))
+
+
 def headings_in_a_fence(n: int) -> str:
     """One example whose closed fence holds n numbered headings (a sample cheatsheet quoted whole)."""
     sample = "".join(f"## {i}. SAMPLE\n\n#### {i}.1.1 Sample {_word(i)}\n\n" for i in range(1, n + 1))
@@ -81,28 +128,37 @@ def headings_in_a_fence(n: int) -> str:
     return text.replace("**Example:**\nNothing much.", f"**Example:**\n````\n{sample}````", 1)
 
 
-def one_long_word_in_an_id(n: int) -> str:
-    return _sheet([("a" * n, "Long Thing", "A thing of its own kind."), ("other", "Other Thing", "Nothing.")])
-
-
-CASES: dict[str, tuple[Callable[[int], str], int]] = {
+CASES: dict[str, tuple[Callable[[int], str | tuple[str, str]], int]] = {
     "shared shortened name": (shared_shortened_name, 4000),
     "one acronym title": (one_acronym_title, 2000),
     "closed compounds": (closed_compounds, 4400),
     "headings in a fence": (headings_in_a_fence, 4000),
     "backticks in a title": (backticks_in_a_title, 5000),
-    "one long word in an ID": (one_long_word_in_an_id, 32000),
+    "long title": (long_title, 6400),
+    "one-word title": (one_word_title, 4000),
+    "joined title": (joined_title, 16000),
+    "also called": (also_called, 4000),
+    "unknown curated IDs": (unknown_curated_ids, 1000),
 }
 
 
-def build_cpu(text: str, folder: Path) -> float:
+def build_cpu(text: str | tuple[str, str], folder: Path) -> float:
+    """CPU seconds to read and build a cheatsheet, or a (cheatsheet, curation file) pair; a build refused for the
+    curation file's mistakes is timed to the refusal."""
     from mlkg import knowledge
+    from mlkg.errors import CurationError
     from mlkg.read import read
 
     path = folder / "hostile.md"
+    curation = None
+    if not isinstance(text, str):
+        text, curation_text = text
+        curation = [folder / "hostile.toml"]
+        curation[0].write_text(curation_text, encoding="utf-8")
     path.write_text(text, encoding="utf-8")
     t = time.process_time()
-    knowledge.build(read([path]))
+    with contextlib.suppress(CurationError):
+        knowledge.build(read([path], curation))
     return time.process_time() - t
 
 

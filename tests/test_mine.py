@@ -174,6 +174,22 @@ def test_a_title_of_many_closed_compounds_has_linearly_many_forms():
     assert len(variants(" ".join(["Feedforward"] * 20))) < 100
 
 
+def test_a_title_of_many_words_has_few_forms():
+    """A possessive form per word ending in "s" ("Bayes' Theorem"), each as long as the name: a title of thousands
+    of words had thousands of forms."""
+    assert variants("Bayes Theorem") >= {"Bayes' Theorem", "Bayes Theorems"}
+    assert len(variants(" ".join(["Bayes"] * 200 + ["Theorem"]))) <= 2
+
+
+def test_a_title_of_half_a_million_characters_builds():
+    """The automaton's trie is as deep as its longest key, and freeing it recursed once a level: such a title
+    crashed the build (a C stack overflow)."""
+    title = " ".join(["Zorb"] * 120_000)
+    kg = mlkg.load(_write_tmp(sheet(entry("1.1.1", title, "long"), entry("1.1.2", "Other Thing", "other",
+                                                                          full=f"The {title}."))), curation=[])
+    assert len(kg.entries) == 2
+
+
 # --- types and direction ------------------------------------------------------------------------
 
 def _mine(text: str, tmp_path=None):
@@ -728,6 +744,19 @@ def test_show_lists_curated_aliases(cli, write):
     code, out, _ = cli("show", "vae", "--curation", cur, "--format", "json")
     assert code == 0 and json.loads(out)["aliases"] == ["Kingma net"]
     assert "Aliases: Kingma net (curation)" in cli("show", "vae", "--curation", cur)[1]
+
+
+def test_only_the_first_unknown_curated_ids_get_a_suggestion(write):
+    """Each suggestion compares an ID with every concept: a file of thousands for another corpus took minutes."""
+    from mlkg.read import SUGGESTED
+
+    text = sheet(*(entry(f"1.1.{i}", f"Thing {i}", f"thing-{i}") for i in range(1, 4)))
+    items = "".join(f'[[alias]]\nconcept = "thing-{i}x"\nnames = ["Quxal {i}"]\n\n' for i in range(SUGGESTED + 5))
+    with pytest.raises(CurationError) as err:
+        mlkg.load(write(text), curation=[write(items, "c.toml")])
+    messages = [p.message for p in err.value.problems]
+    assert len(messages) == SUGGESTED + 5 and "did you mean thing-1," in messages[1]
+    assert sum("did you mean" in m for m in messages) == SUGGESTED
 
 
 @pytest.mark.parametrize("header", ["[[add]]", "[[ add ]]", '[["add"]]', "[['add']]", '[[ "a\\u0064d" ]]', '\t[[add]]'])

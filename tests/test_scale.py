@@ -88,7 +88,7 @@ def _hostile():
     ("shared shortened name", 400, 440, 0),  # 400 "Zorb Quux …": no sense far more frequent, so no edge
     ("one acronym title", 300, 300, None),  # 300 entries of one title: a name of each, none of another
     ("closed compounds", 4400, 2, None),  # 22 "Feedforward"s: 2^22 forms of one name before
-    ("one long word in an ID", 64000, 2, None),  # 43 s and 2.1 GB before
+    ("one-word title", 16000, 2, None),  # 64,000 letters: 43 s and 2.1 GB before
 ])
 def test_inputs_written_to_break_one_piece_build(tmp_path, case, n, concepts, named):
     """The hostile benchmark's corpora (benchmarks/hostile.py) at a small size: each builds, as it says."""

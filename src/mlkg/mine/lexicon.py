@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
@@ -25,7 +26,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from ..read import Corpus, Entry, Heading, plain_title, split_title
-from .text import COMMON, RARE, common_phrase, everyday, longest_word, normalize, normalize_many, rare_word, zipf
+from .text import COMMON, RARE, common_phrase, everyday, normalize, normalize_many, rare_word, zipf
 
 _WORD = re.compile(r"\w+")
 _HYPHEN = re.compile(r"(-)")
@@ -86,14 +87,21 @@ def _singular(word: str) -> str | None:
     return None if rare < _SINGULAR_FLOOR and zipf(low) > rare + 1 else single
 
 
+LONGEST_VARIED = 12
+"""The most words a name has that is given possessive and split-compound forms: there is one such form per word,
+each as long as the name, so a title of thousands of words made forms (and automaton keys) quadratic in its length
+(a title of 12,800 words took 10 s and 820 MiB).  Cheatsheet titles have at most eight."""
+
+
 def variants(name: str) -> set[str]:
     """Surface forms of one name: itself, its other grammatical number, hyphen joined, possessive."""
     name = " ".join(name.split())
     out = {name}
     words = name.split(" ")
+    varied = len(words) <= LONGEST_VARIED
     # "Bayes Theorem" is written "Bayes' theorem" (and "Bayes' Theorem" "Bayes theorem"); most names have no word
     # but the last that ends in "s" or "s'", and skip the loop
-    for i, w in enumerate(words[:-1] if "s " in name or "s'" in name else ()):
+    for i, w in enumerate(words[:-1] if varied and ("s " in name or "s'" in name) else ()):
         stem = w.removesuffix("'")
         if stem[:1].isupper() and stem.isalpha() and stem.endswith("s") and not stem.endswith("ss"):
             for form in (stem, stem + "'"):
@@ -109,7 +117,7 @@ def variants(name: str) -> set[str]:
     # "Feedforward" is written "feed-forward" too; one such split a form, or a title of twenty such words would
     # have 2^20 forms
     forms = list(out)
-    for i, w in enumerate(words):
+    for i, w in enumerate(words if varied else ()):
         if (at := _compound(w)) is not None:
             for f in forms:
                 fw = f.split(" ")
@@ -133,20 +141,25 @@ def _other_number(last: str) -> str | None:
 _PARTICLES = frozenset({"ahead", "through", "over", "back", "down", "away", "along", "around", "about", "under"})
 
 
+LONGEST_COMPOUND = 48
+"""No English word wordfreq weighs above :data:`RARE` has more than 21 letters, so no closed compound of two has
+more than 42.  Each split of a longer word looked up a prefix as long as the word: a title of one word of 32,000
+letters took 12 s and 580 MiB."""
+
+
 @functools.cache  # "Feedforward" recurs in every name made from a title that has it
 def _compound(word: str) -> int | None:
     """Where a word written closed up splits in two as English also writes it ("Feedforward": "Feed-forward"): into
     two words of four letters or more that wordfreq knows (the rarer at least :data:`RARE`, the two on average
     :data:`COMMON`: "Auto-encoder", not "Align-ment"), the most common such split; none where English writes the
     word closed ("Transformer"), nor before a particle ("look ahead" is no Lookahead)."""
-    if len(word) < 8 or not word.isalpha() or is_acronym(word):
+    if not 8 <= len(word) <= LONGEST_COMPOUND or not word.isalpha() or is_acronym(word):
         return None
     low = word.lower()
     if not rare_word(low):  # English writes it closed: "Transformer", "Knowledge", "Bootstrap"
         return None
     best, score = None, -1.0
-    longest = longest_word()  # each part no longer than a word (a 60,000-letter ID: no split tried); not "Boo-sting"
-    for i in range(max(4, len(low) - longest), min(len(low) - (5 if low.endswith("ing") else 3), longest + 1)):
+    for i in range(4, len(low) - (5 if low.endswith("ing") else 3)):  # not "Boo-sting"
         if low[i:] in _PARTICLES:  # "look ahead", "pass through": a verb phrase, not the term
             continue
         a = zipf(low[:i])
@@ -379,22 +392,38 @@ def _generic_heads(titles: list[str]) -> set[str]:
         groups.setdefault(t.rsplit(" ", 1)[-1], set()).add(t)
     out = set()
     for group in groups.values():
-        extended: Counter = Counter()  # title → the titles of its group that end with it
-        for u in group:
-            words = u.split()
-            extended.update(suffix for i in range(1, len(words)) if (suffix := " ".join(words[i:])) in group)
+        # each title read from its last word back is a path of a trie of the group's titles: the titles it ends with
+        # end on its path, those that end with it pass through its end (joining every suffix of every title took
+        # time quadratic in a title's length: 1.7 s for one of 6,400 words)
+        node: dict[tuple[int, str], int] = {}
+        paths = []
         for t in group:
-            words = t.split()
-            related = extended[t] + sum(" ".join(words[i:]) in group for i in range(1, len(words)))
+            path, at = [], 0
+            for w in reversed(t.split()):
+                at = node.setdefault((at, w), len(node) + 1)
+                path.append(at)
+            paths.append((t, path))
+        ends = {path[-1] for _, path in paths}
+        extended: Counter = Counter()  # a title's end → the titles of its group that end with it
+        for _, path in paths:
+            extended.update(path[:-1])
+        for t, path in paths:
+            related = extended[path[-1]] + sum(at in ends for at in path[:-1])
             if len(group) - 1 > related:
                 out.add(t)
     return out
 
 
-def _names_itself(e: Entry, before: str, key: _Memo) -> bool:
-    """The clause ending at ``before``'s end names entry ``e`` ("The RBF kernel" before ", also called …"), so what
-    it is also called is another name of ``e``, not of something ``e``'s text talks about."""
-    clause = f" {singular_key(re.split(r'[.;:!?]', before)[-1])} "
+_STOP = re.compile(r"[.;:!?]")
+
+
+def _names_itself(e: Entry, text: str, end: int, stops: list[int], key: _Memo) -> bool:
+    """The clause of ``text`` ending at ``end`` names entry ``e`` ("The RBF kernel" before ", also called …"), so
+    what it is also called is another name of ``e``, not of something ``e``'s text talks about.  ``stops`` are where
+    ``text``'s sentence and clause stops are: the clause starts after the last before ``end`` (splitting all the
+    text before each "also called" took time quadratic in a text that says it often)."""
+    i = bisect_left(stops, end)
+    clause = f" {singular_key(text[stops[i - 1] + 1 if i else 0:end])} "
     return any(f" {key[n]} " in clause for n in (e.label, *e.alt_labels, e.id.replace("-", " ")) if key[n])
 
 
@@ -437,6 +466,9 @@ def _shared_head(label: str) -> tuple[str, str] | None:
 def _written(corpus: Corpus, phrases: list[str]) -> set[str]:
     """The phrases the corpus writes anywhere, in either number of their last word, whatever the case: one pass of
     an automaton, however many phrases there are."""
+    # a phrase longer than any name the lexicon looks for is left out: at every word of the text, the automaton
+    # walks back through each key the text so far ends with a suffix of
+    phrases = [p for p in phrases if len(p) <= LONGEST_NAME]
     if not phrases:
         return set()
     automaton = ahocorasick.Automaton()
@@ -515,6 +547,12 @@ def _key(surface: str, norm: str) -> str:
     return " ".join(norm.split())
 
 
+LONGEST_NAME = 1000
+"""The most characters of a name the automaton looks for.  Its trie is as deep as its longest key, and freeing it
+recurses once per level: a title of 500,000 characters crashed the build (a C stack overflow).  No text names a
+concept in a thousand characters; a name so long is matched nowhere (titles run to about sixty)."""
+
+
 class Lexicon:
     """Every name of every concept, compiled into one Aho-Corasick automaton.
 
@@ -540,6 +578,8 @@ class Lexicon:
         self.automaton = ahocorasick.Automaton()
         add = self.automaton.add_word
         for key, bucket in by_key.items():
+            if len(key) > LONGEST_NAME:
+                continue
             first = bucket[0]
             # the common cases, made quick: one name, or names of one concept (title and ID), no acronym
             if len(bucket) == 1:
@@ -747,9 +787,10 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         for text in (e.full, e.simple):
             if "called" not in text and "known as" not in text and "termed" not in text and "referred" not in text:
                 continue  # most texts: a substring search, not a regex, rules them out
+            stops = [m.start() for m in _STOP.finditer(text)]
             for m in _ALSO_CALLED.finditer(text):
                 name = m.group(1)
-                if key[name] not in taken and not everyday(name) and _names_itself(e, text[:m.start()], key):
+                if key[name] not in taken and not everyday(name) and _names_itself(e, text, m.start(), stops, key):
                     raw.append((name, e.id, "defined"))
                     taken.add(key[name])
     # A title without its last word names the concept too, where that word is a generic head shared by several

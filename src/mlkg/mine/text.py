@@ -52,12 +52,6 @@ def zipf(word: str) -> float:
 
 
 @functools.cache
-def longest_word() -> int:
-    """The length of the longest word of letters wordfreq knows (34): no part of a longer one is a word of it."""
-    return max(map(len, filter(str.isalpha, _frequencies())), default=0)
-
-
-@functools.cache
 def _frequencies() -> dict[str, float]:
     """wordfreq's English table, read from its cBpack file (gzipped msgpack: a header, then a list of words per
     centibel of frequency) without importing wordfreq, whose tokenizers, ftfy and langcodes take 0.15 s to
