@@ -337,7 +337,9 @@ def test_version_is_one_number_everywhere(cli):
     import mlkg
 
     code, out, _ = cli("--version")
-    assert code == 0 and out.strip().endswith(f"version {mlkg.__version__}")
+    assert (code, out) == (0, f"mlkg, version {mlkg.__version__}\n")  # it said "None, version 0.2.0"
+    done = subprocess.run([sys.executable, "-m", "mlkg", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.stdout == out
 
 
 def _in(folder, *args):

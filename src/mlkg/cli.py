@@ -98,7 +98,7 @@ def _emit(text: str) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="mlkg")
+@click.version_option(package_name="mlkg", prog_name="mlkg")
 def cli():
     """Turn machine-learning cheatsheets into a knowledge graph you can explore, query and learn from.
 
