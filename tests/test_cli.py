@@ -302,6 +302,55 @@ def test_a_build_json_of_another_shape_is_ignored(cli, write, tmp_path, monkeypa
     assert code == 0 and "probability distribution" in text, err
 
 
+def _set(**fields):
+    def damage(meta: dict) -> str:
+        return json.dumps({**meta, **fields})
+    return damage
+
+
+DAMAGED = "is damaged ({} in its build.json is not {})"
+
+
+@pytest.mark.parametrize("damage, why", [
+    (_set(arguments=[1]), DAMAGED.format("arguments", "a list of paths or null")),
+    (_set(arguments=["/x\0y"]), DAMAGED.format("arguments", "a list of paths or null")),
+    (_set(curation=[5]), DAMAGED.format("curation", "a list of paths")),
+    (_set(sources="x"), DAMAGED.format("sources", "a list of paths")),
+    (_set(base_iri=5), DAMAGED.format("base_iri", "an absolute IRI")),
+    (_set(cwd=3), DAMAGED.format("cwd", "a path")),
+    (_set(format="4"), DAMAGED.format("format", "a number")),
+    (_set(format=3), "was made by another version of mlkg (its build.json is of format 3, not 4)"),
+    (lambda meta: json.dumps({k: v for k, v in meta.items() if k != "key"}), "is damaged (its build.json has no key)"),
+    (lambda meta: "[]", "is damaged (its build.json is not an object)"),
+    (lambda meta: "{", "is damaged (its build.json is not JSON)"),
+    (lambda meta: "[" * 100_000 + "]" * 100_000, "is damaged (its build.json is not JSON)"),  # a RecursionError
+])
+def test_a_build_json_of_the_wrong_shape_is_a_damaged_build_that_mlkg_build_replaces(cli, write, tmp_path, damage,
+                                                                                     why):
+    """Fields of the wrong type (or 100,000 nested lists) were a traceback in every command, `mlkg build`
+    included, so the build could not be replaced: now the build is damaged, said in one line, and the command
+    reads the sources; the build that replaces it says so too."""
+    src = write(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")))
+    out = tmp_path / "kg"
+    assert cli("build", "--source", src, "--out", out)[0] == 0
+    meta = (out / "current" / "build.json").resolve()
+    meta.write_text(damage(json.loads(meta.read_text(encoding="utf-8"))), encoding="utf-8")
+    for command in (["show", "vae"], ["prereqs", "vae"], ["stats"]):
+        code, text, err = cli(*command, "--build", out)
+        assert code == 0 and text, err
+        assert err == (f"mlkg: the build in {out}/ {why}, so its corpus is not known: this answers from the shipped "
+                       f"corpus; `mlkg build --out {out} --source PATH` replaces it\n")
+    code, text, err = cli("show", "beta-method", "--source", src, "--build", out)
+    assert code == 0 and "Alpha Net" in text
+    assert err == f"mlkg: the build in {out}/ {why}; reading the sources instead. Run `mlkg build --out {out}` to " \
+                  "replace it.\n"
+    code, text, err = cli("build", "--out", out)
+    assert code == 0 and text.startswith("built 20 concepts")
+    assert err == (f"mlkg: the build in {out}/ {why}, so its corpus is not known: this build is of the shipped "
+                   "corpus and replaces it (--source builds another)\n")
+    assert cli("show", "vae", "--build", out)[::2] == (0, "")  # whole again
+
+
 def test_a_build_of_the_format_before_is_not_trusted(cli, write, tmp_path, monkeypatch):
     """Format 3 builds had a `fresh` flag, and their key was made of the files as they were after the build, not
     of the bytes it read: the key means something else now, so such a build is read past, never answered from."""

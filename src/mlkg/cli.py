@@ -55,12 +55,12 @@ def _curation(curation, no_curation):
 def _settings(sources, curation=(), no_curation=False, base_iri=None):
     """What to read: the options, a project file, the corpus of the build in force, or the shipped corpus;
     said in one line on stderr when it is not the options or the shipped corpus."""
-    from .project import build_meta, describe, settings
+    from .project import describe, has_build, settings
 
     out = _build_dir()
     if out is not None and not out.strip():
         raise InputError("--build needs a folder: the one `mlkg build --out` wrote")
-    if out is not None and build_meta(out) is None:
+    if out is not None and not has_build(out):
         raise InputError(f"--build {out}: no build there; make one with `mlkg build --out {out}`")
     s = settings(sources, _curation(curation, no_curation), base_iri, out)
     click.get_current_context().meta["mlkg.settings"] = s
@@ -130,7 +130,7 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     from .project import build as build_all
     from .project import describe, settings
 
-    s = settings(sources, _curation(curation, no_curation), base_iri, out)
+    s = settings(sources, _curation(curation, no_curation), base_iri, out, building=True)
     _sources_again(s, "mlkg build")
     if describe(s):
         click.echo(f"mlkg: {describe(s)}", err=True)

@@ -225,9 +225,11 @@ def relative_to(folder: Path):
 
 
 def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | None = None,
-             base_iri: str | None = None, out: str | Path | None = None) -> Settings:
-    """Which corpus a command answers from: the options given, else a project file (``mlkg.toml`` or
-    ``[tool.mlkg]`` in ``pyproject.toml``), else the corpus of the build in force, else the shipped one."""
+             base_iri: str | None = None, out: str | Path | None = None, building: bool = False) -> Settings:
+    """Which corpus a command answers from (``building``: which one ``mlkg build`` builds): the options given,
+    else a project file (``mlkg.toml`` or ``[tool.mlkg]`` in ``pyproject.toml``), else the corpus of the build in
+    force, else the shipped one.  A build in force whose build.json is damaged remembers no corpus: said once."""
+    _SAID.clear()  # a command starts here: what it meets is said again, once
     sources = [str(s) for s in sources]
     if sources:
         return Settings(sources, None if curation is None else [str(c) for c in curation], base_iri, "options")
@@ -241,6 +243,11 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
         base_iri = base_iri or found[1]["base_iri"]
     out = Path(out) if out is not None else default_build_dir()
     meta = build_meta(out)
+    if meta is None and (why := build_damage(out)) is not None:
+        what = "this build is of" if building else "this answers from"
+        _say_damage(out, f"the build in {out}/ {why}, so its corpus is not known: {what} the shipped corpus"
+                    + (" and replaces it (--source builds another)" if building else
+                       f"; `{_rebuild_command(out)} --source PATH` replaces it"))
     if meta is not None and meta[1].get("arguments"):  # built from sources given on purpose: those again
         m = meta[1]
         if str(STDIN) in m["arguments"]:
@@ -581,21 +588,90 @@ def _current(out: Path) -> Path | None:
 # --- answering from a build --------------------------------------------------------------------
 
 def build_meta(out: str | Path | None = None) -> tuple[Path, dict[str, Any]] | None:
-    """(folder, build.json) of the build in force in ``out``, or None where there is no readable build."""
+    """(folder, build.json) of the build in force in ``out``, or None where there is none it can answer from
+    (:func:`build_damage` says why, where there is a build)."""
     out = Path(out) if out is not None else default_build_dir()
     folder = _current(out)
-    meta = _meta_at(folder) if folder is not None else None
+    meta = _meta_at(folder)[0] if folder is not None else None
     return (folder, meta) if meta is not None else None
 
 
-def _meta_at(folder: Path) -> dict[str, Any] | None:
-    """The build.json of one build folder, or None where it is missing, damaged or of another format."""
+def build_damage(out: str | Path | None = None) -> str | None:
+    """What is wrong with the build.json of the build in force in ``out`` (``is damaged (…)``, or ``was made by
+    another version of mlkg``), or None where it is whole or there is no build."""
+    out = Path(out) if out is not None else default_build_dir()
+    return _meta_at(_current(out))[1] if has_build(out) else None
+
+
+def has_build(out: str | Path) -> bool:
+    """Whether ``out`` holds a build in force at all, whole or not: its ``current`` a link mlkg made, to a folder."""
+    return _our_link(Path(out) / "current") and _current(Path(out)) is not None
+
+
+def _rebuild_command(out: Path) -> str:
+    """``mlkg build``, with ``--out`` where ``out`` is not the folder it builds into by default."""
+    default = out.absolute() == default_build_dir().absolute()
+    return "mlkg build" + ("" if default else f" --out {shlex.quote(str(out))}")
+
+
+_SAID: set[str] = set()  # the build folders whose damage has been said, since the command began (see settings)
+
+
+def _say_damage(out: Path, message: str) -> None:
+    """``message`` about the damaged build in ``out``, once: a command's settings and open_graph both meet it."""
+    folder = _current(out)
+    key = str(folder.resolve() if folder is not None else out.absolute())
+    if key not in _SAID:
+        _SAID.add(key)
+        note(message)
+
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
+
+# What each field of build.json must be: a build writes every one of them, and each reader takes them as they are.
+_FIELDS: dict[str, tuple[str, Any]] = {
+    "format": ("a number", lambda v: type(v) is int),
+    "mlkg": ("a version", lambda v: isinstance(v, str)),
+    "key": ("a digest", lambda v: isinstance(v, str)),
+    "graph_sha256": ("a digest", lambda v: isinstance(v, str)),
+    "sources": ("a list of paths", lambda v: _paths(v)),
+    "curation": ("a list of paths", lambda v: _paths(v)),
+    "arguments": ("a list of paths or null", lambda v: v is None or _paths(v)),
+    "base_iri": ("an absolute IRI", lambda v: isinstance(v, str) and _IRI.fullmatch(v) is not None),
+    "cwd": ("a path", lambda v: isinstance(v, str) and "\0" not in v),
+    "stats": ("an object", lambda v: isinstance(v, dict)),
+    "outputs": ("a list of file names", lambda v: isinstance(v, list) and all(o in OUTPUTS for o in v)),
+}
+
+
+def _paths(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v and "\0" not in v for v in value)
+
+
+def _meta_at(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(the build.json of one build folder, None) where it is whole; else (None, what is wrong with it).
+
+    The one place build.json is checked: every field of the shape a build writes, so that no command (nor the
+    build that replaces it) meets a value of the wrong type."""
     raw = _read_regular(folder / META)
+    if raw is None:
+        return None, f"is damaged (its {META} is missing)"
     try:
-        meta = json.loads(raw) if raw is not None else None
-    except ValueError:
-        return None
-    return meta if isinstance(meta, dict) and meta.get("format") == FORMAT else None
+        meta = json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: valid JSON nested deeper than Python's stack
+        return None, f"is damaged (its {META} is not JSON)"
+    if not isinstance(meta, dict):
+        return None, f"is damaged (its {META} is not an object)"
+    if meta.get("format") != FORMAT:
+        if type(meta.get("format")) is int:
+            return None, f"was made by another version of mlkg (its {META} is of format {meta['format']}, not {FORMAT})"
+        return None, f"is damaged (format in its {META} is not a number)"
+    for name, (what, fits) in _FIELDS.items():
+        if name not in meta:
+            return None, f"is damaged (its {META} has no {name})"
+        if not fits(meta[name]):
+            return None, f"is damaged ({name} in its {META} is not {what})"
+    return meta, None
 
 
 def note(message: str) -> None:
@@ -612,6 +688,9 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
     if files == [Path("-")]:
         return knowledge.load(*files, curation=cur)  # standard input is read once, and never a build's
     found = build_meta(out)
+    if found is None and (why := build_damage(out)) is not None:
+        _say_damage(out, f"the build in {out}/ {why}; reading the sources instead. Run `{_rebuild_command(out)}` "
+                    "to replace it.")
     if found is not None:
         folder, meta = found
         # the same corpus: the same files, or the same folders given (where a file has been added since)
@@ -631,7 +710,7 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
 
 def built_graph(folder: Path) -> KnowledgeGraph:
     """The graph of a build as it is, for a build whose sources cannot be read again (standard input)."""
-    meta = _meta_at(folder)
+    meta, _ = _meta_at(folder)
     kg = _from_build(folder, meta) if meta is not None else None
     if kg is None:
         raise InputError(f"the build in {folder.parent.parent}/ was made from standard input and is damaged; "
