@@ -497,6 +497,61 @@ def test_a_project_file_without_sources_still_gives_its_curation_and_base_iri(tm
     assert plan.returncode == 0 and "autoencoder" not in plan.stdout
 
 
+def _project(tmp_path, name="mlkg.toml", text='sources = ["sheets"]\n'):
+    """proj/ with a project file, proj/sheets/one.md, and proj/sub/deeper/ (sub/ holding another tool's
+    pyproject.toml, which configures nothing of mlkg's)."""
+    proj = tmp_path / "proj"
+    (proj / "sheets").mkdir(parents=True)
+    (proj / "sub" / "deeper").mkdir(parents=True)
+    (proj / "sheets" / "one.md").write_text(
+        sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")), encoding="utf-8")
+    (proj / "sub" / "pyproject.toml").write_text('[tool.black]\nline-length = 99\n', encoding="utf-8")
+    (proj / name).write_text(text, encoding="utf-8")
+    return proj
+
+
+@pytest.mark.parametrize("name, text", [
+    ("mlkg.toml", 'sources = ["sheets"]\n'),
+    ("pyproject.toml", '[project]\nname = "p"\n\n[tool.mlkg]\nsources = ["sheets"]\n'),
+])
+@pytest.mark.parametrize("cwd, up", [("", ""), ("sub", "../"), ("sub/deeper", "../../")])
+def test_the_project_file_is_found_from_the_folders_below_it(tmp_path, name, text, cwd, up):
+    """As ruff and pytest find theirs: one folder down, a command answered from the shipped seed with no word.
+    Its paths are the project folder's, shown as typed from here."""
+    proj = _project(tmp_path, name, text)
+    done = _in(proj / cwd, "show", "beta-method")
+    assert done.returncode == 0, done.stderr
+    assert f"Source:  {up}sheets/one.md:" in done.stdout
+    said = proj / name if not cwd else f"{up}{name}"  # in its own folder as it always was
+    assert done.stderr == f"mlkg: answering from {up}sheets ({said}; --source to choose another)\n"
+
+
+def test_the_nearest_project_file_is_the_one_read(tmp_path):
+    proj = _project(tmp_path)
+    (proj / "sub" / "mine.md").write_text(sheet(entry("2.1.1", "Gamma Net"), section="2"), encoding="utf-8")
+    (proj / "sub" / "mlkg.toml").write_text('sources = ["mine.md"]\n', encoding="utf-8")
+    done = _in(proj / "sub" / "deeper", "show", "gamma-net")
+    assert done.returncode == 0 and "Source:  ../mine.md:" in done.stdout, done.stderr
+
+
+def test_a_build_below_the_project_file_goes_into_the_projects_build_folder(tmp_path):
+    """The project's out/, not one in each subfolder: the build made below is the one read in the project folder,
+    and the other way round."""
+    proj = _project(tmp_path)
+    built = _in(proj / "sub", "build")
+    assert built.returncode == 0, built.stderr
+    assert "  graph.json  ../out/graph.json\n" in built.stdout
+    assert f"open the map:  {(proj / 'out' / 'map.html').as_uri()}\n" in built.stdout  # no sub/../
+    assert "next:  mlkg show alpha-net  ·" in built.stdout  # the folder commands read: no --build to add
+    assert (proj / "out" / "current").is_symlink() and not (proj / "sub" / "out").exists()
+    graph = (proj / "out" / "graph.json").resolve()
+    graph.chmod(0o644)
+    graph.write_text("{}", encoding="utf-8")  # so that a command reading this build says it is damaged
+    for cwd in ("", "sub/deeper"):
+        done = _in(proj / cwd, "show", "beta-method")
+        assert done.returncode == 0 and "the build in" in done.stderr and "out/ is damaged;" in done.stderr
+
+
 def test_a_project_files_patterns_match_in_a_folder_named_like_a_pattern(tmp_path):
     """A relative source is joined onto the project file's folder and taken as a pattern: `proj[1]/sheets/*.md`
     matched nothing, `[1]` being a pattern too."""

@@ -62,7 +62,12 @@ BUILD_NAME = re.compile(r"(\.tmp-)?\d+-[a-z0-9_]{8}")  # <pid>-<random>, and .tm
 
 
 def default_build_dir() -> Path:
-    return Path(os.environ.get("MLKG_BUILD_DIR") or "out")
+    """``$MLKG_BUILD_DIR``, else ``out`` in the project's folder (the one holding the project file, found from
+    here upward), else ``out`` here."""
+    if os.environ.get("MLKG_BUILD_DIR"):
+        return Path(os.environ["MLKG_BUILD_DIR"])
+    found = find_project_file()
+    return _from_here(found[0].parent) / "out" if found is not None else Path("out")
 
 
 @dataclass
@@ -89,7 +94,7 @@ class BuildResult:
                  f"{e['requires']} requires, {e['related']} related, {e['parent']} parent edges"]
         lines += [f"  {name:11} {path}" for name, path in self.files.items()]
         if "map" in self.files:
-            lines.append(f"open the map:  {self.files['map'].absolute().as_uri()}")
+            lines.append(f"open the map:  {Path(os.path.abspath(self.files['map'])).as_uri()}")  # no "sub/../"
         show, prereqs = self.examples
         at = "" if self.out.absolute() == default_build_dir().absolute() else f" --build {shlex.quote(str(self.out))}"
         lines.append(f"next:  mlkg show {show}{at}  ·  " + (f"mlkg prereqs {prereqs}{at}  ·  " if prereqs else "")
@@ -120,32 +125,63 @@ class Settings:
     build: Path | None = None  # a build made from standard input: answered from as it is, since stdin is gone
 
 
+def find_project_file(folder: Path | None = None) -> tuple[Path, bytes] | None:
+    """(path, bytes) of the project file: ``mlkg.toml``, or a ``pyproject.toml`` that holds ``[tool.mlkg]`` (or
+    that does not parse and names it), in ``folder``; without ``folder``, the nearest one from the working folder
+    upward to the root, as ruff and pytest find theirs."""
+    import tomllib
+
+    here = Path.cwd()
+    for place in [folder] if folder is not None else [here, *here.parents]:
+        for name in PROJECT_FILES:
+            raw = _read_regular(place / name)
+            if raw is None:
+                continue
+            if name == "pyproject.toml":
+                try:
+                    tool = tomllib.loads(raw.decode("utf-8-sig")).get("tool")
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                    if b"tool.mlkg" not in raw:
+                        continue  # not ours to judge, unless it holds our table
+                else:
+                    if not (isinstance(tool, dict) and "mlkg" in tool):
+                        continue  # another tool's business, or none's
+            return place / name, raw
+    return None
+
+
+def _from_here(folder: Path) -> Path:
+    """A project's folder as a path from the working folder: ``.`` for this one, ``..`` or ``../..`` for one above
+    (``Source: ../sheets/a.md:41`` names a file from here), else absolute."""
+    here = Path.cwd()
+    if folder == here:
+        return Path(".")
+    return Path(os.path.relpath(folder, here)) if folder in here.parents else folder
+
+
 def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
-    """The ``[tool.mlkg]`` table of ``pyproject.toml``, or the whole of ``mlkg.toml``, in ``folder`` (the
-    working directory): sources, curation and base-iri, relative paths taken from the file's folder."""
+    """The ``[tool.mlkg]`` table of ``pyproject.toml``, or the whole of ``mlkg.toml``, in ``folder`` or (without
+    it) the nearest folder from the working one upward: sources, curation and base-iri, relative paths taken from
+    the file's folder."""
     import tomllib
 
     from .errors import CurationError, Location
     from .read.curation import toml_problem
 
-    folder = folder or Path.cwd()
-    for name in PROJECT_FILES:
-        path = folder / name
-        raw = _read_regular(path)
-        if raw is None:
-            continue
+    found = find_project_file(folder)
+    if found is not None:
+        path, raw = found
+        name = path.name
         try:
             text = raw.decode("utf-8-sig")
             doc = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            if name == "pyproject.toml" and b"tool.mlkg" not in raw:
-                continue  # not ours to judge, unless it holds our table
             problem = toml_problem(str(path), text, exc) if isinstance(exc, tomllib.TOMLDecodeError) \
                 else Problem(Location(str(path), 1), f"not UTF-8 ({exc.reason})")
             raise CurationError(problems=[problem]) from None
         if name == "pyproject.toml":
             tool = doc.get("tool")
-            table = tool.get("mlkg") if isinstance(tool, dict) else None  # another tool's business, or none's
+            table = tool.get("mlkg") if isinstance(tool, dict) else None
             if table is not None and not isinstance(table, dict):
                 at = re.search(r"^[ \t]*(?:[\"']?tool[\"']?[ \t]*\.[ \t]*)?[\"']?mlkg[\"']?[ \t]*=", text, re.M)
                 line = text.count("\n", 0, at.start()) + 1 if at else 1
@@ -154,7 +190,7 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
         else:
             table = doc
         if not isinstance(table, dict):
-            continue
+            return None
         problems = []
         for key, value in table.items():
             if key not in ("sources", "curation", "base-iri"):
@@ -179,6 +215,12 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
                       "curation": [rel(v) for v in table["curation"]] if "curation" in table else None,
                       "base_iri": table.get("base-iri")}
     return None
+
+
+def _shown_project_file(path: Path) -> str:
+    """A project file as a command names it: as it always was in the working folder (absolute), and as
+    ``../pyproject.toml`` where it was found further up."""
+    return str(path) if path.parent == Path.cwd() else str(_from_here(path.parent) / path.name)
 
 
 def _key_line(text: str, key: str, in_tool_mlkg: bool) -> int:
@@ -211,16 +253,19 @@ def _key_line(text: str, key: str, in_tool_mlkg: bool) -> int:
 
 
 def relative_to(folder: Path):
-    """A project file's path ``value`` as a path from the working folder: joined onto the file's ``folder``.  A
-    source may be a pattern (``sheets/*.md``), which only its own part is: the folder's name is escaped, or a
-    folder such as ``proj[1]/`` would make the pattern match nothing."""
+    """A project file's path ``value`` as a path from the working folder: joined onto the file's ``folder`` (as
+    ``../sheets`` where that folder is above this one).  A source may be a pattern (``sheets/*.md``), which only
+    its own part is: the folder's name is escaped, or a folder such as ``proj[1]/`` would make the pattern match
+    nothing."""
+    base = _from_here(folder)
+
     def rel(value: str, pattern: bool = False) -> str:
         p = Path(value)
-        if p.is_absolute() or value == "-" or folder == Path.cwd():
+        if p.is_absolute() or value == "-" or base == Path("."):
             return value
         if pattern and glob.escape(value) != value and not os.path.lexists(folder / p):  # as expand_paths takes it
-            return str(Path(glob.escape(str(folder))) / p)
-        return str(folder / p)
+            return str(Path(glob.escape(str(base))) / p)
+        return str(base / p)
     return rel
 
 
@@ -237,7 +282,7 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
     if found is not None and found[1]["sources"]:
         path, table = found
         return Settings(table["sources"], table["curation"] if curation is None else [str(c) for c in curation],
-                        base_iri or table["base_iri"], str(path))
+                        base_iri or table["base_iri"], _shown_project_file(path))
     if found is not None:  # no sources: its curation and base IRI still apply, to the corpus chosen below
         curation = found[1]["curation"] if curation is None else curation
         base_iri = base_iri or found[1]["base_iri"]
