@@ -228,6 +228,24 @@ def test_learn_says_why_a_known_goal_still_gets_a_plan(cli, known, says):
     assert code == 0 and out.startswith(says) and "1 step," in out
 
 
+@pytest.mark.parametrize("args, says", [
+    (["prereqs", ""], "mlkg: a concept ID is needed: '' is empty; give a concept's ID, label, acronym or entry "
+                      "number\n"),
+    (["show", " "], "mlkg: a concept ID is needed: ' ' is blank; give a concept's ID, label, acronym or entry "
+                    "number\n"),
+    (["path", "vae", ""], "mlkg: a concept ID is needed: '' is empty; give a concept's ID, label, acronym or "
+                          "entry number\n"),
+])
+def test_an_empty_concept_asks_for_one_in_one_line(cli, args, says):
+    """No "did you mean" (the first concepts), nor "in the shipped corpus": the name is missing, not unknown."""
+    assert cli(*args)[::2] == (2, says)
+
+
+def test_an_entry_number_names_its_concept(cli):
+    code, out, err = cli("show", "13.1.2")
+    assert code == 0 and out.startswith("Variational Autoencoder (VAE)  [vae · 13.1.2]\n"), err
+
+
 def test_python_dash_m_and_console_script_work(tmp_path):
     done = subprocess.run([sys.executable, "-m", "mlkg", "show", "gan"], capture_output=True, text=True,
                           cwd=tmp_path, timeout=60)

@@ -721,8 +721,8 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
             cli.main(args=argv, prog_name="mlkg", standalone_mode=False, parent=ctx)
     except MlkgError as exc:
         s = meta.get("mlkg.settings")
-        if isinstance(exc, UnknownConceptError) and not (exc.suggestions or exc.section) and s is not None \
-                and s.origin == "" and not meta.get("mlkg.build"):
+        if isinstance(exc, UnknownConceptError) and exc.concept_id.strip() and not (exc.suggestions or exc.section) \
+                and s is not None and s.origin == "" and not meta.get("mlkg.build"):
             click.echo(f"mlkg: {exc} in the shipped corpus (--source FILE or --build DIR answers from yours)",
                        err=True)
             return exc.exit_code
