@@ -40,9 +40,15 @@ def _table(second: Path, first: Path) -> int:
             return 2
         a = agreement(read_gold(firsts[path.name]), read_gold(path))
         links, req, same = a["links"], a["requires"], a["same_type"]
-        print(f"{path.stem:<34} {links['precision']:>7.2f} {links['recall']:>5.2f} {links['f1']:>5.2f}  "
-              f"{req['precision']:>10.2f} {req['recall']:>5.2f}  {same['alike']:>5}/{same['pairs']}")
+        print(f"{path.stem:<34} {_score(links['precision'], 7)} {_score(links['recall'], 5)} "
+              f"{_score(links['f1'], 5)}  {_score(req['precision'], 10)} {_score(req['recall'], 5)}  "
+              f"{same['alike']:>5}/{same['pairs']}")
     return 0
+
+
+def _score(value: float | None, width: int) -> str:
+    """A score, or "–" where there is nothing to score it on (no pair labelled by one of the two)."""
+    return f"{'–' if value is None else f'{value:.2f}':>{width}}"
 
 
 if __name__ == "__main__":

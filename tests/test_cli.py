@@ -274,6 +274,24 @@ def test_learn_says_why_a_known_goal_still_gets_a_plan(cli, known, says):
     assert code == 0 and out.startswith(says) and "1 step," in out
 
 
+@pytest.mark.parametrize("args, says", [
+    (["prereqs", ""], "mlkg: a concept ID is needed: '' is empty; give a concept's ID, label, acronym or entry "
+                      "number\n"),
+    (["show", " "], "mlkg: a concept ID is needed: ' ' is blank; give a concept's ID, label, acronym or entry "
+                    "number\n"),
+    (["path", "vae", ""], "mlkg: a concept ID is needed: '' is empty; give a concept's ID, label, acronym or "
+                          "entry number\n"),
+])
+def test_an_empty_concept_asks_for_one_in_one_line(cli, args, says):
+    """No "did you mean" (the first concepts), nor "in the shipped corpus": the name is missing, not unknown."""
+    assert cli(*args)[::2] == (2, says)
+
+
+def test_an_entry_number_names_its_concept(cli):
+    code, out, err = cli("show", "13.1.2")
+    assert code == 0 and out.startswith("Variational Autoencoder (VAE)  [vae · 13.1.2]\n"), err
+
+
 def test_python_dash_m_and_console_script_work(tmp_path):
     done = subprocess.run([sys.executable, "-m", "mlkg", "show", "gan"], capture_output=True, text=True,
                           cwd=tmp_path, timeout=60)
@@ -348,6 +366,55 @@ def test_a_build_json_of_another_shape_is_ignored(cli, write, tmp_path, monkeypa
     assert code == 0 and "probability distribution" in text, err
 
 
+def _set(**fields):
+    def damage(meta: dict) -> str:
+        return json.dumps({**meta, **fields})
+    return damage
+
+
+DAMAGED = "is damaged ({} in its build.json is not {})"
+
+
+@pytest.mark.parametrize("damage, why", [
+    (_set(arguments=[1]), DAMAGED.format("arguments", "a list of paths or null")),
+    (_set(arguments=["/x\0y"]), DAMAGED.format("arguments", "a list of paths or null")),
+    (_set(curation=[5]), DAMAGED.format("curation", "a list of paths")),
+    (_set(sources="x"), DAMAGED.format("sources", "a list of paths")),
+    (_set(base_iri=5), DAMAGED.format("base_iri", "an absolute IRI")),
+    (_set(cwd=3), DAMAGED.format("cwd", "a path")),
+    (_set(format="4"), DAMAGED.format("format", "a number")),
+    (_set(format=3), "was made by another version of mlkg (its build.json is of format 3, not 4)"),
+    (lambda meta: json.dumps({k: v for k, v in meta.items() if k != "key"}), "is damaged (its build.json has no key)"),
+    (lambda meta: "[]", "is damaged (its build.json is not an object)"),
+    (lambda meta: "{", "is damaged (its build.json is not JSON)"),
+    (lambda meta: "[" * 100_000 + "]" * 100_000, "is damaged (its build.json is not JSON)"),  # a RecursionError
+])
+def test_a_build_json_of_the_wrong_shape_is_a_damaged_build_that_mlkg_build_replaces(cli, write, tmp_path, damage,
+                                                                                     why):
+    """Fields of the wrong type (or 100,000 nested lists) were a traceback in every command, `mlkg build`
+    included, so the build could not be replaced: now the build is damaged, said in one line, and the command
+    reads the sources; the build that replaces it says so too."""
+    src = write(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")))
+    out = tmp_path / "kg"
+    assert cli("build", "--source", src, "--out", out)[0] == 0
+    meta = (out / "current" / "build.json").resolve()
+    meta.write_text(damage(json.loads(meta.read_text(encoding="utf-8"))), encoding="utf-8")
+    for command in (["show", "vae"], ["prereqs", "vae"], ["stats"]):
+        code, text, err = cli(*command, "--build", out)
+        assert code == 0 and text, err
+        assert err == (f"mlkg: the build in {out}/ {why}, so its corpus is not known: this answers from the shipped "
+                       f"corpus; `mlkg build --out {out} --source PATH` replaces it\n")
+    code, text, err = cli("show", "beta-method", "--source", src, "--build", out)
+    assert code == 0 and "Alpha Net" in text
+    assert err == f"mlkg: the build in {out}/ {why}; reading the sources instead. Run `mlkg build --out {out}` to " \
+                  "replace it.\n"
+    code, text, err = cli("build", "--out", out)
+    assert code == 0 and text.startswith("built 20 concepts")
+    assert err == (f"mlkg: the build in {out}/ {why}, so its corpus is not known: this build is of the shipped "
+                   "corpus and replaces it (--source builds another)\n")
+    assert cli("show", "vae", "--build", out)[::2] == (0, "")  # whole again
+
+
 def test_a_build_of_the_format_before_is_not_trusted(cli, write, tmp_path, monkeypatch):
     """Format 3 builds had a `fresh` flag, and their key was made of the files as they were after the build, not
     of the bytes it read: the key means something else now, so such a build is read past, never answered from."""
@@ -383,7 +450,9 @@ def test_version_is_one_number_everywhere(cli):
     import mlkg
 
     code, out, _ = cli("--version")
-    assert code == 0 and out.strip().endswith(f"version {mlkg.__version__}")
+    assert (code, out) == (0, f"mlkg, version {mlkg.__version__}\n")  # it said "None, version 0.2.0"
+    done = subprocess.run([sys.executable, "-m", "mlkg", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.stdout == out
 
 
 def _in(folder, *args):
@@ -490,6 +559,61 @@ def test_a_project_file_without_sources_still_gives_its_curation_and_base_iri(tm
     assert "<https://example.org/kg/concept/vae>" in done.stdout
     plan = _in(tmp_path, "prereqs", "vae")
     assert plan.returncode == 0 and "autoencoder" not in plan.stdout
+
+
+def _project(tmp_path, name="mlkg.toml", text='sources = ["sheets"]\n'):
+    """proj/ with a project file, proj/sheets/one.md, and proj/sub/deeper/ (sub/ holding another tool's
+    pyproject.toml, which configures nothing of mlkg's)."""
+    proj = tmp_path / "proj"
+    (proj / "sheets").mkdir(parents=True)
+    (proj / "sub" / "deeper").mkdir(parents=True)
+    (proj / "sheets" / "one.md").write_text(
+        sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")), encoding="utf-8")
+    (proj / "sub" / "pyproject.toml").write_text('[tool.black]\nline-length = 99\n', encoding="utf-8")
+    (proj / name).write_text(text, encoding="utf-8")
+    return proj
+
+
+@pytest.mark.parametrize("name, text", [
+    ("mlkg.toml", 'sources = ["sheets"]\n'),
+    ("pyproject.toml", '[project]\nname = "p"\n\n[tool.mlkg]\nsources = ["sheets"]\n'),
+])
+@pytest.mark.parametrize("cwd, up", [("", ""), ("sub", "../"), ("sub/deeper", "../../")])
+def test_the_project_file_is_found_from_the_folders_below_it(tmp_path, name, text, cwd, up):
+    """As ruff and pytest find theirs: one folder down, a command answered from the shipped seed with no word.
+    Its paths are the project folder's, shown as typed from here."""
+    proj = _project(tmp_path, name, text)
+    done = _in(proj / cwd, "show", "beta-method")
+    assert done.returncode == 0, done.stderr
+    assert f"Source:  {up}sheets/one.md:" in done.stdout
+    said = proj / name if not cwd else f"{up}{name}"  # in its own folder as it always was
+    assert done.stderr == f"mlkg: answering from {up}sheets ({said}; --source to choose another)\n"
+
+
+def test_the_nearest_project_file_is_the_one_read(tmp_path):
+    proj = _project(tmp_path)
+    (proj / "sub" / "mine.md").write_text(sheet(entry("2.1.1", "Gamma Net"), section="2"), encoding="utf-8")
+    (proj / "sub" / "mlkg.toml").write_text('sources = ["mine.md"]\n', encoding="utf-8")
+    done = _in(proj / "sub" / "deeper", "show", "gamma-net")
+    assert done.returncode == 0 and "Source:  ../mine.md:" in done.stdout, done.stderr
+
+
+def test_a_build_below_the_project_file_goes_into_the_projects_build_folder(tmp_path):
+    """The project's out/, not one in each subfolder: the build made below is the one read in the project folder,
+    and the other way round."""
+    proj = _project(tmp_path)
+    built = _in(proj / "sub", "build")
+    assert built.returncode == 0, built.stderr
+    assert "  graph.json  ../out/graph.json\n" in built.stdout
+    assert f"open the map:  {(proj / 'out' / 'map.html').as_uri()}\n" in built.stdout  # no sub/../
+    assert "next:  mlkg show alpha-net  ·" in built.stdout  # the folder commands read: no --build to add
+    assert (proj / "out" / "current").is_symlink() and not (proj / "sub" / "out").exists()
+    graph = (proj / "out" / "graph.json").resolve()
+    graph.chmod(0o644)
+    graph.write_text("{}", encoding="utf-8")  # so that a command reading this build says it is damaged
+    for cwd in ("", "sub/deeper"):
+        done = _in(proj / cwd, "show", "beta-method")
+        assert done.returncode == 0 and "the build in" in done.stderr and "out/ is damaged;" in done.stderr
 
 
 def test_a_project_files_patterns_match_in_a_folder_named_like_a_pattern(tmp_path):

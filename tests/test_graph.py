@@ -41,9 +41,22 @@ def test_concept_attributes(seed_kg):
     ("VAE", "vae"),
     ("Stable Diffusion", "stable-diffusion"),
     ("large language model", "llm"),
+    ("13.1.2", "vae"),  # the entry number `mlkg show` prints beside the ID: it was "unknown concept"
+    (" 13.1.2 ", "vae"),
 ])
-def test_resolve_accepts_ids_labels_and_acronyms(seed_kg, asked, found):
-    assert seed_kg.resolve(asked) == found
+def test_resolve_accepts_ids_labels_acronyms_and_entry_numbers(seed_kg, asked, found):
+    assert seed_kg.resolve(asked) == found and asked in seed_kg
+
+
+@pytest.mark.parametrize("asked, says", [
+    ("", "a concept ID is needed: '' is empty; give a concept's ID, label, acronym or entry number"),
+    ("  ", "a concept ID is needed: '  ' is blank; give a concept's ID, label, acronym or entry number"),
+])
+def test_an_empty_name_asks_for_a_concept_and_suggests_none(seed_kg, asked, says):
+    """It was "unknown concept ''; did you mean autoencoder, vae, denoising-autoencoder?": the first concepts."""
+    with pytest.raises(UnknownConceptError) as err:
+        seed_kg.resolve(asked, sections=True)
+    assert str(err.value) == says and err.value.suggestions == [] and asked not in seed_kg
 
 
 @pytest.mark.parametrize("asked, suggestion", [

@@ -634,7 +634,7 @@ FIRST = "a requires b\nc requires d\ne related f\ng requires h\n"
     (FIRST, (1.0, 1.0), (1.0, 1.0), (4, 4)),
     ("b requires a\nc requires d\nf related e\n", (1.0, 0.75), (0.5, 1 / 3), (2, 3)),  # one turned, one unseen
     ("a related b\nc requires d\ne requires f\ng requires h\nx requires y\n", (0.8, 1.0), (0.5, 2 / 3), (2, 4)),
-    ("x related y\n", (0.0, 0.0), (1.0, 0.0), (0, 0)),
+    ("x related y\n", (0.0, 0.0), (None, 0.0), (0, 0)),  # no requires labelled: no precision (it was 1.00)
 ])
 def test_two_labellings_of_a_section_are_scored_against_each_other(write, second, links, requires, alike):
     a = agreement(read_gold(write(FIRST, "first.gold")), read_gold(write(second, "second.gold")))
@@ -1061,19 +1061,46 @@ def test_eval_command_prints_a_row_per_section_and_the_rules_ablation(cli):
 
 @pytest.mark.parametrize("name, text, code, said", [
     # a near-miss ID is most likely a typo: said, with the ID it nearly is
-    ("13-generative-models.gold", "vae requires autoencodr\n", 0, ":1: 'autoencodr' is no loaded concept; "
+    ("13-generative-models.gold", "vae requires autoencodr\ngan requires generator\n", 0,
+     ":1: 'autoencodr' is no loaded concept; did you mean 'autoencoder'?"),
+    ("13-generative-models.gold", "plan vae includes autoencodr\ngan requires generator\n", 0,
      "did you mean 'autoencoder'?"),
-    ("13-generative-models.gold", "plan vae includes autoencodr\n", 0, "did you mean 'autoencoder'?"),
     # an ID of a section not loaded is expected, and says nothing
-    ("13-generative-models.gold", "vae related random-forest\n", 0, ""),
+    ("13-generative-models.gold", "vae related random-forest\ngan requires generator\n", 0, ""),
     # a file named after no loaded cheatsheet scores nothing: with nothing else to score, a usage error
     ("vae.gold", "vae requires autoencoder\n", 2, "vae.gold:1: named after no loaded cheatsheet"),
+    # so does one with no label of loaded concepts: it scored recall 1.00, every mined link counted wrong
+    ("13-generative-models.gold", "", 2, "13-generative-models.gold:1: holds no label or plan check: nothing to "
+                                         "score\n"),
+    ("13-generative-models.gold", "# nothing yet\n", 2, "13-generative-models.gold:1: holds no label"),
+    ("13-generative-models.gold", "vaex requires autoencoder\n", 2, "13-generative-models.gold:1: no label names "
+     "a pair of loaded concepts of 13-generative-models, and no plan check one: nothing to score (do its IDs name "
+     "that cheatsheet's concepts?)\n"),
 ])
 def test_eval_says_what_of_the_gold_scores_nothing(cli, write, name, text, code, said):
     path = write(text, name)
     got, _, err = cli("eval", path)
     assert got == code
     assert (said in err and err.startswith(f"mlkg: {path}:" if code == 0 else f"{path}:")) if said else err == ""
+
+
+@pytest.mark.parametrize("text, undefined", [
+    ("gan related vae\n", {"requires recall", "requires f1"}),  # nothing labelled requires
+    ("plan stable-diffusion includes vae\n", {"links recall", "links f1", "requires recall", "requires f1"}),
+    ("gan requires generator\n", set()),
+])
+def test_eval_shows_a_score_with_nothing_to_score_it_on_as_a_dash(cli, write, text, undefined):
+    """Recall with nothing labelled was 1.00, which reads as a perfect score: it is undefined ("–", null)."""
+    path = write(text, "13-generative-models.gold")
+    code, out, err = cli("eval", path, "--format", "json")
+    assert code == 0, err
+    row = json.loads(out)["sections"]["13-generative-models"]
+    assert {f"{kind} {m}" for kind in ("links", "requires") for m in ("precision", "recall", "f1")
+            if row[kind][m] is None} == undefined
+    code, out, _ = cli("eval", path)
+    cells = out.split("\n")[1].split()[2:8]  # links P R F1, requires P R F1
+    names = [f"{kind} {m}" for kind in ("links", "requires") for m in ("precision", "recall", "f1")]
+    assert {n for n, c in zip(names, cells, strict=True) if c == "–"} == undefined
 
 
 @pytest.mark.parametrize("gold, said", [

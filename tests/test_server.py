@@ -376,9 +376,14 @@ def test_concept_content_negotiation(srv, accept, fmt):
         str(o) == "Variational Autoencoder" for o in g.objects(None, skos.prefLabel))
 
 
-def test_unknown_concept_is_404_with_suggestions(srv):
-    status, _, body = srv.get("/concept/vea")
-    assert status == 404 and b"did you mean vae" in body
+@pytest.mark.parametrize("path, says", [
+    ("/concept/vea", b"did you mean vae"),
+    ("/concept/", b"a concept ID is needed: '' is empty"),  # not the first three concepts as suggestions
+    ("/concept/%20", b"a concept ID is needed: ' ' is blank"),
+])
+def test_unknown_concept_is_404_with_suggestions(srv, path, says):
+    status, _, body = srv.get(path)
+    assert status == 404 and says in body and (b"did you mean" in body) == (path == "/concept/vea")
 
 
 @pytest.mark.parametrize("path, location", [
@@ -388,6 +393,7 @@ def test_unknown_concept_is_404_with_suggestions(srv):
     ("/concept/vae%20", "/concept/vae"),
     ("/concept/VAE?format=ttl", "/concept/vae?format=ttl"),
     ("/concept/13.1", "/concept/sec:13.1"),
+    ("/concept/13.1.2", "/concept/vae"),  # an entry number, as the page shows it
 ])
 def test_a_concept_page_by_label_or_acronym_redirects_to_its_id(srv, path, location):
     """/api/concept/VAE, `mlkg show VAE` and map.html#VAE took names that /concept/VAE answered with 404."""

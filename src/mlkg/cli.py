@@ -66,12 +66,12 @@ def _curation(curation, no_curation):
 def _settings(sources, curation=(), no_curation=False, base_iri=None):
     """What to read: the options, a project file, the corpus of the build in force, or the shipped corpus;
     said in one line on stderr when it is not the options or the shipped corpus."""
-    from .project import build_meta, describe, settings
+    from .project import describe, has_build, settings
 
     out = _build_dir()
     if out is not None and not out.strip():
         raise InputError("--build needs a folder: the one `mlkg build --out` wrote")
-    if out is not None and build_meta(out) is None:
+    if out is not None and not has_build(out):
         raise InputError(f"--build {out}: no build there; make one with `mlkg build --out {out}`")
     s = settings(sources, _curation(curation, no_curation), base_iri, out)
     click.get_current_context().meta["mlkg.settings"] = s
@@ -109,7 +109,7 @@ def _emit(text: str) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="mlkg")
+@click.version_option(package_name="mlkg", prog_name="mlkg")
 def cli():
     """Turn machine-learning cheatsheets into a knowledge graph you can explore, query and learn from.
 
@@ -141,7 +141,7 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     from .project import build as build_all
     from .project import describe, settings
 
-    s = settings(sources, _curation(curation, no_curation), base_iri, out)
+    s = settings(sources, _curation(curation, no_curation), base_iri, out, building=True)
     _sources_again(s, "mlkg build")
     if describe(s):
         click.echo(f"mlkg: {describe(s)}", err=True)
@@ -732,8 +732,8 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
             cli.main(args=argv, prog_name="mlkg", standalone_mode=False, parent=ctx)
     except MlkgError as exc:
         s = meta.get("mlkg.settings")
-        if isinstance(exc, UnknownConceptError) and not (exc.suggestions or exc.section) and s is not None \
-                and s.origin == "" and not meta.get("mlkg.build"):
+        if isinstance(exc, UnknownConceptError) and exc.concept_id.strip() and not (exc.suggestions or exc.section) \
+                and s is not None and s.origin == "" and not meta.get("mlkg.build"):
             click.echo(f"mlkg: {exc} in the shipped corpus (--source FILE or --build DIR answers from yours)",
                        err=True)
             return exc.exit_code

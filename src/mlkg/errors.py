@@ -75,6 +75,10 @@ class UnknownConceptError(InputError, KeyError):
         if section is not None:  # a section's number or title: say what it is and where its concepts are
             hint = (f": that is section {section}, not a concept; its concepts: mlkg query section --param "
                     f"section={section}")
+        if not concept_id.strip():  # nothing to look up: every concept is as near, and none is meant
+            super().__init__(f"a concept ID is needed: {concept_id!r} is {'blank' if concept_id else 'empty'}; give "
+                             "a concept's ID, label, acronym or entry number")
+            return
         super().__init__(f"unknown concept {concept_id!r}{hint}")
 
     def __str__(self) -> str:  # KeyError would repr() the message

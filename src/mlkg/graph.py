@@ -359,14 +359,21 @@ class ConceptGraph:
                 out[d["kind"]].setdefault(singular_key(x), n)
         return out
 
+    @cached_property
+    def _entry_numbers(self) -> dict[str, str]:
+        """An entry's number (``13.1.2``) → its concept: numbers are unique in a corpus."""
+        return {d["number"]: n for n, d in self.entries.items()}
+
     def __contains__(self, node_id: object) -> bool:
-        """Whatever ``kg[...]`` takes: an ID, a label, an acronym or an alias, of a concept or a section."""
+        """Whatever ``kg[...]`` takes: an ID, a label, an acronym, an alias or an entry number, of a concept or a
+        section."""
         if not isinstance(node_id, str):
             return False
         if node_id in self.graph:
             return True
         wanted = singular_key(node_id.strip())  # as resolve() looks names up, without its suggestions on a miss
-        return any(wanted in self._names[kind] for kind in ("concept", "subsection", "section"))
+        return any(wanted in self._names[kind] for kind in ("concept", "subsection", "section")) \
+            or node_id.strip() in self._entry_numbers
 
     def __iter__(self) -> Iterator[str]:
         """Concept IDs in document order, as ``len()`` counts them."""
@@ -388,7 +395,8 @@ class ConceptGraph:
                 yield n, d
 
     def resolve(self, node_id: str, sections: bool = False, kinds: tuple[str, ...] | None = None) -> str:
-        """The node ``node_id`` names: its ID, or a label, acronym or alias (``VAE``, ``Stable Diffusion``).
+        """The node ``node_id`` names: its ID, or a label, acronym or alias (``VAE``, ``Stable Diffusion``), or a
+        concept's entry number (``13.1.2``).
 
         Concepts come first: "GANs" is both a subsection's label and a name of
         the concept ``gan``, and means the concept.  Sections and subsections
@@ -399,6 +407,8 @@ class ConceptGraph:
         if not isinstance(node_id, str):
             raise InputError(f"a concept is named by a string (its ID, label or alias), not {type(node_id).__name__} "
                              f"{node_id!r}")
+        if not node_id.strip():  # every concept would be as near as the next: suggestions would be the first ones
+            raise UnknownConceptError(node_id)
         if kinds is None:
             kinds = ("concept", "subsection", "section") if sections else ("concept",)
         if node_id in self.graph and self.graph.nodes[node_id]["kind"] in kinds:
@@ -408,6 +418,8 @@ class ConceptGraph:
             found = self._names[kind].get(wanted)
             if found is not None:
                 return found
+        if "concept" in kinds and node_id.strip() in self._entry_numbers:  # 13.1.2, as `mlkg show` prints it
+            return self._entry_numbers[node_id.strip()]
         # a section's node ID, number or title, where a concept was asked for: the error says what it is
         section = next((s for s in (node_id, f"sec:{node_id}") if s in self.graph
                         and self.graph.nodes[s]["kind"] in ("section", "subsection")), None) \

@@ -62,7 +62,12 @@ BUILD_NAME = re.compile(r"(\.tmp-)?\d+-[a-z0-9_]{8}")  # <pid>-<random>, and .tm
 
 
 def default_build_dir() -> Path:
-    return Path(os.environ.get("MLKG_BUILD_DIR") or "out")
+    """``$MLKG_BUILD_DIR``, else ``out`` in the project's folder (the one holding the project file, found from
+    here upward), else ``out`` here."""
+    if os.environ.get("MLKG_BUILD_DIR"):
+        return Path(os.environ["MLKG_BUILD_DIR"])
+    found = find_project_file()
+    return _from_here(found[0].parent) / "out" if found is not None else Path("out")
 
 
 @dataclass
@@ -89,7 +94,7 @@ class BuildResult:
                  f"{e['requires']} requires, {e['related']} related, {e['parent']} parent edges"]
         lines += [f"  {name:11} {path}" for name, path in self.files.items()]
         if "map" in self.files:
-            lines.append(f"open the map:  {self.files['map'].absolute().as_uri()}")
+            lines.append(f"open the map:  {Path(os.path.abspath(self.files['map'])).as_uri()}")  # no "sub/../"
         show, prereqs = self.examples
         at = "" if self.out.absolute() == default_build_dir().absolute() else f" --build {shlex.quote(str(self.out))}"
         lines.append(f"next:  mlkg show {show}{at}  ·  " + (f"mlkg prereqs {prereqs}{at}  ·  " if prereqs else "")
@@ -120,32 +125,63 @@ class Settings:
     build: Path | None = None  # a build made from standard input: answered from as it is, since stdin is gone
 
 
+def find_project_file(folder: Path | None = None) -> tuple[Path, bytes] | None:
+    """(path, bytes) of the project file: ``mlkg.toml``, or a ``pyproject.toml`` that holds ``[tool.mlkg]`` (or
+    that does not parse and names it), in ``folder``; without ``folder``, the nearest one from the working folder
+    upward to the root, as ruff and pytest find theirs."""
+    import tomllib
+
+    here = Path.cwd()
+    for place in [folder] if folder is not None else [here, *here.parents]:
+        for name in PROJECT_FILES:
+            raw = _read_regular(place / name)
+            if raw is None:
+                continue
+            if name == "pyproject.toml":
+                try:
+                    tool = tomllib.loads(raw.decode("utf-8-sig")).get("tool")
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                    if b"tool.mlkg" not in raw:
+                        continue  # not ours to judge, unless it holds our table
+                else:
+                    if not (isinstance(tool, dict) and "mlkg" in tool):
+                        continue  # another tool's business, or none's
+            return place / name, raw
+    return None
+
+
+def _from_here(folder: Path) -> Path:
+    """A project's folder as a path from the working folder: ``.`` for this one, ``..`` or ``../..`` for one above
+    (``Source: ../sheets/a.md:41`` names a file from here), else absolute."""
+    here = Path.cwd()
+    if folder == here:
+        return Path(".")
+    return Path(os.path.relpath(folder, here)) if folder in here.parents else folder
+
+
 def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
-    """The ``[tool.mlkg]`` table of ``pyproject.toml``, or the whole of ``mlkg.toml``, in ``folder`` (the
-    working directory): sources, curation and base-iri, relative paths taken from the file's folder."""
+    """The ``[tool.mlkg]`` table of ``pyproject.toml``, or the whole of ``mlkg.toml``, in ``folder`` or (without
+    it) the nearest folder from the working one upward: sources, curation and base-iri, relative paths taken from
+    the file's folder."""
     import tomllib
 
     from .errors import CurationError, Location
     from .read.curation import toml_problem
 
-    folder = folder or Path.cwd()
-    for name in PROJECT_FILES:
-        path = folder / name
-        raw = _read_regular(path)
-        if raw is None:
-            continue
+    found = find_project_file(folder)
+    if found is not None:
+        path, raw = found
+        name = path.name
         try:
             text = raw.decode("utf-8-sig")
             doc = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            if name == "pyproject.toml" and b"tool.mlkg" not in raw:
-                continue  # not ours to judge, unless it holds our table
             problem = toml_problem(str(path), text, exc) if isinstance(exc, tomllib.TOMLDecodeError) \
                 else Problem(Location(str(path), 1), f"not UTF-8 ({exc.reason})")
             raise CurationError(problems=[problem]) from None
         if name == "pyproject.toml":
             tool = doc.get("tool")
-            table = tool.get("mlkg") if isinstance(tool, dict) else None  # another tool's business, or none's
+            table = tool.get("mlkg") if isinstance(tool, dict) else None
             if table is not None and not isinstance(table, dict):
                 at = re.search(r"^[ \t]*(?:[\"']?tool[\"']?[ \t]*\.[ \t]*)?[\"']?mlkg[\"']?[ \t]*=", text, re.M)
                 line = text.count("\n", 0, at.start()) + 1 if at else 1
@@ -154,7 +190,7 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
         else:
             table = doc
         if not isinstance(table, dict):
-            continue
+            return None
         problems = []
         for key, value in table.items():
             if key not in ("sources", "curation", "base-iri"):
@@ -181,6 +217,12 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
                       "curation": [rel(v) for v in table["curation"]] if "curation" in table else None,
                       "base_iri": table.get("base-iri")}
     return None
+
+
+def _shown_project_file(path: Path) -> str:
+    """A project file as a command names it: as it always was in the working folder (absolute), and as
+    ``../pyproject.toml`` where it was found further up."""
+    return str(path) if path.parent == Path.cwd() else str(_from_here(path.parent) / path.name)
 
 
 def _key_line(text: str, key: str, in_tool_mlkg: bool) -> int:
@@ -213,23 +255,28 @@ def _key_line(text: str, key: str, in_tool_mlkg: bool) -> int:
 
 
 def relative_to(folder: Path):
-    """A project file's path ``value`` as a path from the working folder: joined onto the file's ``folder``.  A
-    source may be a pattern (``sheets/*.md``), which only its own part is: the folder's name is escaped, or a
-    folder such as ``proj[1]/`` would make the pattern match nothing."""
+    """A project file's path ``value`` as a path from the working folder: joined onto the file's ``folder`` (as
+    ``../sheets`` where that folder is above this one).  A source may be a pattern (``sheets/*.md``), which only
+    its own part is: the folder's name is escaped, or a folder such as ``proj[1]/`` would make the pattern match
+    nothing."""
+    base = _from_here(folder)
+
     def rel(value: str, pattern: bool = False) -> str:
         p = Path(value)
-        if p.is_absolute() or value == "-" or folder == Path.cwd():
+        if p.is_absolute() or value == "-" or base == Path("."):
             return value
         if pattern and glob.escape(value) != value and not os.path.lexists(folder / p):  # as expand_paths takes it
-            return str(Path(glob.escape(str(folder))) / p)
-        return str(folder / p)
+            return str(Path(glob.escape(str(base))) / p)
+        return str(base / p)
     return rel
 
 
 def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | None = None,
-             base_iri: str | None = None, out: str | Path | None = None) -> Settings:
-    """Which corpus a command answers from: the options given, else a project file (``mlkg.toml`` or
-    ``[tool.mlkg]`` in ``pyproject.toml``), else the corpus of the build in force, else the shipped one."""
+             base_iri: str | None = None, out: str | Path | None = None, building: bool = False) -> Settings:
+    """Which corpus a command answers from (``building``: which one ``mlkg build`` builds): the options given,
+    else a project file (``mlkg.toml`` or ``[tool.mlkg]`` in ``pyproject.toml``), else the corpus of the build in
+    force, else the shipped one.  A build in force whose build.json is damaged remembers no corpus: said once."""
+    _SAID.clear()  # a command starts here: what it meets is said again, once
     sources = [str(s) for s in sources]
     if "-" in sources and curation is not None and "-" in map(str, curation):
         raise InputError("--source - and --curation -: standard input can be only one of them; save the other to a "
@@ -240,12 +287,17 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
     if found is not None and found[1]["sources"]:
         path, table = found
         return Settings(table["sources"], table["curation"] if curation is None else [str(c) for c in curation],
-                        base_iri or table["base_iri"], str(path))
+                        base_iri or table["base_iri"], _shown_project_file(path))
     if found is not None:  # no sources: its curation and base IRI still apply, to the corpus chosen below
         curation = found[1]["curation"] if curation is None else curation
         base_iri = base_iri or found[1]["base_iri"]
     out = Path(out) if out is not None else default_build_dir()
     meta = build_meta(out)
+    if meta is None and (why := build_damage(out)) is not None:
+        what = "this build is of" if building else "this answers from"
+        _say_damage(out, f"the build in {out}/ {why}, so its corpus is not known: {what} the shipped corpus"
+                    + (" and replaces it (--source builds another)" if building else
+                       f"; `{_rebuild_command(out)} --source PATH` replaces it"))
     if meta is not None and meta[1].get("arguments"):  # built from sources given on purpose: those again
         m = meta[1]
         if str(STDIN) in m["arguments"]:
@@ -586,21 +638,90 @@ def _current(out: Path) -> Path | None:
 # --- answering from a build --------------------------------------------------------------------
 
 def build_meta(out: str | Path | None = None) -> tuple[Path, dict[str, Any]] | None:
-    """(folder, build.json) of the build in force in ``out``, or None where there is no readable build."""
+    """(folder, build.json) of the build in force in ``out``, or None where there is none it can answer from
+    (:func:`build_damage` says why, where there is a build)."""
     out = Path(out) if out is not None else default_build_dir()
     folder = _current(out)
-    meta = _meta_at(folder) if folder is not None else None
+    meta = _meta_at(folder)[0] if folder is not None else None
     return (folder, meta) if meta is not None else None
 
 
-def _meta_at(folder: Path) -> dict[str, Any] | None:
-    """The build.json of one build folder, or None where it is missing, damaged or of another format."""
+def build_damage(out: str | Path | None = None) -> str | None:
+    """What is wrong with the build.json of the build in force in ``out`` (``is damaged (…)``, or ``was made by
+    another version of mlkg``), or None where it is whole or there is no build."""
+    out = Path(out) if out is not None else default_build_dir()
+    return _meta_at(_current(out))[1] if has_build(out) else None
+
+
+def has_build(out: str | Path) -> bool:
+    """Whether ``out`` holds a build in force at all, whole or not: its ``current`` a link mlkg made, to a folder."""
+    return _our_link(Path(out) / "current") and _current(Path(out)) is not None
+
+
+def _rebuild_command(out: Path) -> str:
+    """``mlkg build``, with ``--out`` where ``out`` is not the folder it builds into by default."""
+    default = out.absolute() == default_build_dir().absolute()
+    return "mlkg build" + ("" if default else f" --out {shlex.quote(str(out))}")
+
+
+_SAID: set[str] = set()  # the build folders whose damage has been said, since the command began (see settings)
+
+
+def _say_damage(out: Path, message: str) -> None:
+    """``message`` about the damaged build in ``out``, once: a command's settings and open_graph both meet it."""
+    folder = _current(out)
+    key = str(folder.resolve() if folder is not None else out.absolute())
+    if key not in _SAID:
+        _SAID.add(key)
+        note(message)
+
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
+
+# What each field of build.json must be: a build writes every one of them, and each reader takes them as they are.
+_FIELDS: dict[str, tuple[str, Any]] = {
+    "format": ("a number", lambda v: type(v) is int),
+    "mlkg": ("a version", lambda v: isinstance(v, str)),
+    "key": ("a digest", lambda v: isinstance(v, str)),
+    "graph_sha256": ("a digest", lambda v: isinstance(v, str)),
+    "sources": ("a list of paths", lambda v: _paths(v)),
+    "curation": ("a list of paths", lambda v: _paths(v)),
+    "arguments": ("a list of paths or null", lambda v: v is None or _paths(v)),
+    "base_iri": ("an absolute IRI", lambda v: isinstance(v, str) and _IRI.fullmatch(v) is not None),
+    "cwd": ("a path", lambda v: isinstance(v, str) and "\0" not in v),
+    "stats": ("an object", lambda v: isinstance(v, dict)),
+    "outputs": ("a list of file names", lambda v: isinstance(v, list) and all(o in OUTPUTS for o in v)),
+}
+
+
+def _paths(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v and "\0" not in v for v in value)
+
+
+def _meta_at(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(the build.json of one build folder, None) where it is whole; else (None, what is wrong with it).
+
+    The one place build.json is checked: every field of the shape a build writes, so that no command (nor the
+    build that replaces it) meets a value of the wrong type."""
     raw = _read_regular(folder / META)
+    if raw is None:
+        return None, f"is damaged (its {META} is missing)"
     try:
-        meta = json.loads(raw) if raw is not None else None
-    except ValueError:
-        return None
-    return meta if isinstance(meta, dict) and meta.get("format") == FORMAT else None
+        meta = json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: valid JSON nested deeper than Python's stack
+        return None, f"is damaged (its {META} is not JSON)"
+    if not isinstance(meta, dict):
+        return None, f"is damaged (its {META} is not an object)"
+    if meta.get("format") != FORMAT:
+        if type(meta.get("format")) is int:
+            return None, f"was made by another version of mlkg (its {META} is of format {meta['format']}, not {FORMAT})"
+        return None, f"is damaged (format in its {META} is not a number)"
+    for name, (what, fits) in _FIELDS.items():
+        if name not in meta:
+            return None, f"is damaged (its {META} has no {name})"
+        if not fits(meta[name]):
+            return None, f"is damaged ({name} in its {META} is not {what})"
+    return meta, None
 
 
 def note(message: str) -> None:
@@ -617,6 +738,9 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
     if files == [Path("-")]:
         return knowledge.load(*files, curation=cur)  # standard input is read once, and never a build's
     found = build_meta(out)
+    if found is None and (why := build_damage(out)) is not None:
+        _say_damage(out, f"the build in {out}/ {why}; reading the sources instead. Run `{_rebuild_command(out)}` "
+                    "to replace it.")
     if found is not None:
         folder, meta = found
         # the same corpus: the same files, or the same folders given (where a file has been added since)
@@ -636,7 +760,7 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
 
 def built_graph(folder: Path) -> KnowledgeGraph:
     """The graph of a build as it is, for a build whose sources cannot be read again (standard input)."""
-    meta = _meta_at(folder)
+    meta, _ = _meta_at(folder)
     kg = _from_build(folder, meta) if meta is not None else None
     if kg is None:
         raise InputError(f"the build in {folder.parent.parent}/ was made from standard input and is damaged; "

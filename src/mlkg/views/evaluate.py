@@ -129,12 +129,18 @@ def _typed(label: tuple[str, str, str]) -> tuple[str, ...]:
 
 
 def _prf(predicted: set, gold: set) -> dict[str, Any]:
+    """Precision, recall and F1, each None where it is undefined: precision with nothing predicted, recall with
+    nothing labelled (either was 1.00, a perfect score for nothing), F1 without both."""
     tp = len(predicted & gold)
-    p = tp / len(predicted) if predicted else 1.0
-    r = tp / len(gold) if gold else 1.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
+    p = tp / len(predicted) if predicted else None
+    r = tp / len(gold) if gold else None
+    f = None if p is None or r is None else 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": _round(p), "recall": _round(r), "f1": _round(f),
             "tp": tp, "predicted": len(predicted), "gold": len(gold)}
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
 
 
 def _section_of(kg: ConceptGraph, gold: GoldFile) -> str | None:
@@ -167,6 +173,7 @@ def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
            for g in golds]
     mined = {p: e for p, e in mined.items() if p in present or _judged(p, say, section_number)}
     rows = {}
+    empty = []  # gold files of sections nothing labelled can score: no pair of loaded concepts, no plan check
     for split in ("tune", "heldout"):
         mine = [g for g in golds if g.heldout == (split == "heldout")]
         sections: dict[str, list[GoldFile]] = {}
@@ -175,11 +182,19 @@ def evaluate(kg: ConceptGraph, golds: list[GoldFile]) -> dict[str, Any]:
             if section is not None:
                 sections.setdefault(section, []).append(g)
         for section, group in sorted(sections.items()):
-            rows[section] = _score(kg, present, mined, by_file[section], group, split)
+            row = _score(kg, present, mined, by_file[section], group, split)
+            if row["links"]["gold"] or row["plans"]["checks"]:
+                rows[section] = row
+            else:  # every mined link would count as wrong, against a file that says nothing (empty, or a typo)
+                empty += group
+                del sections[section]
         if len(sections) > 1:
             scope = set().union(*(by_file[s] for s in sections))
             rows[f"all {split}"] = _score(kg, present, mined, scope, mine, split)
-    return {"sections": rows, "conflicts": conflicts, "warnings": _unused(kg, golds, own)}
+    nothing = [{"file": str(g.path), "line": 1, "message": "holds no label or plan check: nothing to score"
+                if not (g.links or g.plans) else f"no label names a pair of loaded concepts of {own[id(g)]}, and no "
+                "plan check one: nothing to score (do its IDs name that cheatsheet's concepts?)"} for g in empty]
+    return {"sections": rows, "conflicts": conflicts, "warnings": nothing + _unused(kg, golds, own)}
 
 
 def _unused(kg: ConceptGraph, golds: list[GoldFile], own: dict[int, str | None]) -> list[dict[str, Any]]:

@@ -140,11 +140,14 @@ def eval_text(result: dict[str, Any], errors: bool = False) -> str:
     head = (f"{'section':<48} {'split':<8} {'links P':>7} {'R':>5} {'F1':>5}   {'requires P':>10} {'R':>5} "
             f"{'F1':>5}   plans")
     lines = [head]
+    def score(value: float | None, width: int) -> str:  # None: nothing to score it on (nothing mined, or labelled)
+        return f"{'–' if value is None else f'{value:.2f}':>{width}}"
+
     for name, r in result["sections"].items():
         ln, rq, pl = r["links"], r["requires"], r["plans"]
-        lines.append(f"{name:<48} {r['split']:<8} {ln['precision']:7.2f} {ln['recall']:5.2f} {ln['f1']:5.2f}   "
-                     f"{rq['precision']:10.2f} {rq['recall']:5.2f} {rq['f1']:5.2f}   "
-                     f"{pl['checks'] - len(pl['failed'])}/{pl['checks']}")
+        lines.append(f"{name:<48} {r['split']:<8} {score(ln['precision'], 7)} {score(ln['recall'], 5)} "
+                     f"{score(ln['f1'], 5)}   {score(rq['precision'], 10)} {score(rq['recall'], 5)} "
+                     f"{score(rq['f1'], 5)}   {pl['checks'] - len(pl['failed'])}/{pl['checks']}")
     for c in result["conflicts"]:
         lines.append(f"gold conflict: {c}")
     if errors:
@@ -169,12 +172,17 @@ def ablation_text(result: dict[str, Any]) -> str:
     for rule, rows in result["ablation"].items():
         cells = []
         for s in splits:
-            new, old = rows[s], base[s]
-            cells.append(f"{new['links']['f1'] - old['links']['f1']:+22.3f} "
-                         f"{new['requires']['precision'] - old['requires']['precision']:+7.3f} "
-                         f"{new['requires']['recall'] - old['requires']['recall']:+7.3f}")
+            new, old = rows.get(s, {}), base[s]
+            cells.append(" ".join(_change(new, old, kind, measure, width) for kind, measure, width in
+                                  (("links", "f1", 22), ("requires", "precision", 7), ("requires", "recall", 7))))
         lines.append(f"{rule:<36}" + "".join(cells))
     return "\n".join(lines) + "\n"
+
+
+def _change(new: dict[str, Any], old: dict[str, Any], kind: str, measure: str, width: int) -> str:
+    """A score's change with a rule switched off, or "–" where either score is undefined (nothing to score)."""
+    a, b = new.get(kind, {}).get(measure), old[kind][measure]
+    return f"{'–':>{width}}" if a is None or b is None else f"{a - b:+{width}.3f}"
 
 
 def _minutes(m: float) -> str:
