@@ -304,7 +304,7 @@ def test_a_long_query_times_out_while_other_requests_are_answered(srv):
 
 def test_result_and_request_size_limits(srv):
     status, _, body = srv.get(q("SELECT * WHERE { ?s ?p ?o }"), "application/json")
-    assert status == 400 and "500 rows" in json.loads(body)["error"]
+    assert status == 422 and "more than 500 rows" in json.loads(body)["error"]
     # the server answers from the headers alone, without reading a body it will not accept
     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
     conn.putrequest("POST", "/sparql")
@@ -1021,6 +1021,46 @@ def test_a_query_worker_cannot_reach_the_network_even_unchecked():
         assert len(hits) == 1, (free.stdout, free.stderr)  # unconfined, the same engine does call out
     finally:
         remote.shutdown()
+
+
+def test_a_result_larger_than_max_rows_is_refused_whole_with_422_saying_rows_or_triples(srv):
+    """A sound query whose result is larger than the server sends is no Bad Request (SPARQLWrapper would call it a
+    badly formed query); the message says rows for a table, triples for a graph, and how to get it."""
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    client = SPARQLWrapper(srv.url + "sparql")
+    for query, fmt, what, limit in [("SELECT * WHERE { ?s ?p ?o }", JSON, "rows", 500),
+                                    ("CONSTRUCT WHERE { ?s ?p ?o }", TURTLE, "triples", 500),
+                                    ("DESCRIBE ?s WHERE { ?s ?p ?o }", TURTLE, "triples", 2)]:
+        client.setQuery(query)
+        client.setReturnFormat(fmt)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            client.query()
+        message = refused.value.read().decode()
+        assert refused.value.code == 422, message
+        assert f"more than 500 {what}," in message and "--max-rows" in message and "LIMIT" in message
+        client.setQuery(f"{query} LIMIT {limit}")  # up to the limit, answered whole
+        assert client.query().response.status == 200
+
+
+def test_the_default_max_rows_takes_the_shared_corpus_whole(shared_kg):
+    """The shared corpus has over 10,000 triples: the whole-graph queries a SPARQL user types first are answered
+    with the default --max-rows."""
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    running = Running(shared_kg)
+    try:
+        triples = len(shared_kg.to_rdf())
+        assert triples > 10_000
+        client = SPARQLWrapper(running.url + "sparql")
+        client.setQuery("SELECT * WHERE { ?s ?p ?o }")
+        client.setReturnFormat(JSON)
+        assert len(client.query().convert()["results"]["bindings"]) == triples
+        client.setQuery("CONSTRUCT WHERE { ?s ?p ?o }")
+        client.setReturnFormat(TURTLE)
+        assert len(rdflib.Graph().parse(data=client.query().convert(), format="turtle")) == triples
+    finally:
+        running.close()
 
 
 @pytest.mark.parametrize("query, message", [

@@ -450,8 +450,8 @@ def map_(sources, curation, no_curation, output, open_):
               help="Port (0 picks a free one).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
               help="Seconds a SPARQL query may run.")
-@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
-              help="Most rows (or triples) one query may return.")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1),
+              help="Most rows (or triples) one query may return; a larger result is refused (422), not cut short.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
               help="SPARQL worker processes.")
 @click.option("--cors", metavar="ORIGIN", default=None, help="Allow cross-origin requests from ORIGIN (or *).")

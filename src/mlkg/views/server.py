@@ -67,6 +67,7 @@ from .sparql import (
     MEDIA_FORMATS,
     UPDATE_KEYWORDS,
     ServiceRefusedError,
+    TooManyResults,
     UpdateRefusedError,
     check_query,
     content_type,
@@ -101,7 +102,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     timeout: float = 10.0            # seconds per SPARQL query
-    max_rows: int = 10_000           # SELECT rows / CONSTRUCT triples per response
+    max_rows: int = 100_000          # SELECT rows / CONSTRUCT and DESCRIBE triples per response; more: 422
     max_body: int = 1 << 20          # bytes per request body
     max_url: int = 16_384            # bytes per request line
     workers: int = 2                 # SPARQL worker processes in the quick lane
@@ -240,7 +241,9 @@ def _worker_loop(conn, store, base: str, prefixes: dict[str, str], memory_mib: i
                 reply = ("ok", result.kind, fmt, result.serialize(fmt))
         except (UpdateRefusedError, ServiceRefusedError) as exc:
             reply = ("error", 403, str(exc))
-        except QueryError as exc:  # too deep or long, too many results
+        except TooManyResults as exc:  # a sound query whose result is larger than the server sends: not 400
+            reply = ("error", 422, exc.lines()[0])
+        except QueryError as exc:  # too deep or long
             reply = ("error", 400, exc.lines()[0])
         except SyntaxError as exc:
             reply = ("error", 400, syntax_error(exc, text).lines()[0])
