@@ -160,6 +160,26 @@ class HTTPError(Exception):
         self.headers = headers or {}
 
 
+_LOG_LOCK = threading.Lock()
+
+
+def log_line(text: str) -> None:
+    """One log event on stderr, whole: its text and newline in one write, under a lock, so that lines from many
+    threads never run together (``print`` writes the text and the newline separately)."""
+    with _LOG_LOCK:
+        try:
+            sys.stderr.write(text.rstrip("\n") + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # no stderr to write to (closed, or a pipe nobody reads any more)
+            pass
+
+
+def _log_time() -> str:
+    """The time as the request log writes it (``07/Dec/2026 01:27:18``)."""
+    year, month, day, hh, mm, ss, *_ = time.localtime()
+    return f"{day:02d}/{BaseHTTPRequestHandler.monthname[month]}/{year:04d} {hh:02d}:{mm:02d}:{ss:02d}"
+
+
 def busy(message: str, retry_after: float) -> HTTPError:
     """503 with a Retry-After header (whole seconds, at least one)."""
     return HTTPError(503, message, {"Retry-After": str(max(1, math.ceil(retry_after)))})
@@ -372,7 +392,7 @@ class QueryPool:
         if self._closed:
             return
         if self._failures > 5:
-            print("mlkg: SPARQL workers fail to start; queries will be answered 503", file=sys.stderr)
+            log_line("mlkg: SPARQL workers fail to start; queries will be answered 503")
             return
         time.sleep(min(30.0, 2.0 ** self._failures))
         self._spawn(worker.lane)
@@ -646,7 +666,7 @@ class App:
                 self._pool = (kg, QueryPool(data, self.base, rdf.prefixes(self.base), c.workers,
                                             long_slots=c.long_queries, queue_limit=c.queue, quick=c.quick,
                                             memory_mib=c.max_memory,
-                                            log=None if c.quiet else lambda m: print(f"mlkg: {m}", file=sys.stderr)))
+                                            log=None if c.quiet else lambda m: log_line(f"mlkg: {m}")))
                 if old is not None:
                     threading.Timer(c.timeout + 1, old[1].close).start()
             return self._pool[1]
@@ -765,7 +785,7 @@ class App:
         except MlkgError as exc:
             return self.error(400, exc.lines()[0], headers, api)
         except Exception:  # a bug must not cost the client its answer or the thread its life
-            traceback.print_exc()
+            log_line(traceback.format_exc())
             return self.error(500, "internal error; see the server's log", headers, api)
 
     def host_allowed(self, host: str | None) -> bool:
@@ -1159,6 +1179,8 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "mlkg"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    requestline = ""
+    _status: int | str = "-"  # the status of the answer under way, for the log
 
     def version_string(self) -> str:
         """The Server header: "mlkg" (the standard library would add a space and the empty sys_version)."""
@@ -1173,8 +1195,14 @@ class Handler(BaseHTTPRequestHandler):
         super().setup()
 
     def log_message(self, fmt: str, *args) -> None:
+        """As the standard library logs (client, time, message, control characters escaped), in one whole line."""
         if not self.app.config.quiet:
-            super().log_message(fmt, *args)
+            message = (fmt % args).translate(self._control_char_table)
+            log_line(f"{self.address_string()} - - [{self.log_date_time_string()}] {message}")
+
+    def log_request(self, code="-", size="-") -> None:
+        """Noted, not logged: :meth:`_send` logs the request once its answer is delivered (or the client gone)."""
+        self._status = code.value if isinstance(code, HTTPStatus) else code
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's own error answers (a bad request line, 414, 431, 501, …) as ours: the same
@@ -1240,15 +1268,25 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
-        if method != "HEAD":
-            self.wfile.write(resp.body)
-            try:
-                for piece in resp.stream or ():
-                    self.wfile.write(piece)  # a client gone raises here, and ends the stream
-                    self.wfile.flush()
-            except ConnectionError:  # a closed tab ends its event stream: nothing to log
-                self.close_connection = True
+        try:
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(resp.body)
+        except (ConnectionError, TimeoutError) as exc:  # the answer met a closed connection: it was never delivered
+            self.close_connection = True
+            self.log_message('"%s" 499 - client gone: %s (answer %s not delivered)', self.requestline,
+                             type(exc).__name__, self._status)
+            return
+        self.log_message('"%s" %s %s', self.requestline, self._status,
+                         len(resp.body) if method != "HEAD" and resp.stream is None else "-")
+        if method == "HEAD" or resp.stream is None:
+            return
+        try:
+            for piece in resp.stream:
+                self.wfile.write(piece)  # a client gone raises here, and ends the stream
+                self.wfile.flush()
+        except (ConnectionError, TimeoutError):  # a closed tab ends its event stream: nothing to log
+            self.close_connection = True
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -1295,9 +1333,9 @@ class Server(ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         if isinstance(exc, ConnectionError | TimeoutError):
             if not self.app.config.quiet:
-                print(f"{client_address[0]} - - client gone: {type(exc).__name__}", file=sys.stderr)
+                log_line(f"{client_address[0]} - - [{_log_time()}] client gone: {type(exc).__name__}")
             return
-        super().handle_error(request, client_address)
+        log_line(f"{client_address[0]} - - [{_log_time()}] error while serving: {traceback.format_exc()}")
 
     def server_close(self) -> None:
         super().server_close()
