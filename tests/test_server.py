@@ -9,6 +9,7 @@ import http.client
 import io
 import json
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -1246,3 +1247,136 @@ def test_log_lines_stay_whole_under_concurrency(seed_kg, capfd):
                        r'(200 \d+|499 - client gone: \w+ \(answer 200 not delivered\)))')
     spliced = [line for line in lines if not whole.fullmatch(line)]
     assert not spliced, spliced[:5]
+
+
+# --- slow clients and many connections ---------------------------------------------------------------
+
+def _trickle(running: Running, start: bytes, piece: bytes, pieces: int = 200) -> bytes:
+    """Send ``start``, then ``piece`` every fifth of a second, never finishing the request, until the server answers
+    or hangs up (at most ``pieces`` pieces); what the server sent."""
+    with socket.create_connection(("127.0.0.1", running.port), timeout=30) as s:
+        s.sendall(start)
+        for _ in range(pieces):
+            readable, _, _ = select.select([s], [], [], 0.2)  # the pace of the trickle
+            if readable:
+                break
+            try:
+                s.sendall(piece)
+            except OSError:
+                break
+        else:
+            return b""  # still holding its thread after all that
+        received = b""
+        with contextlib.suppress(OSError):
+            while chunk := s.recv(4096):
+                received += chunk
+        return received
+
+
+@pytest.mark.parametrize("start, piece", [
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X-Slow: 1\r\n"),  # a header line at a time
+    (b"GET /api/concept/va", b"e"),  # the request line a byte at a time
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: 1000\r\n\r\nASK {", b" "),  # the body a byte at a time
+])
+def test_a_request_that_trickles_in_is_cut_off_with_408(seed_kg, start, piece):
+    """Each read may wait `idle` seconds, and each piece that came restarted that clock, so a client sending a
+    header line every few seconds held its thread for ever; the whole request must now arrive in
+    `request_time`."""
+    running = Running(seed_kg, idle=10.0, request_time=1.0)
+    try:
+        received = _trickle(running, start, piece)
+        assert received.startswith(b"HTTP/1.1 408 ") or received.startswith(b"HTTP/1.0 408 "), received
+        assert b"did not arrive within 1 s" in received
+        assert running.get("/api/concept/vae")[0] == 200
+    finally:
+        running.close()
+
+
+def test_a_keep_alive_connection_may_idle_between_requests_longer_than_a_request_may_take(seed_kg):
+    """The request clock starts with a request's first byte, not when the connection waits for the next one."""
+    running = Running(seed_kg, idle=10.0, request_time=0.5)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        conn.request("GET", "/api/concept/vae")
+        assert conn.getresponse().read() and conn.sock is not None
+        select.select([conn.sock], [], [], 1.0)  # idle for longer than a request may take to arrive
+        conn.request("GET", "/api/concept/vae")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        running.close()
+
+
+def test_at_the_connection_limit_the_connection_waiting_longest_for_its_client_makes_room(seed_kg):
+    """Three slow clients fill a server that keeps three connections: a fourth is answered, the first of them,
+    the one that waited longest, is dropped, and the others are kept and answered when they finish."""
+    running = Running(seed_kg, max_connections=3, idle=60.0, request_time=60.0)
+    slow = [socket.create_connection(("127.0.0.1", running.port), timeout=30) for _ in range(3)]
+    try:
+        for s in slow:
+            s.sendall(b"GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
+        assert running.get("/api/concept/vae")[0] == 200
+        assert slow[0].recv(100) == b""  # dropped: the server hung up
+        for s in slow[1:]:
+            s.sendall(b"Connection: close\r\n\r\n")
+            assert s.recv(100).startswith(b"HTTP/1.1 200 ")
+    finally:
+        for s in slow:
+            s.close()
+        running.close()
+
+
+def test_when_every_connection_is_being_answered_a_new_one_gets_503_at_once(seed_kg):
+    running = Running(seed_kg, max_connections=2)
+    streams = []
+    try:
+        for _ in range(2):  # event streams are answered for as long as they are open: never dropped
+            conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+            conn.request("GET", "/events")
+            assert conn.getresponse().status == 200
+            streams.append(conn)
+        status, headers, body = running.get("/api/concept/vae")
+        assert status == 503 and headers["Retry-After"] == "1"
+        assert b"2 connections open" in body and headers["X-Frame-Options"] == "DENY"
+    finally:
+        for conn in streams:
+            conn.close()
+        running.close()
+
+
+def test_event_streams_have_their_own_limit(seed_kg):
+    running = Running(seed_kg, max_streams=1)
+    try:
+        first = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        first.request("GET", "/events")
+        assert first.getresponse().status == 200
+        status, headers, body = running.get("/events")
+        assert status == 503 and headers["Retry-After"].isdigit() and b"at most 1 event stream(s) open" in body
+        assert running.get("/api/concept/vae")[0] == 200
+        first.close()
+    finally:
+        running.close()
+
+
+def test_slow_clients_hold_no_more_threads_than_the_connection_limit(seed_kg):
+    """100 clients that never finish their requests, against a server that keeps 20 connections: it holds 20
+    threads for them, not 100, and still answers."""
+    before = threading.active_count()
+    running = Running(seed_kg, max_connections=20, idle=60.0, request_time=60.0)
+    slow = []
+    try:
+        started = threading.active_count()
+        for _ in range(100):
+            s = socket.create_connection(("127.0.0.1", running.port), timeout=30)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            slow.append(s)
+        assert running.get("/api/concept/vae")[0] == 200
+        _wait_for(lambda: threading.active_count() <= started + 20, "the dropped connections' threads to end")
+        hung_up = select.select(slow, [], [], 0)[0]  # the server hung up on the others: each reads its end
+        assert len(hung_up) >= 80 and all(s.recv(1) == b"" for s in hung_up)
+    finally:
+        for s in slow:
+            s.close()
+        running.close()
+    _wait_for(lambda: threading.active_count() <= before + 1, "the server's threads to end")

@@ -31,6 +31,7 @@ import contextlib
 import errno
 import functools
 import gzip
+import io
 import ipaddress
 import json
 import math
@@ -112,6 +113,9 @@ class ServerConfig:
     max_memory: int = 512            # MiB a query worker may grow by (address space); 0: no limit
     backlog: int = 1024              # connections the kernel may hold before they are accepted
     idle: float = 30.0               # seconds an idle or slow connection may hold its thread
+    request_time: float = 30.0       # seconds a request may take to arrive whole, from its first byte
+    max_connections: int = 1024      # connections open at once (a thread each); see Server.process_request
+    max_streams: int = 64            # /events streams open at once; more get 503
     cors: str | None = None          # an origin (or "*") to allow; None: no CORS headers
     allow_hosts: tuple[str, ...] = ()  # Host names to answer to besides this machine's own (--allow-host)
     base_iri: str | None = None
@@ -646,6 +650,8 @@ class App:
         self._pool_lock = threading.Lock()
         self._env = None
         self._gzipped: tuple[bytes, bytes] | None = None  # (a large body, gzipped)
+        self._streams = 0  # /events streams open
+        self._streams_lock = threading.Lock()
 
     @property
     def kg(self) -> ConceptGraph:
@@ -670,6 +676,21 @@ class App:
                 if old is not None:
                     threading.Timer(c.timeout + 1, old[1].close).start()
             return self._pool[1]
+
+    def events(self) -> _Stream:
+        """The live graph's events for one more page, if fewer than ``max_streams`` are open (each holds a
+        connection and its thread for as long as the page is open); else 503."""
+        with self._streams_lock:
+            if self._streams >= self.config.max_streams:
+                raise busy(f"the server keeps at most {self.config.max_streams} event stream(s) open, and all are "
+                           "open; close a tab that follows this server, or try again later", 5)
+            self._streams += 1
+
+        def release() -> None:
+            with self._streams_lock:
+                self._streams -= 1
+
+        return _Stream(self.live.events(), release)
 
     def start(self) -> None:
         """Start the workers now rather than on the first query."""
@@ -751,7 +772,7 @@ class App:
                 raise HTTPError(405, "POST is only accepted at /sparql and /api/curation", {"Allow": allow})
             if path == "/events":
                 return Response(200, b"", "text/event-stream; charset=utf-8",
-                                {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, stream=self.live.events())
+                                {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, stream=self.events())
             if path == "/api/map-data":
                 from .map import map_data, physics_for
 
@@ -1175,6 +1196,105 @@ def _media_and_charset(header: str | None) -> tuple[str, str | None]:
 
 # --- HTTP plumbing ---------------------------------------------------------------------------
 
+class _TooSlow(Exception):
+    """A request that did not arrive whole in time (``request_time``), however it trickled in."""
+
+
+class _Dropped(Exception):
+    """A connection the server dropped while it waited for its client, to make room for a new one."""
+
+
+class _Connection(io.RawIOBase):
+    """A client connection's reading side, under two clocks.
+
+    Each read waits at most ``idle`` seconds, as before; and a request, from
+    its first byte to the last of its body, must arrive within ``limit``
+    seconds, so that a client sending a header line every few seconds cannot
+    hold its thread for ever (each line used to restart the idle clock).
+    Between requests the connection *waits* for its client and may be
+    :meth:`drop`-ped to make room for a new one; once a request has arrived
+    the server *works* on it (:meth:`work`) and it is never dropped.
+    """
+
+    def __init__(self, sock: socket.socket, idle: float, limit: float, lock: threading.Lock):
+        super().__init__()
+        self.sock, self.idle, self.limit, self._lock = sock, idle, limit, lock
+        self.deadline: float | None = None           # when the request under way must have arrived
+        self.waiting_since: float | None = time.monotonic()  # None while the server works on a request
+        self.dropped = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.dropped:
+            raise _Dropped
+        timeout = self.idle
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise _TooSlow
+            timeout = min(timeout, left)
+        self.sock.settimeout(timeout)
+        try:
+            n = self.sock.recv_into(buffer)
+        except TimeoutError:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise _TooSlow from None
+            raise
+        except OSError:
+            if self.dropped:
+                raise _Dropped from None
+            raise
+        if self.dropped:  # woken by drop(): what came is not read
+            raise _Dropped
+        if n and self.deadline is None and self.waiting_since is not None:
+            self.deadline = time.monotonic() + self.limit  # the clock starts with the request's first byte
+        return n
+
+    def wait(self) -> None:
+        """Between requests: waiting for the client."""
+        with self._lock:
+            self.deadline = None
+            self.waiting_since = time.monotonic()
+
+    def work(self) -> None:
+        """A request has arrived: the server's turn; the connection is not dropped from now on."""
+        with self._lock:
+            if self.dropped:
+                raise _Dropped
+            self.deadline = None
+            self.waiting_since = None
+        self.sock.settimeout(self.idle)
+
+    def drop(self) -> None:
+        """End the wait (the lock held): a read under way returns at once, and the connection closes."""
+        self.dropped = True
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Stream:
+    """An event stream that gives its place back (``release``) when it is closed, iterated or not."""
+
+    def __init__(self, events: Iterator[bytes], release: Callable[[], None]):
+        self._events, self._release = events, release
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._events)
+
+    def close(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            close = getattr(self._events, "close", None)
+            if close is not None:
+                close()
+            release()
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "mlkg"
     sys_version = ""
@@ -1193,6 +1313,23 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         self.timeout = self.server.app.config.idle  # type: ignore[attr-defined]  # seconds per read or write
         super().setup()
+        self.rfile.close()  # the standard library's reader, replaced by one under the request clock
+        self.reading: _Connection = self.server.opened(self.request)  # type: ignore[attr-defined]
+        self.rfile = io.BufferedReader(self.reading)
+
+    def handle_one_request(self) -> None:
+        self.reading.wait()
+        self.command, self.requestline, self.request_version = "", "", "HTTP/1.0"  # until a request line says
+        try:
+            super().handle_one_request()
+        except _TooSlow:
+            self.close_connection = True
+            limit = self.app.config.request_time
+            self._send(self.app.error(408, f"the request did not arrive within {limit:g} s"), self.command)
+        except _Dropped:
+            self.close_connection = True
+            self.log_message("dropped while it waited for its client: the server had %d connections open",
+                             self.app.config.max_connections)
 
     def log_message(self, fmt: str, *args) -> None:
         """As the standard library logs (client, time, message, control characters escaped), in one whole line."""
@@ -1248,9 +1385,18 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.log_message("client left after %d of %d body bytes", len(body), n)
                 return None
+        self.reading.work()
         self._send(self.app.respond(method, self.path, self.headers, body), method)
 
     def _send(self, resp: Response, method: str) -> None:
+        try:
+            self._deliver(resp, method)
+        finally:
+            if isinstance(resp.stream, _Stream):
+                resp.stream.close()
+
+    def _deliver(self, resp: Response, method: str) -> None:
+        self.reading.work()
         if resp.stream is not None:
             self.close_connection = True  # a stream ends with the connection
         self.send_response(resp.status)
@@ -1318,10 +1464,59 @@ class Server(ThreadingHTTPServer):
     def __init__(self, app: App):
         self.app = app
         self.request_queue_size = max(1, app.config.backlog)
+        self._open: dict[socket.socket, _Connection] = {}
+        self._open_lock = threading.Lock()
         if ":" in app.config.host:
             self.address_family = socket.AF_INET6
         super().__init__((app.config.host, app.config.port), Handler)
         app.config.port = self.server_address[1]
+
+    def process_request(self, request, client_address) -> None:
+        """A thread for the connection, if there is room: at most ``max_connections`` are open at once.  At the
+        limit, the connection that has waited longest for its client (idle between requests, or its request
+        still arriving) is dropped to make room; when every one is being answered, the new one gets 503 here,
+        at once, and no thread."""
+        cfg = self.app.config
+        reading = _Connection(request, cfg.idle, cfg.request_time, self._open_lock)
+        with self._open_lock:
+            live = [c for c in self._open.values() if not c.dropped]
+            full = len(live) >= max(1, cfg.max_connections)
+            waiting = [c for c in live if c.waiting_since is not None] if full else []
+            if waiting:
+                min(waiting, key=lambda c: c.waiting_since).drop()
+            if not full or waiting:
+                self._open[request] = reading
+        if full and not waiting:
+            return self._refuse(request, client_address, len(live))
+        super().process_request(request, client_address)
+
+    def opened(self, request) -> _Connection:
+        with self._open_lock:
+            return self._open[request]
+
+    def shutdown_request(self, request) -> None:
+        with self._open_lock:
+            self._open.pop(request, None)
+        super().shutdown_request(request)
+
+    def _refuse(self, request, client_address, n: int) -> None:
+        """503 without a thread, and without waiting: what the client has sent is read first, so that closing does
+        not reset the connection (and the answer with it)."""
+        resp = self.app.error(503, f"the server has {n} connections open, as many as it takes; try again shortly",
+                              extra={"Retry-After": "1"})
+        head = ["HTTP/1.1 503 Service Unavailable", f"Server: {Handler.server_version}",
+                f"Content-Type: {resp.content_type}", f"Content-Length: {len(resp.body)}",
+                *(f"{k}: {v}" for k, v in {**SECURITY_HEADERS, **resp.headers}.items()), "Connection: close"]
+        with contextlib.suppress(OSError):
+            request.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                request.recv(1 << 16)
+            request.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + resp.body)
+            request.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(OSError):
+            request.close()
+        if not self.app.config.quiet:
+            log_line(f"{client_address[0]} - - [{_log_time()}] refused (503): {n} connections open")
 
     @property
     def url(self) -> str:
@@ -1338,6 +1533,7 @@ class Server(ThreadingHTTPServer):
         log_line(f"{client_address[0]} - - [{_log_time()}] error while serving: {traceback.format_exc()}")
 
     def server_close(self) -> None:
+        self.app.live.close()  # event streams end now, not at their next heartbeat, so their threads can be joined
         super().server_close()
         self.app.close()
 
