@@ -18,7 +18,8 @@ Retry-After.  Pages, the map and the JSON API never wait for SPARQL.
 Safety: binds to 127.0.0.1 by default; exactly one Host header, naming this
 server (DNS rebinding); CORS is off unless asked for; SPARQL Update gets 403
 and ``SERVICE`` is refused, so no request ever leaves the machine; request
-bodies, addresses, query sizes and result sizes are bounded; every page
+bodies, addresses, query sizes and result sizes are bounded, and so are the
+time a request may take to arrive and the connections open at once; every page
 escapes its text (Jinja2 autoescape); every answer, the standard library's
 own error pages too, carries a Content-Security-Policy that allows nothing
 from other origins and no framing.  A client that goes away mid-request
