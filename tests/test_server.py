@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import http.client
 import io
 import json
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -304,7 +306,7 @@ def test_a_long_query_times_out_while_other_requests_are_answered(srv):
 
 def test_result_and_request_size_limits(srv):
     status, _, body = srv.get(q("SELECT * WHERE { ?s ?p ?o }"), "application/json")
-    assert status == 400 and "500 rows" in json.loads(body)["error"]
+    assert status == 422 and "more than 500 rows" in json.loads(body)["error"]
     # the server answers from the headers alone, without reading a body it will not accept
     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
     conn.putrequest("POST", "/sparql")
@@ -1029,6 +1031,46 @@ def test_a_query_worker_cannot_reach_the_network_even_unchecked():
         remote.shutdown()
 
 
+def test_a_result_larger_than_max_rows_is_refused_whole_with_422_saying_rows_or_triples(srv):
+    """A sound query whose result is larger than the server sends is no Bad Request (SPARQLWrapper would call it a
+    badly formed query); the message says rows for a table, triples for a graph, and how to get it."""
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    client = SPARQLWrapper(srv.url + "sparql")
+    for query, fmt, what, limit in [("SELECT * WHERE { ?s ?p ?o }", JSON, "rows", 500),
+                                    ("CONSTRUCT WHERE { ?s ?p ?o }", TURTLE, "triples", 500),
+                                    ("DESCRIBE ?s WHERE { ?s ?p ?o }", TURTLE, "triples", 2)]:
+        client.setQuery(query)
+        client.setReturnFormat(fmt)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            client.query()
+        message = refused.value.read().decode()
+        assert refused.value.code == 422, message
+        assert f"more than 500 {what}," in message and "--max-rows" in message and "LIMIT" in message
+        client.setQuery(f"{query} LIMIT {limit}")  # up to the limit, answered whole
+        assert client.query().response.status == 200
+
+
+def test_the_default_max_rows_takes_the_shared_corpus_whole(shared_kg):
+    """The shared corpus has over 10,000 triples: the whole-graph queries a SPARQL user types first are answered
+    with the default --max-rows."""
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    running = Running(shared_kg)
+    try:
+        triples = len(shared_kg.to_rdf())
+        assert triples > 10_000
+        client = SPARQLWrapper(running.url + "sparql")
+        client.setQuery("SELECT * WHERE { ?s ?p ?o }")
+        client.setReturnFormat(JSON)
+        assert len(client.query().convert()["results"]["bindings"]) == triples
+        client.setQuery("CONSTRUCT WHERE { ?s ?p ?o }")
+        client.setReturnFormat(TURTLE)
+        assert len(rdflib.Graph().parse(data=client.query().convert(), format="turtle")) == triples
+    finally:
+        running.close()
+
+
 @pytest.mark.parametrize("query, message", [
     ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, b"query nested 5000 levels deep; at most 100"),
     ("SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }", b"query nested 5002 levels deep"),
@@ -1052,16 +1094,24 @@ def _wait_for(predicate, what: str, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
+def _reset(sock: socket.socket) -> None:
+    """Close a socket with a reset (RST), as a client that crashes or is killed does."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    sock.close()
+
+
 def test_a_client_that_goes_away_leaves_one_quiet_line_and_no_traceback(seed_kg, capfd):
-    running = Running(seed_kg, timeout=2.0, quick=0.2, long_queries=0, idle=1.0)
+    running = Running(seed_kg, timeout=3.0, quick=3.0, long_queries=0, idle=1.0)
     running.server.app.config.quiet = False
+    pool = running.server.app.pool
     try:
         capfd.readouterr()
-        # 1. reset while its slow query runs: the answer meets a closed connection
+        # 1. reset while its slow query runs: the answer (503) meets a closed connection
+        _wait_for(lambda: pool._idle["quick"].qsize() == 2, "both workers to be ready")
         s = socket.create_connection(("127.0.0.1", running.port))
         s.sendall(f"GET {q(SLOW)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-        s.close()
+        _wait_for(lambda: pool._idle["quick"].qsize() < 2, "the slow query to take a worker")
+        _reset(s)
         # 2. gone halfway through its body
         s = socket.create_connection(("127.0.0.1", running.port))
         s.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
@@ -1084,7 +1134,9 @@ def test_a_client_that_goes_away_leaves_one_quiet_line_and_no_traceback(seed_kg,
     finally:
         running.close()
     assert "Traceback" not in seen, seen
-    assert all(len(line) < 200 for line in seen.splitlines())
+    assert all(len(line) < 300 for line in seen.splitlines())  # one line each, the request line in it
+    assert '" 503 ' not in seen  # the slow query's 503 never reached its client: not logged as answered
+    assert re.search(r'"GET /sparql\S+ HTTP/1.1" 499 - client gone: \w+ \(answer 503 not delivered\)', seen), seen
 
 
 def test_a_memory_hungry_query_is_stopped_and_its_worker_replaced(seed_kg):
@@ -1157,3 +1209,180 @@ def test_a_full_queue_is_503_with_retry_after_while_pages_are_served(seed_kg):
         assert sorted(s for s, _, _ in first) == [200, 503]
     finally:
         running.close()
+
+
+def test_log_lines_stay_whole_under_concurrency(seed_kg, capfd):
+    """Clients that go away and clients that are answered, many at once: every log event is one whole line (the
+    server's own "client gone" was printed text first and newline after, and lines from other threads ran into
+    it)."""
+    running = Running(seed_kg, workers=1)
+    running.server.app.config.quiet = False
+    try:
+        capfd.readouterr()
+
+        def client(i: int) -> None:
+            for _ in range(20):
+                s = socket.create_connection(("127.0.0.1", running.port))
+                s.sendall(b"GET /concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                if i % 2:
+                    _reset(s)  # gone before the answer
+                else:
+                    with contextlib.suppress(OSError):
+                        s.recv(1)
+                    s.close()
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(48)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert running.get("/api/concept/vae")[0] == 200
+        seen = ""
+
+        def logged() -> bool:
+            nonlocal seen
+            seen += capfd.readouterr().err
+            return '"GET /api/concept/vae HTTP/1.1" 200' in seen
+
+        _wait_for(logged, "the last request to be logged")
+    finally:
+        running.close()
+    lines = seen.splitlines()
+    assert len(lines) >= 48 * 20
+    whole = re.compile(r'127\.0\.0\.1 - - \[[^]]+\] (client gone: \w+|"GET /\S* HTTP/1\.1" '
+                       r'(200 \d+|499 - client gone: \w+ \(answer 200 not delivered\)))')
+    spliced = [line for line in lines if not whole.fullmatch(line)]
+    assert not spliced, spliced[:5]
+
+
+# --- slow clients and many connections ---------------------------------------------------------------
+
+def _trickle(running: Running, start: bytes, piece: bytes, pieces: int = 200) -> bytes:
+    """Send ``start``, then ``piece`` every fifth of a second, never finishing the request, until the server answers
+    or hangs up (at most ``pieces`` pieces); what the server sent."""
+    with socket.create_connection(("127.0.0.1", running.port), timeout=30) as s:
+        s.sendall(start)
+        for _ in range(pieces):
+            readable, _, _ = select.select([s], [], [], 0.2)  # the pace of the trickle
+            if readable:
+                break
+            try:
+                s.sendall(piece)
+            except OSError:
+                break
+        else:
+            return b""  # still holding its thread after all that
+        received = b""
+        with contextlib.suppress(OSError):
+            while chunk := s.recv(4096):
+                received += chunk
+        return received
+
+
+@pytest.mark.parametrize("start, piece", [
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X-Slow: 1\r\n"),  # a header line at a time
+    (b"GET /api/concept/va", b"e"),  # the request line a byte at a time
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: 1000\r\n\r\nASK {", b" "),  # the body a byte at a time
+])
+def test_a_request_that_trickles_in_is_cut_off_with_408(seed_kg, start, piece):
+    """Each read may wait `idle` seconds, and each piece that came restarted that clock, so a client sending a
+    header line every few seconds held its thread for ever; the whole request must now arrive in
+    `request_time`."""
+    running = Running(seed_kg, idle=10.0, request_time=1.0)
+    try:
+        received = _trickle(running, start, piece)
+        assert received.startswith(b"HTTP/1.1 408 ") or received.startswith(b"HTTP/1.0 408 "), received
+        assert b"did not arrive within 1 s" in received
+        assert running.get("/api/concept/vae")[0] == 200
+    finally:
+        running.close()
+
+
+def test_a_keep_alive_connection_may_idle_between_requests_longer_than_a_request_may_take(seed_kg):
+    """The request clock starts with a request's first byte, not when the connection waits for the next one."""
+    running = Running(seed_kg, idle=10.0, request_time=0.5)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        conn.request("GET", "/api/concept/vae")
+        assert conn.getresponse().read() and conn.sock is not None
+        select.select([conn.sock], [], [], 1.0)  # idle for longer than a request may take to arrive
+        conn.request("GET", "/api/concept/vae")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        running.close()
+
+
+def test_at_the_connection_limit_the_connection_waiting_longest_for_its_client_makes_room(seed_kg):
+    """Three slow clients fill a server that keeps three connections: a fourth is answered, the first of them,
+    the one that waited longest, is dropped, and the others are kept and answered when they finish."""
+    running = Running(seed_kg, max_connections=3, idle=60.0, request_time=60.0)
+    slow = [socket.create_connection(("127.0.0.1", running.port), timeout=30) for _ in range(3)]
+    try:
+        for s in slow:
+            s.sendall(b"GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
+        assert running.get("/api/concept/vae")[0] == 200
+        assert slow[0].recv(100) == b""  # dropped: the server hung up
+        for s in slow[1:]:
+            s.sendall(b"Connection: close\r\n\r\n")
+            assert s.recv(100).startswith(b"HTTP/1.1 200 ")
+    finally:
+        for s in slow:
+            s.close()
+        running.close()
+
+
+def test_when_every_connection_is_being_answered_a_new_one_gets_503_at_once(seed_kg):
+    running = Running(seed_kg, max_connections=2)
+    streams = []
+    try:
+        for _ in range(2):  # event streams are answered for as long as they are open: never dropped
+            conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+            conn.request("GET", "/events")
+            assert conn.getresponse().status == 200
+            streams.append(conn)
+        status, headers, body = running.get("/api/concept/vae")
+        assert status == 503 and headers["Retry-After"] == "1"
+        assert b"2 connections open" in body and headers["X-Frame-Options"] == "DENY"
+    finally:
+        for conn in streams:
+            conn.close()
+        running.close()
+
+
+def test_event_streams_have_their_own_limit(seed_kg):
+    running = Running(seed_kg, max_streams=1)
+    try:
+        first = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        first.request("GET", "/events")
+        assert first.getresponse().status == 200
+        status, headers, body = running.get("/events")
+        assert status == 503 and headers["Retry-After"].isdigit() and b"at most 1 event stream(s) open" in body
+        assert running.get("/api/concept/vae")[0] == 200
+        first.close()
+    finally:
+        running.close()
+
+
+def test_slow_clients_hold_no_more_threads_than_the_connection_limit(seed_kg):
+    """100 clients that never finish their requests, against a server that keeps 20 connections: it holds 20
+    threads for them, not 100, and still answers."""
+    before = threading.active_count()
+    running = Running(seed_kg, max_connections=20, idle=60.0, request_time=60.0)
+    slow = []
+    try:
+        started = threading.active_count()
+        for _ in range(100):
+            s = socket.create_connection(("127.0.0.1", running.port), timeout=30)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            slow.append(s)
+        assert running.get("/api/concept/vae")[0] == 200
+        _wait_for(lambda: threading.active_count() <= started + 20, "the dropped connections' threads to end")
+        hung_up = select.select(slow, [], [], 0)[0]  # the server hung up on the others: each reads its end
+        assert len(hung_up) >= 80 and all(s.recv(1) == b"" for s in hung_up)
+    finally:
+        for s in slow:
+            s.close()
+        running.close()
+    _wait_for(lambda: threading.active_count() <= before + 1, "the server's threads to end")

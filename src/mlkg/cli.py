@@ -461,8 +461,8 @@ def map_(sources, curation, no_curation, output, open_):
               help="Port (0 picks a free one).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
               help="Seconds a SPARQL query may run.")
-@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
-              help="Most rows (or triples) one query may return.")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1),
+              help="Most rows (or triples) one query may return; a larger result is refused (422), not cut short.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
               help="SPARQL worker processes.")
 @click.option("--cors", metavar="ORIGIN", default=None, help="Allow cross-origin requests from ORIGIN (or *).")
@@ -566,19 +566,21 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
 def _told(live, quiet: bool):
     """``live``'s publish and fail, each saying on stderr what happened first (unless ``quiet``): a rebuild or a
     broken edit is otherwise seen only by open pages."""
+    from .views.server import log_line  # one whole line each, among the server's own
+
     def rebuilt(graph) -> None:
         if not quiet:
             st = graph.stats()
             e = st["edges"]
-            click.echo(f"mlkg: rebuilt: {st['concepts']} concepts ({st['files']} file(s); {e['requires']} requires, "
-                       f"{e['related']} related edges)", err=True)
+            log_line(f"mlkg: rebuilt: {st['concepts']} concepts ({st['files']} file(s); {e['requires']} requires, "
+                     f"{e['related']} related edges)")
         live.publish(graph)
 
     def failed(problems: list[str]) -> None:
         if not quiet:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             first = problems[0] if problems else "the sources do not load"
-            click.echo(f"mlkg: rebuild failed, still serving the last good graph: {first}{more}", err=True)
+            log_line(f"mlkg: rebuild failed, still serving the last good graph: {first}{more}")
         live.fail(problems)
 
     return rebuilt, failed

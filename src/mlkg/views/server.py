@@ -18,7 +18,8 @@ Retry-After.  Pages, the map and the JSON API never wait for SPARQL.
 Safety: binds to 127.0.0.1 by default; exactly one Host header, naming this
 server (DNS rebinding); CORS is off unless asked for; SPARQL Update gets 403
 and ``SERVICE`` is refused, so no request ever leaves the machine; request
-bodies, addresses, query sizes and result sizes are bounded; every page
+bodies, addresses, query sizes and result sizes are bounded, and so are the
+time a request may take to arrive and the connections open at once; every page
 escapes its text (Jinja2 autoescape); every answer, the standard library's
 own error pages too, carries a Content-Security-Policy that allows nothing
 from other origins and no framing.  A client that goes away mid-request
@@ -31,6 +32,7 @@ import contextlib
 import errno
 import functools
 import gzip
+import io
 import ipaddress
 import json
 import math
@@ -67,6 +69,7 @@ from .sparql import (
     MEDIA_FORMATS,
     UPDATE_KEYWORDS,
     ServiceRefusedError,
+    TooManyResults,
     UpdateRefusedError,
     check_query,
     content_type,
@@ -101,7 +104,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     timeout: float = 10.0            # seconds per SPARQL query
-    max_rows: int = 10_000           # SELECT rows / CONSTRUCT triples per response
+    max_rows: int = 100_000          # SELECT rows / CONSTRUCT and DESCRIBE triples per response; more: 422
     max_body: int = 1 << 20          # bytes per request body
     max_url: int = 16_384            # bytes per request line
     workers: int = 2                 # SPARQL worker processes in the quick lane
@@ -111,6 +114,9 @@ class ServerConfig:
     max_memory: int = 512            # MiB a query worker may grow by (address space); 0: no limit
     backlog: int = 1024              # connections the kernel may hold before they are accepted
     idle: float = 30.0               # seconds an idle or slow connection may hold its thread
+    request_time: float = 30.0       # seconds a request may take to arrive whole, from its first byte
+    max_connections: int = 1024      # connections open at once (a thread each); see Server.process_request
+    max_streams: int = 64            # /events streams open at once; more get 503
     cors: str | None = None          # an origin (or "*") to allow; None: no CORS headers
     allow_hosts: tuple[str, ...] = ()  # Host names to answer to besides this machine's own (--allow-host)
     base_iri: str | None = None
@@ -157,6 +163,26 @@ class HTTPError(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+
+_LOG_LOCK = threading.Lock()
+
+
+def log_line(text: str) -> None:
+    """One log event on stderr, whole: its text and newline in one write, under a lock, so that lines from many
+    threads never run together (``print`` writes the text and the newline separately)."""
+    with _LOG_LOCK:
+        try:
+            sys.stderr.write(text.rstrip("\n") + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # no stderr to write to (closed, or a pipe nobody reads any more)
+            pass
+
+
+def _log_time() -> str:
+    """The time as the request log writes it (``07/Dec/2026 01:27:18``)."""
+    year, month, day, hh, mm, ss, *_ = time.localtime()
+    return f"{day:02d}/{BaseHTTPRequestHandler.monthname[month]}/{year:04d} {hh:02d}:{mm:02d}:{ss:02d}"
 
 
 def busy(message: str, retry_after: float) -> HTTPError:
@@ -240,7 +266,9 @@ def _worker_loop(conn, store, base: str, prefixes: dict[str, str], memory_mib: i
                 reply = ("ok", result.kind, fmt, result.serialize(fmt))
         except (UpdateRefusedError, ServiceRefusedError) as exc:
             reply = ("error", 403, str(exc))
-        except QueryError as exc:  # too deep or long, too many results
+        except TooManyResults as exc:  # a sound query whose result is larger than the server sends: not 400
+            reply = ("error", 422, exc.lines()[0])
+        except QueryError as exc:  # too deep or long
             reply = ("error", 400, exc.lines()[0])
         except SyntaxError as exc:
             reply = ("error", 400, syntax_error(exc, text).lines()[0])
@@ -369,7 +397,7 @@ class QueryPool:
         if self._closed:
             return
         if self._failures > 5:
-            print("mlkg: SPARQL workers fail to start; queries will be answered 503", file=sys.stderr)
+            log_line("mlkg: SPARQL workers fail to start; queries will be answered 503")
             return
         time.sleep(min(30.0, 2.0 ** self._failures))
         self._spawn(worker.lane)
@@ -623,6 +651,8 @@ class App:
         self._pool_lock = threading.Lock()
         self._env = None
         self._gzipped: tuple[bytes, bytes] | None = None  # (a large body, gzipped)
+        self._streams = 0  # /events streams open
+        self._streams_lock = threading.Lock()
 
     @property
     def kg(self) -> ConceptGraph:
@@ -643,10 +673,25 @@ class App:
                 self._pool = (kg, QueryPool(data, self.base, rdf.prefixes(self.base), c.workers,
                                             long_slots=c.long_queries, queue_limit=c.queue, quick=c.quick,
                                             memory_mib=c.max_memory,
-                                            log=None if c.quiet else lambda m: print(f"mlkg: {m}", file=sys.stderr)))
+                                            log=None if c.quiet else lambda m: log_line(f"mlkg: {m}")))
                 if old is not None:
                     threading.Timer(c.timeout + 1, old[1].close).start()
             return self._pool[1]
+
+    def events(self) -> _Stream:
+        """The live graph's events for one more page, if fewer than ``max_streams`` are open (each holds a
+        connection and its thread for as long as the page is open); else 503."""
+        with self._streams_lock:
+            if self._streams >= self.config.max_streams:
+                raise busy(f"the server keeps at most {self.config.max_streams} event stream(s) open, and all are "
+                           "open; close a tab that follows this server, or try again later", 5)
+            self._streams += 1
+
+        def release() -> None:
+            with self._streams_lock:
+                self._streams -= 1
+
+        return _Stream(self.live.events(), release)
 
     def start(self) -> None:
         """Start the workers now rather than on the first query."""
@@ -728,7 +773,7 @@ class App:
                 raise HTTPError(405, "POST is only accepted at /sparql and /api/curation", {"Allow": allow})
             if path == "/events":
                 return Response(200, b"", "text/event-stream; charset=utf-8",
-                                {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, stream=self.live.events())
+                                {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, stream=self.events())
             if path == "/api/map-data":
                 from .map import map_data, physics_for
 
@@ -762,7 +807,7 @@ class App:
         except MlkgError as exc:
             return self.error(400, exc.lines()[0], headers, api)
         except Exception:  # a bug must not cost the client its answer or the thread its life
-            traceback.print_exc()
+            log_line(traceback.format_exc())
             return self.error(500, "internal error; see the server's log", headers, api)
 
     def host_allowed(self, host: str | None) -> bool:
@@ -1152,10 +1197,111 @@ def _media_and_charset(header: str | None) -> tuple[str, str | None]:
 
 # --- HTTP plumbing ---------------------------------------------------------------------------
 
+class _TooSlow(Exception):
+    """A request that did not arrive whole in time (``request_time``), however it trickled in."""
+
+
+class _Dropped(Exception):
+    """A connection the server dropped while it waited for its client, to make room for a new one."""
+
+
+class _Connection(io.RawIOBase):
+    """A client connection's reading side, under two clocks.
+
+    Each read waits at most ``idle`` seconds, as before; and a request, from
+    its first byte to the last of its body, must arrive within ``limit``
+    seconds, so that a client sending a header line every few seconds cannot
+    hold its thread for ever (each line used to restart the idle clock).
+    Between requests the connection *waits* for its client and may be
+    :meth:`drop`-ped to make room for a new one; once a request has arrived
+    the server *works* on it (:meth:`work`) and it is never dropped.
+    """
+
+    def __init__(self, sock: socket.socket, idle: float, limit: float, lock: threading.Lock):
+        super().__init__()
+        self.sock, self.idle, self.limit, self._lock = sock, idle, limit, lock
+        self.deadline: float | None = None           # when the request under way must have arrived
+        self.waiting_since: float | None = time.monotonic()  # None while the server works on a request
+        self.dropped = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.dropped:
+            raise _Dropped
+        timeout = self.idle
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise _TooSlow
+            timeout = min(timeout, left)
+        self.sock.settimeout(timeout)
+        try:
+            n = self.sock.recv_into(buffer)
+        except TimeoutError:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise _TooSlow from None
+            raise
+        except OSError:
+            if self.dropped:
+                raise _Dropped from None
+            raise
+        if self.dropped:  # woken by drop(): what came is not read
+            raise _Dropped
+        if n and self.deadline is None and self.waiting_since is not None:
+            self.deadline = time.monotonic() + self.limit  # the clock starts with the request's first byte
+        return n
+
+    def wait(self) -> None:
+        """Between requests: waiting for the client."""
+        with self._lock:
+            self.deadline = None
+            self.waiting_since = time.monotonic()
+
+    def work(self) -> None:
+        """A request has arrived: the server's turn; the connection is not dropped from now on."""
+        with self._lock:
+            if self.dropped:
+                raise _Dropped
+            self.deadline = None
+            self.waiting_since = None
+        self.sock.settimeout(self.idle)
+
+    def drop(self) -> None:
+        """End the wait (the lock held): a read under way returns at once, and the connection closes."""
+        self.dropped = True
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Stream:
+    """An event stream that gives its place back (``release``) when it is closed, iterated or not."""
+
+    def __init__(self, events: Iterator[bytes], release: Callable[[], None]):
+        self._events, self._release = events, release
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._events)
+
+    def close(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            close = getattr(self._events, "close", None)
+            if close is not None:
+                close()
+            release()
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "mlkg"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    requestline = ""
+    _status: int | str = "-"  # the status of the answer under way, for the log
 
     def version_string(self) -> str:
         """The Server header: "mlkg" (the standard library would add a space and the empty sys_version)."""
@@ -1168,10 +1314,33 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         self.timeout = self.server.app.config.idle  # type: ignore[attr-defined]  # seconds per read or write
         super().setup()
+        self.rfile.close()  # the standard library's reader, replaced by one under the request clock
+        self.reading: _Connection = self.server.opened(self.request)  # type: ignore[attr-defined]
+        self.rfile = io.BufferedReader(self.reading)
+
+    def handle_one_request(self) -> None:
+        self.reading.wait()
+        self.command, self.requestline, self.request_version = "", "", "HTTP/1.0"  # until a request line says
+        try:
+            super().handle_one_request()
+        except _TooSlow:
+            self.close_connection = True
+            limit = self.app.config.request_time
+            self._send(self.app.error(408, f"the request did not arrive within {limit:g} s"), self.command)
+        except _Dropped:
+            self.close_connection = True
+            self.log_message("dropped while it waited for its client: the server had %d connections open",
+                             self.app.config.max_connections)
 
     def log_message(self, fmt: str, *args) -> None:
+        """As the standard library logs (client, time, message, control characters escaped), in one whole line."""
         if not self.app.config.quiet:
-            super().log_message(fmt, *args)
+            message = (fmt % args).translate(self._control_char_table)
+            log_line(f"{self.address_string()} - - [{self.log_date_time_string()}] {message}")
+
+    def log_request(self, code="-", size="-") -> None:
+        """Noted, not logged: :meth:`_send` logs the request once its answer is delivered (or the client gone)."""
+        self._status = code.value if isinstance(code, HTTPStatus) else code
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's own error answers (a bad request line, 414, 431, 501, …) as ours: the same
@@ -1217,9 +1386,18 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.log_message("client left after %d of %d body bytes", len(body), n)
                 return None
+        self.reading.work()
         self._send(self.app.respond(method, self.path, self.headers, body), method)
 
     def _send(self, resp: Response, method: str) -> None:
+        try:
+            self._deliver(resp, method)
+        finally:
+            if isinstance(resp.stream, _Stream):
+                resp.stream.close()
+
+    def _deliver(self, resp: Response, method: str) -> None:
+        self.reading.work()
         if resp.stream is not None:
             self.close_connection = True  # a stream ends with the connection
         self.send_response(resp.status)
@@ -1237,15 +1415,25 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
-        if method != "HEAD":
-            self.wfile.write(resp.body)
-            try:
-                for piece in resp.stream or ():
-                    self.wfile.write(piece)  # a client gone raises here, and ends the stream
-                    self.wfile.flush()
-            except ConnectionError:  # a closed tab ends its event stream: nothing to log
-                self.close_connection = True
+        try:
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(resp.body)
+        except (ConnectionError, TimeoutError) as exc:  # the answer met a closed connection: it was never delivered
+            self.close_connection = True
+            self.log_message('"%s" 499 - client gone: %s (answer %s not delivered)', self.requestline,
+                             type(exc).__name__, self._status)
+            return
+        self.log_message('"%s" %s %s', self.requestline, self._status,
+                         len(resp.body) if method != "HEAD" and resp.stream is None else "-")
+        if method == "HEAD" or resp.stream is None:
+            return
+        try:
+            for piece in resp.stream:
+                self.wfile.write(piece)  # a client gone raises here, and ends the stream
+                self.wfile.flush()
+        except (ConnectionError, TimeoutError):  # a closed tab ends its event stream: nothing to log
+            self.close_connection = True
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -1277,10 +1465,59 @@ class Server(ThreadingHTTPServer):
     def __init__(self, app: App):
         self.app = app
         self.request_queue_size = max(1, app.config.backlog)
+        self._open: dict[socket.socket, _Connection] = {}
+        self._open_lock = threading.Lock()
         if ":" in app.config.host:
             self.address_family = socket.AF_INET6
         super().__init__((app.config.host, app.config.port), Handler)
         app.config.port = self.server_address[1]
+
+    def process_request(self, request, client_address) -> None:
+        """A thread for the connection, if there is room: at most ``max_connections`` are open at once.  At the
+        limit, the connection that has waited longest for its client (idle between requests, or its request
+        still arriving) is dropped to make room; when every one is being answered, the new one gets 503 here,
+        at once, and no thread."""
+        cfg = self.app.config
+        reading = _Connection(request, cfg.idle, cfg.request_time, self._open_lock)
+        with self._open_lock:
+            live = [c for c in self._open.values() if not c.dropped]
+            full = len(live) >= max(1, cfg.max_connections)
+            waiting = [c for c in live if c.waiting_since is not None] if full else []
+            if waiting:
+                min(waiting, key=lambda c: c.waiting_since).drop()
+            if not full or waiting:
+                self._open[request] = reading
+        if full and not waiting:
+            return self._refuse(request, client_address, len(live))
+        super().process_request(request, client_address)
+
+    def opened(self, request) -> _Connection:
+        with self._open_lock:
+            return self._open[request]
+
+    def shutdown_request(self, request) -> None:
+        with self._open_lock:
+            self._open.pop(request, None)
+        super().shutdown_request(request)
+
+    def _refuse(self, request, client_address, n: int) -> None:
+        """503 without a thread, and without waiting: what the client has sent is read first, so that closing does
+        not reset the connection (and the answer with it)."""
+        resp = self.app.error(503, f"the server has {n} connections open, as many as it takes; try again shortly",
+                              extra={"Retry-After": "1"})
+        head = ["HTTP/1.1 503 Service Unavailable", f"Server: {Handler.server_version}",
+                f"Content-Type: {resp.content_type}", f"Content-Length: {len(resp.body)}",
+                *(f"{k}: {v}" for k, v in {**SECURITY_HEADERS, **resp.headers}.items()), "Connection: close"]
+        with contextlib.suppress(OSError):
+            request.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                request.recv(1 << 16)
+            request.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + resp.body)
+            request.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(OSError):
+            request.close()
+        if not self.app.config.quiet:
+            log_line(f"{client_address[0]} - - [{_log_time()}] refused (503): {n} connections open")
 
     @property
     def url(self) -> str:
@@ -1292,11 +1529,12 @@ class Server(ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         if isinstance(exc, ConnectionError | TimeoutError):
             if not self.app.config.quiet:
-                print(f"{client_address[0]} - - client gone: {type(exc).__name__}", file=sys.stderr)
+                log_line(f"{client_address[0]} - - [{_log_time()}] client gone: {type(exc).__name__}")
             return
-        super().handle_error(request, client_address)
+        log_line(f"{client_address[0]} - - [{_log_time()}] error while serving: {traceback.format_exc()}")
 
     def server_close(self) -> None:
+        self.app.live.close()  # event streams end now, not at their next heartbeat, so their threads can be joined
         super().server_close()
         self.app.close()
 

@@ -845,16 +845,18 @@ class _SyntaxProblem(Exception):
 
 
 class TooManyResults(QueryError):
-    """A result larger than the caller's limit (the endpoint's ``--max-rows``)."""
+    """A result larger than the caller's limit (the endpoint's ``--max-rows``): refused whole, never cut short."""
 
 
 def collect(res, max_rows: int | None = None, base: str = rdf.DEFAULT_BASE_IRI) -> QueryResult:
-    """A pyoxigraph query result as a :class:`QueryResult`, refusing more than ``max_rows`` rows or triples."""
-    def bounded(items):
+    """A pyoxigraph query result as a :class:`QueryResult`, refusing more than ``max_rows`` rows (SELECT) or
+    triples (CONSTRUCT, DESCRIBE)."""
+    def bounded(items, what: str):
         out = []
         for item in items:
             if max_rows is not None and len(out) == max_rows:
-                raise TooManyResults(f"the result has more than {max_rows} rows; add a LIMIT")
+                raise TooManyResults(f"the result has more than {max_rows:,} {what}, more than this endpoint "
+                                     "sends (mlkg serve --max-rows); add a LIMIT, or narrow the query down")
             out.append(item)
         return out
 
@@ -862,9 +864,9 @@ def collect(res, max_rows: int | None = None, base: str = rdf.DEFAULT_BASE_IRI) 
         return QueryResult("ask", boolean=bool(res), base=base)
     if isinstance(res, ox.QuerySolutions):
         names = [v.value for v in res.variables]
-        rows = bounded(tuple(sol[i] for i in range(len(names))) for sol in res)
+        rows = bounded((tuple(sol[i] for i in range(len(names))) for sol in res), "rows")
         return QueryResult("select", vars=names, terms=rows, base=base)
-    return QueryResult("construct", triples=bounded(res), base=base)
+    return QueryResult("construct", triples=bounded(res, "triples"), base=base)
 
 
 def run_store(store: ox.Store, text: str, base: str, prefixes: dict[str, str], max_rows: int | None = None,
