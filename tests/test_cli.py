@@ -1019,3 +1019,11 @@ def test_no_library_writer_writes_into_a_build(cli, tmp_path, seed_kg):
                 write(tmp_path / "site" / name)
     assert sorted((tmp_path / "site" / "builds").rglob("*")) == build
     assert {p: p.read_bytes() for p in build if p.is_file()} == before
+
+
+def test_a_curation_file_that_is_a_loop_of_links_is_one_line(cli, tmp_path):
+    """Reading each curation file once resolved its path, and a loop of links raised RuntimeError there."""
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(loop.name)
+    code, _, err = cli("stats", "--curation", loop)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and str(loop) in err

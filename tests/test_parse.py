@@ -426,6 +426,16 @@ def test_what_a_folder_holds_is_read_as_if_given_by_name(tmp_path, make, message
         assert err.value.lines() == [f"{folder / 'b.md'}:1: {message}"]
 
 
+def test_hidden_files_in_a_folder_are_left_out_as_a_shell_leaves_them(tmp_path):
+    """Emacs's lock file (.#a.md, a link to nothing) while a cheatsheet is edited made every command exit 2."""
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    (folder / "a.md").write_bytes(SEED.read_bytes())
+    (folder / ".#a.md").symlink_to("user@host.1234:1700000000")
+    (folder / ".a.md").write_text("not a cheatsheet", encoding="utf-8")
+    assert len(read([folder]).entries) == 20
+
+
 @pytest.mark.parametrize("copy, lines", [
     ("same bytes", 0),  # read once, as one file given twice is: two copies could never load together
     ("one byte more", 40),  # 20 IDs and 20 entry numbers given twice

@@ -238,7 +238,8 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
     kg = _load(sources, settings=s)
     result = evaluate(kg, golds)
     if not result["sections"]:
-        if len(result["warnings"]) > 1:  # a folder for another corpus, say: one line, not one per file
+        if len(result["warnings"]) > 1 and all(w["message"].startswith("named after no loaded")
+                                               for w in result["warnings"]):  # a folder for another corpus, say
             advice = result["warnings"][0]["message"].replace("named after no loaded cheatsheet ", "")
             raise InputError(f"none of the {len(result['warnings'])} gold files is named after a loaded cheatsheet "
                              f"{advice.removesuffix('; not scored')}: nothing to score")

@@ -34,7 +34,7 @@ from ..errors import CurationError, Location, Problem
 from ..read import Corpus, Entry, split_title
 from .evidence import Evidence, Mention, Relation
 from .lexicon import is_acronym, section_heads, variants
-from .text import common_word, rare_word
+from .text import common_word, normalize, rare_word
 
 REQUIRES = "requires"
 REQUIRED_BY = "required-by"
@@ -658,24 +658,26 @@ def proper_names(words: set[str], entries: Iterable[Entry]) -> set[str]:
         return set()
     automaton = ahocorasick.Automaton()
     for w in words:
-        automaton.add_word(w.lower(), w.lower())
+        automaton.add_word(normalize(w), normalize(w))
     automaton.make_automaton()
     inside: set[str] = set()
     lower: set[str] = set()
     for e in entries:
         for name in ("full", "simple"):
             text = e.fields[name].text
-            for end, w in automaton.iter(text.lower()):
+            for end, w in automaton.iter(normalize(text)):  # lower case of the same length, "İ" too
                 start = end - len(w) + 1
                 if (start and text[start - 1].isalnum()) or (end + 1 < len(text) and text[end + 1].isalnum()):
                     continue  # inside another word
                 if text[start].islower():
                     lower.add(w)
                 else:
-                    before = text[:start].rstrip()[-1:]
-                    if before.islower() or before in (",", ";"):
+                    i = start - 1
+                    while i >= 0 and text[i].isspace():
+                        i -= 1
+                    if i >= 0 and (text[i].islower() or text[i] in ",;"):
                         inside.add(w)
-    return {w for w in words if w.lower() in inside and w.lower() not in lower}
+    return {w for w in words if normalize(w) in inside and normalize(w) not in lower}
 
 
 def _company(evidence: list[Evidence], pos: Positions) -> dict[tuple[str, str], set[str]]:

@@ -172,7 +172,7 @@ def _once(paths: list[str | Path]) -> list[str | Path]:
     for path in paths:
         try:
             key = Path(path) if Path(path) == STDIN else Path(path).resolve()
-        except (OSError, ValueError):  # a NUL in the name, a link loop: said where it is read
+        except (OSError, ValueError, RuntimeError):  # a NUL in the name, a link loop: said where it is read
             key = Path(path)
         if key not in seen:
             seen.add(key)

@@ -181,6 +181,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         if stat.S_ISDIR(mode):
             found, before = [], len(problems)
             for q in sorted(p.glob("*.md")):
+                if q.name.startswith("."):  # hidden, as a shell's *.md leaves it: an editor's lock (.#x.md), a backup
+                    continue
                 bad = name_problem(q)
                 if bad is not None:
                     problems.append(bad)

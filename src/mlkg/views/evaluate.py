@@ -130,11 +130,12 @@ def _typed(label: tuple[str, str, str]) -> tuple[str, ...]:
 
 def _prf(predicted: set, gold: set) -> dict[str, Any]:
     """Precision, recall and F1, each None where it is undefined: precision with nothing predicted, recall with
-    nothing labelled (either was 1.00, a perfect score for nothing), F1 without both."""
+    nothing labelled (either was 1.00, a perfect score for nothing), F1 with neither (nothing mined of something
+    labelled is an F1 of 0)."""
     tp = len(predicted & gold)
     p = tp / len(predicted) if predicted else None
     r = tp / len(gold) if gold else None
-    f = None if p is None or r is None else 2 * p * r / (p + r) if p + r else 0.0
+    f = 2 * tp / (len(predicted) + len(gold)) if predicted or gold else None
     return {"precision": _round(p), "recall": _round(r), "f1": _round(f),
             "tp": tp, "predicted": len(predicted), "gold": len(gold)}
 
