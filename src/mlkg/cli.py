@@ -46,7 +46,8 @@ def _source_options(f=None, *, reads_build: bool = True):
     if reads_build:
         f = click.option("--build", "build_dir", default=None, type=click.Path(file_okay=False), metavar="DIR",
                          expose_value=False, callback=_remember_build,
-                         help="Folder of the build to answer from (default: $MLKG_BUILD_DIR, else out).")(f)
+                         help="Folder of the build to answer from (default: $MLKG_BUILD_DIR, else the project's "
+                              "out, else out).")(f)
     f = click.option("--no-curation", is_flag=True, help="Ignore curation files, even the shipped one.")(f)
     f = click.option("--curation", "curation", multiple=True, type=click.Path(dir_okay=False),
                      callback=_no_empty_path, metavar="FILE",
@@ -124,8 +125,8 @@ def cli():
 @cli.command()
 @_source_options(reads_build=False)
 @click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
-              help="Folder to write the build into (default: $MLKG_BUILD_DIR, else out). Later commands "
-                   "read the build in $MLKG_BUILD_DIR or out.")
+              help="Folder to write the build into (default: $MLKG_BUILD_DIR, else the project's out, else out). "
+                   "Later commands read the build in that default folder, or in the one --build names.")
 @click.option("--base-iri", default=None, help="Base IRI for the RDF export (default: https://mlkg.dev/id/).")
 @click.option("--no-map", is_flag=True, help="Skip map.html.")
 def build(sources, curation, no_curation, out, base_iri, no_map):

@@ -168,6 +168,10 @@ class HTTPError(Exception):
 _LOG_LOCK = threading.Lock()
 
 
+_CONTROL_CHARS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+"""C0, DEL and C1 escaped in a log line, as http.server escapes them since Python 3.11.1 (its table is private)."""
+
+
 def log_line(text: str) -> None:
     """One log event on stderr, whole: its text and newline in one write, under a lock, so that lines from many
     threads never run together (``print`` writes the text and the newline separately)."""
@@ -651,6 +655,7 @@ class App:
         self._pool_lock = threading.Lock()
         self._env = None
         self._gzipped: tuple[bytes, bytes] | None = None  # (a large body, gzipped)
+        self._gzip_lock = threading.Lock()
         self._streams = 0  # /events streams open
         self._streams_lock = threading.Lock()
 
@@ -734,13 +739,14 @@ class App:
         resp.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
         if not takes_gzip(headers.get("Accept-Encoding")):
             return resp
-        kept = self._gzipped
-        if kept is not None and kept[0] is resp.body:
-            packed = kept[1]
-        else:
+        if len(resp.body) < 1 << 20:
             packed = gzip.compress(resp.body, 6, mtime=0)
-            if len(resp.body) >= 1 << 20:
-                self._gzipped = (resp.body, packed)
+        else:
+            with self._gzip_lock:  # the first loads of a new map wait for one compression, not make one each
+                kept = self._gzipped
+                if kept is None or kept[0] is not resp.body:
+                    kept = self._gzipped = (resp.body, gzip.compress(resp.body, 6, mtime=0))
+            packed = kept[1]
         resp.body = packed
         resp.headers["Content-Encoding"] = "gzip"
         return resp
@@ -1326,7 +1332,8 @@ class Handler(BaseHTTPRequestHandler):
         except _TooSlow:
             self.close_connection = True
             limit = self.app.config.request_time
-            self._send(self.app.error(408, f"the request did not arrive within {limit:g} s"), self.command)
+            with contextlib.suppress(_Dropped):  # dropped for another meanwhile: nobody to tell
+                self._send(self.app.error(408, f"the request did not arrive within {limit:g} s"), self.command)
         except _Dropped:
             self.close_connection = True
             self.log_message("dropped while it waited for its client: the server had %d connections open",
@@ -1335,7 +1342,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt: str, *args) -> None:
         """As the standard library logs (client, time, message, control characters escaped), in one whole line."""
         if not self.app.config.quiet:
-            message = (fmt % args).translate(self._control_char_table)
+            message = (fmt % args).translate(_CONTROL_CHARS)
             log_line(f"{self.address_string()} - - [{self.log_date_time_string()}] {message}")
 
     def log_request(self, code="-", size="-") -> None:
