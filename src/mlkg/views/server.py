@@ -1263,7 +1263,8 @@ class _Connection(io.RawIOBase):
         """Between requests: waiting for the client."""
         with self._lock:
             self.deadline = None
-            self.waiting_since = time.monotonic()
+            if self.waiting_since is None:  # after an answer; before the first request it has waited since accept
+                self.waiting_since = time.monotonic()
 
     def work(self) -> None:
         """A request has arrived: the server's turn; the connection is not dropped from now on."""
