@@ -17,7 +17,8 @@ import mlkg
 from mlkg.errors import CurationError, InputError
 from mlkg.mine import Evidence, Relation, rules
 from mlkg.mine.lexicon import build_lexicon, spelled_out, variants
-from mlkg.read import read
+from mlkg.mine.mentions import CorpusText
+from mlkg.read import Corpus, read
 from mlkg.read.markdown import parse_text
 from mlkg.views.evaluate import agreement, evaluate, gold_files, read_gold
 
@@ -500,8 +501,9 @@ def test_an_everyday_word_from_another_section_needs_that_sections_company(text,
     ("Extends it. " + "İ" * 9 + " Adam", False),      # ... and once ran the search off the text's end
 ])
 def test_a_word_written_capitalised_inside_sentences_and_never_in_lower_case_is_a_name(text, proper):
-    entries = parse_text(sheet(entry("1.1.1", "Alpha Net", "alpha", full=text))).entries
-    assert (rules.proper_names({"Adam"}, entries) == {"Adam"}) is proper
+    corpus = Corpus([parse_text(sheet(entry("1.1.1", "Alpha Net", "alpha", full=text,
+                                            example='opt = make(optimizer="adam")')))])
+    assert (rules.proper_names({"Adam"}, CorpusText(corpus).prose) == {"Adam"}) is proper
 
 
 @pytest.mark.parametrize("source, text, linked", [

@@ -53,7 +53,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     evidence = _votes(corpus, lexicon, text, pos, report, disabled)
     del lexicon
     if rules.HOMONYM_RULE not in disabled:
-        evidence, dropped = rules.drop_homonyms(evidence, pos)
+        evidence, dropped = rules.drop_homonyms(evidence, pos, text.prose)
         report.homonyms += dropped
     pairs: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     order = pos.order

@@ -118,3 +118,11 @@ class Report:
             "downgraded": [{"source": s, "target": t, "reason": r} for s, t, r in self.downgraded],
             "curation": list(self.curation),
         }
+
+
+class Prose(NamedTuple):
+    """The corpus's text (one string), the same normalised, and the spans of its explanations in it, in order."""
+
+    text: str
+    norm: str
+    spans: list[tuple[int, int]]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from ..read import Corpus
-from .evidence import Mention, Report
+from .evidence import Mention, Prose, Report
 from .lexicon import Lexicon, Match
 from .text import Units, normalize, normalize_many
 
@@ -50,6 +50,12 @@ class CorpusText:
     def titles(self) -> list[str]:
         """The normalised title of each entry, in corpus order."""
         return normalize_many([e.title for e in self.corpus.entries])
+
+    @property
+    def prose(self) -> Prose:
+        """The text, normalised, and the spans of the explanations (not the examples) in it."""
+        return Prose(self.text, self.norm, [(self.starts[k], self.starts[k] + len(f.text))
+                                                  for k, (_, name, f) in enumerate(self.fields) if name != "example"])
 
     def normalized(self, k: int) -> str:
         """The normalised text of field ``k``."""

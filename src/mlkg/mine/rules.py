@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import heapq
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -32,7 +32,7 @@ import networkx as nx
 
 from ..errors import CurationError, Location, Problem
 from ..read import Corpus, Entry, split_title
-from .evidence import Evidence, Mention, Relation
+from .evidence import Evidence, Mention, Prose, Relation
 from .lexicon import is_acronym, section_heads, variants
 from .text import common_word, normalize, rare_word
 
@@ -613,7 +613,8 @@ def forget() -> None:
 _TOKEN = re.compile(r"\w+")
 
 
-def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Evidence], list[tuple[Evidence, str]]]:
+def drop_homonyms(evidence: list[Evidence], pos: Positions, prose: Prose
+                  ) -> tuple[list[Evidence], list[tuple[Evidence, str]]]:
     """(kept, dropped with the reason) under :data:`HOMONYM_RULE`: a lone ordinary word, with no cue, linking
     two sections that nothing else links, or an everyday one that is the only concept of its section the entry
     names, is taken in its everyday sense.  A rare word that is a whole title ("backpropagation", "ResNet") has
@@ -644,39 +645,40 @@ def drop_homonyms(evidence: list[Evidence], pos: Positions) -> tuple[list[Eviden
         else:
             kept.append(ev)
     proper = proper_names({ev.surface for ev, why in dropped if ev.surface[:1].isupper() and _lone_word(ev.surface)},
-                          pos.entries.values())
+                          prose)
     if proper:
         kept += [ev for ev, _ in dropped if ev.surface in proper]
         dropped = [(ev, why) for ev, why in dropped if ev.surface not in proper]
     return kept, dropped
 
 
-def proper_names(words: set[str], entries: Iterable[Entry]) -> set[str]:
+def proper_names(words: set[str], prose: Prose) -> set[str]:
     """Those of ``words`` that the explanations write capitalised inside a sentence and never in lower case:
-    names, not words of everyday English ("the Adam optimizer", "Whisper transcribes"; not "Recall that …")."""
+    names, not words of everyday English ("the Adam optimizer", "Whisper transcribes"; not "Recall that …").
+    Examples are not read: code writes names in lower case (``optimizer="adam"``)."""
     if not words:
         return set()
     automaton = ahocorasick.Automaton()
     for w in words:
         automaton.add_word(normalize(w), normalize(w))
     automaton.make_automaton()
+    big, firsts = prose.text, [lo for lo, _ in prose.spans]
     inside: set[str] = set()
     lower: set[str] = set()
-    for e in entries:
-        for name in ("full", "simple"):
-            text = e.fields[name].text
-            for end, w in automaton.iter(normalize(text)):  # lower case of the same length, "İ" too
-                start = end - len(w) + 1
-                if (start and text[start - 1].isalnum()) or (end + 1 < len(text) and text[end + 1].isalnum()):
-                    continue  # inside another word
-                if text[start].islower():
-                    lower.add(w)
-                else:
-                    i = start - 1
-                    while i >= 0 and text[i].isspace():
-                        i -= 1
-                    if i >= 0 and (text[i].islower() or text[i] in ",;"):
-                        inside.add(w)
+    for end, w in automaton.iter(prose.norm):  # the corpus in lower case of the same length ("İ" too), once
+        start = end - len(w) + 1
+        k = bisect_right(firsts, start) - 1
+        if k < 0 or end >= prose.spans[k][1] \
+                or (start and big[start - 1].isalnum()) or (end + 1 < len(big) and big[end + 1].isalnum()):
+            continue  # outside the explanations, or inside another word
+        if big[start].islower():
+            lower.add(w)
+            continue
+        i = start - 1
+        while i >= firsts[k] and big[i].isspace():
+            i -= 1
+        if i >= firsts[k] and (big[i].islower() or big[i] in ",;"):
+            inside.add(w)
     return {w for w in words if normalize(w) in inside and normalize(w) not in lower}
 
 
