@@ -46,7 +46,7 @@ from typing import Any
 
 from ..errors import CurationError, Location, Problem
 from .markdown import CONTROL, INVISIBLE, REORDERING, SLUG, character, reordering, reordering_problem
-from .sources import STDIN, empty_path_problem, name_problem, read_input
+from .sources import STDIN, each_once, empty_path_problem, name_problem, read_input
 
 SECTIONS = {
     "alias": ({"concept", "names"}, set()),
@@ -166,20 +166,6 @@ def item_lines(text: str) -> dict[str, list[int]]:
     return lines
 
 
-def _once(paths: list[str | Path]) -> list[str | Path]:
-    """Each file once, as cheatsheets are: a file given twice (or ``-`` twice) would repeat every item."""
-    once, seen = [], set()
-    for path in paths:
-        try:
-            key = Path(path) if Path(path) == STDIN else Path(path).resolve()
-        except (OSError, ValueError, RuntimeError):  # a NUL in the name, a link loop: said where it is read
-            key = Path(path)
-        if key not in seen:
-            seen.add(key)
-            once.append(path)
-    return once
-
-
 def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | None = None) -> Curation:
     """Read curation files in order; missing files and bad items raise :class:`CurationError`.
 
@@ -191,7 +177,7 @@ def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | Non
     empty = empty_path_problem(paths, "a curation file")
     if empty is not None:
         raise CurationError(problems=[empty])
-    for path in _once(paths):
+    for path in each_once(paths):  # a file given twice would repeat every item
         name = str(path)
         bad = name_problem(path, "curation file")
         if bad is not None:

@@ -203,12 +203,22 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             problems.append(_irregular(p))
     if problems:
         raise CheatsheetError(problems=problems)
+    return each_once(out)
+
+
+def each_once(paths: Iterable[str | Path]) -> list:
+    """The paths in order, each file once by where it resolves (stdin, ``-``, once too): a file given twice, or
+    by two names, is read once.  A path that cannot be resolved (a NUL in its name, a loop of links) stands for
+    itself, and is said to be wrong where it is read."""
     once, seen = [], set()
-    for p in out:
-        key = p if p == STDIN else p.resolve()
+    for path in paths:
+        try:
+            key = Path(path) if Path(path) == STDIN else Path(path).resolve()
+        except (OSError, ValueError, RuntimeError):
+            key = Path(path)
         if key not in seen:
-            once.append(p)
             seen.add(key)
+            once.append(path)
     return once
 
 
