@@ -139,22 +139,10 @@ _COMPRESSIBLE = ("text/", "application/json", "application/sparql-results", "app
 
 
 def takes_gzip(accept_encoding: str | None) -> bool:
-    """Whether an Accept-Encoding header accepts gzip (named, or ``*``, with a q above 0)."""
-    said: dict[str, float] = {}
-    for part in (accept_encoding or "").split(","):
-        coding, _, params = part.strip().partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 1.0
-        if coding:
-            said[coding.strip().lower()] = q
-    q = said.get("gzip", said.get("x-gzip", said.get("*", 0.0)))
-    return q > 0
+    """Whether an Accept-Encoding header accepts gzip (named, or ``*``, with a q above 0); its weights are read as
+    an Accept header's are (:func:`_accept_entries`)."""
+    said = {coding: q for q, coding in _accept_entries(accept_encoding)}
+    return said.get("gzip", said.get("x-gzip", said.get("*", 0.0))) > 0
 
 
 class HTTPError(Exception):
