@@ -290,6 +290,11 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("GloVe (beta method of counts) is popular.", "Nothing here.", ("alpha", "beta", "related")),
     ("Nothing here.", "A model (compared with " + "many " * 90 + "others, and alpha nets) that works.",
      ("beta", "alpha", "related")),
+    # a name written as a function in a formula: an operation S's mathematics performs
+    ("Nothing here.", "A method. Its score is y = Alpha Net(x) + b.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. Later, Alpha Net(x) may help.", ("beta", "alpha", "related")),  # no formula
+    ("Nothing here.", "A method. Later, Alpha Net(s) may help, with y = 2.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Later, Alpha Net (x) may help, with y = 2.", ("beta", "alpha", "related")),
     # weak cues turn a document-order prerequisite into an association
     ("Nothing here.", "Tasks: forecasting, alpha nets, imputation.", ("beta", "alpha", "related")),
     ("Nothing here.", "Fast, and no alpha net needed.", ("beta", "alpha", "related")),

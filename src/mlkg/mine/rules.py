@@ -117,6 +117,11 @@ MECHANISM = Rule(
     "acts-in-mechanism", 2, REQUIRES, 0.75,
     "T acts in S's full explanation (a sentence starts \"T <verb>s\": \"VAE encodes images to latent…\") and "
     "S's example names T too: S works through T.")
+FORMULA = Rule(
+    "in-formula", 2, REQUIRES, 0.75,
+    "T is written as a function applied in a formula of S's prose (\"= softmax(QKᵀ/√d)V\", \"+ KL(Q‖P)\"): an "
+    "operation S's mathematics performs, wherever the sentence stands. Not in an example, whose code calls what it "
+    "likes.")
 INTRODUCES = Rule(
     "introduces-member", 3, RELATED, 0.5,
     "S heads the subsection T is filed under and names T in passing: a family's head introduces its members, "
@@ -138,7 +143,8 @@ SHARED_VOCABULARY = Rule(
     "sibling by TF-IDF cosine (at least SIBLING_SIMILARITY): they explain the same idea in other words.")
 
 RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_USED_IN, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES, CUE_PARTS,
-         SUBSECTION_HEAD, MUTUAL, MECHANISM, DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES, SHARED_VOCABULARY,
+         SUBSECTION_HEAD, MUTUAL, MECHANISM, FORMULA, DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES,
+         SHARED_VOCABULARY,
          ENUMERATION, NEGATION)
 PLAIN = (DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES)
 
@@ -577,6 +583,8 @@ def plain_rule(m: Mention) -> Rule:
     """The rule for a mention no cue phrase types: where it stands in S's text decides, not where T is defined."""
     if m.field == "example":
         return EXAMPLE
+    if _APPLIED.match(m.after) and _MATH.search(m.sentence):
+        return FORMULA
     if m.listed:
         return LISTED
     if m.aside:
@@ -585,6 +593,10 @@ def plain_rule(m: Mention) -> Rule:
         # an example given of something else the definition names ("attacks such as FGSM and PGD"): no part of S
         return LISTED if _EXAMPLE_OF.search(m.before) else DEFINITION
     return PASSING
+
+
+_APPLIED = re.compile(r"\((?!s\))[^()\s]")  # "KL(Q‖P)", "softmax(QKᵀ)": not "GAN(s)", nor "ReLU (rectified …)"
+_MATH = re.compile(r"[=≤≥≈∝√∑∏∫]")
 
 
 # INSTANCE_BEFORE's words less "like" (a comparison, "Like stacking but simpler"), after any list ("such as FGSM
