@@ -1380,3 +1380,33 @@ def test_slow_clients_hold_no_more_threads_than_the_connection_limit(seed_kg):
             s.close()
         running.close()
     _wait_for(lambda: threading.active_count() <= before + 1, "the server's threads to end")
+
+
+def test_the_limits_are_set_from_the_command_line():
+    """An operator sets the connection limits without code: `--max-streams 1` refuses a second live-update
+    stream, and `--request-timeout 1` closes a connection whose request never arrives whole."""
+    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(SEED), "--port", "0", "--quiet",
+                             "--max-streams", "1", "--request-timeout", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
+        assert m, proc.stderr.read()
+        port = int(m.group(1))
+        first = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        first.request("GET", "/events")
+        assert first.getresponse().status == 200
+        second = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        second.request("GET", "/events")
+        answer = second.getresponse()
+        assert answer.status == 503 and b"at most 1 event stream(s) open" in answer.read()
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as slow:
+            slow.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
+            received = b""
+            while chunk := slow.recv(4096):  # the default (30 s) would outlast the socket's 20 s timeout
+                received += chunk
+        assert received == b"" or received.startswith(b"HTTP/1.1 408")
+        first.close()
+        second.close()
+    finally:
+        proc.terminate()
+        proc.wait(15)

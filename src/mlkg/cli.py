@@ -467,14 +467,20 @@ def map_(sources, curation, no_curation, output, open_):
               help="Most rows (or triples) one query may return; a larger result is refused (422), not cut short.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
               help="SPARQL worker processes.")
+@click.option("--max-connections", default=1024, show_default=True, type=click.IntRange(1),
+              help="Connections open at once (a thread each); at the limit the longest-waiting one is dropped.")
+@click.option("--max-streams", default=64, show_default=True, type=click.IntRange(1),
+              help="Live-update streams (/events) open at once; more get 503.")
+@click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a request may take to arrive whole, and an idle connection may stay open.")
 @click.option("--cors", metavar="ORIGIN", default=None, help="Allow cross-origin requests from ORIGIN (or *).")
 @click.option("--base-iri", default=None, help="Base IRI of the RDF (default: https://mlkg.dev/id/).")
 @click.option("--open", "open_", is_flag=True, help="Open the map in a browser.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not log each request, nor each rebuild of --watch.")
 @click.option("--watch", is_flag=True, help="Rebuild when a source or the curation file changes; open pages update.")
 @click.option("--edit", is_flag=True, help="Let the map's pages correct edges, written into the curation file.")
-def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_rows, workers, cors, base_iri, open_,
-          quiet, watch, edit):
+def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_rows, workers, max_connections,
+          max_streams, request_timeout, cors, base_iri, open_, quiet, watch, edit):
     """Serve the map, concept pages, a JSON API and a read-only SPARQL endpoint until Ctrl-C.
 
     \b
@@ -522,7 +528,9 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
     s = _settings(sources, curation, no_curation, base_iri)
     kg = _load(sources, settings=s)
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
-                          base_iri=s.base_iri, quiet=quiet, allow_hosts=tuple(allow_hosts))
+                          base_iri=s.base_iri, quiet=quiet, allow_hosts=tuple(allow_hosts),
+                          max_connections=max_connections, max_streams=max_streams, idle=request_timeout,
+                          request_time=request_timeout)
     live, editor, stopping = None, None, threading.Event()
     if watch or edit:
         _sources_again(s, "--watch" if watch else "--edit")
