@@ -560,6 +560,8 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
     if found is not None and found[0].name in disabled:
         found = None
     rule, cue = found or (plain_rule(m), "")
+    if rule is FORMULA:
+        cue = m.surface + "(…)"
     if rule in (DEFINITION, PASSING, LISTED, CUE_PARTS) and pos.heads.get(pos.entries[target].parent) == source:
         rule = INTRODUCES
     if rule.name in disabled:
