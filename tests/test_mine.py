@@ -1279,6 +1279,7 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Zorb Learning", "zorb-learning"),
     ("Entropy Penalty", "entropy-penalty"),
     ("Weight Penalty", "weight-penalty"),
+    ("Implicit Penalty", "implicit-penalty"),
     ("Shannon Entropy", "shannon-entropy"),
     ("Joint Entropy", "joint-entropy"),
     ("Regularization", "regularization"),
@@ -1315,6 +1316,8 @@ NAMED = [  # the titles, IDs and definitions the names below come from
     ("Gates apply a sigmoid squash.", ["sigmoid-function"]),              # a title without its generic head
     ("It reads sequential data.", []),                                   # an adjective alone names nothing
     ("A randomized trial.", []),                                         # ... nor a participle
+    ("Each implicit centroid moves.", []),    # ... nor one English makes an adverb of ("implicitly")
+    ("Add an implicit penalty.", ["implicit-penalty"]),
     ("Apply randomized smoothing.", ["randomized-smoothing"]),
     ("A well calibrated, regularized model.", ["calibration", "regularization"]),  # the participle of a name's verb
     ("Its TD error is small.", ["td-learning"]),  # the other name in brackets less its generic head: an acronym

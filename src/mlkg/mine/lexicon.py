@@ -359,6 +359,18 @@ _OPENING_BRACKET = re.compile(r"[A-Za-z][\w' -]{2,60}\)\s+[a-z]", re.I)  # _OPEN
 _ADJECTIVE = re.compile(r"[A-Za-z]+(?:ive|ic|al|ous|ful|less|able|ible|ary|ed)", re.I)
 
 
+def _adjective(word: str) -> bool:
+    """One word English makes an adjective: by its ending, or by the adverb English makes of it, where wordfreq
+    knows one ("implicit": "implicitly"; nouns have none: "gradiently", "lassoly")."""
+    if _ADJECTIVE.fullmatch(word):
+        return True
+    w = word.lower()
+    if not w.isalpha():
+        return False
+    adverbs = [w + "ly"] + ([w[:-1] + "y"] if w.endswith("le") else []) + ([w[:-1] + "ily"] if w.endswith("y") else [])
+    return any(not rare_word(a) for a in adverbs)
+
+
 # An adjective made of a name ("Bayesian", "Euclidean") may be a noun as well ("the Hessian", "a Gaussian"):
 # alone it names a concept only where the corpus uses it as one (:func:`_used_as_nouns`) or a title gives it
 # as the other word for its first ("Normal (Gaussian) Distribution").
@@ -842,7 +854,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         # an acronym of two capitals or more is matched only as written: "TD" (of "TD Learning") is no everyday "td"
         if key[short] not in known and key[short] not in generic_words \
                 and (_CAPITALS.fullmatch(short) or short in terms or not everyday(short)) \
-                and not _ADJECTIVE.fullmatch(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS \
+                and not _adjective(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS \
                 and (short in nouns or not _EPONYM_ADJECTIVE.fullmatch(short)):
             # one several titles shorten to ("Gaussian"): the miner decides by how many entries name each
             raw.extend((short, c, "short" if len(concepts) == 1 else "contested") for c in sorted(concepts))
