@@ -140,34 +140,45 @@ def test_names_come_from_the_text_itself(before):
     assert ("soft-clustering", "gmm") in {(s, t) for s, t, _ in kg_edges}
 
 
-def _contested_sheet(extra: str, smoothing: str = "Labels move toward a normal distribution.") -> str:
-    """"Gaussian" shortens two titles (each head is shared: "Distribution", "Process"); three entries name the
-    distribution, one (Kriging) the process."""
+def _contested_sheet(extra: str, smoothing: str = "Labels move toward a Quorb distribution.",
+                     distribution: str = "Quorb Distribution") -> str:
+    """"Quorb" shortens two titles (each head is shared: "Distribution", "Process"), as "Gaussian" does; three
+    entries name the distribution, one (Kriging) the process."""
     return sheet(
-        entry("1.1.1", "Normal (Gaussian) Distribution", "normal", full="A bell curve with a mean and a variance."),
+        entry("1.1.1", distribution, "normal", full="A bell curve with a mean and a variance."),
         entry("1.1.2", "Bernoulli Distribution", "bernoulli", full="One coin flip."),
-        entry("1.1.3", "Gaussian Process", "gp", full="A prior over functions; any finite set is jointly Gaussian."),
+        entry("1.1.3", "Quorb Process", "gp", full="A prior over functions; any finite set is jointly Quorb."),
         entry("1.1.4", "Markov Decision Process", "mdp", full="States, actions and rewards."),
-        entry("1.1.5", "Gaussian Naive Bayes", "gnb", full="Naive Bayes with one normal distribution per class."),
-        entry("1.2.1", "Weight Decay", "decay", full="A penalty; it equals a normal distribution prior."),
+        entry("1.1.5", "Quorb Naive Bayes", "gnb", full="Naive Bayes with one Quorb distribution per class."),
+        entry("1.2.1", "Weight Decay", "decay", full="A penalty; it equals a Quorb distribution prior."),
         entry("1.2.2", "Label Smoothing", "smoothing", full=smoothing),
-        entry("1.2.3", "Kriging", "kriging", full="Kriging is a Gaussian process mean."),
+        entry("1.2.3", "Kriging", "kriging", full="Kriging is a Quorb process mean."),
         entry("1.3.1", "Denoiser", "denoiser", full=extra),
         subsections={"1.1": "Distributions", "1.2": "Methods", "1.3": "Images"})
 
 
 @pytest.mark.parametrize("full, smoothing, named", [
-    ("It removes Gaussian noise from images.", None, "normal"),  # the sense three entries name, against one
-    ("It removes noise that a Gaussian process models.", None, "gp"),  # the longer name still wins
+    ("It removes Quorb noise from images.", None, "normal"),  # the sense three entries name, against one
+    ("It removes noise that a Quorb process models.", None, "gp"),  # the longer name still wins
     ("It removes noise with no name.", None, None),
-    # two entries name each: neither sense is the far more frequent, so "Gaussian" says nothing
-    ("It removes Gaussian noise from images.", "Labels move toward a Gaussian process posterior.", None),
+    # two entries name each: neither sense is the far more frequent, so "Quorb" says nothing
+    ("It removes Quorb noise from images.", "Labels move toward a Quorb process posterior.", None),
 ])
 def test_a_shortened_name_two_titles_share_means_the_concept_far_more_entries_name(full, smoothing, named):
     text = _contested_sheet(full) if smoothing is None else _contested_sheet(full, smoothing)
     edges = {(s, t) for s, t, _ in _mine(text)}
     assert {t for s, t in edges if s == "denoiser"} == ({named} if named else set())
-    assert not {("gp", "normal"), ("normal", "gp")} & edges  # the process's "jointly Gaussian" is its own name
+    assert not {("gp", "normal"), ("normal", "gp")} & edges  # the process's "jointly Quorb" is its own name
+
+
+@pytest.mark.parametrize("distribution, named", [
+    ("Normal (Quorb) Distribution", {"normal"}),  # the title gives "Quorb" as its own other word for "Normal"
+    ("Quorb Distribution", set()),                 # a plain shortening, as the process's: a contest, undecided
+])
+def test_a_shortened_name_one_title_gives_in_brackets_is_that_concepts_whatever_the_counts(distribution, named):
+    text = _contested_sheet("It removes Quorb noise from images.", "Labels move toward a Quorb process "
+                            "posterior.", distribution)
+    assert {t for s, t, _ in _mine(text) if s == "denoiser"} == named
 
 
 def test_a_title_of_many_closed_compounds_has_linearly_many_forms():

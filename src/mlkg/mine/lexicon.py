@@ -821,7 +821,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     named = {key[s] for s, _, _ in raw}
     shortened: dict[str, set[str]] = {}
     heads_of: dict[str, set[str]] = {}  # a shortened name → the last words its titles lost
-    offered = set()
+    offered: dict[str, set[str]] = {}  # a shortened name → the concepts whose titles give it in brackets
     for tokens, concept, source in titles:
         if len(tokens) < 2 or is_acronym(tokens[-1].group()) or key[tokens[-1].group()] in named:
             continue
@@ -834,7 +834,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             shortened.setdefault(short, set()).add(concept)
             heads_of.setdefault(short, set()).add(tokens[-1].group().lower())
             if bracketed:
-                offered.add(short)  # the author's own other word for the title's first words
+                offered.setdefault(short, set()).add(concept)  # the author's own other word for the title's first words
     for surface, concept, source in list(raw):
         if source in ("title", "alt", "abbrev") and is_acronym(surface) and rare_word(surface.lower()):
             raw.append((surface.lower(), concept, "lowercase"))
@@ -847,7 +847,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                  and not _FUNCTION_WORDS.intersection(s.lower().split("-")) and everyday(s)}
     terms = _compound_terms(corpus, compounds)
     adjectives = [s for s in shortened if _EPONYM_ADJECTIVE.fullmatch(s) and s not in offered]
-    nouns = offered | _used_as_nouns(corpus, adjectives)
+    nouns = offered.keys() | _used_as_nouns(corpus, adjectives)
     for short, concepts in shortened.items():
         # not the head that several other titles share: "Entropy" is what Shannon, Joint and Conditional Entropy
         # are kinds of, not "Entropy Regularization" without its head
@@ -856,7 +856,11 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
                 and (_CAPITALS.fullmatch(short) or short in terms or not everyday(short)) \
                 and not _adjective(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS \
                 and (short in nouns or not _EPONYM_ADJECTIVE.fullmatch(short)):
-            # one several titles shorten to ("Gaussian"): the miner decides by how many entries name each
+            # one several titles shorten to ("Gaussian"): the miner decides by how many entries name each, unless one
+            # title alone gives it as its own other word ("Normal (Gaussian) Distribution" over "Gaussian Process")
+            given = offered.get(short, set()) & concepts
+            if len(given) == 1:
+                concepts = given
             raw.extend((short, c, "short" if len(concepts) == 1 else "contested") for c in sorted(concepts))
     for tokens, concept, _ in titles:
         last = tokens[-1]
