@@ -39,9 +39,9 @@ _TF = _TermFrequency()
 
 
 def _words(text: CorpusText, i: int) -> list[str]:
-    """The words of entry ``i``'s title and explanations (its first two fields), normalised."""
-    k = 3 * i
-    return f"{text.titles[i]} {text.normalized(k)} {text.normalized(k + 1)}".split()
+    """The words of entry ``i``'s title and explanations (its first two fields, side by side in the corpus text),
+    normalised."""
+    return f"{text.titles[i]} {text.normalized(3 * i, 3 * i + 1)}".split()
 
 
 def _vector(words: list[str], idf: dict[str, float]) -> dict[str, float]:
