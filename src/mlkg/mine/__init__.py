@@ -125,7 +125,7 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
     # a name several titles shorten to ("Gaussian") means the concept more entries name: known once all are read
     named_by: dict[str, set[str]] = {c: set() for c in lexicon.contested}
     contested: list[Mention] = []
-    for m in chain(title_mentions(corpus, lexicon), text_mentions(text, lexicon, report)):  # streamed
+    for m in chain(title_mentions(text, lexicon), text_mentions(text, lexicon, report)):  # streamed
         if m.names[0].source == "contested":
             contested.append(m)
             continue

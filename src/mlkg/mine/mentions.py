@@ -57,16 +57,18 @@ class CorpusText:
         return Prose(self.text, self.norm, [(self.starts[k], self.starts[k] + len(f.text))
                                                   for k, (_, name, f) in enumerate(self.fields) if name != "example"])
 
-    def normalized(self, k: int) -> str:
-        """The normalised text of field ``k``."""
-        start = self.starts[k]
-        return self.norm[start:start + len(self.fields[k][2].text)]
+    def normalized(self, k: int, last: int | None = None) -> str:
+        """The normalised text of field ``k``, or of fields ``k`` to ``last`` as they lie in the joined text: one
+        slice, their separators a blank."""
+        last = k if last is None else last
+        return self.norm[self.starts[k]:self.starts[last] + len(self.fields[last][2].text)]
 
 
-def title_mentions(corpus: Corpus, lexicon: Lexicon) -> Iterator[Mention]:
-    """Names of other concepts inside each entry's title ("Denoising Autoencoder" names Autoencoder)."""
-    for entry in corpus.entries:
-        for m in lexicon.find(entry.title, exclude=frozenset({entry.id})):
+def title_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
+    """Names of other concepts inside each entry's title ("Denoising Autoencoder" names Autoencoder), searched in
+    the titles the corpus text has normalised once for all (the sibling vectors read them too)."""
+    for entry, norm in zip(text.corpus.entries, text.titles, strict=True):
+        for m in lexicon.find(entry.title, norm, exclude=frozenset({entry.id})):
             yield Mention(entry, m.names, "title", entry.title, -1, entry.location.line,
                           entry.title[m.start:m.end], entry.title[:m.start], entry.title[m.end:], first=True)
 

@@ -39,16 +39,16 @@ _TF = _TermFrequency()
 
 
 def _words(text: CorpusText, i: int) -> list[str]:
-    """The words of entry ``i``'s title and explanations (its first two fields), normalised."""
-    k = 3 * i
-    return f"{text.titles[i]} {text.normalized(k)} {text.normalized(k + 1)}".split()
+    """The words of entry ``i``'s title and explanations (its first two fields, side by side in the corpus text),
+    normalised."""
+    return f"{text.titles[i]} {text.normalized(3 * i, 3 * i + 1)}".split()
 
 
-def _vector(words: list[str], idf: dict[str, float]) -> dict[str, float]:
-    """A unit-length TF-IDF vector of the top terms."""
-    counts = Counter(words)  # weights by map, not a loop: this runs once for every word of the corpus
-    weights = map(mul, map(_TF.__getitem__, counts.values()), map(idf.__getitem__, counts))
-    top = [(x, w) for x, w in sorted(zip(weights, counts, strict=True))[-TOP_TERMS:] if x]  # a weight of 0 is no term
+def _vector(words: tuple[str, ...], counts: tuple[int, ...], idf: dict[str, float]) -> dict[str, float]:
+    """A unit-length TF-IDF vector of the top terms of an entry's distinct ``words``, each seen ``counts`` times."""
+    # weights by map, not a loop: this runs once for every distinct word of every entry
+    weights = map(mul, map(_TF.__getitem__, counts), map(idf.__getitem__, words))
+    top = [(x, w) for x, w in sorted(zip(weights, words, strict=True))[-TOP_TERMS:] if x]  # a weight of 0 is no term
     norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
     return {w: x / norm for x, w in top}
 
@@ -56,13 +56,23 @@ def _vector(words: list[str], idf: dict[str, float]) -> dict[str, float]:
 def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, str, float, dict[str, float]]]:
     """Siblings that are each other's most similar sibling: (earlier, later, cosine, shared terms).
 
-    Document frequencies take one pass over the corpus; vectors are then made
-    one subsection at a time and dropped with it, so memory holds the
-    vocabulary and one subsection, not a bag of words per entry.
+    One pass over the corpus counts each entry's words and the document
+    frequencies; vectors are then made one subsection at a time and dropped
+    with it.  Each entry's counts are kept between the two as two tuples, its
+    distinct words and how often each occurs, the words themselves held once
+    in the vocabulary (about 1.5 KB an entry: 15 MB at hard 10k, let go
+    subsection by subsection): reading the text again, as the vectors did,
+    cost more than counting it.
     """
     df: Counter = Counter()
+    vocabulary: dict[str, str] = {}
+    bags: list[tuple[tuple[str, ...], tuple[int, ...]] | None] = []
     for i in range(len(corpus.entries)):
-        df.update(set(_words(text, i)))
+        counts = Counter(_words(text, i))
+        words = tuple(map(vocabulary.setdefault, counts, counts))  # one str per word, not one per entry using it
+        df.update(words)
+        bags.append((words, tuple(counts.values())))
+    del vocabulary
     n = max(len(corpus.entries), 1)
     idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
     # short words, numbers and stop words are no evidence of a shared topic: they weigh nothing
@@ -73,7 +83,10 @@ def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, st
     out = []
     for indexes in by_sub.values():
         members = [corpus.entries[i].id for i in indexes]
-        vec = {c: _vector(_words(text, i), idf) for c, i in zip(members, indexes, strict=True)}
+        vec = {}
+        for c, i in zip(members, indexes, strict=True):
+            vec[c] = _vector(*bags[i], idf)
+            bags[i] = None
         postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for c in members:
             for w, x in vec[c].items():
