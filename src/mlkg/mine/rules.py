@@ -24,7 +24,7 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import ahocorasick
@@ -679,7 +679,7 @@ def proper_names(words: set[str], prose: Prose) -> set[str]:
     big, firsts = prose.text, [lo for lo, _ in prose.spans]
     inside: set[str] = set()
     lower: set[str] = set()
-    for end, w in automaton.iter(prose.norm):  # the corpus in lower case of the same length ("İ" too), once
+    for end, w in _search_blocks(automaton, prose):
         start = end - len(w) + 1
         k = bisect_right(firsts, start) - 1
         if k < 0 or end >= prose.spans[k][1] \
@@ -694,6 +694,27 @@ def proper_names(words: set[str], prose: Prose) -> set[str]:
         if i >= firsts[k] and (big[i].islower() or big[i] in ",;"):
             inside.add(w)
     return {w for w in words if normalize(w) in inside and normalize(w) not in lower}
+
+
+PROSE_BLOCK = 1 << 20
+"""Characters of explanations searched at once: the automaton copies what it searches into four bytes a
+character, and the whole corpus at 100k entries made that copy the build's peak."""
+
+
+def _search_blocks(automaton: ahocorasick.Automaton, prose: Prose) -> Iterator[tuple[int, str]]:
+    """(end, word) of each match in the normalised corpus text ("İ" lower-cased keeps its length), searched a
+    block of whole explanations at a time; a match across two explanations counts for nothing anyway."""
+    spans = prose.spans
+    i = 0
+    while i < len(spans):
+        lo = spans[i][0]
+        j = i + 1
+        while j < len(spans) and spans[j][1] - lo <= PROSE_BLOCK:
+            j += 1
+        hi = spans[j - 1][1]
+        for end, w in automaton.iter(prose.norm[lo:hi]):
+            yield end + lo, w
+        i = j
 
 
 def _company(evidence: list[Evidence], pos: Positions) -> dict[tuple[str, str], set[str]]:
