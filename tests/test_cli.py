@@ -1027,3 +1027,20 @@ def test_a_curation_file_that_is_a_loop_of_links_is_one_line(cli, tmp_path):
     loop.symlink_to(loop.name)
     code, _, err = cli("stats", "--curation", loop)
     assert code == 2 and len(err.strip().splitlines()) == 1 and str(loop) in err
+
+
+def test_a_shared_title_is_a_warning_of_stats_and_build_and_its_name_a_one_line_question(cli, write, tmp_path):
+    from conftest import entry, sheet
+
+    text = sheet(entry("1.1.1", "Label Noise", "label-noise"), entry("1.1.2", "Label Noise", "noisy-labels"))
+    path = write(text)
+    first, second = (text.split("\n").index(f"#### {n} Label Noise") + 1 for n in ("1.1.1", "1.1.2"))
+    warning = (f"2 entries have the title 'Label Noise': label-noise (1.1.1, {path}:{first}), noisy-labels (1.1.2, "
+               f"{path}:{second}); a name they share finds neither: give them different titles, or name them by ID")
+    code, out, _ = cli("stats", "--source", path, "--no-curation")
+    assert code == 0 and out.endswith(f"warnings\n  {warning}\n")
+    code, _, err = cli("build", "--source", path, "--no-curation", "--out", tmp_path / "out", "--no-map")
+    assert code == 0 and f"mlkg: warning: {warning}\n" in err
+    assert cli("show", "label noise", "--source", path, "--no-curation") == (
+        2, "", "mlkg: 'label noise' names 2 concepts alike; did you mean label-noise (1.1.1) or noisy-labels (1.1.2)? "
+               "give its ID or entry number\n")

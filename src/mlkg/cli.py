@@ -149,6 +149,8 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     result = build_all(s.sources, s.curation, out, base_iri=s.base_iri, with_map=not no_map,
                        progress=sys.stderr.isatty())
     _emit(result.summary())
+    for note in result.notes:
+        click.echo(f"mlkg: warning: {note}", err=True)
     if result.warning():
         click.echo(f"mlkg: {result.warning()}", err=True)
 

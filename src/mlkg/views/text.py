@@ -132,6 +132,10 @@ def stats_text(kg: ConceptGraph) -> str:
         if m["curation"]:
             lines.append("curation")
             lines.extend(f"  {c}" for c in m["curation"])
+    notes = kg.duplicate_titles()
+    if notes:
+        lines.append("warnings")
+        lines.extend(f"  {n}" for n in notes)
     return "\n".join(lines) + "\n"
 
 
