@@ -897,6 +897,19 @@ def test_stats_say_what_each_rename_did(cli, write, number, old, to, note):
 RENAME = '[[rename]]\nnumber = "{}"\nid = "{}"\nto = "{}"\n'
 
 
+def test_a_rename_of_what_another_rename_made_says_which_id_to_match(cli, write):
+    """Renames match the cheatsheet's IDs; "matched no entry (entry 13.1.2 is 'vae2')" for a rename of 'vae2'
+    contradicted itself."""
+    path = write(RENAME.format("13.1.2", "vae", "vae2") + RENAME.format("13.1.2", "vae2", "vae3"), "c.toml")
+    code, out, err = cli("stats", "--curation", path, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["mining"]["curation"] == [
+        f"{path}:1: renamed vae (13.1.2) to vae2",
+        f"{path}:5: rename matched no entry: renames match the IDs in the cheatsheet, where entry 13.1.2 is 'vae' "
+        f"({path}:1 renames it to 'vae2'); to name it 'vae3', give that rename to = 'vae3'"]
+
+
+
 @pytest.mark.parametrize("curation, line, message", [
     # to the ID of an entry further on, or of one before
     (RENAME.format("13.1.2", "vae", "gan"), 1, "[[rename]] 'vae' (13.1.2) to 'gan': that ID is already entry 13.2.1's "
