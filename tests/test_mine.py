@@ -806,6 +806,10 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[remove]]\nsource = "vae"\n', 1, "[[remove]] is missing target"),
     ('[[alias]]\nconcept = "vae"\nnames = "VAE"\n', 1, "names must be a list"),
     ('[[teleport]]\nx = 1\n', 1, "unknown table 'teleport'"),
+    ('[teleport]\nx = 1\n', 1, "unknown table 'teleport'"),
+    # a key above every table is no table
+    ('\nfoo = 1\n', 2, "unknown key 'foo' at the top of the file, outside any table; a curation file holds only "
+     "[[alias]], [[rename]], [[add]], [[remove]], [[force]] tables"),
     ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "requires"\ncolour = "red"\n', 1, "unknown key colour"),
     ('[[add]\nsource = "vae"\n', 1, "invalid TOML"),
     ('[[add]]\nsource = "vae"\ntarget = "vae"\nkind = "related"\n', 1, "links 'vae' to itself"),
