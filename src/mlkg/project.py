@@ -209,6 +209,10 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
                 base_iri(table["base-iri"])
             except InputError as exc:
                 problems.append(("base-iri", exc.lines()[0]))
+        if not problems:  # a source that is not there: said at this line, not as "nope:1" of a file never written
+            problems += [("sources", f"sources: {v!r}: no such file or folder (a path here is from this file's folder)")
+                         for v in table.get("sources", []) if v != "-" and glob.escape(v) == v
+                         and not os.path.lexists(path.parent / v)]
         if problems:
             raise InputError(problems=[Problem(Location(str(path), _key_line(text, key, name == "pyproject.toml")),
                                                f"[tool.mlkg] {m}" if name != "mlkg.toml" else m)
