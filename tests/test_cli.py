@@ -133,7 +133,7 @@ def test_a_name_no_export_or_terminal_can_carry_is_refused_when_read(cli, tmp_pa
 
 def test_usage_error_exits_2(cli):
     assert cli("edges", "--kind", "nonsense")[0] == 2
-    assert cli("prereqs", "vae", "--depth", "0")[0] == 2
+    assert cli("prereqs", "vae", "--depth", "-1")[0] == 2
 
 
 def test_a_file_given_twice_is_read_once(cli):
@@ -671,6 +671,10 @@ def test_a_tool_key_of_another_shape_is_not_ours_to_judge(tmp_path, text):
     # a table of an unknown name, at its header (it was line 1)
     ("mlkg.toml", 'sources = ["a.md"]\n[x]\ny = 1\n', "2: unknown key 'x'"),
     ("pyproject.toml", '[project]\nname = "x"\n[tool.mlkg.colour]\na = 1\n', "3: [tool.mlkg] unknown key 'colour'"),
+    # a source that is not there, at the project file's line (it was "nope:1", of a file never written)
+    ("mlkg.toml", '# ours\nsources = ["nope"]\n', "2: sources: 'nope': no such file or folder (a path here is from "
+     "this file's folder)"),
+    ("pyproject.toml", '[tool.mlkg]\n\nsources = ["nope"]\n', "3: [tool.mlkg] sources: 'nope': no such file"),
 ])
 def test_a_bad_project_file_is_a_one_line_error_at_its_line(tmp_path, name, text, said):
     (tmp_path / name).write_text(text, encoding="utf-8")
@@ -1027,3 +1031,47 @@ def test_a_curation_file_that_is_a_loop_of_links_is_one_line(cli, tmp_path):
     loop.symlink_to(loop.name)
     code, _, err = cli("stats", "--curation", loop)
     assert code == 2 and len(err.strip().splitlines()) == 1 and str(loop) in err
+
+
+def test_a_shared_title_is_a_warning_of_stats_and_build_and_its_name_a_one_line_question(cli, write, tmp_path):
+    text = sheet(entry("1.1.1", "Label Noise", "label-noise"), entry("1.1.2", "Label Noise", "noisy-labels"))
+    path = write(text)
+    first, second = (text.split("\n").index(f"#### {n} Label Noise") + 1 for n in ("1.1.1", "1.1.2"))
+    warning = (f"2 entries have the title 'Label Noise': label-noise (1.1.1, {path}:{first}), noisy-labels (1.1.2, "
+               f"{path}:{second}); a name they share finds neither: give them different titles, or name them by ID")
+    code, out, _ = cli("stats", "--source", path, "--no-curation")
+    assert code == 0 and out.endswith(f"warnings\n  {warning}\n")
+    code, _, err = cli("build", "--source", path, "--no-curation", "--out", tmp_path / "out", "--no-map")
+    assert code == 0 and f"mlkg: warning: {warning}\n" in err
+    assert cli("show", "label noise", "--source", path, "--no-curation") == (
+        2, "", "mlkg: 'label noise' names 2 concepts alike; did you mean label-noise (1.1.1) or noisy-labels (1.1.2)? "
+               "give its ID or entry number\n")
+
+
+@pytest.mark.parametrize("args, code, out, err", [
+    # the command line takes what the library and the API take: --depth 0 is no hop, so no prerequisite
+    (["prereqs", "vae", "--depth", "0"], 0,
+     "Variational Autoencoder (VAE) [vae]: no prerequisite is 0 requires-hops away (--depth 0); leave --depth out for "
+     "all.\n", ""),
+    (["dependents", "vae", "--depth", "0"], 0,
+     "Variational Autoencoder (VAE) [vae]: nothing is 0 requires-hops away (--depth 0); leave --depth out for all.\n",
+     ""),
+    # an unknown concept of --known says it came from there
+    (["learn", "vae", "--known", "autoencoder,nope"], 2, "",
+     "mlkg: --known: unknown concept 'nope'; give the concepts you know by ID, label or entry number, separated by "
+     "commas\n"),
+    (["next", "--known", "autoencoderr"], 2, "",
+     "mlkg: --known: unknown concept 'autoencoderr'; did you mean autoencoder, denoising-autoencoder, vae?\n"),
+    # - is standard output for export -o and map -o; a build is a folder
+    (["build", "--out", "-"], 2, "", "mlkg: --out -: a build is a folder of several files, which standard output "
+     "cannot be; give a folder (mlkg export -o - writes the graph to standard output)\n"),
+])
+def test_options_mean_what_they_mean_elsewhere(cli, tmp_path, monkeypatch, args, code, out, err):
+    monkeypatch.chdir(tmp_path)
+    assert cli(*args, "--source", SEED, "--no-curation") == (code, out, err)
+    assert not (tmp_path / "-").exists()
+
+
+def test_export_takes_turtle_as_sparql_does(cli):
+    code, out, _ = cli("export", "--format", "turtle", "--source", SEED, "--no-curation")
+    assert code == 0 and out == cli("export", "--format", "ttl", "--source", SEED, "--no-curation")[1]

@@ -343,3 +343,50 @@ def test_load_takes_one_curation_file_as_well_as_a_list(tmp_path):
 def test_query_parameters_may_be_keywords(seed_kg):
     as_dict = seed_kg.query("prerequisites", {"concept": "stable-diffusion"}).records()
     assert seed_kg.query("prerequisites", concept="stable-diffusion").records() == as_dict and as_dict
+
+
+def _names_kg(write):
+    from conftest import entry, sheet
+
+    return mlkg.load(write(sheet(
+        entry("1.1.1", "Rehearsal (Experience Replay)", "rehearsal"),
+        entry("1.1.2", "Experience Replay (Replay Buffer)", "experience-replay"),
+        entry("1.1.3", "Mean Absolute Error (MAE)", "mae"),
+        entry("1.1.4", "Masked Autoencoder (MAE)", "masked-autoencoder"),
+        entry("1.1.5", "Learning with Noisy Labels (Label Noise)", "label-noise"),
+        entry("1.1.6", "Learning with Noisy Labels (Label Noise)", "noisy-label-learning"),
+        entry("1.1.7", "Caf\u00e9 Thing", "cafe"),
+    )), curation=[])
+
+
+@pytest.mark.parametrize("asked, found", [
+    ("Experience Replay", "experience-replay"),  # its label, only rehearsal's alternative
+    ("experience replays", "experience-replay"),
+    ("Replay Buffer", "experience-replay"),
+    ("MAE", "mae"),  # an ID, in any case, before the acronym two concepts have
+    ("Masked Autoencoder", "masked-autoencoder"),
+    ("Cafe\u0301 Thing", "cafe"),  # typed decomposed
+])
+def test_a_name_is_the_concept_whose_name_it_is_the_most(write, asked, found):
+    kg = _names_kg(write)
+    assert kg.resolve(asked) == found and asked in kg
+
+
+@pytest.mark.parametrize("asked", ["Label Noise", "learning with noisy labels"])
+def test_a_name_two_concepts_have_alike_is_refused_with_both(write, asked):
+    kg = _names_kg(write)
+    with pytest.raises(UnknownConceptError) as err:
+        kg.resolve(asked)
+    assert str(err.value) == (f"{asked!r} names 2 concepts alike; did you mean label-noise (1.1.5) or "
+                              "noisy-label-learning (1.1.6)? give its ID or entry number")
+    assert asked not in kg
+
+
+def test_two_entries_with_one_title_are_reported_with_both_places(write):
+    kg = _names_kg(write)
+    path = kg.entries["label-noise"]["file"]
+    assert kg.duplicate_titles() == [
+        f"2 entries have the title 'Learning with Noisy Labels (Label Noise)': label-noise (1.1.5, {path}:"
+        f"{kg.entries['label-noise']['line']}), noisy-label-learning (1.1.6, {path}:"
+        f"{kg.entries['noisy-label-learning']['line']}); a name they share finds neither: give them different "
+        "titles, or name them by ID"]

@@ -806,6 +806,10 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[remove]]\nsource = "vae"\n', 1, "[[remove]] is missing target"),
     ('[[alias]]\nconcept = "vae"\nnames = "VAE"\n', 1, "names must be a list"),
     ('[[teleport]]\nx = 1\n', 1, "unknown table 'teleport'"),
+    ('[teleport]\nx = 1\n', 1, "unknown table 'teleport'"),
+    # a key above every table is no table
+    ('\nfoo = 1\n', 2, "unknown key 'foo' at the top of the file, outside any table; a curation file holds only "
+     "[[alias]], [[rename]], [[add]], [[remove]], [[force]] tables"),
     ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "requires"\ncolour = "red"\n', 1, "unknown key colour"),
     ('[[add]\nsource = "vae"\n', 1, "invalid TOML"),
     ('[[add]]\nsource = "vae"\ntarget = "vae"\nkind = "related"\n', 1, "links 'vae' to itself"),
@@ -895,6 +899,19 @@ def test_stats_say_what_each_rename_did(cli, write, number, old, to, note):
 
 
 RENAME = '[[rename]]\nnumber = "{}"\nid = "{}"\nto = "{}"\n'
+
+
+def test_a_rename_of_what_another_rename_made_says_which_id_to_match(cli, write):
+    """Renames match the cheatsheet's IDs; "matched no entry (entry 13.1.2 is 'vae2')" for a rename of 'vae2'
+    contradicted itself."""
+    path = write(RENAME.format("13.1.2", "vae", "vae2") + RENAME.format("13.1.2", "vae2", "vae3"), "c.toml")
+    code, out, err = cli("stats", "--curation", path, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["mining"]["curation"] == [
+        f"{path}:1: renamed vae (13.1.2) to vae2",
+        f"{path}:5: rename matched no entry: renames match the IDs in the cheatsheet, where entry 13.1.2 is 'vae' "
+        f"({path}:1 renames it to 'vae2'); to name it 'vae3', give that rename to = 'vae3'"]
+
 
 
 @pytest.mark.parametrize("curation, line, message", [

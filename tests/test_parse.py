@@ -516,3 +516,79 @@ def test_what_hides_only_itself_is_kept_in_text_and_joiners_in_titles(write, tit
     (e,) = read([write(sheet(entry("1.1.1", title, "x", full=full)))]).entries
     assert (e.title, e.full) == (title, full)
 
+
+
+# An entry lost to a mistyped heading: (cheatsheet text, the lines the errors name (marker, nth), their messages).
+# Each was read without a word, and the build went on one concept short.
+LOST = [
+    (sheet(entry("1.1.1", "Alpha"), entry("1.1.2", "Beta").replace("#### ", "##### ")), [("1.1.2 Beta", 1)],
+     ["heading ##### 1.1.2 looks like an entry heading with 5 #s: an entry heading has 4, so entry 1.1.2 is not "
+      "read; write '#### 1.1.2 Beta'"]),
+    (sheet(entry("1.1.1", "Alpha"), entry("1.1.2", "Beta (B)").replace("#### ", "###### ")), [("1.1.2 Beta", 1)],
+     ["heading ###### 1.1.2 looks like an entry heading with 6 #s: an entry heading has 4, so entry 1.1.2 is not "
+      "read; write '#### 1.1.2 Beta (B)'"]),
+    # a heading of any level ends an entry: the fields after it belonged to none
+    (sheet(entry("1.1.1", "Alpha", full="Full text.\n\n##### Details\nmore")), [("#### 1.1.1", 1)] * 2,
+     [f"entry 1.1.1 has no **{block}:** block; line 17 ('##### Details') ended the entry, as a heading of any "
+      "level does: make it bold text (**…**) instead" for block in ("Simple Explanation", "Example")]),
+    (sheet(entry("1.1.1", "Alpha"), entry("1.1.2", "Beta")).replace("#### 1.1.2 Beta", "##### Notes"),
+     [("**ID:**", 2)],
+     ["**ID:** line outside any entry (an entry starts with a '#### N.M.K Title' heading); line 28 ('##### Notes') "
+      "ended entry 1.1.1 above it, as a heading of any level does: make it bold text (**…**) instead"]),
+    (sheet(entry("1.1.1", "Alpha")).replace("#### 1.1.1 Alpha", ""), [("**ID:**", 1)],
+     ["**ID:** line outside any entry (an entry starts with a '#### N.M.K Title' heading)"]),
+    # a no-break space after the #s: no heading to markdown, as a tab-indented one is a code line
+    (sheet(entry("1.1.1", "Alpha"), entry("1.1.2", "Beta").replace("#### ", "####\u00a0")),
+     [("**ID:**", 2), ("**Parent:**", 2), ("**Full", 2), ("**Simple", 2), ("**Example", 2)],
+     ["second **ID:** line in entry 1.1.1; line 28 ('####\\xa01.1.2 Beta') looks like a heading, but U+00A0 "
+      "(NO-BREAK SPACE) after its #s is no space to markdown: type a plain space",
+      *(f"second {field} in entry 1.1.1" for field in (
+          "**Parent:** line", "**Full Explanation:** block", "**Simple Explanation:** block", "**Example:** block"))]),
+    (sheet(entry("1.1.1", "Alpha").replace("#### ", "####\u2003")), [("**ID:**", 1)],
+     ["**ID:** line outside any entry (an entry starts with a '#### N.M.K Title' heading); line 9 "
+      "('####\\u20031.1.1 Alpha') looks like an entry heading, but U+2003 (EM SPACE) after its #s is no space to "
+      "markdown: type a plain space"]),
+    # a leading zero: 1.1.02 would be a second entry that reads as 1.1.2
+    (sheet(entry("1.1.2", "Alpha"), entry("1.1.02", "Beta", parent="1.1")), [("1.1.02", 1)],
+     ["entry number 1.1.02 has a leading zero; write 1.1.2"]),
+    (sheet(entry("1.1.1", "Alpha")).replace("### 1.1 Things", "### 1.01 Things"), [("### 1.01", 1)],
+     ["subsection number 1.01 has a leading zero; write 1.1"]),
+    (sheet(entry("1.1.1", "Alpha")).replace("## 1. TOPIC", "## 01. TOPIC"), [("## 01.", 1)],
+     ["section number 01 has a leading zero; write 1"]),
+]
+
+
+@pytest.mark.parametrize("text, where, messages", LOST)
+def test_an_entry_a_mistyped_heading_would_drop_is_an_error_at_its_line(write, text, where, messages):
+    path = write(text)
+    with pytest.raises(CheatsheetError) as err:
+        read([path])
+    assert err.value.lines() == [f"{path}:{line_of(text, *w)}: {m}" for w, m in zip(where, messages, strict=True)]
+
+
+@pytest.mark.parametrize("title, message", [
+    ("\u0410lpha Thing", "the heading's word 'Аlpha' mixes U+0410 (CYRILLIC CAPITAL LETTER A) with Latin letters"),
+    ("Al\u03c1ha", "the heading's word 'Alρha' mixes U+03C1 (GREEK SMALL LETTER RHO) with Latin letters"),
+    ("\u0391\u043b\u043f\u0445\u0430",
+     "the heading's word 'Αлпха' mixes U+0391 (GREEK CAPITAL LETTER ALPHA) with Cyrillic letters"),
+])
+def test_a_heading_word_of_two_scripts_is_refused_at_its_line(write, title, message):
+    text = sheet(entry("1.1.1", title, "x"))
+    path = write(text)
+    with pytest.raises(CheatsheetError) as err:
+        read([path])
+    assert err.value.lines() == [
+        f"{path}:{line_of(text, '#### 1.1.1')}: {message}: it looks like another word and is not found as that one "
+        "is typed; write the word in one script (a Greek letter that stands alone as a symbol, as in β-VAE, is fine)"]
+
+
+@pytest.mark.parametrize("title, label", [
+    ("β-VAE", "β-VAE"), ("α-Divergence", "α-Divergence"), ("ε-Greedy (εG)", "ε-Greedy"), ("μP Transfer", "μP Transfer"),
+    ("Nyström Method", "Nyström Method"),
+    ("Обучение", "Обучение"), ("Cafe\u0301 Thing", "Caf\u00e9 Thing"),  # NFC: one title, however its é was typed
+])
+def test_greek_symbols_other_scripts_and_decomposed_letters_are_read(write, title, label):
+    text = sheet(entry("1.1.1", title, "x"), entry("1.1.2", "Next"))
+    (e, nxt) = read([write(text)]).entries
+    assert (e.label, e.location.line, nxt.location.line) == (label, line_of(text, "#### 1.1.1"),
+                                                             line_of(text, "#### 1.1.2"))

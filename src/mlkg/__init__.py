@@ -14,6 +14,7 @@ ones before it: :mod:`mlkg.read` → :mod:`mlkg.mine` → :mod:`mlkg.graph` →
 from __future__ import annotations
 
 from .errors import (
+    AmbiguousNameError,
     CheatsheetError,
     CurationError,
     InputError,
@@ -25,8 +26,8 @@ from .errors import (
 
 __version__ = "0.2.0"
 __all__ = [
-    "CheatsheetError", "CurationError", "InputError", "KnowledgeGraph", "MlkgError", "NoPathError",
-    "QueryError", "UnknownConceptError", "load",
+    "AmbiguousNameError", "CheatsheetError", "CurationError", "InputError", "KnowledgeGraph", "MlkgError",
+    "NoPathError", "QueryError", "UnknownConceptError", "load",
 ]
 
 

@@ -105,6 +105,21 @@ def _sources_again(s, what: str) -> None:
                          "give --source (- for standard input once more)")
 
 
+def _known(kg, known: str) -> list[str]:
+    """The concepts ``--known A,B`` names: one it cannot name is said to come from --known, not from the goal."""
+    found = []
+    for name in (k.strip() for k in known.split(",")):
+        if not name:
+            continue
+        try:
+            found.append(kg.resolve(name))
+        except UnknownConceptError as exc:
+            hint = "" if exc.suggestions or exc.section else ("; give the concepts you know by ID, label or entry "
+                                                              "number, separated by commas")
+            raise InputError(f"--known: {exc}{hint}") from None
+    return found
+
+
 def _emit(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
@@ -142,6 +157,9 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     from .project import build as build_all
     from .project import describe, settings
 
+    if out is not None and out.strip() == "-":  # export -o - and map -o - write to standard output; a build cannot
+        raise InputError("--out -: a build is a folder of several files, which standard output cannot be; give a "
+                         "folder (mlkg export -o - writes the graph to standard output)")
     s = settings(sources, _curation(curation, no_curation), base_iri, out, building=True)
     _sources_again(s, "mlkg build")
     if describe(s):
@@ -149,6 +167,8 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     result = build_all(s.sources, s.curation, out, base_iri=s.base_iri, with_map=not no_map,
                        progress=sys.stderr.isatty())
     _emit(result.summary())
+    for note in result.notes:
+        click.echo(f"mlkg: warning: {note}", err=True)
     if result.warning():
         click.echo(f"mlkg: {result.warning()}", err=True)
 
@@ -273,8 +293,8 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
 @cli.command()
 @_source_options
 @click.argument("concept")
-@click.option("--depth", type=click.IntRange(min=1), default=None,
-              help="Only prerequisites up to N requires-hops away.")
+@click.option("--depth", type=click.IntRange(min=0), default=None,
+              help="Only prerequisites up to N requires-hops away (0: none, as the API's depth=0).")
 @click.option("--tree", is_flag=True, help="Show an indented tree instead of a numbered plan.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
 def prereqs(sources, curation, no_curation, concept, depth, tree, fmt):
@@ -296,7 +316,7 @@ def prereqs(sources, curation, no_curation, concept, depth, tree, fmt):
     elif fmt == "md":
         _emit(plan_md(kg, cid, steps))
     else:
-        _emit(plan_tree(kg, cid, depth) if tree else plan_text(kg, cid, steps))
+        _emit(plan_tree(kg, cid, depth) if tree else plan_text(kg, cid, steps, depth))
 
 
 @cli.command()
@@ -317,7 +337,8 @@ def learn(sources, curation, no_curation, concept, known, fmt):
     from .views.text import learn_text, plan_md
 
     kg = _load(sources, curation, no_curation)
-    plan = kg.learning_plan(concept, [k.strip() for k in known.split(",") if k.strip()])
+    cid = kg.resolve(concept)
+    plan = kg.learning_plan(cid, _known(kg, known))
     if fmt == "json":
         _emit(json.dumps(plan, indent=2, ensure_ascii=False))
     elif fmt == "md":
@@ -343,7 +364,7 @@ def next_(sources, curation, no_curation, known, limit, fmt):
     from .views.text import ready_text
 
     kg = _load(sources, curation, no_curation)
-    known_ids = [k.strip() for k in known.split(",") if k.strip()]
+    known_ids = _known(kg, known)
     rows = kg.ready_to_learn(known_ids)
     if fmt == "json":
         _emit(json.dumps({"known": [kg.resolve(k) for k in known_ids], "ready": rows[:limit]}, indent=2,
@@ -355,7 +376,8 @@ def next_(sources, curation, no_curation, known, limit, fmt):
 @cli.command()
 @_source_options
 @click.argument("concept")
-@click.option("--depth", type=click.IntRange(min=1), default=None, help="Only dependents up to N requires-hops away.")
+@click.option("--depth", type=click.IntRange(min=0), default=None,
+              help="Only dependents up to N requires-hops away (0: none, as the API's depth=0).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def dependents(sources, curation, no_curation, concept, depth, fmt):
     """List what builds on CONCEPT (everything that transitively requires it).
@@ -369,6 +391,10 @@ def dependents(sources, curation, no_curation, concept, depth, fmt):
     rows = kg.dependents(cid, depth)
     if fmt == "json":
         _emit(json.dumps({"concept": cid, "dependents": rows}, indent=2, ensure_ascii=False))
+        return
+    if not rows and depth == 0:
+        _emit(f"{kg.graph.nodes[cid]['title']} [{cid}]: nothing is 0 requires-hops away (--depth 0); leave --depth "
+              "out for all.")
         return
     if not rows:
         _emit(f"Nothing in this graph builds on {kg.graph.nodes[cid]['title']} [{cid}].")
@@ -638,8 +664,9 @@ def push(sources, curation, no_curation, url, graph_iri, user, password_env, bas
 
 @cli.command()
 @_source_options
-@click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "n3"]), default=None,
-              help="RDF format. Default: from the -o file's extension, else ttl.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "n3", "turtle", "ntriples"]),
+              default=None, help="RDF format (turtle is ttl, ntriples nt, as /sparql names them). Default: from the "
+                                 "-o file's extension, else ttl.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", default=None,
               help="Write to FILE (atomically; a FIFO or terminal as it is made) instead of standard output.")
 @click.option("--base-iri", default=None, help="Base IRI of concept IRIs (default: https://mlkg.dev/id/).")

@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import itertools
 import operator
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import cached_property
@@ -26,7 +27,7 @@ from typing import Any, BinaryIO, TypeVar
 import networkx as nx
 import orjson
 
-from .errors import InputError, UnknownConceptError
+from .errors import AmbiguousNameError, InputError, UnknownConceptError
 from .mine import Evidence, Mined
 from .mine.lexicon import singular_key
 from .read import Corpus, Entry, Heading, section_node_id
@@ -351,13 +352,56 @@ class ConceptGraph:
 
     @cached_property
     def _names(self) -> dict[str, dict[str, str]]:
-        """Node kind → {a name's singular key: the first node of that kind with that name}."""
-        out: dict[str, dict[str, str]] = {"concept": {}, "subsection": {}, "section": {}}
+        """Node kind → {a name's singular key: the one node of that kind it names}.  Of two nodes with a name, the
+        one whose name it is the more (:data:`NAME_RANKS`) takes it: "Experience Replay" is the label of
+        experience-replay and only an alternative label of rehearsal.  A name two nodes have at the same rank
+        names neither (:attr:`_ambiguous`): taking the first in document order picked one silently."""
+        return self._name_index[0]
+
+    @cached_property
+    def _ambiguous(self) -> dict[str, dict[str, list[str]]]:
+        """Node kind → {a name's singular key: the nodes that have it at the same best rank, in document order}."""
+        return self._name_index[1]
+
+    @cached_property
+    def _name_index(self) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, list[str]]]]:
+        best: dict[str, dict[str, tuple[int, list[str]]]] = {"concept": {}, "subsection": {}, "section": {}}
         for n, d in self.graph.nodes(data=True):
-            names = (d["label"], d["title"], *d.get("alt_labels", []), *d.get("aliases", []), n.replace("-", " "))
-            for x in names:
-                out[d["kind"]].setdefault(singular_key(x), n)
-        return out
+            ranked = ((0, d["label"]), (0, d["title"]), *((1, x) for x in d.get("alt_labels", [])),
+                      *((2, x) for x in d.get("aliases", [])), (3, n.replace("-", " ")))
+            names = best[d["kind"]]
+            for rank, x in ranked:
+                key = singular_key(x)
+                found = names.get(key)
+                if found is None or rank < found[0]:
+                    names[key] = (rank, [n])
+                elif rank == found[0] and n not in found[1]:
+                    found[1].append(n)
+        unique = {kind: {k: ns[0] for k, (_, ns) in names.items() if len(ns) == 1} for kind, names in best.items()}
+        shared = {kind: {k: ns for k, (_, ns) in names.items() if len(ns) > 1} for kind, names in best.items()}
+        return unique, shared
+
+    @cached_property
+    def _folded_ids(self) -> dict[str, str]:
+        """A node ID as typed in any case ("MAE" for mae) → the node: an ID is a name no other node can share."""
+        return {n.casefold(): n for n in self.graph}
+
+    def duplicate_titles(self) -> list[str]:
+        """One line per title two or more entries share (as a reader sees it, in any case), naming each entry's
+        place: each is then found only by its ID or number, and a reader of the map cannot tell them apart.  Not
+        an error: a corpus may hold one concept twice on purpose, under two sections."""
+        by_title: dict[str, list[str]] = {}
+        for n, d in self.entries.items():
+            by_title.setdefault(" ".join(singular_key(d["title"]).split()), []).append(n)
+        lines = []
+        for ids in by_title.values():
+            if len(ids) > 1:
+                first = self.entries[ids[0]]
+                places = ", ".join(f"{n} ({self.entries[n]['number']}, {self.entries[n]['file']}:"
+                                   f"{self.entries[n]['line']})" for n in ids)
+                lines.append(f"{len(ids)} entries have the title {first['title']!r}: {places}; a name they share "
+                             "finds neither: give them different titles, or name them by ID")
+        return lines
 
     @cached_property
     def _entry_numbers(self) -> dict[str, str]:
@@ -371,9 +415,10 @@ class ConceptGraph:
             return False
         if node_id in self.graph:
             return True
-        wanted = singular_key(node_id.strip())  # as resolve() looks names up, without its suggestions on a miss
-        return any(wanted in self._names[kind] for kind in ("concept", "subsection", "section")) \
-            or node_id.strip() in self._entry_numbers
+        name = unicodedata.normalize("NFC", node_id.strip())
+        wanted = singular_key(name)  # as resolve() looks names up, without its suggestions on a miss
+        return name.casefold() in self._folded_ids or name in self._entry_numbers \
+            or any(wanted in self._names[kind] for kind in ("concept", "subsection", "section"))
 
     def __iter__(self) -> Iterator[str]:
         """Concept IDs in document order, as ``len()`` counts them."""
@@ -413,11 +458,18 @@ class ConceptGraph:
             kinds = ("concept", "subsection", "section") if sections else ("concept",)
         if node_id in self.graph and self.graph.nodes[node_id]["kind"] in kinds:
             return node_id
+        node_id = unicodedata.normalize("NFC", node_id)  # as headings are read
+        folded = self._folded_ids.get(node_id.strip().casefold())
+        if folded is not None and self.graph.nodes[folded]["kind"] in kinds:
+            return folded
         wanted = singular_key(node_id.strip())  # "Autoencoders" and "GANs" find autoencoder and gan
         for kind in kinds:
             found = self._names[kind].get(wanted)
             if found is not None:
                 return found
+            shared = self._ambiguous[kind].get(wanted)
+            if shared is not None:
+                raise AmbiguousNameError(node_id, [(n, self.graph.nodes[n]["number"]) for n in shared])
         if "concept" in kinds and node_id.strip() in self._entry_numbers:  # 13.1.2, as `mlkg show` prints it
             return self._entry_numbers[node_id.strip()]
         # a section's node ID, number or title, where a concept was asked for: the error says what it is

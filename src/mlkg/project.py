@@ -78,6 +78,7 @@ class BuildResult:
     seconds: float = 0.0
     examples: tuple[str, str] = ("vae", "stable-diffusion")  # (most needed, most needing or ""): for the hint
     changed: list[Path] = field(default_factory=list)  # sources or curation files that changed during the build
+    notes: list[str] = field(default_factory=list)  # what built but may not be meant: two entries with one title
 
     def warning(self) -> str | None:
         """What to say when a file changed while the build ran: the build holds the text it read, which commands
@@ -208,6 +209,10 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
                 base_iri(table["base-iri"])
             except InputError as exc:
                 problems.append(("base-iri", exc.lines()[0]))
+        if not problems:  # a source that is not there: said at this line, not as "nope:1" of a file never written
+            problems += [("sources", f"sources: {v!r}: no such file or folder (a path here is from this file's folder)")
+                         for v in table.get("sources", []) if v != "-" and glob.escape(v) == v
+                         and not os.path.lexists(path.parent / v)]
         if problems:
             raise InputError(problems=[Problem(Location(str(path), _key_line(text, key, name == "pyproject.toml")),
                                                f"[tool.mlkg] {m}" if name != "mlkg.toml" else m)
@@ -479,7 +484,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
     changed = [p for p in (*files, *cur) if p != STDIN and _file_digest(p) != corpus.digests.get(Path(p))]
     result = BuildResult(out, stats=stats, seconds=time.perf_counter() - start,
                          examples=(max(up, key=lambda c: len(up[c])), needing if down[needing] else ""),
-                         changed=changed)
+                         changed=changed, notes=kg.duplicate_titles())
     for name in OUTPUTS:
         if name != "map.html" or with_map:
             result.files[name if name.startswith("graph.") else "map"] = out / name

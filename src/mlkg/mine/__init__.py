@@ -227,16 +227,25 @@ def _renames(corpus: Corpus) -> list[str]:
     (in this corpus: one curation file may serve several, so it is a note, not an error)."""
     by_number = {e.number: e.id for e in corpus.entries}
     sections = {h.number for h in corpus.sections}
+    applied = {(i.data["number"], i.data["id"]): i for i in corpus.curation.of("rename")
+               if (i.data["number"], i.data["id"]) in corpus.renamed}
+    written = {number: (old, item) for (number, old), item in applied.items()}  # the ID the cheatsheet gives
     notes = []
     for item in corpus.curation.of("rename"):
         d = item.data
         found = by_number.get(d["number"])
         if found is None and d["number"].split(".")[0] not in sections:
             continue  # for a section not loaded
-        notes.append(f"{item.location}: renamed {d['id']} ({d['number']}) to {d['to']}"
-                     if (d["number"], d["id"]) in corpus.renamed else
-                     f"{item.location}: rename matched no entry (entry {d['number']} is {found!r})" if found else
-                     f"{item.location}: rename matched no entry (there is no entry {d['number']})")
+        if (d["number"], d["id"]) in corpus.renamed:
+            notes.append(f"{item.location}: renamed {d['id']} ({d['number']}) to {d['to']}")
+        elif d["number"] in written:  # a chain: renames match the cheatsheet's IDs, not what another made of one
+            old, by = written[d["number"]]
+            notes.append(f"{item.location}: rename matched no entry: renames match the IDs in the cheatsheet, where "
+                         f"entry {d['number']} is {old!r} ({by.location} renames it to {found!r}); to "
+                         f"name it {d['to']!r}, give that rename to = {d['to']!r}")
+        else:
+            notes.append(f"{item.location}: rename matched no entry (entry {d['number']} is {found!r})" if found else
+                         f"{item.location}: rename matched no entry (there is no entry {d['number']})")
     return notes
 
 

@@ -211,9 +211,13 @@ def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | Non
         lines = item_lines(text)
         for section, value in doc.items():
             if section not in SECTIONS:
-                problems.append(Problem(Location(name, _find_line(text, section)),
-                                        f"unknown table {section!r}; use one of "
-                                        + ", ".join(f"[[{s}]]" for s in SECTIONS)))
+                tables = ", ".join(f"[[{s}]]" for s in SECTIONS)
+                if isinstance(value, dict) or (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+                    message = f"unknown table {section!r}; use one of {tables}"
+                else:  # "foo = 1" at the top: "unknown table 'foo'" named what is not there
+                    message = (f"unknown key {section!r} at the top of the file, outside any table; a curation file "
+                               f"holds only {tables} tables")
+                problems.append(Problem(Location(name, _find_line(text, section)), message))
                 continue
             if not isinstance(value, list):
                 problems.append(Problem(Location(name, _find_line(text, section)),

@@ -47,6 +47,11 @@ _SPECIAL = frozenset("#-*`~ \t")
 _DASHES = "- \t"
 _STRUCTURAL = re.compile(r" {0,3}(?:## \d+\.?\s|### \d+\.\d+\.?\s|#### \d+\.\d+\.\d+\.?\s|\*\*ID:\*\*)")
 _WORD_START = re.compile(r"\w")
+_LEADING_ZERO = re.compile(r"(?<!\d)0\d")
+_LETTERS = re.compile(r"[^\W\d_]+")  # a word's letters: digits, "_" and "-" part words
+_ODD_SPACE = re.compile(r" {0,3}#{2,4}([^\S \t])\s*\d")  # a heading but for the space after its #s
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+_GREEK_LIKE_LATIN = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧικνορυχϲϳ")
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or digit: what a title needs to name anything
 _PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
 _PAREN_INSIDE = re.compile(r"(?P<before>[^()]*?\S)\s*\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
@@ -302,6 +307,11 @@ class _Parser:
         self.field_marker = 0
         self.field_lines: list[str] = []
         self.code_fence = 0  # the opening line of the fence last found to hold headings as code
+        # since the last heading: a line that looks like one and is not ((line, why)), a heading of 5 or 6 #s that
+        # ended an entry ((line, its number)), and whether a field line outside any entry was reported
+        self.odd_heading: tuple[int, str] | None = None
+        self.ended_by: tuple[int, str] | None = None
+        self.stray_told = False
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(Location(self.path, line), message))
@@ -417,26 +427,66 @@ class _Parser:
         if h:
             self._heading(lineno, len(h.group(1)), h.group(2).rstrip(" \t#"))
             return
-        if self.entry is not None and self.entry["code_heading"] is None and body[:1] in "#\t" \
-                and _STRUCTURAL.match(body.lstrip("\t")):
-            # an indented code line that reads as a heading: the entry's "second **ID:**" errors that follow say so
-            self.entry["code_heading"] = lineno
+        if body[:1] in "#\t" and (why := _not_a_heading(body)):
+            # a line that reads as a heading and is none: the errors that follow (a "second **ID:**") say so
+            self.odd_heading = (lineno, why)
+            if self.entry is not None and self.entry["code_heading"] is None:
+                self.entry["code_heading"] = self.odd_heading
         stripped = line.strip()
         if stripped[:1] == "-" and _SEPARATOR.match(stripped):
             self._end_field()
             return
-        m = _MARKER.match(stripped) if self.entry is not None and stripped[:2] == "**" else None
+        m = _MARKER.match(stripped) if stripped[:2] == "**" else None
         if m and (m.group(1) in FIELDS or m.group(1) in ("ID", "Parent")):
-            self._marker(lineno, m.group(1), m.group(2))
+            if self.entry is None:
+                self._stray_field(lineno, m.group(1))
+            else:
+                self._marker(lineno, m.group(1), m.group(2))
             return
         self._text(lineno, line)
 
+    def _stray_field(self, lineno: int, name: str) -> None:
+        """A field line outside every entry: its entry would be dropped without a word.  Reported once for the
+        lines that follow one heading, with the heading that most likely ended or hid their entry."""
+        if self.stray_told:
+            return
+        self.stray_told = True
+        hint = ""
+        if self.ended_by is not None:
+            line, number = self.ended_by
+            hint = (f"; line {line} ({self.lines[line - 1].strip()!r}) ended entry {number} above it, as a heading "
+                    "of any level does: make it bold text (**…**) instead")
+        elif self.odd_heading is not None:
+            line, why = self.odd_heading
+            hint = f"; line {line} ({self.lines[line - 1].strip()!r}) looks like an entry heading, {why}"
+        self.error(lineno, f"**{name}:** line outside any entry (an entry starts with a '#### N.M.K Title' "
+                           f"heading){hint}")
+
     def _heading(self, lineno: int, level: int, text: str) -> None:
+        ended = self.entry["number"] if self.entry is not None else None
+        if level >= 5 and self.entry is not None:
+            self.entry["ended_by"] = lineno
+        self.odd_heading, self.stray_told = None, False
         self._end_entry()
+        self.ended_by = (lineno, ended) if level >= 5 and ended else None
+        text = unicodedata.normalize("NFC", text)  # "Café" typed either way is one title, found as either is typed
         hidden = INVISIBLE.search(text)
         if hidden:
             self.error(lineno, f"the heading holds invisible character {character(hidden.group())}: a title with it "
                                "looks like one without it, and is not found as it is typed; remove it")
+        mixed = _mixed_script(text)
+        if mixed:
+            self.error(lineno, f"the heading's word {mixed[0]!r} mixes {mixed[1]}: it looks like another word and is "
+                               "not found as that one is typed; write the word in one script (a Greek letter that "
+                               "stands alone as a symbol, as in β-VAE, is fine)")
+        if level >= 5:
+            m = _ENTRY.match(text)
+            if m:
+                self.error(lineno, f"heading {'#' * level} {m.group(1)} looks like an entry heading with {level} #s: "
+                                   f"an entry heading has 4, so entry {m.group(1)} is not read; write '#### "
+                                   f"{m.group(1)} {m.group(2).strip()}'")
+                self.stray_told = True  # its field lines have just been explained
+            return
         if level == 1:
             if self.doc.title is None:
                 self.doc.title = text
@@ -446,7 +496,8 @@ class _Parser:
             if not m:
                 self.error(lineno, f"section heading {text!r} must look like '## N. TITLE'")
                 return
-            self.section = Heading("section", m.group(1), m.group(2).strip(), Location(self.path, lineno))
+            number = self._number(lineno, "section", m.group(1))
+            self.section = Heading("section", number, m.group(2).strip(), Location(self.path, lineno))
             self.subsection = None
             self.doc.sections.append(self.section)
         elif level == 3:
@@ -454,7 +505,7 @@ class _Parser:
             if not m:
                 self.error(lineno, f"subsection heading {text!r} must look like '### N.M Title'")
                 return
-            number = m.group(1)
+            number = self._number(lineno, "subsection", m.group(1))
             if self.section is None:
                 self.error(lineno, f"subsection {number} is outside any section; add a '## N. TITLE' line above it")
             elif number.split(".")[0] != self.section.number:
@@ -472,10 +523,20 @@ class _Parser:
                 self.error(lineno, f"entry {m.group(1)}'s title {m.group(2).strip()!r} has no letter or digit once "
                                    "its markdown is read: give it a name")
             self.entry = {
-                "number": m.group(1), "title": m.group(2).strip(), "line": lineno,
+                "number": self._number(lineno, "entry", m.group(1)), "title": m.group(2).strip(), "line": lineno,
                 "id": None, "id_line": None, "parent": None, "parent_line": None, "fields": {},
-                "code_heading": None,
+                "code_heading": None, "ended_by": None,
             }
+
+    def _number(self, lineno: int, kind: str, number: str) -> str:
+        """A heading's number, an error if a part has a leading zero: "50.1.02" would be another entry than
+        "50.1.2" that reads as the same, and a [[rename]] would have to guess which.  Read on as written without
+        the zero, so that one mistake makes one error."""
+        if not _LEADING_ZERO.search(number):
+            return number
+        fixed = ".".join(str(int(part)) for part in number.split("."))
+        self.error(lineno, f"{kind} number {number} has a leading zero; write {fixed}")
+        return fixed
 
     def _marker(self, lineno: int, name: str, rest: str) -> None:
         self._end_field()
@@ -502,8 +563,7 @@ class _Parser:
         line, self.entry["code_heading"] = self.entry["code_heading"], 0
         if not line:
             return ""
-        return (f"; line {line} ({self.lines[line - 1].strip()!r}) looks like a heading, but indented by a tab "
-                "or 4 spaces or more it is a code line: indent it 3 spaces at most")
+        return f"; line {line[0]} ({self.lines[line[0] - 1].strip()!r}) looks like a heading, {line[1]}"
 
     def _text(self, lineno: int, line: str) -> None:
         if self.field_name is not None:
@@ -556,9 +616,13 @@ class _Parser:
                        f"'### {expected} Title' heading above entry {number}")
             ok = False
         fields = {}
+        ended = raw["ended_by"]
+        ended = (f"; line {ended} ({self.lines[ended - 1].strip()!r}) ended the entry, as a heading of any level "
+                 "does: make it bold text (**…**) instead") if ended else ""
         for fname, title in FIELD_TITLES.items():
             if fname not in raw["fields"]:
-                self.error(line, f"entry {number} has no **{title}:** block")
+                self.error(line, f"entry {number} has no **{title}:** block{ended}")
+                self.stray_told = self.stray_told or bool(ended)  # the field lines after it are explained
                 ok = False
                 continue
             text, start, marker_line = raw["fields"][fname]
@@ -571,6 +635,42 @@ class _Parser:
                 id=raw["id"], number=number, title=raw["title"], parent=raw["parent"], fields=fields,
                 location=Location(self.path, line), id_line=raw["id_line"],
             ))
+
+
+def _not_a_heading(body: str) -> str | None:
+    """Why a line that reads as a numbered heading (or an **ID:** line), and was not read as one, is none, or
+    None: indented into a code line, or with another space than a space or tab after its #s (a no-break space,
+    pasted from a page)."""
+    if _STRUCTURAL.match(body.lstrip("\t")):  # read as a heading it would have been one: it is indented
+        return "but indented by a tab or 4 spaces or more it is a code line: indent it 3 spaces at most"
+    odd = _ODD_SPACE.match(body)
+    if odd:
+        return f"but {character(odd.group(1))} after its #s is no space to markdown: type a plain space"
+    return None
+
+
+def _mixed_script(text: str) -> tuple[str, str] | None:
+    """The first word of ``text`` that mixes Latin, Cyrillic and Greek letters, and what it mixes: a Cyrillic
+    "А" among Latin letters makes a title that looks like another and is another name.  A Greek letter that looks
+    like no Latin one is a symbol, glued on or not ("εG", "μP"); one that does ("ρ" for "p") is refused."""
+    for m in _LETTERS.finditer(text):
+        word = m.group()
+        if word.isascii():
+            continue
+        by_script: dict[str, list[str]] = {}
+        for c in word:
+            script = next((s for s in _SCRIPTS if unicodedata.name(c, "").startswith(s)), None)
+            if script:
+                by_script.setdefault(script, []).append(c)
+        if by_script.keys() == {"LATIN", "GREEK"}:
+            by_script["GREEK"] = [c for c in by_script["GREEK"] if c in _GREEK_LIKE_LATIN]
+            if not by_script["GREEK"]:
+                continue
+        if len(by_script) > 1:
+            most = max(by_script, key=lambda s: len(by_script[s]))
+            odd = next(c for s, cs in by_script.items() if s != most for c in cs)
+            return word, f"{character(odd)} with {most.title()} letters"
+    return None
 
 
 def _is_marker(line: str) -> bool:

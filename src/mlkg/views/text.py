@@ -132,6 +132,10 @@ def stats_text(kg: ConceptGraph) -> str:
         if m["curation"]:
             lines.append("curation")
             lines.extend(f"  {c}" for c in m["curation"])
+    notes = kg.duplicate_titles()
+    if notes:
+        lines.append("warnings")
+        lines.extend(f"  {n}" for n in notes)
     return "\n".join(lines) + "\n"
 
 
@@ -189,8 +193,11 @@ def _minutes(m: float) -> str:
     return f"{m:g} min"
 
 
-def plan_text(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]]) -> str:
+def plan_text(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth: int | None = None) -> str:
+    """The numbered plan; ``depth`` as asked for (0 hops: the concept alone, whatever it needs)."""
     title = kg.graph.nodes[concept]["title"]
+    if not steps and depth == 0:
+        return f"{title} [{concept}]: no prerequisite is 0 requires-hops away (--depth 0); leave --depth out for all.\n"
     if not steps:
         return f"{title} [{concept}] has no prerequisites in this graph.\n"
     width = max(len(s["label"]) + len(s["id"]) for s in steps) + 4
