@@ -1410,3 +1410,20 @@ def test_the_limits_are_set_from_the_command_line():
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+@pytest.mark.parametrize("args", [
+    ["serve", "--request-timeout", "nan"], ["serve", "--request-timeout", "inf"],
+    ["serve", "--request-timeout", "1e10"],
+    ["serve", "--timeout", "nan"], ["serve", "--timeout", "1e300"], ["serve", "--timeout", "-inf"],
+    ["push", "http://127.0.0.1:9/store", "--timeout", "inf"],
+], ids=lambda args: " ".join([args[0], *args[-2:]]))
+def test_a_time_limit_must_be_a_finite_number_of_seconds_up_to_a_day(args):
+    """click's FloatRange(0.1) let nan, inf and 1e10 through: `serve` started, then failed every connection (the
+    socket timeout refused them) or every query (500).  Now one line and exit 2, before anything starts; without
+    the check the server would still be serving when the subprocess times out."""
+    port = ["--port", "0", "--quiet"] if args[0] == "serve" else []
+    done = subprocess.run([sys.executable, "-m", "mlkg", *args, *port, "--source", str(SEED), "--no-curation"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"mlkg: {args[-2]} {args[-1]}: give a finite number of seconds from 0.1 to 86,400 (a day)\n"
