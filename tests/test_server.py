@@ -28,6 +28,7 @@ from browser import browser, context  # noqa: F401  (pytest fixtures)
 from conftest import SEED, entry, sheet
 
 import mlkg
+from mlkg.views.live import Live
 from mlkg.views.server import ServerConfig, make_server
 from mlkg.views.sparql import uses_service
 
@@ -36,8 +37,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 class Running:
-    def __init__(self, kg, **config):
-        self.server = make_server(kg, ServerConfig(port=0, quiet=True, **config))
+    def __init__(self, kg, live=None, editor=None, **config):
+        self.server = make_server(kg, ServerConfig(port=0, quiet=True, **config), live=live, editor=editor)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         self.url = self.server.url
@@ -1328,25 +1329,45 @@ def test_at_the_connection_limit_the_connection_waiting_longest_for_its_client_m
 
 
 def test_when_every_connection_is_being_answered_a_new_one_gets_503_at_once(seed_kg):
-    running = Running(seed_kg, max_connections=2)
-    streams = []
+    """A map's event stream and a correction still being written hold both connections of a server that keeps
+    two: neither is dropped to make room, and a third request gets 503 at once."""
+    arrived, written, answers = threading.Semaphore(0), threading.Event(), []
+
+    def slow_editor(correction):  # a correction that takes its time to be written: its request is being answered
+        arrived.release()
+        written.wait(60)
+        return {"file": "curation.toml", "line": 1}
+
+    running = Running(seed_kg, editor=slow_editor, max_connections=2)
+
+    def correct() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=60)
+        conn.request("POST", "/api/curation", b'{"action": "remove", "source": "vae", "target": "autoencoder"}',
+                     {"Content-Type": "application/json", "X-MLKG-Token": running.server.app.edit_token})
+        answers.append(conn.getresponse().status)
+        conn.close()
+
+    stream = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+    posting = threading.Thread(target=correct)
     try:
-        for _ in range(2):  # event streams are answered for as long as they are open: never dropped
-            conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
-            conn.request("GET", "/events")
-            assert conn.getresponse().status == 200
-            streams.append(conn)
+        stream.request("GET", "/events")
+        assert stream.getresponse().status == 200
+        posting.start()
+        assert arrived.acquire(timeout=60)
         status, headers, body = running.get("/api/concept/vae")
         assert status == 503 and headers["Retry-After"] == "1"
         assert b"2 connections open" in body and headers["X-Frame-Options"] == "DENY"
     finally:
-        for conn in streams:
-            conn.close()
+        written.set()
+        if posting.is_alive():
+            posting.join(60)
+        stream.close()
         running.close()
+    assert answers == [200]
 
 
 def test_event_streams_have_their_own_limit(seed_kg):
-    running = Running(seed_kg, max_streams=1)
+    running = Running(seed_kg, live=Live(seed_kg), max_streams=1)
     try:
         first = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
         first.request("GET", "/events")
@@ -1357,6 +1378,56 @@ def test_event_streams_have_their_own_limit(seed_kg):
         first.close()
     finally:
         running.close()
+
+
+def test_event_streams_take_at_most_half_the_connections(seed_kg):
+    """The review's lock-out: event streams are never dropped, and with more of them allowed than connections a
+    few open map tabs held every connection, so every other request, the map itself too, got 503 for as long as
+    they stayed open.  Four tabs follow a server that keeps four connections: two are followed, two refused, and
+    the map and the API still answer."""
+    running = Running(seed_kg, live=Live(seed_kg), max_connections=4, max_streams=64)
+    tabs = [http.client.HTTPConnection("127.0.0.1", running.port, timeout=30) for _ in range(4)]
+    try:
+        statuses = []
+        for tab in tabs:
+            tab.request("GET", "/events")
+            statuses.append(tab.getresponse().status)
+        assert statuses == [200, 200, 503, 503]
+        assert running.get("/")[0] == 200
+        assert running.get("/api/concept/vae")[0] == 200
+    finally:
+        for tab in tabs:
+            tab.close()
+        running.close()
+
+
+def test_a_server_that_neither_watches_nor_edits_holds_no_connection_for_events(seed_kg):
+    """Such a server never sends an event, yet /events held a connection that is never dropped: a few of them
+    shut everyone else out.  Now 204, which an EventSource takes as "do not connect again"."""
+    running = Running(seed_kg, max_connections=2)
+    conns = [http.client.HTTPConnection("127.0.0.1", running.port, timeout=30) for _ in range(3)]
+    try:
+        for conn in conns:
+            conn.request("GET", "/events")
+            answer = conn.getresponse()
+            assert answer.status == 204
+            assert answer.read() == b""
+        assert running.get("/api/concept/vae")[0] == 200
+    finally:
+        for conn in conns:
+            conn.close()
+        running.close()
+
+
+def test_serve_refuses_more_event_streams_than_half_the_connections():
+    """The README's own example, `--max-connections 256 --max-streams 512`, had the shape of the lock-out: now a
+    one-line usage error before anything starts (without it the server would still be serving at the timeout)."""
+    done = subprocess.run([sys.executable, "-m", "mlkg", "serve", "--source", str(SEED), "--no-curation", "--port",
+                           "0", "--quiet", "--max-connections", "256", "--max-streams", "512"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("mlkg: --max-streams 512 is more than half of --max-connections 256: ")
+    assert done.stderr.endswith("; give at most 128\n") and done.stderr.count("\n") == 1
 
 
 def test_slow_clients_hold_no_more_threads_than_the_connection_limit(seed_kg):
@@ -1384,9 +1455,10 @@ def test_slow_clients_hold_no_more_threads_than_the_connection_limit(seed_kg):
 
 def test_the_limits_are_set_from_the_command_line():
     """An operator sets the connection limits without code: `--max-streams 1` refuses a second live-update
-    stream, and `--request-timeout 1` closes a connection whose request never arrives whole."""
+    stream (of a server that has some to send: --watch), and `--request-timeout 1` closes a connection whose
+    request never arrives whole."""
     proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(SEED), "--port", "0", "--quiet",
-                             "--max-streams", "1", "--request-timeout", "1"],
+                             "--max-streams", "1", "--request-timeout", "1", "--watch"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())

@@ -494,8 +494,10 @@ def map_(sources, curation, no_curation, output, open_):
               help="SPARQL worker processes.")
 @click.option("--max-connections", default=1024, show_default=True, type=click.IntRange(1),
               help="Connections open at once (a thread each); at the limit the longest-waiting one is dropped.")
-@click.option("--max-streams", default=64, show_default=True, type=click.IntRange(1),
-              help="Live-update streams (/events) open at once; more get 503.")
+@click.option("--max-streams", default=None, type=click.IntRange(1),
+              help="Live-update streams (/events) open at once, at most half of --max-connections (each holds a "
+                   "connection while its page is open); more get 503.  [default: 64, or half of --max-connections "
+                   "if fewer]")
 @click.option("--request-timeout", default=30.0, show_default=True, type=Seconds(0.1),
               help="Seconds a request may take to arrive whole, and an idle connection may stay open (0.1 to "
                    "86,400: a day).")
@@ -543,6 +545,10 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
         if not re.fullmatch(r"[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]", name):
             raise InputError(f"--allow-host {name!r} is no host name: give one such as mybox.lan (no scheme, "
                              "port or path)")
+    if max_streams is not None and max_streams > max_connections // 2:
+        raise InputError(f"--max-streams {max_streams} is more than half of --max-connections {max_connections}: "
+                         "each open page's stream holds a connection, and half must stay free for every other "
+                         f"request; give at most {max_connections // 2}")
     gc.enable()  # a server lives on: it needs the collector that one-shot commands go without (see run)
     if edit and curation and curation[0] == "-":
         raise InputError("--edit writes corrections into a curation file, not standard input: give one with "
@@ -555,8 +561,8 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
     kg = _load(sources, settings=s)
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
                           base_iri=s.base_iri, quiet=quiet, allow_hosts=tuple(allow_hosts),
-                          max_connections=max_connections, max_streams=max_streams, idle=request_timeout,
-                          request_time=request_timeout)
+                          max_connections=max_connections, idle=request_timeout, request_time=request_timeout,
+                          **({} if max_streams is None else {"max_streams": max_streams}))
     live, editor, stopping = None, None, threading.Event()
     if watch or edit:
         _sources_again(s, "--watch" if watch else "--edit")
