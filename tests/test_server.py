@@ -624,6 +624,77 @@ def test_serve_watch_says_each_rebuild_and_each_broken_edit_on_stderr(tmp_path, 
     assert lines[-1].startswith("mlkg: rebuilt: 3 concepts (1 file(s); ")
 
 
+
+def test_serve_watch_follows_a_source_folder_removed_and_made_again(tmp_path):
+    """`git checkout` of a branch without the watched folder, and back: the watch ended with the folder ("rebuild
+    failed … no such file or folder") and no later edit was seen until a restart.  Now the folder is watched
+    again once it is back: its new entry is served, and so is a later edit."""
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    first = [entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method")]
+    (folder / "sheet.md").write_text(sheet(*first), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(folder), "--no-curation",
+                             "--port", "0", "--watch", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+
+    def put(*entries: str) -> None:  # whole at once, as a checkout writes it: never read half written
+        (folder / "sheet.tmp").write_text(sheet(*entries), encoding="utf-8")
+        (folder / "sheet.tmp").replace(folder / "sheet.md")
+
+    try:
+        m = re.search(r"http://[\d.]+:(\d+)/", proc.stdout.readline())
+        assert m, proc.stderr.read()
+        port = int(m.group(1))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", "/events")
+        events = conn.getresponse()
+
+        def until(name: str) -> str:
+            """The data of the next event ``name``, waited for a minute at most (heartbeats come meanwhile)."""
+            end = time.monotonic() + 60
+            while time.monotonic() < end:
+                line = events.readline().decode()
+                assert line, "the event stream ended"
+                if line == f"event: {name}\n":
+                    return events.readline().decode()
+            pytest.fail(f"no {name} event within a minute")
+
+        def served(concept: str) -> int:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/concept/{concept}", timeout=30) as r:
+                    return r.status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        done = threading.Event()  # the watcher starts beside the server: edit until it sees an edit
+
+        def keep_editing() -> None:
+            while not done.wait(0.5):
+                put(*first)
+
+        editor = threading.Thread(target=keep_editing)
+        editor.start()
+        try:
+            until("graph")
+        finally:
+            done.set()
+            editor.join()
+        shutil.rmtree(folder)
+        assert "no such file or folder" in until("error")
+        folder.mkdir()
+        put(*first, entry("1.1.3", "Gamma Trick"))
+        until("graph")
+        assert served("gamma-trick") == 200
+        put(*first, entry("1.1.3", "Gamma Trick"), entry("1.1.4", "Delta Rule"))
+        until("graph")
+        assert served("delta-rule") == 200
+        conn.close()
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err
+
+
 # --- push into a real Oxigraph server ----------------------------------------------------------------
 
 def _free_port() -> int:
