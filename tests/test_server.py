@@ -141,6 +141,15 @@ def test_no_query_gives_a_service_description(srv):
     assert (None, rdflib.RDF.type, sd.Service) in g
 
 
+@pytest.mark.parametrize("target", ["/sparql?query=", "/sparql?query=&format=json", "/sparql?query=%20",
+                                    "/sparql?query=%0A%09"])
+def test_an_empty_query_is_400_as_a_blank_one_is(srv, target):
+    """`query=` (empty) got the service description with 200 where `query=%20` got 400: a query asked for and
+    not given is 400 either way; only a GET without `query` at all describes the service."""
+    status, _, body = srv.get(target)
+    assert status == 400 and body.startswith(b"400 Bad Request: no query")
+
+
 @pytest.mark.parametrize("request_kwargs", [
     {"method": "POST", "data": b"DROP ALL", "content_type": "application/sparql-update"},
     {"method": "POST", "data": b"update=DROP%20ALL", "content_type": "application/x-www-form-urlencoded"},
@@ -915,6 +924,34 @@ def test_host_header_against_dns_rebinding(request, server, host, status):
     assert got == status, body[:300]
     if status == 403:
         assert b"--allow-host" in body and b"vis-network" not in body
+
+
+@pytest.mark.parametrize("correction, message", [
+    ({"action": "bogus"}, "unknown correction 'bogus'; use one of add, remove, force"),
+    ({"action": "bogus", "source": "vae", "target": "autoencoder"}, "unknown correction 'bogus'; use one of add, "
+                                                                    "remove, force"),
+    ({"source": "vae", "target": "autoencoder"}, "a correction needs action, one of add, remove, force"),
+    ({"action": "remove"}, "a correction needs source (text)"),
+])
+def test_a_correction_of_no_known_action_is_told_the_actions(seed_kg, tmp_path, correction, message):
+    """{"action": "bogus"} was answered "a correction needs source (text)", sending the client after a field it
+    may well have; the action is judged first, and the answer names the ones there are."""
+    from mlkg.corrections import Editor
+
+    cur = tmp_path / "curation.toml"
+    cur.write_text("# ours\n", encoding="utf-8")
+    live = Live(seed_kg)
+    running = Running(seed_kg, live=live, editor=Editor(cur, [str(SEED)], [str(cur)], live))
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        conn.request("POST", "/api/curation", json.dumps(correction).encode(),
+                     {"Content-Type": "application/json", "X-MLKG-Token": running.server.app.edit_token})
+        answer = conn.getresponse()
+        assert (answer.status, json.loads(answer.read())["error"]) == (400, message)
+        conn.close()
+        assert cur.read_text(encoding="utf-8") == "# ours\n"
+    finally:
+        running.close()
 
 
 def test_a_rebinding_page_can_neither_read_the_edit_token_nor_correct_an_edge(seed_kg, tmp_path):

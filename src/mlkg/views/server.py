@@ -1012,8 +1012,8 @@ class App:
         GET with ``query=``; POST as ``application/x-www-form-urlencoded`` or
         ``application/sparql-query`` (UTF-8 only); ``default-graph-uri`` and
         ``named-graph-uri`` choose the dataset among the store's graphs;
-        ``format=`` (or Accept) the result format.  No query: the service
-        description.
+        ``format=`` (or Accept) the result format.  A GET without ``query``:
+        the service description; an empty or blank query, however sent: 400.
         """
         ctype, charset = _media_and_charset(headers.get("Content-Type"))
         form: dict[str, list[str]] = {}
@@ -1048,7 +1048,7 @@ class App:
             raise HTTPError(406, NOT_ACCEPTABLE, {"Vary": "Accept"})
         text = queries[0] if queries else ""
         if not text.strip():
-            if method == "POST":
+            if method == "POST" or queries:
                 raise HTTPError(400, "no query: send query=… or a SPARQL query as the body")
             return self.service_description(headers, params.get("format", []))
         if query_form(text) in UPDATE_KEYWORDS:
