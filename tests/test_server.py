@@ -28,6 +28,7 @@ from browser import browser, context  # noqa: F401  (pytest fixtures)
 from conftest import SEED, entry, sheet
 
 import mlkg
+from mlkg.views.live import Live
 from mlkg.views.server import ServerConfig, make_server
 from mlkg.views.sparql import uses_service
 
@@ -36,8 +37,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 class Running:
-    def __init__(self, kg, **config):
-        self.server = make_server(kg, ServerConfig(port=0, quiet=True, **config))
+    def __init__(self, kg, live=None, editor=None, **config):
+        self.server = make_server(kg, ServerConfig(port=0, quiet=True, **config), live=live, editor=editor)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         self.url = self.server.url
@@ -138,6 +139,15 @@ def test_no_query_gives_a_service_description(srv):
     g = rdflib.Graph().parse(data=body, format="turtle")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert (None, rdflib.RDF.type, sd.Service) in g
+
+
+@pytest.mark.parametrize("target", ["/sparql?query=", "/sparql?query=&format=json", "/sparql?query=%20",
+                                    "/sparql?query=%0A%09"])
+def test_an_empty_query_is_400_as_a_blank_one_is(srv, target):
+    """`query=` (empty) got the service description with 200 where `query=%20` got 400: a query asked for and
+    not given is 400 either way; only a GET without `query` at all describes the service."""
+    status, _, body = srv.get(target)
+    assert status == 400 and body.startswith(b"400 Bad Request: no query")
 
 
 @pytest.mark.parametrize("request_kwargs", [
@@ -623,6 +633,77 @@ def test_serve_watch_says_each_rebuild_and_each_broken_edit_on_stderr(tmp_path, 
     assert lines[-1].startswith("mlkg: rebuilt: 3 concepts (1 file(s); ")
 
 
+
+def test_serve_watch_follows_a_source_folder_removed_and_made_again(tmp_path):
+    """`git checkout` of a branch without the watched folder, and back: the watch ended with the folder ("rebuild
+    failed … no such file or folder") and no later edit was seen until a restart.  Now the folder is watched
+    again once it is back: its new entry is served, and so is a later edit."""
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    first = [entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method")]
+    (folder / "sheet.md").write_text(sheet(*first), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(folder), "--no-curation",
+                             "--port", "0", "--watch", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+
+    def put(*entries: str) -> None:  # whole at once, as a checkout writes it: never read half written
+        (folder / "sheet.tmp").write_text(sheet(*entries), encoding="utf-8")
+        (folder / "sheet.tmp").replace(folder / "sheet.md")
+
+    try:
+        m = re.search(r"http://[\d.]+:(\d+)/", proc.stdout.readline())
+        assert m, proc.stderr.read()
+        port = int(m.group(1))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", "/events")
+        events = conn.getresponse()
+
+        def until(name: str) -> str:
+            """The data of the next event ``name``, waited for a minute at most (heartbeats come meanwhile)."""
+            end = time.monotonic() + 60
+            while time.monotonic() < end:
+                line = events.readline().decode()
+                assert line, "the event stream ended"
+                if line == f"event: {name}\n":
+                    return events.readline().decode()
+            pytest.fail(f"no {name} event within a minute")
+
+        def served(concept: str) -> int:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/concept/{concept}", timeout=30) as r:
+                    return r.status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        done = threading.Event()  # the watcher starts beside the server: edit until it sees an edit
+
+        def keep_editing() -> None:
+            while not done.wait(0.5):
+                put(*first)
+
+        editor = threading.Thread(target=keep_editing)
+        editor.start()
+        try:
+            until("graph")
+        finally:
+            done.set()
+            editor.join()
+        shutil.rmtree(folder)
+        assert "no such file or folder" in until("error")
+        folder.mkdir()
+        put(*first, entry("1.1.3", "Gamma Trick"))
+        until("graph")
+        assert served("gamma-trick") == 200
+        put(*first, entry("1.1.3", "Gamma Trick"), entry("1.1.4", "Delta Rule"))
+        until("graph")
+        assert served("delta-rule") == 200
+        conn.close()
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err
+
+
 # --- push into a real Oxigraph server ----------------------------------------------------------------
 
 def _free_port() -> int:
@@ -843,6 +924,34 @@ def test_host_header_against_dns_rebinding(request, server, host, status):
     assert got == status, body[:300]
     if status == 403:
         assert b"--allow-host" in body and b"vis-network" not in body
+
+
+@pytest.mark.parametrize("correction, message", [
+    ({"action": "bogus"}, "unknown correction 'bogus'; use one of add, remove, force"),
+    ({"action": "bogus", "source": "vae", "target": "autoencoder"}, "unknown correction 'bogus'; use one of add, "
+                                                                    "remove, force"),
+    ({"source": "vae", "target": "autoencoder"}, "a correction needs action, one of add, remove, force"),
+    ({"action": "remove"}, "a correction needs source (text)"),
+])
+def test_a_correction_of_no_known_action_is_told_the_actions(seed_kg, tmp_path, correction, message):
+    """{"action": "bogus"} was answered "a correction needs source (text)", sending the client after a field it
+    may well have; the action is judged first, and the answer names the ones there are."""
+    from mlkg.corrections import Editor
+
+    cur = tmp_path / "curation.toml"
+    cur.write_text("# ours\n", encoding="utf-8")
+    live = Live(seed_kg)
+    running = Running(seed_kg, live=live, editor=Editor(cur, [str(SEED)], [str(cur)], live))
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        conn.request("POST", "/api/curation", json.dumps(correction).encode(),
+                     {"Content-Type": "application/json", "X-MLKG-Token": running.server.app.edit_token})
+        answer = conn.getresponse()
+        assert (answer.status, json.loads(answer.read())["error"]) == (400, message)
+        conn.close()
+        assert cur.read_text(encoding="utf-8") == "# ours\n"
+    finally:
+        running.close()
 
 
 def test_a_rebinding_page_can_neither_read_the_edit_token_nor_correct_an_edge(seed_kg, tmp_path):
@@ -1328,25 +1437,45 @@ def test_at_the_connection_limit_the_connection_waiting_longest_for_its_client_m
 
 
 def test_when_every_connection_is_being_answered_a_new_one_gets_503_at_once(seed_kg):
-    running = Running(seed_kg, max_connections=2)
-    streams = []
+    """A map's event stream and a correction still being written hold both connections of a server that keeps
+    two: neither is dropped to make room, and a third request gets 503 at once."""
+    arrived, written, answers = threading.Semaphore(0), threading.Event(), []
+
+    def slow_editor(correction):  # a correction that takes its time to be written: its request is being answered
+        arrived.release()
+        written.wait(60)
+        return {"file": "curation.toml", "line": 1}
+
+    running = Running(seed_kg, editor=slow_editor, max_connections=2)
+
+    def correct() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=60)
+        conn.request("POST", "/api/curation", b'{"action": "remove", "source": "vae", "target": "autoencoder"}',
+                     {"Content-Type": "application/json", "X-MLKG-Token": running.server.app.edit_token})
+        answers.append(conn.getresponse().status)
+        conn.close()
+
+    stream = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+    posting = threading.Thread(target=correct)
     try:
-        for _ in range(2):  # event streams are answered for as long as they are open: never dropped
-            conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
-            conn.request("GET", "/events")
-            assert conn.getresponse().status == 200
-            streams.append(conn)
+        stream.request("GET", "/events")
+        assert stream.getresponse().status == 200
+        posting.start()
+        assert arrived.acquire(timeout=60)
         status, headers, body = running.get("/api/concept/vae")
         assert status == 503 and headers["Retry-After"] == "1"
         assert b"2 connections open" in body and headers["X-Frame-Options"] == "DENY"
     finally:
-        for conn in streams:
-            conn.close()
+        written.set()
+        if posting.is_alive():
+            posting.join(60)
+        stream.close()
         running.close()
+    assert answers == [200]
 
 
 def test_event_streams_have_their_own_limit(seed_kg):
-    running = Running(seed_kg, max_streams=1)
+    running = Running(seed_kg, live=Live(seed_kg), max_streams=1)
     try:
         first = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
         first.request("GET", "/events")
@@ -1357,6 +1486,56 @@ def test_event_streams_have_their_own_limit(seed_kg):
         first.close()
     finally:
         running.close()
+
+
+def test_event_streams_take_at_most_half_the_connections(seed_kg):
+    """The review's lock-out: event streams are never dropped, and with more of them allowed than connections a
+    few open map tabs held every connection, so every other request, the map itself too, got 503 for as long as
+    they stayed open.  Four tabs follow a server that keeps four connections: two are followed, two refused, and
+    the map and the API still answer."""
+    running = Running(seed_kg, live=Live(seed_kg), max_connections=4, max_streams=64)
+    tabs = [http.client.HTTPConnection("127.0.0.1", running.port, timeout=30) for _ in range(4)]
+    try:
+        statuses = []
+        for tab in tabs:
+            tab.request("GET", "/events")
+            statuses.append(tab.getresponse().status)
+        assert statuses == [200, 200, 503, 503]
+        assert running.get("/")[0] == 200
+        assert running.get("/api/concept/vae")[0] == 200
+    finally:
+        for tab in tabs:
+            tab.close()
+        running.close()
+
+
+def test_a_server_that_neither_watches_nor_edits_holds_no_connection_for_events(seed_kg):
+    """Such a server never sends an event, yet /events held a connection that is never dropped: a few of them
+    shut everyone else out.  Now 204, which an EventSource takes as "do not connect again"."""
+    running = Running(seed_kg, max_connections=2)
+    conns = [http.client.HTTPConnection("127.0.0.1", running.port, timeout=30) for _ in range(3)]
+    try:
+        for conn in conns:
+            conn.request("GET", "/events")
+            answer = conn.getresponse()
+            assert answer.status == 204
+            assert answer.read() == b""
+        assert running.get("/api/concept/vae")[0] == 200
+    finally:
+        for conn in conns:
+            conn.close()
+        running.close()
+
+
+def test_serve_refuses_more_event_streams_than_half_the_connections():
+    """The README's own example, `--max-connections 256 --max-streams 512`, had the shape of the lock-out: now a
+    one-line usage error before anything starts (without it the server would still be serving at the timeout)."""
+    done = subprocess.run([sys.executable, "-m", "mlkg", "serve", "--source", str(SEED), "--no-curation", "--port",
+                           "0", "--quiet", "--max-connections", "256", "--max-streams", "512"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("mlkg: --max-streams 512 is more than half of --max-connections 256: ")
+    assert done.stderr.endswith("; give at most 128\n") and done.stderr.count("\n") == 1
 
 
 def test_slow_clients_hold_no_more_threads_than_the_connection_limit(seed_kg):
@@ -1384,9 +1563,10 @@ def test_slow_clients_hold_no_more_threads_than_the_connection_limit(seed_kg):
 
 def test_the_limits_are_set_from_the_command_line():
     """An operator sets the connection limits without code: `--max-streams 1` refuses a second live-update
-    stream, and `--request-timeout 1` closes a connection whose request never arrives whole."""
+    stream (of a server that has some to send: --watch), and `--request-timeout 1` closes a connection whose
+    request never arrives whole."""
     proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(SEED), "--port", "0", "--quiet",
-                             "--max-streams", "1", "--request-timeout", "1"],
+                             "--max-streams", "1", "--request-timeout", "1", "--watch"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
@@ -1410,3 +1590,20 @@ def test_the_limits_are_set_from_the_command_line():
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+@pytest.mark.parametrize("args", [
+    ["serve", "--request-timeout", "nan"], ["serve", "--request-timeout", "inf"],
+    ["serve", "--request-timeout", "1e10"],
+    ["serve", "--timeout", "nan"], ["serve", "--timeout", "1e300"], ["serve", "--timeout", "-inf"],
+    ["push", "http://127.0.0.1:9/store", "--timeout", "inf"],
+], ids=lambda args: " ".join([args[0], *args[-2:]]))
+def test_a_time_limit_must_be_a_finite_number_of_seconds_up_to_a_day(args):
+    """click's FloatRange(0.1) let nan, inf and 1e10 through: `serve` started, then failed every connection (the
+    socket timeout refused them) or every query (500).  Now one line and exit 2, before anything starts; without
+    the check the server would still be serving when the subprocess times out."""
+    port = ["--port", "0", "--quiet"] if args[0] == "serve" else []
+    done = subprocess.run([sys.executable, "-m", "mlkg", *args, *port, "--source", str(SEED), "--no-curation"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"mlkg: {args[-2]} {args[-1]}: give a finite number of seconds from 0.1 to 86,400 (a day)\n"

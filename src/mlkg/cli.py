@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import math
 import os
 import re
 import signal
@@ -57,6 +58,30 @@ def _source_options(f=None, *, reads_build: bool = True):
                      help="Cheatsheet file, folder of .md files or pattern such as 'notes/*.md' (repeatable). "
                           "Default: the shipped data/.")(f)
     return f
+
+
+class Seconds(click.ParamType):
+    """A number of seconds from ``least`` to a day, else a one-line usage error.
+
+    click's FloatRange let ``nan``, ``inf`` and values too large for a socket timeout through (nan and inf never
+    compare below its minimum): the server started, then failed every request."""
+
+    name = "seconds"
+    most = 86_400.0
+
+    def __init__(self, least: float):
+        self.least = least
+
+    def convert(self, value, param, ctx) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not (math.isfinite(number) and self.least <= number <= self.most):
+            name = param.opts[0] if param is not None else "seconds"
+            raise InputError(f"{name} {value}: give a finite number of seconds from {self.least:g} to "
+                             f"{self.most:,.0f} (a day)")
+        return number
 
 
 def _curation(curation, no_curation):
@@ -487,18 +512,21 @@ def map_(sources, curation, no_curation, output, open_):
               help="Also answer requests whose Host header is NAME (repeatable); others get 403.")
 @click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port (0 picks a free one).")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
-              help="Seconds a SPARQL query may run.")
+@click.option("--timeout", default=10.0, show_default=True, type=Seconds(0.1),
+              help="Seconds a SPARQL query may run (0.1 to 86,400: a day).")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1),
               help="Most rows (or triples) one query may return; a larger result is refused (422), not cut short.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
               help="SPARQL worker processes.")
 @click.option("--max-connections", default=1024, show_default=True, type=click.IntRange(1),
               help="Connections open at once (a thread each); at the limit the longest-waiting one is dropped.")
-@click.option("--max-streams", default=64, show_default=True, type=click.IntRange(1),
-              help="Live-update streams (/events) open at once; more get 503.")
-@click.option("--request-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1),
-              help="Seconds a request may take to arrive whole, and an idle connection may stay open.")
+@click.option("--max-streams", default=None, type=click.IntRange(1),
+              help="Live-update streams (/events) open at once, at most half of --max-connections (each holds a "
+                   "connection while its page is open); more get 503.  [default: 64, or half of --max-connections "
+                   "if fewer]")
+@click.option("--request-timeout", default=30.0, show_default=True, type=Seconds(0.1),
+              help="Seconds a request may take to arrive whole, and an idle connection may stay open (0.1 to "
+                   "86,400: a day).")
 @click.option("--cors", metavar="ORIGIN", default=None, help="Allow cross-origin requests from ORIGIN (or *).")
 @click.option("--base-iri", default=None, help="Base IRI of the RDF (default: https://mlkg.dev/id/).")
 @click.option("--open", "open_", is_flag=True, help="Open the map in a browser.")
@@ -543,6 +571,10 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
         if not re.fullmatch(r"[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]", name):
             raise InputError(f"--allow-host {name!r} is no host name: give one such as mybox.lan (no scheme, "
                              "port or path)")
+    if max_streams is not None and max_streams > max_connections // 2:
+        raise InputError(f"--max-streams {max_streams} is more than half of --max-connections {max_connections}: "
+                         "each open page's stream holds a connection, and half must stay free for every other "
+                         f"request; give at most {max_connections // 2}")
     gc.enable()  # a server lives on: it needs the collector that one-shot commands go without (see run)
     if edit and curation and curation[0] == "-":
         raise InputError("--edit writes corrections into a curation file, not standard input: give one with "
@@ -555,8 +587,8 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
     kg = _load(sources, settings=s)
     config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors,
                           base_iri=s.base_iri, quiet=quiet, allow_hosts=tuple(allow_hosts),
-                          max_connections=max_connections, max_streams=max_streams, idle=request_timeout,
-                          request_time=request_timeout)
+                          max_connections=max_connections, idle=request_timeout, request_time=request_timeout,
+                          **({} if max_streams is None else {"max_streams": max_streams}))
     live, editor, stopping = None, None, threading.Event()
     if watch or edit:
         _sources_again(s, "--watch" if watch else "--edit")
@@ -631,7 +663,8 @@ def _told(live, quiet: bool):
 @click.option("--password-env", default="MLKG_PASSWORD", show_default=True, metavar="VAR",
               help="Environment variable holding the password (asked for when unset).")
 @click.option("--base-iri", default=None, help="Base IRI of the RDF (default: https://mlkg.dev/id/).")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1), help="Seconds to wait.")
+@click.option("--timeout", default=60.0, show_default=True, type=Seconds(0.1),
+              help="Seconds to wait (0.1 to 86,400: a day).")
 def push(sources, curation, no_curation, url, graph_iri, user, password_env, base_iri, timeout):
     """Upload the graph to a SPARQL 1.1 Graph Store HTTP Protocol endpoint (PUT: replaces the graph).
 

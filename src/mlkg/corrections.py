@@ -182,7 +182,11 @@ class Editor:
         start_file(self.path)
 
     def __call__(self, data: dict[str, Any]) -> dict[str, Any]:
-        for key in ("action", "source", "target"):
+        action = data.get("action")
+        if action not in ACTIONS:  # said first: "needs source" would send the client after the wrong field
+            raise InputError(f"unknown correction {action!r}; use one of {', '.join(ACTIONS)}"
+                             if isinstance(action, str) else f"a correction needs action, one of {', '.join(ACTIONS)}")
+        for key in ("source", "target"):
             if not isinstance(data.get(key), str):
                 raise InputError(f"a correction needs {key} (text)")
         with self._lock:

@@ -41,7 +41,7 @@ import stat
 import sys
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -832,6 +832,11 @@ def watch(sources: Iterable[str | Path], curation: Iterable[str | Path] | None, 
     Each good rebuild goes to ``on_graph(kg)``; a broken edit goes to ``on_error(lines)``, its ``file:line``
     problems, while whoever serves the last good graph goes on serving it.  Folders given as sources are
     watched whole, so a new cheatsheet is picked up too.
+
+    A watch ends with the folder it watches, and a folder made again under the same name (``git checkout``,
+    a restore) is another folder, often with the same inode number: so the folders are watched anew, and
+    the sources rebuilt, whenever one of them is removed, replaced or made again.  A missing folder is looked
+    for every second until it is back.
     """
     from watchfiles import watch as changes
 
@@ -840,6 +845,7 @@ def watch(sources: Iterable[str | Path], curation: Iterable[str | Path] | None, 
     patterns = [p for p in sources if is_pattern(p)]  # "notes/*.md": its folder is watched, and what matches it
     given = [p for p in (*sources, *cur) if str(p) != "-" and p not in patterns]
     watched = sorted({str(p if p.is_dir() else p.parent) for p in given} | {str(pattern_base(p)) for p in patterns})
+    roots = {os.path.abspath(w) for w in watched}
     files = {p.resolve() for p in given if not p.is_dir()}
     folders = [p.resolve() for p in given if p.is_dir()]
     # fnmatch's "*" crosses folders, as glob's "**/" does, which also matches no folder at all
@@ -848,17 +854,49 @@ def watch(sources: Iterable[str | Path], curation: Iterable[str | Path] | None, 
 
     def relevant(_, name: str) -> bool:
         path = Path(name).resolve()
-        return path in files or (path.suffix == ".md" and path.parent in folders) \
+        return os.path.abspath(name) in roots or path in files or (path.suffix == ".md" and path.parent in folders) \
             or any(fnmatch.fnmatch(name, m) for m in matching)
 
+    owed = False  # a rebuild, once the folders are watched again
+    while stop is None or not stop.is_set():
+        armed = {w: _folder_identity(w) for w in watched}
+        present = [w for w, identity in armed.items() if identity is not None]
+        try:
+            events = changes(*present, watch_filter=relevant, stop_event=stop, debounce=300, step=100,
+                             rust_timeout=1000, yield_on_timeout=True) if present else _seconds(stop)
+            for found in events:
+                if any(os.path.abspath(name) in roots for _, name in found) \
+                        or any(_folder_identity(w) != armed[w] for w in watched):
+                    owed = True
+                    break
+                if found or owed:
+                    owed = False
+                    _rebuild(sources, cur, on_graph, on_error)
+        except FileNotFoundError:  # a folder went between the look and the watch: look again
+            owed = True
+        except (OSError, RuntimeError) as exc:  # the watcher gave out (too many watches): say it, not die mute
+            on_error([f"mlkg stopped watching for edits ({exc}); the last good graph is still served. Restart to "
+                      "watch again."])
+            return
+
+
+def _folder_identity(folder: str) -> tuple[int, int] | None:
+    """The folder at ``folder`` now (device and inode), or None where there is none."""
     try:
-        events = changes(*watched, watch_filter=relevant, stop_event=stop, debounce=300, step=100,
-                         rust_timeout=1000, yield_on_timeout=False)
-        for _ in events:
-            _rebuild(sources, cur, on_graph, on_error)
-    except (OSError, RuntimeError) as exc:  # a watched folder removed, or the watcher gave out: say it, not die mute
-        on_error([f"mlkg stopped watching for edits ({exc}); the last good graph is still served. Restart to "
-                  "watch again."])
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
+
+def _seconds(stop) -> Iterator[set]:
+    """An empty set of changes each second until ``stop`` is set: the watch's pace while no folder is there."""
+    while True:
+        if stop is None:
+            time.sleep(1)
+        elif stop.wait(1):
+            return
+        yield set()
 
 
 def _rebuild(sources: list[Path], cur: list[Path], on_graph, on_error) -> None:

@@ -116,11 +116,18 @@ class ServerConfig:
     idle: float = 30.0               # seconds an idle or slow connection may hold its thread
     request_time: float = 30.0       # seconds a request may take to arrive whole, from its first byte
     max_connections: int = 1024      # connections open at once (a thread each); see Server.process_request
-    max_streams: int = 64            # /events streams open at once; more get 503
+    max_streams: int = 64            # /events streams open at once, at most half of max_connections; more get 503
     cors: str | None = None          # an origin (or "*") to allow; None: no CORS headers
     allow_hosts: tuple[str, ...] = ()  # Host names to answer to besides this machine's own (--allow-host)
     base_iri: str | None = None
     quiet: bool = False
+
+    @property
+    def stream_limit(self) -> int:
+        """The event streams kept open at once: ``max_streams``, but never more than half the connections.  A stream
+        holds its connection for as long as its page is open and is never dropped to make room, so streams that
+        could take every connection would shut out every other request, the map itself included."""
+        return min(self.max_streams, self.max_connections // 2)
 
 
 @dataclass
@@ -671,20 +678,27 @@ class App:
                     threading.Timer(c.timeout + 1, old[1].close).start()
             return self._pool[1]
 
-    def events(self) -> _Stream:
-        """The live graph's events for one more page, if fewer than ``max_streams`` are open (each holds a
-        connection and its thread for as long as the page is open); else 503."""
+    def events(self) -> Response:
+        """The live graph's events for one more page, if fewer than :attr:`ServerConfig.stream_limit` are open (each
+        holds a connection and its thread for as long as the page is open); else 503.  A server that neither
+        watches nor edits will never send an event: 204, which tells an EventSource not to connect again, and
+        holds no connection."""
+        if not self.following:
+            return Response(204, b"", headers={"Cache-Control": "no-store"})
+        limit = self.config.stream_limit
         with self._streams_lock:
-            if self._streams >= self.config.max_streams:
-                raise busy(f"the server keeps at most {self.config.max_streams} event stream(s) open, and all are "
-                           "open; close a tab that follows this server, or try again later", 5)
+            if self._streams >= limit:
+                raise busy(f"the server keeps at most {limit} event stream(s) open (half its connections at most), "
+                           "and all are open; close a tab that follows this server, or try again later", 5)
             self._streams += 1
 
         def release() -> None:
             with self._streams_lock:
                 self._streams -= 1
 
-        return _Stream(self.live.events(), release)
+        return Response(200, b"", "text/event-stream; charset=utf-8",
+                        {"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+                        stream=_Stream(self.live.events(), release))
 
     def start(self) -> None:
         """Start the workers now rather than on the first query."""
@@ -766,8 +780,7 @@ class App:
             if method == "POST":
                 raise HTTPError(405, "POST is only accepted at /sparql and /api/curation", {"Allow": allow})
             if path == "/events":
-                return Response(200, b"", "text/event-stream; charset=utf-8",
-                                {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, stream=self.events())
+                return self.events()
             if path == "/api/map-data":
                 from .map import map_data, physics_for
 
@@ -999,8 +1012,8 @@ class App:
         GET with ``query=``; POST as ``application/x-www-form-urlencoded`` or
         ``application/sparql-query`` (UTF-8 only); ``default-graph-uri`` and
         ``named-graph-uri`` choose the dataset among the store's graphs;
-        ``format=`` (or Accept) the result format.  No query: the service
-        description.
+        ``format=`` (or Accept) the result format.  A GET without ``query``:
+        the service description; an empty or blank query, however sent: 400.
         """
         ctype, charset = _media_and_charset(headers.get("Content-Type"))
         form: dict[str, list[str]] = {}
@@ -1035,7 +1048,7 @@ class App:
             raise HTTPError(406, NOT_ACCEPTABLE, {"Vary": "Accept"})
         text = queries[0] if queries else ""
         if not text.strip():
-            if method == "POST":
+            if method == "POST" or queries:
                 raise HTTPError(400, "no query: send query=… or a SPARQL query as the body")
             return self.service_description(headers, params.get("format", []))
         if query_form(text) in UPDATE_KEYWORDS:
