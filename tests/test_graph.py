@@ -6,7 +6,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, entry, sheet
 
 import mlkg
 from mlkg.errors import InputError, UnknownConceptError
@@ -390,3 +390,10 @@ def test_two_entries_with_one_title_are_reported_with_both_places(write):
         f"{kg.entries['label-noise']['line']}), noisy-label-learning (1.1.6, {path}:"
         f"{kg.entries['noisy-label-learning']['line']}); a name they share finds neither: give them different "
         "titles, or name them by ID"]
+
+
+def test_a_title_many_entries_share_is_one_line_naming_the_first_few(write):
+    kg = mlkg.load(write(sheet(*(entry(f"1.1.{i}", "Zorb Net", f"zorb-{i}") for i in range(1, 9)))), curation=[])
+    [line] = kg.duplicate_titles()
+    assert line.startswith("8 entries have the title 'Zorb Net': zorb-1 (1.1.1, ") and " and 3 more; " in line
+    assert "zorb-6" not in line

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import mlkg
 from mlkg.errors import CurationError, InputError
+from mlkg.knowledge import build
 from mlkg.mine import Evidence, Relation, rules
 from mlkg.mine.lexicon import build_lexicon, spelled_out, variants
 from mlkg.mine.mentions import CorpusText
@@ -306,6 +307,7 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. Later, Alpha Net(x) may help.", ("beta", "alpha", "related")),  # no formula
     ("Nothing here.", "A method. Later, Alpha Net(s) may help, with y = 2.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Later, Alpha Net (x) may help, with y = 2.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Alpha Net(2017) came first, with k = 5.", ("beta", "alpha", "related")),  # a year
     # weak cues turn a document-order prerequisite into an association
     ("Nothing here.", "Tasks: forecasting, alpha nets, imputation.", ("beta", "alpha", "related")),
     ("Nothing here.", "Fast, and no alpha net needed.", ("beta", "alpha", "related")),
@@ -313,6 +315,14 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
 ])
 def test_cues_and_document_order_type_the_edge(alpha_full, beta_full, expected):
     assert _mine(pair(alpha_full, beta_full)) == [expected]
+
+
+def test_a_formula_switched_off_leaves_its_mention_to_the_rule_it_would_have_had():
+    """The ablation measures what in-formula buys: without it the mention is in passing, not gone."""
+    text = pair("Nothing here.", "A method. Its score is y = Alpha Net(x) + b.")
+    kg = build(read([_write_tmp(text)], []), frozenset({"in-formula"}))
+    assert [(e["source"], e["target"], e["kind"], e["rule"]) for e in kg.edges(("requires", "related"))] == [
+        ("beta", "alpha", "related", "in-passing")]
 
 
 @pytest.mark.parametrize("alpha_full, expected", [

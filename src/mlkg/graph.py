@@ -240,6 +240,10 @@ def _node_link_graph(data: Any) -> nx.MultiDiGraph:
     return g
 
 
+SHARED_LISTED = 5
+"""Places a duplicate-title line names."""
+
+
 class _Prerequisites(dict):
     """Concept → the concepts it ``requires``, in the order of its edges; each list made as it is looked up."""
 
@@ -353,9 +357,10 @@ class ConceptGraph:
     @cached_property
     def _names(self) -> dict[str, dict[str, str]]:
         """Node kind → {a name's singular key: the one node of that kind it names}.  Of two nodes with a name, the
-        one whose name it is the more (:data:`NAME_RANKS`) takes it: "Experience Replay" is the label of
-        experience-replay and only an alternative label of rehearsal.  A name two nodes have at the same rank
-        names neither (:attr:`_ambiguous`): taking the first in document order picked one silently."""
+        one whose name it is the more takes it (label or title, then an alternative label, an alias, the ID read
+        as words): "Experience Replay" is the label of experience-replay and only an alternative label of
+        rehearsal.  A name two nodes have at the same rank names neither (:attr:`_ambiguous`): taking the first
+        in document order picked one silently."""
         return self._name_index[0]
 
     @cached_property
@@ -375,7 +380,7 @@ class ConceptGraph:
                 found = names.get(key)
                 if found is None or rank < found[0]:
                     names[key] = (rank, [n])
-                elif rank == found[0] and n not in found[1]:
+                elif rank == found[0] and found[1][-1] != n:  # a node's names come together: only the last can be n
                     found[1].append(n)
         unique = {kind: {k: ns[0] for k, (_, ns) in names.items() if len(ns) == 1} for kind, names in best.items()}
         shared = {kind: {k: ns for k, (_, ns) in names.items() if len(ns) > 1} for kind, names in best.items()}
@@ -387,21 +392,32 @@ class ConceptGraph:
         return {n.casefold(): n for n in self.graph}
 
     def duplicate_titles(self) -> list[str]:
-        """One line per title two or more entries share (as a reader sees it, in any case), naming each entry's
-        place: each is then found only by its ID or number, and a reader of the map cannot tell them apart.  Not
-        an error: a corpus may hold one concept twice on purpose, under two sections."""
-        by_title: dict[str, list[str]] = {}
-        for n, d in self.entries.items():
-            by_title.setdefault(" ".join(singular_key(d["title"]).split()), []).append(n)
+        """One line per title or label two or more entries share (as a reader sees it, in any case), naming each
+        entry's place: each is then found only by its ID or number, and a reader of the map cannot tell them apart.
+        Not an error: a corpus may hold one concept twice on purpose, under two sections.  At most
+        :data:`SHARED_LISTED` places a line: a name a thousand entries share makes a line, not a page."""
         lines = []
-        for ids in by_title.values():
-            if len(ids) > 1:
-                first = self.entries[ids[0]]
-                places = ", ".join(f"{n} ({self.entries[n]['number']}, {self.entries[n]['file']}:"
-                                   f"{self.entries[n]['line']})" for n in ids)
-                lines.append(f"{len(ids)} entries have the title {first['title']!r}: {places}; a name they share "
-                             "finds neither: give them different titles, or name them by ID")
+        for ids in self._shared_labels:
+            first = self.entries[ids[0]]
+            places = ", ".join(f"{n} ({self.entries[n]['number']}, {self.entries[n]['file']}:"
+                               f"{self.entries[n]['line']})" for n in ids[:SHARED_LISTED])
+            more = f" and {len(ids) - SHARED_LISTED} more" if len(ids) > SHARED_LISTED else ""
+            lines.append(f"{len(ids)} entries have the title {first['title']!r}: {places}{more}; a name they share "
+                         "finds neither: give them different titles, or name them by ID")
         return lines
+
+    @cached_property
+    def _shared_labels(self) -> list[list[str]]:
+        """The groups of entries that a title or label names alike, each once, in document order."""
+        seen: set[tuple[str, ...]] = set()
+        out = []
+        for n, d in self.entries.items():
+            for x in (d["title"], d["label"]):
+                ids = self._ambiguous["concept"].get(singular_key(x))
+                if ids and ids[0] == n and tuple(ids) not in seen:
+                    seen.add(tuple(ids))
+                    out.append(ids)
+        return out
 
     @cached_property
     def _entry_numbers(self) -> dict[str, str]:

@@ -360,15 +360,13 @@ _ADJECTIVE = re.compile(r"[A-Za-z]+(?:ive|ic|al|ous|ful|less|able|ible|ary|ed)",
 
 
 def _adjective(word: str) -> bool:
-    """One word English makes an adjective: by its ending, or by the adverb English makes of it, where wordfreq
-    knows one ("implicit": "implicitly"; nouns have none: "gradiently", "lassoly")."""
+    """One word English makes an adjective: by its ending, or by the adverb "-ly" makes of it, where wordfreq
+    knows one ("implicit": "implicitly"; most nouns have none: "gradiently", "lassoly").  A few nouns do ("partly",
+    "costly", "timely"), but those are everyday words, which no shortened name may be anyway."""
     if _ADJECTIVE.fullmatch(word):
         return True
     w = word.lower()
-    if not w.isalpha():
-        return False
-    adverbs = [w + "ly"] + ([w[:-1] + "y"] if w.endswith("le") else []) + ([w[:-1] + "ily"] if w.endswith("y") else [])
-    return any(not rare_word(a) for a in adverbs)
+    return w.isalpha() and not rare_word(w[:-1] + "ily" if w.endswith("y") else w + "ly")
 
 
 # An adjective made of a name ("Bayesian", "Euclidean") may be a noun as well ("the Hessian", "a Gaussian"):

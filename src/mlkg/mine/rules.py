@@ -31,7 +31,7 @@ import ahocorasick
 import networkx as nx
 
 from ..errors import CurationError, Location, Problem
-from ..read import Corpus, Entry, split_title
+from ..read import Corpus, Entry, number_key, split_title
 from .evidence import Evidence, Mention, Prose, Relation
 from .lexicon import is_acronym, section_heads, variants
 from .text import common_word, normalize, rare_word
@@ -416,7 +416,7 @@ class Positions:
         self.head_concepts = frozenset(self.heads.values())
         # section-number order, which the cheatsheet teaches in
         self.order = {e.id: i for i, e in enumerate(sorted(
-            corpus.entries, key=lambda e: (tuple(int(x) for x in e.number.split(".")), e.order)))}
+            corpus.entries, key=lambda e: (number_key(e.number), e.order)))}
         self.section = {e.id: e.section_number for e in corpus.entries}
         self.subsections = {h.number: h for h in corpus.subsections}
         self.shared: dict[int, _Shared] = {}  # id of a names tuple → its concepts, indexed by place
@@ -559,7 +559,7 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
         found = None if instance else found
     if found is not None and found[0].name in disabled:
         found = None
-    rule, cue = found or (plain_rule(m), "")
+    rule, cue = found or (plain_rule(m, formula=FORMULA.name not in disabled), "")
     if rule is FORMULA:
         cue = m.surface + "(…)"
     if rule in (DEFINITION, PASSING, LISTED, CUE_PARTS) and pos.heads.get(pos.entries[target].parent) == source:
@@ -581,11 +581,12 @@ def _names_the_phrase(m: Mention, label: str) -> bool:
 _WORDS = re.compile(r"[^\W_]+")
 
 
-def plain_rule(m: Mention) -> Rule:
-    """The rule for a mention no cue phrase types: where it stands in S's text decides, not where T is defined."""
+def plain_rule(m: Mention, formula: bool = True) -> Rule:
+    """The rule for a mention no cue phrase types: where it stands in S's text decides, not where T is defined.
+    Without ``formula`` (switched off for an ablation) a name in a formula is read as any other."""
     if m.field == "example":
         return EXAMPLE
-    if _APPLIED.match(m.after) and _MATH.search(m.sentence):
+    if formula and _APPLIED.match(m.after) and _MATH.search(m.sentence):
         return FORMULA
     if m.listed:
         return LISTED
@@ -597,7 +598,8 @@ def plain_rule(m: Mention) -> Rule:
     return PASSING
 
 
-_APPLIED = re.compile(r"\((?!s\))[^()\s]")  # "KL(Q‖P)", "softmax(QKᵀ)": not "GAN(s)", nor "ReLU (rectified …)"
+# "KL(Q‖P)", "softmax(QKᵀ)": not "GAN(s)", "ReLU (rectified …)", nor a year cited, "Alpha Net(2017)"
+_APPLIED = re.compile(r"\((?!s\))(?![0-9]{4}[a-z]?\))[^()\s]")
 _MATH = re.compile(r"[=≤≥≈∝√∑∏∫]")
 
 

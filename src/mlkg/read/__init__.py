@@ -21,6 +21,7 @@ from .markdown import (
     Field,
     Heading,
     example_plain,
+    number_key,
     parse_bytes,
     parse_text,
     plain_title,
@@ -30,8 +31,8 @@ from .markdown import (
 from .sources import STDIN, default_curation, default_sources, expand_paths, read_input
 
 __all__ = [
-    "Corpus", "Curation", "Document", "Entry", "Field", "Heading", "example_plain", "parse_bytes", "parse_text",
-    "plain_title", "read", "section_node_id", "split_title",
+    "Corpus", "Curation", "Document", "Entry", "Field", "Heading", "example_plain", "number_key", "parse_bytes",
+    "parse_text", "plain_title", "read", "section_node_id", "split_title",
 ]
 
 

@@ -37,17 +37,27 @@ FIELD_TITLES = {v: k for k, v in FIELDS.items()}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _HEADING = re.compile(r"(#{1,6})[ \t]+(.*)\Z")  # its text, less the trailing spaces and #s, is rstripped after:
 # a lazy group before "[ \t#]*\Z" tried the rest of the line at every space (a 32k-space heading took 3 s)
-_SECTION = re.compile(r"(\d+)\.?[ \t]+(\S.*)\Z")
-_SUBSECTION = re.compile(r"(\d+\.\d+)\.?[ \t]+(\S.*)\Z")
-_ENTRY = re.compile(r"(\d+\.\d+\.\d+)\.?[ \t]+(\S.*)\Z")
+# ASCII digits only: "1.1.２" (fullwidth) would be another entry than "1.1.2" that reads as the same
+_SECTION = re.compile(r"([0-9]+)\.?[ \t]+(\S.*)\Z")
+_SUBSECTION = re.compile(r"([0-9]+\.[0-9]+)\.?[ \t]+(\S.*)\Z")
+_ENTRY = re.compile(r"([0-9]+\.[0-9]+\.[0-9]+)\.?[ \t]+(\S.*)\Z")
 _MARKER = re.compile(r"\*\*([A-Za-z][A-Za-z ]*?):\*\*[ \t]*(.*)\Z")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z")
 _SEPARATOR = re.compile(r"(?:-[ \t]*){3,}\Z")
 _SPECIAL = frozenset("#-*`~ \t")
 _DASHES = "- \t"
-_STRUCTURAL = re.compile(r" {0,3}(?:## \d+\.?\s|### \d+\.\d+\.?\s|#### \d+\.\d+\.\d+\.?\s|\*\*ID:\*\*)")
+_STRUCTURAL = re.compile(r" {0,3}(?:## [0-9]+\.?\s|### [0-9]+\.[0-9]+\.?\s|#### [0-9]+\.[0-9]+\.[0-9]+\.?\s"
+                         r"|\*\*ID:\*\*)")
 _WORD_START = re.compile(r"\w")
-_LEADING_ZERO = re.compile(r"(?<!\d)0\d")
+_LEADING_ZERO = re.compile(r"(?<![0-9])0[0-9]")
+
+
+def number_key(number: str) -> tuple[tuple[int, str], ...]:
+    """A heading number's parts in numeric order, without ``int``: a part of 5,000 digits is no error of ours
+    (Python refuses to convert one), and parts are digits with no leading zero, so a longer one is larger."""
+    return tuple((len(p), p) for p in number.split(".")) if number else ()
+
+
 _LETTERS = re.compile(r"[^\W\d_]+")  # a word's letters: digits, "_" and "-" part words
 _ODD_SPACE = re.compile(r" {0,3}#{2,4}([^\S \t])\s*\d")  # a heading but for the space after its #s
 _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
@@ -534,7 +544,7 @@ class _Parser:
         the zero, so that one mistake makes one error."""
         if not _LEADING_ZERO.search(number):
             return number
-        fixed = ".".join(str(int(part)) for part in number.split("."))
+        fixed = ".".join(part.lstrip("0") or "0" for part in number.split("."))
         self.error(lineno, f"{kind} number {number} has a leading zero; write {fixed}")
         return fixed
 

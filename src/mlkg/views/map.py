@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..atomic import output as output_file
 from ..graph import ConceptGraph, chunked, edge_items
-from ..read import example_plain
+from ..read import example_plain, number_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyvis.network import Network
@@ -89,20 +89,18 @@ def _hsl_hex(h: float, s: float, lightness: float) -> str:
     return "#" + "".join(f"{round((v + m) * 255):02x}" for v in (r, g, b))
 
 
-def _number_key(number: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in number.split("."))
 
 
 def _outline(kg: ConceptGraph) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
     """Sections in number order, each section's groups (subsection hubs, or the section itself for
     concepts filed directly under it), and each group's concepts in document order."""
     g = kg.graph
-    sections = sorted((n for n, _ in kg.nodes("section")), key=lambda n: _number_key(g.nodes[n]["number"]))
+    sections = sorted((n for n, _ in kg.nodes("section")), key=lambda n: number_key(g.nodes[n]["number"]))
     members: dict[str, list[str]] = defaultdict(list)
     for cid in kg.entries:
         members[g.nodes[cid]["subsection"]].append(cid)
     groups: dict[str, list[str]] = {s: [] for s in sections}
-    subs = sorted((n for n, _ in kg.nodes("subsection")), key=lambda n: _number_key(g.nodes[n]["number"]))
+    subs = sorted((n for n, _ in kg.nodes("subsection")), key=lambda n: number_key(g.nodes[n]["number"]))
     for sec in sections:
         if members.get(sec):
             groups[sec].append(sec)

@@ -54,6 +54,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from ..graph import ConceptGraph
+from ..read import number_key
 
 FUZZY_MIN = 750
 """The least OSA similarity, in thousandths, that counts as a fuzzy match."""
@@ -91,8 +92,6 @@ def _names(node_id: str, d: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(n for n in map(normalize, raw) if n))
 
 
-def _number_key(number: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in number.split(".")) if number else ()
 
 
 def _index(kg: ConceptGraph) -> list[_Item]:
@@ -101,7 +100,7 @@ def _index(kg: ConceptGraph) -> list[_Item]:
         names = _names(n, d)
         concept = d.get("kind") == "concept"
         text = " " + normalize(d.get("simple", "")) + " . " + normalize(d.get("full", "")) + " " if concept else ""
-        items.append(_Item(n, concept, (d["order"],) if concept else _number_key(d.get("number", "")),
+        items.append(_Item(n, concept, (d["order"],) if concept else number_key(d.get("number", "")),
                            tuple(names), tuple(x.replace(" ", "") for x in names),
                            tuple(tuple(x.split(" ")) for x in names), normalize(d.get("number", "")), text))
     return items
