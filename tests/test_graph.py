@@ -397,3 +397,13 @@ def test_a_title_many_entries_share_is_one_line_naming_the_first_few(write):
     [line] = kg.duplicate_titles()
     assert line.startswith("8 entries have the title 'Zorb Net': zorb-1 (1.1.1, ") and " and 3 more; " in line
     assert "zorb-6" not in line
+
+
+def test_an_ambiguous_name_survives_a_trip_through_pickle(write):
+    """A process pool hands a worker's error back pickled: it must come back as itself."""
+    import pickle
+
+    with pytest.raises(UnknownConceptError) as err:
+        _names_kg(write).resolve("Label Noise")
+    back = pickle.loads(pickle.dumps(err.value))
+    assert type(back) is type(err.value) and str(back) == str(err.value) and back.suggestions == err.value.suggestions

@@ -308,6 +308,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. Later, Alpha Net(s) may help, with y = 2.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Later, Alpha Net (x) may help, with y = 2.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Alpha Net(2017) came first, with k = 5.", ("beta", "alpha", "related")),  # a year
+    ("Nothing here.", "A method. Later, Alpha Net(x) may help the many other things here, so y = 2.",
+     ("beta", "alpha", "related")),  # a sign of a formula, but far from the name
     # weak cues turn a document-order prerequisite into an association
     ("Nothing here.", "Tasks: forecasting, alpha nets, imputation.", ("beta", "alpha", "related")),
     ("Nothing here.", "Fast, and no alpha net needed.", ("beta", "alpha", "related")),
@@ -820,6 +822,8 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     # a key above every table is no table
     ('\nfoo = 1\n', 2, "unknown key 'foo' at the top of the file, outside any table; a curation file holds only "
      "[[alias]], [[rename]], [[add]], [[remove]], [[force]] tables"),
+    ('\nfoo = []\n', 2, "unknown key 'foo' at the top of the file, outside any table; a curation file holds only "
+     "[[alias]], [[rename]], [[add]], [[remove]], [[force]] tables"),
     ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "requires"\ncolour = "red"\n', 1, "unknown key colour"),
     ('[[add]\nsource = "vae"\n', 1, "invalid TOML"),
     ('[[add]]\nsource = "vae"\ntarget = "vae"\nkind = "related"\n', 1, "links 'vae' to itself"),
@@ -921,6 +925,14 @@ def test_a_rename_of_what_another_rename_made_says_which_id_to_match(cli, write)
         f"{path}:1: renamed vae (13.1.2) to vae2",
         f"{path}:5: rename matched no entry: renames match the IDs in the cheatsheet, where entry 13.1.2 is 'vae' "
         f"({path}:1 renames it to 'vae2'); to name it 'vae3', give that rename to = 'vae3'"]
+
+
+def test_a_rename_of_an_id_no_entry_has_says_what_the_cheatsheet_writes(cli, write):
+    """A typo ('vea') beside a rename of the same entry is no chain: its fix is the ID, not the other rename."""
+    path = write(RENAME.format("13.1.2", "vae", "vae2") + RENAME.format("13.1.2", "vea", "vae3"), "c.toml")
+    code, out, err = cli("stats", "--curation", path, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["mining"]["curation"][1] == f"{path}:5: rename matched no entry (entry 13.1.2 is 'vae')"
 
 
 

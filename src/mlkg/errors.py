@@ -97,6 +97,9 @@ class AmbiguousNameError(UnknownConceptError):
                                   "give its ID or entry number")
         self.concept_id, self.suggestions, self.section = name, [n for n, _ in candidates], None
 
+    def __reduce__(self):  # rebuilt from its arguments, as a process pool hands an error back
+        return type(self), (self.concept_id, self.candidates)
+
 
 class QueryError(InputError):
     """A SPARQL query that cannot run: bad syntax, missing parameter, unknown name."""

@@ -238,13 +238,14 @@ def _renames(corpus: Corpus) -> list[str]:
             continue  # for a section not loaded
         if (d["number"], d["id"]) in corpus.renamed:
             notes.append(f"{item.location}: renamed {d['id']} ({d['number']}) to {d['to']}")
-        elif d["number"] in written:  # a chain: renames match the cheatsheet's IDs, not what another made of one
+        elif d["number"] in written and d["id"] == found:  # a chain: renames match the cheatsheet's IDs
             old, by = written[d["number"]]
             notes.append(f"{item.location}: rename matched no entry: renames match the IDs in the cheatsheet, where "
                          f"entry {d['number']} is {old!r} ({by.location} renames it to {found!r}); to "
                          f"name it {d['to']!r}, give that rename to = {d['to']!r}")
         else:
-            notes.append(f"{item.location}: rename matched no entry (entry {d['number']} is {found!r})" if found else
+            shown = written[d["number"]][0] if d["number"] in written else found  # as the cheatsheet writes it
+            notes.append(f"{item.location}: rename matched no entry (entry {d['number']} is {shown!r})" if found else
                          f"{item.location}: rename matched no entry (there is no entry {d['number']})")
     return notes
 

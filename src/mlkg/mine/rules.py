@@ -586,7 +586,8 @@ def plain_rule(m: Mention, formula: bool = True) -> Rule:
     Without ``formula`` (switched off for an ablation) a name in a formula is read as any other."""
     if m.field == "example":
         return EXAMPLE
-    if formula and _APPLIED.match(m.after) and _MATH.search(m.sentence):
+    if formula and _APPLIED.match(m.after) and (_MATH.search(m.before[-FORMULA_REACH:])
+                                                 or _MATH.search(m.after, 0, FORMULA_REACH)):
         return FORMULA
     if m.listed:
         return LISTED
@@ -601,6 +602,8 @@ def plain_rule(m: Mention, formula: bool = True) -> Rule:
 # "KL(Q‖P)", "softmax(QKᵀ)": not "GAN(s)", "ReLU (rectified …)", nor a year cited, "Alpha Net(2017)"
 _APPLIED = re.compile(r"\((?!s\))(?![0-9]{4}[a-z]?\))[^()\s]")
 _MATH = re.compile(r"[=≤≥≈∝√∑∏∫]")
+FORMULA_REACH = 40
+"""Characters either side of a name applied to arguments within which a sign of a formula must stand."""
 
 
 # INSTANCE_BEFORE's words less "like" (a comparison, "Like stacking but simpler"), after any list ("such as FGSM

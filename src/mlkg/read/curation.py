@@ -212,7 +212,8 @@ def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | Non
         for section, value in doc.items():
             if section not in SECTIONS:
                 tables = ", ".join(f"[[{s}]]" for s in SECTIONS)
-                if isinstance(value, dict) or (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+                tabled = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+                if isinstance(value, dict) or tabled:
                     message = f"unknown table {section!r}; use one of {tables}"
                 else:  # "foo = 1" at the top: "unknown table 'foo'" named what is not there
                     message = (f"unknown key {section!r} at the top of the file, outside any table; a curation file "

@@ -484,7 +484,7 @@ class _Parser:
         if hidden:
             self.error(lineno, f"the heading holds invisible character {character(hidden.group())}: a title with it "
                                "looks like one without it, and is not found as it is typed; remove it")
-        mixed = _mixed_script(text)
+        mixed = _mixed_script(text) if 2 <= level <= 4 else None  # other headings name nothing to look up
         if mixed:
             self.error(lineno, f"the heading's word {mixed[0]!r} mixes {mixed[1]}: it looks like another word and is "
                                "not found as that one is typed; write the word in one script (a Greek letter that "
