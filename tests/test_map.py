@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import re
 
@@ -460,7 +461,7 @@ def test_local_view_shows_n_hops_around_the_selection_laid_out_on_its_own(contex
         assert view.js(LOCAL_IDS) == expected
         assert view.js("location.hash") == f"#vae&hops={hops}"
         fit = view.local_fit()
-        assert fit["outside"] == [] and fit["font_px"] >= 12
+        assert fit["outside"] == [] and fit["under_bar"] == [] and fit["font_px"] >= 12
     # its own layout: every prerequisite on a level above the concept that needs it, every edge among them drawn
     levels = view.js("mlkg.view().levels")
     inside = [e for e in seed_kg.edges(("requires", "related")) if {e["source"], e["target"]} <= set(expected)]
@@ -493,6 +494,28 @@ def test_local_view_shows_n_hops_around_the_selection_laid_out_on_its_own(contex
     assert view.js(LOCAL_IDS) is not None
     view.page.keyboard.press("Escape")
     assert view.js(LOCAL_IDS) is None and view.js("mlkg.state().selected") == "autoencoder"
+    _clean(view)
+
+
+CHAIN = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliett", "Kilo"]
+
+
+@pytest.mark.browser
+def test_a_tall_local_view_is_fitted_below_its_overlay(context, write, tmp_path):  # noqa: F811
+    """A chain of prerequisites nine levels tall fills the view's height: its top row, the selection's farthest
+    prerequisites, is drawn wholly below the title ("4 hops around …") and the "Whole map" button."""
+    entries = [entry(f"1.1.{i}", f"{name} Method", name.lower(),
+                     full=f"{name} Method is built on the {CHAIN[i - 2].lower()} method." if i > 1 else "A base.")
+               for i, name in enumerate(CHAIN, 1)]
+    kg = mlkg.load(write(sheet(*entries)), curation=[])
+    assert {(e["source"], e["target"]) for e in kg.edges("requires")} == {
+        (a.lower(), b.lower()) for b, a in itertools.pairwise(CHAIN)}
+    view = open_map(context, viz.write_map(kg, tmp_path / "map.html"), "foxtrot&hops=4")
+    fit = view.local_fit()
+    assert sorted(fit["ids"]) == sorted(n.lower() for n in CHAIN[1:10])
+    assert fit["title"].startswith("4 hops around Foxtrot Method")
+    assert fit["outside"] == [] and fit["font_px"] >= 12, fit
+    assert fit["under_bar"] == [], fit  # "bravo", the farthest prerequisite, sat under the title
     _clean(view)
 
 

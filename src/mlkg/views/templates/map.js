@@ -513,7 +513,7 @@ var mlkg = (function () {
   // wraps onto several rows; the rows are sized so that the whole view fits the screen with labels legible.
   // minScale: the smallest zoom at which the 14 px labels stay legible (12 px on screen)
   var LOCAL = { font: 14, selectedFont: 16, labelMax: 132, lineHeight: 17, gapX: 26, gapY: 16, levelGap: 30,
-                margin: 24, minScale: 0.86, maxScale: 1.3 };
+                margin: 24, barGap: 8, minScale: 0.86, maxScale: 1.3 };
   var FACE = (options.nodes && options.nodes.font && options.nodes.font.face) || "sans-serif";
   var localNet = null, localNodes = null, localEdges = null;
   var local = { shown: false, key: "", ids: [], fitted: false, levels: new Map(), bands: [], path: false };
@@ -721,8 +721,9 @@ var mlkg = (function () {
       box.set(id, { text: text, size: size, max: lb.max, r: r, w: Math.max(lb.width, 2 * r) + LOCAL.gapX, h: 2 * r + 6 + lb.height + LOCAL.gapY });
       total += box.get(id).w;
     });
+    showLocalBar(ids.length);  // first: the overlay's height is taken off the room the view has
     var stage = $("localnetwork"), W = Math.max(200, stage.clientWidth - 2 * LOCAL.margin);
-    var H = Math.max(200, stage.clientHeight - 2 * LOCAL.margin);
+    var H = Math.max(200, stage.clientHeight - localTop() - LOCAL.margin);
     var widest = 0;
     box.forEach(function (b) { widest = Math.max(widest, b.w); });
     // row widths from one concept to the screen's width at the least legible scale (or everything in one row):
@@ -776,7 +777,6 @@ var mlkg = (function () {
     localNodes.add(items);
     localEdges.add(lines);
     local.ids = ids;
-    showLocalBar(ids.length);
     fitLocal(false);  // from the layout's own measure now, from what vis measured once it has drawn
     syncLocalSelection();
   }
@@ -796,32 +796,54 @@ var mlkg = (function () {
     if (state.selected && local.ids.indexOf(state.selected) >= 0) localNet.selectNodes([toVis(state.selected)], false);
     else localNet.unselectAll();
   }
-  /* Zoom the local view so that it fills the screen, no larger than LOCAL.maxScale; when even LOCAL.minScale
-     cannot hold it all, labels stay legible and the view centres on the selection. */
+  /* Where, from the top of the local view, its nodes may start: below the overlay that names the view (its
+     title and "Whole map" button, which may wrap onto more lines on a narrow screen), with a margin. */
+  function localTop() {
+    var stage = $("localnetwork").getBoundingClientRect(), bottom = 0;
+    ["local-title", "local-close"].forEach(function (id) {
+      var r = $(id).getBoundingClientRect();
+      if (r.height) bottom = Math.max(bottom, r.bottom - stage.top);
+    });
+    return Math.max(LOCAL.margin, Math.ceil(bottom) + LOCAL.barGap);
+  }
+  /* Zoom the local view so that it fills the screen below the overlay, no larger than LOCAL.maxScale; when even
+     LOCAL.minScale cannot hold it all, labels stay legible and the view shows the selection with its
+     prerequisites above it where they fit, else centres on the selection. */
   function fitLocal(measured) {
     var stage = $("localnetwork"), W = stage.clientWidth, H = stage.clientHeight;
     if (!W || !H || !local.ids.length) return;
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, at = positions(localNet, local.ids);
+    var boxes = new Map();
     local.ids.forEach(function (id) {
       var b = measured ? localNet.getBoundingBox(toVis(id)) : null, p = at.get(id);
       if (!p) return;  // vis has not taken it in yet
       if (!b) { var r = LOCAL.labelMax / 2 + 4; b = { left: p.x - r, right: p.x + r, top: p.y - 20, bottom: p.y + 60 }; }
+      boxes.set(id, b);
       x0 = Math.min(x0, b.left); x1 = Math.max(x1, b.right); y0 = Math.min(y0, b.top); y1 = Math.max(y1, b.bottom);
     });
     if (x0 > x1) return;
-    var m = LOCAL.margin;
-    var scale = Math.min(LOCAL.maxScale, (W - 2 * m) / Math.max(1, x1 - x0), (H - 2 * m) / Math.max(1, y1 - y0));
+    // the room for nodes: m from the sides and the bottom, and below the overlay at the top
+    var m = LOCAL.margin, top = Math.min(localTop(), H / 2), roomW = W - 2 * m, roomH = Math.max(1, H - top - m);
+    var scale = Math.min(LOCAL.maxScale, roomW / Math.max(1, x1 - x0), roomH / Math.max(1, y1 - y0));
     var centre = { x: (x0 + x1) / 2, y: (y0 + y1) / 2 };
     if (scale < LOCAL.minScale) {
       scale = LOCAL.minScale;
       var focus = at.get(state.selected) || at.get(local.ids[local.ids.length - 1]);
+      var halfW = roomW / 2 / scale, halfH = roomH / 2 / scale;
       // the selection in view, and as much of the rest as the screen holds
       var clamp = function (v, lo, hi, half) { return lo + half > hi - half ? (lo + hi) / 2 : Math.min(Math.max(v, lo + half), hi - half); };
       if (focus) {
-        centre = { x: clamp(focus.x, x0, x1, (W / 2 - m) / scale), y: clamp(focus.y, y0, y1, (H / 2 - m) / scale) };
+        var y = focus.y, sel = boxes.get(state.selected), above = Infinity;
+        // ... its prerequisites at the top of the room, if they fit with it
+        if (sel) {
+          (prereqs.get(state.selected) || []).forEach(function (e) { if (boxes.has(e.to)) above = Math.min(above, boxes.get(e.to).top); });
+          if (above < sel.top && sel.bottom - above <= 2 * halfH) y = Math.min(above + halfH, Math.max(focus.y, sel.bottom - halfH));
+        }
+        centre = { x: clamp(focus.x, x0, x1, halfW), y: clamp(y, y0, y1, halfH) };
       }
     }
-    localNet.moveTo({ position: centre, scale: scale, animation: false });
+    // the room's centre is (top - m) / 2 below the screen's
+    localNet.moveTo({ position: { x: centre.x, y: centre.y - (top - m) / 2 / scale }, scale: scale, animation: false });
     if (measured) {
       local.fitted = true;
       local.scale = scale;
