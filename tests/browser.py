@@ -86,8 +86,8 @@ class MapPage:
         self.page.wait_for_selector("html[data-local-fitted='true']", state="attached", timeout=READY_TIMEOUT_MS)
         return self.js("""() => {
             const v = mlkg.view(), box = document.getElementById("localnetwork"), at = box.getBoundingClientRect();
-            const bar = Math.max(...["local-title", "local-close"].map(
-                id => document.getElementById(id).getBoundingClientRect().bottom - at.top));
+            const bar = Math.max(...["local-title", "local-all", "local-close"].map(id => document.getElementById(id))
+                .filter(el => el && !el.hidden).map(el => el.getBoundingClientRect().bottom - at.top));
             const outside = [], under_bar = [];
             v.ids.forEach(id => {
                 const b = v.network.getBoundingBox(mlkg.toVis(id));
