@@ -80,18 +80,24 @@ class MapPage:
         self.page.mouse.click(point["x"], point["y"])
 
     def local_fit(self) -> dict:
-        """The local view once laid out and zoomed: its concepts, the on-screen font size of their labels, and
-        the concepts whose bounding box (dot and label, from vis) is not wholly inside the view."""
+        """The local view once laid out and zoomed: its concepts, the on-screen font size of their labels, the
+        concepts whose bounding box (dot and label, from vis) is not wholly inside the view, and those whose box
+        reaches up into the overlay's band (the title and the "Whole map" button, across the view's width)."""
         self.page.wait_for_selector("html[data-local-fitted='true']", state="attached", timeout=READY_TIMEOUT_MS)
         return self.js("""() => {
-            const v = mlkg.view(), box = document.getElementById("localnetwork");
-            const outside = v.ids.filter(id => {
+            const v = mlkg.view(), box = document.getElementById("localnetwork"), at = box.getBoundingClientRect();
+            const bar = Math.max(...["local-title", "local-all", "local-close"].map(id => document.getElementById(id))
+                .filter(el => el && !el.hidden).map(el => el.getBoundingClientRect().bottom - at.top));
+            const outside = [], under_bar = [];
+            v.ids.forEach(id => {
                 const b = v.network.getBoundingBox(mlkg.toVis(id));
                 const a = v.network.canvasToDOM({x: b.left, y: b.top});
                 const c = v.network.canvasToDOM({x: b.right, y: b.bottom});
-                return a.x < 0 || a.y < 0 || c.x > box.clientWidth || c.y > box.clientHeight;
+                if (a.x < 0 || a.y < 0 || c.x > box.clientWidth || c.y > box.clientHeight) outside.push(id);
+                else if (a.y < bar) under_bar.push(id);
             });
-            return {ids: v.ids, font_px: v.network.getScale() * v.fontSize, outside: outside,
+            return {ids: v.ids, font_px: v.network.getScale() * v.fontSize, outside: outside, under_bar: under_bar,
+                    bar_bottom: bar, title: document.getElementById("local-title").textContent,
                     width: box.clientWidth, height: box.clientHeight};
         }""")
 

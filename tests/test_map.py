@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -460,7 +462,7 @@ def test_local_view_shows_n_hops_around_the_selection_laid_out_on_its_own(contex
         assert view.js(LOCAL_IDS) == expected
         assert view.js("location.hash") == f"#vae&hops={hops}"
         fit = view.local_fit()
-        assert fit["outside"] == [] and fit["font_px"] >= 12
+        assert fit["outside"] == [] and fit["under_bar"] == [] and fit["font_px"] >= 12
     # its own layout: every prerequisite on a level above the concept that needs it, every edge among them drawn
     levels = view.js("mlkg.view().levels")
     inside = [e for e in seed_kg.edges(("requires", "related")) if {e["source"], e["target"]} <= set(expected)]
@@ -496,6 +498,110 @@ def test_local_view_shows_n_hops_around_the_selection_laid_out_on_its_own(contex
     _clean(view)
 
 
+def local_budget() -> int:
+    """The most concepts a local view shows unless asked for all (LOCAL_BUDGET in the page's script)."""
+    script = (Path(viz.__file__).parent / "templates" / "map.js").read_text(encoding="utf-8")
+    return int(re.search(r"var LOCAL_BUDGET = (\d+);", script).group(1))
+
+
+NAMES = [c + v + m + "ex" for c in "bdfgklmnprstvz" for v in "aiou" for m in "lmnrst"]  # made-up, one word each
+
+
+def _hub(write, dependents: int, strong: int, weak: int):
+    """A corpus around Gradient: one prerequisite (Derivative), ``dependents`` concepts built on it, ``strong``
+    related by contrast ("Unlike the gradient", confidence 0.9), ``weak`` related in passing (0.55)."""
+    names = iter(NAMES)
+    groups = {"1.2": [], "1.3": [], "1.4": []}
+    entries = [entry("1.1.1", "Gradient", "gradient", full="The gradient is built on the derivative."),
+               entry("1.1.2", "Derivative", "derivative", full="A rate of change.")]
+    for sub, count, text in (("1.2", dependents, "{} is built on the gradient."),
+                             ("1.3", strong, "Unlike the gradient, {} needs no care."),
+                             ("1.4", weak, "It is a thing. It sometimes appears next to the gradient.")):
+        for i in range(1, count + 1):
+            name = next(names)
+            groups[sub].append(name)
+            entries.append(entry(f"{sub}.{i}", name.title(), name, full=text.format(name.title())))
+    subsections = {"1.1": "Core", "1.2": "Uses", "1.3": "Contrasts", "1.4": "Asides"}
+    kg = mlkg.load(write(sheet(*entries, subsections=subsections)), curation=[])
+    return kg, groups
+
+
+@pytest.mark.browser
+def test_a_hubs_local_view_keeps_its_requires_neighbours_and_strongest_related_within_the_budget(
+        context, write, tmp_path):  # noqa: F811
+    """Gradient has 57 neighbours; its 1-hop view shows the budget's worth: itself, its prerequisite, all 10
+    concepts built on it, then related ones by confidence (contrasts before mentions in passing), and says how
+    many it left out and how to see them; "Show N more" (or &all) shows all, "Show fewer" the budget again."""
+    budget = local_budget()
+    kg, groups = _hub(write, dependents=10, strong=25, weak=20)
+    by_rule = {(e["source"], e["rule"]) for e in kg.edges(("requires", "related")) if e["target"] == "gradient"}
+    assert {r for _, r in by_rule} == {"cue-uses", "cue-contrast", "in-passing"}
+    assert {s for s, r in by_rule if r == "cue-contrast"} == set(groups["1.3"])
+    assert {s for s, r in by_rule if r == "in-passing"} == set(groups["1.4"])
+    total = 2 + 10 + 25 + 20
+    assert 12 < budget < total - 20  # the strong related ones fill what the requires neighbours leave
+    page = viz.write_map(kg, tmp_path / "map.html")
+    view = open_map(context, page, "gradient&hops=1")
+    fit = view.local_fit()
+    shown = set(fit["ids"])
+    assert len(shown) == budget
+    assert {"gradient", "derivative", *groups["1.2"]} <= shown
+    assert shown - {"gradient", "derivative", *groups["1.2"]} <= set(groups["1.3"])
+    assert fit["title"] == f"1 hop around Gradient · {budget} of {total} concepts"
+    more = view.page.locator("#local-all")
+    assert more.is_visible() and more.text_content() == f"Show {total - budget} more"
+    assert fit["outside"] == [] and fit["under_bar"] == [] and fit["font_px"] >= 12, fit
+    # all of them: the button, or the address
+    more.click()
+    fit = view.local_fit()
+    assert len(fit["ids"]) == total and fit["title"] == f"1 hop around Gradient · {total} concepts"
+    assert view.js("location.hash") == "#gradient&hops=1&all" and view.js("mlkg.state().all") is True
+    assert more.text_content() == "Show fewer"
+    assert fit["under_bar"] == [] and fit["font_px"] >= 12, fit
+    more.click()
+    assert len(view.local_fit()["ids"]) == budget and view.js("location.hash") == "#gradient&hops=1"
+    again = open_map(context, page, "gradient&hops=1&all")
+    assert len(again.local_fit()["ids"]) == total
+    again.page.locator("#local-close").click()
+    assert again.js("location.hash") == "#gradient" and again.js("mlkg.state().all") is False
+    _clean(view)
+    _clean(again)
+
+
+@pytest.mark.browser
+def test_a_neighbourhood_within_the_budget_is_shown_whole_without_the_button(context, write, tmp_path):  # noqa: F811
+    budget = local_budget()
+    kg, _ = _hub(write, dependents=4, strong=budget - 7, weak=1)  # 2 + 4 + (budget - 7) + 1 concepts
+    view = open_map(context, viz.write_map(kg, tmp_path / "map.html"), "gradient&hops=1")
+    fit = view.local_fit()
+    assert len(fit["ids"]) == budget and fit["title"] == f"1 hop around Gradient · {budget} concepts"
+    assert view.page.locator("#local-all").is_hidden()
+    assert fit["outside"] == [] and fit["under_bar"] == [] and fit["font_px"] >= 12, fit
+    _clean(view)
+
+
+CHAIN = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliett", "Kilo"]
+
+
+@pytest.mark.browser
+def test_a_tall_local_view_is_fitted_below_its_overlay(context, write, tmp_path):  # noqa: F811
+    """A chain of prerequisites nine levels tall fills the view's height: its top row, the selection's farthest
+    prerequisites, is drawn wholly below the title ("4 hops around …") and the "Whole map" button."""
+    entries = [entry(f"1.1.{i}", f"{name} Method", name.lower(),
+                     full=f"{name} Method is built on the {CHAIN[i - 2].lower()} method." if i > 1 else "A base.")
+               for i, name in enumerate(CHAIN, 1)]
+    kg = mlkg.load(write(sheet(*entries)), curation=[])
+    assert {(e["source"], e["target"]) for e in kg.edges("requires")} == {
+        (a.lower(), b.lower()) for b, a in itertools.pairwise(CHAIN)}
+    view = open_map(context, viz.write_map(kg, tmp_path / "map.html"), "foxtrot&hops=4")
+    fit = view.local_fit()
+    assert sorted(fit["ids"]) == sorted(n.lower() for n in CHAIN[1:10])
+    assert fit["title"].startswith("4 hops around Foxtrot Method")
+    assert fit["outside"] == [] and fit["font_px"] >= 12, fit
+    assert fit["under_bar"] == [], fit  # "bravo", the farthest prerequisite, sat under the title
+    _clean(view)
+
+
 @pytest.mark.browser
 def test_a_selected_label_in_the_local_view_is_never_broken_inside_a_word(context, write, tmp_path):  # noqa: F811
     """vis draws the selection's label bold, wider than its plain width: one long word must still fit a line."""
@@ -510,8 +616,10 @@ def test_a_selected_label_in_the_local_view_is_never_broken_inside_a_word(contex
     _clean(view)
 
 
-def _largest_fitting(kg, hops=1, most=26):
-    """The concept with the largest neighbourhood of at most ``most`` concepts, and one of median size."""
+def _largest_fitting(kg, hops=1, most=None):
+    """The concept with the largest neighbourhood of at most ``most`` concepts (the local view's budget: it
+    shows them all), and one of median size."""
+    most = most or local_budget()
     cross = nx.Graph((e["source"], e["target"]) for e in kg.edges(("requires", "related")))
     size = {c: len(nx.single_source_shortest_path_length(cross, c, cutoff=hops)) if c in cross else 1
             for c in kg.concepts()}
@@ -522,15 +630,17 @@ def _largest_fitting(kg, hops=1, most=26):
 @pytest.mark.browser
 @pytest.mark.shared
 def test_local_view_is_legible_on_the_shared_corpus(context, shared_kg, tmp_path):  # noqa: F811
-    """Every 1-hop neighbourhood of the 211 concepts fits (26 at most); two are checked opened from the address."""
+    """The largest 1-hop neighbourhood within the budget, a typical one and the largest of all (shown to the
+    budget), each opened from the address, fit below the overlay with legible labels."""
     page = viz.write_map(shared_kg, tmp_path / "map.html")
     big, typical, size = _largest_fitting(shared_kg)
-    assert size[big] == max(size.values())
-    for cid in ("vae", big, typical):
+    largest = max(shared_kg.concepts(), key=lambda c: (size[c], c))
+    for cid in ("vae", big, typical, largest):
         view = open_map(context, page, f"{cid}&hops=1")
         fit = view.local_fit()
-        assert len(fit["ids"]) == size[cid] and cid in fit["ids"], cid
-        assert fit["outside"] == [], (cid, fit)
+        assert len(fit["ids"]) == min(size[cid], local_budget()) and cid in fit["ids"], cid
+        assert view.js("mlkg.view().total") == size[cid]
+        assert fit["outside"] == [] and fit["under_bar"] == [], (cid, fit)
         assert fit["font_px"] >= 12, (cid, fit)
         _clean(view)
         view.page.close()
@@ -633,7 +743,8 @@ def test_deep_links_in_and_the_address_following_the_selection(context, pages): 
     assert view.js("location.hash") == "" and view.js("mlkg.state().selected") is None
 
     view = open_map(context, pages["outline"], "LLM&hops=1&path&edges=requires")
-    assert view.js("mlkg.state()") == {"selected": "llm", "hops": 1, "path": "llm", "kinds": ["requires"], "known": []}
+    assert view.js("mlkg.state()") == {"selected": "llm", "hops": 1, "all": False, "path": "llm", "kinds": ["requires"],
+                                       "known": []}
     assert view.js("location.hash") == "#llm&hops=1&path&edges=requires"
     assert len(view.js(LOCAL_IDS)) == 6
 

@@ -329,11 +329,14 @@ def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> Iterator[dict[
 
 
 def map_edges(kg: ConceptGraph) -> Iterator[dict[str, Any]]:
-    """The edges of :func:`map_data`, each mined one with the sentence the details panel quotes."""
+    """The edges of :func:`map_data`, each mined one with the sentence the details panel quotes and its
+    confidence to two places (``conf``), by which the local view ranks a large neighbourhood."""
     texts = _sentence_finder(kg)
     for u, v, k, d in edge_items(kg.graph):
         edge = {"from": u, "to": v, "kind": k}
         if k != "parent":
+            if d.get("confidence") is not None:  # the local view keeps the strongest edges of a large neighbourhood
+                edge["conf"] = round(float(d["confidence"]), 2)
             _evidence(edge, u, v, d.get("evidence"), texts)
             if d.get("curated"):
                 edge["curated"] = True

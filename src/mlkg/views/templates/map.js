@@ -222,7 +222,7 @@ var mlkg = (function () {
   }
 
   // ---- the network ----------------------------------------------------------------------------------
-  var state = { selected: null, hops: 0, path: null, kinds: new Set(DEFAULT_KINDS), known: new Set() };
+  var state = { selected: null, hops: 0, all: false, path: null, kinds: new Set(DEFAULT_KINDS), known: new Set() };
   var visNodes = raw.map(visNode);
   var visEdges = present.filter(function (e) { return state.kinds.has(e.kind); }).map(visEdge);
   timings.styled = performance.now();
@@ -264,6 +264,63 @@ var mlkg = (function () {
     }
     if (info.get(id).kind !== "concept") seen.add(id);
     return seen;
+  }
+  /* The concepts of neighbourhood(id, hops), most relevant first: the start (the concept, or a hub's concepts),
+     then by the way each is reached from it, comparing in turn the related edges on the way (fewest first: a
+     `requires` neighbour, prerequisite or dependent, before any concept reached only through `related`), the
+     hops, the steps down to a concept that needs the one before (prerequisites first), and the product of the
+     edges' confidences (strongest first); ties in document order.  Each concept's way there passes only
+     concepts before it, so every prefix of the list is connected.  [{id, key}], key[1] the hops.
+     The best way may be longer than the shortest (two `requires` hops rather than one `related`), and the
+     shortest is what may still go on within `hops`: so the search runs over (concept, hops so far). */
+  function rankedNeighbourhood(id, hops) {
+    var start = info.get(id).kind === "concept" ? [id] : descendants(id);
+    var best = new Map(), done = new Set(), listed = new Set(), out = [], heap = [];
+    var less = function (a, b) {
+      for (var i = 0; i < 4; i++) if (a.key[i] !== b.key[i]) return a.key[i] < b.key[i];
+      return byOrder(a.id, b.id) < 0;
+    };
+    var offer = function (m, key) {
+      var at = key[1] + "|" + m, was = best.get(at), item = { id: m, key: key };
+      if (done.has(at) || (was && !less(item, { id: m, key: was }))) return;
+      best.set(at, key);
+      heap.push(item);  // a binary heap ordered by `less`
+      for (var i = heap.length - 1; i > 0;) {
+        var p = (i - 1) >> 1;
+        if (!less(heap[i], heap[p])) break;
+        var t = heap[p]; heap[p] = heap[i]; heap[i] = t; i = p;
+      }
+    };
+    var strength = function (e) { return -Math.log(Math.min(1, Math.max(0.01, e.conf || 0.5))); };
+    start.forEach(function (s) { offer(s, [0, 0, 0, 0]); });
+    while (heap.length) {
+      var top = heap[0], last = heap.pop();
+      if (heap.length) {
+        heap[0] = last;
+        for (var i = 0; ;) {
+          var l = 2 * i + 1, r = l + 1, m = i;
+          if (l < heap.length && less(heap[l], heap[m])) m = l;
+          if (r < heap.length && less(heap[r], heap[m])) m = r;
+          if (m === i) break;
+          var t = heap[m]; heap[m] = heap[i]; heap[i] = t; i = m;
+        }
+      }
+      var k = top.key, at = k[1] + "|" + top.id;
+      if (done.has(at)) continue;
+      done.add(at);
+      if (!listed.has(top.id)) { listed.add(top.id); out.push(top); }
+      if (k[1] >= hops) continue;
+      if (state.kinds.has("requires")) {
+        (prereqs.get(top.id) || []).forEach(function (e) { offer(e.to, [k[0], k[1] + 1, k[2], k[3] + strength(e)]); });
+        (dependents.get(top.id) || []).forEach(function (e) { offer(e.from, [k[0], k[1] + 1, k[2] + 1, k[3] + strength(e)]); });
+      }
+      if (state.kinds.has("related")) {
+        (related.get(top.id) || []).forEach(function (e) {
+          offer(e.from === top.id ? e.to : e.from, [k[0] + 1, k[1] + 1, k[2], k[3] + strength(e)]);
+        });
+      }
+    }
+    return out;
   }
   function withHubs(set) {
     set.forEach(function (id) {
@@ -513,10 +570,15 @@ var mlkg = (function () {
   // wraps onto several rows; the rows are sized so that the whole view fits the screen with labels legible.
   // minScale: the smallest zoom at which the 14 px labels stay legible (12 px on screen)
   var LOCAL = { font: 14, selectedFont: 16, labelMax: 132, lineHeight: 17, gapX: 26, gapY: 16, levelGap: 30,
-                margin: 24, minScale: 0.86, maxScale: 1.3 };
+                margin: 24, barGap: 8, minScale: 0.86, maxScale: 1.3 };
+  // The most concepts a neighbourhood shows unless asked for all of them (`&all`, "Show N more"): beyond it the
+  // view keeps the most relevant ones (rankedNeighbourhood).  The largest budget at which every 1-hop view of
+  // the shared+fresh corpus (618 concepts) fits wholly below the overlay with 12 px labels, at 1280x800 with the
+  // details panel open (a 570x747 px view); 26 leaves 4 of 618 to scroll.  See the README's "The local view".
+  var LOCAL_BUDGET = 24;
   var FACE = (options.nodes && options.nodes.font && options.nodes.font.face) || "sans-serif";
   var localNet = null, localNodes = null, localEdges = null;
-  var local = { shown: false, key: "", ids: [], fitted: false, levels: new Map(), bands: [], path: false };
+  var local = { shown: false, key: "", ids: [], total: 0, fitted: false, levels: new Map(), bands: [], path: false };
   function localOptions() {
     return {
       autoResize: true, physics: { enabled: false }, layout: { improvedLayout: false },
@@ -566,16 +628,23 @@ var mlkg = (function () {
   }
 
   /* What the local view shows: the learning path's steps, and the neighbourhood of the selection when a number
-     of hops is chosen; null for the whole map. */
+     of hops is chosen, no more than LOCAL_BUDGET concepts in all unless state.all (the most relevant: see
+     rankedNeighbourhood; a hub's own concepts are always shown); null for the whole map.  local.total counts
+     what the view would show without the budget. */
   function localIds() {
-    var out = [];
+    var out = [], total = 0;
     if (state.path) out = currentPath.slice();
+    total = out.length;
     if (state.hops > 0 && state.selected) {
       var seen = new Set(out);
-      neighbourhood(state.selected, state.hops).forEach(function (id) {
-        if (isConcept(id) && !seen.has(id)) { seen.add(id); out.push(id); }
+      rankedNeighbourhood(state.selected, state.hops).forEach(function (r) {
+        if (seen.has(r.id)) return;
+        seen.add(r.id);
+        total++;
+        if (state.all || !r.key[1] || out.length < LOCAL_BUDGET) out.push(r.id);
       });
     }
+    local.total = total;
     return out.length ? out : null;
   }
   function localNeighbours(id, inSet, useRequires) {
@@ -721,8 +790,9 @@ var mlkg = (function () {
       box.set(id, { text: text, size: size, max: lb.max, r: r, w: Math.max(lb.width, 2 * r) + LOCAL.gapX, h: 2 * r + 6 + lb.height + LOCAL.gapY });
       total += box.get(id).w;
     });
+    showLocalBar(ids.length, local.total);  // first: the overlay's height is taken off the room the view has
     var stage = $("localnetwork"), W = Math.max(200, stage.clientWidth - 2 * LOCAL.margin);
-    var H = Math.max(200, stage.clientHeight - 2 * LOCAL.margin);
+    var H = Math.max(200, stage.clientHeight - localTop() - LOCAL.margin);
     var widest = 0;
     box.forEach(function (b) { widest = Math.max(widest, b.w); });
     // row widths from one concept to the screen's width at the least legible scale (or everything in one row):
@@ -776,7 +846,6 @@ var mlkg = (function () {
     localNodes.add(items);
     localEdges.add(lines);
     local.ids = ids;
-    showLocalBar(ids.length);
     fitLocal(false);  // from the layout's own measure now, from what vis measured once it has drawn
     syncLocalSelection();
   }
@@ -796,32 +865,54 @@ var mlkg = (function () {
     if (state.selected && local.ids.indexOf(state.selected) >= 0) localNet.selectNodes([toVis(state.selected)], false);
     else localNet.unselectAll();
   }
-  /* Zoom the local view so that it fills the screen, no larger than LOCAL.maxScale; when even LOCAL.minScale
-     cannot hold it all, labels stay legible and the view centres on the selection. */
+  /* Where, from the top of the local view, its nodes may start: below the overlay that names the view (its
+     title and "Whole map" button, which may wrap onto more lines on a narrow screen), with a margin. */
+  function localTop() {
+    var stage = $("localnetwork").getBoundingClientRect(), bottom = 0;
+    ["local-title", "local-all", "local-close"].forEach(function (id) {
+      var r = $(id).getBoundingClientRect();
+      if (r.height) bottom = Math.max(bottom, r.bottom - stage.top);
+    });
+    return Math.max(LOCAL.margin, Math.ceil(bottom) + LOCAL.barGap);
+  }
+  /* Zoom the local view so that it fills the screen below the overlay, no larger than LOCAL.maxScale; when even
+     LOCAL.minScale cannot hold it all, labels stay legible and the view shows the selection with its
+     prerequisites above it where they fit, else centres on the selection. */
   function fitLocal(measured) {
     var stage = $("localnetwork"), W = stage.clientWidth, H = stage.clientHeight;
     if (!W || !H || !local.ids.length) return;
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, at = positions(localNet, local.ids);
+    var boxes = new Map();
     local.ids.forEach(function (id) {
       var b = measured ? localNet.getBoundingBox(toVis(id)) : null, p = at.get(id);
       if (!p) return;  // vis has not taken it in yet
       if (!b) { var r = LOCAL.labelMax / 2 + 4; b = { left: p.x - r, right: p.x + r, top: p.y - 20, bottom: p.y + 60 }; }
+      boxes.set(id, b);
       x0 = Math.min(x0, b.left); x1 = Math.max(x1, b.right); y0 = Math.min(y0, b.top); y1 = Math.max(y1, b.bottom);
     });
     if (x0 > x1) return;
-    var m = LOCAL.margin;
-    var scale = Math.min(LOCAL.maxScale, (W - 2 * m) / Math.max(1, x1 - x0), (H - 2 * m) / Math.max(1, y1 - y0));
+    // the room for nodes: m from the sides and the bottom, and below the overlay at the top
+    var m = LOCAL.margin, top = Math.min(localTop(), H / 2), roomW = W - 2 * m, roomH = Math.max(1, H - top - m);
+    var scale = Math.min(LOCAL.maxScale, roomW / Math.max(1, x1 - x0), roomH / Math.max(1, y1 - y0));
     var centre = { x: (x0 + x1) / 2, y: (y0 + y1) / 2 };
     if (scale < LOCAL.minScale) {
       scale = LOCAL.minScale;
       var focus = at.get(state.selected) || at.get(local.ids[local.ids.length - 1]);
+      var halfW = roomW / 2 / scale, halfH = roomH / 2 / scale;
       // the selection in view, and as much of the rest as the screen holds
       var clamp = function (v, lo, hi, half) { return lo + half > hi - half ? (lo + hi) / 2 : Math.min(Math.max(v, lo + half), hi - half); };
       if (focus) {
-        centre = { x: clamp(focus.x, x0, x1, (W / 2 - m) / scale), y: clamp(focus.y, y0, y1, (H / 2 - m) / scale) };
+        var y = focus.y, sel = boxes.get(state.selected), above = Infinity;
+        // ... its prerequisites at the top of the room, if they fit with it
+        if (sel) {
+          (prereqs.get(state.selected) || []).forEach(function (e) { if (boxes.has(e.to)) above = Math.min(above, boxes.get(e.to).top); });
+          if (above < sel.top && sel.bottom - above <= 2 * halfH) y = Math.min(above + halfH, Math.max(focus.y, sel.bottom - halfH));
+        }
+        centre = { x: clamp(focus.x, x0, x1, halfW), y: clamp(y, y0, y1, halfH) };
       }
     }
-    localNet.moveTo({ position: centre, scale: scale, animation: false });
+    // the room's centre is (top - m) / 2 below the screen's
+    localNet.moveTo({ position: { x: centre.x, y: centre.y - (top - m) / 2 / scale }, scale: scale, animation: false });
     if (measured) {
       local.fitted = true;
       local.scale = scale;
@@ -842,15 +933,22 @@ var mlkg = (function () {
     localNodes.clear();
     localEdges.clear();
   }
-  function showLocalBar(count) {
-    var parts = [];
+  /* The overlay: what the view is, how many concepts it shows, and, where the budget left some out, how many
+     and a button to show them all (or the closest again). */
+  function showLocalBar(count, total) {
+    var parts = [], more = $("local-all");
     if (state.path) parts.push("Learning path to " + label(state.path) + " · " + currentPath.length + " step" + (currentPath.length === 1 ? "" : "s"));
     if (state.hops && state.selected) {
       parts.push(state.hops + " hop" + (state.hops === 1 ? "" : "s") + " around " + (info.get(state.selected).kind === "concept"
         ? label(state.selected) : info.get(state.selected).number + " " + info.get(state.selected).name));
+      parts.push(count < total ? count + " of " + total + " concepts" : count + " concept" + (count === 1 ? "" : "s"));
     }
-    if (state.hops && state.selected) parts.push(count + " concept" + (count === 1 ? "" : "s"));
     $("local-title").textContent = parts.join(" · ");
+    more.hidden = !(state.hops && state.selected) || (count >= total && !state.all) || total <= LOCAL_BUDGET;
+    more.textContent = count < total ? "Show " + (total - count) + " more" : "Show fewer";
+    more.title = count < total
+      ? "Show every concept within " + state.hops + " hop" + (state.hops === 1 ? "" : "s") + " (adds &all to the address)"
+      : "Show only the " + LOCAL_BUDGET + " closest concepts: requires neighbours, then the strongest related ones";
   }
 
   /* Concepts the learner knows get a green ring, on the whole map and in the local view. */
@@ -896,6 +994,7 @@ var mlkg = (function () {
     var parts = [];
     if (s.selected) parts.push(encodeId(s.selected));
     if (s.selected && s.hops) parts.push("hops=" + s.hops);
+    if (s.selected && s.hops && s.all) parts.push("all");
     if (s.path) parts.push(s.path === s.selected ? "path" : "path=" + encodeId(s.path));
     if (!sameKinds(s.kinds, DEFAULT_KINDS)) {
       parts.push("edges=" + KINDS.filter(function (k) { return s.kinds.has(k); }).join(","));
@@ -906,12 +1005,13 @@ var mlkg = (function () {
   /* The state the address describes.  `known=` is read when the page opens (a shared link says what its
      sender knows); after that the page's own record is kept, and the address follows it. */
   function readHash(first) {
-    var s = { selected: null, hops: 0, path: null, kinds: new Set(DEFAULT_KINDS), known: state.known }, wantsPath = false, missing = [];
+    var s = { selected: null, hops: 0, all: false, path: null, kinds: new Set(DEFAULT_KINDS), known: state.known }, wantsPath = false, missing = [];
     var known = null;
     location.hash.replace(/^#/, "").split("&").forEach(function (part) {
       if (!part) return;
       var eq = part.indexOf("="), key = eq < 0 ? part : part.slice(0, eq), value = eq < 0 ? "" : part.slice(eq + 1);
-      if (eq < 0 && key !== "path") {
+      if (eq < 0 && key === "all") s.all = true;
+      else if (eq < 0 && key !== "path") {
         s.selected = resolve(decode(part));
         if (!s.selected) missing.push(decode(part));
       } else if (key === "hops") s.hops = Math.max(0, Math.min(4, parseInt(decode(value), 10) || 0));
@@ -980,7 +1080,14 @@ var mlkg = (function () {
   }
   function setHops(n) {
     state.hops = Math.max(0, Math.min(4, n | 0));
+    if (!state.hops) state.all = false;
     if (state.hops && !state.selected) notice("Select a concept to see its neighbourhood.");
+    render();
+    writeHash(false);
+  }
+  /* Show every concept of the neighbourhood, or (off) no more than LOCAL_BUDGET of them. */
+  function setShowAll(on) {
+    state.all = !!on;
     render();
     writeHash(false);
   }
@@ -1481,6 +1588,7 @@ var mlkg = (function () {
   });
   $("hops").addEventListener("change", function () { setHops(parseInt($("hops").value, 10) || 0); });
   $("fit").addEventListener("click", function () { if (local.shown) fitLocal(true); else fitAll(true); });
+  $("local-all").addEventListener("click", function () { setShowAll(!state.all); });
   $("local-close").addEventListener("click", function () {
     if (state.path && !state.hops) setPath(false);
     else { state.path = null; setHops(0); showPanel(); }
@@ -1751,12 +1859,12 @@ var mlkg = (function () {
     /* A copy of what the page shows: selection, local-view hops, learning-path target, edge kinds shown,
        concepts marked known. */
     state: function () {
-      return { selected: state.selected, hops: state.hops, path: state.path,
+      return { selected: state.selected, hops: state.hops, all: state.all, path: state.path,
                kinds: KINDS.filter(function (k) { return state.kinds.has(k); }),
                known: Array.from(state.known).sort(byOrder) };
     },
     info: function (id) { return info.get(id); },
-    select: select, setPath: setPath, setKind: setKind, setHops: setHops, setKnown: setKnown,
+    select: select, setPath: setPath, setKind: setKind, setHops: setHops, setShowAll: setShowAll, setKnown: setKnown,
     search: search, searchResults: searchResults, normalize: normalize, similarity: similarity,
     learningPath: learningPath, path: function () { return currentPath.slice(); },
     knownClosure: function () { return concepts.filter(function (id) { return knownClosure().has(id); }); },
@@ -1764,7 +1872,7 @@ var mlkg = (function () {
     /* What is on screen: the local view's network and DataSets while it is open, else the whole map's. */
     view: function () {
       return local.shown
-        ? { local: true, network: localNet, nodes: localNodes, edges: localEdges, ids: local.ids.slice(),
+        ? { local: true, network: localNet, nodes: localNodes, edges: localEdges, ids: local.ids.slice(), total: local.total,
             fitted: local.fitted, fontSize: LOCAL.font, levels: Object.fromEntries(local.levels) }
         : { local: false, network: network, nodes: nodes, edges: edges, ids: nodes.getIds().map(fromVis), fitted: true,
             fontSize: options.nodes.font.size };
