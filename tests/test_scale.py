@@ -74,7 +74,10 @@ def test_a_build_shows_its_stages_on_a_terminal_and_nothing_in_a_pipe(cyclic_cor
     assert "mining" in shown and "writing graph.ttl" in shown
     piped = subprocess.run([sys.executable, "-m", "mlkg", "build", "--source", str(cyclic_corpus), "--out",
                             str(tmp_path / "pipe")], capture_output=True, text=True, timeout=120)
-    assert piped.returncode == 0 and piped.stderr == ""
+    assert piped.returncode == 0
+    # the hard generator's acronyms collide ("2 entries share the name 'PoL'"): warnings, at most a screenful, no bar
+    assert all(line.startswith("mlkg: warning: ") for line in piped.stderr.splitlines())
+    assert len(piped.stderr.splitlines()) <= 4 and "mining" not in piped.stderr
 
 
 def _hostile():

@@ -149,6 +149,10 @@ def _emit(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
 
+NOTES_SHOWN = 3
+"""Warnings of a build printed whole; the rest are counted (``mlkg stats`` lists them all)."""
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="mlkg", prog_name="mlkg")
 def cli():
@@ -192,8 +196,11 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     result = build_all(s.sources, s.curation, out, base_iri=s.base_iri, with_map=not no_map,
                        progress=sys.stderr.isatty())
     _emit(result.summary())
-    for note in result.notes:
+    for note in result.notes[:NOTES_SHOWN]:
         click.echo(f"mlkg: warning: {note}", err=True)
+    if len(result.notes) > NOTES_SHOWN:  # a generated corpus may share hundreds of names: a screenful, not a flood
+        click.echo(f"mlkg: warning: and {len(result.notes) - NOTES_SHOWN} more names shared alike: mlkg stats lists "
+                   "them", err=True)
     if result.warning():
         click.echo(f"mlkg: {result.warning()}", err=True)
 

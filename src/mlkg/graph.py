@@ -397,18 +397,22 @@ class ConceptGraph:
         Not an error: a corpus may hold one concept twice on purpose, under two sections.  At most
         :data:`SHARED_LISTED` places a line: a name a thousand entries share makes a line, not a page."""
         lines = []
-        for ids in self._shared_labels:
+        for name, ids in self._shared_labels:
             first = self.entries[ids[0]]
             places = ", ".join(f"{n} ({self.entries[n]['number']}, {self.entries[n]['file']}:"
                                f"{self.entries[n]['line']})" for n in ids[:SHARED_LISTED])
             more = f" and {len(ids) - SHARED_LISTED} more" if len(ids) > SHARED_LISTED else ""
-            lines.append(f"{len(ids)} entries have the title {first['title']!r}: {places}{more}; a name they share "
-                         "finds neither: give them different titles, or name them by ID")
+            what = f"have the title {first['title']!r}" if all(
+                singular_key(self.entries[n]["title"]) == singular_key(first["title"]) for n in ids) \
+                else f"share the name {name!r}"
+            lines.append(f"{len(ids)} entries {what}: {places}{more}; a name they share finds neither: give them "
+                         "different titles, or name them by ID")
         return lines
 
     @cached_property
-    def _shared_labels(self) -> list[list[str]]:
-        """The groups of entries that a title or label names alike, each once, in document order."""
+    def _shared_labels(self) -> list[tuple[str, list[str]]]:
+        """(the name, the entries it names alike) for each title or label several entries share, in document
+        order."""
         seen: set[tuple[str, ...]] = set()
         out = []
         for n, d in self.entries.items():
@@ -416,7 +420,7 @@ class ConceptGraph:
                 ids = self._ambiguous["concept"].get(singular_key(x))
                 if ids and ids[0] == n and tuple(ids) not in seen:
                     seen.add(tuple(ids))
-                    out.append(ids)
+                    out.append((x, ids))
         return out
 
     @cached_property
