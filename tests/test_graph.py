@@ -407,3 +407,12 @@ def test_an_ambiguous_name_survives_a_trip_through_pickle(write):
         _names_kg(write).resolve("Label Noise")
     back = pickle.loads(pickle.dumps(err.value))
     assert type(back) is type(err.value) and str(back) == str(err.value) and back.suggestions == err.value.suggestions
+
+
+def test_a_name_many_entries_share_lists_the_first_few(write):
+    kg = mlkg.load(write(sheet(*(entry(f"1.1.{i}", "Zorb Net", f"zorb-{i}") for i in range(1, 9)))), curation=[])
+    with pytest.raises(UnknownConceptError) as err:
+        kg.resolve("Zorb Net")
+    assert str(err.value) == ("'Zorb Net' names 8 concepts alike; did you mean zorb-1 (1.1.1), zorb-2 (1.1.2), "
+                              "zorb-3 (1.1.3), zorb-4 (1.1.4) or zorb-5 (1.1.5) (or 3 more)? give its ID or entry "
+                              "number")

@@ -85,14 +85,19 @@ class UnknownConceptError(InputError, KeyError):
         return self.lines()[0]
 
 
+CANDIDATES_SHOWN = 5
+
+
 class AmbiguousNameError(UnknownConceptError):
     """A name two concepts have alike (the same title, or an acronym of both): which one is meant is not guessed.
     Carries the candidates as suggestions, as an unknown name carries its near misses."""
 
     def __init__(self, name: str, candidates: list[tuple[str, str]]):
         self.candidates = candidates
-        listed = ", ".join(f"{n} ({number})" for n, number in candidates[:-1]) + \
-            f" or {candidates[-1][0]} ({candidates[-1][1]})"
+        shown = candidates[:CANDIDATES_SHOWN]  # "Overview" of a thousand entries: one line, not a page
+        listed = ", ".join(f"{n} ({number})" for n, number in shown[:-1]) + f" or {shown[-1][0]} ({shown[-1][1]})"
+        if len(candidates) > len(shown):
+            listed += f" (or {len(candidates) - len(shown)} more)"
         InputError.__init__(self, f"{name!r} names {len(candidates)} concepts alike; did you mean {listed}? "
                                   "give its ID or entry number")
         self.concept_id, self.suggestions, self.section = name, [n for n, _ in candidates], None
