@@ -1041,6 +1041,8 @@ def test_a_shared_title_is_a_warning_of_stats_and_build_and_its_name_a_one_line_
                f"{path}:{second}); a name they share finds neither: give them different titles, or name them by ID")
     code, out, _ = cli("stats", "--source", path, "--no-curation")
     assert code == 0 and out.endswith(f"warnings\n  {warning}\n")
+    code, out, _ = cli("stats", "--source", path, "--no-curation", "--format", "json")
+    assert code == 0 and json.loads(out)["warnings"] == [warning]
     code, _, err = cli("build", "--source", path, "--no-curation", "--out", tmp_path / "out", "--no-map")
     assert code == 0 and f"mlkg: warning: {warning}\n" in err
     assert cli("show", "label noise", "--source", path, "--no-curation") == (
@@ -1056,6 +1058,9 @@ def test_a_shared_title_is_a_warning_of_stats_and_build_and_its_name_a_one_line_
     (["dependents", "vae", "--depth", "0"], 0,
      "Variational Autoencoder (VAE) [vae]: nothing is 0 requires-hops away (--depth 0); leave --depth out for all.\n",
      ""),
+    (["prereqs", "vae", "--depth", "0", "--format", "md"], 0,
+     "# Learning plan: Variational Autoencoder (VAE)\n\n- No prerequisite is 0 requires-hops away (--depth 0); leave "
+     "--depth out for all.\n", ""),
     # an unknown concept of --known says it came from there
     (["learn", "vae", "--known", "autoencoder,nope"], 2, "",
      "mlkg: --known: unknown concept 'nope'; give the concepts you know by ID, label or entry number, separated by "

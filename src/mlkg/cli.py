@@ -237,7 +237,8 @@ def stats(sources, curation, no_curation, fmt):
     from .views.text import stats_text
 
     kg = _load(sources, curation, no_curation)
-    _emit(json.dumps(kg.stats(), indent=2) if fmt == "json" else stats_text(kg))
+    _emit(json.dumps({**kg.stats(), "warnings": kg.duplicate_titles()}, indent=2) if fmt == "json"
+          else stats_text(kg))
 
 
 @cli.command()
@@ -346,7 +347,7 @@ def prereqs(sources, curation, no_curation, concept, depth, tree, fmt):
     if fmt == "json":
         _emit(json.dumps({"concept": cid, "plan": steps}, indent=2, ensure_ascii=False))
     elif fmt == "md":
-        _emit(plan_md(kg, cid, steps))
+        _emit(plan_md(kg, cid, steps, depth))
     else:
         _emit(plan_tree(kg, cid, depth) if tree else plan_text(kg, cid, steps, depth))
 

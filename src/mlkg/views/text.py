@@ -233,7 +233,8 @@ def plan_tree(kg: ConceptGraph, concept: str, depth: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plan_md(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]]) -> str:
+def plan_md(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth: int | None = None) -> str:
+    """The plan as a Markdown checklist; ``depth`` as :func:`plan_text` takes it."""
     title = kg.graph.nodes[concept]["title"]
     lines = [f"# Learning plan: {title}", ""]
     for s in steps:
@@ -241,7 +242,8 @@ def plan_md(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]]) -> str:
         goal = " (goal)" if s.get("goal") else ""
         lines.append(f"- [ ] **{s['label']}**{goal} (`{s['id']}`, {s['number']}){extra}")
     if not steps:
-        lines.append(f"- Nothing to learn before {title}.")
+        lines.append("- No prerequisite is 0 requires-hops away (--depth 0); leave --depth out for all." if depth == 0
+                     else f"- Nothing to learn before {title}.")
     return "\n".join(lines) + "\n"
 
 
