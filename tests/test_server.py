@@ -568,6 +568,17 @@ def test_query_page_counts_what_each_query_form_returns(srv, seed_kg, context, q
     assert page.inner_text("#status").startswith(expected + " in ")
 
 
+def _serve(*args: str, cwd: Path | None = None) -> tuple[subprocess.Popen, int]:
+    """``mlkg serve`` on a free port, as a user starts it: the process and the port its first line names."""
+    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
+    m = re.search(r"http://[\d.]+:(\d+)/", proc.stdout.readline())
+    if not m:
+        proc.kill()
+        pytest.fail(f"mlkg serve did not start: {proc.stderr.read()}")
+    return proc, int(m.group(1))
+
+
 @pytest.mark.parametrize("quiet", [False, True])
 def test_serve_watch_says_each_rebuild_and_each_broken_edit_on_stderr(tmp_path, quiet):
     """`mlkg serve --watch` told only open pages (an SSE event) of a rebuild or a broken edit; the terminal that
@@ -577,13 +588,10 @@ def test_serve_watch_says_each_rebuild_and_each_broken_edit_on_stderr(tmp_path, 
     folder.mkdir()
     sheet_path = folder / "sheet.md"
     sheet_path.write_text(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method")), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(folder), "--no-curation",
-                             "--port", "0", "--watch", *(["--quiet"] if quiet else [])],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    proc, port = _serve("--source", str(folder), "--no-curation", "--watch", *(["--quiet"] if quiet else []),
+                        cwd=tmp_path)
     try:
-        m = re.search(r"http://[\d.]+:(\d+)/", proc.stdout.readline())
-        assert m, proc.stderr.read()
-        conn = http.client.HTTPConnection("127.0.0.1", int(m.group(1)), timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.request("GET", "/events")
         events = conn.getresponse()
 
@@ -642,18 +650,13 @@ def test_serve_watch_follows_a_source_folder_removed_and_made_again(tmp_path):
     folder.mkdir()
     first = [entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method")]
     (folder / "sheet.md").write_text(sheet(*first), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(folder), "--no-curation",
-                             "--port", "0", "--watch", "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    proc, port = _serve("--source", str(folder), "--no-curation", "--watch", "--quiet", cwd=tmp_path)
 
     def put(*entries: str) -> None:  # whole at once, as a checkout writes it: never read half written
         (folder / "sheet.tmp").write_text(sheet(*entries), encoding="utf-8")
         (folder / "sheet.tmp").replace(folder / "sheet.md")
 
     try:
-        m = re.search(r"http://[\d.]+:(\d+)/", proc.stdout.readline())
-        assert m, proc.stderr.read()
-        port = int(m.group(1))
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.request("GET", "/events")
         events = conn.getresponse()
@@ -1566,13 +1569,8 @@ def test_the_limits_are_set_from_the_command_line():
     """An operator sets the connection limits without code: `--max-streams 1` refuses a second live-update
     stream (of a server that has some to send: --watch), and `--request-timeout 1` closes a connection whose
     request never arrives whole."""
-    proc = subprocess.Popen([sys.executable, "-m", "mlkg", "serve", "--source", str(SEED), "--port", "0", "--quiet",
-                             "--max-streams", "1", "--request-timeout", "1", "--watch"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, port = _serve("--source", str(SEED), "--quiet", "--max-streams", "1", "--request-timeout", "1", "--watch")
     try:
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
-        assert m, proc.stderr.read()
-        port = int(m.group(1))
         first = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         first.request("GET", "/events")
         assert first.getresponse().status == 200
