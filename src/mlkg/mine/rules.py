@@ -119,9 +119,9 @@ MECHANISM = Rule(
     "S's example names T too: S works through T.")
 FORMULA = Rule(
     "in-formula", 2, REQUIRES, 0.75,
-    "T is written as a function applied in a formula of S's prose (\"= softmax(QKᵀ/√d)V\", \"+ KL(Q‖P)\"): an "
-    "operation S's mathematics performs, wherever the sentence stands. Not in an example, whose code calls what it "
-    "likes.")
+    "T is written as a function applied in a formula of S's prose, a sign of one (=, ≤, √ …) within FORMULA_REACH "
+    "characters (\"= softmax(QKᵀ/√d)V\", \"+ KL(Q‖P)\"): an operation S's mathematics performs, wherever the "
+    "sentence stands. Not a year cited (\"Net(2017)\"), nor in an example, whose code calls what it likes.")
 INTRODUCES = Rule(
     "introduces-member", 3, RELATED, 0.5,
     "S heads the subsection T is filed under and names T in passing: a family's head introduces its members, "
