@@ -294,6 +294,14 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),
     ("It is used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
     ("It is used in search and as a Beta Method.", "Nothing here.", ("alpha", "beta", "requires")),  # a role
+    # "used in T" says T uses what stands before it: S only if that is S
+    ("A net. Used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("A net. Alpha nets, introduced in 2001 and used by Beta Methods, win.", "Nothing here.",
+     ("beta", "alpha", "requires")),
+    ("A net. This architecture is widely used in Beta Methods.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("A net. Pooling, used by Beta Methods, is cheap.", "Nothing here.", ("alpha", "beta", "related")),
+    ("A net. The training used in Beta Methods is long.", "Nothing here.", ("alpha", "beta", "related")),
+    ("A net. The loss, which is used in Beta Methods, is long.", "Nothing here.", ("alpha", "beta", "related")),
     ("An Alpha Net is a simple Beta Method.", "Nothing here.", ("alpha", "beta", "requires")),
     ("A net. This net is a model with Beta Methods inside.", "Nothing here.", ("alpha", "beta", "related")),  # no genus
     ("Nothing here.", "A method. Tests that monitoring uses to flag alpha nets.", ("beta", "alpha", "related")),

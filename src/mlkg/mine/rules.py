@@ -291,6 +291,46 @@ def _is_subject(definition: str, own: frozenset[str]) -> bool:
     return bool(subject) and (subject[0] in _PRONOUNS or any(_stem(w) in own for w in subject if len(w) >= 2))
 
 
+def _used_is_own(before: str, own: frozenset[str]) -> bool:
+    """Whether what "used in T" says is used is the entry itself: a pronoun ("it is used by T"), nothing ("Used in
+    T" opens the sentence), one of its names or its genus ("S is the decoding rule used by T"), not another noun
+    ("WordPiece, used by T", "the training used in T"; "this method used in T" points back to S).  A participle
+    the use is joined to ("S, introduced by A and used by T") is passed over to the noun it describes."""
+    tokens = _USED_TOKENS.findall(before)
+    i = len(tokens) - 1
+    while True:
+        while i >= 0 and tokens[i].lower() in _USED_SKIP:
+            i -= 1
+        if i < 0:
+            return not before.startswith("\0")  # the sentence's start: the entry is its subject
+        word = tokens[i].lower()
+        if word in ("which", "that", ","):
+            i -= 1  # "S, which is used in T": the noun before the relative pronoun
+            continue
+        if word == "and":
+            j = i - 1
+            while j >= 0 and tokens[j] != ",":
+                j -= 1
+            if j >= 0 and j + 1 < i and tokens[j + 1].lower().endswith("ed"):
+                i = j - 1  # "S, introduced by A and used by T"
+                continue
+            i -= 1
+            continue
+        if word in _PRONOUNS or _stem(word) in own or (i > 0 and tokens[i - 1].lower() in ("this", "these")):
+            return True
+        # S's genus: "S is the decoding rule used by T"
+        k = next((k for k in range(i - 1, max(i - 5, 0), -1) if tokens[k].lower() in ("is", "are")), None)
+        return k is not None and tokens[k + 1].lower() in ("a", "an", "the") and not before.startswith("\0") \
+            and _is_subject(" ".join(tokens[:k + 1]), own)
+
+
+_USED_TOKENS = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[,;:()]")
+_USED_SKIP = frozenset({"is", "are", "was", "were", "be", "been", "being", "also", "widely", "commonly", "often",
+                        "typically", "now", "mainly", "mostly", "primarily", "still", "first", "originally",
+                        "frequently", "heavily", "extensively", "routinely", "usually", "sometimes", "can", "may",
+                        "might", "could", "already", "later", "largely", "then", "as"})
+
+
 _HEDGE = re.compile(r"\b(?:typically|often|usually|sometimes|commonly|optionally|can|may|might|could)\s+\Z", re.I)
 
 # T is not who uses this: the object of a preposition ("a model trained with T uses this") or negated ("no T").
@@ -331,6 +371,8 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
         if i in hits and (m := pattern.search(before)):
             if pattern is GENUS and own is not None and not _is_subject(m.group(), own):
                 continue  # "The result is a saddle point problem" defines the result, not S
+            if rule is CUE_USED_IN and own is not None and not _used_is_own(before[:m.start()], own):
+                continue  # "WordPiece, used by T" in S's text: another thing T uses, not S
             if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
                 break  # "typically uses T", "often applies T": an option S may take, no part it needs
             return rule, _cue(m)
