@@ -281,6 +281,11 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. Tuning it is a costly alpha net search.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It is a costly alpha net search.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It is one kind of alpha net.", ("beta", "alpha", "requires")),
+    # "a variant of T" says what S is only where S (or a pronoun) is its subject, or the sentence opens with it
+    ("Nothing here.", "A method. A smooth version of alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. Beta methods are a simpler variant of alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It reads pairs from the web, a form of alpha net.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Letting a class slip in is a form of alpha net.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It is the rule the alpha net uses.", ("beta", "alpha", "related")),  # a clause
     ("Nothing here.", "A method. It is a rule that alpha nets use.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It derives the dual form of the alpha net.", ("beta", "alpha", "related")),

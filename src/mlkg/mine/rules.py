@@ -78,7 +78,7 @@ CUE_APPLICATION = Rule(
     "\"Applications: T\", \"used for T\", \"Solutions: T\": T is a use or an alternative, not a prerequisite.")
 CUE_USES = Rule(
     "cue-uses", 1, REQUIRES, 0.8,
-    "\"extends T\", \"adds … to T\", \"based on T\", \"built on T\", \"a variant of T\", "
+    "\"extends T\", \"adds … to T\", \"based on T\", \"built on T\", \"(S is) a variant of T\", "
     "\"S is a … T\" (S named, or a pronoun), \"solves T\": S builds on T.")
 
 CUE_PARTS = Rule(
@@ -222,7 +222,7 @@ BEFORE = (
     # built on it"), and not a way of writing T down ("the dual form of the SVM")
     # (the cue's words are looked ahead for first: each lookbehind then runs only where a cue starts, not at
     # every position of the sentence, five times as fast)
-    (CUE_USES, ("variant", "version", "type of", "kind of", "form of", "special case"), re.compile(
+    (CUE_USES, ("variant", "version", "type of", "kind of", "form of", "special case"), KIND := re.compile(
         r"\b(?=(?:variant|version|type|kind|form|special case)s? of\s)"
         r"(?<!\bdual )(?<!\bprimal )(?<!\bclosed )(?<!\bmatrix )(?<!\bvector )(?<!\bstandard )(?<!\bcanonical )"
         r"(?<!\bgeneral )(?<!\bcompact )(?<!\bexplicit )(?<!\bfunctional )"
@@ -324,6 +324,25 @@ def _used_is_own(before: str, own: frozenset[str]) -> bool:
             and _is_subject(" ".join(tokens[:k + 1]), own)
 
 
+def _kind_is_own(before: str, own: frozenset[str]) -> bool:
+    """Whether "a variant of T" says what the entry is: the sentence opens with it ("A smooth version of T"), or
+    it is what S or a pronoun is ("Blending is a simpler variant of T", "so it is a sampled version of T"); not
+    an appositive of another noun ("pairs from the web, a form of weak supervision"), nor what another subject
+    is ("letting a test class slip in is a form of data leakage")."""
+    if _FRAGMENT.fullmatch(before):
+        return True
+    m = _PREDICATE.search(before)
+    if m is None:
+        return False
+    subject = _WORDS.findall(re.split(r"[;:]", before[:m.start()])[-1].lower())
+    return bool(subject) and (subject[-1] in _PRONOUNS or any(_stem(w) in own for w in subject if len(w) >= 2))
+
+
+_FRAGMENT = re.compile(r"\s*(?:(?:an?|the)\s+)?(?:[\w-]+,?\s+){0,3}")
+_PREDICATE = re.compile(r"\b(?:is|are|was|were)\s+(?:(?:also|therefore|thus|essentially|simply|just|then)\s+)*"
+                        r"(?:(?:an?|the|one)\s+)?(?:[\w-]+,?\s+){0,3}\Z", re.I)
+
+
 _USED_TOKENS = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[,;:()]")
 _USED_SKIP = frozenset({"is", "are", "was", "were", "be", "been", "being", "also", "widely", "commonly", "often",
                         "typically", "now", "mainly", "mostly", "primarily", "still", "first", "originally",
@@ -371,6 +390,8 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
         if i in hits and (m := pattern.search(before)):
             if pattern is GENUS and own is not None and not _is_subject(m.group(), own):
                 continue  # "The result is a saddle point problem" defines the result, not S
+            if pattern is KIND and own is not None and not _kind_is_own(before[:m.start()], own):
+                continue  # "…, a form of weak supervision" says what another noun is, not S
             if rule is CUE_USED_IN and own is not None and not _used_is_own(before[:m.start()], own):
                 continue  # "WordPiece, used by T" in S's text: another thing T uses, not S
             if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
