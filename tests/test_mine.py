@@ -275,6 +275,13 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It contains gates, pooling and alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It applies alpha nets to inputs.", ("beta", "alpha", "requires")),
+    # "uses T" says what its subject works through: S, a pronoun or a part of S, not another name
+    ("Nothing here.", "A method. Each block uses alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. Beta methods use alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. The GammaNet model uses alpha nets.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Unlike the Gamma rule, which uses alpha nets, it is exact.",
+     ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Typical uses are alpha nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. For images it typically uses alpha nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It often applies alpha nets to inputs.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It extends the task, while alpha nets help.", ("beta", "alpha", "related")),

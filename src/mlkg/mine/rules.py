@@ -232,7 +232,7 @@ BEFORE = (
         r"\b(?:solv(?:es|ing)|address(?:es|ing)|mitigat(?:es|ing)|overcom(?:es|ing))\s+" + _LIST + r"\Z", re.I)),
     # S works through T or is made of T: "uses T", "fed through T", "each block has T", "consists of T"
     (CUE_PARTS, ("use", "using", "appl", "employ", "through", "consist", "compos", "made of", "contain", "has ",
-                 "have "), re.compile(
+                 "have "), PARTS := re.compile(
         # "applies in T", "applies to T": T is where something holds, not what S applies
         r"(?:\b(?:uses|using|appl(?:ies|ying)(?!\s+(?:in|to|on|across|within)\b)|employs|fed (?:through|into)|"
         r"passe[sd] through|consists? of|composed of|made of|contains?|(?:block|layer|step|stage)s? ha(?:s|ve))\s+"
@@ -324,6 +324,34 @@ def _used_is_own(before: str, own: frozenset[str]) -> bool:
             and _is_subject(" ".join(tokens[:k + 1]), own)
 
 
+def _another_subject(before: str, cue: str, own: frozenset[str]) -> bool:
+    """Whether "uses T" (a verb, not "using T") has another subject than S: a name that is none of S's ("RankNet
+    uses T", "CMA-ME uses T"), or a relative pronoun after another noun ("Chebyshev's inequality, which uses T",
+    "a step that uses T"); and "uses" is no verb in "Typical uses are T".  A common noun may be S's part ("Gates
+    use T", "Each tree uses T"): kept."""
+    if _USES_NOUN.match(cue):
+        return True
+    if not _FINITE.match(cue):
+        return False
+    clauses = _CLAUSES.split(before)
+    words = clauses[-1].split()
+    if words and words[-1].lower() in ("which", "that"):
+        noun = (words[:-1] or (clauses[-2].split() if len(clauses) > 1 else []))[-1:]
+        return not any(_stem(w.lower()) in own or w.lower() in _PRONOUNS for w in _WORDS.findall(" ".join(noun)))
+    opens = len(clauses) == 1 and not before.startswith("\0")
+    for i, w in enumerate(words):
+        if i == 0 and opens and w[:1].isupper() and w[1:].islower():
+            continue  # a sentence's first word is capitalised anyway
+        if any(c.isupper() or c.isdigit() for c in w) and not any(_stem(x.lower()) in own for x in _WORDS.findall(w)):
+            return True
+    return False
+
+
+_USES_NOUN = re.compile(r"uses\s+(?:are|is|include|of)\b", re.I)
+_FINITE = re.compile(r"(?:uses|use|appl(?:ies|y)|employs?|contains?|consists?)\b", re.I)
+_CLAUSES = re.compile(r"[,;:()]|\b(?:and|but|while|whereas)\b")
+
+
 def _kind_is_own(before: str, own: frozenset[str]) -> bool:
     """Whether "a variant of T" says what the entry is: the sentence opens with it ("A smooth version of T"), or
     it is what S or a pronoun is ("Blending is a simpler variant of T", "so it is a sampled version of T"); not
@@ -390,6 +418,8 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
         if i in hits and (m := pattern.search(before)):
             if pattern is GENUS and own is not None and not _is_subject(m.group(), own):
                 continue  # "The result is a saddle point problem" defines the result, not S
+            if pattern is PARTS and own is not None and _another_subject(before[:m.start()], m.group(), own):
+                continue  # "doc2query uses a seq2seq model" in query expansion: what doc2query works through
             if pattern is KIND and own is not None and not _kind_is_own(before[:m.start()], own):
                 continue  # "…, a form of weak supervision" says what another noun is, not S
             if rule is CUE_USED_IN and own is not None and not _used_is_own(before[:m.start()], own):
