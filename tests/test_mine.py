@@ -304,6 +304,11 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. The same fix applies in alpha nets.", ("beta", "alpha", "related")),
     ("Applications: clustering, Beta Methods, search.", "Nothing here.", ("alpha", "beta", "related")),
     ("Nothing here.", "It adds probabilistic structure to alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It is built on alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. The bound is sharp, the argument built on alpha nets.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. It applies the Gamma rule, the extension of alpha nets.",
+     ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. Earlier, GammaNet extends alpha nets.", ("beta", "alpha", "related")),
     ("It is used in the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
     ("It is used in search and as a Beta Method.", "Nothing here.", ("alpha", "beta", "requires")),  # a role
     # "used in T" says T uses what stands before it: S only if that is S

@@ -215,7 +215,7 @@ BEFORE = (
         r"\b(?=[afrstu])(?:applications?|used for|use cases?|solutions?|remedies|fixes|tools?)\s*:?\s+"
         r"(?:[^.;:!?]{0,120}?(?:,|\band\b|\bor\b)\s*)?\Z", re.I)),
     (CUE_USES, ("extend", "extension", "add", "based", "build", "built", "top of", "generali", "relies",
-                "requires"), re.compile(
+                "requires"), BUILDS := re.compile(
         r"\b(?=[abegor])(?:extends?|extending|extension of|adds? (?:[\w-]+ ){0,3}to|based on|builds? (?:up)?on|"
         r"built (?:up)?on|on top of|generali[sz](?:es|ation of)|relies on|requires)\s+" + _LIST + r"\Z", re.I)),
     # S is a kind of T: one genus, T right after the cue ("a variant of stacking"; not "a form of A, and the T
@@ -331,8 +331,11 @@ def _another_subject(before: str, cue: str, own: frozenset[str]) -> bool:
     use T", "Each tree uses T"): kept."""
     if _USES_NOUN.match(cue):
         return True
-    if not _FINITE.match(cue):
-        return False
+    return bool(_FINITE.match(cue)) and _other_subject(before, own)
+
+
+def _other_subject(before: str, own: frozenset[str]) -> bool:
+    """Whether the clause ``before`` a verb has a subject that is not S: see :func:`_another_subject`."""
     clauses = _CLAUSES.split(before)
     words = clauses[-1].split()
     if words and words[-1].lower() in ("which", "that"):
@@ -350,6 +353,18 @@ def _another_subject(before: str, cue: str, own: frozenset[str]) -> bool:
 _USES_NOUN = re.compile(r"uses\s+(?:are|is|include|of)\b", re.I)
 _FINITE = re.compile(r"(?:uses|use|appl(?:ies|y)|employs?|contains?|consists?)\b", re.I)
 _CLAUSES = re.compile(r"[,;:()]|\b(?:and|but|while|whereas)\b")
+
+
+def _builds_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
+    """Whether S is what "extends T", "an extension of T" or "built on T" speaks of: a verb's subject (see
+    :func:`_another_subject`), or, for a noun or a participle, what S is or the sentence opens with (see
+    :func:`_kind_is_own`): not "McDiarmid's inequality, the extension of T", nor "the argument built on T"."""
+    if _BUILDS_VERB.match(cue):
+        return not _other_subject(before, own)
+    return _kind_is_own(before, own)
+
+
+_BUILDS_VERB = re.compile(r"(?:extends?|adds?|builds?|generali[sz]es|relies|requires)\b", re.I)
 
 
 def _kind_is_own(before: str, own: frozenset[str]) -> bool:
@@ -418,6 +433,8 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
         if i in hits and (m := pattern.search(before)):
             if pattern is GENUS and own is not None and not _is_subject(m.group(), own):
                 continue  # "The result is a saddle point problem" defines the result, not S
+            if pattern is BUILDS and own is not None and not _builds_is_own(before[:m.start()], m.group(), own):
+                continue  # "McDiarmid's inequality, the extension of T", "the argument built on T": not S
             if pattern is PARTS and own is not None and _another_subject(before[:m.start()], m.group(), own):
                 continue  # "doc2query uses a seq2seq model" in query expansion: what doc2query works through
             if pattern is KIND and own is not None and not _kind_is_own(before[:m.start()], own):
