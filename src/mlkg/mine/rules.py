@@ -199,7 +199,7 @@ BEFORE = (
                 "starting point"), re.compile(
         r"\b(?=[bfgps])(?:(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
         r"starting point)\s+(?:for|of|to))\s+" + _LIST + r"\Z", re.I)),
-    (CUE_USED_IN, ("used ",), re.compile(r"\bused (?:\w+ )?(?:in|by|inside|within)\s+" + _LIST + r"\Z", re.I)),
+    (CUE_USED_IN, ("used ",), USED := re.compile(r"\bused (?:\w+ )?(?:in|by|inside|within)\s+" + _LIST + r"\Z", re.I)),
     (CUE_CONTRAST, ("unlike", "instead", "rather", "rival", "compared", "contrast", "opposed", "versus", "vs",
                     "than", "alternative", "outperform", "similar", "differ", "same", " as ", "besides"), re.compile(
         r"\b(?=[abcdiorstuv])(?:unlike|besides|instead of|rather than|rival(?:ing|s|ed)?|compared (?:to|with)|"
@@ -291,7 +291,7 @@ def _is_subject(definition: str, own: frozenset[str]) -> bool:
     return bool(subject) and (subject[0] in _PRONOUNS or any(_stem(w) in own for w in subject if len(w) >= 2))
 
 
-def _used_is_own(before: str, own: frozenset[str]) -> bool:
+def _used_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
     """Whether what "used in T" says is used is the entry itself: a pronoun ("it is used by T"), nothing ("Used in
     T" opens the sentence), one of its names or its genus ("S is the decoding rule used by T"), not another noun
     ("WordPiece, used by T", "the training used in T"; "this method used in T" points back to S).  A participle
@@ -324,18 +324,18 @@ def _used_is_own(before: str, own: frozenset[str]) -> bool:
             and _is_subject(" ".join(tokens[:k + 1]), own)
 
 
-def _another_subject(before: str, cue: str, own: frozenset[str]) -> bool:
-    """Whether "uses T" (a verb, not "using T") has another subject than S: a name that is none of S's ("RankNet
-    uses T", "CMA-ME uses T"), or a relative pronoun after another noun ("Chebyshev's inequality, which uses T",
-    "a step that uses T"); and "uses" is no verb in "Typical uses are T".  A common noun may be S's part ("Gates
-    use T", "Each tree uses T"): kept."""
+def _uses_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
+    """Whether "uses T" speaks of S: not with a name that is none of S's as its subject ("RankNet uses T",
+    "CMA-ME uses T"), nor a relative pronoun after another noun ("Chebyshev's inequality, which uses T", "a step
+    that uses T"), and "uses" is no verb in "Typical uses are T".  A common noun may be S's part ("Gates use T",
+    "Each tree uses T"), and a participle ("using T") has no subject to check."""
     if _USES_NOUN.match(cue):
-        return True
-    return bool(_FINITE.match(cue)) and _other_subject(before, own)
+        return False
+    return not (_FINITE.match(cue) and _other_subject(before, own))
 
 
 def _other_subject(before: str, own: frozenset[str]) -> bool:
-    """Whether the clause ``before`` a verb has a subject that is not S: see :func:`_another_subject`."""
+    """Whether the clause ``before`` a verb has a subject that is not S: see :func:`_uses_is_own`."""
     clauses = _CLAUSES.split(before)
     words = clauses[-1].split()
     if words and words[-1].lower() in ("which", "that"):
@@ -357,17 +357,17 @@ _CLAUSES = re.compile(r"[,;:()]|\b(?:and|but|while|whereas)\b")
 
 def _builds_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
     """Whether S is what "extends T", "an extension of T" or "built on T" speaks of: a verb's subject (see
-    :func:`_another_subject`), or, for a noun or a participle, what S is or the sentence opens with (see
+    :func:`_uses_is_own`), or, for a noun or a participle, what S is or the sentence opens with (see
     :func:`_kind_is_own`): not "McDiarmid's inequality, the extension of T", nor "the argument built on T"."""
     if _BUILDS_VERB.match(cue):
         return not _other_subject(before, own)
-    return _kind_is_own(before, own)
+    return _kind_is_own(before, cue, own)
 
 
 _BUILDS_VERB = re.compile(r"(?:extends?|adds?|builds?|generali[sz]es|relies|requires)\b", re.I)
 
 
-def _kind_is_own(before: str, own: frozenset[str]) -> bool:
+def _kind_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
     """Whether "a variant of T" says what the entry is: the sentence opens with it ("A smooth version of T"), or
     it is what S or a pronoun is ("Blending is a simpler variant of T", "so it is a sampled version of T"); not
     an appositive of another noun ("pairs from the web, a form of weak supervision"), nor what another subject
@@ -384,6 +384,16 @@ def _kind_is_own(before: str, own: frozenset[str]) -> bool:
 _FRAGMENT = re.compile(r"\s*(?:(?:an?|the)\s+)?(?:[\w-]+,?\s+){0,3}")
 _PREDICATE = re.compile(r"\b(?:is|are|was|were)\s+(?:(?:also|therefore|thus|essentially|simply|just|then)\s+)*"
                         r"(?:(?:an?|the|one)\s+)?(?:[\w-]+,?\s+){0,3}\Z", re.I)
+
+
+def _genus_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
+    return _is_subject(cue, own)
+
+
+_SPEAKS_OF_S = {GENUS: _genus_is_own, BUILDS: _builds_is_own, KIND: _kind_is_own, PARTS: _uses_is_own,
+                USED: _used_is_own}
+"""Cues that speak of their own subject, each with the test that it is S (given the sentence before the cue, the
+cue and S's name stems): "WordPiece, used by T" in S's text says what T uses, and it is not S."""
 
 
 _USED_TOKENS = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[,;:()]")
@@ -431,16 +441,9 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
             return rule, _cue(m)
     for i, (rule, _, pattern) in enumerate(BEFORE):
         if i in hits and (m := pattern.search(before)):
-            if pattern is GENUS and own is not None and not _is_subject(m.group(), own):
-                continue  # "The result is a saddle point problem" defines the result, not S
-            if pattern is BUILDS and own is not None and not _builds_is_own(before[:m.start()], m.group(), own):
-                continue  # "McDiarmid's inequality, the extension of T", "the argument built on T": not S
-            if pattern is PARTS and own is not None and _another_subject(before[:m.start()], m.group(), own):
-                continue  # "doc2query uses a seq2seq model" in query expansion: what doc2query works through
-            if pattern is KIND and own is not None and not _kind_is_own(before[:m.start()], own):
-                continue  # "…, a form of weak supervision" says what another noun is, not S
-            if rule is CUE_USED_IN and own is not None and not _used_is_own(before[:m.start()], own):
-                continue  # "WordPiece, used by T" in S's text: another thing T uses, not S
+            if own is not None and (speaks_of_s := _SPEAKS_OF_S.get(pattern)) \
+                    and not speaks_of_s(before[:m.start()], m.group(), own):
+                continue  # the cue speaks of another subject: "The result is a saddle point problem"
             if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
                 break  # "typically uses T", "often applies T": an option S may take, no part it needs
             return rule, _cue(m)
