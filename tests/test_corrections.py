@@ -113,6 +113,16 @@ def test_a_correction_to_a_half_edited_file_names_its_toml_mistake(tmp_path):
     assert err.value.lines()[0].startswith(f"{path}:{CURATED.count(chr(10)) + 1}: invalid TOML")
 
 
+def test_a_correction_to_a_file_nested_past_the_parsers_stack_is_refused_at_its_line(tmp_path):
+    path = tmp_path / "curation.toml"
+    held = CURATED + "x = " + "[" * 1000 + "]" * 1000 + "\n"
+    path.write_text(held, encoding="utf-8")
+    with pytest.raises(CurationError) as err:
+        correct(path, "remove", "gan", "vae")
+    assert err.value.lines()[0].startswith(f"{path}:{CURATED.count(chr(10)) + 1}: invalid TOML: arrays and tables")
+    assert path.read_text(encoding="utf-8") == held
+
+
 def test_a_correction_saved_while_a_cheatsheet_is_broken_says_it_waits_for_the_fix(tmp_path):
     """It is written (it is a valid correction), and takes effect once the sources load again."""
     from conftest import entry, sheet

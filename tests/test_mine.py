@@ -851,6 +851,9 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
      "[[alias]], [[rename]], [[add]], [[remove]], [[force]] tables"),
     ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "requires"\ncolour = "red"\n', 1, "unknown key colour"),
     ('[[add]\nsource = "vae"\n', 1, "invalid TOML"),
+    # nested past the parser's stack (a kilobyte of brackets): it had been a RecursionError traceback
+    ('\n[[alias]]\nconcept = "vae"\nnames = ' + "[" * 600 + "]" * 600 + "\n", 4,
+     "invalid TOML: arrays and tables nested more than 100 deep"),
     ('[[add]]\nsource = "vae"\ntarget = "vae"\nkind = "related"\n', 1, "links 'vae' to itself"),
     ('[[rename]]\nnumber = "13.2.1"\nid = "gan"\nto = "sec:13.2"\n', 1, "to 'sec:13.2' is not a lowercase slug"),
     ('[[rename]]\nnumber = "13.2"\nid = "gan"\nto = "gan-2"\n', 1, "must be an entry number"),

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import threading
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from . import knowledge
 from .atomic import atomic_path
 from .errors import CurationError, InputError, Location, MlkgError, Problem
 from .read import read
-from .read.curation import KINDS, item_lines, load_curation, toml_problem
+from .read.curation import KINDS, item_lines, load_curation, parse_toml, too_deep
 from .read.markdown import SLUG
 
 ACTIONS = ("add", "remove", "force")
@@ -125,11 +124,11 @@ def _prepare(path: Path, action: str, source: str, target: str, kind: str | None
     except OSError as exc:
         raise CurationError(problems=[Problem(Location(str(path), 1),
                                               f"cannot read curation file: {exc.strerror or exc}")]) from None
-    try:  # the file may be half-edited by hand: its mistake, at its line, as loading it would say
-        tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CurationError(problems=[toml_problem(str(path), text, exc)]) from None
-    doc = tomlkit.parse(text)
+    parse_toml(str(path), text)  # half-edited by hand, maybe: its mistake, at its line, as loading would say
+    try:
+        doc = tomlkit.parse(text)
+    except RecursionError:  # tomlkit's stack may end before tomllib's
+        raise CurationError(problems=[too_deep(str(path), text)]) from None
     item = tomlkit.table()
     item.add("source", source)
     item.add("target", target)

@@ -141,7 +141,7 @@ def find_project_file(folder: Path | None = None) -> tuple[Path, bytes] | None:
             if name == "pyproject.toml":
                 try:
                     tool = tomllib.loads(raw.decode("utf-8-sig")).get("tool")
-                except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
                     if b"tool.mlkg" not in raw:
                         continue  # not ours to judge, unless it holds our table
                 else:
@@ -164,29 +164,26 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
     """The ``[tool.mlkg]`` table of ``pyproject.toml``, or the whole of ``mlkg.toml``, in ``folder`` or (without
     it) the nearest folder from the working one upward: sources, curation and base-iri, relative paths taken from
     the file's folder."""
-    import tomllib
-
     from .errors import CurationError, Location
-    from .read.curation import toml_problem
+    from .read.curation import parse_toml
 
     found = find_project_file(folder)
     if found is not None:
         path, raw = found
         name = path.name
+        shown = str(_from_here(path.parent) / name)  # as every other file is named: from the working folder
         try:
             text = raw.decode("utf-8-sig")
-            doc = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problem = toml_problem(str(path), text, exc) if isinstance(exc, tomllib.TOMLDecodeError) \
-                else Problem(Location(str(path), 1), f"not UTF-8 ({exc.reason})")
-            raise CurationError(problems=[problem]) from None
+        except UnicodeDecodeError as exc:
+            raise CurationError(problems=[Problem(Location(shown, 1), f"not UTF-8 ({exc.reason})")]) from None
+        doc = parse_toml(shown, text)
         if name == "pyproject.toml":
             tool = doc.get("tool")
             table = tool.get("mlkg") if isinstance(tool, dict) else None
             if table is not None and not isinstance(table, dict):
                 at = re.search(r"^[ \t]*(?:[\"']?tool[\"']?[ \t]*\.[ \t]*)?[\"']?mlkg[\"']?[ \t]*=", text, re.M)
                 line = text.count("\n", 0, at.start()) + 1 if at else 1
-                raise InputError(problems=[Problem(Location(str(path), line),
+                raise InputError(problems=[Problem(Location(shown, line),
                                                    "[tool.mlkg] must be a table of sources, curation and base-iri")])
         else:
             table = doc
@@ -202,6 +199,8 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
                 problems.append((key, f"{key} must be a list of paths"))
             elif key != "base-iri" and "" in value:  # the project's own folder, or the working one: say which
                 problems.append((key, f"{key} holds an empty path ''; give a path (\".\" for this folder)"))
+            elif key == "sources" and not value:  # it had meant "the remembered build's", as a missing key does
+                problems.append((key, "sources is empty; list at least one path, or leave the key out"))
         if not problems and table.get("base-iri"):
             from .views.rdf import base_iri  # checked here, where the file can be named
 
@@ -214,7 +213,7 @@ def project_settings(folder: Path | None = None) -> tuple[Path, dict[str, Any]] 
                          for v in table.get("sources", []) if v != "-" and glob.escape(v) == v
                          and not os.path.lexists(path.parent / v)]
         if problems:
-            raise InputError(problems=[Problem(Location(str(path), _key_line(text, key, name == "pyproject.toml")),
+            raise InputError(problems=[Problem(Location(shown, _key_line(text, key, name == "pyproject.toml")),
                                                f"[tool.mlkg] {m}" if name != "mlkg.toml" else m)
                                        for key, m in problems])
         rel = relative_to(path.parent)

@@ -203,9 +203,9 @@ def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | Non
             problems.append(Problem(Location(name, 1), f"curation file is not UTF-8 ({exc.reason})"))
             continue
         try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            problems.append(toml_problem(name, text, exc))
+            doc = parse_toml(name, text)
+        except CurationError as exc:
+            problems += exc.problems
             continue
         cur.paths.append(name)
         lines = item_lines(text)
@@ -233,6 +233,32 @@ def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | Non
     if problems:
         raise CurationError(problems=problems)
     return cur
+
+
+def parse_toml(name: str, text: str) -> dict[str, Any]:
+    """``tomllib.loads``, its errors a :class:`CurationError` at their line: a syntax error, or brackets nested so
+    deep that the parser runs out of stack (a kilobyte of "[" did it, where a SPARQL query is held to 100)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CurationError(problems=[toml_problem(name, text, exc)]) from None
+    except RecursionError:
+        raise CurationError(problems=[too_deep(name, text)]) from None
+
+
+def too_deep(name: str, text: str) -> Problem:
+    """The line where a TOML file's brackets and braces first nest more than :data:`TOML_DEPTH` deep."""
+    depth = 0
+    for n, line in enumerate(text.splitlines() or [""], 1):
+        for c in line:
+            depth += (c in "[{") - (c in "]}")
+            if depth > TOML_DEPTH:
+                return Problem(Location(name, n), f"invalid TOML: arrays and tables nested more than {TOML_DEPTH} "
+                                                  "deep; write them flatter")
+    return Problem(Location(name, 1), "invalid TOML: nested too deeply to read; write it flatter")
+
+
+TOML_DEPTH = 100
 
 
 def toml_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
