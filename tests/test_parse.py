@@ -36,6 +36,12 @@ from mlkg.read import parse_files, parse_text, read, split_title
     ("A * B * C", "A * B * C", ()),
     ("k*-means", "k*-means", ()),
     ("Bracket [1] (B1)", "Bracket [1]", ("B1",)),
+    # a parenthesis glued to the word before it is function notation, part of the name: no other name
+    ("AR(p) Model", "AR(p) Model", ()),
+    ("TD(λ)", "TD(λ)", ()),
+    ("Sigmoid σ(x) Function", "Sigmoid σ(x) Function", ()),
+    ("TD(λ) Learning (TDL)", "TD(λ) Learning", ("TDL",)),
+    ("ARIMA(p,d,q) Models (ARIMA)", "ARIMA(p,d,q) Models", ("ARIMA",)),
 ])
 def test_title_gives_label_and_alternative(title, label, alts):
     assert split_title(title) == (label, alts)

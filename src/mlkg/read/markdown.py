@@ -63,8 +63,10 @@ _ODD_SPACE = re.compile(r" {0,3}#{2,4}([^\S \t])\s*\d")  # a heading but for the
 _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 _GREEK_LIKE_LATIN = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧικνορυχϲϳ")
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or digit: what a title needs to name anything
-_PAREN_TITLE = re.compile(r"(?P<label>[^()]*?\S)\s*\((?P<alt>[^()]+)\)\s*\Z")
-_PAREN_INSIDE = re.compile(r"(?P<before>[^()]*?\S)\s*\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
+# a parenthesis glued to the word before it is part of that word, function notation: "AR(p)", "TD(λ)", "σ(x)"
+_GLUED = r"(?:[^()]|(?<=[^\s(])\([^()]*\))"
+_PAREN_TITLE = re.compile(rf"(?P<label>{_GLUED}*?\S)\s+\((?P<alt>[^()]+)\)\s*\Z")
+_PAREN_INSIDE = re.compile(rf"(?P<before>{_GLUED}*?\S)\s+\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
 
 
 _MARKUP = frozenset("*_`[<\\")
