@@ -22,14 +22,14 @@ BLOCK = re.compile(r"^```console\n(.*?)^```$", re.S | re.M)
 
 
 def run_block(body: str, env: dict[str, str], cwd: Path) -> str | None:
-    if "out of date" in body or "answering from" in body:  # a moment the README describes, not one to replay
+    if "out of date" in body:  # a moment the README describes, not one to replay
         return None
     out = []
     for chunk in re.split(r"^(?=\$ )", body, flags=re.M):
         if not chunk.startswith("$ "):
             continue
         command = chunk.split("\n", 1)[0][2:]
-        if re.search(r"\b(broken\.md|bad\.toml|empty\.md|serve|push|curl|make run|--open)\b", command):
+        if re.search(r"\b(broken\.md|bad\.toml|empty\.md|serve|push|curl|make run|--open)\b|^cd ", command):
             return None
         done = subprocess.run(command, shell=True, capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
         out.append(f"$ {command}\n{done.stderr}{done.stdout}")
