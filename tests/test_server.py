@@ -441,6 +441,21 @@ def test_api(srv, path, check):
     assert check(json.loads(body))
 
 
+@pytest.mark.parametrize("path, names", [
+    ("/concept/vae", "13-generative-models.md:41"),
+    ("/concept/sec:13.1", "13-generative-models.md:5"),
+    ("/api/concept/vae", '"file": "13-generative-models.md"'),
+    ("/api/path?from=vae&to=gan", '"file": "13-generative-models.md"'),
+])
+def test_pages_and_the_api_name_files_as_the_export_does_not_where_the_server_keeps_them(srv, path, names):
+    """The server was loaded from an absolute path, as `mlkg serve --source /home/you/…` is: its pages and API
+    sent that path (the user's home, to anyone with --host 0.0.0.0), where the RDF writes the corpus-relative
+    file."""
+    status, _, body = srv.get(path, "text/html")
+    assert status == 200
+    assert names in body.decode() and str(SEED.parent) not in body.decode()
+
+
 @pytest.mark.parametrize("path, status", [
     ("/api/concept/nope", 404), ("/api/prereqs/nope", 404), ("/api/search", 400), ("/api/nothing", 404),
     ("/api/prereqs/vae?depth=x", 400), ("/api/run/prerequisites", 400),
