@@ -796,6 +796,30 @@ def test_push_errors_are_one_line(cli, oxigraph_server, url, message, exit_code)
     assert message in err and err.count("\n") == 1 and "Traceback" not in err and "s3cret" not in err
 
 
+def remote_default_count(url: str) -> int:
+    req = urllib.request.Request(url + "/query?" + urllib.parse.urlencode({"query": COUNT}),
+                                 headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return int(json.loads(r.read())["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("graph, says", [
+    ("not iri", "Invalid IRI code point ' '"),                 # the store's 400 came back as a failed push
+    ("relative/graph", "No scheme found in an absolute IRI"),
+    ("<https://mlkg.dev/graph/ml>", "Invalid IRI code point '<'"),
+    ("", "No scheme found in an absolute IRI"),  # "$UNSET": replaced the store's default graph
+])
+def test_push_refuses_a_graph_that_is_no_absolute_iri_before_sending_anything(cli, oxigraph_server, graph, says):
+    """--base-iri was checked and --graph was not: the request went out, and the store's answer (or, for an
+    empty name, a PUT over its default graph) came back as the push's result."""
+    before = remote_default_count(oxigraph_server)
+    code, out, err = cli("push", oxigraph_server + "/store", "--graph", graph)
+    assert code == 2 and out == ""
+    assert err == f"mlkg: --graph {graph!r} is not an absolute IRI ({says}); name one such as " \
+                  "https://mlkg.dev/graph/ml, or leave --graph out for the default graph\n"
+    assert remote_default_count(oxigraph_server) == before
+
+
 def _answer_once(reply: bytes) -> int:
     """A port where one connection is read and answered with ``reply``, whatever it is."""
     listener = socket.create_server(("127.0.0.1", 0))

@@ -685,8 +685,10 @@ def push(sources, curation, no_curation, url, graph_iri, user, password_env, bas
       mlkg push http://127.0.0.1:7878/store --graph https://mlkg.dev/graph/ml
     """
     from .views import rdf
+    from .views.push import graph_store_url
     from .views.push import push as do_push
 
+    graph_store_url(url, graph_iri)  # a bad URL or graph name: refused before a password is asked or anything read
     password = None
     if user is not None:
         password = os.environ.get(password_env)
