@@ -851,6 +851,8 @@ def _answer_once(reply: bytes) -> int:
     (b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70000 + b"\r\n\r\n", "not an HTTP answer (LineTooLong"),
     # what the store sends is shown, never obeyed: an escape sequence would retitle the terminal
     (b"HTTP/1.1 500 Oops\r\nContent-Length: 17\r\n\r\n\x1b]0;pwned\x07xxxxxx", "HTTP 500 Oops: \\x1b]0;pwned\\x07"),
+    # and a bidirectional override would show the rest of the line reversed
+    (b"HTTP/1.1 500 Oops\r\nContent-Length: 7\r\n\r\n\xe2\x80\xaeevil", "HTTP 500 Oops: \\u202eevil"),
 ])
 def test_push_reports_a_store_that_answers_badly_in_one_line(cli, reply, message):
     code, _, err = cli("push", f"http://127.0.0.1:{_answer_once(reply)}/store")

@@ -825,7 +825,8 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
                        err=True)
             return exc.exit_code
         for p in exc.problems:  # a message may quote what another program sent: shown, never obeyed
-            click.echo(TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}",
+            click.echo(TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else
+                                             f"\\u{ord(m.group()):04x}",
                                              str(p) if p.location else f"mlkg: {p.message}"), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
