@@ -428,6 +428,9 @@ def test_a_concept_page_by_label_or_acronym_redirects_to_its_id(srv, path, locat
     ("/api/dependents/autoencoder?depth=1", lambda d: {s["id"] for s in d["dependents"]} == {
         "vae", "denoising-autoencoder"}),
     ("/api/learn/stable-diffusion?known=vae", lambda d: d["skipped"] == ["autoencoder", "vae"]),
+    # one concept named three ways is known once ("known": ["vae", "vae", "vae", …])
+    ("/api/learn/stable-diffusion?known=vae,VAE,Variational%20Autoencoder,autoencoder&known=vae",
+     lambda d: d["known"] == ["vae", "autoencoder"]),
     ("/api/path?from=stable-diffusion&to=autoencoder", lambda d: [s["target"] for s in d["path"]] == [
         "vae", "autoencoder"]),
     ("/api/queries", lambda d: "prerequisites" in {x["name"] for x in d}),
@@ -980,6 +983,24 @@ def test_host_header_against_dns_rebinding(request, server, host, status):
 def test_a_correction_of_no_known_action_is_told_the_actions(seed_kg, tmp_path, correction, message):
     """{"action": "bogus"} was answered "a correction needs source (text)", sending the client after a field it
     may well have; the action is judged first, and the answer names the ones there are."""
+    assert _refused_correction(seed_kg, tmp_path, correction) == message
+
+
+@pytest.mark.parametrize("correction, message", [
+    ({"action": "add", "source": "vae", "target": "gan", "kind": "related", "extra": 1},
+     "a correction has unknown key 'extra'; it takes action, source, target, kind and note"),
+    # said before "a correction needs source": the client has it, misspelt
+    ({"action": "remove", "src": "vae", "target": "autoencoder"}, "a correction has unknown key 'src'"),
+    ({"action": "add", "source": "vae", "target": "gan", "Kind": "related"}, "a correction has unknown key 'Kind'"),
+])
+def test_a_correction_with_a_key_it_does_not_take_is_400_naming_the_key(seed_kg, tmp_path, correction, message):
+    """{"extra": 1} was accepted and written without it: a client that misspelt "note" lost its note unawares, as a
+    curation file with an unknown key is refused."""
+    assert _refused_correction(seed_kg, tmp_path, correction).startswith(message)
+
+
+def _refused_correction(seed_kg, tmp_path, correction) -> str:
+    """The error a correction POSTed to a real ``--edit`` server gets with 400; the curation file stays as it was."""
     from mlkg.corrections import Editor
 
     cur = tmp_path / "curation.toml"
@@ -991,9 +1012,11 @@ def test_a_correction_of_no_known_action_is_told_the_actions(seed_kg, tmp_path, 
         conn.request("POST", "/api/curation", json.dumps(correction).encode(),
                      {"Content-Type": "application/json", "X-MLKG-Token": running.server.app.edit_token})
         answer = conn.getresponse()
-        assert (answer.status, json.loads(answer.read())["error"]) == (400, message)
+        status, error = answer.status, json.loads(answer.read())["error"]
         conn.close()
+        assert status == 400, error
         assert cur.read_text(encoding="utf-8") == "# ours\n"
+        return error
     finally:
         running.close()
 
