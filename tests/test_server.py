@@ -210,6 +210,31 @@ def test_accept_that_names_nothing_we_send_is_406(srv, target, accept, status, m
         assert b"Accept names no type this endpoint sends" in body and headers["Vary"] == "Accept"
 
 
+_TABLE_TYPES = ("application/sparql-results+json, application/sparql-results+xml, text/csv or "
+                "text/tab-separated-values")
+_GRAPH_TYPES = "text/turtle, application/n-triples, text/n3, application/ld+json or application/rdf+xml"
+
+
+@pytest.mark.parametrize("target, accept, result, types", [
+    (q(COUNT), "text/turtle", "a SELECT result", _TABLE_TYPES),
+    (q("ASK { ?s ?p ?o }"), "application/ld+json", "an ASK result", _TABLE_TYPES),
+    (q("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"), "text/csv", "a CONSTRUCT or DESCRIBE result", _GRAPH_TYPES),
+    (q("DESCRIBE concept:vae"), "application/sparql-results+json", "a CONSTRUCT or DESCRIBE result", _GRAPH_TYPES),
+    # a form read only from the result (no space after PREFIX), refused by the worker after it ran
+    (q("PREFIX:<https://mlkg.dev/id/concept/> CONSTRUCT { :vae ?p ?o } WHERE { :vae ?p ?o }"), "text/csv",
+     "a CONSTRUCT or DESCRIBE result", _GRAPH_TYPES),
+    ("/sparql", "text/csv", "the service description, an RDF graph", _GRAPH_TYPES),
+])
+def test_a_406_for_the_wrong_kind_of_type_says_which_result_it_cannot_carry(srv, target, accept, result, types):
+    """Turtle for a SELECT was told "Accept names no type this endpoint sends", but the endpoint does send Turtle,
+    just never for a table: the answer says what is wrong and what to ask for instead."""
+    got, headers, body = _send(srv, "GET", target, {"Accept": accept})
+    assert (got, headers["Vary"]) == (406, "Accept")
+    said = json.loads(body)["error"] if headers["Content-Type"].startswith("application/json") else body.decode()
+    assert said.removeprefix("406 Not Acceptable: ").removesuffix("\n") == (
+        f"none of the types Accept names can carry {result}; ask for one of {types} (or send format=…)")
+
+
 def test_sparqlwrapper_is_told_406_only_when_it_asks_for_what_we_cannot_send(srv):
     from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 

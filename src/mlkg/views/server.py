@@ -596,10 +596,10 @@ _RESULTS = {"select": "a SELECT result", "ask": "an ASK result", "construct": "a
 
 def not_acceptable(what: str) -> str:
     """The 406 message for a result (select, ask, construct, or service: the service description) that the
-    Accept header takes in none of its formats."""
+    Accept header takes in none of its formats: types the endpoint sends, for the other kind of result (Turtle
+    for a table), so the message says what they cannot carry."""
     types = _TYPES["select" if what in ("select", "ask") else "construct"]
-    return (f"Accept names no type this endpoint sends for {_RESULTS[what]}, which it sends as {types} "
-            "(or send format=…)")
+    return f"none of the types Accept names can carry {_RESULTS[what]}; ask for one of {types} (or send format=…)"
 
 
 def negotiate(accept: str | None, named: list[str] = (), hints: list[str] = ()) -> dict[str, str | None]:
