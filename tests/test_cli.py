@@ -158,6 +158,24 @@ def test_paths_that_cannot_mean_what_was_meant_are_a_one_line_usage_error(cli, a
     assert (code, out) == (2, "") and err.startswith(message) and err.count("\n") == 1, err
 
 
+@pytest.mark.parametrize("args, message", [
+    # -o "$UNSET" wrote the export or the page to standard output, which `-o -` is the way to ask for
+    (["export", "-o", ""], "mlkg: --output '': empty path; give a file, or - for standard output (is a shell "
+                           "variable unset?)"),
+    (["export", "--format", "nt", "--output", ""], "mlkg: --output '': empty path"),
+    (["map", "-o", ""], "mlkg: --output '': empty path; give a file, or - for standard output"),
+    # and a build went into the working folder
+    (["build", "-o", ""], "mlkg: --out '': empty path; give a folder to build into (is a shell variable unset?)"),
+    (["build", "--no-map", "--out", ""], "mlkg: --out '': empty path"),
+])
+def test_an_empty_output_path_is_refused_as_an_empty_source_is(cli, tmp_path, monkeypatch, args, message):
+    """``--source ""`` and ``--curation ""`` were refused ("is a shell variable unset?"), ``-o ""`` was not."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli(*args)
+    assert (code, out) == (2, "") and err.startswith(message) and err.count("\n") == 1, err
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("args", [
     ["--source", "-", "--source", "-"],  # read twice, it gave 40 duplicate-ID errors
     ["--source", "-", "--source", "data"],  # the same bytes under two names: read once

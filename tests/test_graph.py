@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -321,6 +322,33 @@ def test_a_graph_iterates_over_its_concepts_and_contains_what_it_resolves(seed_k
 def test_a_wrong_argument_type_is_an_input_error_not_a_traceback(seed_kg, call, message):
     with pytest.raises(InputError, match=message):
         call(seed_kg)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    # `mlkg edges --kind nope` is refused; kg.edges("nope") answered [], as if the graph had no such edges
+    (lambda kg: kg.edges("nope"), InputError, "unknown edge kind 'nope'; use parent, requires or related"),
+    (lambda kg: kg.edges(["requires", "Related"]), InputError, "unknown edge kind 'Related'"),
+    (lambda kg: kg.edges(3), InputError, "unknown edge kind 3"),
+    (lambda kg: kg.out_edges("vae", "require"), InputError, "unknown edge kind 'require'"),
+    # every other method raises for a concept it does not know; these answered []
+    (lambda kg: kg.out_edges("nope"), UnknownConceptError, "unknown concept 'nope'"),
+    (lambda kg: kg.in_edges("vea", "requires"), UnknownConceptError, "unknown concept 'vea'; did you mean vae"),
+    (lambda kg: kg.in_edges(None), InputError, "not NoneType None"),
+])
+def test_edges_of_no_kind_or_of_no_concept_are_an_error_not_an_empty_list(seed_kg, call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call(seed_kg)
+
+
+@pytest.mark.parametrize("call, edges", [
+    (lambda kg: kg.out_edges("VAE", "requires"), [("vae", "autoencoder")]),  # whatever kg[...] takes
+    (lambda kg: kg.out_edges("13.1.2", "requires"), [("vae", "autoencoder")]),
+    (lambda kg: kg.in_edges("sec:13.1"), [("autoencoder", "sec:13.1"), ("vae", "sec:13.1"),
+                                         ("denoising-autoencoder", "sec:13.1")]),
+])
+def test_edges_of_a_named_concept_or_section(seed_kg, call, edges):
+    """out_edges and in_edges take what kg[...] takes, a section too; "VAE" answered [] as "nope" did."""
+    assert [(e["source"], e["target"]) for e in call(seed_kg)] == edges
 
 
 @pytest.mark.parametrize("call", [

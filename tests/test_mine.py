@@ -900,6 +900,22 @@ def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, lin
     assert err.startswith(f"{path}:{line}: ") and message in err, err
 
 
+@pytest.mark.parametrize("text, message", [
+    ('[[alias]]\nconcept = "vae"\nnames = ["Kingma net"]\nfoo = 1\n', "[[alias]] has unknown key foo; allowed: "
+     "concept, names"),
+    ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\ncolour = ["red"]\n', "[[add]] has unknown key "
+     "colour; allowed: kind, note, source, target"),
+    ('[[remove]]\nsource = "vae"\ntarget = "autoencoder"\nnote = "x"\nwhy = {a = 1}\n', "[[remove]] has unknown "
+     "key why; allowed: kind, note, source, target"),
+])
+def test_an_unknown_key_is_one_problem_one_line(write, cli, text, message):
+    """An unknown key whose value was no string was said twice: "has unknown key foo" and "foo must be a
+    string", as if the key were known and wrongly typed."""
+    path = write(text, "bad.toml")
+    code, _, err = cli("stats", "--curation", path)
+    assert (code, err) == (2, f"{path}:1: {message}\n")
+
+
 @pytest.mark.parametrize("name", ["GAN", "autoencoder", "dropout", "attention", "IT", "ML", "adversarial nets",
                                   "Kingma net", "time series", "one-hot", "big data", "state of the art"])
 def test_a_specific_alias_is_accepted_however_common_its_words(cli, write, name):

@@ -210,6 +210,31 @@ def test_accept_that_names_nothing_we_send_is_406(srv, target, accept, status, m
         assert b"Accept names no type this endpoint sends" in body and headers["Vary"] == "Accept"
 
 
+_TABLE_TYPES = ("application/sparql-results+json, application/sparql-results+xml, text/csv or "
+                "text/tab-separated-values")
+_GRAPH_TYPES = "text/turtle, application/n-triples, text/n3, application/ld+json or application/rdf+xml"
+
+
+@pytest.mark.parametrize("target, accept, result, types", [
+    (q(COUNT), "text/turtle", "a SELECT result", _TABLE_TYPES),
+    (q("ASK { ?s ?p ?o }"), "application/ld+json", "an ASK result", _TABLE_TYPES),
+    (q("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"), "text/csv", "a CONSTRUCT or DESCRIBE result", _GRAPH_TYPES),
+    (q("DESCRIBE concept:vae"), "application/sparql-results+json", "a CONSTRUCT or DESCRIBE result", _GRAPH_TYPES),
+    # a form read only from the result (no space after PREFIX), refused by the worker after it ran
+    (q("PREFIX:<https://mlkg.dev/id/concept/> CONSTRUCT { :vae ?p ?o } WHERE { :vae ?p ?o }"), "text/csv",
+     "a CONSTRUCT or DESCRIBE result", _GRAPH_TYPES),
+    ("/sparql", "text/csv", "the service description, an RDF graph", _GRAPH_TYPES),
+])
+def test_a_406_for_the_wrong_kind_of_type_says_which_result_it_cannot_carry(srv, target, accept, result, types):
+    """Turtle for a SELECT was told "Accept names no type this endpoint sends", but the endpoint does send Turtle,
+    just never for a table: the answer says what is wrong and what to ask for instead."""
+    got, headers, body = _send(srv, "GET", target, {"Accept": accept})
+    assert (got, headers["Vary"]) == (406, "Accept")
+    said = json.loads(body)["error"] if headers["Content-Type"].startswith("application/json") else body.decode()
+    assert said.removeprefix("406 Not Acceptable: ").removesuffix("\n") == (
+        f"none of the types Accept names can carry {result}; ask for one of {types} (or send format=…)")
+
+
 def test_sparqlwrapper_is_told_406_only_when_it_asks_for_what_we_cannot_send(srv):
     from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
@@ -428,6 +453,9 @@ def test_a_concept_page_by_label_or_acronym_redirects_to_its_id(srv, path, locat
     ("/api/dependents/autoencoder?depth=1", lambda d: {s["id"] for s in d["dependents"]} == {
         "vae", "denoising-autoencoder"}),
     ("/api/learn/stable-diffusion?known=vae", lambda d: d["skipped"] == ["autoencoder", "vae"]),
+    # one concept named three ways is known once ("known": ["vae", "vae", "vae", …])
+    ("/api/learn/stable-diffusion?known=vae,VAE,Variational%20Autoencoder,autoencoder&known=vae",
+     lambda d: d["known"] == ["vae", "autoencoder"]),
     ("/api/path?from=stable-diffusion&to=autoencoder", lambda d: [s["target"] for s in d["path"]] == [
         "vae", "autoencoder"]),
     ("/api/queries", lambda d: "prerequisites" in {x["name"] for x in d}),
@@ -439,6 +467,21 @@ def test_api(srv, path, check):
     assert status == 200 and headers["Content-Type"].split(";")[0] in (
         "application/json", "application/sparql-results+json")
     assert check(json.loads(body))
+
+
+@pytest.mark.parametrize("path, names", [
+    ("/concept/vae", "13-generative-models.md:41"),
+    ("/concept/sec:13.1", "13-generative-models.md:5"),
+    ("/api/concept/vae", '"file": "13-generative-models.md"'),
+    ("/api/path?from=vae&to=gan", '"file": "13-generative-models.md"'),
+])
+def test_pages_and_the_api_name_files_as_the_export_does_not_where_the_server_keeps_them(srv, path, names):
+    """The server was loaded from an absolute path, as `mlkg serve --source /home/you/…` is: its pages and API
+    sent that path (the user's home, to anyone with --host 0.0.0.0), where the RDF writes the corpus-relative
+    file."""
+    status, _, body = srv.get(path, "text/html")
+    assert status == 200
+    assert names in body.decode() and str(SEED.parent) not in body.decode()
 
 
 @pytest.mark.parametrize("path, status", [
@@ -781,6 +824,30 @@ def test_push_errors_are_one_line(cli, oxigraph_server, url, message, exit_code)
     assert message in err and err.count("\n") == 1 and "Traceback" not in err and "s3cret" not in err
 
 
+def remote_default_count(url: str) -> int:
+    req = urllib.request.Request(url + "/query?" + urllib.parse.urlencode({"query": COUNT}),
+                                 headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return int(json.loads(r.read())["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("graph, says", [
+    ("not iri", "Invalid IRI code point ' '"),                 # the store's 400 came back as a failed push
+    ("relative/graph", "No scheme found in an absolute IRI"),
+    ("<https://mlkg.dev/graph/ml>", "Invalid IRI code point '<'"),
+    ("", "No scheme found in an absolute IRI"),  # "$UNSET": replaced the store's default graph
+])
+def test_push_refuses_a_graph_that_is_no_absolute_iri_before_sending_anything(cli, oxigraph_server, graph, says):
+    """--base-iri was checked and --graph was not: the request went out, and the store's answer (or, for an
+    empty name, a PUT over its default graph) came back as the push's result."""
+    before = remote_default_count(oxigraph_server)
+    code, out, err = cli("push", oxigraph_server + "/store", "--graph", graph)
+    assert code == 2 and out == ""
+    assert err == f"mlkg: --graph {graph!r} is not an absolute IRI ({says}); name one such as " \
+                  "https://mlkg.dev/graph/ml, or leave --graph out for the default graph\n"
+    assert remote_default_count(oxigraph_server) == before
+
+
 def _answer_once(reply: bytes) -> int:
     """A port where one connection is read and answered with ``reply``, whatever it is."""
     listener = socket.create_server(("127.0.0.1", 0))
@@ -812,6 +879,8 @@ def _answer_once(reply: bytes) -> int:
     (b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70000 + b"\r\n\r\n", "not an HTTP answer (LineTooLong"),
     # what the store sends is shown, never obeyed: an escape sequence would retitle the terminal
     (b"HTTP/1.1 500 Oops\r\nContent-Length: 17\r\n\r\n\x1b]0;pwned\x07xxxxxx", "HTTP 500 Oops: \\x1b]0;pwned\\x07"),
+    # and a bidirectional override would show the rest of the line reversed
+    (b"HTTP/1.1 500 Oops\r\nContent-Length: 7\r\n\r\n\xe2\x80\xaeevil", "HTTP 500 Oops: \\u202eevil"),
 ])
 def test_push_reports_a_store_that_answers_badly_in_one_line(cli, reply, message):
     code, _, err = cli("push", f"http://127.0.0.1:{_answer_once(reply)}/store")
@@ -939,6 +1008,24 @@ def test_host_header_against_dns_rebinding(request, server, host, status):
 def test_a_correction_of_no_known_action_is_told_the_actions(seed_kg, tmp_path, correction, message):
     """{"action": "bogus"} was answered "a correction needs source (text)", sending the client after a field it
     may well have; the action is judged first, and the answer names the ones there are."""
+    assert _refused_correction(seed_kg, tmp_path, correction) == message
+
+
+@pytest.mark.parametrize("correction, message", [
+    ({"action": "add", "source": "vae", "target": "gan", "kind": "related", "extra": 1},
+     "a correction has unknown key 'extra'; it takes action, source, target, kind and note"),
+    # said before "a correction needs source": the client has it, misspelt
+    ({"action": "remove", "src": "vae", "target": "autoencoder"}, "a correction has unknown key 'src'"),
+    ({"action": "add", "source": "vae", "target": "gan", "Kind": "related"}, "a correction has unknown key 'Kind'"),
+])
+def test_a_correction_with_a_key_it_does_not_take_is_400_naming_the_key(seed_kg, tmp_path, correction, message):
+    """{"extra": 1} was accepted and written without it: a client that misspelt "note" lost its note unawares, as a
+    curation file with an unknown key is refused."""
+    assert _refused_correction(seed_kg, tmp_path, correction).startswith(message)
+
+
+def _refused_correction(seed_kg, tmp_path, correction) -> str:
+    """The error a correction POSTed to a real ``--edit`` server gets with 400; the curation file stays as it was."""
     from mlkg.corrections import Editor
 
     cur = tmp_path / "curation.toml"
@@ -950,9 +1037,11 @@ def test_a_correction_of_no_known_action_is_told_the_actions(seed_kg, tmp_path, 
         conn.request("POST", "/api/curation", json.dumps(correction).encode(),
                      {"Content-Type": "application/json", "X-MLKG-Token": running.server.app.edit_token})
         answer = conn.getresponse()
-        assert (answer.status, json.loads(answer.read())["error"]) == (400, message)
+        status, error = answer.status, json.loads(answer.read())["error"]
         conn.close()
+        assert status == 400, error
         assert cur.read_text(encoding="utf-8") == "# ours\n"
+        return error
     finally:
         running.close()
 

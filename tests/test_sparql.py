@@ -511,6 +511,24 @@ def test_the_table_shows_a_control_character_a_query_makes_and_never_prints_it(c
     assert out.split("\n")[2] == "a\\u001b[31mred\\u009b" and out.isascii()
 
 
+@pytest.mark.parametrize("engine", sparql.ENGINES)
+@pytest.mark.parametrize("made, shown", [
+    ('"\\u202Eevil"', "\\u202eevil"),                      # right-to-left override: the rest of the row reversed
+    ('"a\\u202Ab\\u202Bc\\u202Cd\\u202De"', "a\\u202ab\\u202bc\\u202cd\\u202de"),
+    ('"a\\u2066b\\u2067c\\u2068d\\u2069"', "a\\u2066b\\u2067c\\u2068d\\u2069"),  # the isolates
+    ('IRI("http://example.org/\\u202Ex")', "<http://example.org/\\u202ex>"),
+    ("concept:x%E2%80%AEy", "x\\u202ey"),                    # shown as the ID it names, percent-decoded
+    ("concept:x%1B%5B31m", "x\\u001b[31m"),
+    ('"\\u200Fmark \\u05D0"', "\u200fmark \u05d0"),    # a direction mark and Hebrew reorder nothing: kept
+])
+def test_the_table_shows_a_bidirectional_control_a_query_makes_and_never_prints_it(cli, engine, made, shown):
+    """The table escaped C0 and C1 controls but sent U+202A-202E and U+2066-2069 as they were, which the
+    project refuses everywhere else ("Trojan Source"): a terminal showed the cells after one reversed."""
+    code, out, err = cli("query", f"SELECT ?x WHERE {{ BIND({made} AS ?x) }}", "--engine", engine)
+    assert code == 0, err
+    assert out.split("\n")[2] == shown
+
+
 def test_the_base_iri_applies_to_queries(cli):
     code, out, _ = cli("query", "SELECT ?c WHERE { ?c mlkg:requires concept:autoencoder } ORDER BY ?c",
                        "--base-iri", "https://example.org/kg/", "--format", "csv")

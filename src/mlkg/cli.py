@@ -31,12 +31,17 @@ def _remember_build(ctx, param, value):
     ctx.meta["mlkg.build"] = value
 
 
+_PATH_WANTED = {"sources": "a cheatsheet file or folder", "curation": "a curation file",
+                "out": "a folder to build into", "output": "a file, or - for standard output"}
+
+
 def _no_empty_path(ctx, param, value):
-    """An empty --source or --curation is refused: ``Path("")`` is the working folder, so an unset shell variable
-    (``--source "$SHEETS"``) would read whatever .md files happen to lie there."""
-    if "" in value:
-        what = "a cheatsheet file or folder" if param.name == "sources" else "a curation file"
-        raise InputError(f"{param.opts[0]} '': empty path; give {what} (is a shell variable unset?)")
+    """An empty path is refused: ``Path("")`` is the working folder, so an unset shell variable
+    (``--source "$SHEETS"``) would read whatever .md files happen to lie there, ``build --out "$OUT"`` built
+    into it, and ``-o "$OUT"`` wrote to standard output (which ``-o -`` asks for)."""
+    if value == "" or (isinstance(value, tuple) and "" in value):
+        raise InputError(f"{param.opts[0]} '': empty path; give {_PATH_WANTED[param.name]} "
+                         "(is a shell variable unset?)")
     return value
 
 
@@ -168,7 +173,7 @@ def cli():
 
 @cli.command()
 @_source_options(reads_build=False)
-@click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
+@click.option("--out", "-o", default=None, type=click.Path(file_okay=False), callback=_no_empty_path,
               help="Folder to write the build into (default: $MLKG_BUILD_DIR, else the project's out, else out). "
                    "Later commands read the build in that default folder, or in the one --build names.")
 @click.option("--base-iri", default=None, help="Base IRI for the RDF export (default: https://mlkg.dev/id/).")
@@ -470,7 +475,7 @@ def path(sources, curation, no_curation, source, target, fmt):
 @cli.command(name="map")
 @_source_options
 @click.option("--output", "-o", default="map.html", show_default=True, type=click.Path(dir_okay=False),
-              metavar="FILE", help="Where to write the page.")
+              callback=_no_empty_path, metavar="FILE", help="Where to write the page (- for standard output).")
 @click.option("--open", "open_", is_flag=True, help="Open the map in the default web browser.")
 def map_(sources, curation, no_curation, output, open_):
     """Write the interactive concept map alone: one self-contained HTML page that works offline.
@@ -685,8 +690,10 @@ def push(sources, curation, no_curation, url, graph_iri, user, password_env, bas
       mlkg push http://127.0.0.1:7878/store --graph https://mlkg.dev/graph/ml
     """
     from .views import rdf
+    from .views.push import graph_store_url
     from .views.push import push as do_push
 
+    graph_store_url(url, graph_iri)  # a bad URL or graph name: refused before a password is asked or anything read
     password = None
     if user is not None:
         password = os.environ.get(password_env)
@@ -708,7 +715,7 @@ def push(sources, curation, no_curation, url, graph_iri, user, password_env, bas
 @click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "n3", "turtle", "ntriples"]),
               default=None, help="RDF format (turtle is ttl, ntriples nt, as /sparql names them). Default: from the "
                                  "-o file's extension, else ttl.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", default=None,
+@click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE", default=None, callback=_no_empty_path,
               help="Write to FILE (atomically; a FIFO or terminal as it is made) instead of standard output.")
 @click.option("--base-iri", default=None, help="Base IRI of concept IRIs (default: https://mlkg.dev/id/).")
 def export(sources, curation, no_curation, fmt, output, base_iri):
@@ -818,7 +825,8 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
                        err=True)
             return exc.exit_code
         for p in exc.problems:  # a message may quote what another program sent: shown, never obeyed
-            click.echo(TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}",
+            click.echo(TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else
+                                             f"\\u{ord(m.group()):04x}",
                                              str(p) if p.location else f"mlkg: {p.message}"), err=True)
         return exc.exit_code
     except click.exceptions.Abort:

@@ -29,6 +29,7 @@ from .read.curation import KINDS, item_lines, load_curation, parse_toml, too_dee
 from .read.markdown import SLUG
 
 ACTIONS = ("add", "remove", "force")
+KEYS = ("action", "source", "target", "kind", "note")  # what a correction from the map holds
 HEADER = """# mlkg curation file: corrections to the graph, applied on every load (see the README).
 """
 
@@ -185,6 +186,9 @@ class Editor:
         if action not in ACTIONS:  # said first: "needs source" would send the client after the wrong field
             raise InputError(f"unknown correction {action!r}; use one of {', '.join(ACTIONS)}"
                              if isinstance(action, str) else f"a correction needs action, one of {', '.join(ACTIONS)}")
+        extra = next((k for k in data if k not in KEYS), None)  # as a curation file's unknown key: never dropped
+        if extra is not None:
+            raise InputError(f"a correction has unknown key {extra!r}; it takes {', '.join(KEYS[:-1])} and {KEYS[-1]}")
         for key in ("source", "target"):
             if not isinstance(data.get(key), str):
                 raise InputError(f"a correction needs {key} (text)")

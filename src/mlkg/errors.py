@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-"""The characters a terminal obeys rather than shows: what a message or a result quotes is escaped first."""
+TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""The characters a terminal obeys rather than shows: what a message or a result quotes is escaped first.  The
+C0 and C1 controls, and the bidirectional embeddings, overrides and isolates, which show what follows them in
+another order than it is written ("Trojan Source", refused in every input)."""
 
 
 @dataclass(frozen=True, order=True)

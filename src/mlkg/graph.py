@@ -37,6 +37,18 @@ EDGE_KINDS = ("parent", *CROSS_KINDS)
 T = TypeVar("T")
 
 
+def _edge_kinds(kind: str | Iterable[str] | None) -> set[str] | None:
+    """The edge kinds ``kind`` names, None for every kind.  A kind the graph has none of by definition is refused,
+    as ``mlkg edges --kind`` refuses it, rather than answered with no edges."""
+    if kind is None:
+        return None
+    names = [kind] if isinstance(kind, str) or not isinstance(kind, Iterable) else list(kind)
+    wrong = next((k for k in names if k not in EDGE_KINDS), None)
+    if wrong is not None:
+        raise InputError(f"unknown edge kind {wrong!r}; use {', '.join(EDGE_KINDS[:-1])} or {EDGE_KINDS[-1]}")
+    return set(names)
+
+
 def _heading_attrs(h: Heading) -> dict[str, Any]:
     return {"kind": h.kind, "number": h.number, "title": h.title, "label": h.label,
             "alt_labels": list(h.alt_labels), "file": h.location.path, "line": h.location.line}
@@ -519,18 +531,25 @@ class ConceptGraph:
 
     # edges --------------------------------------------------------------------------------
     def edges(self, kind: str | Iterable[str] | None = None) -> list[dict[str, Any]]:
-        """Every edge as a plain dict (``source``, ``target``, ``kind``, ``evidence``, …)."""
-        kinds = {kind} if isinstance(kind, str) else set(kind) if kind is not None else None
+        """Every edge as a plain dict (``source``, ``target``, ``kind``, ``evidence``, …), of the kinds ``kind``
+        names (one, or several; None: every kind)."""
+        kinds = _edge_kinds(kind)
         return [{"source": u, "target": v, **d} for u, v, k, d in self.graph.edges(keys=True, data=True)
                 if kinds is None or k in kinds]
 
-    def out_edges(self, node_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+    def out_edges(self, node_id: str, kind: str | Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """The edges from the node ``node_id`` names (whatever ``kg[...]`` takes), as :meth:`edges` gives them."""
+        kinds = _edge_kinds(kind)
         return [{"source": u, "target": v, **d} for u, v, k, d in
-                self.graph.out_edges(node_id, keys=True, data=True) if kind is None or k == kind]
+                self.graph.out_edges(self.resolve(node_id, sections=True), keys=True, data=True)
+                if kinds is None or k in kinds]
 
-    def in_edges(self, node_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+    def in_edges(self, node_id: str, kind: str | Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """The edges into the node ``node_id`` names, as :meth:`out_edges`."""
+        kinds = _edge_kinds(kind)
         return [{"source": u, "target": v, **d} for u, v, k, d in
-                self.graph.in_edges(node_id, keys=True, data=True) if kind is None or k == kind]
+                self.graph.in_edges(self.resolve(node_id, sections=True), keys=True, data=True)
+                if kinds is None or k in kinds]
 
     def stats(self) -> dict[str, Any]:
         """Counts of nodes and edges by kind, and what mining dropped or changed."""

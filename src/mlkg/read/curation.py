@@ -334,6 +334,8 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
         out.append(Problem(loc, f"[[{section}]] has unknown key {', '.join(unknown)}; "
                            f"allowed: {', '.join(sorted(required | optional))}"))
     for key, value in data.items():
+        if key in unknown:  # said once above: its value is not judged as if the key were known
+            continue
         if key == "names":
             if not (isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)):
                 out.append(Problem(loc, f"[[{section}]] names must be a list of non-empty strings"))

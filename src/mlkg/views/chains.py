@@ -125,7 +125,7 @@ def learning_plan(kg: ConceptGraph, concept: str, known: Iterable[str] = ()) -> 
     """
     concept = kg.resolve(concept)
     down, _ = kg.requires_index
-    known_ids = [kg.resolve(k) for k in _names(known)]
+    known_ids = list(dict.fromkeys(kg.resolve(k) for k in _names(known)))  # "vae" and "VAE" are one, once
     skipped = known_closure(kg, known_ids)
     steps = [s for s in prerequisites(kg, concept) if s["id"] not in skipped]
     for s in steps:

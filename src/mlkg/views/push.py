@@ -14,6 +14,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from ..errors import InputError, RemoteError
 
 DEFAULT_TIMEOUT = 60.0
@@ -39,6 +41,9 @@ def redacted(url: str) -> str:
 def graph_store_url(endpoint: str, graph: str | None) -> str:
     """The request URL: ``?graph=IRI`` for a named graph (indirect identification), ``?default`` otherwise.
 
+    A graph name that is no absolute IRI (an empty one too: not the default graph) is refused here, before
+    anything is sent, as ``--base-iri`` is, rather than reported as the store's 400 after the upload.
+
     A URL with a user or password in it is refused, and never printed with them: urllib would not send them,
     and a command line is visible to every user of the machine (``--user`` and an environment variable are
     not)."""
@@ -61,6 +66,12 @@ def graph_store_url(endpoint: str, graph: str | None) -> str:
     if "@" in parts.netloc:
         raise InputError(f"{shown}: credentials in the URL are not used; give --user NAME, and the password in "
                          "MLKG_PASSWORD (--password-env), where other users of the machine cannot see it")
+    if graph is not None:
+        try:
+            ox.NamedNode(graph)
+        except ValueError as exc:
+            raise InputError(f"--graph {graph!r} is not an absolute IRI ({exc}); name one such as "
+                             "https://mlkg.dev/graph/ml, or leave --graph out for the default graph") from None
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     query = [(k, v) for k, v in query if k not in ("graph", "default")]
     query.append(("graph", graph) if graph else ("default", ""))

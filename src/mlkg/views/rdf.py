@@ -251,7 +251,12 @@ def _relation_maker(pfx: dict[str, str], relation: str, quoted: dict[str, str]):
 def file_names(kg: ConceptGraph) -> dict[str, str]:
     """Each cheatsheet's path as the export writes it: relative to the folder that holds them all, so that the
     same corpus exports the same triples from any working directory ("13-generative-models.md", not
-    "data/13-…" in the checkout and "/home/you/mlkg/data/13-…" elsewhere).  Standard input stays "-"."""
+    "data/13-…" in the checkout and "/home/you/mlkg/data/13-…" elsewhere).  Standard input stays "-".
+    The server names files by it too, so that it never shows where it keeps them."""
+    return kg.derived("file_names", lambda: _file_names(kg))
+
+
+def _file_names(kg: ConceptGraph) -> dict[str, str]:
     files = {d["file"] for d in kg.entries.values()} - {"-"}
     if not files:
         return {}

@@ -596,10 +596,10 @@ _RESULTS = {"select": "a SELECT result", "ask": "an ASK result", "construct": "a
 
 def not_acceptable(what: str) -> str:
     """The 406 message for a result (select, ask, construct, or service: the service description) that the
-    Accept header takes in none of its formats."""
+    Accept header takes in none of its formats: types the endpoint sends, for the other kind of result (Turtle
+    for a table), so the message says what they cannot carry."""
     types = _TYPES["select" if what in ("select", "ask") else "construct"]
-    return (f"Accept names no type this endpoint sends for {_RESULTS[what]}, which it sends as {types} "
-            "(or send format=…)")
+    return f"none of the types Accept names can carry {_RESULTS[what]}; ask for one of {types} (or send format=…)"
 
 
 def negotiate(accept: str | None, named: list[str] = (), hints: list[str] = ()) -> dict[str, str | None]:
@@ -885,11 +885,12 @@ class App:
             body = rdf.serialize_triples(triples, wanted, self.base)
             return Response(200, body, content_type("construct", wanted), {"Vary": "Accept"})
         d = self.kg.graph.nodes[node]
+        files = rdf.file_names(self.kg)  # as the export names them, never where the server keeps them
         crumbs = [(p, self.kg.graph.nodes[p]) for p in self.kg.section_path(node)[:-1]]
         ctx: dict[str, Any] = {"id": node, "d": d, "crumbs": crumbs, "iri": rdf.node_iri(self.base, node),
-                               "kg": self.kg}
+                               "kg": self.kg, "file": files.get(d["file"], d["file"])}
         if d["kind"] == "concept":
-            c = concept_json(self.kg, node)
+            c = concept_json(self.kg, node, files)
             ctx.update(c=c, plan=chains.prerequisites(self.kg, node), dependents=chains.dependents(self.kg, node),
                        example=example_plain(d["example"]))
         else:
@@ -943,7 +944,7 @@ class App:
                 raise HTTPError(400, "limit must be at least 1")
             data: Any = {"query": one("q"), "results": self.search(one("q"), limit or 20)}
         elif kind == "concept" and arg:
-            data = concept_json(self.kg, self.kg.resolve(arg))
+            data = concept_json(self.kg, self.kg.resolve(arg), rdf.file_names(self.kg))
         elif kind == "prereqs" and arg:
             cid = self.kg.resolve(arg)
             data = {"concept": cid, "plan": chains.prerequisites(self.kg, cid, number("depth"))}
@@ -955,8 +956,12 @@ class App:
             data = chains.learning_plan(self.kg, arg, known)
         elif kind == "path":
             a, b = self.kg.resolve(one("from")), self.kg.resolve(one("to"))
+            files = rdf.file_names(self.kg)
             data = {"path": [{k: s[k] for k in ("source", "target", "kind", "evidence")}
                              for s in chains.explanation_path(self.kg, a, b)]}
+            for step in data["path"]:
+                if step["evidence"]:
+                    step["evidence"]["file"] = files.get(step["evidence"]["file"], step["evidence"]["file"])
         elif kind == "queries":
             data = [{"name": q.name, "description": q.description, "example": q.example,
                      "params": [{"name": p.name, "description": p.description, "kind": p.kind}

@@ -496,21 +496,29 @@ class QueryResult:
         return "\n".join(out) + "\n"
 
     def _cell(self, term, prefixes, width: int) -> str:
+        """A term as the table shows it, with what a terminal would obey escaped (``\\u001b``, ``\\u202e``): a
+        query can make any text, and an IRI any ID (``concept:%1B``)."""
         if term is None:
             return ""
-        if _is_iri(term):
-            iri = term.value
-            node = rdf.node_id(self.base, iri)
-            if node is not None:
-                return node
-            for name, ns in prefixes:
-                local = iri[len(ns):]
-                if iri.startswith(ns) and local and re.fullmatch(r"[\w.-]+", local):
-                    return f"{name}:{local}"
-            return f"<{iri}>"
-        text = " ".join(term.value.split()) if hasattr(term, "datatype") else f"_:{term.value}"
-        text = TERMINAL_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # shown, never obeyed
+        if _is_iri(term):  # never cut
+            return _shown(self._iri_cell(term.value, prefixes))
+        text = _shown(" ".join(term.value.split()) if hasattr(term, "datatype") else f"_:{term.value}")
         return text if len(text) <= width else text[: width - 1] + "…"
+
+    def _iri_cell(self, iri: str, prefixes) -> str:
+        node = rdf.node_id(self.base, iri)
+        if node is not None:
+            return node
+        for name, ns in prefixes:
+            local = iri[len(ns):]
+            if iri.startswith(ns) and local and re.fullmatch(r"[\w.-]+", local):
+                return f"{name}:{local}"
+        return f"<{iri}>"
+
+
+def _shown(text: str) -> str:
+    """``text`` with every character a terminal obeys rather than shows written as ``\\uXXXX``."""
+    return TERMINAL_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def python_value(term) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 from ..graph import ConceptGraph, deciding_evidence
@@ -18,18 +19,23 @@ def _indent(text: str, prefix: str = "  ") -> str:
     return textwrap.indent(text, prefix, lambda line: True)
 
 
-def evidence_list(edge: dict[str, Any]) -> list[dict[str, Any]] | None:
+def evidence_list(edge: dict[str, Any], files: Mapping[str, str] | None = None) -> list[dict[str, Any]] | None:
+    """An edge's evidence as JSON; ``files`` renames the files it names (see :func:`concept_json`)."""
     ev = edge.get("evidence")
     if ev is None:
         return None
-    return [{k: e.get(k) for k in _EVIDENCE_KEYS} for e in ev]
+    out = [{k: e.get(k) for k in _EVIDENCE_KEYS} for e in ev]
+    if files:
+        for e in out:
+            e["file"] = files.get(e["file"], e["file"])
+    return out
 
 
-def edges_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def edges_json(rows: list[dict[str, Any]], files: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     return [{
         "source": r["source"], "target": r["target"], "kind": r["kind"],
         "confidence": r.get("confidence"), "rule": r.get("rule"), "curated": bool(r.get("curated", False)),
-        "evidence": evidence_list(r),
+        "evidence": evidence_list(r, files),
     } for r in rows]
 
 
@@ -53,18 +59,22 @@ def _title(kg: ConceptGraph, node: str) -> str:
     return f"{d['number']} {d['title']}"
 
 
-def concept_json(kg: ConceptGraph, cid: str) -> dict[str, Any]:
+def concept_json(kg: ConceptGraph, cid: str, files: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One concept as ``mlkg show --format json`` gives it.  Its files are named as the graph holds them, as
+    typed (an editor opens them), unless ``files`` maps them to other names: the server's are the export's,
+    relative to the corpus (:func:`mlkg.views.rdf.file_names`), never where the server keeps them."""
     d = kg.graph.nodes[cid]
+    files = files or {}
     path = kg.section_path(cid)[:-1]
     return {
         "id": cid, "number": d["number"], "title": d["title"], "label": d["label"],
         "alt_labels": d["alt_labels"], "aliases": list(d.get("aliases", ())),
         "section_path": [{"id": p, "title": _title(kg, p)} for p in path],
-        "file": d["file"], "line": d["line"],
+        "file": files.get(d["file"], d["file"]), "line": d["line"],
         "simple": d["simple"], "full": d["full"], "example": d["example"],
-        "requires": edges_json(kg.out_edges(cid, "requires")),
-        "required_by": edges_json(kg.in_edges(cid, "requires")),
-        "related": edges_json(kg.out_edges(cid, "related") + kg.in_edges(cid, "related")),
+        "requires": edges_json(kg.out_edges(cid, "requires"), files),
+        "required_by": edges_json(kg.in_edges(cid, "requires"), files),
+        "related": edges_json(kg.out_edges(cid, "related") + kg.in_edges(cid, "related"), files),
     }
 
 
