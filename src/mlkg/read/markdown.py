@@ -484,11 +484,9 @@ class _Parser:
         if hidden:
             self.error(lineno, f"the heading holds invisible character {character(hidden.group())}: a title with it "
                                "looks like one without it, and is not found as it is typed; remove it")
-        mixed = _mixed_script(text) if 2 <= level <= 4 else None  # other headings name nothing to look up
+        mixed = mixed_script(text) if 2 <= level <= 4 else None  # other headings name nothing to look up
         if mixed:
-            self.error(lineno, f"the heading's word {mixed[0]!r} mixes {mixed[1]}: it looks like another word and is "
-                               "not found as that one is typed; write the word in one script (a Greek letter that "
-                               "stands alone as a symbol, as in β-VAE, is fine)")
+            self.error(lineno, f"the heading's {mixed}")
         if level >= 5:
             m = _ENTRY.match(text)
             if m:
@@ -657,6 +655,16 @@ def _not_a_heading(body: str) -> str | None:
     if odd:
         return f"but {character(odd.group(1))} after its #s is no space to markdown: type a plain space"
     return None
+
+
+def mixed_script(text: str) -> str | None:
+    """What is wrong with the first word of ``text`` that mixes Latin, Cyrillic and Greek letters, or None: the
+    check of a heading, and of a curation alias, which is looked up and mined as a title is."""
+    found = _mixed_script(text)
+    if found is None:
+        return None
+    return (f"word {found[0]!r} mixes {found[1]}: it looks like another word and is not found as that one is typed; "
+            "write the word in one script (a Greek letter that stands alone as a symbol, as in β-VAE, is fine)")
 
 
 def _mixed_script(text: str) -> tuple[str, str] | None:
