@@ -30,7 +30,7 @@ import orjson
 from .errors import AmbiguousNameError, InputError, UnknownConceptError
 from .mine import Evidence, Mined
 from .mine.lexicon import singular_key
-from .read import Corpus, Entry, Heading, section_node_id
+from .read import Corpus, Entry, Heading, plain_title, section_node_id
 
 CROSS_KINDS = ("requires", "related")
 EDGE_KINDS = ("parent", *CROSS_KINDS)
@@ -97,6 +97,14 @@ def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
         else:
             keys[key] = attrs
     return g
+
+
+def shown_title(d: dict[str, Any], default: str = "") -> str:
+    """A node's title as the views show it (its attributes ``d``; ``default`` if it has none).  A section's or
+    subsection's as it reads rendered, emphasis, code spans, links and tags dropped as they are from every label:
+    it is only ever shown as a name.  An entry's as written, as its other fields are kept."""
+    title = d.get("title", default)
+    return title if d.get("kind") == "concept" else plain_title(title)
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:

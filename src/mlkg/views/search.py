@@ -53,7 +53,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from ..graph import ConceptGraph
+from ..graph import ConceptGraph, shown_title
 from ..read import number_key
 
 FUZZY_MIN = 750
@@ -86,7 +86,7 @@ class _Item:
 
 
 def _names(node_id: str, d: dict[str, Any]) -> list[str]:
-    raw = [d.get("label", ""), d.get("title", ""), *d.get("alt_labels", ()), *d.get("aliases", ())]
+    raw = [d.get("label", ""), shown_title(d), *d.get("alt_labels", ()), *d.get("aliases", ())]
     if d.get("kind") == "concept":
         raw.append(node_id)
     return list(dict.fromkeys(n for n in map(normalize, raw) if n))
@@ -185,6 +185,6 @@ def search(kg: ConceptGraph, text: str, limit: int | None = 20, sections: bool =
             hits.append((-(tier * 10000 + within), not item.concept, item.key, item.id, tier))
     hits.sort()
     g = kg.graph
-    return [{"id": n, "title": g.nodes[n].get("title", n), "number": g.nodes[n].get("number", ""),
+    return [{"id": n, "title": shown_title(g.nodes[n], n), "number": g.nodes[n].get("number", ""),
              "kind": g.nodes[n].get("kind"), "match": TIERS[tier], "score": -neg}
             for neg, _, _, n, tier in hits[:limit]]
