@@ -43,6 +43,11 @@ def test_concept_attributes(seed_kg):
     ("large language model", "llm"),
     ("13.1.2", "vae"),  # the entry number `mlkg show` prints beside the ID: it was "unknown concept"
     (" 13.1.2 ", "vae"),
+    # folded as search folds a name (NFKD, accents dropped): search found vae, and this said "unknown concept"
+    ("\uff36\uff41\uff45", "vae"),  # fullwidth "Vae"
+    ("\uff11\uff13.\uff11.\uff12", "vae"),  # fullwidth "13.1.2"
+    ("Variatio\u0301nal Autoencoder", "vae"),
+    ("Stáble Diffusion", "stable-diffusion"),
 ])
 def test_resolve_accepts_ids_labels_acronyms_and_entry_numbers(seed_kg, asked, found):
     assert seed_kg.resolve(asked) == found and asked in seed_kg

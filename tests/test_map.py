@@ -6,6 +6,7 @@ import heapq
 import itertools
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 import networkx as nx
@@ -712,6 +713,26 @@ def test_learning_path_is_laid_out_on_its_own_in_learning_order(context, pages, 
     assert view.js("mlkg.state().path") is None and view.js(LOCAL_IDS) is None
     assert view.js(VIEW) == whole
     assert view.js("nodes.get(mlkg.toVis('vae')).label") == "Variational Autoencoder"
+    _clean(view)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("fragment, selected, known", [
+    ("13.1.2", "vae", []),  # an entry number, as the panel shows it: it was "Nothing called "13.1.2" in this map"
+    ("%EF%BC%B6%EF%BD%81%EF%BD%85", "vae", []),  # fullwidth "Vae", folded as search folds it
+    ("Variatio%CC%81nal%20Autoencoder", "vae", []),
+    ("13.1", "sec:13.1", []),  # a subsection's number, as /concept/13.1 takes it
+    ("13.1.3&known=13.1.1", "denoising-autoencoder", ["autoencoder"]),
+])
+def test_the_address_takes_the_names_search_and_the_command_line_take(context, pages, seed_kg, fragment,  # noqa: F811
+                                                                      selected, known):
+    """The hash was read by its own rules (names in lower case), not the search box's; the command line, /concept/
+    and the search box all took entry numbers and folded names."""
+    view = open_map(context, pages["physics"], fragment)
+    assert view.js("mlkg.state()")["selected"] == selected and view.js("mlkg.state()")["known"] == known
+    assert view.page.locator("#notice").inner_text() == ""
+    if not selected.startswith("sec:"):
+        assert seed_kg.resolve(urllib.parse.unquote(fragment.split("&")[0])) == selected
     _clean(view)
 
 

@@ -47,13 +47,12 @@ first), concepts before sections and subsections, then in document order
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from ..graph import ConceptGraph, shown_title
+from ..graph import ConceptGraph, fold, shown_title
 from ..read import number_key
 
 FUZZY_MIN = 750
@@ -67,10 +66,10 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def normalize(text: str) -> str:
-    """Lowercase, drop accents and punctuation: the words of ``text`` joined by single spaces."""
-    text = unicodedata.normalize("NFKD", str(text).lower())
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return " ".join(_WORD.findall(text))
+    """Lowercase, drop accents and punctuation: the words of ``text`` joined by single spaces.  Folded as
+    :meth:`~mlkg.graph.ConceptGraph.resolve` folds a name (:func:`~mlkg.graph.fold`), so that what search finds
+    exactly every command takes."""
+    return " ".join(_WORD.findall(fold(str(text))))
 
 
 @dataclass(frozen=True, slots=True)
