@@ -76,6 +76,20 @@ def test_unknown_id_suggests_close_ones(seed_kg, asked, suggestion):
     assert "did you mean" in str(err.value)
 
 
+@pytest.mark.parametrize("asked, suggestions", [
+    ("a", []),  # it was the first three concepts with an "a" in them: autoencoder, vae, denoising-autoencoder
+    ("auto*", ["autoencoder", "denoising-autoencoder", "vae"]),  # a part of a name, the nearest first (it was none)
+    ("diffus*", ["diffusion-model", "stable-diffusion"]),
+    ("gans thing", ["gan", "wgan"]),
+    ("network", ["generator", "discriminator", "gan"]),  # "Generator Network" is nearer than "Generative Adversarial
+    ("vea", ["vae"]),                                    # Network", which came first, in document order
+])
+def test_suggestions_are_the_concepts_most_like_the_name_first(seed_kg, asked, suggestions):
+    """Did-you-mean was close spellings (difflib), then every concept whose ID or label contained the name, in
+    document order: `mlkg learn transformer --known a,b` suggested linear-regression, and `prereqs 'trans*'` tanh."""
+    assert seed_kg.suggest(asked) == suggestions
+
+
 def test_node_link_json_round_trips(seed_kg):
     data = seed_kg.to_node_link()
     assert data == nx.node_link_data(seed_kg.graph, edges="edges")  # made directly, but networkx's format

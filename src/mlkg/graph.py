@@ -13,7 +13,6 @@ curation file makes a new graph.  Indexes derived from it are
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import operator
@@ -27,7 +26,7 @@ from typing import Any, BinaryIO, TypeVar
 import networkx as nx
 import orjson
 
-from .errors import AmbiguousNameError, InputError, UnknownConceptError
+from .errors import AmbiguousNameError, InputError, UnknownConceptError, similar
 from .mine import Evidence, Mined
 from .mine.lexicon import singular_key
 from .read import Corpus, Entry, Heading, plain_title, section_node_id
@@ -522,13 +521,13 @@ class ConceptGraph:
                                   section=self.graph.nodes[section]["number"] if section else None)
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
-        """Concept IDs that look like ``text``: close in spelling, or containing it."""
+        """Concept IDs whose ID or label looks most like ``text`` (:func:`~mlkg.errors.similar`), most alike first:
+        a typo, or a part of a longer name.  Those that merely contained it came in document order ("a" suggested
+        the first three concepts with an "a")."""
         ids = list(self.entries)
-        by_label = {d["label"].casefold(): i for i, d in self.entries.items()}
-        found = difflib.get_close_matches(text, ids, n=n, cutoff=0.6)
-        found += [by_label[x] for x in difflib.get_close_matches(text.casefold(), list(by_label), n=n)]
-        found += [i for i in ids if text.casefold() in i or text.casefold() in self.entries[i]["label"].casefold()]
-        return list(dict.fromkeys(found))[:n]
+        owners = [i for i in ids for _ in range(2)]
+        choices = [x for i, d in self.entries.items() for x in (i, d["label"])]
+        return list(dict.fromkeys(owners[k] for k in similar(fold(text), choices)))[:n]
 
     def section_path(self, node_id: str) -> list[str]:
         """Node IDs from the top-level section down to ``node_id``."""

@@ -7,14 +7,13 @@ with the curation file's renames applied and its items checked against it.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ..errors import CheatsheetError, CurationError, InputError, Location, Problem
+from ..errors import CheatsheetError, CurationError, InputError, Location, Problem, close_matches
 from .curation import Curation, load_curation
 from .markdown import (
     Document,
@@ -105,7 +104,7 @@ def _suggester(concepts: set[str]):
 
     def suggest(x: str) -> list[str]:
         if x not in found:
-            found[x] = difflib.get_close_matches(x, known, n=3) if len(found) < SUGGESTED else []
+            found[x] = close_matches(x, known) if len(found) < SUGGESTED else []
         return found[x]
 
     return suggest
