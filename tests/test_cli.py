@@ -131,6 +131,20 @@ def test_a_name_no_export_or_terminal_can_carry_is_refused_when_read(cli, tmp_pa
     assert err.startswith(message) and err.count("\n") == 1 and err.isascii() and err[:-1].isprintable(), err
 
 
+@pytest.mark.parametrize("args, says", [
+    (["prereqs", "vae", "--known", "autoencoder"], "Error: No such option '--known'. --known is an option of mlkg "
+     "learn and mlkg next.\n"),
+    (["show", "vae", "--depth", "1"], "Error: No such option '--depth'. --depth is an option of mlkg dependents and "
+     "mlkg prereqs.\n"),
+    (["stats", "--tree"], "Error: No such option '--tree'. --tree is an option of mlkg prereqs.\n"),
+    (["learn", "vae", "--know", "a"], "Error: No such option '--know'. Did you mean '--known'?\n"),  # its own
+])
+def test_an_option_of_another_command_names_the_commands_that_take_it(cli, args, says):
+    """`mlkg prereqs transformer --known attention` said only "No such option '--known'"."""
+    code, out, err = cli(*args)
+    assert (code, out) == (2, "") and err.endswith(says), err
+
+
 def test_usage_error_exits_2(cli):
     assert cli("edges", "--kind", "nonsense")[0] == 2
     assert cli("prereqs", "vae", "--depth", "-1")[0] == 2
@@ -1090,6 +1104,9 @@ def test_a_shared_title_is_a_warning_of_stats_and_build_and_its_name_a_one_line_
      "commas\n"),
     (["next", "--known", "autoencoderr"], 2, "",
      "mlkg: --known: unknown concept 'autoencoderr'; did you mean autoencoder, denoising-autoencoder, vae?\n"),
+    (["learn", "vae", "--known", "a,b"], 2, "",  # not the first concepts with an "a" in them
+     "mlkg: --known: unknown concept 'a'; give the concepts you know by ID, label or entry number, separated by "
+     "commas\n"),
     # - is standard output for export -o and map -o; a build is a folder
     (["build", "--out", "-"], 2, "", "mlkg: --out -: a build is a folder of several files, which standard output "
      "cannot be; give a folder (mlkg export -o - writes the graph to standard output)\n"),

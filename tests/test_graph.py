@@ -44,6 +44,11 @@ def test_concept_attributes(seed_kg):
     ("large language model", "llm"),
     ("13.1.2", "vae"),  # the entry number `mlkg show` prints beside the ID: it was "unknown concept"
     (" 13.1.2 ", "vae"),
+    # folded as search folds a name (NFKD, accents dropped): search found vae, and this said "unknown concept"
+    ("\uff36\uff41\uff45", "vae"),  # fullwidth "Vae"
+    ("\uff11\uff13.\uff11.\uff12", "vae"),  # fullwidth "13.1.2"
+    ("Variatio\u0301nal Autoencoder", "vae"),
+    ("Stáble Diffusion", "stable-diffusion"),
 ])
 def test_resolve_accepts_ids_labels_acronyms_and_entry_numbers(seed_kg, asked, found):
     assert seed_kg.resolve(asked) == found and asked in seed_kg
@@ -70,6 +75,20 @@ def test_unknown_id_suggests_close_ones(seed_kg, asked, suggestion):
         seed_kg.resolve(asked)
     assert suggestion in err.value.suggestions
     assert "did you mean" in str(err.value)
+
+
+@pytest.mark.parametrize("asked, suggestions", [
+    ("a", []),  # it was the first three concepts with an "a" in them: autoencoder, vae, denoising-autoencoder
+    ("auto*", ["autoencoder", "denoising-autoencoder", "vae"]),  # a part of a name, the nearest first (it was none)
+    ("diffus*", ["diffusion-model", "stable-diffusion"]),
+    ("gans thing", ["gan", "wgan"]),
+    ("network", ["generator", "discriminator", "gan"]),  # "Generator Network" is nearer than "Generative Adversarial
+    ("vea", ["vae"]),                                    # Network", which came first, in document order
+])
+def test_suggestions_are_the_concepts_most_like_the_name_first(seed_kg, asked, suggestions):
+    """Did-you-mean was close spellings (difflib), then every concept whose ID or label contained the name, in
+    document order: `mlkg learn transformer --known a,b` suggested linear-regression, and `prereqs 'trans*'` tanh."""
+    assert seed_kg.suggest(asked) == suggestions
 
 
 def test_node_link_json_round_trips(seed_kg):

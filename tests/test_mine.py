@@ -874,6 +874,25 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[alias]]\nconcept = "gan"\nnames = ["variational auto-encoder"]\n', 1, "is already a name of 'vae'"),
     ('[[alias]]\nconcept = "gan"\nnames = ["Zorb"]\n\n[[alias]]\nconcept = "vae"\nnames = ["zorb"]\n', 5,
      "'zorb' of 'vae' is already a name of 'gan'"),
+    # an entry's or a section's number, or a section's ID, is what every command takes for that node: as an alias
+    # it named the alias's concept instead (`mlkg show 13.2.1` showed vae)
+    ('[[alias]]\nconcept = "vae"\nnames = ["13.2.1"]\n', 1, "[[alias]] '13.2.1' of 'vae' is entry 13.2.1's number "
+     "(gan): `mlkg show 13.2.1`, and every command, would take it for 'vae'; an alias cannot be an entry's or a "
+     "section's number or ID"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["13.1"]\n', 1, "[[alias]] '13.1' of 'vae' is subsection 13.1's number "
+     "(Autoencoders): `mlkg show 13.1`"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["Kingma net", "13"]\n', 1, "'13' of 'vae' is section 13's number "
+     "(GENERATIVE MODELS)"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["sec:13.2"]\n', 1, "'sec:13.2' of 'vae' is subsection 13.2's ID (GANs "
+     "(Generative Adversarial Networks)): `mlkg show sec:13.2`"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["13 2 1"]\n', 1, "'13 2 1' of 'vae' is entry 13.2.1's number (gan): "
+     "`mlkg show 13.2.1`"),
+    # a word of two scripts, refused in a heading, looks like a name it is not and is never found as typed
+    ('[[alias]]\nconcept = "vae"\nnames = ["v\u0430riational thing"]\n', 1, "[[alias]] 'v\u0430riational thing' of "
+     "'vae': its word 'v\u0430riational' mixes U+0430 (CYRILLIC SMALL LETTER A) with Latin letters: it looks like "
+     "another word and is not found as that one is typed; write the word in one script"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["Kingma net", "\u03c1ixel VAE"]\n', 1, "its word '\u03c1ixel' mixes "
+     "U+03C1 (GREEK SMALL LETTER RHO) with Latin letters"),
     # an everyday word, or a single letter, would name the concept in nearly every entry
     ('[[alias]]\nconcept = "vae"\nnames = ["the"]\n', 1, "'the' of 'vae' is an everyday English word (Zipf frequency "
      "7.73; an alias must be under 5.12): nearly every entry would seem to name the concept; use a longer, more "

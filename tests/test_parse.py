@@ -304,6 +304,41 @@ def test_one_number_for_two_things_is_an_error(write, first, second, message):
     assert f"{a}:" in str(err.value.problems[0])
 
 
+REUSED = sheet(entry("1.1.1", "One"), entry("1.2.1", "Two"), entry("1.2.2", "Three"),
+               subsections={"1.1": "Things", "1.2": "Other"}).replace("### 1.2 Other", "### 1.1 Other")
+
+
+@pytest.mark.parametrize("files, expected", [
+    # a subsection number typed for the next one: its entries then have no subsection of their own
+    ({"a.md": REUSED}, [
+        ("a.md", "### 1.1 Other", "subsection 1.1 is titled 'Other' here and 'Things' at {a.md}:"
+         f"{line_of(REUSED, '### 1.1 Things')}; renumber one, or give both one title"),
+        ("a.md", ("**Parent:**", 2), "parent '1.2' names no subsection: entry 1.2.1 stands under subsection 1.1 "
+         f"(line {line_of(REUSED, '### 1.1 Other')}); renumber that heading, or add a '### 1.2 Title' heading above "
+         "entry 1.2.1"),
+        ("a.md", ("**Parent:**", 3), "parent '1.2' names no subsection: entry 1.2.2 stands under subsection 1.1"),
+    ]),
+    # the same across files: the second file's mistake is the number the first one gives
+    ({"a.md": sheet(entry("1.1.1", "One")),
+      "b.md": sheet(entry("1.2.1", "Two"), subsections={"1.2": "Other"}).replace("### 1.2 Other", "### 1.1 Other")}, [
+        ("b.md", "### 1.1 Other", "subsection 1.1 is titled 'Other' here and 'Things' at {a.md}:"),
+        ("b.md", "**Parent:**", "parent '1.2' names no subsection: entry 1.2.1 stands under subsection 1.1"),
+    ]),
+])
+def test_a_reused_section_number_is_named_with_the_errors_it_causes(write, files, expected):
+    """It gave only "parent '13.2' names no subsection; add a '### 13.2 Title' heading", once per entry: the number
+    two headings share was looked for only in files without problems, and the advice sent the reader the wrong way."""
+    paths = {name: write(text, name) for name, text in files.items()}
+    with pytest.raises(CheatsheetError) as err:
+        read(list(paths.values()))
+    where = [(p.location.path, p.location.line) for p in err.value.problems]
+    marks = [m if isinstance(m, tuple) else (m, 1) for _, m, _ in expected]
+    assert where == [(str(paths[name]), line_of(files[name], *m))
+                     for (name, _, _), m in zip(expected, marks, strict=True)]
+    for problem, (*_, message) in zip(err.value.problems, expected, strict=True):
+        assert problem.message.startswith(message.replace("{a.md}", str(paths["a.md"]))), problem.message
+
+
 @pytest.mark.parametrize("title", ["TOPIC", "Topic", "topic "])  # the same title, whatever its case
 def test_a_section_split_across_files_under_one_title_is_one_section(write, title):
     a = write(sheet(entry("1.1.1", "One")), "a.md")

@@ -28,7 +28,10 @@ from browser import browser, context  # noqa: F401  (pytest fixtures)
 from conftest import SEED, entry, sheet
 
 import mlkg
+from mlkg.views import map as viz
+from mlkg.views import text as text_view
 from mlkg.views.live import Live
+from mlkg.views.search import search
 from mlkg.views.server import ServerConfig, make_server
 from mlkg.views.sparql import uses_service
 
@@ -553,6 +556,41 @@ def test_hostile_text_is_escaped_on_concept_pages(tmp_path):
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
     finally:
         running.close()
+
+
+def _marked_up(write):
+    """A sheet whose section and subsection titles hold markdown and a tag."""
+    text = sheet(entry("1.1.1", "Beta Net", "beta"), title="**Bold** `Code` <i>Italic</i> TOPIC",
+                 subsections={"1.1": "*Sub* [Title](https://x.org)"})
+    return mlkg.load(write(text), curation=[])
+
+
+def _concept_page(kg, node: str) -> str:
+    running = Running(kg)
+    try:
+        return running.get(f"/concept/{node}", "text/html")[2].decode()
+    finally:
+        running.close()
+
+
+@pytest.mark.parametrize("view, expected", [
+    (lambda kg: text_view.concept_text(kg, "beta").split("\n")[1], "Section: 1 Bold Code Italic TOPIC › 1.1 Sub Title"),
+    (lambda kg: [p["title"] for p in text_view.concept_json(kg, "beta")["section_path"]],
+     ["1 Bold Code Italic TOPIC", "1.1 Sub Title"]),
+    (lambda kg: [n["name"] for n in viz.map_data(kg)[0] if n["kind"] != "concept"],
+     ["Bold Code Italic TOPIC", "Sub Title"]),
+    (viz.default_title, "1 Bold Code Italic TOPIC · concept map"),
+    (lambda kg: [r["title"] for r in search(kg, "sub title", sections=True)], ["Sub Title"]),
+    (lambda kg: re.search(r'<nav class="crumbs".*?</nav>', _concept_page(kg, "beta"), re.S).group(),
+     '<nav class="crumbs" aria-label="Breadcrumbs">\n<a href="/concept/sec%3A1">1 Bold Code Italic TOPIC</a> › '
+     '<a href="/concept/sec%3A1.1">1.1 Sub Title</a> › <span>Beta Net</span>\n</nav>'),
+    (lambda kg: re.findall(r"<title>.*?</title>|<h1>.*?</h1>", _concept_page(kg, "sec:1.1")),
+     ["<title>Sub Title · mlkg</title>", "<h1>Sub Title</h1>"]),
+])
+def test_a_section_title_is_shown_as_it_reads_rendered(write, view, expected):
+    """`mlkg show`, the map's header, Sections list and breadcrumbs, and the concept pages showed
+    "**Bold** `Code` <i>Italic</i>" (escaped), where the RDF label and every entry's label read "Bold Code Italic"."""
+    assert view(_marked_up(write)) == expected
 
 
 # --- the query page in a real browser --------------------------------------------------------------

@@ -807,6 +807,25 @@ def _query_list(queries) -> str:
     return "\n".join(lines) + "\n"
 
 
+OPTION_ELSEWHERE_SHOWN = 3
+"""Commands named in the hint that an option is another command's (``--format`` is most commands')."""
+
+
+def _option_elsewhere(option: str, ctx: click.Context | None) -> str:
+    """" --known is an option of mlkg learn and mlkg next.", where a command was given another command's option (the
+    commands that take it, in the order `mlkg --help` lists them), or ""."""
+    here = ctx.command.name if ctx is not None else None
+    names = [name for name, command in sorted(cli.commands.items()) if name != here and any(
+        option in (*p.opts, *p.secondary_opts) for p in command.params if isinstance(p, click.Option))]
+    if not names:
+        return ""
+    shown = [f"mlkg {n}" for n in names[:OPTION_ELSEWHERE_SHOWN]]
+    if len(names) > len(shown):
+        shown.append(f"{len(names) - len(shown)} more")
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return f" {option} is an option of {listed}."
+
+
 def main(argv: list[str] | None = None, keep: list | None = None) -> int:
     """Entry point: run the CLI, turning our errors into one-line messages.  ``keep`` is given the dict the
     command's context shares, which holds the graph it read: :func:`run` keeps that graph past the command."""
@@ -833,6 +852,8 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
         click.echo("mlkg: aborted", err=True)
         return 130
     except click.ClickException as exc:
+        if isinstance(exc, click.NoSuchOption):
+            exc.message += _option_elsewhere(exc.option_name, exc.ctx)
         exc.show()
         return exc.exit_code
     except click.exceptions.Exit as exc:

@@ -9,6 +9,7 @@ offending spot.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -35,6 +36,34 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
+
+
+SIMILAR = 70
+"""The least similarity (rapidfuzz's 0–100) of a "did you mean" suggestion."""
+SIMILAR_SHORT = 65
+"""The same for a query of three characters or fewer, matched whole: one letter of three changed or moved is 67."""
+
+
+def similar(text: str, choices: Sequence[str], cutoff: float | None = None) -> list[int]:
+    """Where in ``choices`` the strings most like ``text`` stand, most alike first: the one measure of every "did
+    you mean".  Alike is rapidfuzz's WRatio, case and punctuation aside: a typo ("transfomer"), a part of a longer
+    name ("trans*", "diffusion") or its words in another order; then the plain edit similarity, then the order
+    given.  A query of three characters or fewer is matched whole only: as a part of a name it is in too many.
+    ``cutoff`` raises the least similarity (:data:`SIMILAR`) where only a near miss is worth a word."""
+    from rapidfuzz import fuzz, process, utils  # an error's hint only: not every command's start
+
+    query = utils.default_process(text)
+    short = len(query) <= 3
+    found = process.extract(query, choices, scorer=fuzz.ratio if short else fuzz.WRatio,
+                            processor=utils.default_process, limit=None,
+                            score_cutoff=max(cutoff or 0, SIMILAR_SHORT if short else SIMILAR))
+    ranked = sorted((-score, -fuzz.ratio(query, utils.default_process(choice)), i) for choice, score, i in found)
+    return [i for *_, i in ranked]
+
+
+def close_matches(text: str, choices: Sequence[str], n: int = 3, cutoff: float | None = None) -> list[str]:
+    """The ``n`` strings of ``choices`` most like ``text``, most alike first (:func:`similar`)."""
+    return list(dict.fromkeys(choices[i] for i in similar(text, choices, cutoff)))[:n]
 
 
 class MlkgError(Exception):

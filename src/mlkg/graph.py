@@ -13,7 +13,6 @@ curation file makes a new graph.  Indexes derived from it are
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import operator
@@ -27,10 +26,10 @@ from typing import Any, BinaryIO, TypeVar
 import networkx as nx
 import orjson
 
-from .errors import AmbiguousNameError, InputError, UnknownConceptError
+from .errors import AmbiguousNameError, InputError, UnknownConceptError, similar
 from .mine import Evidence, Mined
 from .mine.lexicon import singular_key
-from .read import Corpus, Entry, Heading, section_node_id
+from .read import Corpus, Entry, Heading, plain_title, section_node_id
 
 CROSS_KINDS = ("requires", "related")
 EDGE_KINDS = ("parent", *CROSS_KINDS)
@@ -109,6 +108,28 @@ def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
         else:
             keys[key] = attrs
     return g
+
+
+def fold(text: str) -> str:
+    """``text`` lowercased and decomposed (NFKD) without its combining marks: "Ｖａｅ" is "vae", "Café" "cafe".  How
+    every lookup of a name reads it, :meth:`ConceptGraph.resolve` as search does (``mlkg.views.search``)."""
+    if text.isascii():  # most names: nothing to decompose
+        return text.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if unicodedata.category(c) != "Mn")
+
+
+def name_key(name: str) -> str:
+    """The key a name is looked up by: folded (:func:`fold`), its words normalised and its last word singular
+    ("GANs", "gan" and "ＧＡＮ" are one key)."""
+    return singular_key(fold(name))
+
+
+def shown_title(d: dict[str, Any], default: str = "") -> str:
+    """A node's title as the views show it (its attributes ``d``; ``default`` if it has none).  A section's or
+    subsection's as it reads rendered, emphasis, code spans, links and tags dropped as they are from every label:
+    it is only ever shown as a name.  An entry's as written, as its other fields are kept."""
+    title = d.get("title", default)
+    return title if d.get("kind") == "concept" else plain_title(title)
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -388,7 +409,7 @@ class ConceptGraph:
                       *((2, x) for x in d.get("aliases", [])), (3, n.replace("-", " ")))
             names = best[d["kind"]]
             for rank, x in ranked:
-                key = singular_key(x)
+                key = name_key(x)
                 found = names.get(key)
                 if found is None or rank < found[0]:
                     names[key] = (rank, [n])
@@ -401,7 +422,7 @@ class ConceptGraph:
     @cached_property
     def _folded_ids(self) -> dict[str, str]:
         """A node ID as typed in any case ("MAE" for mae) → the node: an ID is a name no other node can share."""
-        return {n.casefold(): n for n in self.graph}
+        return {fold(n).casefold(): n for n in self.graph}
 
     def duplicate_titles(self) -> list[str]:
         """One line per title or label two or more entries share (as a reader sees it, in any case), naming each
@@ -415,7 +436,7 @@ class ConceptGraph:
                                f"{self.entries[n]['line']})" for n in ids[:SHARED_LISTED])
             more = f" and {len(ids) - SHARED_LISTED} more" if len(ids) > SHARED_LISTED else ""
             what = f"have the title {first['title']!r}" if all(
-                singular_key(self.entries[n]["title"]) == singular_key(first["title"]) for n in ids) \
+                name_key(self.entries[n]["title"]) == name_key(first["title"]) for n in ids) \
                 else f"share the name {name!r}"
             lines.append(f"{len(ids)} entries {what}: {places}{more}; a name they share finds neither: give them "
                          "different titles, or name them by ID")
@@ -429,7 +450,7 @@ class ConceptGraph:
         out = []
         for n, d in self.entries.items():
             for x in (d["title"], d["label"]):
-                ids = self._ambiguous["concept"].get(singular_key(x))
+                ids = self._ambiguous["concept"].get(name_key(x))
                 if ids and ids[0] == n and tuple(ids) not in seen:
                     seen.add(tuple(ids))
                     out.append((x, ids))
@@ -447,8 +468,8 @@ class ConceptGraph:
             return False
         if node_id in self.graph:
             return True
-        name = unicodedata.normalize("NFC", node_id.strip())
-        wanted = singular_key(name)  # as resolve() looks names up, without its suggestions on a miss
+        name = fold(node_id.strip())
+        wanted = name_key(name)  # as resolve() looks names up, without its suggestions on a miss
         return name.casefold() in self._folded_ids or name in self._entry_numbers \
             or any(wanted in self._names[kind] for kind in ("concept", "subsection", "section"))
 
@@ -490,11 +511,11 @@ class ConceptGraph:
             kinds = ("concept", "subsection", "section") if sections else ("concept",)
         if node_id in self.graph and self.graph.nodes[node_id]["kind"] in kinds:
             return node_id
-        node_id = unicodedata.normalize("NFC", node_id)  # as headings are read
-        folded = self._folded_ids.get(node_id.strip().casefold())
+        name = fold(node_id.strip())  # "Ｖａｅ" and "vae", "Café" and "cafe": as search reads them
+        folded = self._folded_ids.get(name.casefold())
         if folded is not None and self.graph.nodes[folded]["kind"] in kinds:
             return folded
-        wanted = singular_key(node_id.strip())  # "Autoencoders" and "GANs" find autoencoder and gan
+        wanted = singular_key(name)  # "Autoencoders" and "GANs" find autoencoder and gan
         for kind in kinds:
             found = self._names[kind].get(wanted)
             if found is not None:
@@ -502,23 +523,23 @@ class ConceptGraph:
             shared = self._ambiguous[kind].get(wanted)
             if shared is not None:
                 raise AmbiguousNameError(node_id, [(n, self.graph.nodes[n]["number"]) for n in shared])
-        if "concept" in kinds and node_id.strip() in self._entry_numbers:  # 13.1.2, as `mlkg show` prints it
-            return self._entry_numbers[node_id.strip()]
+        if "concept" in kinds and name in self._entry_numbers:  # 13.1.2, as `mlkg show` prints it
+            return self._entry_numbers[name]
         # a section's node ID, number or title, where a concept was asked for: the error says what it is
-        section = next((s for s in (node_id, f"sec:{node_id}") if s in self.graph
+        section = next((s for s in (name, f"sec:{name}") if s in self.graph
                         and self.graph.nodes[s]["kind"] in ("section", "subsection")), None) \
             or self._names["subsection"].get(wanted) or self._names["section"].get(wanted)
         raise UnknownConceptError(node_id, self.suggest(node_id),
                                   section=self.graph.nodes[section]["number"] if section else None)
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
-        """Concept IDs that look like ``text``: close in spelling, or containing it."""
+        """Concept IDs whose ID or label looks most like ``text`` (:func:`~mlkg.errors.similar`), most alike first:
+        a typo, or a part of a longer name.  Those that merely contained it came in document order ("a" suggested
+        the first three concepts with an "a")."""
         ids = list(self.entries)
-        by_label = {d["label"].casefold(): i for i, d in self.entries.items()}
-        found = difflib.get_close_matches(text, ids, n=n, cutoff=0.6)
-        found += [by_label[x] for x in difflib.get_close_matches(text.casefold(), list(by_label), n=n)]
-        found += [i for i in ids if text.casefold() in i or text.casefold() in self.entries[i]["label"].casefold()]
-        return list(dict.fromkeys(found))[:n]
+        owners = [i for i in ids for _ in range(2)]
+        choices = [x for i, d in self.entries.items() for x in (i, d["label"])]
+        return list(dict.fromkeys(owners[k] for k in similar(fold(text), choices)))[:n]
 
     def section_path(self, node_id: str) -> list[str]:
         """Node IDs from the top-level section down to ``node_id``."""

@@ -194,7 +194,8 @@ _TOKEN = re.compile(r"\w+")
 def _alias_clashes(corpus: Corpus) -> list[Problem]:
     """Curated aliases that are already another concept's name (its title, a name in the title's parentheses, its
     ID), in any form the lexicon reads them ("Gaussian Processes", "auto-encoder"), or that two items give two
-    concepts: such an alias would quietly move every mention of that name."""
+    concepts: such an alias would quietly move every mention of that name.  So is one that is another entry's
+    number, or a section's number or ID: every command would take it for the alias's concept."""
     items = corpus.curation.of("alias")
     if not items:
         return []
@@ -208,10 +209,24 @@ def _alias_clashes(corpus: Corpus) -> list[Problem]:
         for name in (e.title, label, *alts, e.id.replace("-", " ")):
             for k in keys(name):
                 owner.setdefault(k, e.id)
+    # what every command also takes for a node: an entry's number (13.1.2), a section's number or node ID (13.1,
+    # sec:13.1); an alias that is one would be found before it, and name the alias's concept instead
+    numbers: dict[str, tuple[str, str, str]] = {}
+    for h in (*corpus.sections, *corpus.subsections):
+        for form, what in ((h.number, "number"), (h.node_id, "ID")):
+            numbers.setdefault(names.singular_key(form), (h.node_id, form, f"{h.kind} {h.number}'s {what} ({h.title})"))
+    for e in corpus.entries:
+        numbers.setdefault(names.singular_key(e.number), (e.id, e.number, f"entry {e.number}'s number ({e.id})"))
     problems = []
     for item in items:
         concept = item.data["concept"]
         for name in item.data["names"]:
+            node, form, what = numbers.get(names.singular_key(name), (concept, "", ""))
+            if node != concept:
+                problems.append(Problem(item.location, f"[[alias]] {name!r} of {concept!r} is {what}: `mlkg show "
+                                        f"{form}`, and every command, would take it for {concept!r}; an alias cannot "
+                                        "be an entry's or a section's number or ID"))
+                continue
             found = keys(name)
             other = next((owner[k] for k in sorted(found) if owner.get(k, concept) != concept), None)
             if other is not None:

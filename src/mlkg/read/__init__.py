@@ -6,14 +6,14 @@ with the curation file's renames applied and its items checked against it.
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ..errors import CheatsheetError, CurationError, InputError, Location, Problem
+from ..errors import CheatsheetError, CurationError, InputError, Location, Problem, close_matches
 from .curation import Curation, load_curation
 from .markdown import (
     Document,
@@ -25,6 +25,7 @@ from .markdown import (
     parse_bytes,
     parse_text,
     plain_title,
+    read_document,
     section_node_id,
     split_title,
 )
@@ -103,7 +104,7 @@ def _suggester(concepts: set[str]):
 
     def suggest(x: str) -> list[str]:
         if x not in found:
-            found[x] = difflib.get_close_matches(x, known, n=3) if len(found) < SUGGESTED else []
+            found[x] = close_matches(x, known) if len(found) < SUGGESTED else []
         return found[x]
 
     return suggest
@@ -122,6 +123,7 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
     renames = renames or {}
     rename_items = rename_items or {}
     documents, problems = [], []
+    outlines: list[Document] = []  # every document read, with problems or without: a number two headings use
     renaming: dict[str, tuple[Location, str]] = {}  # entry number → (its rename's place, the ID it had)
     clashes: list[Problem] = []
     digests: dict[Path, bytes] = {}
@@ -135,13 +137,19 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
                 # a copy (the seed in data/ and in the full corpus): read once, as a file given twice is.  Two
                 # copies could never load together, since every entry would be there twice
                 continue
-            doc = parse_bytes(data, name)
+            doc, found = read_document(data, name)
         except CheatsheetError as exc:
             problems += exc.problems
             continue
         except OSError as exc:
             problems.append(Problem(Location(name, 1), f"cannot read file: {exc.strerror or exc}"))
             continue
+        if found:
+            problems += found
+            if doc is not None:  # its headings only: a number its entries reuse may be one of its problems already
+                outlines.append(dataclasses.replace(doc, entries=[]))  # (50.1.02, read on as 50.1.2)
+            continue
+        outlines.append(doc)
         if not doc.entries:
             problems.append(Problem(Location(name, 1), "no cheatsheet entries in this file (an entry starts with a "
                                                        "'#### N.M.K Title' heading); is it a cheatsheet?"))
@@ -171,7 +179,7 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
                 ))
             else:
                 seen[entry.id] = entry
-    problems += _clashing_numbers(documents)
+    problems += _clashing_numbers(outlines)  # of a file with problems too: a reused number causes some of them
     if problems:
         raise CheatsheetError(problems=sorted(problems + clashes, key=lambda p: (p.location or Location("", 0))))
     if clashes:

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CurationError, Location, Problem
-from .markdown import CONTROL, INVISIBLE, REORDERING, SLUG, character, reordering, reordering_problem
+from .markdown import CONTROL, INVISIBLE, REORDERING, SLUG, character, mixed_script, reordering, reordering_problem
 from .sources import STDIN, each_once, empty_path_problem, name_problem, read_input
 
 SECTIONS = {
@@ -349,6 +349,9 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
             if short is None and wordless is not None:  # matched on words, it would name nothing, without a word
                 out.append(Problem(loc, f"[[{section}]] {wordless!r} of {data.get('concept')!r} has no letter or "
                                    "digit: names are matched word by word, so it would name nothing"))
+            mixed = next(((v, m) for v in value if (m := mixed_script(v)) is not None), None)
+            if mixed is not None:  # as in a heading: it looks like a name it is not, and is never found as typed
+                out.append(Problem(loc, f"[[{section}]] {mixed[0]!r} of {data.get('concept')!r}: its {mixed[1]}"))
         elif not isinstance(value, str):
             out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
             continue

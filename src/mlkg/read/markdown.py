@@ -486,11 +486,9 @@ class _Parser:
         if hidden:
             self.error(lineno, f"the heading holds invisible character {character(hidden.group())}: a title with it "
                                "looks like one without it, and is not found as it is typed; remove it")
-        mixed = _mixed_script(text) if 2 <= level <= 4 else None  # other headings name nothing to look up
+        mixed = mixed_script(text) if 2 <= level <= 4 else None  # other headings name nothing to look up
         if mixed:
-            self.error(lineno, f"the heading's word {mixed[0]!r} mixes {mixed[1]}: it looks like another word and is "
-                               "not found as that one is typed; write the word in one script (a Greek letter that "
-                               "stands alone as a symbol, as in β-VAE, is fine)")
+            self.error(lineno, f"the heading's {mixed}")
         if level >= 5:
             m = _ENTRY.match(text)
             if m:
@@ -624,7 +622,10 @@ class _Parser:
                        f"expected `{expected}`")
             ok = False
         elif self.subsection is None or self.subsection.number != expected:
-            self.error(raw["parent_line"], f"parent {raw['parent']!r} names no subsection; add a "
+            sub = self.subsection  # the heading above may be the mistake: a number typed for another
+            under = "" if sub is None else (f": entry {number} stands under subsection {sub.number} (line "
+                                            f"{sub.location.line}); renumber that heading, or")
+            self.error(raw["parent_line"], f"parent {raw['parent']!r} names no subsection{under or ';'} add a "
                        f"'### {expected} Title' heading above entry {number}")
             ok = False
         fields = {}
@@ -659,6 +660,16 @@ def _not_a_heading(body: str) -> str | None:
     if odd:
         return f"but {character(odd.group(1))} after its #s is no space to markdown: type a plain space"
     return None
+
+
+def mixed_script(text: str) -> str | None:
+    """What is wrong with the first word of ``text`` that mixes Latin, Cyrillic and Greek letters, or None: the
+    check of a heading, and of a curation alias, which is looked up and mined as a title is."""
+    found = _mixed_script(text)
+    if found is None:
+        return None
+    return (f"word {found[0]!r} mixes {found[1]}: it looks like another word and is not found as that one is typed; "
+            "write the word in one script (a Greek letter that stands alone as a symbol, as in β-VAE, is fine)")
 
 
 def _mixed_script(text: str) -> tuple[str, str] | None:
@@ -705,11 +716,25 @@ def _closes_flat(fences: list[tuple[str, bool]]) -> bool:
 
 def parse_text(text: str, path: str = "<string>") -> Document:
     """Parse one cheatsheet held in a string."""
-    return _parse(text, path)
+    doc, problems = _parse(text, path)
+    if problems:
+        raise CheatsheetError(problems=problems)
+    return doc
 
 
 def parse_bytes(data: bytes, path: str) -> Document:
     """Parse one cheatsheet file's bytes (UTF-8, with or without a byte-order mark)."""
+    doc, problems = read_document(data, path)
+    if problems:
+        raise CheatsheetError(problems=problems)
+    return doc
+
+
+def read_document(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
+    """One cheatsheet file's bytes as far as they could be read, and the problems found in them (a file that is
+    no UTF-8 raises :class:`CheatsheetError`).  A file with problems still gives its headings and the entries that
+    were whole, or None where nothing could be read: a section number it reuses is named with its problems, and
+    may be their cause (a reused subsection number leaves the entries after it with no subsection)."""
     text = decode(data, path)
     # A control character is one byte in UTF-8, which bytes.translate finds five times as fast as CONTROL
     # searches the text (and str's "in" rules out the two non-characters at once in most text)
@@ -717,21 +742,17 @@ def parse_bytes(data: bytes, path: str) -> Document:
     return _parse(text, path, clean)
 
 
-def _parse(text: str, path: str, clean: bool = False) -> Document:
+def _parse(text: str, path: str, clean: bool = False) -> tuple[Document | None, list[Problem]]:
     """``clean``: the text is known to hold nothing that CONTROL finds."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     bad = None if clean else CONTROL.search(text)
     if bad:
-        raise CheatsheetError(problems=[Problem(
-            Location(path, text.count("\n", 0, bad.start()) + 1),
-            f"control character U+{ord(bad.group()):04X} in the text; no export format can carry it (XML forbids "
-            "it): remove it")])
+        return None, [Problem(Location(path, text.count("\n", 0, bad.start()) + 1),
+                              f"control character U+{ord(bad.group()):04X} in the text; no export format can carry "
+                              "it (XML forbids it): remove it")]
     bad = reordering(text)
     if bad:
-        raise CheatsheetError(problems=[Problem(Location(path, text.count("\n", 0, bad.start()) + 1),
-                                                reordering_problem(bad.group()))])
+        return None, [Problem(Location(path, text.count("\n", 0, bad.start()) + 1), reordering_problem(bad.group()))]
     parser = _Parser(text, path)
     doc = parser.run()
-    if parser.problems:
-        raise CheatsheetError(problems=parser.problems)
-    return doc
+    return doc, parser.problems

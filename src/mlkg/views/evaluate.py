@@ -20,14 +20,13 @@ unordered pairs whatever their type; *requires* compares directed
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location, Problem
+from ..errors import InputError, Location, Problem, close_matches
 from ..graph import ConceptGraph
 from .chains import prerequisites
 
@@ -212,7 +211,7 @@ def _unused(kg: ConceptGraph, golds: list[GoldFile], own: dict[int, str | None])
             continue  # not scored: a near miss there says nothing ("semi-supervised-learning", of a section not loaded)
         for concept, line in g.lines.items():
             if concept not in kg.entries:
-                near = difflib.get_close_matches(concept, known, n=1, cutoff=0.9)
+                near = close_matches(concept, known, n=1, cutoff=90)  # a near miss: not another section's
                 if near:
                     out.append({"file": str(g.path), "line": line,
                                 "message": f"{concept!r} is no loaded concept; did you mean {near[0]!r}?"})

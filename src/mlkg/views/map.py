@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..atomic import output as output_file
-from ..graph import ConceptGraph, chunked, edge_items
+from ..graph import ConceptGraph, chunked, edge_items, shown_title
 from ..read import example_plain, number_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -307,7 +307,7 @@ def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> Iterator[dict[
     for n, d in g.nodes(data=True):
         kind = d.get("kind", "section")
         x, y = pos[n]
-        node = {"id": n, "kind": kind, "label": d.get("label", n), "name": d.get("title", n),
+        node = {"id": n, "kind": kind, "label": d.get("label", n), "name": shown_title(d, n),
                 "number": d.get("number", ""), "line": d.get("line"), "x": x, "y": y}
         if d.get("alt_labels"):
             node["alt"] = list(d["alt_labels"])
@@ -441,7 +441,7 @@ def _json_bytes(value: Any) -> bytes:
 def default_title(kg: ConceptGraph) -> str:
     sections = [d for _, d in kg.nodes("section")]
     if len(sections) == 1:
-        return f"{sections[0]['number']} {sections[0]['title']} · concept map"
+        return f"{sections[0]['number']} {shown_title(sections[0])} · concept map"
     return f"Concept map · {len(sections)} sections, {len(kg.entries)} concepts"
 
 

@@ -47,13 +47,12 @@ first), concepts before sections and subsections, then in document order
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from ..graph import ConceptGraph
+from ..graph import ConceptGraph, fold, shown_title
 from ..read import number_key
 
 FUZZY_MIN = 750
@@ -67,10 +66,10 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def normalize(text: str) -> str:
-    """Lowercase, drop accents and punctuation: the words of ``text`` joined by single spaces."""
-    text = unicodedata.normalize("NFKD", str(text).lower())
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return " ".join(_WORD.findall(text))
+    """Lowercase, drop accents and punctuation: the words of ``text`` joined by single spaces.  Folded as
+    :meth:`~mlkg.graph.ConceptGraph.resolve` folds a name (:func:`~mlkg.graph.fold`), so that what search finds
+    exactly every command takes."""
+    return " ".join(_WORD.findall(fold(str(text))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,7 @@ class _Item:
 
 
 def _names(node_id: str, d: dict[str, Any]) -> list[str]:
-    raw = [d.get("label", ""), d.get("title", ""), *d.get("alt_labels", ()), *d.get("aliases", ())]
+    raw = [d.get("label", ""), shown_title(d), *d.get("alt_labels", ()), *d.get("aliases", ())]
     if d.get("kind") == "concept":
         raw.append(node_id)
     return list(dict.fromkeys(n for n in map(normalize, raw) if n))
@@ -185,6 +184,6 @@ def search(kg: ConceptGraph, text: str, limit: int | None = 20, sections: bool =
             hits.append((-(tier * 10000 + within), not item.concept, item.key, item.id, tier))
     hits.sort()
     g = kg.graph
-    return [{"id": n, "title": g.nodes[n].get("title", n), "number": g.nodes[n].get("number", ""),
+    return [{"id": n, "title": shown_title(g.nodes[n], n), "number": g.nodes[n].get("number", ""),
              "kind": g.nodes[n].get("kind"), "match": TIERS[tier], "score": -neg}
             for neg, _, _, n, tier in hits[:limit]]

@@ -60,7 +60,7 @@ import orjson
 import pyoxigraph as ox
 
 from ..errors import InputError, MlkgError, NoPathError, QueryError, UnknownConceptError
-from ..graph import ConceptGraph
+from ..graph import ConceptGraph, shown_title
 from ..read import example_plain
 from . import chains, rdf
 from .live import Live
@@ -717,6 +717,7 @@ class App:
             self._env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates" / "site"),
                 autoescape=True, trim_blocks=True, lstrip_blocks=True)
+            self._env.filters["shown"] = shown_title  # a node's title as every view shows it
         return self._env
 
     def page(self, name: str, **context) -> Response:
@@ -896,7 +897,7 @@ class App:
         else:
             ctx.update(children=[(u, self.kg.graph.nodes[u]) for u, _, k in
                                  self.kg.graph.in_edges(node, keys=True) if k == "parent"])
-        resp = self.page("concept.html", title=d["title"], **ctx)
+        resp = self.page("concept.html", title=shown_title(d), **ctx)
         resp.headers["Vary"] = "Accept"
         return resp
 

@@ -40,7 +40,6 @@ limits let through cannot overflow it.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import heapq
 import json
@@ -52,7 +51,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import TERMINAL_CONTROL, QueryError, UnknownConceptError
+from ..errors import TERMINAL_CONTROL, QueryError, UnknownConceptError, close_matches
 from ..graph import ConceptGraph
 from . import rdf
 from .queries import NamedQuery, named_queries, parse_header
@@ -149,7 +148,7 @@ def resolve_query(query: str | NamedQuery) -> NamedQuery:
         if text in known:
             return known[text]
         if text.upper() not in _FORMS | UPDATE_KEYWORDS:
-            close = difflib.get_close_matches(text, list(known), n=3)
+            close = close_matches(text, list(known))
             hint = f"did you mean {', '.join(close)}? " if close else ""
             raise QueryError(f"unknown query {text!r}; {hint}named queries: {', '.join(known)} "
                              "(or give a .rq file or SPARQL text)")
@@ -226,7 +225,7 @@ def _section(kg: ConceptGraph, value: str) -> str:
     with contextlib.suppress(UnknownConceptError):
         return kg.resolve(v, kinds=("subsection", "section"))
     numbers = [d["number"] for _, d in kg.graph.nodes(data=True) if d["kind"] in ("section", "subsection")]
-    close = difflib.get_close_matches(v, numbers, n=3)
+    close = close_matches(v, numbers)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; sections: {', '.join(numbers[:12])}"
     raise QueryError(f"unknown section {value!r}{hint}")
 

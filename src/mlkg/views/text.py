@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import Any
 
-from ..graph import ConceptGraph, deciding_evidence
+from ..graph import ConceptGraph, deciding_evidence, shown_title
 
 _EVIDENCE_KEYS = ("field", "sentence", "file", "line", "surface", "rule", "confidence", "source")
 
@@ -56,7 +56,7 @@ def edges_tsv(rows: list[dict[str, Any]]) -> str:
 
 def _title(kg: ConceptGraph, node: str) -> str:
     d = kg.graph.nodes[node]
-    return f"{d['number']} {d['title']}"
+    return f"{d['number']} {shown_title(d)}"
 
 
 def concept_json(kg: ConceptGraph, cid: str, files: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -975,15 +975,21 @@ var mlkg = (function () {
   }
 
   // ---- selection, deep links -----------------------------------------------------------------------
+  /* The node a name in the address names: its ID (in any case), else what search finds exactly (a name,
+     acronym, alias or ID as search folds it, "Ｖａｅ" too, or an entry or section number), a concept before a
+     section, then in document order: the rules of the search box, as the command line takes the same names. */
   function resolve(text) {
     if (info.has(text)) return text;
-    var want = String(text).trim().toLowerCase();
+    var want = String(text).trim();
     if (info.has(want)) return want;
-    for (var i = 0; i < raw.length; i++) {
-      var n = raw[i];
-      if ([n.label, n.name].concat(n.alt || [], n.aliases || []).some(function (s) { return String(s).toLowerCase() === want; })) return n.id;
-    }
-    return null;
+    if (info.has(want.toLowerCase())) return want.toLowerCase();
+    var q = normalize(want), qc = q.replace(/ /g, ""), best = null;
+    if (!q) return null;
+    searchIndex().forEach(function (it) {
+      if (exactMatch(q, qc, it) && (!best || (it.concept && !best.concept) ||
+          (it.concept === best.concept && compareKeys(it.key, best.key) < 0))) best = it;
+    });
+    return best ? best.id : null;
   }
   var encodeId = function (id) { return encodeURIComponent(id).replace(/%3A/gi, ":"); };
   function decode(text) {
@@ -1419,12 +1425,17 @@ var mlkg = (function () {
     for (var at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) count++;
     return count;
   }
+  /* Tier 7: a name, its compact form or the number is the query. */
+  function exactMatch(q, qc, it) {
+    for (var i = 0; i < it.names.length; i++) if (it.names[i] === q || it.compacts[i] === qc) return true;
+    return !!it.number && it.number === q;
+  }
   function matchItem(q, qc, qw, qLength, qcLength, it) {
+    if (exactMatch(q, qc, it)) return [7, 1000];
     var tier = 0, within = 0;
     for (var i = 0; i < it.names.length; i++) {
       var name = it.names[i], compact = it.compacts[i], found = 0;
       var part = it.compactLengths[i] ? Math.min(999, Math.floor(1000 * qcLength / it.compactLengths[i])) : 0;
-      if (name === q || compact === qc) return [7, 1000];
       if (name.lastIndexOf(q, 0) === 0 || compact.lastIndexOf(qc, 0) === 0) found = 6;
       else if (qw.every(function (w) { return (" " + name).indexOf(" " + w) >= 0; })) found = 5;
       else if (name.indexOf(q) >= 0) found = 4;
@@ -1432,7 +1443,6 @@ var mlkg = (function () {
       if (found > tier || (found === tier && part > within)) { tier = found; within = part; }
     }
     if (it.number) {
-      if (it.number === q) return [7, 1000];
       if ((it.number + " ").lastIndexOf(q + " ", 0) === 0) {
         var part2 = Math.min(999, Math.floor(1000 * qLength / codeLength(it.number)));
         if (6 > tier || (tier === 6 && part2 > within)) { tier = 6; within = part2; }
