@@ -101,6 +101,36 @@ class MapPage:
                     width: box.clientWidth, height: box.clientHeight};
         }""")
 
+    def out_of_sight(self, ids) -> dict:
+        """Which of ``ids`` the fitted local view does not show, and why: ``{id: "off screen"}`` for a concept whose
+        bounding box (dot and label) is not wholly inside the part of the view the window shows (on a phone the
+        details sheet starts where the view ends), ``"under the overlay"`` for one reaching up into the band of
+        the title and its buttons, ``"under #id"`` for one whose dot the page draws something else over."""
+        self.page.wait_for_selector("html[data-local-fitted='true']", state="attached", timeout=READY_TIMEOUT_MS)
+        return self.js("""(ids) => {
+            const net = mlkg.view().network, stage = document.getElementById("localnetwork");
+            const at = stage.getBoundingClientRect();
+            const left = Math.max(at.left, 0), top = Math.max(at.top, 0);
+            const right = Math.min(at.right, window.innerWidth), bottom = Math.min(at.bottom, window.innerHeight);
+            const bar = Math.max(...["local-title", "local-all", "local-close"].map(id => document.getElementById(id))
+                .filter(el => el && !el.hidden).map(el => el.getBoundingClientRect().bottom));
+            const out = {};
+            ids.forEach(id => {
+                const v = mlkg.toVis(id), b = net.getBoundingBox(v);
+                const a = net.canvasToDOM({x: b.left, y: b.top}), c = net.canvasToDOM({x: b.right, y: b.bottom});
+                const p = net.canvasToDOM(net.getPositions([v])[v]);
+                const hit = document.elementFromPoint(at.left + p.x, at.top + p.y);
+                if (at.left + a.x < left || at.top + a.y < top || at.left + c.x > right || at.top + c.y > bottom) {
+                    out[id] = "off screen";
+                } else if (at.top + a.y < bar) {
+                    out[id] = "under the overlay";
+                } else if (!hit || !stage.contains(hit)) {
+                    out[id] = "under " + (hit ? "#" + (hit.id || hit.tagName) : "nothing");
+                }
+            });
+            return out;
+        }""", list(ids))
+
 
 def open_map(context, path: Path, fragment: str = "", ready: bool = True) -> MapPage:
     """Open ``path`` (plus ``#fragment``) in a new page of ``context``; the only request allowed is the file."""

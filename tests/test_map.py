@@ -11,7 +11,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from browser import SERVED, browser, context, open_map, open_served, phone  # noqa: F401  (pytest fixtures)
+from browser import READY_TIMEOUT_MS, SERVED, browser, context, open_map, open_served, phone  # noqa: F401  (pytest fixtures)
 from conftest import SEED as SEED_PATH
 from conftest import entry, sheet
 
@@ -601,6 +601,67 @@ def test_a_tall_local_view_is_fitted_below_its_overlay(context, write, tmp_path)
     assert fit["outside"] == [] and fit["font_px"] >= 12, fit
     assert fit["under_bar"] == [], fit  # "bravo", the farthest prerequisite, sat under the title
     _clean(view)
+
+
+PHONES = {"portrait": (390, 844), "small": (360, 640), "large": (414, 896), "on its side": (844, 390)}
+
+
+def _crowded(write, related: int = 21):
+    """Target Method, built on Alpha Base and Beta Base, and ``related`` concepts contrasted with it ("Unlike the
+    target method", two-line labels), which the local view lays out beside it: on a phone its level wraps onto
+    rows, with Target Method in the middle of them, far below its prerequisites."""
+    names = iter(NAMES)
+    entries = [entry("1.1.1", "Alpha Base", "alpha"), entry("1.1.2", "Beta Base", "beta"),
+               entry("1.1.3", "Target Method", "target", full="It is built on the alpha base and the beta base.")]
+    for i in range(1, related + 1):
+        name = next(names)
+        entries.append(entry(f"1.2.{i}", f"{name.title()} Sampling Variant", name,
+                             full=f"Unlike the target method, {name.title()} needs no care."))
+    return mlkg.load(write(sheet(*entries, subsections={"1.1": "Core", "1.2": "Contrasts"})), curation=[])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", PHONES.values(), ids=PHONES.keys())
+def test_on_a_phone_the_local_view_shows_the_selection_under_its_prerequisites(browser, write, tmp_path, size):  # noqa: F811
+    """On a phone the details sheet takes the lower half of the screen and leaves the local view too little room
+    for all of it: the view shows the selection with its prerequisites above it, wholly in the room left, below
+    the overlay, at a legible zoom.  It had kept the rows laid out for the whole level, Target Method among the
+    related concepts' middle rows, and both of its prerequisites were off screen above the map."""
+    kg = _crowded(write)
+    assert sorted(e["target"] for e in kg.out_edges("target", "requires")) == ["alpha", "beta"]
+    page = viz.write_map(kg, tmp_path / "map.html")
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]}, is_mobile=True, has_touch=True,
+                              service_workers="block")
+    ctx.set_default_timeout(READY_TIMEOUT_MS)
+    try:
+        view = open_map(ctx, page, "target&hops=1")
+        assert view.page.locator("#panel-title").inner_text() == "Target Method"  # the details sheet is open
+        fit = view.local_fit()
+        assert len(fit["ids"]) == 24 and fit["outside"], fit  # more than the room holds at a legible zoom
+        assert fit["font_px"] >= 12, fit
+        assert view.out_of_sight(["target", "alpha", "beta"]) == {}
+        _clean(view)
+    finally:
+        ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.shared
+def test_on_a_phone_the_local_view_shows_the_selection_under_its_prerequisites_on_the_shared_corpus(
+        phone, shared, tmp_path):  # noqa: F811
+    """The review's cases, on the shared cheatsheets with tests/fresh at 390x844: VAE's prerequisites (Autoencoder,
+    Probability Distribution), LLM's (Transformer, Language Model and three more) and Transformer's (Attention
+    among them) were off screen above the map or under its overlay."""
+    kg = mlkg.load(shared, Path(__file__).parent / "fresh")
+    page = viz.write_map(kg, tmp_path / "map.html")
+    for cid in ("vae", "llm", "transformer"):
+        needs = [e["target"] for e in kg.out_edges(cid, "requires")]
+        view = open_map(phone, page, f"{cid}&hops=1")
+        fit = view.local_fit()
+        assert len(needs) >= 2 and set(needs) <= set(fit["ids"]) and fit["font_px"] >= 12, (cid, needs, fit)
+        assert view.out_of_sight([cid, *needs]) == {}, cid
+        _clean(view)
+        view.page.close()
 
 
 @pytest.mark.browser

@@ -568,9 +568,10 @@ var mlkg = (function () {
   // exactly as it was.  Layers follow `requires`: prerequisites above, what needs them below, and a concept
   // linked only by `related` on the level of the neighbour it is reached from.  A layer too wide for the view
   // wraps onto several rows; the rows are sized so that the whole view fits the screen with labels legible.
-  // minScale: the smallest zoom at which the 14 px labels stay legible (12 px on screen)
+  // minScale: the smallest zoom at which the 14 px labels stay legible (12 px on screen); a view narrower than
+  // narrowView keeps half the margin at its sides, and one lower than shortView a one-line overlay (a phone)
   var LOCAL = { font: 14, selectedFont: 16, labelMax: 132, lineHeight: 17, gapX: 26, gapY: 16, levelGap: 30,
-                margin: 24, barGap: 8, minScale: 0.86, maxScale: 1.3 };
+                margin: 24, barGap: 8, minScale: 0.86, maxScale: 1.3, narrowView: 480, shortView: 480 };
   // The most concepts a neighbourhood shows unless asked for all of them (`&all`, "Show N more"): beyond it the
   // view keeps the most relevant ones (rankedNeighbourhood).  The largest budget at which every 1-hop view of
   // the shared+fresh corpus (618 concepts) fits wholly below the overlay with 12 px labels, at 1280x800 with the
@@ -596,11 +597,13 @@ var mlkg = (function () {
     localNet = new vis.Network($("localnetwork"), { nodes: localNodes, edges: localEdges }, localOptions());
     localNet.on("click", function (p) { if (p.nodes.length) select(fromVis(p.nodes[0]), { focus: false }); });
     localNet.on("beforeDrawing", function (ctx) { drawLevels(ctx); drawKnown(ctx, localNet, local.ids); });
-    localNet.on("afterDrawing", function () { if (local.shown && !local.fitted) fitLocal(true); });
-    localNet.on("resize", function () {  // the panel opened or closed, the window changed: lay it out anew
-      if (!local.shown) return;
+    localNet.on("afterDrawing", function () { if (local.shown && !local.fitted && !local.timer) fitLocal(true); });
+    localNet.on("resize", function () {  // the window changed: lay it out anew, and until then it is not fitted
+      if (!local.shown || local.sizing) return;
+      local.fitted = false;
+      document.documentElement.removeAttribute("data-local-fitted");
       clearTimeout(local.timer);
-      local.timer = setTimeout(function () { local.key = ""; renderLocal(); }, 60);
+      local.timer = setTimeout(function () { local.timer = null; local.key = ""; renderLocal(); }, 60);
     });
   }
   var measurer = null;
@@ -741,23 +744,58 @@ var mlkg = (function () {
     }
     return { level: level, rows: rows };
   }
-  /* Canvas positions for the levels' rows: levels wrapped onto rows no wider than `width`. */
-  function localPlace(rows, box, width) {
+  /* A level's members in rows no wider than `width`, filled from the first (or, fromEnd, from the last). */
+  function wrapLevel(members, box, width, fromEnd) {
+    var lines = [[]], w = 0;
+    (fromEnd ? members.slice().reverse() : members).forEach(function (id) {
+      var bw = box.get(id).w;
+      if (lines[lines.length - 1].length && w + bw > width) { lines.push([]); w = 0; }
+      lines[lines.length - 1].push(id);
+      w += bw;
+    });
+    if (fromEnd) { lines.reverse(); lines.forEach(function (line) { line.reverse(); }); }
+    return lines;
+  }
+  /* Canvas positions for the levels' rows: levels wrapped onto rows no wider than `width`, each centred.
+
+     With `near` (a view too large to show whole: see nearRows), a wrapped level's rows are arranged so that the
+     selection and its prerequisites sit as close together as their levels let them, for fitLocal to show them
+     together: the selection's row first in its level, and in each level above it, its prerequisites in the
+     last rows.  With near.oneRow, a level between the topmost of them and the selection is not wrapped but
+     kept to its prerequisites' rows, the rest of it beside the last of those (past the sides of the screen),
+     so that only those rows stand between the selection and its prerequisites. */
+  function localPlace(rows, box, width, near) {
     var pos = new Map(), y = 0, wide = 0, bands = [];
+    var isKey = function (id) { return near.key.has(id); }, notKey = function (id) { return !near.key.has(id); };
     rows.forEach(function (members, l) {
       if (l) y += LOCAL.levelGap;
-      var top = y;
-      var lines = [[]], w = 0;
-      members.forEach(function (id) {
-        var bw = box.get(id).w;
-        if (lines[lines.length - 1].length && w + bw > width) { lines.push([]); w = 0; }
-        lines[lines.length - 1].push(id);
-        w += bw;
-      });
+      var top = y, lines;
+      if (near && l === near.level) {
+        lines = wrapLevel(members, box, width, false);
+        var first = lines.findIndex(function (line) { return line.indexOf(near.selected) >= 0; });
+        lines.unshift(lines.splice(first, 1)[0]);
+      } else if (near && near.oneRow && l > near.top && l < near.level) {
+        var keys = members.filter(isKey), rest = members.filter(notKey), mid = 0;
+        lines = keys.length ? wrapLevel(keys, box, width, false) : [[]];
+        keys.forEach(function (id) { mid += members.indexOf(id) / keys.length; });
+        var last = lines[lines.length - 1];  // the rest ordered before the prerequisites on their left
+        var left = rest.filter(function (id) { return members.indexOf(id) < mid; });
+        lines[lines.length - 1] = left.concat(last, rest.filter(function (id) { return members.indexOf(id) >= mid; }));
+        if (keys.length) lines[lines.length - 1].centre = [left.length, left.length + last.length];
+      } else if (near && l < near.level && members.some(isKey)) {
+        lines = wrapLevel(members.filter(notKey).concat(members.filter(isKey)), box, width, true);
+      } else {
+        lines = wrapLevel(members, box, width, false);
+      }
       lines.forEach(function (line) {
-        var lw = 0, r = 0, h = 0;
-        line.forEach(function (id) { var b = box.get(id); lw += b.w; r = Math.max(r, b.r); h = Math.max(h, b.h); });
-        var x = -lw / 2;
+        var lw = 0, r = 0, h = 0, before = 0, middle = 0;
+        line.forEach(function (id, k) {
+          var b = box.get(id);
+          lw += b.w; r = Math.max(r, b.r); h = Math.max(h, b.h);
+          if (line.centre && k < line.centre[0]) before += b.w;
+          else if (line.centre && k < line.centre[1]) middle += b.w;
+        });
+        var x = line.centre ? -before - middle / 2 : -lw / 2;  // a kept-to-one row: its prerequisites centred
         line.forEach(function (id) { var b = box.get(id); pos.set(id, { x: x + b.w / 2, y: y + r }); x += b.w; });
         wide = Math.max(wide, lw);
         y += h;
@@ -765,6 +803,26 @@ var mlkg = (function () {
       bands.push([top - LOCAL.levelGap / 2, y - LOCAL.gapY + LOCAL.levelGap / 2]);
     });
     return { pos: pos, width: wide, height: y, bands: bands };
+  }
+  /* The selection, its level and its prerequisites in a neighbourhood (what a view too large to show whole
+     keeps on screen: fitLocal), or null (a learning path alone keeps its levels in step order). */
+  function nearRows(ids, level) {
+    if (!state.hops || !state.selected || !level.has(state.selected)) return null;
+    var inSet = new Set(ids), key = new Set(), at = level.get(state.selected), top = at;
+    (prereqs.get(state.selected) || []).forEach(function (e) {
+      if (!inSet.has(e.to) || e.to === state.selected) return;
+      key.add(e.to);
+      top = Math.min(top, level.get(e.to));
+    });
+    return { selected: state.selected, level: at, top: top, key: key, oneRow: false };
+  }
+  /* How tall the selection and its prerequisites stand in `placed`, from the top of the highest to the foot of
+     the selection's label (as laid out, by the boxes localPlace measured). */
+  function nearHeight(placed, near, box) {
+    var foot = function (id) { var b = box.get(id); return placed.pos.get(id).y - b.r + b.h - LOCAL.gapY; };
+    var head = placed.pos.get(near.selected).y - box.get(near.selected).r;
+    near.key.forEach(function (id) { head = Math.min(head, placed.pos.get(id).y - box.get(id).r); });
+    return foot(near.selected) - head;
   }
   /* The local view's items and positions: the row width that lets it be drawn largest (up to LOCAL.maxScale). */
   function renderLocal() {
@@ -790,8 +848,14 @@ var mlkg = (function () {
       box.set(id, { text: text, size: size, max: lb.max, r: r, w: Math.max(lb.width, 2 * r) + LOCAL.gapX, h: 2 * r + 6 + lb.height + LOCAL.gapY });
       total += box.get(id).w;
     });
+    // the canvas to the size its box has now (the details panel may just have opened), not at vis's next check
+    clearTimeout(local.timer);
+    local.timer = null;
+    local.sizing = true;
+    localNet.setSize();
+    local.sizing = false;
     showLocalBar(ids.length, local.total);  // first: the overlay's height is taken off the room the view has
-    var stage = $("localnetwork"), W = Math.max(200, stage.clientWidth - 2 * LOCAL.margin);
+    var stage = $("localnetwork"), W = Math.max(200, stage.clientWidth - 2 * sideMargin(stage.clientWidth));
     var H = Math.max(200, stage.clientHeight - localTop() - LOCAL.margin);
     var widest = 0;
     box.forEach(function (b) { widest = Math.max(widest, b.w); });
@@ -804,9 +868,21 @@ var mlkg = (function () {
       var scale = Math.min(1, W / placed.width, H / placed.height);
       if (!best || scale >= best.scale - 1e-9) best = { scale: scale, placed: placed };
       // too many to show whole with legible labels: as wide as the screen at the legible scale, scrolled down
-      if (W / placed.width >= LOCAL.minScale) fits = placed;
+      if (W / placed.width >= LOCAL.minScale) fits = { placed: placed, width: width };
     }
-    if (best.scale < LOCAL.minScale && fits) best = { scale: LOCAL.minScale, placed: fits };
+    if (best.scale < LOCAL.minScale && fits) {  // fitLocal then shows the selection and its prerequisites
+      // where the selection and its prerequisites stand taller than the room, rows that keep them closer, and
+      // if they still do, the levels between them kept to one row each
+      var near = nearRows(ids, laid.level), placed = fits.placed, room = H / LOCAL.minScale;
+      if (near && nearHeight(placed, near, box) > room) {
+        placed = localPlace(laid.rows, box, fits.width, near);
+        if (near.top < near.level - 1 && nearHeight(placed, near, box) > room) {
+          near.oneRow = true;
+          placed = localPlace(laid.rows, box, fits.width, near);
+        }
+      }
+      best = { scale: LOCAL.minScale, placed: placed };
+    }
     var pos = best.placed.pos;
     var items = ids.map(function (id) {
       var n = info.get(id), b = box.get(id), p = pos.get(id);
@@ -875,9 +951,12 @@ var mlkg = (function () {
     });
     return Math.max(LOCAL.margin, Math.ceil(bottom) + LOCAL.barGap);
   }
+  /* The room the local view leaves at its sides: LOCAL.margin, half that in a view narrower than LOCAL.narrowView
+     (a phone), where the width is what a row of concepts is short of. */
+  function sideMargin(width) { return width < LOCAL.narrowView ? LOCAL.margin / 2 : LOCAL.margin; }
   /* Zoom the local view so that it fills the screen below the overlay, no larger than LOCAL.maxScale; when even
      LOCAL.minScale cannot hold it all, labels stay legible and the view shows the selection with its
-     prerequisites above it where they fit, else centres on the selection. */
+     prerequisites above it, or where they do not all fit, the selection under as many of them as fit. */
   function fitLocal(measured) {
     var stage = $("localnetwork"), W = stage.clientWidth, H = stage.clientHeight;
     if (!W || !H || !local.ids.length) return;
@@ -892,7 +971,7 @@ var mlkg = (function () {
     });
     if (x0 > x1) return;
     // the room for nodes: m from the sides and the bottom, and below the overlay at the top
-    var m = LOCAL.margin, top = Math.min(localTop(), H / 2), roomW = W - 2 * m, roomH = Math.max(1, H - top - m);
+    var m = LOCAL.margin, top = Math.min(localTop(), H / 2), roomW = W - 2 * sideMargin(W), roomH = Math.max(1, H - top - m);
     var scale = Math.min(LOCAL.maxScale, roomW / Math.max(1, x1 - x0), roomH / Math.max(1, y1 - y0));
     var centre = { x: (x0 + x1) / 2, y: (y0 + y1) / 2 };
     if (scale < LOCAL.minScale) {
@@ -902,13 +981,26 @@ var mlkg = (function () {
       // the selection in view, and as much of the rest as the screen holds
       var clamp = function (v, lo, hi, half) { return lo + half > hi - half ? (lo + hi) / 2 : Math.min(Math.max(v, lo + half), hi - half); };
       if (focus) {
-        var y = focus.y, sel = boxes.get(state.selected), above = Infinity;
-        // ... its prerequisites at the top of the room, if they fit with it
+        var x = focus.x, y = focus.y, sel = boxes.get(state.selected);
+        // ... with its prerequisites above it (localPlace keeps them close): the centre nearest the selection's
+        // that holds them all wholly in the room, or where they do not fit, the selection at the foot of the room
+        // under as many of them as fit
         if (sel) {
-          (prereqs.get(state.selected) || []).forEach(function (e) { if (boxes.has(e.to)) above = Math.min(above, boxes.get(e.to).top); });
-          if (above < sel.top && sel.bottom - above <= 2 * halfH) y = Math.min(above + halfH, Math.max(focus.y, sel.bottom - halfH));
+          var g = { left: sel.left, right: sel.right, top: sel.top, bottom: sel.bottom }, some = false;
+          (prereqs.get(state.selected) || []).forEach(function (e) {
+            var b = boxes.get(e.to);
+            if (!b || e.to === state.selected) return;
+            some = true;
+            g.left = Math.min(g.left, b.left); g.right = Math.max(g.right, b.right);
+            g.top = Math.min(g.top, b.top); g.bottom = Math.max(g.bottom, b.bottom);
+          });
+          if (some) {
+            x = g.right - g.left <= 2 * halfW ? Math.min(Math.max(x, g.right - halfW), g.left + halfW)
+              : Math.min(Math.max((g.left + g.right) / 2, sel.right - halfW), sel.left + halfW);
+            y = g.bottom - g.top <= 2 * halfH ? Math.min(Math.max(y, g.bottom - halfH), g.top + halfH) : sel.bottom - halfH;
+          }
         }
-        centre = { x: clamp(focus.x, x0, x1, halfW), y: clamp(y, y0, y1, halfH) };
+        centre = { x: clamp(x, x0, x1, halfW), y: clamp(y, y0, y1, halfH) };
       }
     }
     // the room's centre is (top - m) / 2 below the screen's
@@ -934,21 +1026,40 @@ var mlkg = (function () {
     localEdges.clear();
   }
   /* The overlay: what the view is, how many concepts it shows, and, where the budget left some out, how many
-     and a button to show them all (or the closest again). */
+     and a button to show them all (or the closest again).  In a short view (LOCAL.shortView: a phone with the
+     details sheet open, or on its side) a title that would wrap is shortened to what the screen does not show
+     ("1 hop · 24 of 58": the selection is the bold concept in the view and the details' title), the whole title
+     in its tooltip, so that the overlay keeps to one line and leaves the view its room. */
   function showLocalBar(count, total) {
-    var parts = [], more = $("local-all");
-    if (state.path) parts.push("Learning path to " + label(state.path) + " · " + currentPath.length + " step" + (currentPath.length === 1 ? "" : "s"));
-    if (state.hops && state.selected) {
-      parts.push(state.hops + " hop" + (state.hops === 1 ? "" : "s") + " around " + (info.get(state.selected).kind === "concept"
-        ? label(state.selected) : info.get(state.selected).number + " " + info.get(state.selected).name));
-      parts.push(count < total ? count + " of " + total + " concepts" : count + " concept" + (count === 1 ? "" : "s"));
+    var parts = [], brief = [], more = $("local-all"), title = $("local-title");
+    var plural = function (n, word) { return n + " " + word + (n === 1 ? "" : "s"); };
+    if (state.path) {
+      parts.push("Learning path to " + label(state.path) + " · " + plural(currentPath.length, "step"));
+      brief.push("Path to " + label(state.path) + " · " + plural(currentPath.length, "step"));
     }
-    $("local-title").textContent = parts.join(" · ");
+    if (state.hops && state.selected) {
+      parts.push(plural(state.hops, "hop") + " around " + (info.get(state.selected).kind === "concept"
+        ? label(state.selected) : info.get(state.selected).number + " " + info.get(state.selected).name));
+      parts.push(count < total ? count + " of " + total + " concepts" : plural(count, "concept"));
+      brief.push(plural(state.hops, "hop"), count < total ? count + " of " + total : plural(count, "concept"));
+    }
     more.hidden = !(state.hops && state.selected) || (count >= total && !state.all) || total <= LOCAL_BUDGET;
     more.textContent = count < total ? "Show " + (total - count) + " more" : "Show fewer";
     more.title = count < total
-      ? "Show every concept within " + state.hops + " hop" + (state.hops === 1 ? "" : "s") + " (adds &all to the address)"
+      ? "Show every concept within " + plural(state.hops, "hop") + " (adds &all to the address)"
       : "Show only the " + LOCAL_BUDGET + " closest concepts: requires neighbours, then the strongest related ones";
+    title.removeAttribute("title");
+    title.textContent = parts.join(" · ");
+    if ($("localnetwork").clientHeight < LOCAL.shortView) {
+      var whole = title.textContent, height = title.getBoundingClientRect().height;
+      title.textContent = "·";  // one line, to measure it by
+      if (height > title.getBoundingClientRect().height + 1) {
+        title.setAttribute("title", whole);
+        title.textContent = brief.join(" · ");
+      } else {
+        title.textContent = whole;
+      }
+    }
   }
 
   /* Concepts the learner knows get a green ring, on the whole map and in the local view. */
@@ -1205,7 +1316,7 @@ var mlkg = (function () {
     var id = state.selected;
     if (!id) {
       panel.replaceChildren();
-      if (!panel.hidden) { panel.hidden = true; network.setSize("100%", "100%"); }
+      if (!panel.hidden) { panel.hidden = true; panelMoved(); }
       return;
     }
     var n = info.get(id);
@@ -1263,7 +1374,13 @@ var mlkg = (function () {
     panel.replaceChildren.apply(panel, parts);
     panel.dataset.id = id;
     panel.scrollTop = scroll;
-    if (panel.hidden) { panel.hidden = false; network.setSize("100%", "100%"); }  // the map gives the panel room
+    if (panel.hidden) { panel.hidden = false; panelMoved(); }  // the map gives the panel room
+  }
+  /* The details panel opened or closed: the maps take the room they now have, the local view laid out anew at
+     once (on a phone the panel is a sheet that takes the lower half of the screen). */
+  function panelMoved() {
+    network.setSize("100%", "100%");
+    if (local.shown) { local.key = ""; renderLocal(); }
   }
 
   // ---- curation, when `mlkg serve` runs in edit mode (the page then carries an edit token) --------------
