@@ -295,16 +295,18 @@ def _used_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
     """Whether what "used in T" says is used is the entry itself: a pronoun ("it is used by T"), nothing ("Used in
     T" opens the sentence), one of its names or its genus ("S is the decoding rule used by T"), not another noun
     ("WordPiece, used by T", "the training used in T"; "this method used in T" points back to S).  A participle
-    the use is joined to ("S, introduced by A and used by T") is passed over to the noun it describes."""
+    the use is joined to ("S, introduced by A and used by T") is passed over to the noun it describes, and a
+    predicate to its subject ("It is simple and widely used in T")."""
     tokens = _USED_TOKENS.findall(before)
+    opens = not before.startswith("\0")
     i = len(tokens) - 1
     while True:
         while i >= 0 and tokens[i].lower() in _USED_SKIP:
             i -= 1
         if i < 0:
-            return not before.startswith("\0")  # the sentence's start: the entry is its subject
+            return opens  # the sentence's start: the entry is its subject
         word = tokens[i].lower()
-        if word in ("which", "that", ","):
+        if word in ("which", "that", ",", "("):
             i -= 1  # "S, which is used in T": the noun before the relative pronoun
             continue
         if word == "and":
@@ -314,14 +316,30 @@ def _used_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
             if j >= 0 and j + 1 < i and tokens[j + 1].lower().endswith("ed"):
                 i = j - 1  # "S, introduced by A and used by T"
                 continue
-            i -= 1
+            k = next((k for k in range(i - 1, max(i - 5, -1), -1) if tokens[k].lower() in _BE), None)
+            i = i - 1 if k is None else k - 1  # "It is simple and used in T": the subject of the first predicate
             continue
         if word in _PRONOUNS or _stem(word) in own or (i > 0 and tokens[i - 1].lower() in ("this", "these")):
             return True
-        # S's genus: "S is the decoding rule used by T"
-        k = next((k for k in range(i - 1, max(i - 5, 0), -1) if tokens[k].lower() in ("is", "are")), None)
-        return k is not None and tokens[k + 1].lower() in ("a", "an", "the") and not before.startswith("\0") \
-            and _is_subject(" ".join(tokens[:k + 1]), own)
+        return _genus(tokens, i, own, opens)
+
+
+def _genus(tokens: list[str], i: int, own: frozenset[str], opens: bool) -> bool:
+    """Whether ``tokens[i]``, a noun, is S's genus: what S or a pronoun is ("S is also the decoding rule", "It is a
+    technique").  Not a noun phrase that opens the sentence: "The activation used in T" may be S, but "The
+    training used in T is long" is not, and the words after the cue are not read here."""
+    if not opens:
+        return False
+    k = next((k for k in range(i - 1, max(i - 6, -1), -1) if tokens[k].lower() in _BE), None)
+    if k is None:
+        return False
+    a = k + 1
+    while a < i and tokens[a].lower() in _USED_SKIP:
+        a += 1
+    return tokens[a].lower() in ("a", "an", "the", "one") and _is_subject(" ".join(tokens[:k + 1]), own)
+
+
+_BE = frozenset({"is", "are", "was", "were"})
 
 
 def _uses_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
@@ -335,19 +353,29 @@ def _uses_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
 
 
 def _other_subject(before: str, own: frozenset[str]) -> bool:
-    """Whether the clause ``before`` a verb has a subject that is not S: see :func:`_uses_is_own`."""
+    """Whether the verb after ``before`` has a subject that is not S: see :func:`_uses_is_own`.  The subject is
+    read next to the verb ("For NLP tasks it uses T" is S's), a relative pronoun's from the noun before it, unless
+    that noun is S's genus ("It is a technique that uses T")."""
+    tokens = _USED_TOKENS.findall(before)
+    opens = not before.startswith("\0")
+    if tokens and tokens[-1].lower() in ("which", "that"):
+        i = len(tokens) - 2
+        while i >= 0 and not tokens[i][0].isalnum():
+            i -= 1
+        if i < 0:
+            return False
+        w = tokens[i].lower()
+        return not (w in _PRONOUNS or _stem(w) in own or _genus(tokens, i, own, opens))
     clauses = _CLAUSES.split(before)
     words = clauses[-1].split()
-    if words and words[-1].lower() in ("which", "that"):
-        noun = (words[:-1] or (clauses[-2].split() if len(clauses) > 1 else []))[-1:]
-        return not any(_stem(w.lower()) in own or w.lower() in _PRONOUNS for w in _WORDS.findall(" ".join(noun)))
-    opens = len(clauses) == 1 and not before.startswith("\0")
-    for i, w in enumerate(words):
-        if i == 0 and opens and w[:1].isupper() and w[1:].islower():
-            continue  # a sentence's first word is capitalised anyway
-        if any(c.isupper() or c.isdigit() for c in w) and not any(_stem(x.lower()) in own for x in _WORDS.findall(w)):
-            return True
-    return False
+    first = words[0] if words and len(clauses) == 1 and opens else None  # capitalised anyway
+    near = [w for w in words if w.lower() not in _USED_SKIP][-3:]  # the subject stands next to its verb
+    if any(w.lower() in _PRONOUNS or any(_stem(x.lower()) in own for x in _WORDS.findall(w)) for w in near):
+        return False
+    # a name by its capitals or digits ("RankNet", "doc2query"); a capital alone, not where the sentence opens
+    # (so "Adam uses T" there is not told from "Gates use T")
+    return any(any(c.isupper() for c in w[1:]) or any(c.isdigit() for c in w) or (w[:1].isupper() and w is not first)
+               for w in near)
 
 
 _USES_NOUN = re.compile(r"uses\s+(?:are|is|include|of)\b", re.I)
@@ -368,20 +396,28 @@ _BUILDS_VERB = re.compile(r"(?:extends?|adds?|builds?|generali[sz]es|relies|requ
 
 
 def _kind_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
-    """Whether "a variant of T" says what the entry is: the sentence opens with it ("A smooth version of T"), or
-    it is what S or a pronoun is ("Blending is a simpler variant of T", "so it is a sampled version of T"); not
-    an appositive of another noun ("pairs from the web, a form of weak supervision"), nor what another subject
-    is ("letting a test class slip in is a form of data leakage")."""
-    if _FRAGMENT.fullmatch(before):
-        return True
-    m = _PREDICATE.search(before)
+    """Whether "a variant of T" says what the entry is: the sentence (or its clause after ";") opens with it, with
+    no verb or comma on the way ("A smooth version of T"; S's own name and a comma, "Random forest, based on T"),
+    or it is what S or a pronoun is ("Blending is a simpler variant of T", "so it is a sampled version of T");
+    not an appositive of another noun ("pairs from the web, a form of weak supervision"), nor what another
+    subject is ("letting a test class slip in is a form of data leakage")."""
+    clause = re.split(r"[;:]", before)[-1]
+    if not before.startswith("\0") or clause is not before:
+        if _FRAGMENT.fullmatch(clause):
+            return True
+        named = _NAMED.fullmatch(clause)
+        if named and any(_stem(w) in own for w in _WORDS.findall(named.group(1).lower())):
+            return True
+    m = _PREDICATE.search(clause)
     if m is None:
         return False
-    subject = _WORDS.findall(re.split(r"[;:]", before[:m.start()])[-1].lower())
-    return bool(subject) and (subject[-1] in _PRONOUNS or any(_stem(w) in own for w in subject if len(w) >= 2))
+    subject = _WORDS.findall(_CLAUSES.split(clause[:m.start()])[-1].lower())
+    return bool(subject) and (subject[0] in _PRONOUNS or subject[-1] in _PRONOUNS
+                              or any(_stem(w) in own for w in subject if len(w) >= 2))
 
 
-_FRAGMENT = re.compile(r"\s*(?:(?:an?|the)\s+)?(?:[\w-]+,?\s+){0,3}")
+_FRAGMENT = re.compile(r"\s*(?:(?:an?|the)\s+)?(?:(?!(?:is|are|was|were)\b)[\w-]+\s+){0,3}", re.I)
+_NAMED = re.compile(r"\s*((?:[\w-]+\s+){0,3}[\w-]+),\s*", re.I)
 _PREDICATE = re.compile(r"\b(?:is|are|was|were)\s+(?:(?:also|therefore|thus|essentially|simply|just|then)\s+)*"
                         r"(?:(?:an?|the|one)\s+)?(?:[\w-]+,?\s+){0,3}\Z", re.I)
 
@@ -441,9 +477,13 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
             return rule, _cue(m)
     for i, (rule, _, pattern) in enumerate(BEFORE):
         if i in hits and (m := pattern.search(before)):
-            if own is not None and (speaks_of_s := _SPEAKS_OF_S.get(pattern)) \
-                    and not speaks_of_s(before[:m.start()], m.group(), own):
-                continue  # the cue speaks of another subject: "The result is a saddle point problem"
+            if own is not None and (speaks_of_s := _SPEAKS_OF_S.get(pattern)):
+                # the cue nearest the mention may speak of S where the first did not: "Like RankNet, which uses
+                # pairs, it uses T"
+                while m is not None and not speaks_of_s(before[:m.start()], m.group(), own):
+                    m = pattern.search(before, m.start() + 1)
+                if m is None:
+                    continue  # the cue speaks of another subject: "The result is a saddle point problem"
             if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
                 break  # "typically uses T", "often applies T": an option S may take, no part it needs
             return rule, _cue(m)
