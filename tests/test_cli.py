@@ -710,7 +710,7 @@ def test_a_tool_key_of_another_shape_is_not_ours_to_judge(tmp_path, text):
     # no source at all is a mistake: it had fallen through to the remembered build's corpus
     ("mlkg.toml", 'sources = []\n', "1: sources is empty; list at least one path, or leave the key out"),
     # brackets nested past the parser's stack: it had been a RecursionError traceback
-    ("mlkg.toml", "x = " + "[" * 1000 + "]" * 1000 + "\n", "1: invalid TOML: arrays and tables nested more than 100"),
+    ("mlkg.toml", "x = " + "[" * 1000 + "]" * 1000 + "\n", "1: invalid TOML: arrays and tables nested too deep"),
     ("pyproject.toml", "[tool.mlkg]\nx = " + "[" * 1000 + "]" * 1000 + "\n", "2: invalid TOML: arrays and tables"),
 ])
 def test_a_bad_project_file_is_a_one_line_error_at_its_line(tmp_path, name, text, said):

@@ -123,6 +123,13 @@ def test_a_correction_to_a_file_nested_past_the_parsers_stack_is_refused_at_its_
     assert path.read_text(encoding="utf-8") == held
 
 
+def test_brackets_in_a_comment_do_not_move_the_line_of_a_file_nested_too_deep(tmp_path):
+    from mlkg.read.curation import too_deep
+
+    text = "# " + "[" * 120 + "\n" + 'x = "' + "[" * 120 + '"\n' + "y = " + "[" * 120 + "\n"
+    assert too_deep("c.toml", text).location.line == 3
+
+
 def test_a_correction_saved_while_a_cheatsheet_is_broken_says_it_waits_for_the_fix(tmp_path):
     """It is written (it is a valid correction), and takes effect once the sources load again."""
     from conftest import entry, sheet

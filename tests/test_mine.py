@@ -864,7 +864,7 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[add]\nsource = "vae"\n', 1, "invalid TOML"),
     # nested past the parser's stack (a kilobyte of brackets): it had been a RecursionError traceback
     ('\n[[alias]]\nconcept = "vae"\nnames = ' + "[" * 600 + "]" * 600 + "\n", 4,
-     "invalid TOML: arrays and tables nested more than 100 deep"),
+     "invalid TOML: arrays and tables nested too deep to read"),
     ('[[add]]\nsource = "vae"\ntarget = "vae"\nkind = "related"\n', 1, "links 'vae' to itself"),
     ('[[rename]]\nnumber = "13.2.1"\nid = "gan"\nto = "sec:13.2"\n', 1, "to 'sec:13.2' is not a lowercase slug"),
     ('[[rename]]\nnumber = "13.2"\nid = "gan"\nto = "gan-2"\n', 1, "must be an entry number"),
@@ -898,6 +898,9 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
      "(Generative Adversarial Networks)): `mlkg show sec:13.2`"),
     ('[[alias]]\nconcept = "vae"\nnames = ["13 2 1"]\n', 1, "'13 2 1' of 'vae' is entry 13.2.1's number (gan): "
      "`mlkg show 13.2.1`"),
+    # as the resolver folds it: fullwidth digits and accents are the number too
+    ('[[alias]]\nconcept = "vae"\nnames = ["\uff11\uff13.\uff12.\uff11"]\n', 1, "is entry 13.2.1's number (gan)"),
+    ('[[alias]]\nconcept = "vae"\nnames = ["s\u00e9c:13.2"]\n', 1, "is subsection 13.2's ID"),
     # a word of two scripts, refused in a heading, looks like a name it is not and is never found as typed
     ('[[alias]]\nconcept = "vae"\nnames = ["v\u0430riational thing"]\n', 1, "[[alias]] 'v\u0430riational thing' of "
      "'vae': its word 'v\u0430riational' mixes U+0430 (CYRILLIC SMALL LETTER A) with Latin letters: it looks like "

@@ -42,6 +42,8 @@ from mlkg.read import parse_files, parse_text, read, split_title
     ("Sigmoid σ(x) Function", "Sigmoid σ(x) Function", ()),
     ("TD(λ) Learning (TDL)", "TD(λ) Learning", ("TDL",)),
     ("ARIMA(p,d,q) Models (ARIMA)", "ARIMA(p,d,q) Models", ("ARIMA",)),
+    ("Sarsa(λ) (SL)", "Sarsa(λ)", ("SL",)),
+    ("GARCH(1,1) (Volatility Model)", "GARCH(1,1)", ("Volatility Model",)),
 ])
 def test_title_gives_label_and_alternative(title, label, alts):
     assert split_title(title) == (label, alts)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import operator
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import cached_property
@@ -28,7 +27,7 @@ import orjson
 
 from .errors import AmbiguousNameError, InputError, UnknownConceptError, similar
 from .mine import Evidence, Mined
-from .mine.lexicon import singular_key
+from .mine.lexicon import fold, singular_key
 from .read import Corpus, Entry, Heading, plain_title, section_node_id
 
 CROSS_KINDS = ("requires", "related")
@@ -108,14 +107,6 @@ def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
         else:
             keys[key] = attrs
     return g
-
-
-def fold(text: str) -> str:
-    """``text`` lowercased and decomposed (NFKD) without its combining marks: "Ｖａｅ" is "vae", "Café" "cafe".  How
-    every lookup of a name reads it, :meth:`ConceptGraph.resolve` as search does (``mlkg.views.search``)."""
-    if text.isascii():  # most names: nothing to decompose
-        return text.lower()
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if unicodedata.category(c) != "Mn")
 
 
 def name_key(name: str) -> str:

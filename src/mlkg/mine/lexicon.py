@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
+import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -239,6 +240,15 @@ def _make_name(surface: str, concept: str, source: str) -> Name | None:
     if not tokens or len(surface.strip()) < 2 or "".join(tokens).isdigit():
         return None
     return Name(surface, concept, source, tuple(map(is_acronym, tokens)))
+
+
+def fold(text: str) -> str:
+    """``text`` lowercased and decomposed (NFKD) without its combining marks: "Ｖａｅ" is "vae", "Café" "cafe".  How
+    every lookup of a name reads it, ``ConceptGraph.resolve`` as search does (``mlkg.views.search``), and how a
+    curation alias is checked against the numbers those lookups take."""
+    if text.isascii():  # most names: nothing to decompose
+        return text.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if unicodedata.category(c) != "Mn")
 
 
 def singular_key(name: str) -> str:

@@ -247,15 +247,24 @@ def parse_toml(name: str, text: str) -> dict[str, Any]:
 
 
 def too_deep(name: str, text: str) -> Problem:
-    """The line where a TOML file's brackets and braces first nest more than :data:`TOML_DEPTH` deep."""
-    depth = 0
+    """A file the TOML parser ran out of stack on, at the line where its brackets and braces (outside strings and
+    comments) first nest more than :data:`TOML_DEPTH` deep: the parser's own limit is Python's stack, not a number."""
+    depth, quote = 0, ""
     for n, line in enumerate(text.splitlines() or [""], 1):
         for c in line:
-            depth += (c in "[{") - (c in "]}")
-            if depth > TOML_DEPTH:
-                return Problem(Location(name, n), f"invalid TOML: arrays and tables nested more than {TOML_DEPTH} "
-                                                  "deep; write them flatter")
-    return Problem(Location(name, 1), "invalid TOML: nested too deeply to read; write it flatter")
+            if quote:
+                quote = "" if c == quote else quote  # a basic string's escaped quote is rare enough to ignore here
+            elif c in "\"'":
+                quote = c
+            elif c == "#":
+                break
+            else:
+                depth += (c in "[{") - (c in "]}")
+                if depth > TOML_DEPTH:
+                    return Problem(Location(name, n), "invalid TOML: arrays and tables nested too deep to read (past "
+                                                      f"{TOML_DEPTH} levels from this line); write them flatter")
+        quote = ""
+    return Problem(Location(name, 1), "invalid TOML: nested too deep to read; write it flatter")
 
 
 TOML_DEPTH = 100

@@ -65,7 +65,7 @@ _GREEK_LIKE_LATIN = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧικνορυχϲϳ")
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or digit: what a title needs to name anything
 # a parenthesis glued to the word before it is part of that word, function notation: "AR(p)", "TD(λ)", "σ(x)"
 _GLUED = r"(?:[^()]|(?<=[^\s(])\([^()]*\))"
-_PAREN_TITLE = re.compile(rf"(?P<label>{_GLUED}*?\S)\s+\((?P<alt>[^()]+)\)\s*\Z")
+_PAREN_TITLE = re.compile(rf"(?P<label>{_GLUED}*?(?:[^()\s]|(?<=[^\s(])\([^()]*\)))\s+\((?P<alt>[^()]+)\)\s*\Z")
 _PAREN_INSIDE = re.compile(rf"(?P<before>{_GLUED}*?\S)\s+\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
 
 
