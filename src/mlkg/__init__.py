@@ -17,6 +17,7 @@ from .errors import (
     AmbiguousNameError,
     CheatsheetError,
     CurationError,
+    FrozenGraphError,
     InputError,
     MlkgError,
     NoPathError,
@@ -26,8 +27,8 @@ from .errors import (
 
 __version__ = "0.2.0"
 __all__ = [
-    "AmbiguousNameError", "CheatsheetError", "CurationError", "InputError", "KnowledgeGraph", "MlkgError",
-    "NoPathError", "QueryError", "UnknownConceptError", "load",
+    "AmbiguousNameError", "CheatsheetError", "CurationError", "FrozenGraphError", "InputError", "KnowledgeGraph",
+    "MlkgError", "NoPathError", "QueryError", "UnknownConceptError", "load",
 ]
 
 

@@ -145,5 +145,21 @@ class NoPathError(MlkgError):
     """Two concepts that no chain of edges connects (exit code 1)."""
 
 
+class FrozenGraphError(MlkgError, TypeError, AttributeError):
+    """A write into a built graph: a node's or an edge's attributes, or a list, dict or evidence among them.  The
+    graph never changes once built, so that every view derived from it (the SPARQL store, the name index, a
+    page) answers as it does.  A TypeError, as writing into a tuple is, and an AttributeError, as setting a field
+    of a frozen dataclass is."""
+
+    def __init__(self, what: str):
+        self.what = what
+        super().__init__(f"the graph is frozen: {what} is refused, as is every change to a node's or an edge's "
+                         "attributes; to correct the graph, edit the cheatsheet or the curation file and load again "
+                         "(a new graph), or change a copy of what you read: dict(d), list(x), evidence.as_dict()")
+
+    def __reduce__(self):  # rebuilt from what was refused, not from the whole message
+        return type(self), (self.what,)
+
+
 class RemoteError(MlkgError):
     """A remote store refused or failed a request (exit code 1)."""

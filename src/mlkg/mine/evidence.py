@@ -90,10 +90,6 @@ class Relation:
     evidence: tuple[Evidence, ...]
     curated: bool = False
 
-    def attrs(self) -> dict[str, Any]:
-        return {"kind": self.kind, "confidence": self.confidence, "rule": self.rule,
-                "curated": self.curated, "evidence": list(self.evidence)}
-
 
 @dataclass
 class Report:
