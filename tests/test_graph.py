@@ -54,6 +54,16 @@ def test_resolve_accepts_ids_labels_acronyms_and_entry_numbers(seed_kg, asked, f
     assert seed_kg.resolve(asked) == found and asked in seed_kg
 
 
+@pytest.mark.parametrize("asked, found", [
+    ("13.1", "sec:13.1"),  # a section's number, where sections are asked for: it was "not a concept"
+    ("13", "sec:13"),
+    ("sec:13.2", "sec:13.2"),
+    ("13.1.2", "vae"),  # an entry's number is still its concept's
+])
+def test_resolve_with_sections_takes_a_sections_number(seed_kg, asked, found):
+    assert seed_kg.resolve(asked, sections=True) == found
+
+
 @pytest.mark.parametrize("asked, says", [
     ("", "a concept ID is needed: '' is empty; give a concept's ID, label, acronym or entry number"),
     ("  ", "a concept ID is needed: '  ' is blank; give a concept's ID, label, acronym or entry number"),

@@ -759,6 +759,9 @@ class ConceptGraph:
                 raise AmbiguousNameError(node_id, [(n, self.graph.nodes[n]["number"]) for n in shared])
         if "concept" in kinds and name in self._entry_numbers:  # 13.1.2, as `mlkg show` prints it
             return self._entry_numbers[name]
+        numbered = f"sec:{name}"  # 13.1, where sections are asked for: as the map and /concept/13.1 take it
+        if numbered in self.graph and self.graph.nodes[numbered]["kind"] in kinds:
+            return numbered
         # a section's node ID, number or title, where a concept was asked for: the error says what it is
         section = next((s for s in (name, f"sec:{name}") if s in self.graph
                         and self.graph.nodes[s]["kind"] in ("section", "subsection")), None) \
