@@ -30,7 +30,7 @@ import orjson
 
 from .errors import AmbiguousNameError, FrozenGraphError, InputError, UnknownConceptError, similar
 from .mine import Evidence, Mined, Relation
-from .mine.lexicon import fold, singular_key
+from .mine.lexicon import fold, name_key, singular_key
 from .read import Corpus, Entry, Heading, plain_title, section_node_id
 
 CROSS_KINDS = ("requires", "related")
@@ -320,12 +320,6 @@ def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
         else:
             keys[key] = attrs
     return g
-
-
-def name_key(name: str) -> str:
-    """The key a name is looked up by: folded (:func:`fold`), its words normalised and its last word singular
-    ("GANs", "gan" and "ＧＡＮ" are one key)."""
-    return singular_key(fold(name))
 
 
 def shown_title(d: dict[str, Any], default: str = "") -> str:

@@ -221,7 +221,7 @@ def _alias_clashes(corpus: Corpus) -> list[Problem]:
     for item in items:
         concept = item.data["concept"]
         for name in item.data["names"]:
-            node, form, what = numbers.get(names.singular_key(names.fold(name)), (concept, "", ""))  # as resolved
+            node, form, what = numbers.get(names.name_key(name), (concept, "", ""))  # as resolved
             if node != concept:
                 problems.append(Problem(item.location, f"[[alias]] {name!r} of {concept!r} is {what}: `mlkg show "
                                         f"{form}`, and every command, would take it for {concept!r}; an alias cannot "

@@ -273,6 +273,13 @@ class _Memo(dict):
         return value
 
 
+def name_key(name: str) -> str:
+    """The key a name is looked up by: folded (:func:`fold`), its words normalised and its last word singular
+    ("GANs", "gan" and "ＧＡＮ" are one key): ``ConceptGraph.resolve``'s, and a curation alias's against the
+    numbers it resolves."""
+    return singular_key(fold(name))
+
+
 # singular_key of every name asked for since forget(): shared, not one per call, because the subsection heads,
 # the section heads and the lexicon all ask for the keys of the same titles
 _KEYS = _Memo(singular_key)

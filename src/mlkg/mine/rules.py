@@ -297,11 +297,11 @@ def _used_is_own(before: str, cue: str, own: frozenset[str]) -> bool:
     ("WordPiece, used by T", "the training used in T"; "this method used in T" points back to S).  A participle
     the use is joined to ("S, introduced by A and used by T") is passed over to the noun it describes, and a
     predicate to its subject ("It is simple and widely used in T")."""
-    tokens = _USED_TOKENS.findall(before)
+    tokens = _CLAUSE_TOKENS.findall(before)
     opens = not before.startswith("\0")
     i = len(tokens) - 1
     while True:
-        while i >= 0 and tokens[i].lower() in _USED_SKIP:
+        while i >= 0 and tokens[i].lower() in _PASSED_OVER:
             i -= 1
         if i < 0:
             return opens  # the sentence's start: the entry is its subject
@@ -334,7 +334,7 @@ def _genus(tokens: list[str], i: int, own: frozenset[str], opens: bool) -> bool:
     if k is None:
         return False
     a = k + 1
-    while a < i and tokens[a].lower() in _USED_SKIP:
+    while a < i and tokens[a].lower() in _PASSED_OVER:
         a += 1
     return tokens[a].lower() in ("a", "an", "the", "one") and _is_subject(" ".join(tokens[:k + 1]), own)
 
@@ -356,7 +356,7 @@ def _other_subject(before: str, own: frozenset[str]) -> bool:
     """Whether the verb after ``before`` has a subject that is not S: see :func:`_uses_is_own`.  The subject is
     read next to the verb ("For NLP tasks it uses T" is S's), a relative pronoun's from the noun before it, unless
     that noun is S's genus ("It is a technique that uses T")."""
-    tokens = _USED_TOKENS.findall(before)
+    tokens = _CLAUSE_TOKENS.findall(before)
     opens = not before.startswith("\0")
     if tokens and tokens[-1].lower() in ("which", "that"):
         i = len(tokens) - 2
@@ -369,7 +369,7 @@ def _other_subject(before: str, own: frozenset[str]) -> bool:
     clauses = _CLAUSES.split(before)
     words = clauses[-1].split()
     first = words[0] if words and len(clauses) == 1 and opens else None  # capitalised anyway
-    near = [w for w in words if w.lower() not in _USED_SKIP][-3:]  # the subject stands next to its verb
+    near = [w for w in words if w.lower() not in _PASSED_OVER][-3:]  # the subject stands next to its verb
     if any(w.lower() in _PRONOUNS or any(_stem(x.lower()) in own for x in _WORDS.findall(w)) for w in near):
         return False
     # a name by its capitals or digits ("RankNet", "doc2query"); a capital alone, not where the sentence opens
@@ -432,11 +432,12 @@ _SPEAKS_OF_S = {GENUS: _genus_is_own, BUILDS: _builds_is_own, KIND: _kind_is_own
 cue and S's name stems): "WordPiece, used by T" in S's text says what T uses, and it is not S."""
 
 
-_USED_TOKENS = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[,;:()]")
-_USED_SKIP = frozenset({"is", "are", "was", "were", "be", "been", "being", "also", "widely", "commonly", "often",
+_CLAUSE_TOKENS = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[,;:()]")
+_PASSED_OVER = frozenset({"is", "are", "was", "were", "be", "been", "being", "also", "widely", "commonly", "often",
                         "typically", "now", "mainly", "mostly", "primarily", "still", "first", "originally",
                         "frequently", "heavily", "extensively", "routinely", "usually", "sometimes", "can", "may",
                         "might", "could", "already", "later", "largely", "then", "as"})
+"""Words between a verb and its subject that say nothing of who the subject is: forms of "be", adverbs, modals."""
 
 
 _HEDGE = re.compile(r"\b(?:typically|often|usually|sometimes|commonly|optionally|can|may|might|could)\s+\Z", re.I)
