@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from itertools import chain
 from operator import mul
 
 from ..read import Corpus
@@ -96,12 +97,14 @@ def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, st
         for c, i in zip(members, indexes, strict=True):
             vec[c] = _vector(*bags[i], idf)
             bags[i] = None
-        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        # a term in one vector only (most terms), or in too many, scores nothing: it has no postings
+        held = Counter(chain.from_iterable(vec.values()))
+        useful: dict[str, list[tuple[str, float]]] = {w: [] for w, k in held.items() if 1 < k <= COMMON_IN_SUBSECTION}
         for c in members:
             for w, x in vec[c].items():
-                postings[w].append((c, x))
-        # a term in one vector only, or in too many, scores nothing: left out of the loop below
-        useful = {w: others for w, others in postings.items() if 1 < len(others) <= COMMON_IN_SUBSECTION}
+                others = useful.get(w)
+                if others is not None:
+                    others.append((c, x))
         best: dict[str, tuple[float, int, str]] = {}
         rank = {c: i for i, c in enumerate(members)}
         for a in members:
