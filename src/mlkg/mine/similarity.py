@@ -71,10 +71,10 @@ def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, st
     One pass over the corpus counts each entry's words and the document
     frequencies; vectors are then made one subsection at a time and dropped
     with it.  Each entry's counts are kept between the two as two tuples, its
-    distinct words and how often each occurs, the words themselves held once
-    in the vocabulary (about 1.5 KB an entry: 15 MB at hard 10k, let go
-    subsection by subsection): reading the text again, as the vectors did,
-    cost more than counting it.
+    distinct words that weigh anything and how often each occurs, the words
+    themselves held once in the vocabulary (about 1.1 KB an entry: 11 MB at
+    hard 10k, let go subsection by subsection): reading the text again, as
+    the vectors did, cost more than counting it.
     """
     df: Counter = Counter()
     vocabulary = _Vocabulary()
