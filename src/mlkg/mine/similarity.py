@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from itertools import chain
 from operator import mul
 
 from ..read import Corpus
@@ -38,6 +39,16 @@ class _TermFrequency(dict):
 _TF = _TermFrequency()
 
 
+class _Vocabulary(dict):
+    """word → the one str kept for it, however many entries use it; "" for a word that weighs nothing (short
+    words, numbers and stop words are no evidence of a shared topic).  Left out of each entry's bag, such words
+    cost no weighing or sorting: they were a third of its distinct words."""
+
+    def __missing__(self, word: str) -> str:
+        value = self[word] = "" if len(word) < 3 or word in _STOP or word.isdigit() else word
+        return value
+
+
 def _words(text: CorpusText, i: int) -> list[str]:
     """The words of entry ``i``'s title and explanations (its first two fields, side by side in the corpus text),
     normalised."""
@@ -45,10 +56,11 @@ def _words(text: CorpusText, i: int) -> list[str]:
 
 
 def _vector(words: tuple[str, ...], counts: tuple[int, ...], idf: dict[str, float]) -> dict[str, float]:
-    """A unit-length TF-IDF vector of the top terms of an entry's distinct ``words``, each seen ``counts`` times."""
+    """A unit-length TF-IDF vector of the top terms of an entry's distinct ``words``, each seen ``counts`` times.
+    Every word weighs more than 0: the weightless were left out of its bag."""
     # weights by map, not a loop: this runs once for every distinct word of every entry
     weights = map(mul, map(_TF.__getitem__, counts), map(idf.__getitem__, words))
-    top = [(x, w) for x, w in sorted(zip(weights, words, strict=True))[-TOP_TERMS:] if x]  # a weight of 0 is no term
+    top = sorted(zip(weights, words, strict=True))[-TOP_TERMS:]
     norm = math.sqrt(sum(x * x for x, _ in top)) or 1.0
     return {w: x / norm for x, w in top}
 
@@ -59,24 +71,22 @@ def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, st
     One pass over the corpus counts each entry's words and the document
     frequencies; vectors are then made one subsection at a time and dropped
     with it.  Each entry's counts are kept between the two as two tuples, its
-    distinct words and how often each occurs, the words themselves held once
-    in the vocabulary (about 1.5 KB an entry: 15 MB at hard 10k, let go
-    subsection by subsection): reading the text again, as the vectors did,
-    cost more than counting it.
+    distinct words that weigh anything and how often each occurs, the words
+    themselves held once in the vocabulary (about 1.1 KB an entry: 11 MB at
+    hard 10k, let go subsection by subsection): reading the text again, as
+    the vectors did, cost more than counting it.
     """
     df: Counter = Counter()
-    vocabulary: dict[str, str] = {}
+    vocabulary = _Vocabulary()
     bags: list[tuple[tuple[str, ...], tuple[int, ...]] | None] = []
     for i in range(len(corpus.entries)):
         counts = Counter(_words(text, i))
-        words = tuple(map(vocabulary.setdefault, counts, counts))  # one str per word, not one per entry using it
+        words = tuple(filter(None, map(vocabulary.__getitem__, counts)))
         df.update(words)
-        bags.append((words, tuple(counts.values())))
+        bags.append((words, tuple(map(counts.__getitem__, words))))
     del vocabulary
     n = max(len(corpus.entries), 1)
     idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
-    # short words, numbers and stop words are no evidence of a shared topic: they weigh nothing
-    idf.update((w, 0.0) for w in df if len(w) < 3 or w in _STOP or w.isdigit())
     by_sub: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(corpus.entries):
         by_sub[e.parent].append(i)
@@ -87,12 +97,14 @@ def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, st
         for c, i in zip(members, indexes, strict=True):
             vec[c] = _vector(*bags[i], idf)
             bags[i] = None
-        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        # a term in one vector only (most terms), or in too many, scores nothing: it has no postings
+        held = Counter(chain.from_iterable(vec.values()))
+        useful: dict[str, list[tuple[str, float]]] = {w: [] for w, k in held.items() if 1 < k <= COMMON_IN_SUBSECTION}
         for c in members:
             for w, x in vec[c].items():
-                postings[w].append((c, x))
-        # a term in one vector only, or in too many, scores nothing: left out of the loop below
-        useful = {w: others for w, others in postings.items() if 1 < len(others) <= COMMON_IN_SUBSECTION}
+                others = useful.get(w)
+                if others is not None:
+                    others.append((c, x))
         best: dict[str, tuple[float, int, str]] = {}
         rank = {c: i for i, c in enumerate(members)}
         for a in members:
@@ -116,15 +128,21 @@ def mutual_best_siblings(corpus: Corpus, text: CorpusText) -> list[tuple[str, st
 
 
 def richest_unit(text: CorpusText, concept: str, terms: dict[str, float]) -> tuple[str, int, str]:
-    """(field, line, text) of the sentence or example line of ``concept`` that holds most of ``terms``."""
+    """(field, line, text) of the sentence or example line of ``concept`` that holds most of ``terms``.
+
+    A field none of the terms is written in cannot hold a better unit than one already found (two fields in
+    five at hard 10k): it is not cut into sentences."""
     best, top = None, -1.0
     k0 = text.first_field[concept]
     entry = text.fields[k0][0]
     for k, name in enumerate(FIELDS, k0):
         f = entry.fields[name]
         norm = text.normalized(k)
+        if best is not None and not any(map(norm.__contains__, terms)):
+            continue
         for start, end, line_off in unit_spans(name, f.text):
-            score = math.fsum(terms[t] for t in terms.keys() & norm[start:end].split())
+            held = terms.keys() & norm[start:end].split()
+            score = math.fsum(map(terms.__getitem__, held)) if held else 0.0
             if score > top:
                 best, top = (name, f.line + line_off, start, end), score
     name, line, start, end = best
