@@ -430,6 +430,8 @@ _SPEAKS_OF_S = {GENUS: _genus_is_own, BUILDS: _builds_is_own, KIND: _kind_is_own
                 USED: _used_is_own}
 """Cues that speak of their own subject, each with the test that it is S (given the sentence before the cue, the
 cue and S's name stems): "WordPiece, used by T" in S's text says what T uses, and it is not S."""
+_OWN_TESTS = tuple(_SPEAKS_OF_S.get(pattern) for _, _, pattern in BEFORE)
+"""The test of each pattern of :data:`BEFORE`, by index: a compiled pattern hashes its whole program each lookup."""
 
 
 _CLAUSE_TOKENS = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[,;:()]")
@@ -478,7 +480,7 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
             return rule, _cue(m)
     for i, (rule, _, pattern) in enumerate(BEFORE):
         if i in hits and (m := pattern.search(before)):
-            if own is not None and (speaks_of_s := _SPEAKS_OF_S.get(pattern)):
+            if own is not None and (speaks_of_s := _OWN_TESTS[i]):
                 # the cue nearest the mention may speak of S where the first did not: "Like RankNet, which uses
                 # pairs, it uses T"
                 while m is not None and not speaks_of_s(before[:m.start()], m.group(), own):
