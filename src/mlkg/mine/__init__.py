@@ -8,6 +8,7 @@ edges break cycles.  The curation file has the last word.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -88,6 +89,7 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
     evidence = []
     seen: set[tuple[str, str, int]] = set()
     spelled: dict[str, dict[str, str]] = {}
+    acronym = functools.cache(is_acronym)  # a name's surface recurs in every mention of it
 
     def spelled_in(e: Entry) -> dict[str, str]:
         """The acronyms an entry's title and text spell out."""
@@ -111,7 +113,7 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
                 return  # one vote per concept per sentence
         ev = rules.vote(m, target, pos, disabled)
         if ev is not None and m.field != "title" and rules.SPELLED_OUT_RULE not in disabled \
-                and is_acronym(m.surface):
+                and acronym(m.surface):
             ours = spelled_in(m.entry).get(m.surface)
             theirs = ours and spelled_in(pos.entries[target]).get(m.surface)
             if theirs and not _share_a_word(ours, theirs):

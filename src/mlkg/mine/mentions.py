@@ -90,30 +90,38 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
     in the sentence and the field, and whether it is one of a list of names.
 
     A name only of the entry's own concept is no cross-reference: it is counted in ``report`` and no Mention is
-    made of it (a third of all matches), though it still counts towards a list of names.
+    made of it (a third of all matches), though it still counts towards a list of names.  What a sentence's
+    mentions share (its text, its line, whether it opens its field) is worked out once per sentence, and the
+    field of a match from the field of the one before: matches come in rising order.
     """
     fields, big, starts = text.fields, text.text, text.starts
     units = Units(big)
     us = ue = -1  # the sentence (or example line) of the previous match
+    lo = hi = -1  # the field of the previous match
     sentence = ""
     k_seen, lines_to, line = -1, 0, 0  # lines are counted on from the previous match, not from the field's start
     unit: list[tuple[int, int, Mention | None]] = []  # the matches of one sentence, held to see lists
     for m in _matches(text, lexicon):
         start, end = m.start, m.end
-        k = bisect_right(starts, start) - 1
-        entry, fname, f = fields[k]
-        if end > starts[k] + len(f.text):
+        if not lo <= start < hi:
+            k = bisect_right(starts, start) - 1
+            entry, fname, f = fields[k]
+            lo, hi = starts[k], starts[k] + len(f.text)
+            example = fname == "example"
+        if end > hi:
             continue  # it runs on into the next field ("… Bayes" + "Theorem …"): no name of this field's
         if not us <= start < ue:
             yield from _listed(unit, big)
             unit = []
-            us, ue = units.at(start, fname == "example")
-            sentence = big[us:ue].rstrip() if fname == "example" else big[us:ue].strip()
+            us, ue = units.at(start, example)
+            sentence = big[us:ue].rstrip() if example else big[us:ue].strip()
+            fence = example and sentence.lstrip().startswith(("```", "~~~"))
             # a clause that opens the sentence and sets its scene ends at its first comma (or the sentence's end)
             opener = _SUBORDINATE.match(big, us, ue)
             comma = opener and _CLAUSE_END.search(big, opener.end(), ue)
             scene = -1 if opener is None else comma.start() if comma else ue
-        if fname == "example" and sentence.lstrip().startswith(("```", "~~~")):
+            opens = None  # whether the sentence opens its field, and its line: found at its first mention
+        if fence:
             continue  # a fence line
         names = m.names
         if names[0].concept == entry.id and (len(names) == 1 or all(n.concept == entry.id for n in names)):
@@ -122,16 +130,18 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
                 report.mentions += 1
                 report.self_mentions += 1
             continue
-        if k != k_seen:
-            k_seen, lines_to, line = k, starts[k], f.line
-        line += big.count("\n", lines_to, us)
-        lines_to = us
+        if opens is None:
+            if k != k_seen:
+                k_seen, lines_to, line = k, lo, f.line
+            line += big.count("\n", lines_to, us)
+            lines_to = us
+            opens = not _TEXT.search(big, lo, us)
         cue_lo = max(us, start - CUE_WINDOW)
         before = ("\0 " if cue_lo > us else "") + big[cue_lo:start]
         quote = sentence if len(sentence) <= QUOTE else _quote(big, us, ue, start, end)
         unit.append((start, end, Mention(
-            entry, m.names, fname, quote, us, line, big[start:end], before, big[end:min(ue, end + CUE_WINDOW)],
-            first=not _TEXT.search(big, starts[k], us) and not (opener is not None and opener.end() <= start <= scene),
+            entry, names, fname, quote, us, line, big[start:end], before, big[end:min(ue, end + CUE_WINDOW)],
+            first=opens and not (opener is not None and opener.end() <= start <= scene),
             subject=(lead := bool(_LEAD.match(big, us, start))),
             aside=_aside(big, us, ue, start, end),
             agent=lead and bool(_VERB.match(big, end, ue)))))
