@@ -470,18 +470,16 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
     RMSProp" in the saddle-point entry lists optimizers, not kinds of saddle point.
     """
     # Each pattern runs only when one of its words is in the window: most mentions have no cue.
-    window = _window(before)
-    hits = window.hits
+    hits: set[int] = set()
+    for _, ids in _TRIGGERS.iter(before.lower()):
+        hits |= ids
     # Each AFTER pattern is anchored at the mention's end: a failed match costs less than looking for its words
     for rule, triggers, pattern in AFTER:
         if (m := pattern.match(after)) and any(t in after[:60].lower() for t in triggers) \
                 and not (rule is CUE_USED_IN and _NOT_SUBJECT.search(before)):
             return rule, _cue(m)
-    for i in hits:
-        if i >= len(BEFORE):
-            break
-        rule, _, pattern = BEFORE[i]
-        if m := window.search(i, pattern):
+    for i, (rule, _, pattern) in enumerate(BEFORE):
+        if i in hits and (m := pattern.search(before)):
             if own is not None and (speaks_of_s := _OWN_TESTS[i]):
                 # the cue nearest the mention may speak of S where the first did not: "Like RankNet, which uses
                 # pairs, it uses T"
@@ -493,43 +491,15 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
                 break  # "typically uses T", "often applies T": an option S may take, no part it needs
             return rule, _cue(m)
     if forward and family:
-        if _INSTANCE_ID in hits and (m := window.search(_INSTANCE_ID, INSTANCE_BEFORE)):
+        if _INSTANCE_ID in hits and (m := INSTANCE_BEFORE.search(before)):
             return CUE_INSTANCE, _cue(m)
-        if "(" in before and (m := window.search(_PAREN_ID, PAREN_BEFORE)) and PAREN_AFTER.search(after):
+        if "(" in before and (m := PAREN_BEFORE.search(before)) and PAREN_AFTER.search(after):
             return CUE_INSTANCE, _cue(m)
     if not forward:
         for i, (rule, _, pattern) in enumerate(WEAK_BEFORE, len(BEFORE)):
-            if i in hits and (prose or rule is not ENUMERATION) and (m := window.search(i, pattern)):
+            if i in hits and (prose or rule is not ENUMERATION) and (m := pattern.search(before)):
                 return rule, _cue(m)
     return None
-
-
-class _Window:
-    """The words before a mention, read once however many mentions they come before ("Unlike ", "Compared to "
-    open one mention in twenty of the hard corpus): which patterns' trigger words they hold, in order, and what
-    each pattern found in them."""
-
-    __slots__ = ("found", "hits", "text")
-
-    def __init__(self, text: str):
-        self.text = text
-        hits: set[int] = set()
-        for _, ids in _TRIGGERS.iter(text.lower()):
-            hits |= ids
-        self.hits = sorted(hits)
-        self.found: dict[int, re.Match | None] = {}
-
-    def search(self, i: int, pattern: re.Pattern) -> re.Match | None:
-        """``pattern`` (pattern ``i`` of the tables) searched in the window, once."""
-        found = self.found
-        if i not in found:
-            found[i] = pattern.search(self.text)
-        return found[i]
-
-
-@functools.lru_cache(maxsize=1 << 12)
-def _window(before: str) -> _Window:
-    return _Window(before)
 
 
 def _cue(m: re.Match) -> str:
@@ -552,7 +522,6 @@ def _trigger_automaton():
 
 
 _INSTANCE_ID = len(BEFORE) + len(WEAK_BEFORE)
-_PAREN_ID = _INSTANCE_ID + 1
 _TRIGGERS = _trigger_automaton()
 
 
@@ -812,9 +781,8 @@ def _lone_word(surface: str) -> bool:
 
 
 def forget() -> None:
-    """Empty the lone-word and window caches: they hold one corpus's names and sentences."""
+    """Empty the lone-word cache: it holds one corpus's names."""
     _lone_word.cache_clear()
-    _window.cache_clear()
 
 
 _TOKEN = re.compile(r"\w+")
