@@ -676,6 +676,8 @@ def _mixed_script(text: str) -> tuple[str, str] | None:
     """The first word of ``text`` that mixes Latin, Cyrillic and Greek letters, and what it mixes: a Cyrillic
     "А" among Latin letters makes a title that looks like another and is another name.  A Greek letter that looks
     like no Latin one is a symbol, glued on or not ("εG", "μP"); one that does ("ρ" for "p") is refused."""
+    if text.isascii():  # most titles: every word is Latin alone, and walking them was a sixth of reading a corpus
+        return None
     for m in _LETTERS.finditer(text):
         word = m.group()
         if word.isascii():
