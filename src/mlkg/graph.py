@@ -16,6 +16,7 @@ attributes, and views keep what they derive in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import operator
@@ -367,6 +368,15 @@ def _sealed_evidence(e: Any) -> Evidence:
     return ev
 
 
+def _dataclass_dict(obj: Any) -> dict[str, Any]:
+    """A dataclass as orjson writes one, its fields in order, for ``orjson.dumps(default=…)``: evidence as the dict
+    :meth:`Evidence.as_dict` makes.  orjson reads a slotted dataclass's fields one by one after failing to find its
+    ``__dict__``, which made evidence a third of the time graph.json took to write."""
+    if isinstance(obj, Evidence):
+        return obj.as_dict()
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
 def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
     """The evidence a relation shows: a curation note if curated, else the strongest of the deciding rule."""
     evidence = d.get("evidence") or []
@@ -561,7 +571,8 @@ class ConceptGraph:
             for i, chunk in enumerate(chunked(items, 1000)):
                 if i:
                     put(b",")
-                put(memoryview(orjson.dumps(chunk))[1:-1])  # the items without their brackets, not copied
+                put(memoryview(orjson.dumps(chunk, default=_dataclass_dict, option=orjson.OPT_PASSTHROUGH_DATACLASS))
+                    [1:-1])  # the items without their brackets, not copied
 
         g = self.graph
         put(orjson.dumps({"directed": True, "multigraph": True, "graph": g.graph})[:-1] + b',"nodes":[')
