@@ -290,8 +290,9 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     file = _Terms(lambda f: _string(names.get(f, f)))
     integer = _Terms(lambda n: str(int(n)))
     decimal = _Terms(_decimal_text)
-    # "predicate object" for a link to a node, by predicate; a node has links to a few dozen others
-    link = {p: _Terms(lambda n, p=p: f"{p} {node[n]}")
+    # "predicate object" for a link to a node, by predicate, made for every node at once: a node has links to a few
+    # dozen others, and making each on its first use was a call of Python's per link
+    link = {p: {n: f"{p} {term}" for n, term in node.items()}
             for p in ("skos:broader", "mlkg:requires", "skos:related", "skos:narrower")}
     out_link = {"parent": link["skos:broader"], "requires": link["mlkg:requires"]}  # else skos:related
     related, narrower = link["skos:related"], link["skos:narrower"]
