@@ -304,6 +304,7 @@ def test_graph_json_is_networkx_node_link_data_and_its_digest(request, kg_name, 
     with open(tmp_path / "graph.json", "wb") as f:
         digest = kg.write_node_link(f)
     data = (tmp_path / "graph.json").read_bytes()
+    assert data == orjson.dumps(nx.node_link_data(kg.graph, edges="edges"))  # every key in its place
     assert json.loads(data) == json.loads(orjson.dumps(nx.node_link_data(kg.graph, edges="edges")))
     assert digest == hashlib.sha256(data).hexdigest()
 

@@ -16,6 +16,7 @@ attributes, and views keep what they derive in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import operator
@@ -367,6 +368,15 @@ def _sealed_evidence(e: Any) -> Evidence:
     return ev
 
 
+def _dataclass_dict(obj: Any) -> dict[str, Any]:
+    """A dataclass as orjson writes one, its fields in order, for ``orjson.dumps(default=…)``: evidence as the dict
+    :meth:`Evidence.as_dict` makes.  orjson reads a slotted dataclass's fields one by one after failing to find its
+    ``__dict__``, which made evidence a third of the time graph.json took to write."""
+    if isinstance(obj, Evidence):
+        return obj.as_dict()
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
 def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
     """The evidence a relation shows: a curation note if curated, else the strongest of the deciding rule."""
     evidence = d.get("evidence") or []
@@ -561,7 +571,8 @@ class ConceptGraph:
             for i, chunk in enumerate(chunked(items, 1000)):
                 if i:
                     put(b",")
-                put(memoryview(orjson.dumps(chunk))[1:-1])  # the items without their brackets, not copied
+                put(memoryview(orjson.dumps(chunk, default=_dataclass_dict, option=orjson.OPT_PASSTHROUGH_DATACLASS))
+                    [1:-1])  # the items without their brackets, not copied
 
         g = self.graph
         put(orjson.dumps({"directed": True, "multigraph": True, "graph": g.graph})[:-1] + b',"nodes":[')
@@ -673,12 +684,32 @@ class ConceptGraph:
     @cached_property
     def _shared_labels(self) -> list[tuple[str, list[str]]]:
         """(the name, the entries it names alike) for each title or label several entries share, in document
-        order."""
+        order.
+
+        Those are the keys a title or label names several entries by in :attr:`_ambiguous`: a title and a label
+        rank first there, so the entries a key names are those with it as title or label.  Only those names are
+        keyed here, each once (a build warns of shared titles, and need not key every alias and ID: 0.15 s at
+        hard 10k), unless the whole index is already made."""
+        ambiguous = self.__dict__.get("_ambiguous", {}).get("concept")
+        keys: dict[str, str] = {}
+        if ambiguous is None:
+            by_key: dict[str, list[str]] = {}
+            for n, d in self.graph._node.items():  # in the index's order
+                if d["kind"] != "concept":
+                    continue
+                for x in (d["label"], d["title"]):
+                    key = keys.get(x)
+                    if key is None:
+                        key = keys[x] = name_key(x)
+                    found = by_key.setdefault(key, [])
+                    if not found or found[-1] != n:
+                        found.append(n)
+            ambiguous = {k: ns for k, ns in by_key.items() if len(ns) > 1}
         seen: set[tuple[str, ...]] = set()
         out = []
         for n, d in self.entries.items():
             for x in (d["title"], d["label"]):
-                ids = self._ambiguous["concept"].get(name_key(x))
+                ids = ambiguous.get(keys[x] if x in keys else name_key(x))
                 if ids and ids[0] == n and tuple(ids) not in seen:
                     seen.add(tuple(ids))
                     out.append((x, ids))

@@ -430,6 +430,16 @@ class _Parser:
         return None if not fence or _closes_flat(region) else ""
 
     def _line(self, lineno: int, line: str) -> None:
+        # the lines most often here, a field's marker and an entry's "---", are told at once by their first character
+        if line[0] == "*":  # "**" (run() passes no other "*"): a marker or bold text, which nothing else can be
+            self._marker_line(lineno, line, line.rstrip())
+            return
+        if line[0] == "-":  # a separator, or text
+            if _SEPARATOR.match(line.strip()):
+                self._end_field()
+            else:
+                self._text(lineno, line)
+            return
         body = line.lstrip(" ")
         indent = len(line) - len(body)
         # CommonMark lets a heading stand 1-3 spaces in (4 make code); here only a numbered one may, since an
@@ -448,12 +458,20 @@ class _Parser:
         if stripped[:1] == "-" and _SEPARATOR.match(stripped):
             self._end_field()
             return
-        m = _MARKER.match(stripped) if stripped[:2] == "**" else None
-        if m and (m.group(1) in FIELDS or m.group(1) in ("ID", "Parent")):
+        if stripped[:2] == "**":
+            self._marker_line(lineno, line, stripped)
+        else:
+            self._text(lineno, line)
+
+    def _marker_line(self, lineno: int, line: str, stripped: str) -> None:
+        """A line that starts with ``**`` once stripped: a field's marker, or text."""
+        m = _MARKER.match(stripped)
+        name = m.group(1) if m else None
+        if name in FIELDS or name in ("ID", "Parent"):
             if self.entry is None:
-                self._stray_field(lineno, m.group(1))
+                self._stray_field(lineno, name)
             else:
-                self._marker(lineno, m.group(1), m.group(2))
+                self._marker(lineno, name, m.group(2))
             return
         self._text(lineno, line)
 
@@ -676,6 +694,8 @@ def _mixed_script(text: str) -> tuple[str, str] | None:
     """The first word of ``text`` that mixes Latin, Cyrillic and Greek letters, and what it mixes: a Cyrillic
     "А" among Latin letters makes a title that looks like another and is another name.  A Greek letter that looks
     like no Latin one is a symbol, glued on or not ("εG", "μP"); one that does ("ρ" for "p") is refused."""
+    if text.isascii():  # most titles: every word is Latin alone, and walking them was a sixth of reading a corpus
+        return None
     for m in _LETTERS.finditer(text):
         word = m.group()
         if word.isascii():

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from ..atomic import output as output_file
 from ..errors import InputError
-from ..graph import ConceptGraph, chunked, deciding_evidence, edge_items
+from ..graph import ConceptGraph, chunked, deciding_evidence
 from ..read import example_plain
 from .vocab import NAMESPACES, ONTOLOGY_PATH, SHAPES_PATH, TERMS
 
@@ -290,11 +290,13 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     file = _Terms(lambda f: _string(names.get(f, f)))
     integer = _Terms(lambda n: str(int(n)))
     decimal = _Terms(_decimal_text)
-    # "predicate object" for a link to a node, by predicate; a node has links to a few dozen others
-    link = {p: _Terms(lambda n, p=p: f"{p} {node[n]}")
+    # "predicate object" for a link to a node, by predicate, made for every node at once: a node has links to a few
+    # dozen others, and making each on its first use was a call of Python's per link
+    link = {p: {n: f"{p} {term}" for n, term in node.items()}
             for p in ("skos:broader", "mlkg:requires", "skos:related", "skos:narrower")}
     out_link = {"parent": link["skos:broader"], "requires": link["mlkg:requires"]}  # else skos:related
     related, narrower = link["skos:related"], link["skos:narrower"]
+    derived = _Terms(lambda n: f" ;\n    prov:wasDerivedFrom {node[n]}" if n in node else "")
     # each node's links to the nodes it points to, in the order of its edges, and from those that point to it,
     # in one walk of _succ: walking _pred for each node visits the same edges again, out of memory order
     outgoing: dict[str, list[str]] = {n: [] for n in succ}
@@ -338,26 +340,32 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
         # (as text, "skos:narrower …" before "skos:related …", each by its object: as the pairs would sort)
         po += sorted(incoming[n])
         yield node[n] + " " + " ;\n    ".join(po) + " .\n"
-    for u, t, k, d in edge_items(g):
-        if k == "parent":
-            continue
-        evidence = d.get("evidence") or []
-        head = (f"{relation_term(u, k, t)} a mlkg:Relation ;\n"
-                f"    mlkg:source {node[u]} ;\n    mlkg:target {node[t]} ;\n    mlkg:kind {plain[k]} ;\n"
-                f"    mlkg:confidence {decimal[d.get('confidence', 1.0)]} ;\n"
-                f"    mlkg:rule {plain[d.get('rule') or '']} ;\n"
-                f"    mlkg:curated {'true' if d.get('curated') else 'false'} ;\n"
-                f"    mlkg:evidenceCount {integer[len(evidence)]}")
-        ev = deciding_evidence(d)
-        if ev is None:
-            yield head + " .\n"
-            continue
-        cue = f" ;\n    mlkg:cue {_string(ev.cue)}" if ev.cue else ""
-        derived = (f" ;\n    prov:wasDerivedFrom {node[ev.source]}"
-                   if ev.field != "curation" and ev.source in node else "")
-        yield (f"{head} ;\n    prov:value {_string(ev.sentence or '')} ;\n"
-               f"    mlkg:field {plain[ev.field]} ;\n    mlkg:line {integer[ev.line or 0]} ;\n"
-               f"    mlkg:file {file[ev.file or '']}{cue}{derived} .\n")
+    # a relation's edge and evidence read in one walk of _succ, its sentence escaped inline (most need nothing)
+    for u, nbrs in succ.items():
+        source = node[u]
+        for t, keys in nbrs.items():
+            for k, d in keys.items():
+                if k == "parent":
+                    continue
+                evidence = d.get("evidence") or []
+                ev = evidence[0] if len(evidence) == 1 else deciding_evidence(d)  # as it decides one
+                head = (f"{relation_term(u, k, t)} a mlkg:Relation ;\n    mlkg:source {source} ;\n"
+                        f"    mlkg:target {node[t]} ;\n    mlkg:kind {plain[k]} ;\n"
+                        f"    mlkg:confidence {decimal[d.get('confidence', 1.0)]} ;\n"
+                        f"    mlkg:rule {plain[d.get('rule') or '']} ;\n"
+                        f"    mlkg:curated {'true' if d.get('curated') else 'false'} ;\n"
+                        f"    mlkg:evidenceCount {integer[len(evidence)]}")
+                if ev is None:
+                    yield head + " .\n"
+                    continue
+                sentence = ev.sentence or ""
+                if not (sentence.isprintable() and '"' not in sentence and "\\" not in sentence):
+                    sentence = _escaped(sentence)
+                cue = f" ;\n    mlkg:cue {_string(ev.cue)}" if ev.cue else ""
+                yield (f"{head} ;\n    prov:value \"{sentence}\" ;\n"
+                       f"    mlkg:field {plain[ev.field]} ;\n    mlkg:line {integer[ev.line or 0]} ;\n"
+                       f"    mlkg:file {file[ev.file or '']}{cue}"
+                       f"{derived[ev.source] if ev.field != 'curation' else ''} .\n")
 
 
 def _encoded(chunks: Iterable[str]) -> bytes:
