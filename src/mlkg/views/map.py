@@ -27,7 +27,6 @@ the document with ``textContent`` only.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -379,16 +378,11 @@ def vis_options(n_nodes: int, physics: bool | None = None) -> dict[str, Any]:
 @cache
 def _environment():
     """The Jinja environment, with vis-network and the page's own CSS and JS read once per process."""
-    from importlib.util import find_spec
-
+    import pyvis
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
-    # found, not imported: pyvis imports IPython, a tenth of a second that a page rendered here never needs
-    pyvis = find_spec("pyvis")
-    if pyvis is None or not pyvis.submodule_search_locations:  # pragma: no cover - a dependency
-        raise ModuleNotFoundError("pyvis is not installed", name="pyvis")
-    lib = Path(pyvis.submodule_search_locations[0]).resolve() / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["script_json"] = script_json
@@ -497,17 +491,7 @@ def map_html(kg: ConceptGraph, title: str | None = None, physics: bool | None = 
     edit edges through ``/api/curation``.  A page written to a file has
     neither and connects to nothing.
     """
-    physics = _physics(kg, physics)
-    return served_page(_render(kg, title, physics, map_data(kg, titles_to_scale=not physics)), live, edit_token)
-
-
-def _render(kg: ConceptGraph, title: str | None, physics: bool, data: tuple[list, list]) -> str:
-    """The page as :meth:`pyvis.network.Network.generate_html` renders :func:`map_network`'s network, rendered here
-    with the values the template reads: importing pyvis (and the IPython it imports) took longer than the render."""
-    nodes, edges = data
-    return _environment().get_template("map.html").render(
-        heading=title or default_title(kg), nodes=nodes, edges=edges,
-        options=json.dumps(vis_options(kg.graph.number_of_nodes(), physics)))
+    return served_page(map_network(kg, title, physics).generate_html("map.html"), live, edit_token)
 
 
 _OFFLINE_CSP = "connect-src 'none'"
@@ -549,7 +533,7 @@ def write_page(kg: ConceptGraph, f: BinaryIO, title: str | None = None, physics:
     """Write the page :func:`map_html` returns into the binary file ``f``, byte for byte, but with its two large
     JSON payloads written item by item: a 100k map never exists whole in memory."""
     physics = _physics(kg, physics)
-    page = _render(kg, title, physics, ([], []))
+    page = map_network(kg, title, physics, data=([], [])).generate_html("map.html")
     payloads = (map_nodes(kg, titles_to_scale=not physics), map_edges(kg))
     for marker, items in zip(_PAYLOADS, payloads, strict=True):
         head, found, page = page.partition(marker)
