@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -427,3 +428,29 @@ def test_the_export_is_the_same_from_any_working_directory(tmp_path, monkeypatch
     assert exports[0] == exports[1] == exports[2]
     text = exports[0].decode()
     assert 'mlkg:file "one.md"' in text and 'mlkg:file "more/two.md"' in text
+
+
+@pytest.mark.parametrize("where, named", [("corpus/sheets/fix.toml", "fix.toml"),
+                                          ("corpus/sheets/more/fix.toml", "more/fix.toml"),
+                                          ("elsewhere/fix.toml", "fix.toml")])
+def test_a_curation_file_is_named_like_the_cheatsheets_from_any_working_directory(tmp_path, monkeypatch, where,
+                                                                                    named):
+    """A curated edge's evidence named its file as given on the command line, an absolute path too: the export
+    and the server showed where the user keeps it.  Inside the cheatsheets' folder it is named relative to it,
+    outside by its file name."""
+    sheets = tmp_path / "corpus" / "sheets"
+    sheets.mkdir(parents=True)
+    (sheets / "one.md").write_text(sheet(entry("1.1.1", "Alpha Net", "alpha"), entry("1.1.2", "Beta Net", "beta")),
+                                   encoding="utf-8")
+    fix = tmp_path / where
+    fix.parent.mkdir(parents=True, exist_ok=True)
+    fix.write_text('[[add]]\nsource = "beta"\ntarget = "alpha"\nkind = "requires"\nnote = "Beta refines Alpha."\n',
+                   encoding="utf-8")
+    exports = []
+    for here in (tmp_path, sheets, fix.parent):
+        monkeypatch.chdir(here)
+        kg = mlkg.load(sheets, curation=[os.path.relpath(fix)])
+        exports.append(rdf.turtle(kg))
+        assert rdf.file_names(kg)[os.path.relpath(fix)] == named
+    assert exports[0] == exports[1] == exports[2]
+    assert f'mlkg:file "{named}"' in exports[0].decode() and str(tmp_path) not in exports[0].decode()

@@ -249,20 +249,27 @@ def _relation_maker(pfx: dict[str, str], relation: str, quoted: dict[str, str]):
 
 
 def file_names(kg: ConceptGraph) -> dict[str, str]:
-    """Each cheatsheet's path as the export writes it: relative to the folder that holds them all, so that the
-    same corpus exports the same triples from any working directory ("13-generative-models.md", not
-    "data/13-…" in the checkout and "/home/you/mlkg/data/13-…" elsewhere).  Standard input stays "-".
-    The server names files by it too, so that it never shows where it keeps them."""
+    """Each cheatsheet's and curation file's path as the export writes it: relative to the folder that holds the
+    cheatsheets, so that the same corpus exports the same triples from any working directory
+    ("13-generative-models.md", not "data/13-…" in the checkout and "/home/you/mlkg/data/13-…" elsewhere).  A
+    curation file outside that folder goes by its file name.  Standard input stays "-".  The server names files
+    by it too, so that it never shows where it keeps them."""
     return kg.derived("file_names", lambda: _file_names(kg))
 
 
 def _file_names(kg: ConceptGraph) -> dict[str, str]:
     files = {d["file"] for d in kg.entries.values()} - {"-"}
+    curation = {str(p) for p in kg.graph.graph.get("curation", ())} - {"-"}
     if not files:
-        return {}
+        return {f: Path(f).name for f in curation}
     full = {f: os.path.abspath(f) for f in files}
     root = os.path.commonpath([os.path.dirname(a) for a in full.values()])
-    return {f: Path(os.path.relpath(a, root)).as_posix() for f, a in full.items()}
+    names = {f: Path(os.path.relpath(a, root)).as_posix() for f, a in full.items()}
+    for f in curation - files:
+        a = os.path.abspath(f)
+        names[f] = Path(os.path.relpath(a, root)).as_posix() if os.path.commonpath([a, root]) == root \
+            else Path(f).name
+    return names
 
 
 def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
