@@ -30,7 +30,7 @@ import networkx as nx
 import orjson
 
 from .errors import AmbiguousNameError, FrozenGraphError, InputError, UnknownConceptError, similar
-from .mine import Evidence, Mined, Relation
+from .mine.evidence import Evidence, Mined, Relation
 from .mine.lexicon import fold, name_key, singular_key
 from .read import Corpus, Entry, Heading, plain_title, section_node_id
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from .errors import InputError
 from .graph import ConceptGraph, build_graph
-from .mine import mine
 from .read import Corpus, read
 from .views import chains
 
@@ -97,6 +96,8 @@ def collector_paused():
 def build(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> KnowledgeGraph:
     """Mine a corpus that :func:`~mlkg.read.read` returned and build its graph (``disabled``: rules to
     switch off, for an ablation)."""
+    from .mine.pipeline import mine  # the miner is for building: reading a build back does without it
+
     with collector_paused():
         return KnowledgeGraph(build_graph(corpus, mine(corpus, disabled)), built=True)
 

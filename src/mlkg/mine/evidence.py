@@ -116,6 +116,14 @@ class Report:
         }
 
 
+@dataclass
+class Mined:
+    """What :func:`~mlkg.mine.pipeline.mine` hands the graph: the relations, and the report of what it decided."""
+
+    relations: list[Relation]
+    report: Report = field(default_factory=Report)
+
+
 class Prose(NamedTuple):
     """The corpus's text (one string), the same normalised, and the spans of its explanations in it, in order."""
 

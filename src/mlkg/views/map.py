@@ -41,7 +41,7 @@ from ..read import example_plain, number_key
 if TYPE_CHECKING:  # pragma: no cover
     from pyvis.network import Network
 
-    from ..mine import Evidence
+    from ..mine.evidence import Evidence
 
 LARGE = 150
 """Maps with at least this many nodes (hubs included) keep the outline layout and never run physics.
