@@ -464,14 +464,17 @@ def test_a_build_of_the_format_before_is_not_trusted(cli, write, tmp_path, monke
 
 @pytest.mark.parametrize("command", [["prereqs", "stable-diffusion"], ["learn", "rlhf", "--known", "llm"],
                                      ["dependents", "autoencoder"]])
-def test_learning_plan_commands_import_no_rdf_map_or_web_library(tmp_path, command):
+def test_learning_plan_commands_import_no_rdf_map_or_web_library_nor_the_miner(tmp_path, command):
+    """On a build they read graph.json: the miner's rules and mention search are for building it."""
     out = tmp_path / "build"
     env = {**__import__("os").environ, "MLKG_BUILD_DIR": str(out)}
     subprocess.run([sys.executable, "-m", "mlkg", "build", "--out", str(out), "--no-map"], check=True,
                    capture_output=True, env=env, timeout=120)
     probe = ("import sys; from mlkg.cli import main; code = main(%r); "
              "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
-             "{'pyvis', 'rdflib', 'pyoxigraph', 'jinja2', 'IPython', 'http'}); print('HEAVY', heavy, code)")
+             "{'pyvis', 'rdflib', 'pyoxigraph', 'jinja2', 'IPython', 'http'}) + sorted({m for m in sys.modules} & "
+             "{'mlkg.mine.pipeline', 'mlkg.mine.rules', 'mlkg.mine.mentions', 'mlkg.mine.similarity'}); "
+             "print('HEAVY', heavy, code)")
     done = subprocess.run([sys.executable, "-c", probe % command], capture_output=True, text=True, env=env,
                           timeout=60)
     assert done.stdout.strip().endswith("HEAVY [] 0"), done.stdout + done.stderr
