@@ -552,6 +552,10 @@ def test_paths_a_build_gives_are_right_from_the_folder_a_command_runs_in(tmp_pat
     assert f"\t{sheet_at}:34 (full) Extends Alpha Nets." in said["edges"]
     assert f"  {curation_at}:1: add gamma-thing related alpha-net\n" in said["stats"]
     assert f"  {more_at}:1: add repeats {curation_at}:1\n" in said["stats"]  # every path of a note, not the first
+    # the export names files from the corpus, not from here: as the build's own graph.ttl does
+    exported = _in(tmp_path / cwd, "export", "--build", tmp_path / "kg").stdout
+    assert exported == (tmp_path / "kg" / "graph.ttl").read_text(encoding="utf-8")
+    assert 'mlkg:file "cur.toml"' in exported and 'mlkg:file "one.md"' in exported and str(tmp_path) not in exported
 
 
 def test_a_build_from_standard_input_is_answered_from_as_it_is(tmp_path):

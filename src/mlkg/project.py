@@ -805,6 +805,10 @@ def _relocate(graph: dict[str, Any], then: str) -> None:
     for node in graph["nodes"]:
         if "file" in node:
             node["file"] = here(node["file"])
+    about = graph.get("graph") or {}
+    for key in ("sources", "curation"):
+        if isinstance(about.get(key), list):
+            about[key] = [here(p) if isinstance(p, str) else p for p in about[key]]
     for edge in graph["edges"]:
         for ev in edge.get("evidence") or ():
             ev["file"] = here(ev["file"])

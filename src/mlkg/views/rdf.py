@@ -259,13 +259,15 @@ def file_names(kg: ConceptGraph) -> dict[str, str]:
 
 def _file_names(kg: ConceptGraph) -> dict[str, str]:
     files = {d["file"] for d in kg.entries.values()} - {"-"}
-    curation = {str(p) for p in kg.graph.graph.get("curation", ())} - {"-"}
+    # as the curation notes name them: a build read back from another folder has them named from there
+    curation = {ev.file for _, _, evidence in kg.graph.edges(data="evidence") for ev in evidence or ()
+                if ev.field == "curation"} - files - {"-"}
     if not files:
         return {f: Path(f).name for f in curation}
     full = {f: os.path.abspath(f) for f in files}
     root = os.path.commonpath([os.path.dirname(a) for a in full.values()])
     names = {f: Path(os.path.relpath(a, root)).as_posix() for f, a in full.items()}
-    for f in curation - files:
+    for f in curation:
         a = os.path.abspath(f)
         names[f] = Path(os.path.relpath(a, root)).as_posix() if os.path.commonpath([a, root]) == root \
             else Path(f).name
