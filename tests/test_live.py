@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import mlkg
-from mlkg.views.live import Live
+from mlkg.views.live import Live, hiding_folders
 
 
 def _read(stream, n: int) -> list[tuple[str, dict]]:
@@ -43,3 +45,26 @@ def test_a_page_that_connects_after_a_broken_edit_is_told_at_once(seed_kg):
     first = next(live.events(heartbeat=0.05))
     assert first.startswith(b"event: error\n") and b"sheet.md:7" in first
     live.close()
+
+
+@pytest.mark.parametrize("problem, shown", [
+    ("/p/sheets/a.md:3: entry 1.1.9 has no **ID:** line", "a.md:3: entry 1.1.9 has no **ID:** line"),
+    ("/p/sheets/more/b.md:1: x", "more/b.md:1: x"),
+    ("/p/sheets/../outside/c.toml:10: invalid TOML", "c.toml:10: invalid TOML"),
+    ("/p/outside/c.toml:2: also at /p/sheets/cur.toml:1", "c.toml:2: also at cur.toml:1"),
+    ("sheets/a.md:1: as given, relative", "sheets/a.md:1: as given, relative"),
+    ("/p/sheets:1: no such file or folder", "sheets:1: no such file or folder"),
+])
+def test_a_problem_pages_see_names_files_as_the_export_does(problem, shown):
+    """A broken edit's message named the file as given, absolute for a remembered corpus: every open page (on any
+    host the server answers) learnt where it keeps its files."""
+    hide = hiding_folders(["/p/sheets/a.md", "/p/sheets/more/b.md"],
+                          ["/p/sheets/../outside/c.toml", "/p/sheets/cur.toml"])
+    assert hide(problem) == shown
+
+
+def test_a_broken_edit_reaches_pages_without_its_folder(seed_kg):
+    live = Live(seed_kg, hiding_folders(["/home/you/kg/sheets/13.md"], []))
+    stream = live.events(heartbeat=0.01)
+    live.fail(["/home/you/kg/sheets/13.md:724: entry 13.1.9 has no **ID:** line"])
+    assert json.loads(next(stream).decode().split("data: ")[1])["error"].startswith("13.md:724: ")

@@ -30,7 +30,7 @@ from conftest import SEED, entry, sheet
 import mlkg
 from mlkg.views import map as viz
 from mlkg.views import text as text_view
-from mlkg.views.live import Live
+from mlkg.views.live import Live, hiding_folders
 from mlkg.views.search import search
 from mlkg.views.server import ServerConfig, make_server
 from mlkg.views.sparql import uses_service
@@ -773,7 +773,8 @@ def test_serve_watch_follows_a_source_folder_removed_and_made_again(tmp_path):
             done.set()
             editor.join()
         shutil.rmtree(folder)
-        assert "no such file or folder" in until("error")
+        gone = until("error")
+        assert "no such file or folder" in gone and str(tmp_path) not in gone  # where the files are is not shown
         folder.mkdir()
         put(*first, entry("1.1.3", "Gamma Trick"))
         until("graph")
@@ -1060,6 +1061,26 @@ def test_a_correction_with_a_key_it_does_not_take_is_400_naming_the_key(seed_kg,
     """{"extra": 1} was accepted and written without it: a client that misspelt "note" lost its note unawares, as a
     curation file with an unknown key is refused."""
     assert _refused_correction(seed_kg, tmp_path, correction).startswith(message)
+
+
+def test_a_correction_is_answered_with_its_file_named_as_the_export_names_it(seed_kg, tmp_path):
+    """The answer named the curation file by its absolute path: a page learnt where the server keeps its files."""
+    from mlkg.corrections import Editor
+
+    cur = tmp_path / "curation.toml"
+    cur.write_text("# ours\n", encoding="utf-8")
+    live = Live(seed_kg, hiding_folders([str(SEED)], [str(cur)]))
+    running = Running(seed_kg, live=live, editor=Editor(cur, [str(SEED)], [str(cur)], live))
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        conn.request("POST", "/api/curation", json.dumps({"action": "remove", "source": "vae",
+                                                          "target": "autoencoder"}).encode(),
+                     {"Content-Type": "application/json", "X-MLKG-Token": running.server.app.edit_token})
+        answer = conn.getresponse()
+        assert (answer.status, json.loads(answer.read())) == (200, {"ok": True, "file": "curation.toml", "line": 2})
+        conn.close()
+    finally:
+        running.close()
 
 
 def _refused_correction(seed_kg, tmp_path, correction) -> str:

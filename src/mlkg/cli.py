@@ -607,10 +607,10 @@ def serve(sources, curation, no_curation, host, allow_hosts, port, timeout, max_
         _sources_again(s, "--watch" if watch else "--edit")
         from .project import inputs
         from .project import watch as follow
-        from .views.live import Live
+        from .views.live import Live, hiding_folders
 
-        live = Live(kg)
         files, cur = inputs(s.sources, s.curation)
+        live = Live(kg, hiding_folders(files, cur))
         if edit:
             from .corrections import Editor
 

@@ -11,8 +11,10 @@ the problem, and a comment now and then so proxies keep the line open.
 from __future__ import annotations
 
 import json
+import os
+import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..graph import ConceptGraph
@@ -31,8 +33,9 @@ class State:
 class Live:
     """The graph in force, replaced whole (a graph never changes), and who is waiting to hear of it."""
 
-    def __init__(self, graph: ConceptGraph):
+    def __init__(self, graph: ConceptGraph, shown: Callable[[str], str] = str):
         self._state = State(1, graph, None)
+        self.shown = shown  # a problem as pages may see it: see hiding_folders
         self._changed = threading.Condition()
         self._closed = False
 
@@ -52,7 +55,8 @@ class Live:
     def fail(self, problems: list[str]) -> None:
         with self._changed:
             s = self._state
-            self._state = State(s.version + 1, s.graph, problems[0] if problems else "the sources do not load")
+            self._state = State(s.version + 1, s.graph, self.shown(problems[0]) if problems else
+                                "the sources do not load")
             self._changed.notify_all()
 
     def close(self) -> None:
@@ -85,6 +89,37 @@ class Live:
                 yield _event("error", {"error": state.error, "version": seen})
             else:
                 yield _event("graph", {"version": seen})
+
+
+def hiding_folders(sources: Iterable[str], curation: Iterable[str]) -> Callable[[str], str]:
+    """A problem's text with the folders the files live in left out, as the export names the files: relative
+    to the cheatsheets' folder, a curation file outside it by its file name.  A broken edit's message names the
+    file as it was given, absolute for a remembered corpus, and open pages (on any host allowed) must not learn
+    where the server keeps its files."""
+    sources = [f for f in map(str, sources) if f != "-"]
+    files = [*sources, *(c for c in map(str, curation) if c != "-")]
+    dirs = [os.path.dirname(os.path.abspath(f)) for f in sources]
+    root = os.path.commonpath(dirs) if dirs else None
+
+    def instead(folder: str) -> str:
+        full = os.path.abspath(folder)
+        if root is None or os.path.commonpath([full, root]) != root:
+            return ""
+        rel = os.path.relpath(full, root)
+        return "" if rel == "." else rel + os.sep
+
+    # each file's folder as named, and as given where that is absolute ("/p/sheets/../outside": messages say so)
+    folders = {os.path.dirname(os.path.abspath(f)) for f in files} \
+        | {given for f in files if os.path.isabs(given := os.path.dirname(f))}
+    cut = sorted(((d, instead(d)) for d in folders), key=lambda pair: -len(pair[0]))  # the deepest first
+
+    whole = None if root is None else re.compile(re.escape(root) + r"(?=:|\s|\Z)")  # the folder itself, gone
+
+    def shown(text: str) -> str:
+        for folder, instead in cut:
+            text = text.replace(folder + os.sep, instead)
+        return text if whole is None else whole.sub(os.path.basename(root) or root, text)
+    return shown
 
 
 def _event(name: str, data: dict) -> bytes:

@@ -999,7 +999,12 @@ class App:
             raise HTTPError(400, "the correction is not JSON") from None
         if not isinstance(data, dict):
             raise HTTPError(400, "a correction is a JSON object: action, source, target, kind, note")
-        done = self.editor(data)
+        shown = self.live.shown  # the file's folder is no page's business: see live.hiding_folders
+        try:
+            done = self.editor(data)
+        except MlkgError as exc:
+            raise HTTPError(400, shown(exc.lines()[0])) from None
+        done = {k: shown(v) if k in ("file", "pending") and isinstance(v, str) else v for k, v in done.items()}
         return Response(200, json.dumps({"ok": True, **done}).encode(), "application/json")
 
     def run_named(self, name: str, params: dict[str, list[str]]) -> Response:
