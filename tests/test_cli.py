@@ -558,6 +558,24 @@ def test_paths_a_build_gives_are_right_from_the_folder_a_command_runs_in(tmp_pat
     assert 'mlkg:file "cur.toml"' in exported and 'mlkg:file "one.md"' in exported and str(tmp_path) not in exported
 
 
+def test_a_build_whose_project_folder_moved_is_answered_from_as_it_is(tmp_path):
+    """A build remembers its corpus by absolute path: after `mv project moved` every command, `mlkg build` too,
+    failed with "…/project/sheets:1: no such file or folder" though the build was intact beside them."""
+    (tmp_path / "project" / "sheets").mkdir(parents=True)
+    (tmp_path / "project" / "sheets" / "one.md").write_text(
+        sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")), encoding="utf-8")
+    assert _in(tmp_path / "project", "build", "--source", "sheets").returncode == 0
+    (tmp_path / "project").rename(tmp_path / "moved")
+    done = _in(tmp_path / "moved", "prereqs", "beta-method")
+    assert done.returncode == 0 and "Alpha Net" in done.stdout, done.stderr
+    assert done.stderr == ("mlkg: answering from the build in out/ as it is: its corpus, ../project/sheets, is no "
+                           "longer there (--source to choose another)\n")
+    again = _in(tmp_path / "moved", "build")
+    assert again.returncode == 2 and again.stderr.count("\n") == 1
+    assert "no longer there (moved or removed?): give the cheatsheets with --source PATH" in again.stderr
+    assert _in(tmp_path / "moved", "build", "--source", "sheets").returncode == 0
+
+
 def test_a_build_from_standard_input_is_answered_from_as_it_is(tmp_path):
     """Standard input cannot be read again: later commands answer from the build, and a bare rebuild says so."""
     text = sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets."))

@@ -310,10 +310,17 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
                                  "give --source with --curation or --no-curation")
             return Settings([], None, base_iri or m.get("base_iri"),
                             f"the build in {out}/, made from standard input", build=meta[0])
-        else:
-            return Settings(list(m["arguments"]), m.get("curation") if curation is None
-                            else [str(c) for c in curation], base_iri or m.get("base_iri"),
-                            f"the corpus of the build in {out}/")
+        gone = [a for a in m["arguments"] if not is_pattern(a) and not os.path.lexists(a)]
+        if gone and len(gone) == len(m["arguments"]):  # moved or removed, with the project folder as often as not
+            where = ", ".join(map(shown_path, gone[:3])) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
+            if building:
+                raise InputError(f"the build in {out}/ was made from {where}, which is no longer there (moved or "
+                                 "removed?): give the cheatsheets with --source PATH")
+            return Settings([], None, base_iri or m.get("base_iri"),
+                            f"the build in {out}/ as it is: its corpus, {where}, is no longer there", build=meta[0])
+        return Settings(list(m["arguments"]), m.get("curation") if curation is None
+                        else [str(c) for c in curation], base_iri or m.get("base_iri"),
+                        f"the corpus of the build in {out}/")
     if meta is not None and curation is None and isinstance(meta[1].get("curation"), list):
         # a build of the shipped corpus: with the curation it was made with, which may not be the shipped one
         from .read import default_curation
