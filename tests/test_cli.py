@@ -558,6 +558,18 @@ def test_paths_a_build_gives_are_right_from_the_folder_a_command_runs_in(tmp_pat
     assert 'mlkg:file "cur.toml"' in exported and 'mlkg:file "one.md"' in exported and str(tmp_path) not in exported
 
 
+def test_a_bare_rebuild_names_the_remembered_files_from_here(tmp_path):
+    """`mlkg build` alone rebuilt from the absolute paths the build remembers, and every command then showed
+    `Source:  /home/you/project/sheets/one.md:28` where the build before had shown `sheets/one.md:28`."""
+    (tmp_path / "sheets").mkdir()
+    (tmp_path / "sheets" / "one.md").write_text(
+        sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")), encoding="utf-8")
+    assert _in(tmp_path, "build", "--source", "sheets").returncode == 0
+    assert _in(tmp_path, "build").returncode == 0
+    shown = _in(tmp_path, "show", "beta-method")
+    assert "Source:  sheets/one.md:" in shown.stdout and str(tmp_path) not in shown.stdout, shown.stdout
+
+
 def test_a_build_whose_project_folder_moved_is_answered_from_as_it_is(tmp_path):
     """A build remembers its corpus by absolute path: after `mv project moved` every command, `mlkg build` too,
     failed with "…/project/sheets:1: no such file or folder" though the build was intact beside them."""

@@ -318,7 +318,12 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
                                  "removed?): give the cheatsheets with --source PATH")
             return Settings([], None, base_iri or m.get("base_iri"),
                             f"the build in {out}/ as it is: its corpus, {where}, is no longer there", build=meta[0])
-        return Settings(list(m["arguments"]), m.get("curation") if curation is None
+        # named from here as the user would (a bare rebuild wrote them into graph.json absolute, and every
+        # command showed them so); the key is made of absolute paths either way
+        remembered = m.get("curation")
+        return Settings([shown_path(a) for a in m["arguments"]],
+                        ([shown_path(c) if c != str(STDIN) else c for c in remembered]
+                         if isinstance(remembered, list) else remembered) if curation is None
                         else [str(c) for c in curation], base_iri or m.get("base_iri"),
                         f"the corpus of the build in {out}/")
     if meta is not None and curation is None and isinstance(meta[1].get("curation"), list):
