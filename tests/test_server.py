@@ -1758,3 +1758,26 @@ def test_a_time_limit_must_be_a_finite_number_of_seconds_up_to_a_day(args):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == f"mlkg: {args[-2]} {args[-1]}: give a finite number of seconds from 0.1 to 86,400 (a day)\n"
+
+
+@pytest.mark.parametrize("item, shows", [
+    ('[[add]]\nsource = "beta"\ntarget = "gamma"\nkind = "related"\nnote = "Both are nets."\n',
+     "“Both are nets.” <cite>cur.toml:1 (curation)</cite>"),
+    ('[[force]]\nsource = "beta"\ntarget = "alpha"\nkind = "related"\nnote = "A sibling, not a base."\n',
+     "“A sibling, not a base.” <cite>cur.toml:1 (curation)</cite>"),
+    ("", "“Extends the Alpha Net.” <cite>one.md:"),
+])
+def test_a_concept_page_cites_the_evidence_that_decides_an_edge_with_its_file(tmp_path, item, shows):
+    """The page cited a curated note as "beta, curation, line 1" (line 1 of what?), and an edge a [[force]]
+    decided by the mined sentence it overrode: it cites what the export and the map cite, by file and line."""
+    (tmp_path / "one.md").write_text(sheet(entry("1.1.1", "Alpha Net", "alpha"),
+                                           entry("1.1.2", "Beta Net", "beta", full="Extends the Alpha Net."),
+                                           entry("1.1.3", "Gamma Trick", "gamma")),
+                                     encoding="utf-8")
+    (tmp_path / "cur.toml").write_text(item, encoding="utf-8")
+    running = Running(mlkg.load(tmp_path / "one.md", curation=[tmp_path / "cur.toml"]))
+    try:
+        status, _, body = running.get("/concept/beta")
+        assert status == 200 and shows in body.decode(), body.decode()[-1500:]
+    finally:
+        running.close()

@@ -60,7 +60,7 @@ import orjson
 import pyoxigraph as ox
 
 from ..errors import InputError, MlkgError, NoPathError, QueryError, UnknownConceptError
-from ..graph import ConceptGraph, shown_title
+from ..graph import ConceptGraph, deciding_evidence, shown_title
 from ..read import example_plain
 from . import chains, rdf
 from .live import Live
@@ -718,6 +718,7 @@ class App:
                 loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates" / "site"),
                 autoescape=True, trim_blocks=True, lstrip_blocks=True)
             self._env.filters["shown"] = shown_title  # a node's title as every view shows it
+            self._env.filters["deciding"] = deciding_evidence  # the evidence an edge shows, as the export's
         return self._env
 
     def page(self, name: str, **context) -> Response:
