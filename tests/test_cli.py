@@ -558,6 +558,24 @@ def test_paths_a_build_gives_are_right_from_the_folder_a_command_runs_in(tmp_pat
     assert 'mlkg:file "cur.toml"' in exported and 'mlkg:file "one.md"' in exported and str(tmp_path) not in exported
 
 
+@pytest.mark.parametrize("given", ["kg/current", "kg/builds"])
+def test_a_folder_inside_a_build_folder_is_told_the_folder_to_give(tmp_path, write, given):
+    """`--build out/current` was told to "make one with `mlkg build --out out/current`", which is refused."""
+    assert _in(tmp_path, "build", "--source", write(sheet(entry("1.1.1", "Alpha Net"))), "--out", "kg").returncode == 0
+    done = _in(tmp_path, "show", "alpha-net", "--build", given)
+    assert (done.returncode, done.stderr) == (2, f"mlkg: --build {given}: that is inside a build folder; give that "
+                                                 "folder: --build kg\n")
+
+
+def test_an_out_of_date_build_elsewhere_is_told_the_command_that_refreshes_it(tmp_path, write):
+    """"Run `mlkg build` to refresh it" built the shipped corpus into ./out, not the build that was out of date."""
+    one = write(sheet(entry("1.1.1", "Alpha Net")))
+    assert _in(tmp_path, "build", "--source", one, "--out", "kg").returncode == 0
+    one.write_text(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Net")), encoding="utf-8")
+    done = _in(tmp_path, "show", "beta-net", "--build", "kg")
+    assert done.returncode == 0 and "Run `mlkg build --out kg` to refresh it." in done.stderr, done.stderr
+
+
 def test_a_bare_rebuild_names_the_remembered_files_from_here(tmp_path):
     """`mlkg build` alone rebuilt from the absolute paths the build remembers, and every command then showed
     `Source:  /home/you/project/sheets/one.md:28` where the build before had shown `sheets/one.md:28`."""

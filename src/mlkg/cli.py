@@ -103,6 +103,10 @@ def _settings(sources, curation=(), no_curation=False, base_iri=None):
     if out is not None and not out.strip():
         raise InputError("--build needs a folder: the one `mlkg build --out` wrote")
     if out is not None and not has_build(out):
+        above = next((p for p in Path(out).absolute().parents[:2] if has_build(p)), None)
+        if above is not None:  # "out/current", "out/builds/…": a build's own folder, inside the one to name
+            raise InputError(f"--build {out}: that is inside a build folder; give that folder: "
+                             f"--build {os.path.relpath(above)}")
         raise InputError(f"--build {out}: no build there; make one with `mlkg build --out {out}`")
     s = settings(sources, _curation(curation, no_curation), base_iri, out)
     click.get_current_context().meta["mlkg.settings"] = s

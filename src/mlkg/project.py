@@ -767,10 +767,11 @@ def open_graph(sources: Iterable[str | Path] = (), curation: Iterable[str | Path
             kg = _from_build(folder, meta)
             if kg is not None:
                 return kg
-            note(f"the build in {out}/ is damaged; reading the sources instead. Run `mlkg build` to replace it.")
+            note(f"the build in {out}/ is damaged; reading the sources instead. Run `{_rebuild_command(out)}` to "
+                 "replace it.")
         elif same:
             note(f"the build in {out}/ is out of date (its sources, curation or mlkg changed); "
-                 "reading the sources instead. Run `mlkg build` to refresh it.")
+                 f"reading the sources instead. Run `{_rebuild_command(out)}` to refresh it.")
     return knowledge.load(*files, curation=cur)
 
 
