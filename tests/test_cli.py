@@ -576,6 +576,21 @@ def test_an_out_of_date_build_elsewhere_is_told_the_command_that_refreshes_it(tm
     assert done.returncode == 0 and "Run `mlkg build --out kg` to refresh it." in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("curation, said", [
+    (["--curation", "fix.toml"], "answering from one.md with fix.toml (the corpus"),
+    (["--no-curation"], "answering from one.md with no curation (the corpus"),
+    ([], "answering from one.md (the corpus"),  # the shipped curation goes without saying
+])
+def test_the_corpus_a_command_answers_from_is_said_with_its_curation(tmp_path, curation, said):
+    """A remembered curation was applied but not said: "answering from sheets" for a build made with two."""
+    (tmp_path / "one.md").write_text(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Net")), encoding="utf-8")
+    (tmp_path / "fix.toml").write_text('[[add]]\nsource = "beta-net"\ntarget = "alpha-net"\nkind = "related"\n',
+                                       encoding="utf-8")
+    assert _in(tmp_path, "build", "--source", "one.md", *curation).returncode == 0
+    done = _in(tmp_path, "show", "beta-net")
+    assert done.returncode == 0 and done.stderr.startswith(f"mlkg: {said}"), done.stderr
+
+
 def test_a_bare_rebuild_names_the_remembered_files_from_here(tmp_path):
     """`mlkg build` alone rebuilt from the absolute paths the build remembers, and every command then showed
     `Source:  /home/you/project/sheets/one.md:28` where the build before had shown `sheets/one.md:28`."""

@@ -348,6 +348,11 @@ def describe(s: Settings) -> str | None:
         return f"answering from the shipped corpus with {cur} ({s.origin}; --curation to choose another)"
     shown = ", ".join(map(shown_path, s.sources[:3])) + (f" and {len(s.sources) - 3} more"
                                                           if len(s.sources) > 3 else "")
+    if s.curation is not None and s.origin.startswith("the corpus of the build"):
+        from .read import default_curation  # a remembered curation is said where it is not the shipped one
+
+        if [absolute(p) for p in s.curation] != [absolute(p) for p in default_curation()]:
+            shown += " with " + (", ".join(map(shown_path, s.curation)) or "no curation")
     return f"answering from {shown} ({s.origin}; --source to choose another)"
 
 
