@@ -116,8 +116,8 @@ def hiding_folders(sources: Iterable[str], curation: Iterable[str]) -> Callable[
     whole = None if root is None else re.compile(re.escape(root) + r"(?=:|\s|\Z)")  # the folder itself, gone
 
     def shown(text: str) -> str:
-        for folder, instead in cut:
-            text = text.replace(folder + os.sep, instead)
+        for folder, short in cut:
+            text = text.replace(folder + os.sep, short)
         return text if whole is None else whole.sub(os.path.basename(root) or root, text)
     return shown
 

@@ -260,8 +260,8 @@ def file_names(kg: ConceptGraph) -> dict[str, str]:
 def _file_names(kg: ConceptGraph) -> dict[str, str]:
     files = {d["file"] for d in kg.entries.values()} - {"-"}
     # as the curation notes name them: a build read back from another folder has them named from there
-    curation = {ev.file for _, _, evidence in kg.graph.edges(data="evidence") for ev in evidence or ()
-                if ev.field == "curation"} - files - {"-"}
+    curation = {ev.file for _, _, d in kg.graph.edges(data=True) if d.get("curated")
+                for ev in d.get("evidence") or () if ev.field == "curation"} - files - {"-"}
     if not files:
         return {f: Path(f).name for f in curation}
     full = {f: os.path.abspath(f) for f in files}

@@ -1003,6 +1003,8 @@ class App:
         shown = self.live.shown  # the file's folder is no page's business: see live.hiding_folders
         try:
             done = self.editor(data)
+        except UnknownConceptError:
+            raise  # a 404, as everywhere
         except MlkgError as exc:
             raise HTTPError(400, shown(exc.lines()[0])) from None
         done = {k: shown(v) if k in ("file", "pending") and isinstance(v, str) else v for k, v in done.items()}
