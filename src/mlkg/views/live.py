@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..graph import ConceptGraph
+from .rdf import corpus_names
 
 HEARTBEAT = 15.0
 """Seconds between keep-alive comments on an idle event stream."""
@@ -92,32 +93,22 @@ class Live:
 
 
 def hiding_folders(sources: Iterable[str], curation: Iterable[str]) -> Callable[[str], str]:
-    """A problem's text with the folders the files live in left out, as the export names the files: relative
-    to the cheatsheets' folder, a curation file outside it by its file name.  A broken edit's message names the
-    file as it was given, absolute for a remembered corpus, and open pages (on any host allowed) must not learn
-    where the server keeps its files."""
-    sources = [f for f in map(str, sources) if f != "-"]
-    files = [*sources, *(c for c in map(str, curation) if c != "-")]
-    dirs = [os.path.dirname(os.path.abspath(f)) for f in sources]
-    root = os.path.commonpath(dirs) if dirs else None
-
-    def instead(folder: str) -> str:
-        full = os.path.abspath(folder)
-        if root is None or os.path.commonpath([full, root]) != root:
-            return ""
-        rel = os.path.relpath(full, root)
-        return "" if rel == "." else rel + os.sep
-
-    # each file's folder as named, and as given where that is absolute ("/p/sheets/../outside": messages say so)
-    folders = {os.path.dirname(os.path.abspath(f)) for f in files} \
-        | {given for f in files if os.path.isabs(given := os.path.dirname(f))}
-    cut = sorted(((d, instead(d)) for d in folders), key=lambda pair: -len(pair[0]))  # the deepest first
-
-    whole = None if root is None else re.compile(re.escape(root) + r"(?=:|\s|\Z)")  # the folder itself, gone
+    """A problem's text with each file named as the export names it (:func:`~mlkg.views.rdf.corpus_names`): a
+    broken edit's message names the file as it was given, absolute for a remembered corpus, and open pages (on
+    any host allowed) must not learn where the server keeps its files."""
+    sources, curation = [str(f) for f in sources], [str(f) for f in curation]
+    names = corpus_names(sources, curation)
+    # the folder each name leaves out, as the file was given ("/p/sheets/../outside/") and as it is
+    cut = {given[:-len(name)] for given, name in names.items() if given.endswith(name)} \
+        | {full[:-len(name)] for given, name in names.items() if (full := os.path.abspath(given)).endswith(name)}
+    folders = sorted(cut - {""}, key=len, reverse=True)
+    dirs = [os.path.dirname(os.path.abspath(f)) for f in sources if f != "-"]
+    root = os.path.commonpath(dirs) if dirs else None  # named in a message of its own: "/p/sheets:1: no such …"
+    whole = None if root is None else re.compile(re.escape(root) + r"(?=:|\s|\Z)")
 
     def shown(text: str) -> str:
-        for folder, short in cut:
-            text = text.replace(folder + os.sep, short)
+        for folder in folders:
+            text = text.replace(folder, "")
         return text if whole is None else whole.sub(os.path.basename(root) or root, text)
     return shown
 

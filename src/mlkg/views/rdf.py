@@ -258,13 +258,21 @@ def file_names(kg: ConceptGraph) -> dict[str, str]:
 
 
 def _file_names(kg: ConceptGraph) -> dict[str, str]:
-    files = {d["file"] for d in kg.entries.values()} - {"-"}
+    files = {d["file"] for d in kg.entries.values()}
     # as the curation notes name them: a build read back from another folder has them named from there
     curation = {ev.file for _, _, d in kg.graph.edges(data=True) if d.get("curated")
-                for ev in d.get("evidence") or () if ev.field == "curation"} - files - {"-"}
-    if not files:
+                for ev in d.get("evidence") or () if ev.field == "curation"}
+    return corpus_names(files, curation)
+
+
+def corpus_names(sources: Iterable[str], curation: Iterable[str] = ()) -> dict[str, str]:
+    """Cheatsheets named relative to the folder that holds them all, curation files too where they are inside
+    it, else by their file name: the names of :func:`file_names`, for files as given (standard input left out)."""
+    sources = {str(f) for f in sources} - {"-"}
+    curation = {str(f) for f in curation} - sources - {"-"}
+    if not sources:
         return {f: Path(f).name for f in curation}
-    full = {f: os.path.abspath(f) for f in files}
+    full = {f: os.path.abspath(f) for f in sources}
     root = os.path.commonpath([os.path.dirname(a) for a in full.values()])
     names = {f: Path(os.path.relpath(a, root)).as_posix() for f, a in full.items()}
     for f in curation:
