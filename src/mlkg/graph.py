@@ -684,32 +684,12 @@ class ConceptGraph:
     @cached_property
     def _shared_labels(self) -> list[tuple[str, list[str]]]:
         """(the name, the entries it names alike) for each title or label several entries share, in document
-        order.
-
-        Those are the keys a title or label names several entries by in :attr:`_ambiguous`: a title and a label
-        rank first there, so the entries a key names are those with it as title or label.  Only those names are
-        keyed here, each once (a build warns of shared titles, and need not key every alias and ID: 0.15 s at
-        hard 10k), unless the whole index is already made."""
-        ambiguous = self.__dict__.get("_ambiguous", {}).get("concept")
-        keys: dict[str, str] = {}
-        if ambiguous is None:
-            by_key: dict[str, list[str]] = {}
-            for n, d in self.graph._node.items():  # in the index's order
-                if d["kind"] != "concept":
-                    continue
-                for x in (d["label"], d["title"]):
-                    key = keys.get(x)
-                    if key is None:
-                        key = keys[x] = name_key(x)
-                    found = by_key.setdefault(key, [])
-                    if not found or found[-1] != n:
-                        found.append(n)
-            ambiguous = {k: ns for k, ns in by_key.items() if len(ns) > 1}
+        order."""
         seen: set[tuple[str, ...]] = set()
         out = []
         for n, d in self.entries.items():
             for x in (d["title"], d["label"]):
-                ids = ambiguous.get(keys[x] if x in keys else name_key(x))
+                ids = self._ambiguous["concept"].get(name_key(x))
                 if ids and ids[0] == n and tuple(ids) not in seen:
                     seen.add(tuple(ids))
                     out.append((x, ids))
