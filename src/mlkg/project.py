@@ -328,12 +328,9 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
                         f"the corpus of the build in {out}/")
     if meta is not None and curation is None and isinstance(meta[1].get("curation"), list):
         # a build of the shipped corpus: with the curation it was made with, which may not be the shipped one
-        from .read import default_curation
-
         made = meta[1]["curation"]
-        shipped = [absolute(p) for p in made] == [absolute(p) for p in default_curation()]
         return Settings([], made, base_iri or meta[1].get("base_iri"),
-                        "" if shipped else f"the curation of the build in {out}/")
+                        "" if _shipped_curation(made) else f"the curation of the build in {out}/")
     return Settings([], None if curation is None else [str(c) for c in curation], base_iri, "")
 
 
@@ -348,12 +345,16 @@ def describe(s: Settings) -> str | None:
         return f"answering from the shipped corpus with {cur} ({s.origin}; --curation to choose another)"
     shown = ", ".join(map(shown_path, s.sources[:3])) + (f" and {len(s.sources) - 3} more"
                                                           if len(s.sources) > 3 else "")
-    if s.curation is not None and s.origin.startswith("the corpus of the build"):
-        from .read import default_curation  # a remembered curation is said where it is not the shipped one
-
-        if [absolute(p) for p in s.curation] != [absolute(p) for p in default_curation()]:
-            shown += " with " + (", ".join(map(shown_path, s.curation)) or "no curation")
+    if s.curation is not None and s.origin.startswith("the corpus of the build") and not _shipped_curation(s.curation):
+        shown += " with " + (", ".join(map(shown_path, s.curation)) or "no curation")  # said where not the shipped
     return f"answering from {shown} ({s.origin}; --source to choose another)"
+
+
+def _shipped_curation(paths: Iterable[str | Path]) -> bool:
+    """Whether a build's curation files are the ones a load reads when none is named."""
+    from .read import default_curation
+
+    return [absolute(p) for p in paths] == [absolute(p) for p in default_curation()]
 
 
 def _code_digest() -> bytes:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..graph import ConceptGraph
-from .rdf import corpus_names
+from .rdf import corpus_names, corpus_root
 
 HEARTBEAT = 15.0
 """Seconds between keep-alive comments on an idle event stream."""
@@ -102,8 +102,7 @@ def hiding_folders(sources: Iterable[str], curation: Iterable[str]) -> Callable[
     cut = {given[:-len(name)] for given, name in names.items() if given.endswith(name)} \
         | {full[:-len(name)] for given, name in names.items() if (full := os.path.abspath(given)).endswith(name)}
     folders = sorted(cut - {""}, key=len, reverse=True)
-    dirs = [os.path.dirname(os.path.abspath(f)) for f in sources if f != "-"]
-    root = os.path.commonpath(dirs) if dirs else None  # named in a message of its own: "/p/sheets:1: no such …"
+    root = corpus_root(sources)  # named in a message of its own: "/p/sheets:1: no such …"
     whole = None if root is None else re.compile(re.escape(root) + r"(?=:|\s|\Z)")
 
     def shown(text: str) -> str:

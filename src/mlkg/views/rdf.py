@@ -270,16 +270,21 @@ def corpus_names(sources: Iterable[str], curation: Iterable[str] = ()) -> dict[s
     it, else by their file name: the names of :func:`file_names`, for files as given (standard input left out)."""
     sources = {str(f) for f in sources} - {"-"}
     curation = {str(f) for f in curation} - sources - {"-"}
-    if not sources:
+    root = corpus_root(sources)
+    if root is None:
         return {f: Path(f).name for f in curation}
-    full = {f: os.path.abspath(f) for f in sources}
-    root = os.path.commonpath([os.path.dirname(a) for a in full.values()])
-    names = {f: Path(os.path.relpath(a, root)).as_posix() for f, a in full.items()}
+    names = {f: Path(os.path.relpath(os.path.abspath(f), root)).as_posix() for f in sources}
     for f in curation:
         a = os.path.abspath(f)
         names[f] = Path(os.path.relpath(a, root)).as_posix() if os.path.commonpath([a, root]) == root \
             else Path(f).name
     return names
+
+
+def corpus_root(sources: Iterable[str]) -> str | None:
+    """The folder that holds every cheatsheet (standard input aside), absolute; None without one."""
+    dirs = [os.path.dirname(os.path.abspath(f)) for f in map(str, sources) if f != "-"]
+    return os.path.commonpath(dirs) if dirs else None
 
 
 def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
