@@ -532,6 +532,35 @@ def test_a_titles_acronym_stands_for_the_whole_title_however_loosely_it_spells_i
     assert any(s == "rank" and t == "map-estimation" for s, t, _ in _mine(text)) is linked
 
 
+@pytest.mark.parametrize("line, linked", [
+    ("x = torch.zorbmax(logits)", False),  # an attribute: the library's function
+    ("model = nn.Sequential(nn.Linear(4, 2), nn.Zorbmax())", False),
+    ("scores = evaluate(model, scoring='zorbmax')", False),  # a string literal of its own
+    ('log("zorbmax", 0.9)', False),
+    ("opt = SGD(params, zorbmax=0.9)", False),  # a keyword argument
+    ("use_zorbmax = True", False),  # part of a longer identifier
+    ("y = zorbmax(W·x + b)", True),  # a formula: the function itself
+    ("1. Zorbmax → [0.1, 0.9]", True),  # a numbered step, not an attribute
+    ("zorbmax == 3 means …", True),
+    ("Apply zorbmax to the scores", True),
+])
+def test_a_name_an_example_writes_as_code_is_an_identifier_not_a_mention(line, linked):
+    text = sheet(entry("1.1.1", "Zorbmax", "zorbmax", full="A function that squashes scores."),
+                 entry("1.2.1", "Quibble Net", "quibble", full="A network of layers.", example=f"```\n{line}\n```"),
+                 subsections={"1.1": "Functions", "1.2": "Nets"})
+    assert any(s == "quibble" and t == "zorbmax" for s, t, _ in _mine(text)) is linked
+
+
+def test_a_name_written_as_code_is_reported_with_its_reason():
+    text = sheet(entry("1.1.1", "Zorbmax", "zorbmax", full="A function that squashes scores."),
+                 entry("1.2.1", "Quibble Net", "quibble", full="A network.", example="```\ny = np.zorbmax(x)\n```"),
+                 subsections={"1.1": "Functions", "1.2": "Nets"})
+    kg = mlkg.load(_write_tmp(text), curation=[])
+    dropped = kg.stats()["mining"]["homonyms"]
+    assert [(d["source"], d["target"], d["surface"]) for d in dropped] == [("quibble", "zorbmax", "zorbmax")]
+    assert "written as code" in dropped[0]["reason"]
+
+
 @pytest.mark.parametrize("text, target, linked", [
     ("Trade precision for speed.", "precision", False),   # everyday, and the only metric this entry names
     ("Trade precision for speed; watch recall.", "precision", True),   # it names the section's ideas

@@ -144,7 +144,8 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
             first=opens and not (opener is not None and opener.end() <= start <= scene),
             subject=(lead := bool(_LEAD.match(big, us, start))),
             aside=_aside(big, us, ue, start, end),
-            agent=lead and bool(_VERB.match(big, end, ue)))))
+            agent=lead and bool(_VERB.match(big, end, ue)),
+            code=example and _identifier(big, start, end))))
     yield from _listed(unit, big)
 
 
@@ -158,6 +159,21 @@ def _matches(text: CorpusText, lexicon: Lexicon) -> Iterator[Match]:
         hi = starts[k] - len(_SEPARATOR) if k < len(starts) else len(big)
         yield from lexicon.find(big[lo:hi], norm[lo:hi], offset=lo)
         lo = hi + len(_SEPARATOR)
+
+
+_ATTRIBUTE = re.compile(r"[^\W\d]\w*\.\Z")  # "torch." of torch.relu; not "5. " of a numbered line
+_KEYWORD = re.compile(r"=(?!=)")
+
+
+def _identifier(big: str, start: int, end: int) -> bool:
+    """Whether a name in an example is written as code: an attribute (``torch.relu``, ``nn.ReLU()``), a string
+    literal of its own (``scoring='f1'``), a keyword argument (``momentum=0.9``) or part of a longer identifier
+    (``learning_rate``).  A library's name for a thing is no mention of the concept; a formula's ``relu(Wx + b)``
+    is, and stays one."""
+    before = big[start - 1] if start else ""
+    after = big[end] if end < len(big) else ""
+    return (before == "_" or after == "_" or (before in "'\"" and before != "" and after == before)
+            or bool(_KEYWORD.match(big, end)) or bool(_ATTRIBUTE.search(big, max(0, start - 40), start)))
 
 
 def _aside(big: str, us: int, ue: int, start: int, end: int) -> bool:

@@ -97,6 +97,9 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
             if key in seen:
                 return  # one vote per concept per sentence
         ev = rules.vote(m, target, pos, disabled)
+        if m.code and ev is not None and rules.CODE_RULE not in disabled:
+            report.homonyms.append((ev, f"{m.surface} is written as code here (an identifier), not as a name"))
+            return  # and the line may still name the concept itself
         if ev is not None and m.field != "title" and rules.SPELLED_OUT_RULE not in disabled \
                 and acronym(m.surface):
             ours = spelled_in(m.entry).get(m.surface)

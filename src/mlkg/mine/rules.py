@@ -172,6 +172,8 @@ HOMONYM_RULE = "lone-word-across-unlinked-sections"
 # An acronym an entry spells out itself ("gradient penalty (WGAN-GP)") means, in that entry, what it says there,
 # not the concept the rest of the corpus calls by it (Gaussian Process, "GP").
 SPELLED_OUT_RULE = "acronym-spelled-out-otherwise"
+CODE_RULE = "identifier-in-code"
+"""A name an example writes as code (``torch.relu``, ``scoring='f1'``) is an identifier, not a mention."""
 
 # A mention in the example or the simple explanation is weaker evidence than one in the
 # full explanation; the confidence of its vote is multiplied by this factor.
@@ -1185,5 +1187,5 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
     return [changed.get(id(r), r) for r in relations], report
 
 
-SWITCHES = (*(r.name for r in RULES), HOMONYM_RULE, SPELLED_OUT_RULE)
+SWITCHES = (*(r.name for r in RULES), HOMONYM_RULE, SPELLED_OUT_RULE, CODE_RULE)
 """What ``mine(disabled=…)`` can switch off, one at a time, to measure what each rule buys."""
