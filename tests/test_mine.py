@@ -532,6 +532,25 @@ def test_a_titles_acronym_stands_for_the_whole_title_however_loosely_it_spells_i
     assert any(s == "rank" and t == "map-estimation" for s, t, _ in _mine(text)) is linked
 
 
+@pytest.mark.parametrize("text, meant", [
+    # Zonal Quilt is the nearer entry: the words around the mention tell which is meant
+    ("Outliers hurt a squared loss, so a robust loss such as the ZQ or the median is used.", "zeta-quantile"),
+    ("Patches are masked and the encoder reconstructs them, as in ZQ.", "zonal-quilt"),
+    ("It is compared with ZQ.", "zonal-quilt"),  # no words to tell: the nearest, as before
+])
+def test_a_name_two_sections_share_means_the_concept_whose_text_is_about_the_same_things(text, meant):
+    """An acronym two entries of other sections give themselves ("MAE": mean absolute error, masked autoencoder)
+    means the one whose own text shares the rare words of the mentioning entry (Lesk's overlap of
+    definitions), where the nearest one is only nearer."""
+    text = (sheet(entry("1.1.1", "Zeta Quantile (ZQ)", "zeta-quantile",
+                        full="An error measure for regression that is robust to outliers, like the median."))
+            + "\n## 2. IMAGES\n\n### 2.1 Pretraining\n\n"
+            + entry("2.1.1", "Zonal Quilt (ZQ)", "zonal-quilt",
+                    full="A pretraining method: random patches of an image are masked and the encoder reconstructs them.")
+            + "\n## 3. TABLES\n\n### 3.1 Cleaning\n\n" + entry("3.1.1", "Winsor Clip", "winsor-clip", full=text))
+    assert {t for s, t, _ in _mine(text) if s == "winsor-clip"} == {meant}
+
+
 @pytest.mark.parametrize("line, linked", [
     ("x = torch.zorbmax(logits)", False),  # an attribute: the library's function
     ("model = nn.Sequential(nn.Linear(4, 2), nn.Zorbmax())", False),

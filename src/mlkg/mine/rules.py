@@ -34,7 +34,7 @@ from ..errors import CurationError, Location, Problem
 from ..read import Corpus, Entry, number_key, split_title
 from .evidence import Evidence, Mention, Prose, Relation
 from .lexicon import is_acronym, section_heads, variants
-from .text import common_word, normalize, rare_word
+from .text import common_word, normalize, rare_word, zipf
 
 REQUIRES = "requires"
 REQUIRED_BY = "required-by"
@@ -581,6 +581,18 @@ class Positions:
         self.section_heads = section_heads(corpus)  # section number → the entry named like the section
         self._stems: dict[str, frozenset[str]] = {}
         self._whole: dict[str, frozenset[str]] = {}
+        self._topic: dict[str, dict[str, float]] = {}
+
+    def topic(self, concept: str) -> dict[str, float]:
+        """The words of a concept's title and explanations that say what it is about, each weighed by how rare
+        it is in everyday English (wordfreq): "outliers" and "median" weigh, "model" and "data" hardly."""
+        found = self._topic.get(concept)
+        if found is None:
+            e = self.entries[concept]
+            text = " ".join((e.title, e.fields["full"].text, e.fields["simple"].text)).lower()
+            found = self._topic[concept] = {w: TOPIC_RARITY - z for w in set(_TOPIC_WORD.findall(text))
+                                            if (z := zipf(w)) < TOPIC_RARITY}
+        return found
 
     def whole_word_names(self, concept: str) -> frozenset[str]:
         """The one-word names a concept's title gives it in full, lower case ("backpropagation", "resnet"); not
@@ -627,10 +639,20 @@ def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str
         other = pos.entries[c]
         return (0 if other.parent == entry.parent else 1 if other.section_number == entry.section_number
                 else 2, abs(pos.order[c] - pos.order[entry.id]))
+    if all(pos.section[c] != entry.section_number for c in candidates):
+        # none is of the entry's section, where a name means its own: the one whose text is about what the entry
+        # is about (Lesk's sense by overlap), "MAE" in a text of outliers and robust losses the error, not the
+        # autoencoder; the nearest where the words do not tell
+        ours = pos.topic(entry.id)
+        overlap = {c: sum(ours.get(w, 0.0) for w in pos.topic(c)) for c in candidates}
+        return min(candidates, key=lambda c: (-overlap[c], distance(c)))
     return min(candidates, key=distance)
 
 
 _MANY = 8
+TOPIC_RARITY = 5.0
+"""Words at least this common in everyday English (wordfreq's Zipf scale: "model" 5.13) say nothing of a topic."""
+_TOPIC_WORD = re.compile(r"[a-z][a-z-]{3,}")
 
 
 def contested_sense(names, entries_naming: dict[str, int]) -> str | None:
