@@ -546,7 +546,7 @@ def test_a_name_two_sections_share_means_the_concept_whose_text_is_about_the_sam
                         full="An error measure for regression that is robust to outliers, like the median."))
             + "\n## 2. IMAGES\n\n### 2.1 Pretraining\n\n"
             + entry("2.1.1", "Zonal Quilt (ZQ)", "zonal-quilt",
-                    full="A pretraining method: random patches of an image are masked and the encoder reconstructs them.")
+                    full="Pretraining: random patches of an image are masked and the encoder reconstructs them.")
             + "\n## 3. TABLES\n\n### 3.1 Cleaning\n\n" + entry("3.1.1", "Winsor Clip", "winsor-clip", full=text))
     assert {t for s, t, _ in _mine(text) if s == "winsor-clip"} == {meant}
 
