@@ -359,6 +359,22 @@ def test_a_file_added_to_a_folder_of_the_build_makes_it_out_of_date(cli, tmp_pat
     assert code == 0 and "Alpha Net" in out and "is out of date" in err
 
 
+@pytest.mark.parametrize("made, answered", [(False, False), (True, True)], ids=["no such folder", "no build yet"])
+def test_a_build_folder_named_by_the_environment_that_does_not_exist_is_said(cli, tmp_path, monkeypatch, made,
+                                                                               answered):
+    """A slip in $MLKG_BUILD_DIR must not quietly answer from the shipped corpus; a folder made for builds still
+    to come answers from it, as a project with no build yet does."""
+    out = tmp_path / "kg"
+    if made:
+        out.mkdir()
+    monkeypatch.setenv("MLKG_BUILD_DIR", str(out))
+    code, shown, err = cli("stats")
+    assert (code == 0) is answered
+    if not answered:
+        assert code == 2 and err == f"mlkg: $MLKG_BUILD_DIR {out}: no such folder; make a build there with " \
+                                    "`mlkg build`, or unset it\n"
+
+
 def _build(cli, write, tmp_path, monkeypatch):
     src = write(SEED.read_text(encoding="utf-8"), "seed.md")
     out = tmp_path / "build"

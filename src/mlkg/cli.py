@@ -108,6 +108,10 @@ def _settings(sources, curation=(), no_curation=False, base_iri=None):
             raise InputError(f"--build {out}: that is inside a build folder; give that folder: "
                              f"--build {os.path.relpath(above)}")
         raise InputError(f"--build {out}: no build there; make one with `mlkg build --out {out}`")
+    env = os.environ.get("MLKG_BUILD_DIR", "")
+    if out is None and env.strip() and not Path(env).exists():  # a slip of the pen: said, not the shipped corpus
+        raise InputError(f"$MLKG_BUILD_DIR {env}: no such folder; make a build there with `mlkg build`, "
+                         "or unset it")
     s = settings(sources, _curation(curation, no_curation), base_iri, out)
     click.get_current_context().meta["mlkg.settings"] = s
     line = describe(s)
