@@ -190,8 +190,8 @@ def _alias_clashes(corpus: Corpus) -> list[Problem]:
     if not items:
         return []
 
-    def keys(name: str) -> set[str]:
-        return {names.singular_key(form) for form in names.variants(name)}
+    def keys(name: str) -> set[str]:  # folded, as every lookup reads a name: "Gán" and "ＧＡＮ" are "gan"
+        return {names.singular_key(names.fold(form)) for form in names.variants(name)}
 
     owner: dict[str, str] = {}
     for e in corpus.entries:
