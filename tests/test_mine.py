@@ -932,7 +932,8 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[alias]]\nconcept = "gan"\nnames = ["Diffusion Models"]\n', 1, "is already a name of 'diffusion-model'"),
     ('[[alias]]\nconcept = "gan"\nnames = ["variational auto-encoder"]\n', 1, "is already a name of 'vae'"),
     # as every lookup folds it: an accent, fullwidth letters
-    ('[[alias]]\nconcept = "autoencoder"\nnames = ["G\u00e1n"]\n', 1, "'G\u00e1n' of 'autoencoder' is already a name of 'gan'"),
+    ('[[alias]]\nconcept = "autoencoder"\nnames = ["G\u00e1n"]\n', 1,
+     "'G\u00e1n' of 'autoencoder' is already a name of 'gan'"),
     ('[[alias]]\nconcept = "vae"\nnames = ["\uff27\uff21\uff2e"]\n', 1, "is already a name of 'gan'"),
     ('[[alias]]\nconcept = "gan"\nnames = ["Zorb"]\n\n[[alias]]\nconcept = "vae"\nnames = ["zorb"]\n', 5,
      "'zorb' of 'vae' is already a name of 'gan'"),
