@@ -927,6 +927,38 @@ def test_push_reports_a_store_that_answers_badly_in_one_line(cli, reply, message
     assert err.count("\n") == 1 and "Traceback" not in err and "\x1b" not in err and "\x07" not in err
 
 
+def _refuse_at_the_headers(reply: bytes) -> int:
+    """A port where one request's headers are read and answered with ``reply`` at once, and the connection
+    closed with the body unread: a store refusing an upload as too large."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            conn.sendall(reply)
+        listener.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1]
+
+
+def test_push_reports_the_stores_answer_when_it_refuses_before_reading_the_upload():
+    """A store's 413 came back as "cannot connect (Broken pipe)": the body could not be sent, and the answer
+    already sent was never read."""
+    from mlkg.errors import RemoteError
+    from mlkg.views.push import push
+
+    port = _refuse_at_the_headers(b"HTTP/1.1 413 Payload Too Large\r\nContent-Length: 13\r\n"
+                                  b"Connection: close\r\n\r\nbody too long")
+    with pytest.raises(RemoteError) as refused:
+        push(b"<a> <b> <c> .\n" * 2_000_000, f"http://127.0.0.1:{port}/store", timeout=10)
+    assert str(refused.value) == (f"http://127.0.0.1:{port}/store?default: HTTP 413 Payload Too Large: the store "
+                                  "refused an upload of 28,000,000 bytes (body too long)")
+
+
 @pytest.mark.parametrize("url, graph, sent", [
     ("http://例え.jp:8080/store", None, "http://xn--r8jz45g.jp:8080/store?default"),   # a host in IDNA
     ("http://127.0.0.1:9/dätaset/data", None, "http://127.0.0.1:9/d%C3%A4taset/data?default"),  # a path in UTF-8

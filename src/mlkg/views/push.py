@@ -8,8 +8,9 @@ library is used: no HTTP client dependency for one request.
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
-import urllib.error
+import socket
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -95,19 +96,56 @@ def push(body: bytes, endpoint: str, graph: str | None = None, user: str | None 
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
         request.add_header("Authorization", f"Basic {token}")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return PushResult(url, response.status, triples, len(body))
-    except urllib.error.HTTPError as exc:
-        detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
-        if exc.code in (401, 403):
-            hint = "check --user and the password (MLKG_PASSWORD)" if exc.code == 401 else "the store refused the write"
-            raise RemoteError(f"{url}: HTTP {exc.code} {exc.reason}: {hint}") from None
-        raise RemoteError(f"{url}: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")) from None
+        status, reason, detail = _put(url, body, dict(request.header_items()), timeout)
     except http.client.HTTPException as exc:  # an answer that is no HTTP: the wrong port, another protocol
+        if isinstance(exc, http.client.RemoteDisconnected):
+            raise RemoteError(f"{redacted(endpoint)}: the store closed the connection without an answer") from None
         raise RemoteError(f"{redacted(endpoint)}: not an HTTP answer ({type(exc).__name__}: "
                           f"{' '.join(str(exc).split())[:200]})") from None
-    except urllib.error.URLError as exc:
-        raise RemoteError(f"{redacted(endpoint)}: cannot connect "
-                          f"({getattr(exc.reason, 'strerror', None) or exc.reason})") from None
+    except (ConnectionRefusedError, socket.gaierror) as exc:
+        raise RemoteError(f"{redacted(endpoint)}: cannot connect ({exc.strerror or exc})") from None
     except (TimeoutError, OSError) as exc:
         raise RemoteError(f"{redacted(endpoint)}: {exc}") from None
+    if 200 <= status < 300:
+        return PushResult(url, status, triples, len(body))
+    if status in (401, 403):
+        hint = "check --user and the password (MLKG_PASSWORD)" if status == 401 else "the store refused the write"
+        raise RemoteError(f"{url}: HTTP {status} {reason}: {hint}")
+    if status == 413:
+        detail = f"the store refused an upload of {len(body):,} bytes" + (f" ({detail})" if detail else "")
+    raise RemoteError(f"{url}: HTTP {status} {reason}" + (f": {detail}" if detail else ""))
+
+
+def _put(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, str, str]:
+    """PUT ``body`` and return the answer's status, reason and the start of its text.
+
+    A store that refuses an upload as too large may answer and close before reading it all: the rest of the
+    body then cannot be sent, and the answer, already on its way, is what tells why (urllib reported "cannot
+    connect (Broken pipe)").  The environment's proxy is used as urllib would."""
+    parts = urllib.parse.urlsplit(url)
+    target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    connection = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if proxy and not urllib.request.proxy_bypass(parts.hostname):
+        via = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        if parts.scheme == "https":
+            conn = connection(via.hostname, via.port, timeout=timeout)
+            conn.set_tunnel(parts.hostname, parts.port)
+        else:
+            conn = connection(via.hostname, via.port, timeout=timeout)
+            target = url
+    else:
+        conn = connection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.putrequest("PUT", target, skip_accept_encoding=True)
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # answered before it read it all
+            conn.send(body)
+        response = conn.getresponse()
+        detail = response.read(300) if response.status >= 300 else b""
+        return response.status, response.reason, " ".join(detail.decode("utf-8", "replace").split())
+    finally:
+        conn.close()
