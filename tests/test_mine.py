@@ -1283,6 +1283,14 @@ def test_eval_says_what_of_the_gold_scores_nothing(cli, write, name, text, code,
     assert (said in err and err.startswith(f"mlkg: {path}:" if code == 0 else f"{path}:")) if said else err == ""
 
 
+def test_eval_from_another_folder_asks_for_the_gold(cli, tmp_path, monkeypatch):
+    """Run away from the project, the default tests/gold was reported as "tests/gold:1: no such gold file"."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("eval")
+    assert code == 2 and err == ("mlkg: no gold given, and no tests/gold here: name gold files or folders, e.g. "
+                                 "`mlkg eval path/to/mlkg/tests/gold`\n")
+
+
 @pytest.mark.parametrize("text, undefined", [
     # nothing labelled requires: recall undefined, and what was mined all wrong by this file (F1 0, as precision)
     ("gan related vae\n", {"requires recall"}),

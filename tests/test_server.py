@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import gzip
+import html
 import http.client
 import io
 import json
@@ -32,7 +33,7 @@ from mlkg.views import map as viz
 from mlkg.views import text as text_view
 from mlkg.views.live import Live, hiding_folders
 from mlkg.views.search import search
-from mlkg.views.server import ServerConfig, make_server
+from mlkg.views.server import LOG_LIMIT, ServerConfig, make_server
 from mlkg.views.sparql import uses_service
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -309,6 +310,8 @@ def test_bad_query_is_400_with_the_position(srv):
                                          "PREFIX)"),
     ("SELECT ?x WHERE { ?x ?y }", "invalid SPARQL at line 1, column 26: expected one of "),
     ("SELECT ?x\nWHERE {\n  ?x ?y ?z .\n  FILTER(\n}", "invalid SPARQL at line 5, column 2: expected one of "),
+    # the character classes left out are said to be, not the keywords passed off as all it takes
+    ("SELEC ?x", "invalid SPARQL at line 1, column 9: expected one of DESCRIBE, …"),
 ])
 def test_a_syntax_error_reads_as_mlkg_query_words_it(srv, cli, query, message):
     """The endpoint once sent pyoxigraph's grammar dump ("expected one of Prefix not found, ['%'], …") where
@@ -496,6 +499,26 @@ def test_pages_and_the_api_name_files_as_the_export_does_not_where_the_server_ke
 def test_api_errors(srv, path, status):
     got, _, body = srv.get(path, "application/json")
     assert got == status and json.loads(body)["error"]
+
+
+def test_the_api_lists_its_routes_as_json_to_a_client_that_asks_and_as_a_page_to_a_browser(srv):
+    """/api was a page whatever the client asked for, though the README calls the API JSON, "listed at /api"."""
+    status, _, body = srv.get("/api", "application/json")
+    listed = json.loads(body)
+    assert status == 200 and listed["sparql"] == "/sparql"
+    for route in listed["routes"]:  # each example answers, as JSON
+        assert srv.get(route["example"], "application/json")[0] == 200, route
+    status, _, page = srv.get("/api", "text/html")
+    assert status == 200 and all(html.escape(r["route"]) in page.decode() for r in listed["routes"])
+
+
+@pytest.mark.parametrize("path, error", [
+    ("/api/prereqs/llm?depth=-1", "depth must be a whole number, 0 or more, not '-1'"),  # -1 is a whole number
+    ("/api/search?q=gan&limit=ten", "limit must be a whole number, 0 or more, not 'ten'"),
+])
+def test_api_number_errors_say_what_is_wanted(srv, path, error):
+    got, _, body = srv.get(path, "application/json")
+    assert got == 400 and json.loads(body)["error"] == error
 
 
 def _ipv6_loopback() -> bool:
@@ -1028,6 +1051,10 @@ def _raw_request(srv, head: str, body: bytes = b"") -> tuple[int, bytes]:
      b"ASK {}GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 501),
     ("GET /api/concept/vae HTTP/1.1\r\nHost: evil.example\r\n\r\n", b"", 403),
     ("GET /api/concept/vae HTTP/1.1\r\nHost: localhost:8000\r\n\r\n", b"", 200),
+    # absolute-form: the target's host names the server, whatever the Host header says (RFC 9112, 3.2.2)
+    ("GET http://evil.example/api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"", 403),
+    ("GET https://127.0.0.1/api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"", 403),
+    ("GET http://127.0.0.1:8000/api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"", 200),
 ])
 def test_request_framing_and_host(srv, head, body, status):
     got, data = _raw_request(srv, head, body)
@@ -1813,3 +1840,25 @@ def test_a_concept_page_cites_the_evidence_that_decides_an_edge_with_its_file(tm
         assert status == 200 and shows in body.decode(), body.decode()[-1500:]
     finally:
         running.close()
+
+
+def test_a_refused_long_url_is_logged_in_a_line_of_bounded_length(seed_kg, capfd):
+    """A 414 was logged with its whole 16 KB request line: any client could write lines of 64 KB into the log."""
+    running = Running(seed_kg, long_queries=0)
+    running.server.app.config.quiet = False
+    try:
+        capfd.readouterr()
+        status, _ = _raw_request(running, f"GET /{'a' * 40_000} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"")
+        seen = ""
+
+        def logged() -> bool:
+            nonlocal seen
+            seen += capfd.readouterr().err
+            return '" 414 ' in seen
+
+        _wait_for(logged, "the refusal to be logged")
+    finally:
+        running.close()
+    assert status == 414
+    line = next(x for x in seen.splitlines() if '" 414 ' in x)
+    assert len(line) < LOG_LIMIT + 200 and "characters)" in line

@@ -298,6 +298,9 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
     from .views.evaluate import evaluate, gold_files, read_gold
     from .views.text import ablation_text, eval_text
 
+    if not gold and not Path("tests/gold").is_dir():  # run from another folder than the project's
+        raise InputError("no gold given, and no tests/gold here: name gold files or folders, "
+                         "e.g. `mlkg eval path/to/mlkg/tests/gold`")
     golds = [read_gold(p) for p in gold_files(gold or ["tests/gold"])]
     s = _settings(sources, curation, no_curation)
     if ablation:

@@ -167,6 +167,10 @@ _CONTROL_CHARS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
 """C0, DEL and C1 escaped in a log line, as http.server escapes them since Python 3.11.1 (its table is private)."""
 
 
+LOG_LIMIT = 1000
+"""Characters of a request's log message kept: the rest is said to be there, not written."""
+
+
 def log_line(text: str) -> None:
     """One log event on stderr, whole: its text and newline in one write, under a lock, so that lines from many
     threads never run together (``print`` writes the text and the newline separately)."""
@@ -536,6 +540,26 @@ def _accept_entries(header: str | None) -> list[tuple[float, str]]:
     return out
 
 
+API_ROUTES = (
+    ("/api/search?q=TEXT&limit=20", "/api/search?q=gan",
+     "Concepts whose label, acronym or ID matches, then those whose explanations mention the text."),
+    ("/api/concept/ID", "/api/concept/vae",
+     "One concept: labels, section path, explanations, example, and its edges with evidence."),
+    ("/api/prereqs/ID?depth=N", "/api/prereqs/stable-diffusion",
+     'Every prerequisite in learning order: {"concept", "plan": [{"id", "label", "requires", "depth"}]}.'),
+    ("/api/dependents/ID?depth=N", "/api/dependents/autoencoder", "What builds on the concept."),
+    ("/api/learn/ID?known=A,B", "/api/learn/stable-diffusion?known=vae",
+     "A learning plan skipping what you know, with reading times."),
+    ("/api/path?from=A&to=B", "/api/path?from=ddpm&to=autoencoder",
+     "The shortest explanation path, each step with its evidence."),
+    ("/api/queries", "/api/queries", "The named SPARQL queries and their parameters."),
+    ("/api/run/NAME?PARAM=VALUE&format=json", "/api/run/prerequisites?concept=vae",
+     "Run a named query with its parameters bound safely; format is json, xml, csv or tsv (ttl, jsonld or nt for "
+     "CONSTRUCT)."),
+)
+"""The JSON routes, as /api lists them: to a browser as a page, to a client that asks for JSON as JSON."""
+
+
 def _accepts(header: str | None) -> list[str]:
     """Media types of an Accept header, best first (q-values respected, order kept on ties; q=0 left out)."""
     entries = _accept_entries(header)
@@ -765,6 +789,10 @@ class App:
                 raise HTTPError(403, "unexpected Host header; this server answers to its own addresses and names only "
                                      "(mlkg serve --allow-host NAME adds one)")
             url = urllib.parse.urlsplit(target)
+            # absolute-form: its host, not the Host header, names the server (RFC 9112, 3.2.2)
+            if (url.scheme or url.netloc) and (url.scheme.lower() != "http" or not self.host_allowed(url.netloc)):
+                raise HTTPError(403, "unexpected host in the request target; this server answers to its own "
+                                     "addresses and names only (mlkg serve --allow-host NAME adds one)")
             try:
                 path = urllib.parse.unquote(url.path, errors="strict")
                 params = urllib.parse.parse_qs(url.query, keep_blank_values=True, errors="strict")
@@ -797,7 +825,11 @@ class App:
             if path == "/query":
                 return self.query_page()
             if path == "/api" or path == "/api/":
-                return self.page("api.html", title="mlkg API", base=self.base)
+                if any("json" in m for m in _accepts(headers.get("Accept"))[:1]):
+                    routes = [{"route": r, "example": e, "answers": a} for r, e, a in API_ROUTES]
+                    return Response(200, json.dumps({"routes": routes, "sparql": "/sparql"}).encode(),
+                                    "application/json")
+                return self.page("api.html", title="mlkg API", base=self.base, routes=API_ROUTES)
             if path.startswith("/api/"):
                 return self.api(path[len("/api/"):], params)
             if path.startswith("/static/"):
@@ -934,7 +966,7 @@ class App:
             if not v:
                 return None
             if not (v.isascii() and v.isdigit()):
-                raise HTTPError(400, f"{name} must be a whole number")
+                raise HTTPError(400, f"{name} must be a whole number, 0 or more, not {v[:40]!r}")
             return int(v)
 
         parts = [p for p in route.split("/") if p]
@@ -1359,6 +1391,8 @@ class Handler(BaseHTTPRequestHandler):
         """As the standard library logs (client, time, message, control characters escaped), in one whole line."""
         if not self.app.config.quiet:
             message = (fmt % args).translate(_CONTROL_CHARS)
+            if len(message) > LOG_LIMIT:  # a 16 KB URL refused with 414 filled 64 KB of log a request
+                message = f"{message[:LOG_LIMIT - 200]}…({len(message):,} characters)…{message[-200:]}"
             log_line(f"{self.address_string()} - - [{self.log_date_time_string()}] {message}")
 
     def log_request(self, code="-", size="-") -> None:

@@ -583,9 +583,12 @@ def _syntax_error(line: int, col: int, detail: str, text: str) -> QueryError:
         before = lines[line - 1][: max(col - 1, 0)] if 0 < line <= len(lines) else ""
         pm = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*\Z", before)
         detail = (f"unknown prefix {pm.group(1) or ''}:" if pm else "unknown prefix") + " (declare it with PREFIX)"
-    detail = _one_line(_CHAR_CLASSES.sub("", detail), 100)
+    detail, classes = _CHAR_CLASSES.subn("", detail)
+    detail = _one_line(detail, 100)
     if detail in ("", "expected one of"):
         detail = "syntax error"
+    elif classes and detail.startswith("expected one of"):
+        detail += ", …"  # the character classes left out: the keywords are not all it takes
     return QueryError(f"invalid SPARQL at line {line}, column {col}: {detail}")
 
 
