@@ -9,7 +9,7 @@ import sys
 
 import networkx as nx
 import pytest
-from conftest import GOLD, ROOT, entry, sheet
+from conftest import GOLD, ROOT, SEED, entry, sheet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -650,6 +650,22 @@ def test_requires_stays_acyclic_and_the_downgrade_is_reported(tmp_path):
     assert nx.is_directed_acyclic_graph(req)
     (downgraded,) = kg.stats()["mining"]["downgraded"]
     assert downgraded["reason"].startswith("closed the cycle ")
+
+
+def test_a_curated_edge_that_makes_mined_ones_give_way_is_named_where_they_did(cli, tmp_path, monkeypatch):
+    """An [[add]] closing cycles of mined requires edges turned them related with only a count to show for it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "add.toml").write_text('[[add]]\nsource = "autoencoder"\ntarget = "stable-diffusion"\n'
+                                       'kind = "requires"\n', encoding="utf-8")
+    code, _, err = cli("build", "--source", SEED, "--curation", ROOT / "data" / "curation.toml",
+                       "--curation", "add.toml")
+    assert code == 0
+    warned = [line for line in err.splitlines() if line.startswith("mlkg: warning: mined ")]
+    assert warned and all(line.endswith("; the curated autoencoder requires stable-diffusion (add.toml:1) is on it")
+                          for line in warned)
+    assert ("mlkg: warning: mined vae requires autoencoder is now related: it closed the cycle vae -> autoencoder "
+            "-> stable-diffusion -> vae; the curated autoencoder requires stable-diffusion (add.toml:1) is on it"
+            in warned)
 
 
 def test_every_mined_edge_carries_its_evidence(seed_kg):

@@ -214,6 +214,11 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     if len(result.notes) > NOTES_SHOWN:  # a generated corpus may share hundreds of names: a screenful, not a flood
         click.echo(f"mlkg: warning: and {len(result.notes) - NOTES_SHOWN} more names shared alike: mlkg stats lists "
                    "them", err=True)
+    # a curated requires edge that turned mined ones into related, to keep the graph acyclic: the curator's doing
+    given_way = [d for d in result.stats.get("mining", {}).get("downgraded", ()) if "; the curated " in d["reason"]]
+    for d in given_way[:NOTES_SHOWN]:
+        click.echo(f"mlkg: warning: mined {d['source']} requires {d['target']} is now related: it "
+                   f"{d['reason']}", err=True)
     if result.warning():
         click.echo(f"mlkg: {result.warning()}", err=True)
 

@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import ahocorasick
 import networkx as nx
@@ -1205,7 +1206,11 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
                 raise CurationError(problems=[Problem(Location(ev.file, ev.line),
                                                       f"curated requires edges form a cycle: {names}")])
             changed[id(r)] = replace(r, kind="related", rule=DOWNGRADED)
-            report.append((u, v, f"closed the cycle {names}" if cycle else f"closed {names}"))
+            # a curated edge on the cycle is why a mined one gave way: said, with where the curator wrote it
+            curated = [kept[a][b] for a, b in pairwise(cycle)] if cycle else []
+            why = "".join(f"; the curated {c.source} requires {c.target} ({c.evidence[-1].file}:"
+                          f"{c.evidence[-1].line}) is on it" for c in curated if c.curated)
+            report.append((u, v, f"closed the cycle {names}{why}" if cycle else f"closed {names}"))
     return [changed.get(id(r), r) for r in relations], report
 
 
