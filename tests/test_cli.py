@@ -371,8 +371,8 @@ def test_a_build_folder_named_by_the_environment_that_does_not_exist_is_said(cli
     code, shown, err = cli("stats")
     assert (code == 0 and "concepts" in shown) is answered
     if not answered:
-        assert code == 2 and err == f"mlkg: $MLKG_BUILD_DIR {out}: no such folder; make a build there with " \
-                                    "`mlkg build`, or unset it\n"
+        assert code == 2 and err == f"mlkg: $MLKG_BUILD_DIR {str(out)!r}: no such folder; make a build there " \
+                                    "with `mlkg build`, or unset it\n"
 
 
 def _build(cli, write, tmp_path, monkeypatch):

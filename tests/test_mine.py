@@ -557,7 +557,6 @@ def test_a_name_two_sections_share_means_the_concept_whose_text_is_about_the_sam
     ("scores = evaluate(model, scoring='zorbmax')", False),  # a string literal of its own
     ('log("zorbmax", 0.9)', False),
     ("opt = SGD(params, zorbmax=0.9)", False),  # a keyword argument
-    ("use_zorbmax = True", False),  # part of a longer identifier
     ("y = zorbmax(W·x + b)", True),  # a formula: the function itself
     ("1. Zorbmax → [0.1, 0.9]", True),  # a numbered step, not an attribute
     ("zorbmax == 3 means …", True),
@@ -568,6 +567,18 @@ def test_a_name_an_example_writes_as_code_is_an_identifier_not_a_mention(line, l
                  entry("1.2.1", "Quibble Net", "quibble", full="A network of layers.", example=f"```\n{line}\n```"),
                  subsections={"1.1": "Functions", "1.2": "Nets"})
     assert any(s == "quibble" and t == "zorbmax" for s, t, _ in _mine(text)) is linked
+
+
+@pytest.mark.parametrize("example", [
+    'Calling it "zorbmax" is common: the scores are squashed.',  # quoted in prose: a name
+    "With zorbmax=0.64 on the test set, the model is fine.",  # "F1=0.64" in prose
+    "```\nprint(1)\n```\nAfterwards, torch.zorbmax is the usual call.",  # after the fence has closed
+])
+def test_an_example_outside_code_fences_names_as_prose_does(example):
+    text = sheet(entry("1.1.1", "Zorbmax", "zorbmax", full="A function that squashes scores."),
+                 entry("1.2.1", "Quibble Net", "quibble", full="A network of layers.", example=example),
+                 subsections={"1.1": "Functions", "1.2": "Nets"})
+    assert any(s == "quibble" and t == "zorbmax" for s, t, _ in _mine(text))
 
 
 def test_a_name_written_as_code_is_reported_with_its_reason():
@@ -658,7 +669,7 @@ def test_a_curated_edge_that_makes_mined_ones_give_way_is_named_where_they_did(c
     (tmp_path / "add.toml").write_text('[[add]]\nsource = "autoencoder"\ntarget = "stable-diffusion"\n'
                                        'kind = "requires"\n', encoding="utf-8")
     code, _, err = cli("build", "--source", SEED, "--curation", ROOT / "data" / "curation.toml",
-                       "--curation", "add.toml")
+                       "--curation", "add.toml", "--out", tmp_path / "out")
     assert code == 0
     warned = [line for line in err.splitlines() if line.startswith("mlkg: warning: mined ")]
     assert warned and all(line.endswith("; the curated autoencoder requires stable-diffusion (add.toml:1) is on it")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import csv
 import gzip
@@ -950,10 +951,11 @@ def test_push_reports_a_store_that_answers_badly_in_one_line(cli, reply, message
     assert err.count("\n") == 1 and "Traceback" not in err and "\x1b" not in err and "\x07" not in err
 
 
-def _refuse_at_the_headers(reply: bytes) -> int:
-    """A port where one request's headers are read and answered with ``reply`` at once, and the connection
-    closed with the body unread: a store refusing an upload as too large."""
+def _refuse_at_the_headers(reply: bytes, hang_up: bool, heard: list[bytes] | None = None) -> int:
+    """A port where one request's headers are read (into ``heard``) and answered with ``reply`` at once, the
+    body unread: a store refusing an upload as too large, that closes the connection or holds it open."""
     listener = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
 
     def serve():
         conn, _ = listener.accept()
@@ -961,25 +963,45 @@ def _refuse_at_the_headers(reply: bytes) -> int:
             data = b""
             while b"\r\n\r\n" not in data:
                 data += conn.recv(65536)
+            if heard is not None:
+                heard.append(data.partition(b"\r\n\r\n")[0])
             conn.sendall(reply)
+            if not hang_up:
+                done.wait(30)  # open, unread, until the client has gone
         listener.close()
 
     threading.Thread(target=serve, daemon=True).start()
     return listener.getsockname()[1]
 
 
-def test_push_reports_the_stores_answer_when_it_refuses_before_reading_the_upload():
+@pytest.mark.parametrize("hang_up", [True, False], ids=["and closes", "and holds the connection open"])
+def test_push_reports_the_stores_answer_when_it_refuses_before_reading_the_upload(hang_up):
     """A store's 413 came back as "cannot connect (Broken pipe)": the body could not be sent, and the answer
-    already sent was never read."""
+    already sent was never read; a store that held the connection open made the push wait for its timeout."""
     from mlkg.errors import RemoteError
     from mlkg.views.push import push
 
-    port = _refuse_at_the_headers(b"HTTP/1.1 413 Payload Too Large\r\nContent-Length: 13\r\n"
-                                  b"Connection: close\r\n\r\nbody too long")
+    port = _refuse_at_the_headers(b"HTTP/1.1 413 Payload Too Large\r\nContent-Length: 13\r\n\r\nbody too long",
+                                  hang_up)
     with pytest.raises(RemoteError) as refused:
-        push(b"<a> <b> <c> .\n" * 2_000_000, f"http://127.0.0.1:{port}/store", timeout=10)
+        push(b"<a> <b> <c> .\n" * 2_000_000, f"http://127.0.0.1:{port}/store", timeout=30)
     assert str(refused.value) == (f"http://127.0.0.1:{port}/store?default: HTTP 413 Payload Too Large: the store "
                                   "refused an upload of 28,000,000 bytes (body too long)")
+
+
+def test_push_goes_through_the_environments_proxy_with_its_credentials(monkeypatch):
+    """urllib sent a proxy's login (http://user:password@proxy) as Proxy-Authorization; the push must too."""
+    from mlkg.views.push import push
+
+    heard: list[bytes] = []
+    port = _refuse_at_the_headers(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", True, heard)
+    monkeypatch.setenv("http_proxy", f"http://bob:s%40cret@127.0.0.1:{port}")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    assert push(b"<a> <b> <c> .\n", "http://store.example/data", timeout=10).status == 204
+    request = heard[0].decode()
+    assert request.startswith("PUT http://store.example/data?default HTTP/1.1\r\n")
+    assert "Proxy-Authorization: Basic " + base64.b64encode(b"bob:s@cret").decode() in request
 
 
 @pytest.mark.parametrize("url, graph, sent", [

@@ -109,8 +109,8 @@ def _settings(sources, curation=(), no_curation=False, base_iri=None):
                              f"--build {os.path.relpath(above)}")
         raise InputError(f"--build {out}: no build there; make one with `mlkg build --out {out}`")
     env = os.environ.get("MLKG_BUILD_DIR", "")
-    if out is None and env.strip() and not Path(env).exists():  # a slip of the pen: said, not the shipped corpus
-        raise InputError(f"$MLKG_BUILD_DIR {env}: no such folder; make a build there with `mlkg build`, "
+    if out is None and env and not Path(env).is_dir():  # a slip of the pen: said, not the shipped corpus
+        raise InputError(f"$MLKG_BUILD_DIR {env!r}: no such folder; make a build there with `mlkg build`, "
                          "or unset it")
     s = settings(sources, _curation(curation, no_curation), base_iri, out)
     click.get_current_context().meta["mlkg.settings"] = s
@@ -219,6 +219,9 @@ def build(sources, curation, no_curation, out, base_iri, no_map):
     for d in given_way[:NOTES_SHOWN]:
         click.echo(f"mlkg: warning: mined {d['source']} requires {d['target']} is now related: it "
                    f"{d['reason']}", err=True)
+    if len(given_way) > NOTES_SHOWN:
+        click.echo(f"mlkg: warning: and {len(given_way) - NOTES_SHOWN} more mined edges made related by curated "
+                   "ones: mlkg stats lists them", err=True)
     if result.warning():
         click.echo(f"mlkg: {result.warning()}", err=True)
 

@@ -38,7 +38,7 @@ class Mention(NamedTuple):
     listed: bool = False  # one of three or more names listed together ("A, B and C")
     aside: bool = False  # inside parentheses within its sentence
     agent: bool = False  # it starts its sentence and a verb follows ("VAE encodes images …")
-    code: bool = False  # written as an identifier in an example's code: `torch.relu`, `scoring='f1'`, `momentum=0.9`
+    code: bool = False  # an identifier in an example's fenced code: `torch.relu`, `scoring='f1'`, `momentum=0.9`
 
 
 @dataclass(slots=True)

@@ -100,6 +100,7 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
     lo = hi = -1  # the field of the previous match
     sentence = ""
     k_seen, lines_to, line = -1, 0, 0  # lines are counted on from the previous match, not from the field's start
+    k_code, code_to, in_code = -1, 0, False  # and an example's fence lines, to know a line inside code
     unit: list[tuple[int, int, Mention | None]] = []  # the matches of one sentence, held to see lists
     for m in _matches(text, lexicon):
         start, end = m.start, m.end
@@ -116,6 +117,11 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
             us, ue = units.at(start, example)
             sentence = big[us:ue].rstrip() if example else big[us:ue].strip()
             fence = example and sentence.lstrip().startswith(("```", "~~~"))
+            if example and not fence:
+                if k != k_code:
+                    k_code, code_to, in_code = k, lo, False
+                in_code ^= len(_FENCE.findall(big, code_to, us)) % 2 == 1
+                code_to = us
             # a clause that opens the sentence and sets its scene ends at its first comma (or the sentence's end)
             opener = _SUBORDINATE.match(big, us, ue)
             comma = opener and _CLAUSE_END.search(big, opener.end(), ue)
@@ -145,7 +151,7 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
             subject=(lead := bool(_LEAD.match(big, us, start))),
             aside=_aside(big, us, ue, start, end),
             agent=lead and bool(_VERB.match(big, end, ue)),
-            code=example and _identifier(big, start, end))))
+            code=example and in_code and _identifier(big, start, end))))
     yield from _listed(unit, big)
 
 
@@ -163,17 +169,18 @@ def _matches(text: CorpusText, lexicon: Lexicon) -> Iterator[Match]:
 
 _ATTRIBUTE = re.compile(r"[^\W\d]\w*\.\Z")  # "torch." of torch.relu; not "5. " of a numbered line
 _KEYWORD = re.compile(r"=(?!=)")
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
 
 
 def _identifier(big: str, start: int, end: int) -> bool:
-    """Whether a name in an example is written as code: an attribute (``torch.relu``, ``nn.ReLU()``), a string
-    literal of its own (``scoring='f1'``), a keyword argument (``momentum=0.9``) or part of a longer identifier
-    (``learning_rate``).  A library's name for a thing is no mention of the concept; a formula's ``relu(Wx + b)``
-    is, and stays one."""
+    """Whether a name in an example's fenced code is written as code: an attribute (``torch.relu``,
+    ``nn.ReLU()``), a string literal of its own (``scoring='f1'``) or a keyword argument (``momentum=0.9``).  A
+    library's name for a thing is no mention of the concept; a formula's ``relu(Wx + b)`` is, and stays one, as
+    is all of an example's prose ("F1=0.64 on the test set")."""
     before = big[start - 1] if start else ""
     after = big[end] if end < len(big) else ""
-    return (before == "_" or after == "_" or (before in "'\"" and before != "" and after == before)
-            or bool(_KEYWORD.match(big, end)) or bool(_ATTRIBUTE.search(big, max(0, start - 40), start)))
+    return ((before in "'\"" and before != "" and after == before) or bool(_KEYWORD.match(big, end))
+            or bool(_ATTRIBUTE.search(big, max(0, start - 40), start)))
 
 
 def _aside(big: str, us: int, ue: int, start: int, end: int) -> bool:

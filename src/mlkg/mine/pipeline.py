@@ -191,7 +191,7 @@ def _alias_clashes(corpus: Corpus) -> list[Problem]:
         return []
 
     def keys(name: str) -> set[str]:  # folded, as every lookup reads a name: "Gán" and "ＧＡＮ" are "gan"
-        return {names.singular_key(names.fold(form)) for form in names.variants(name)}
+        return {names.name_key(form) for form in names.variants(name)}
 
     owner: dict[str, str] = {}
     for e in corpus.entries:

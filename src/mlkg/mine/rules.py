@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
@@ -566,6 +567,11 @@ def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
 
 # --- Where concepts stand ---------------------------------------------------------------------
 
+TOPIC_RARITY = 5.0
+"""Words at least this common in everyday English (wordfreq's Zipf scale: "model" 5.13) say nothing of a topic."""
+_TOPIC_WORD = re.compile(r"[a-z][a-z-]{3,}")
+
+
 class Positions:
     """Each concept's place in the corpus: what the order and hierarchy rules read."""
 
@@ -614,8 +620,9 @@ class Positions:
 
 def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str:
     """The concept a name shared by several means here: the best-ranked kind of name (a title over an ID),
-    then the entry itself, then the nearest concept in the sections.  With ``own`` false the entry itself
-    is not one of them (its title names the other concepts it contains)."""
+    then the entry itself, then the nearest concept in the sections; where none is of the entry's section, the
+    one whose text shares most of the entry's rare words, the nearest only where that ties.  With ``own`` false
+    the entry itself is not one of them (its title names the other concepts it contains)."""
     if len(names) == 1:
         return names[0].concept
     if len(names) > _MANY:  # a name a thousand entries share ("Overview") must not cost a thousand steps a mention
@@ -645,15 +652,12 @@ def choose_concept(names, entry: Entry, pos: Positions, own: bool = True) -> str
         # is about (Lesk's sense by overlap), "MAE" in a text of outliers and robust losses the error, not the
         # autoencoder; the nearest where the words do not tell
         ours = pos.topic(entry.id)
-        overlap = {c: sum(ours.get(w, 0.0) for w in pos.topic(c)) for c in candidates}
+        overlap = {c: math.fsum(ours.get(w, 0.0) for w in pos.topic(c)) for c in candidates}  # in any order alike
         return min(candidates, key=lambda c: (-overlap[c], distance(c)))
     return min(candidates, key=distance)
 
 
 _MANY = 8
-TOPIC_RARITY = 5.0
-"""Words at least this common in everyday English (wordfreq's Zipf scale: "model" 5.13) say nothing of a topic."""
-_TOPIC_WORD = re.compile(r"[a-z][a-z-]{3,}")
 
 
 def contested_sense(names, entries_naming: dict[str, int]) -> str | None:

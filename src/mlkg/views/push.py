@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
-import socket
+import select
+import ssl
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -88,22 +89,21 @@ def push(body: bytes, endpoint: str, graph: str | None = None, user: str | None 
          content_type: str = "application/n-triples") -> PushResult:
     """PUT ``body`` (an RDF serialisation) into ``graph`` at ``endpoint``; raise RemoteError on failure."""
     url = graph_store_url(endpoint, graph)
-    request = urllib.request.Request(url, data=body, method="PUT", headers={
-        "Content-Type": f"{content_type}; charset=utf-8" if content_type.startswith("text/") else content_type,
-        "User-Agent": "mlkg",
-    })
+    headers = {"Content-Type": f"{content_type}; charset=utf-8" if content_type.startswith("text/") else content_type,
+               "User-Agent": "mlkg", "Connection": "close"}
     if user is not None:
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
-        request.add_header("Authorization", f"Basic {token}")
+        headers["Authorization"] = f"Basic {_basic(user, password or '')}"
     try:
-        status, reason, detail = _put(url, body, dict(request.header_items()), timeout)
+        status, reason, detail = _put(url, body, headers, timeout)
+    except _NoConnection as exc:
+        reason = exc.args[0]
+        raise RemoteError(f"{redacted(endpoint)}: cannot connect ({getattr(reason, 'strerror', None) or reason})"
+                          ) from None
     except http.client.HTTPException as exc:  # an answer that is no HTTP: the wrong port, another protocol
         if isinstance(exc, http.client.RemoteDisconnected):
             raise RemoteError(f"{redacted(endpoint)}: the store closed the connection without an answer") from None
         raise RemoteError(f"{redacted(endpoint)}: not an HTTP answer ({type(exc).__name__}: "
                           f"{' '.join(str(exc).split())[:200]})") from None
-    except (ConnectionRefusedError, socket.gaierror) as exc:
-        raise RemoteError(f"{redacted(endpoint)}: cannot connect ({exc.strerror or exc})") from None
     except (TimeoutError, OSError) as exc:
         raise RemoteError(f"{redacted(endpoint)}: {exc}") from None
     if 200 <= status < 300:
@@ -116,34 +116,58 @@ def push(body: bytes, endpoint: str, graph: str | None = None, user: str | None 
     raise RemoteError(f"{url}: HTTP {status} {reason}" + (f": {detail}" if detail else ""))
 
 
+class _NoConnection(Exception):
+    """The store could not be reached (its reason the one argument): nothing was sent."""
+
+
+def _basic(user: str, password: str) -> str:
+    return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+CHUNK = 1 << 20
+
+
 def _put(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, str, str]:
     """PUT ``body`` and return the answer's status, reason and the start of its text.
 
-    A store that refuses an upload as too large may answer and close before reading it all: the rest of the
+    A store that refuses an upload as too large may answer before reading it all, and close: the rest of the
     body then cannot be sent, and the answer, already on its way, is what tells why (urllib reported "cannot
-    connect (Broken pipe)").  The environment's proxy is used as urllib would."""
+    connect (Broken pipe)").  So the body goes in chunks, and an answer that arrives before the last stops
+    the sending (on a plain connection: over TLS a readable socket may hold no answer).  The environment's
+    proxy is used as urllib used it, with the credentials its URL gives."""
     parts = urllib.parse.urlsplit(url)
     target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
     connection = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    host, port = parts.hostname, parts.port or connection.default_port  # a port given: "::1" stays one host
     proxy = urllib.request.getproxies().get(parts.scheme)
-    if proxy and not urllib.request.proxy_bypass(parts.hostname):
+    if proxy and not urllib.request.proxy_bypass(host):
         via = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        login = {} if via.username is None else {"Proxy-Authorization": "Basic " + _basic(
+            urllib.parse.unquote(via.username), urllib.parse.unquote(via.password or ""))}
+        conn = connection(via.hostname, via.port or connection.default_port, timeout=timeout)
         if parts.scheme == "https":
-            conn = connection(via.hostname, via.port, timeout=timeout)
-            conn.set_tunnel(parts.hostname, parts.port)
+            conn.set_tunnel(host, port, headers=login)
         else:
-            conn = connection(via.hostname, via.port, timeout=timeout)
-            target = url
+            target, headers = url, {**headers, **login}
     else:
-        conn = connection(parts.hostname, parts.port, timeout=timeout)
+        conn = connection(host, port, timeout=timeout)
     try:
+        try:
+            conn.connect()
+        except OSError as exc:
+            raise _NoConnection(exc) from None
         conn.putrequest("PUT", target, skip_accept_encoding=True)
         for name, value in headers.items():
             conn.putheader(name, value)
         conn.putheader("Content-Length", str(len(body)))
         conn.endheaders()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # answered before it read it all
-            conn.send(body)
+        sock, plain = conn.sock, not isinstance(conn.sock, ssl.SSLSocket)
+        view = memoryview(body)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            for i in range(0, len(body), CHUNK):
+                if plain and select.select([sock], [], [], 0)[0]:
+                    break  # answered before the body was all sent: the answer says why
+                sock.sendall(view[i:i + CHUNK])
         response = conn.getresponse()
         detail = response.read(300) if response.status >= 300 else b""
         return response.status, response.reason, " ".join(detail.decode("utf-8", "replace").split())

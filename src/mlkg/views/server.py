@@ -780,7 +780,7 @@ class App:
         return resp
 
     def handle(self, method: str, target: str, headers, body: bytes) -> Response:
-        api = target.startswith("/api/")
+        api = urllib.parse.urlsplit(target).path.startswith("/api/")  # absolute-form too: "http://host/api/…"
         try:
             hosts = (headers.get_all("Host") or []) if hasattr(headers, "get_all") else [headers.get("Host")]
             if len(hosts) != 1 or not hosts[0]:
@@ -791,8 +791,8 @@ class App:
             url = urllib.parse.urlsplit(target)
             # absolute-form: its host, not the Host header, names the server (RFC 9112, 3.2.2)
             if (url.scheme or url.netloc) and (url.scheme.lower() != "http" or not self.host_allowed(url.netloc)):
-                raise HTTPError(403, "unexpected host in the request target; this server answers to its own "
-                                     "addresses and names only (mlkg serve --allow-host NAME adds one)")
+                raise HTTPError(403, "unexpected scheme or host in the request target; this server answers http "
+                                     "to its own addresses and names only (mlkg serve --allow-host NAME adds one)")
             try:
                 path = urllib.parse.unquote(url.path, errors="strict")
                 params = urllib.parse.parse_qs(url.query, keep_blank_values=True, errors="strict")
@@ -828,8 +828,10 @@ class App:
                 if any("json" in m for m in _accepts(headers.get("Accept"))[:1]):
                     routes = [{"route": r, "example": e, "answers": a} for r, e, a in API_ROUTES]
                     return Response(200, json.dumps({"routes": routes, "sparql": "/sparql"}).encode(),
-                                    "application/json")
-                return self.page("api.html", title="mlkg API", base=self.base, routes=API_ROUTES)
+                                    "application/json", {"Vary": "Accept"})
+                page = self.page("api.html", title="mlkg API", base=self.base, routes=API_ROUTES)
+                page.headers["Vary"] = "Accept"
+                return page
             if path.startswith("/api/"):
                 return self.api(path[len("/api/"):], params)
             if path.startswith("/static/"):
