@@ -109,10 +109,10 @@ def _settings(sources, curation=(), no_curation=False, base_iri=None):
                              f"--build {os.path.relpath(above)}")
         raise InputError(f"--build {out}: no build there; make one with `mlkg build --out {out}`")
     env = os.environ.get("MLKG_BUILD_DIR", "")
-    if out is None and env and not Path(env).is_dir():  # a slip of the pen: said, not the shipped corpus
-        raise InputError(f"$MLKG_BUILD_DIR {env!r}: no such folder; make a build there with `mlkg build`, "
-                         "or unset it")
     s = settings(sources, _curation(curation, no_curation), base_iri, out)
+    if out is None and not s.origin and env and not Path(env).is_dir():  # a slip, maybe: not the seed unsaid
+        click.echo(f"mlkg: $MLKG_BUILD_DIR {env!r} names no folder: answering from the shipped corpus "
+                   "(`mlkg build` makes a build there)", err=True)
     click.get_current_context().meta["mlkg.settings"] = s
     line = describe(s)
     if line:
