@@ -112,7 +112,10 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
         if end > hi:
             continue  # it runs on into the next field ("… Bayes" + "Theorem …"): no name of this field's
         if not us <= start < ue:
-            yield from _listed(unit, big)
+            if len(unit) > 1:
+                yield from _listed(unit, big)
+            elif unit and unit[0][2] is not None:
+                yield unit[0][2]  # most sentences: one name, no list
             unit = []
             us, ue = units.at(start, example)
             sentence = big[us:ue].rstrip() if example else big[us:ue].strip()

@@ -482,8 +482,11 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
         if (m := pattern.match(after)) and any(t in after[:60].lower() for t in triggers) \
                 and not (rule is CUE_USED_IN and _NOT_SUBJECT.search(before)):
             return rule, _cue(m)
-    for i, (rule, _, pattern) in enumerate(BEFORE):
-        if i in hits and (m := pattern.search(before)):
+    for i in sorted(hits):  # the patterns a trigger word is in the window of, in the table's order
+        if i >= len(BEFORE):
+            break
+        rule, _, pattern = BEFORE[i]
+        if m := pattern.search(before):
             if own is not None and (speaks_of_s := _OWN_TESTS[i]):
                 # the cue nearest the mention may speak of S where the first did not: "Like RankNet, which uses
                 # pairs, it uses T"
