@@ -575,6 +575,14 @@ TOPIC_RARITY = 5.0
 _TOPIC_WORD = re.compile(r"[a-z][a-z-]{3,}")
 
 
+class _Rarity(dict):
+    """word → how much it says of a topic: :data:`TOPIC_RARITY` less its Zipf frequency, 0 for an everyday word."""
+
+    def __missing__(self, word: str) -> float:
+        value = self[word] = max(TOPIC_RARITY - zipf(word), 0.0)
+        return value
+
+
 class Positions:
     """Each concept's place in the corpus: what the order and hierarchy rules read."""
 
@@ -592,6 +600,7 @@ class Positions:
         self._stems: dict[str, frozenset[str]] = {}
         self._whole: dict[str, frozenset[str]] = {}
         self._topic: dict[str, dict[str, float]] = {}
+        self._rarity = _Rarity()
 
     def topic(self, concept: str) -> dict[str, float]:
         """The words of a concept's title and explanations that say what it is about, each weighed by how rare
@@ -600,8 +609,8 @@ class Positions:
         if found is None:
             e = self.entries[concept]
             text = " ".join((e.title, e.fields["full"].text, e.fields["simple"].text)).lower()
-            found = self._topic[concept] = {w: TOPIC_RARITY - z for w in set(_TOPIC_WORD.findall(text))
-                                            if (z := zipf(w)) < TOPIC_RARITY}
+            weight = self._rarity  # word → its weight, looked up once however many entries use it
+            found = self._topic[concept] = {w: x for w in set(_TOPIC_WORD.findall(text)) if (x := weight[w]) > 0}
         return found
 
     def whole_word_names(self, concept: str) -> frozenset[str]:
