@@ -572,7 +572,7 @@ def decide(votes: list[tuple[int, str, float, str]]) -> tuple[str, float, str]:
 
 TOPIC_RARITY = 5.0
 """Words at least this common in everyday English (wordfreq's Zipf scale: "model" 5.13) say nothing of a topic."""
-_TOPIC_WORD = re.compile(r"[a-z][a-z-]{3,}")
+_TOPIC_WORD = re.compile(r"[a-z]{4,}(?:-[a-z]+)*|[a-z]+(?:-[a-z]+)+")  # plain words: wordfreq weighs them unimported
 
 
 class _Rarity(dict):
