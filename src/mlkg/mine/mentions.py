@@ -182,7 +182,7 @@ def _identifier(big: str, start: int, end: int) -> bool:
     is all of an example's prose ("F1=0.64 on the test set")."""
     before = big[start - 1] if start else ""
     after = big[end] if end < len(big) else ""
-    return ((before in "'\"" and before != "" and after == before) or bool(_KEYWORD.match(big, end))
+    return ((before in ("'", '"') and after == before) or bool(_KEYWORD.match(big, end))
             or bool(_ATTRIBUTE.search(big, max(0, start - 40), start)))
 
 
