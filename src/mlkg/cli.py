@@ -357,6 +357,9 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
 def prereqs(sources, curation, no_curation, concept, depth, tree, fmt):
     """List every prerequisite of CONCEPT in a valid learning order (document order breaks ties).
 
+    To leave out what you already know, and see reading times: mlkg learn
+    CONCEPT --known A,B.
+
     \b
     Example:
       mlkg prereqs stable-diffusion
