@@ -1077,6 +1077,7 @@ def _raw_request(srv, head: str, body: bytes = b"") -> tuple[int, bytes]:
     ("GET http://evil.example/api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"", 403),
     ("GET https://127.0.0.1/api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"", 403),
     ("GET http://127.0.0.1:8000/api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"", 200),
+    ("GET http://[::1/api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"", 400),  # no URL: was no answer
 ])
 def test_request_framing_and_host(srv, head, body, status):
     got, data = _raw_request(srv, head, body)

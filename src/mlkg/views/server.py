@@ -780,7 +780,11 @@ class App:
         return resp
 
     def handle(self, method: str, target: str, headers, body: bytes) -> Response:
-        api = urllib.parse.urlsplit(target).path.startswith("/api/")  # absolute-form too: "http://host/api/…"
+        try:
+            url = urllib.parse.urlsplit(target)
+        except ValueError:  # "http://[::1/…": no URL at all
+            url = None
+        api = (url.path if url else target).startswith("/api/")  # absolute-form too: "http://host/api/…"
         try:
             hosts = (headers.get_all("Host") or []) if hasattr(headers, "get_all") else [headers.get("Host")]
             if len(hosts) != 1 or not hosts[0]:
@@ -788,7 +792,8 @@ class App:
             if not self.host_allowed(hosts[0]):
                 raise HTTPError(403, "unexpected Host header; this server answers to its own addresses and names only "
                                      "(mlkg serve --allow-host NAME adds one)")
-            url = urllib.parse.urlsplit(target)
+            if url is None:
+                raise HTTPError(400, "the request target is no URL")
             # absolute-form: its host, not the Host header, names the server (RFC 9112, 3.2.2)
             if (url.scheme or url.netloc) and (url.scheme.lower() != "http" or not self.host_allowed(url.netloc)):
                 raise HTTPError(403, "unexpected scheme or host in the request target; this server answers http "
