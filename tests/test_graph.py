@@ -440,6 +440,41 @@ def test_a_name_two_concepts_have_alike_is_refused_with_both(write, asked):
     assert asked not in kg
 
 
+@pytest.mark.parametrize("asked, found", [
+    ("kmeans", "k-means"),  # closed up, as users type "K-Means": it was "unknown concept"
+    ("K means", "k-means"),
+    ("tsne", "tsne"),
+    ("TSNE", "tsne"),
+    ("t sne", "tsne"),
+    ("layernorm", "layer-norm"),
+])
+def test_a_name_typed_closed_up_finds_its_concept(write, asked, found):
+    kg = mlkg.load(write(sheet(entry("1.1.1", "K-Means Clustering", "k-means"), entry("1.1.2", "t-SNE", "tsne"),
+                               entry("1.1.3", "Layer Norm", "layer-norm"))), curation=[])
+    assert kg.resolve(asked) == found and asked in kg
+
+
+def test_a_closed_up_name_two_concepts_share_is_refused_with_both(write):
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Ro Bert", "ro-bert"), entry("1.1.2", "Rob Ert", "rob-ert"))),
+                   curation=[])
+    with pytest.raises(UnknownConceptError) as err:
+        kg.resolve("robert")
+    assert "names 2 concepts alike; did you mean ro-bert (1.1.1) or rob-ert (1.1.2)?" in str(err.value)
+    assert "robert" not in kg
+
+
+@pytest.mark.parametrize("asked, first", [
+    ("softmax", ["softmax-function"]),  # the start of a label: the first suggestion, not taken for it
+    ("gradient", ["gradient-boosting", "gradient-descent"]),  # nor where it begins several
+])
+def test_the_start_of_a_label_is_suggested_first(write, asked, first):
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Soft Margin", "soft-margin"), entry("1.1.2", "Gradient Boosting"),
+                               entry("1.1.3", "Softmax Function"), entry("1.1.4", "Gradient Descent"))), curation=[])
+    with pytest.raises(UnknownConceptError) as err:
+        kg.resolve(asked)
+    assert err.value.suggestions[:len(first)] == first and asked not in kg
+
+
 def test_two_entries_with_one_title_are_reported_with_both_places(write):
     kg = _names_kg(write)
     path = kg.entries["label-noise"]["file"]

@@ -659,6 +659,28 @@ class ConceptGraph:
         return unique, shared
 
     @cached_property
+    def _closed_names(self) -> dict[str, list[str]]:
+        """A concept's label, title or ID closed up, without spaces or hyphens ("kmeans", "tsne") → the concepts
+        so written: what a user types for "K-Means" or "t-SNE", looked up only where no name matched as written."""
+        closed: dict[str, list[str]] = {}
+        for n, d in self.entries.items():
+            for x in dict.fromkeys(name_key(y).replace(" ", "") for y in (d["label"], d["title"], n)):
+                closed.setdefault(x, []).append(n)
+        return closed
+
+    @cached_property
+    def _leading_names(self) -> dict[str, list[str]]:
+        """The first words of a concept's label ("softmax" of "Softmax Function") → the concepts whose label
+        begins so: the first suggestions for a name that matched none.  Not taken for the concept itself: "gradient"
+        begins Gradient Boosting's label without naming it."""
+        leading: dict[str, list[str]] = {}
+        for n, d in self.entries.items():
+            words = name_key(d["label"]).split()
+            for k in range(1, len(words)):
+                leading.setdefault(" ".join(words[:k]), []).append(n)
+        return leading
+
+    @cached_property
     def _folded_ids(self) -> dict[str, str]:
         """A node ID as typed in any case ("MAE" for mae) → the node: an ID is a name no other node can share."""
         return {fold(n).casefold(): n for n in self.graph}
@@ -710,7 +732,9 @@ class ConceptGraph:
         name = fold(node_id.strip())
         wanted = name_key(name)  # as resolve() looks names up, without its suggestions on a miss
         return name.casefold() in self._folded_ids or name in self._entry_numbers \
-            or any(wanted in self._names[kind] for kind in ("concept", "subsection", "section"))
+            or any(wanted in self._names[kind] for kind in ("concept", "subsection", "section")) \
+            or (wanted not in self._ambiguous["concept"]
+                and len(self._closed_names.get(wanted.replace(" ", ""), ())) == 1)
 
     def __iter__(self) -> Iterator[str]:
         """Concept IDs in document order, as ``len()`` counts them."""
@@ -764,6 +788,10 @@ class ConceptGraph:
                 raise AmbiguousNameError(node_id, [(n, self.graph.nodes[n]["number"]) for n in shared])
         if "concept" in kinds and name in self._entry_numbers:  # 13.1.2, as `mlkg show` prints it
             return self._entry_numbers[name]
+        if "concept" in kinds and (closed := self._closed_names.get(wanted.replace(" ", ""))):
+            if len(closed) == 1:
+                return closed[0]
+            raise AmbiguousNameError(node_id, [(n, self.graph.nodes[n]["number"]) for n in closed])
         numbered = f"sec:{name}"  # 13.1, where sections are asked for: as the map and /concept/13.1 take it
         if numbered in self.graph and self.graph.nodes[numbered]["kind"] in kinds:
             return numbered
@@ -771,7 +799,8 @@ class ConceptGraph:
         section = next((s for s in (name, f"sec:{name}") if s in self.graph
                         and self.graph.nodes[s]["kind"] in ("section", "subsection")), None) \
             or self._names["subsection"].get(wanted) or self._names["section"].get(wanted)
-        raise UnknownConceptError(node_id, self.suggest(node_id),
+        begun = self._leading_names.get(wanted, []) if "concept" in kinds else []
+        raise UnknownConceptError(node_id, list(dict.fromkeys([*begun, *self.suggest(node_id)]))[:max(3, len(begun))],
                                   section=self.graph.nodes[section]["number"] if section else None)
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
