@@ -882,6 +882,31 @@ def test_hostile_cheatsheet_text_is_shown_as_text(context, write, tmp_path):  # 
     _clean(view)
 
 
+@pytest.mark.parametrize("title, label", [
+    ("Short Thing", "Short Thing"),
+    ("Word " * 2000 + "End", ("Word " * 16).strip() + "…"),  # cut at a word, whole words only
+    ("W" * 5000, "W" * viz.LABEL_MAX + "…"),  # one word: cut in it
+])
+def test_a_long_title_is_cut_short_on_the_map_and_whole_in_its_details(write, title, label):
+    kg = mlkg.load(write(sheet(entry("1.1.1", title, "long"))), curation=[])
+    [node] = [n for n in viz.map_nodes(kg) if n["id"] == "long"]
+    assert node["label"] == label and len(node["label"]) <= viz.LABEL_MAX + 1
+    assert node["name"] == kg.graph.nodes["long"]["title"]
+
+
+@pytest.mark.browser
+def test_a_tooltip_of_the_whole_map_is_hidden_by_the_local_view(context, pages):  # noqa: F811
+    """A reviewer hovered GAN on the whole map, then chose a concept: GAN's tooltip stayed over the local view."""
+    view = open_map(context, pages["physics"])
+    view.page.mouse.move(**view.node_point("gan"))
+    view.until("document.querySelector('#mynetwork div.vis-tooltip')?.style.visibility === 'visible'")
+    view.page.locator("#hops").select_option("1")
+    view.js("mlkg.select('vae', {focus: false})")
+    view.local_fit()
+    assert view.js("document.querySelector('#mynetwork div.vis-tooltip').style.visibility") == "hidden"
+    _clean(view)
+
+
 # ---- what I know, and what comes next ---------------------------------------------------------------------
 
 def _ready(kg, known):

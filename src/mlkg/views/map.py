@@ -307,7 +307,7 @@ def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> Iterator[dict[
     for n, d in g.nodes(data=True):
         kind = d.get("kind", "section")
         x, y = pos[n]
-        node = {"id": n, "kind": kind, "label": d.get("label", n), "name": shown_title(d, n),
+        node = {"id": n, "kind": kind, "label": _short_label(d.get("label", n)), "name": shown_title(d, n),
                 "number": d.get("number", ""), "line": d.get("line"), "x": x, "y": y}
         if d.get("alt_labels"):
             node["alt"] = list(d["alt_labels"])
@@ -326,6 +326,18 @@ def map_nodes(kg: ConceptGraph, titles_to_scale: bool = False) -> Iterator[dict[
             if titles_to_scale and n in titles:
                 node.update(title_width=round(titles[n][0]), font_size=titles[n][1])
         yield node
+
+
+LABEL_MAX = 80
+"""Characters of a label the map draws, lists and searches by; the details show the whole title.  A title of
+5,000 words was accepted (it is no error) and its label covered the map and the ready list."""
+
+
+def _short_label(label: str) -> str:
+    if len(label) <= LABEL_MAX:
+        return label
+    cut = label[:LABEL_MAX]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[LABEL_MAX // 2:] else cut).rstrip(" ,;:-") + "…"
 
 
 def map_edges(kg: ConceptGraph) -> Iterator[dict[str, Any]]:

@@ -836,6 +836,8 @@ var mlkg = (function () {
     if (!local.shown) {  // shown first: the layout is made to the size of the screen
       local.shown = true;
       $("localmap").hidden = false;
+      // a tooltip the whole map was showing would stay drawn over the local view, naming a concept not in it
+      document.querySelectorAll("#mynetwork .vis-tooltip").forEach(function (t) { t.style.visibility = "hidden"; });
       $("mynetwork").setAttribute("aria-hidden", "true");
       document.documentElement.setAttribute("data-view", "local");
     }
