@@ -1209,6 +1209,20 @@ def test_a_force_says_when_the_miner_never_linked_its_pair(write, cli, item, not
     assert json.loads(out)["mining"]["curation"] == [f"{path}:1: {note}"]
 
 
+@pytest.mark.parametrize("names, note", [
+    ('["latent space"]', "alias 'latent space' of vae: names it in 2 other entries"),  # autoencoder, stable diffusion
+    ('["Latent Spaces", "zorbnet"]', "alias 'Latent Spaces', 'zorbnet' of vae: names it in 2 other entries"),
+    ('["zorbnet"]', "alias 'zorbnet' of vae: written in no other entry (the names are matched as words, in any case "
+                    "and plural)"),
+])
+def test_an_alias_says_how_many_entries_it_names_its_concept_in(write, cli, names, note):
+    """A reviewer found aliases missing from the curation's account: one misspelled did nothing, silently."""
+    path = write(f'[[alias]]\nconcept = "vae"\nnames = {names}\n', "c.toml")
+    code, out, err = cli("stats", "--curation", path, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["mining"]["curation"] == [f"{path}:1: {note}"]
+
+
 @pytest.mark.parametrize("first, second, message", [
     (REMOVE.format("vae", "autoencoder") + 'kind = "related"\n',
      REMOVE.format("autoencoder", "vae") + 'kind = "requires"\n', "is corrected two ways"),

@@ -38,6 +38,7 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     text = CorpusText(corpus)
     evidence = _votes(corpus, lexicon, text, pos, report, disabled)
     del lexicon
+    report.curation += _aliases_used(corpus, evidence)
     if rules.HOMONYM_RULE not in disabled:
         evidence, dropped = rules.drop_homonyms(evidence, pos, text.prose)
         report.homonyms += dropped
@@ -233,6 +234,32 @@ def _alias_clashes(corpus: Corpus) -> list[Problem]:
             for k in found:
                 owner.setdefault(k, concept)
     return problems
+
+
+def _aliases_used(corpus: Corpus, evidence: list[Evidence]) -> list[str]:
+    """What each ``[[alias]]`` did: the entries whose text names its concept by one of its names, counted by the
+    surfaces the votes quote (a plural or another case of an alias is the alias).  An alias nothing writes is said:
+    it named nothing, and may be misspelled."""
+    items = corpus.curation.of("alias")
+    if not items:
+        return []
+    by_concept: dict[str, set[str]] = defaultdict(set)  # concept → the name keys its aliases give
+    for item in items:
+        by_concept[item.data["concept"]].update(names.name_key(n) for n in item.data["names"])
+    naming: dict[tuple[str, str], set[str]] = defaultdict(set)  # (concept, alias key) → the entries naming it so
+    for ev in evidence:
+        keys = by_concept.get(ev.target)
+        if keys and ev.field != "title" and (k := names.name_key(ev.surface)) in keys:
+            naming[(ev.target, k)].add(ev.source)
+    notes = []
+    for item in items:
+        d = item.data
+        found = set().union(*(naming[(d["concept"], names.name_key(n))] for n in d["names"]))
+        listed = ", ".join(map(repr, d["names"]))
+        notes.append(f"{item.location}: alias {listed} of {d['concept']}: " + (
+            f"names it in {len(found)} other entr{'y' if len(found) == 1 else 'ies'}" if found
+            else "written in no other entry (the names are matched as words, in any case and plural)"))
+    return notes
 
 
 def _renames(corpus: Corpus) -> list[str]:
