@@ -463,6 +463,27 @@ def test_a_closed_up_name_two_concepts_share_is_refused_with_both(write):
     assert "robert" not in kg
 
 
+def _two_encoders(write):
+    return mlkg.load(write(sheet(entry("1.1.1", "Encoder-Decoder Architecture", "encoder-decoder"),
+                                 entry("1.1.2", "Encoder-Decoder", "seq2seq"))), curation=[])
+
+
+@pytest.mark.parametrize("asked, found", [
+    ("encoder-decoder", "encoder-decoder"),  # an ID as written is that ID
+    ("encoder decoder", "seq2seq"),  # a title before an ID read as words
+    ("Encoder-Decoder Architecture", "encoder-decoder"),
+])
+def test_an_id_as_written_and_a_title_each_find_their_own(write, asked, found):
+    assert _two_encoders(write).resolve(asked) == found
+
+
+def test_an_id_in_other_letters_that_is_another_concepts_title_is_refused_with_both(write):
+    """A reviewer typed the title "Encoder-Decoder" and got the concept with that ID, titled otherwise."""
+    with pytest.raises(UnknownConceptError) as err:
+        _two_encoders(write).resolve("Encoder-Decoder")
+    assert err.value.suggestions == ["encoder-decoder", "seq2seq"]
+
+
 @pytest.mark.parametrize("asked, first", [
     ("softmax", ["softmax-function"]),  # the start of a label: the first suggestion, not taken for it
     ("gradient", ["gradient-boosting", "gradient-descent"]),  # nor where it begins several

@@ -659,6 +659,12 @@ class ConceptGraph:
         return unique, shared
 
     @cached_property
+    def _titles(self) -> dict[str, str]:
+        """A concept's whole title or label, as looked up (its key) → the concept, where no other has it."""
+        return {k: n for k, n in self._names["concept"].items()
+                if k in {name_key(self.graph.nodes[n]["title"]), name_key(self.graph.nodes[n]["label"])}}
+
+    @cached_property
     def _closed_names(self) -> dict[str, list[str]]:
         """A concept's label, title or ID closed up, without spaces or hyphens ("kmeans", "tsne") → the concepts
         so written: what a user types for "K-Means" or "t-SNE", looked up only where no name matched as written."""
@@ -776,9 +782,13 @@ class ConceptGraph:
             return node_id
         name = fold(node_id.strip())  # "Ｖａｅ" and "vae", "Café" and "cafe": as search reads them
         folded = self._folded_ids.get(name.casefold())
-        if folded is not None and self.graph.nodes[folded]["kind"] in kinds:
-            return folded
         wanted = singular_key(name)  # "Autoencoders" and "GANs" find autoencoder and gan
+        if folded is not None and self.graph.nodes[folded]["kind"] in kinds:
+            titled = self._titles.get(wanted)
+            if titled is not None and titled != folded and node_id.strip() != folded:
+                # "Encoder-Decoder": the ID of one concept in other letters, the title of another: not guessed
+                raise AmbiguousNameError(node_id, [(n, self.graph.nodes[n]["number"]) for n in (folded, titled)])
+            return folded
         for kind in kinds:
             found = self._names[kind].get(wanted)
             if found is not None:
