@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from browser import browser, context  # noqa: F401  (pytest fixtures)
-from conftest import SEED, entry, sheet
+from conftest import ROOT, SEED, entry, sheet
 
 import mlkg
 from mlkg.views import map as viz
@@ -103,6 +103,20 @@ def test_sparqlwrapper_select_ask_and_construct(srv, seed_kg):
     client.setReturnFormat(TURTLE)
     g = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
     assert len(g) == 5
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "queries").glob("*.rq")), ids=lambda p: p.stem)
+def test_every_shipped_query_runs_through_sparqlwrapper_as_written(srv, path):
+    """SPARQLWrapper guesses an update from keywords anywhere in the text, comments too: "a curation [[add]]" in
+    orphans.rq and "to load into" in neighbourhood.rq made it send them as updates, which the endpoint refuses."""
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    client = SPARQLWrapper(srv.url + "sparql")
+    client.setQuery(path.read_text())
+    assert not client.isSparqlUpdateRequest()
+    client.setReturnFormat(TURTLE if client.queryType in ("CONSTRUCT", "DESCRIBE") else JSON)
+    result = client.query()
+    assert result.response.status == 200
 
 
 @pytest.mark.parametrize("accept, parse", [
