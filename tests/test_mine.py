@@ -905,8 +905,10 @@ def test_curated_alias_creates_mentions(write):
     assert [(e["source"], e["target"]) for e in kg.edges("requires")] == [("beta", "alpha")]
 
 
-def test_show_lists_curated_aliases(cli, write):
-    cur = write('[[alias]]\nconcept = "vae"\nnames = ["Kingma net"]\n', "c.toml")
+@pytest.mark.parametrize("names", ['["Kingma net"]', '["Kingma net "]', '[" Kingma  net", "Kingma net"]'])
+def test_show_lists_curated_aliases(cli, write, names):
+    """Each once, its spaces single: "VAE " was exported as an altLabel beside "VAE" (an RDF review)."""
+    cur = write(f'[[alias]]\nconcept = "vae"\nnames = {names}\n', "c.toml")
     code, out, _ = cli("show", "vae", "--curation", cur, "--format", "json")
     assert code == 0 and json.loads(out)["aliases"] == ["Kingma net"]
     assert "Aliases: Kingma net (curation)" in cli("show", "vae", "--curation", cur)[1]

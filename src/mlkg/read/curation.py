@@ -88,10 +88,12 @@ class Curation:
 
     @property
     def aliases(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
+        """Concept → its curated names, each with its spaces made single ("VAE " was exported as a label with a
+        trailing space, beside "VAE"), each once."""
+        out: dict[str, dict[str, None]] = {}
         for i in self.of("alias"):
-            out.setdefault(i.data["concept"], []).extend(i.data["names"])
-        return out
+            out.setdefault(i.data["concept"], {}).update(dict.fromkeys(" ".join(n.split()) for n in i.data["names"]))
+        return {c: list(names) for c, names in out.items()}
 
     def check(self, concepts: set[str], suggest) -> None:
         """Raise :class:`CurationError` for items that name unknown concepts."""
