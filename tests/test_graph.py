@@ -530,3 +530,11 @@ def test_a_name_many_entries_share_lists_the_first_few(write):
     assert str(err.value) == ("'Zorb Net' names 8 concepts alike; did you mean zorb-1 (1.1.1), zorb-2 (1.1.2), "
                               "zorb-3 (1.1.3), zorb-4 (1.1.4) or zorb-5 (1.1.5) (or 3 more)? give its ID or entry "
                               "number")
+
+
+def test_an_error_repeats_a_long_name_cut_short(seed_kg):
+    """A 100 kB parameter value was echoed whole, in one line of stderr (an RDF review)."""
+    with pytest.raises(UnknownConceptError) as err:
+        seed_kg.resolve("z" * 100_000)
+    assert str(err.value).startswith("unknown concept '" + "z" * 100 + "'… (100,000 characters)")
+    assert len(str(err.value)) < 300

@@ -271,10 +271,24 @@ def test_a_text_parameter_is_only_ever_a_value(seed_kg, value, engine):
     assert len(rdf.store(seed_kg)) == triples
 
 
-@pytest.mark.parametrize("value", INJECTIONS)
+@pytest.mark.parametrize("value", [v for v in INJECTIONS if not v.startswith("<")] + [
+    "https://example.org/id/concept/vae",  # another base's
+    "https://mlkg.dev/id/section/13.1",  # a section's, where a concept is asked for
+])
 def test_a_concept_parameter_is_only_ever_a_concept(seed_kg, value):
     with pytest.raises(UnknownConceptError):
         seed_kg.query("prerequisites", {"concept": value})
+
+
+@pytest.mark.parametrize("name, value", [
+    ("concept", "https://mlkg.dev/id/concept/stable-diffusion"),  # as a result gives it: an RDF review's
+    ("concept", "<https://mlkg.dev/id/concept/stable-diffusion>"),  # as Turtle writes it
+    ("concept", " https://mlkg.dev/id/concept/stable-diffusion "),
+    ("section", "https://mlkg.dev/id/section/13.4"),
+])
+def test_a_parameter_takes_the_iri_a_result_gives(seed_kg, name, value):
+    query, plain = ("prerequisites", "stable-diffusion") if name == "concept" else ("section", "13.4")
+    assert seed_kg.query(query, {name: value}).rows == seed_kg.query(query, {name: plain}).rows
 
 
 @pytest.mark.parametrize("value", ["\\u0022 } UNION { ?concept ?p ?o } #", "a\\U00000022b"])

@@ -110,10 +110,18 @@ class UnknownConceptError(InputError, KeyError):
             super().__init__(f"a concept ID is needed: {concept_id!r} is {'blank' if concept_id else 'empty'}; give "
                              "a concept's ID, label, acronym or entry number")
             return
-        super().__init__(f"unknown concept {concept_id!r}{hint}")
+        super().__init__(f"unknown concept {_shown(concept_id)}{hint}")
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return self.lines()[0]
+
+
+SHOWN_NAME = 100
+"""Characters of a name an error repeats: a 100 kB parameter value was echoed whole, in one line."""
+
+
+def _shown(name: str) -> str:
+    return repr(name) if len(name) <= SHOWN_NAME else f"{name[:SHOWN_NAME]!r}… ({len(name):,} characters)"
 
 
 CANDIDATES_SHOWN = 5
@@ -129,7 +137,7 @@ class AmbiguousNameError(UnknownConceptError):
         listed = ", ".join(f"{n} ({number})" for n, number in shown[:-1]) + f" or {shown[-1][0]} ({shown[-1][1]})"
         if len(candidates) > len(shown):
             listed += f" (or {len(candidates) - len(shown)} more)"
-        InputError.__init__(self, f"{name!r} names {len(candidates)} concepts alike; did you mean {listed}? "
+        InputError.__init__(self, f"{_shown(name)} names {len(candidates)} concepts alike; did you mean {listed}? "
                                   "give its ID or entry number")
         self.concept_id, self.suggestions, self.section = name, [n for n, _ in candidates], None
 

@@ -200,6 +200,8 @@ def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
     out: dict[str, Any] = {}
     for name, value in params.items():
         kind = declared[name].kind
+        if kind in ("concept", "section"):  # an IRI a result gave, as it gave it ("<…>" as Turtle writes it)
+            value = rdf.node_id(base, value.strip().removeprefix("<").removesuffix(">")) or value
         if kind == "concept":
             node = kg.resolve(value)
             if kg.graph.nodes[node]["kind"] != "concept":
