@@ -239,7 +239,11 @@ def test_the_vocabulary_ships_in_every_export(seed_graph):
     g = seed_graph
     assert (URIRef("https://mlkg.dev/vocab"), RDF.type, OWL.Ontology) in g
     assert (M.requires, RDF.type, OWL.ObjectProperty) in g
-    assert g.value(M.requires, RDFS.label) == Literal("requires")
+    assert g.value(M.requires, RDFS.label) == Literal("requires", lang="en")
+    # every term says where it is defined, and its label's language (as qSKOS checks: an RDF review)
+    terms = {s for s in g.subjects() if isinstance(s, URIRef) and s.startswith(str(M))}
+    assert terms and all((t, RDFS.isDefinedBy, URIRef("https://mlkg.dev/vocab")) in g for t in terms)
+    assert all(label.language == "en" for t in terms for label in g.objects(t, RDFS.label))
     assert g.value(M.requires, RDFS.comment) is not None
     assert (M.requires, RDFS.subPropertyOf, SKOS.semanticRelation) in g
     assert (M.Relation, RDFS.subClassOf, PROV.Entity) in g
