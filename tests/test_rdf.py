@@ -458,3 +458,21 @@ def test_a_curation_file_is_named_like_the_cheatsheets_from_any_working_director
         assert rdf.file_names(kg)[os.path.relpath(fix)] == named
     assert exports[0] == exports[1] == exports[2]
     assert f'mlkg:file "{named}"' in exports[0].decode() and str(tmp_path) not in exports[0].decode()
+
+
+@pytest.mark.parametrize("item, relation, value", [
+    ('[[add]]\nsource = "beta"\ntarget = "gamma"\nkind = "related"\n', "beta--related--gamma",
+     "curated in {path}:1, without a note"),  # nothing else to quote: said so, not ""
+    ('[[force]]\nsource = "alpha"\ntarget = "beta"\nkind = "requires"\n', "alpha--requires--beta",
+     "It extends the Alpha Net."),  # what the text said, as the map quotes it
+    ('[[add]]\nsource = "beta"\ntarget = "gamma"\nkind = "related"\nnote = "Both rank."\n', "beta--related--gamma",
+     "Both rank."),
+])
+def test_a_curated_edge_without_a_note_exports_a_value_that_says_something(write, item, relation, value):
+    """An RDF review found prov:value "" on every curated edge without a note."""
+    path = write(item, "c.toml")
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Alpha Net", "alpha"),
+                               entry("1.1.2", "Beta Method", "beta", full="It extends the Alpha Net."),
+                               entry("1.1.3", "Gamma Rule", "gamma"))), curation=[path])
+    g = kg.to_rdf()
+    assert g.value(URIRef(f"https://mlkg.dev/id/relation/{relation}"), PROV.value) == Literal(value.format(path=path))

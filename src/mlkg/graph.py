@@ -378,12 +378,14 @@ def _dataclass_dict(obj: Any) -> dict[str, Any]:
 
 
 def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
-    """The evidence a relation shows: a curation note if curated, else the strongest of the deciding rule."""
+    """The evidence a relation shows: a curation note if curated, else the strongest of the deciding rule.  A
+    curator's empty note says nothing: what the text said is shown where there is any, as the map quotes it."""
     evidence = d.get("evidence") or []
     if d.get("curated"):
         notes = [e for e in evidence if e.get("field") == "curation"]
-        if notes:
+        if notes and (notes[-1].get("sentence") or len(notes) == len(evidence)):
             return notes[-1]
+        evidence = [e for e in evidence if e.get("field") != "curation"] or evidence
     if len(evidence) == 1:  # most edges
         return evidence[0]
     pool = [e for e in evidence if e.get("rule") == d.get("rule")] or evidence

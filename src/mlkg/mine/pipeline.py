@@ -349,9 +349,7 @@ def curate(relations: list[Relation], curation: Curation, report: Report) -> lis
             report.curation.append(f"{item.location}: {item.section} repeats {item.same_as}")
             continue
         key = frozenset((d["source"], d["target"]))
-        # no note: the item itself is what a reader of the evidence sees, not an empty sentence
-        said = d.get("note", "").strip() or f"[[{item.section}]] {d['source']} {d['kind']} {d['target']} (no note)"
-        note = Evidence(d["source"], d["target"], "curation", said, item.location.path,
+        note = Evidence(d["source"], d["target"], "curation", d.get("note", ""), item.location.path,
                         item.location.line, "", "curation", d["kind"], 1.0)
         old = index.get(key)
         index[key] = Relation(d["source"], d["target"], d["kind"], 1.0, "curation",

@@ -381,6 +381,8 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
                     yield head + " .\n"
                     continue
                 sentence = ev.sentence or ""
+                if not sentence and ev.field == "curation":  # an empty value says nothing (an RDF review)
+                    sentence = f"curated in {ev.file}:{ev.line}, without a note"
                 if not (sentence.isprintable() and '"' not in sentence and "\\" not in sentence):
                     sentence = _escaped(sentence)
                 cue = f" ;\n    mlkg:cue {_string(ev.cue)}" if ev.cue else ""
