@@ -555,7 +555,8 @@ def test_paths_a_build_gives_are_right_from_the_folder_a_command_runs_in(tmp_pat
               entry("1.1.3", "Gamma Thing")), encoding="utf-8")
     for name in ("cur.toml", "more.toml"):  # more.toml repeats cur.toml's item: a note naming both
         (tmp_path / "project" / name).write_text(
-            '[[add]]\nsource = "gamma-thing"\ntarget = "alpha-net"\nkind = "related"\n', encoding="utf-8")
+            '[[add]]\nsource = "gamma-thing"\ntarget = "alpha-net"\nkind = "related"\nnote = "Both are things."\n',
+            encoding="utf-8")  # a note: the export quotes it, with its file (without, what the text said)
     assert _in(tmp_path / "project", "build", "--source", "sheets/one.md", "--curation", "cur.toml", "--curation",
                "more.toml", "--out", tmp_path / "kg").returncode == 0
     sheet_at, curation_at, more_at = (shown.format(tmp=tmp_path, p=p) for p in ("sheets/one.md", "cur.toml",

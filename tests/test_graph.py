@@ -479,9 +479,10 @@ def test_an_id_as_written_and_a_title_each_find_their_own(write, asked, found):
 
 def test_an_id_in_other_letters_that_is_another_concepts_title_is_refused_with_both(write):
     """A reviewer typed the title "Encoder-Decoder" and got the concept with that ID, titled otherwise."""
+    kg = _two_encoders(write)
     with pytest.raises(UnknownConceptError) as err:
-        _two_encoders(write).resolve("Encoder-Decoder")
-    assert err.value.suggestions == ["encoder-decoder", "seq2seq"]
+        kg.resolve("Encoder-Decoder")
+    assert err.value.suggestions == ["encoder-decoder", "seq2seq"] and "Encoder-Decoder" not in kg
 
 
 @pytest.mark.parametrize("asked, first", [
@@ -538,3 +539,19 @@ def test_an_error_repeats_a_long_name_cut_short(seed_kg):
         seed_kg.resolve("z" * 100_000)
     assert str(err.value).startswith("unknown concept '" + "z" * 100 + "'… (100,000 characters)")
     assert len(str(err.value)) < 300
+
+
+def test_the_starts_of_labels_suggested_are_few(write):
+    """A word sixty labels begin with made an error line of sixty IDs (a diff review)."""
+    kg = mlkg.load(write(sheet(*(entry(f"1.1.{i}", f"Neural Thing {i}", f"neural-{i}") for i in range(1, 61)))),
+                   curation=[])
+    with pytest.raises(UnknownConceptError) as err:
+        kg.resolve("neural")
+    assert err.value.suggestions == [f"neural-{i}" for i in range(1, 6)]
+
+
+@pytest.mark.parametrize("asked", [" " * 100_000, "\t" * 5_000])
+def test_a_long_blank_name_is_said_by_its_length(seed_kg, asked):
+    with pytest.raises(UnknownConceptError) as err:
+        seed_kg.resolve(asked)
+    assert len(str(err.value)) < 400 and "characters)" in str(err.value)

@@ -886,6 +886,8 @@ def test_hostile_cheatsheet_text_is_shown_as_text(context, write, tmp_path):  # 
     ("Short Thing", "Short Thing"),
     ("Word " * 2000 + "End", ("Word " * 16).strip() + "…"),  # cut at a word, whole words only
     ("W" * 5000, "W" * viz.LABEL_MAX + "…"),  # one word: cut in it
+    ("w" * 75 + " abcd more", "w" * 75 + " abcd…"),  # a cut that ends a word keeps it
+    ("A" + "-" * 100, "A…"),  # dashes trailing the cut go
 ])
 def test_a_long_title_is_cut_short_on_the_map_and_whole_in_its_details(write, title, label):
     kg = mlkg.load(write(sheet(entry("1.1.1", title, "long"))), curation=[])

@@ -644,6 +644,7 @@ def test_a_name_is_looked_for_as_a_whole_word(text, proper):
 @pytest.mark.parametrize("source, text, linked", [
     ("soft-margin", "Margins widen as the C parameter falls.", True),   # in its own section: the SVM's C
     ("mamba", "Its A, B, C parameters depend on the input.", False),    # elsewhere: whatever the text calls C
+    ("mamba", "Its A, B, C\nparameters depend on the input.", False),  # ... across a line break too
     ("mamba", "Unlike the U-Net method, it is exact.", True),           # "U-Net" is no letter standing alone
     ("mamba", "Unlike a p value, it is exact.", True),                  # P-Value is no letter and a word
 ])
@@ -1228,6 +1229,7 @@ def test_a_force_says_when_the_miner_never_linked_its_pair(write, cli, item, not
     ('["Latent Spaces", "zorbnet"]', "alias 'Latent Spaces', 'zorbnet' of vae: names it in 2 other entries"),
     ('["zorbnet"]', "alias 'zorbnet' of vae: written in no other entry (the names are matched as words, in any case "
                     "and plural)"),
+    ('["Human Feedback"]', "alias 'Human Feedback' of vae: names it in 1 other entry"),  # RLHF's title: it was "no"
 ])
 def test_an_alias_says_how_many_entries_it_names_its_concept_in(write, cli, names, note):
     """A reviewer found aliases missing from the curation's account: one misspelled did nothing, silently."""

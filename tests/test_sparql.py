@@ -280,6 +280,18 @@ def test_a_concept_parameter_is_only_ever_a_concept(seed_kg, value):
         seed_kg.query("prerequisites", {"concept": value})
 
 
+@pytest.mark.parametrize("query, name, value, says", [
+    ("prerequisites", "concept", "https://mlkg.dev/id/section/13.1", "unknown concept 'https://mlkg.dev/id/section/13.1'"),
+    ("section", "section", "https://mlkg.dev/id/concept/vae", "unknown section 'https://mlkg.dev/id/concept/vae'"),
+    ("section", "section", "y" * 100_000, "unknown section '" + "y" * 100 + "'… (100,000 characters)"),
+])
+def test_an_iri_of_the_other_kind_is_refused_as_given(seed_kg, query, name, value, says):
+    """It said "unknown section 'vae'" of a concept's IRI (a diff review); and repeated a 100 kB value whole."""
+    with pytest.raises((QueryError, UnknownConceptError)) as err:
+        seed_kg.query(query, {name: value})
+    assert str(err.value).startswith(says) and len(str(err.value)) < 400
+
+
 @pytest.mark.parametrize("name, value", [
     ("concept", "https://mlkg.dev/id/concept/stable-diffusion"),  # as a result gives it: an RDF review's
     ("concept", "<https://mlkg.dev/id/concept/stable-diffusion>"),  # as Turtle writes it

@@ -107,10 +107,11 @@ class UnknownConceptError(InputError, KeyError):
             hint = (f": that is section {section}, not a concept; its concepts: mlkg query section --param "
                     f"section={section}")
         if not concept_id.strip():  # nothing to look up: every concept is as near, and none is meant
-            super().__init__(f"a concept ID is needed: {concept_id!r} is {'blank' if concept_id else 'empty'}; give "
-                             "a concept's ID, label, acronym or entry number")
+            what = "blank" if concept_id else "empty"
+            super().__init__(f"a concept ID is needed: {shown_name(concept_id)} is {what}; give a concept's ID, label, "
+                             "acronym or entry number")
             return
-        super().__init__(f"unknown concept {_shown(concept_id)}{hint}")
+        super().__init__(f"unknown concept {shown_name(concept_id)}{hint}")
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return self.lines()[0]
@@ -120,7 +121,7 @@ SHOWN_NAME = 100
 """Characters of a name an error repeats: a 100 kB parameter value was echoed whole, in one line."""
 
 
-def _shown(name: str) -> str:
+def shown_name(name: str) -> str:
     return repr(name) if len(name) <= SHOWN_NAME else f"{name[:SHOWN_NAME]!r}… ({len(name):,} characters)"
 
 
@@ -137,7 +138,7 @@ class AmbiguousNameError(UnknownConceptError):
         listed = ", ".join(f"{n} ({number})" for n, number in shown[:-1]) + f" or {shown[-1][0]} ({shown[-1][1]})"
         if len(candidates) > len(shown):
             listed += f" (or {len(candidates) - len(shown)} more)"
-        InputError.__init__(self, f"{_shown(name)} names {len(candidates)} concepts alike; did you mean {listed}? "
+        InputError.__init__(self, f"{shown_name(name)} names {len(candidates)} concepts alike; did you mean {listed}? "
                                   "give its ID or entry number")
         self.concept_id, self.suggestions, self.section = name, [n for n, _ in candidates], None
 

@@ -29,7 +29,7 @@ from typing import Any, BinaryIO, NoReturn, TypeVar
 import networkx as nx
 import orjson
 
-from .errors import AmbiguousNameError, FrozenGraphError, InputError, UnknownConceptError, similar
+from .errors import CANDIDATES_SHOWN, AmbiguousNameError, FrozenGraphError, InputError, UnknownConceptError, similar
 from .mine.evidence import Evidence, Mined, Relation
 from .mine.lexicon import fold, name_key, singular_key
 from .read import Corpus, Entry, Heading, plain_title, section_node_id
@@ -323,6 +323,10 @@ def build_graph(corpus: Corpus, mined: Mined) -> nx.MultiDiGraph:
     return g
 
 
+LEADING_WORDS = 6
+"""The most first words of a label kept as a start to suggest it by ("softmax" of "Softmax Function")."""
+
+
 def shown_title(d: dict[str, Any], default: str = "") -> str:
     """A node's title as the views show it (its attributes ``d``; ``default`` if it has none).  A section's or
     subsection's as it reads rendered, emphasis, code spans, links and tags dropped as they are from every label:
@@ -383,8 +387,9 @@ def deciding_evidence(d: dict[str, Any]) -> dict[str, Any] | None:
     evidence = d.get("evidence") or []
     if d.get("curated"):
         notes = [e for e in evidence if e.get("field") == "curation"]
-        if notes and (notes[-1].get("sentence") or len(notes) == len(evidence)):
-            return notes[-1]
+        said = [e for e in notes if e.get("sentence")]
+        if said or (notes and len(notes) == len(evidence)):
+            return (said or notes)[-1]
         evidence = [e for e in evidence if e.get("field") != "curation"] or evidence
     if len(evidence) == 1:  # most edges
         return evidence[0]
@@ -684,7 +689,7 @@ class ConceptGraph:
         leading: dict[str, list[str]] = {}
         for n, d in self.entries.items():
             words = name_key(d["label"]).split()
-            for k in range(1, len(words)):
+            for k in range(1, min(len(words), LEADING_WORDS + 1)):  # a title of 8,000 words: not its every start
                 leading.setdefault(" ".join(words[:k]), []).append(n)
         return leading
 
@@ -739,7 +744,10 @@ class ConceptGraph:
             return True
         name = fold(node_id.strip())
         wanted = name_key(name)  # as resolve() looks names up, without its suggestions on a miss
-        return name.casefold() in self._folded_ids or name in self._entry_numbers \
+        folded = self._folded_ids.get(name.casefold())
+        if folded is not None and self._titles.get(wanted, folded) != folded and node_id.strip() != folded:
+            return False  # an ID in other letters that is another concept's title: resolve() refuses it
+        return folded is not None or name in self._entry_numbers \
             or any(wanted in self._names[kind] for kind in ("concept", "subsection", "section")) \
             or (wanted not in self._ambiguous["concept"]
                 and len(self._closed_names.get(wanted.replace(" ", ""), ())) == 1)
@@ -811,7 +819,7 @@ class ConceptGraph:
         section = next((s for s in (name, f"sec:{name}") if s in self.graph
                         and self.graph.nodes[s]["kind"] in ("section", "subsection")), None) \
             or self._names["subsection"].get(wanted) or self._names["section"].get(wanted)
-        begun = self._leading_names.get(wanted, []) if "concept" in kinds else []
+        begun = self._leading_names.get(wanted, [])[:CANDIDATES_SHOWN] if "concept" in kinds else []
         raise UnknownConceptError(node_id, list(dict.fromkeys([*begun, *self.suggest(node_id)]))[:max(3, len(begun))],
                                   section=self.graph.nodes[section]["number"] if section else None)
 

@@ -38,10 +38,10 @@ def mine(corpus: Corpus, disabled: frozenset[str] = frozenset()) -> Mined:
     text = CorpusText(corpus)
     evidence = _votes(corpus, lexicon, text, pos, report, disabled)
     del lexicon
-    report.curation += _aliases_used(corpus, evidence)
     if rules.HOMONYM_RULE not in disabled:
         evidence, dropped = rules.drop_homonyms(evidence, pos, text.prose)
         report.homonyms += dropped
+    report.curation += _aliases_used(corpus, evidence)
     pairs: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     order = pos.order
     for ev in evidence:
@@ -238,8 +238,8 @@ def _alias_clashes(corpus: Corpus) -> list[Problem]:
 
 def _aliases_used(corpus: Corpus, evidence: list[Evidence]) -> list[str]:
     """What each ``[[alias]]`` did: the entries whose text names its concept by one of its names, counted by the
-    surfaces the votes quote (a plural or another case of an alias is the alias).  An alias nothing writes is said:
-    it named nothing, and may be misspelled."""
+    surfaces the votes kept quote, titles too (a plural or another case of an alias is the alias).  An alias
+    nothing writes is said: it named nothing, and may be misspelled."""
     items = corpus.curation.of("alias")
     if not items:
         return []
@@ -249,7 +249,7 @@ def _aliases_used(corpus: Corpus, evidence: list[Evidence]) -> list[str]:
     naming: dict[tuple[str, str], set[str]] = defaultdict(set)  # (concept, alias key) → the entries naming it so
     for ev in evidence:
         keys = by_concept.get(ev.target)
-        if keys and ev.field != "title" and (k := names.name_key(ev.surface)) in keys:
+        if keys and (k := names.name_key(ev.surface)) in keys:
             naming[(ev.target, k)].add(ev.source)
     notes = []
     for item in items:

@@ -969,9 +969,9 @@ def _everyday_mention(ev: Evidence, pos: Positions) -> bool:
 def _letter_name(surface: str) -> bool:
     """"C parameter", "choosing K": one letter and everyday words. In the SVM section "the C parameter" is the SVM's;
     elsewhere ("Mamba's A, B, C parameters") a letter names whatever that text calls so."""
-    if " " not in surface:
-        return False  # one word: most names, and no letter with words
     tokens = surface.split()  # "U-Net" and "Newton's method" hold no letter standing alone
+    if len(tokens) < 2:
+        return False  # one word: most names, and no letter with words ("C\nparameter" is two)
     letters = [t for t in tokens if len(t) == 1 and t not in ("I", "a")]
     return len(letters) == 1 and len(tokens) > 1 and all(len(t) == 1 or (t.isalpha() and common_word(t))
                                                          for t in tokens)

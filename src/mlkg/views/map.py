@@ -337,7 +337,9 @@ def _short_label(label: str) -> str:
     if len(label) <= LABEL_MAX:
         return label
     cut = label[:LABEL_MAX]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[LABEL_MAX // 2:] else cut).rstrip(" ,;:-") + "…"
+    if label[LABEL_MAX] != " " and " " in cut[LABEL_MAX // 2:]:
+        cut = cut.rsplit(" ", 1)[0]  # at a word, not in one
+    return (cut.rstrip(" ,;:-") or cut) + "…"
 
 
 def map_edges(kg: ConceptGraph) -> Iterator[dict[str, Any]]:

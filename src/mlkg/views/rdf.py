@@ -382,7 +382,7 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
                     continue
                 sentence = ev.sentence or ""
                 if not sentence and ev.field == "curation":  # an empty value says nothing (an RDF review)
-                    sentence = f"curated in {ev.file}:{ev.line}, without a note"
+                    sentence = f"curated in {ev.file}{f':{ev.line}' if ev.line else ''}, without a note"
                 if not (sentence.isprintable() and '"' not in sentence and "\\" not in sentence):
                     sentence = _escaped(sentence)
                 cue = f" ;\n    mlkg:cue {_string(ev.cue)}" if ev.cue else ""

@@ -51,7 +51,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import TERMINAL_CONTROL, QueryError, UnknownConceptError, close_matches
+from ..errors import TERMINAL_CONTROL, QueryError, UnknownConceptError, close_matches, shown_name
 from ..graph import ConceptGraph
 from . import rdf
 from .queries import NamedQuery, named_queries, parse_header
@@ -201,7 +201,9 @@ def bind_params(kg: ConceptGraph, query: NamedQuery, params: dict[str, str],
     for name, value in params.items():
         kind = declared[name].kind
         if kind in ("concept", "section"):  # an IRI a result gave, as it gave it ("<…>" as Turtle writes it)
-            value = rdf.node_id(base, value.strip().removeprefix("<").removesuffix(">")) or value
+            node = rdf.node_id(base, value.strip().removeprefix("<").removesuffix(">"))
+            if node is not None and node.startswith("sec:") == (kind == "section"):
+                value = node  # not a concept's IRI for a section, nor the reverse: the error repeats what was given
         if kind == "concept":
             node = kg.resolve(value)
             if kg.graph.nodes[node]["kind"] != "concept":
@@ -229,7 +231,7 @@ def _section(kg: ConceptGraph, value: str) -> str:
     numbers = [d["number"] for _, d in kg.graph.nodes(data=True) if d["kind"] in ("section", "subsection")]
     close = close_matches(v, numbers)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; sections: {', '.join(numbers[:12])}"
-    raise QueryError(f"unknown section {value!r}{hint}")
+    raise QueryError(f"unknown section {shown_name(value)}{hint}")
 
 
 _TOKEN = re.compile(r"""
