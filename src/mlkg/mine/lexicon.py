@@ -630,9 +630,10 @@ class Lexicon:
             elif " " not in key and all(len(n.strict) == 1 for n in ranked):
                 # one-token names: the matched text → the names it can be, found with one lookup
                 loose = tuple(n for n, c in zip(ranked, checks, strict=True) if not c)
-                exact = {n.surface: tuple(m for m, c in zip(ranked, checks, strict=True)
-                                          if not c or m.surface == n.surface)
-                         for n, c in zip(ranked, checks, strict=True) if c}
+                # once per surface, not per name: an acronym a thousand concepts share made it quadratic
+                written = dict.fromkeys(n.surface for n, c in zip(ranked, checks, strict=True) if c)
+                exact = {w: tuple(m for m, c in zip(ranked, checks, strict=True) if not c or m.surface == w)
+                         for w in written}
                 add(f" {key} ", (len(key), loose, exact, None))
             else:
                 add(f" {key} ", (len(key), ranked, None, checks))
