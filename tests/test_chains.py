@@ -67,6 +67,26 @@ def test_prereqs_cli_agrees_with_edges_cli(cli):
     assert set(data["plan"][0]) == {"id", "label", "number", "requires", "depth"}
 
 
+@pytest.mark.parametrize("known, plan", [
+    ([], ["autoencoder", "vae", "denoising-autoencoder", "diffusion-model"]),
+    (["vae"], ["denoising-autoencoder", "diffusion-model"]),  # vae and what it needs
+    (["VAE", "Diffusion Model"], []),  # diffusion-model needs denoising-autoencoder: known too
+])
+def test_prereqs_leaves_out_what_you_know(cli, seed_kg, known, plan):
+    """A user typed `mlkg prereqs X --know Y`: the plan less what Y covers is what learn gives, without times."""
+    args = ["--known", ",".join(known)] if known else []
+    code, out, err = cli("prereqs", "stable-diffusion", *args, "--format", "json")
+    assert code == 0, err
+    assert [s["id"] for s in json.loads(out)["plan"]] == plan
+    assert [s["id"] for s in seed_kg.prerequisites("stable-diffusion", known=known)] == plan
+    assert plan == [s["id"] for s in seed_kg.learning_plan("stable-diffusion", known)["plan"][:-1]]
+
+
+def test_prereqs_refuses_a_tree_that_leaves_out_what_you_know(cli):
+    code, out, err = cli("prereqs", "stable-diffusion", "--known", "vae", "--tree")
+    assert (code, out) == (2, "") and "--tree shows every prerequisite; --known leaves some out" in err
+
+
 @pytest.mark.parametrize("concept, plan", [
     ("stable-diffusion", ["autoencoder", "vae", "denoising-autoencoder", "diffusion-model"]),
     ("rlhf", ["language-model", "llm"]),

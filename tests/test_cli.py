@@ -132,8 +132,8 @@ def test_a_name_no_export_or_terminal_can_carry_is_refused_when_read(cli, tmp_pa
 
 
 @pytest.mark.parametrize("args, says", [
-    (["prereqs", "vae", "--known", "autoencoder"], "Error: No such option '--known'. --known is an option of mlkg "
-     "learn and mlkg next.\n"),
+    (["show", "vae", "--known", "autoencoder"], "Error: No such option '--known'. --known is an option of mlkg "
+     "learn, mlkg next and mlkg prereqs.\n"),
     (["show", "vae", "--depth", "1"], "Error: No such option '--depth'. --depth is an option of mlkg dependents and "
      "mlkg prereqs.\n"),
     (["stats", "--tree"], "Error: No such option '--tree'. --tree is an option of mlkg prereqs.\n"),

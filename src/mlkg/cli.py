@@ -353,24 +353,28 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
 @click.option("--depth", type=click.IntRange(min=0), default=None,
               help="Only prerequisites up to N requires-hops away (0: none, as the API's depth=0).")
 @click.option("--tree", is_flag=True, help="Show an indented tree instead of a numbered plan.")
+@click.option("--known", "-k", default="", metavar="A,B,…",
+              help="Leave out concepts you already know, and their prerequisites (comma-separated).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
-def prereqs(sources, curation, no_curation, concept, depth, tree, fmt):
+def prereqs(sources, curation, no_curation, concept, depth, tree, known, fmt):
     """List every prerequisite of CONCEPT in a valid learning order (document order breaks ties).
 
-    To leave out what you already know, and see reading times: mlkg learn
-    CONCEPT --known A,B.
+    With reading times and the goal itself: mlkg learn CONCEPT --known A,B.
 
     \b
     Example:
       mlkg prereqs stable-diffusion
+      mlkg prereqs stable-diffusion --known autoencoder
       mlkg prereqs stable-diffusion --tree
       mlkg prereqs rlhf --format md > rlhf-plan.md
     """
     from .views.text import plan_md, plan_text, plan_tree
 
+    if tree and known:
+        raise click.UsageError("--tree shows every prerequisite; --known leaves some out of the plan: use one")
     kg = _load(sources, curation, no_curation)
     cid = kg.resolve(concept)
-    steps = kg.prerequisites(cid, depth)
+    steps = kg.prerequisites(cid, depth, _known(kg, known))
     if fmt == "json":
         _emit(json.dumps({"concept": cid, "plan": steps}, indent=2, ensure_ascii=False))
     elif fmt == "md":

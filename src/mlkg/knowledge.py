@@ -31,9 +31,10 @@ class KnowledgeGraph(ConceptGraph):
     """
 
     # learning plans ----------------------------------------------------------------------
-    def prerequisites(self, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
-        """Every transitive prerequisite of ``concept`` in a valid learning order; see :mod:`~mlkg.views.chains`."""
-        return chains.prerequisites(self, concept, depth)
+    def prerequisites(self, concept: str, depth: int | None = None, known: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """Every transitive prerequisite of ``concept`` in a valid learning order, less what ``known`` covers; see
+        :mod:`~mlkg.views.chains`."""
+        return chains.prerequisites(self, concept, depth, known)
 
     def learning_plan(self, concept: str, known: Iterable[str] = ()) -> dict[str, Any]:
         """The prerequisites of ``concept`` minus what ``known`` covers, then the concept, with reading times."""

@@ -98,13 +98,16 @@ def _ordered(kg: ConceptGraph, dist: dict[str, int], adj: dict[str, list[str]]) 
     return learning_order({c: adj[c] for c in dist}, order.__getitem__)
 
 
-def prerequisites(kg: ConceptGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
-    """Every transitive prerequisite of ``concept`` (up to ``depth`` hops) in learning order, without it."""
+def prerequisites(kg: ConceptGraph, concept: str, depth: int | None = None,
+                  known: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Every transitive prerequisite of ``concept`` (up to ``depth`` hops) in learning order, without it, and
+    without what a learner who knows ``known`` knows (:func:`known_closure`)."""
     concept = kg.resolve(concept)
     down = kg.prerequisite_lists
     dist = _reach(concept, down, depth)
     within = set(dist)
-    return [_step(kg, c, within, dist[c], down) for c in _ordered(kg, dist, down)]
+    skipped = known_closure(kg, known) if known else set()
+    return [_step(kg, c, within, dist[c], down) for c in _ordered(kg, dist, down) if c not in skipped]
 
 
 def dependents(kg: ConceptGraph, concept: str, depth: int | None = None) -> list[dict[str, Any]]:
@@ -127,7 +130,7 @@ def learning_plan(kg: ConceptGraph, concept: str, known: Iterable[str] = ()) -> 
     down, _ = kg.requires_index
     known_ids = list(dict.fromkeys(kg.resolve(k) for k in _names(known)))  # "vae" and "VAE" are one, once
     skipped = known_closure(kg, known_ids)
-    steps = [s for s in prerequisites(kg, concept) if s["id"] not in skipped]
+    steps = prerequisites(kg, concept, known=known_ids)
     for s in steps:
         s["minutes"] = reading_minutes(kg, s["id"])
     goal = _step(kg, concept, {s["id"] for s in steps}, 0, down)
