@@ -1889,3 +1889,14 @@ def test_a_cue_pattern_that_looks_ahead_for_first_letters_has_every_cue_s_letter
             checked += 1
             assert _first_letters(pattern.pattern[m.end():]) <= set(m.group(1)), pattern.pattern[:60]
     assert checked == 5
+
+
+@pytest.mark.parametrize("first, second", [
+    (("DARTS (Differentiable Architecture Search)", "darts"), ("DART (Dropouts Meet Trees)", "dart")),  # plural
+    (("Mean Absolute Error (MAE)", "mae"), ("Masked Autoencoder (MAE)", "masked-autoencoder")),  # one acronym
+    (("Noisy Labels (Label Noise)", "label-noise"), ("Noisy Labels (Label Noise)", "noisy-labels")),  # one title
+])
+def test_a_title_is_not_taken_for_another_concept_it_shares_its_own_name_with(first, second):
+    """"DART" is DART's own name, also the singular of DARTS: its title named DARTS, DART requires DARTS."""
+    text = sheet(entry("1.1.1", *first), entry("1.2.1", *second), subsections={"1.1": "A", "1.2": "B"})
+    assert _mine(text) == []

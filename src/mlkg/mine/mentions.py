@@ -69,6 +69,8 @@ def title_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
     the titles the corpus text has normalised once for all (the sibling vectors read them too)."""
     for entry, norm in zip(text.corpus.entries, text.titles, strict=True):
         for m in lexicon.find(entry.title, norm, exclude=frozenset({entry.id})):
+            if any(n.concept == entry.id for n in m.names):
+                continue  # its own name, which another's shares ("DART" of DART and of DARTS): no other's in it
             yield Mention(entry, m.names, "title", entry.title, -1, entry.location.line,
                           entry.title[m.start:m.end], entry.title[:m.start], entry.title[m.end:], first=True)
 
