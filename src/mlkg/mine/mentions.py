@@ -13,9 +13,9 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cached_property
 
-from ..read import Corpus
+from ..read import Corpus, Entry, split_title
 from .evidence import Mention, Prose, Report
-from .lexicon import Lexicon, Match
+from .lexicon import Lexicon, Match, fold
 from .text import Units, normalize, normalize_many
 
 FIELDS = ("full", "simple", "example")
@@ -45,6 +45,20 @@ class CorpusText:
             self.starts.append(pos)
             pos += len(f.text) + len(_SEPARATOR)
         self.first_field = {e.id: k for k, (e, name, _) in enumerate(self.fields) if name == FIELDS[0]}
+        self._whole: dict[str, frozenset[str]] = {}
+
+    def whole_names(self, concept: str) -> frozenset[str]:
+        """A concept's title, label, bracketed names and ID as written, folded: the names it gives itself whole."""
+        found = self._whole.get(concept)
+        if found is None:
+            e = self._entries[concept]
+            label, alts = split_title(e.title)
+            found = self._whole[concept] = frozenset(map(fold, (e.title, label, *alts, e.id, e.id.replace("-", " "))))
+        return found
+
+    @cached_property
+    def _entries(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.corpus.entries}
 
     @cached_property
     def titles(self) -> list[str]:
@@ -69,10 +83,18 @@ def title_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
     the titles the corpus text has normalised once for all (the sibling vectors read them too)."""
     for entry, norm in zip(text.corpus.entries, text.titles, strict=True):
         for m in lexicon.find(entry.title, norm, exclude=frozenset({entry.id})):
-            if any(n.concept == entry.id for n in m.names):
-                continue  # its own name, which another's shares ("DART" of DART and of DARTS): no other's in it
+            if any(n.concept == entry.id for n in m.names) and not _whole_name_of_another(text, m, entry):
+                continue  # its own name, another's only by a plural or a case ("DART", "DARTS"): no other's in it
             yield Mention(entry, m.names, "title", entry.title, -1, entry.location.line,
                           entry.title[m.start:m.end], entry.title[:m.start], entry.title[m.end:], first=True)
+
+
+def _whole_name_of_another(text: CorpusText, m: Match, entry: Entry) -> bool:
+    """Whether a name in ``entry``'s title that is also its own is, as written, a whole name of another entry (its
+    title, a bracketed name, its ID): one name for two ("Encoder-Decoder", the title of 15.2.2 and the ID of 11.4.3),
+    which links them, not a form of another's ("DART" is no name DARTS gives itself)."""
+    written = fold(entry.title[m.start:m.end])
+    return any(written in text.whole_names(n.concept) for n in m.names if n.concept != entry.id)
 
 
 _LEAD = re.compile(r"[\W_]*(?:(?:the|a|an|in|with|for|by|using)\s+)?\Z", re.IGNORECASE)
