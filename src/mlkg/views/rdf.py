@@ -90,6 +90,10 @@ def base_iri(value: str | None = None) -> str:
     except ValueError as exc:
         raise InputError(f"base IRI {value!r} is not an absolute IRI ({exc}); "
                          f"use one such as {DEFAULT_BASE_IRI}") from None
+    taken = next((p for p, ns in NAMESPACES.items() if iri.startswith(ns.rstrip("#/"))), None)
+    if taken is not None:  # the graph's nodes would be minted as terms of that vocabulary (an RDF review)
+        raise InputError(f"base IRI {value!r} is inside the {taken}: vocabulary's namespace ({NAMESPACES[taken]}): "
+                         f"the concepts would read as its terms; use one of your own, such as {DEFAULT_BASE_IRI}")
     return iri
 
 
