@@ -130,7 +130,7 @@ def learning_plan(kg: ConceptGraph, concept: str, known: Iterable[str] = ()) -> 
     down, _ = kg.requires_index
     known_ids = list(dict.fromkeys(kg.resolve(k) for k in _names(known)))  # "vae" and "VAE" are one, once
     skipped = known_closure(kg, known_ids)
-    steps = prerequisites(kg, concept, known=known_ids)
+    steps = [s for s in prerequisites(kg, concept) if s["id"] not in skipped]  # the closure walked once
     for s in steps:
         s["minutes"] = reading_minutes(kg, s["id"])
     goal = _step(kg, concept, {s["id"] for s in steps}, 0, down)
