@@ -671,6 +671,12 @@ class ConceptGraph:
         return {k: n for k, n in self._names["concept"].items()
                 if k in {name_key(self.graph.nodes[n]["title"]), name_key(self.graph.nodes[n]["label"])}}
 
+    def _title_of_another(self, node_id: str, folded: str, wanted: str) -> str | None:
+        """The concept whose title or label ``node_id`` is, where it is also ``folded``'s ID in other letters
+        ("Encoder-Decoder": 11.4.3's ID in capitals, 15.2.2's title): which one is meant is not guessed."""
+        titled = self._titles.get(wanted)
+        return titled if titled is not None and titled != folded and node_id.strip() != folded else None
+
     @cached_property
     def _closed_names(self) -> dict[str, list[str]]:
         """A concept's label, title or ID closed up, without spaces or hyphens ("kmeans", "tsne") → the concepts
@@ -745,8 +751,8 @@ class ConceptGraph:
         name = fold(node_id.strip())
         wanted = name_key(name)  # as resolve() looks names up, without its suggestions on a miss
         folded = self._folded_ids.get(name.casefold())
-        if folded is not None and self._titles.get(wanted, folded) != folded and node_id.strip() != folded:
-            return False  # an ID in other letters that is another concept's title: resolve() refuses it
+        if folded is not None and self._title_of_another(node_id, folded, wanted):
+            return False  # resolve() refuses it
         return folded is not None or name in self._entry_numbers \
             or any(wanted in self._names[kind] for kind in ("concept", "subsection", "section")) \
             or (wanted not in self._ambiguous["concept"]
@@ -794,9 +800,7 @@ class ConceptGraph:
         folded = self._folded_ids.get(name.casefold())
         wanted = singular_key(name)  # "Autoencoders" and "GANs" find autoencoder and gan
         if folded is not None and self.graph.nodes[folded]["kind"] in kinds:
-            titled = self._titles.get(wanted)
-            if titled is not None and titled != folded and node_id.strip() != folded:
-                # "Encoder-Decoder": the ID of one concept in other letters, the title of another: not guessed
+            if titled := self._title_of_another(node_id, folded, wanted):
                 raise AmbiguousNameError(node_id, [(n, self.graph.nodes[n]["number"]) for n in (folded, titled)])
             return folded
         for kind in kinds:
