@@ -668,8 +668,9 @@ class ConceptGraph:
     @cached_property
     def _titles(self) -> dict[str, str]:
         """A concept's whole title or label, as looked up (its key) → the concept, where no other has it."""
-        return {k: n for k, n in self._names["concept"].items()
-                if k in {name_key(self.graph.nodes[n]["title"]), name_key(self.graph.nodes[n]["label"])}}
+        names = self._names["concept"]
+        return {k: n for n, d in self.entries.items() for k in (name_key(d["title"]), name_key(d["label"]))
+                if names.get(k) == n}
 
     def _title_of_another(self, node_id: str, folded: str, wanted: str) -> str | None:
         """The concept whose title or label ``node_id`` is, where it is also ``folded``'s ID in other letters
