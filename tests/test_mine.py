@@ -172,6 +172,24 @@ def test_a_shortened_name_two_titles_share_means_the_concept_far_more_entries_na
     assert not {("gp", "normal"), ("normal", "gp")} & edges  # the process's "jointly Quorb" is its own name
 
 
+@pytest.mark.parametrize("text, linked", [
+    ("The penalty is chosen by generalized cross-validation.", {"cv"}),  # "cross-validation", no "generalized cross"
+    ("It is a Quorb-Blint matter.", {"qb-tradeoff"}),  # a title less its last word: its own hyphen is no cut
+    ("It trains with the generalized cross-entropy.", {"gce"}),
+])
+def test_a_title_is_not_shortened_inside_a_hyphenated_word(text, linked):
+    """"Generalized Cross-Entropy" less its head "Entropy" would leave half a word, "generalized cross", which
+    "generalized cross-validation" writes."""
+    edges = _mine(sheet(
+        entry("1.1.1", "Generalized Cross-Entropy", "gce", full="A loss between cross-entropy and MAE."),
+        entry("1.1.2", "Binary Cross-Entropy", "bce", full="A loss for two classes."),
+        entry("1.1.3", "Cross-Validation", "cv", full="Rotating held-out folds."),
+        entry("1.1.4", "Quorb-Blint Tradeoff", "qb-tradeoff", full="Error splits into quorbs and blints."),
+        entry("1.2.1", "Smoothing Spline", "spline", full=text),
+        subsections={"1.1": "Basics", "1.2": "Splines"}))
+    assert {t for s, t, _ in edges if s == "spline"} == linked
+
+
 @pytest.mark.parametrize("distribution, named", [
     ("Normal (Quorb) Distribution", {"normal"}),  # the title gives "Quorb" as its own other word for "Normal"
     ("Quorb Distribution", set()),                 # a plain shortening, as the process's: a contest, undecided

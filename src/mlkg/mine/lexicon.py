@@ -839,8 +839,9 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     heads_of: dict[str, set[str]] = {}  # a shortened name → the last words its titles lost
     offered: dict[str, set[str]] = {}  # a shortened name → the concepts whose titles give it in brackets
     for tokens, concept, source in titles:
-        if len(tokens) < 2 or is_acronym(tokens[-1].group()) or key[tokens[-1].group()] in named:
-            continue
+        if len(tokens) < 2 or is_acronym(tokens[-1].group()) or key[tokens[-1].group()] in named \
+                or tokens[-1].string[tokens[-2].end():tokens[-1].start()] == "-":
+            continue  # nor half a hyphenated word: "Generalized Cross-Entropy" gives no "generalized cross"
         short = tokens[0].string[tokens[0].start():tokens[-2].end()]
         full = key[tokens[0].string]
         bracketed = source == "alt" and tokens[0].string in inserted
