@@ -538,6 +538,26 @@ def test_an_acronym_means_what_its_entry_spells_out(wgan_text, linked):
     assert any(s == "wnet" and t == "gp" for s, t, _ in _mine(text)) is linked
 
 
+@pytest.mark.parametrize("title, full, linked", [
+    # section 2 has a Dirichlet-like "Blorp Process": its BP is that, not section 1's Bazz Privacy
+    ("Blorp Process", "Draw G from BP(α, H), then cluster.", set()),
+    ("Blorp Process", "Zint mixtures use a BP prior.", set()),
+    ("Blorp Process", "It is private (BP) by design.", set()),  # spelled out nowhere, still the section's
+    ("Blorp Pruning Process", "Draw G from BP(α, H).", {"bazz-privacy"}),  # no title of it has those initials
+    ("Blorp", "Draw G from BP(α, H).", {"bazz-privacy"}),
+])
+def test_an_acronym_a_sections_own_title_makes_means_that_title_there(title, full, linked):
+    """A section that writes "DP" for its Dirichlet Process without ever spelling it out means that, not the
+    Differential Privacy (DP) of another section."""
+    first = sheet(entry("1.1.1", "Bazz Privacy (BP)", "bazz-privacy", full="A guarantee on what leaks."))
+    second = sheet(entry("2.1.1", title, "blorp", full="A random measure."),
+                   entry("2.1.2", "Zint Mixture", "zint", full=full),
+                   entry("2.1.3", "BP-Means", "bp-means", full="A hard clustering limit."), section="2")
+    edges = _mine(first + "\n" + second)
+    assert {t for s, t, _ in edges if s == "zint"} - {"blorp"} == linked
+    assert (("bp-means", "bazz-privacy") in {(s, t) for s, t, _ in edges}) is bool(linked)  # in a title alike
+
+
 @pytest.mark.parametrize("full, linked", [
     ("It averages mean average precision (MAP) over queries.", False),  # MAP spelled as no part of the title
     ("It reads the MAP of the weights.", True),

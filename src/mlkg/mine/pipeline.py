@@ -82,6 +82,7 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
     seen: set[tuple[str, str, int]] = set()
     spelled: dict[str, dict[str, str]] = {}
     acronym = functools.cache(is_acronym)  # a name's surface recurs in every mention of it
+    by_section: dict[str, list[Entry]] = {}
 
     def spelled_in(e: Entry) -> dict[str, str]:
         """The acronyms an entry's title and text spell out."""
@@ -92,6 +93,22 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
             # Estimation (MAP)"
             label, alts = split_title(e.title)
             found.update((alt, label) for alt in alts if is_acronym(alt) and alt not in found)
+        return found
+
+    @functools.cache
+    def section_initials(section: str) -> dict[str, str]:
+        """A section's titles by their initials ("DP" for Dirichlet Process): where a section writes an acronym
+        its own titles make, it means them, though another section's entry has it as a name (Differential
+        Privacy (DP))."""
+        if not by_section:
+            for e in corpus.entries:
+                by_section.setdefault(e.section_number, []).append(e)
+        found: dict[str, str] = {}
+        for e in by_section[section]:
+            label, _ = split_title(e.title)
+            words = _TOKEN.findall(label)
+            if len(words) >= 2:
+                found.setdefault("".join(w[0] for w in words).upper(), label)
         return found
 
     def consider(m: Mention, target: str) -> None:
@@ -107,12 +124,14 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         if m.code and ev is not None and rules.CODE_RULE not in disabled:
             report.homonyms.append((ev, f"{m.surface} is written as code here (an identifier), not as a name"))
             return  # and the line may still name the concept itself
-        if ev is not None and m.field != "title" and rules.SPELLED_OUT_RULE not in disabled \
+        if ev is not None and rules.SPELLED_OUT_RULE not in disabled \
                 and acronym(m.surface):
-            ours = spelled_in(m.entry).get(m.surface)
+            ours, how = spelled_in(m.entry).get(m.surface), "spelled out here as"
+            if ours is None:
+                ours, how = section_initials(m.entry.section_number).get(m.surface), "in this section the initials of"
             theirs = ours and spelled_in(pos.entries[target]).get(m.surface)
             if theirs and not _share_a_word(ours, theirs):
-                report.homonyms.append((ev, f"{m.surface} is spelled out here as \"{ours}\", not \"{theirs}\""))
+                report.homonyms.append((ev, f"{m.surface} is {how} \"{ours}\", not \"{theirs}\""))
                 return  # and the sentence may still name the concept itself
         if m.field != "title":
             seen.add(key)
