@@ -290,6 +290,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
      ("beta", "alpha", "related")),  # a question word opens another clause, not a list
     ("Nothing here.", "A method. It is the simplest form of search, an alpha net with one state.",
      ("beta", "alpha", "related")),  # ", an …" describes what comes before it: an appositive, not an item
+    ("Nothing here.", "A method. It is used in the gamma entry, low in alpha nets but biased.",
+     ("beta", "alpha", "related")),  # "low in …" after a comma is a phrase of its own, not an item of the list
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It contains gates, pooling and alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It applies alpha nets to inputs.", ("beta", "alpha", "requires")),

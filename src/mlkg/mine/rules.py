@@ -183,7 +183,7 @@ FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs". Not past
 # - a role ("used in X and as T") or a comparison ("based on content, like T");
-# - a preposition that starts another phrase ("add to ensemble with T"), or "to" ("which monitoring uses to flag
+# - a preposition that starts another phrase ("add to ensemble with T", "used in X, low in T"), or "to" ("which monitoring uses to flag
 #   T": T is the object of another verb);
 # - a question word that starts a clause ("applies H⁻¹ to the gradient and how a T handles it");
 # - an appositive after a comma ("the simplest form of reinforcement learning, an MDP with one state");
@@ -192,7 +192,7 @@ FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 _CLAUSE = (r",\s*(?:[\w-]+ing\b(?!\s*(?:,|and\b|or\b))|(?:while|whereas|which|who|whose|because|although|though|"
            r"but|yet|so|where|when)\b)")
 _LIST = (r"(?:(?:(?!" + _CLAUSE + r")[^.;:!?()]){0,60}?(?:,(?!" + _CLAUSE[1:] + r"|\s*an?\s)|\band\b|\bor\b)\s*)?"
-         r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|at|to|how|why|what|whether|where|when)\b)"
+         r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|in|on|at|to|how|why|what|whether|where|when)\b)"
          r"[\w-]+\s+){0,2}")
 
 # Each pattern is matched against the text of the sentence *before* the mention.  A pattern of cues that each
