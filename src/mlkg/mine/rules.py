@@ -183,8 +183,8 @@ FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 
 # A short list may sit between a cue and the mention: "unlike VAEs and GANs". Not past
 # - a role ("used in X and as T") or a comparison ("based on content, like T");
-# - a preposition that starts another phrase ("add to ensemble with T", "used in X, low in T"), or "to" ("which monitoring uses to flag
-#   T": T is the object of another verb);
+# - a preposition that starts another phrase ("add to ensemble with T", "used in X, low in T"), or "to" ("which
+#   monitoring uses to flag T": T is the object of another verb);
 # - a question word that starts a clause ("applies H⁻¹ to the gradient and how a T handles it");
 # - an appositive after a comma ("the simplest form of reinforcement learning, an MDP with one state");
 # - a clause that a participle or a conjunction opens after a comma ("contains few cases, making T unstable"),
