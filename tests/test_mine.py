@@ -290,6 +290,11 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
      ("beta", "alpha", "related")),  # a question word opens another clause, not a list
     ("Nothing here.", "A method. It is the simplest form of search, an alpha net with one state.",
      ("beta", "alpha", "related")),  # ", an …" describes what comes before it: an appositive, not an item
+    # S is T, with an article or without: a genus; not "is not T", nor "this is why T …"
+    ("Nothing here.", "A method. It is alpha net training applied to graphs.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It is an alpha net applied to graphs.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. The bias is not alpha net drift, so it stays.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. This is why most alpha nets use two layers.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. It is used in the gamma entry, low in alpha nets but biased.",
      ("beta", "alpha", "related")),  # "low in …" after a comma is a phrase of its own, not an item of the list
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),

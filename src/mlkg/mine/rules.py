@@ -248,10 +248,12 @@ BEFORE = (
     (CUE_USES, (" is ", " are "), GENUS := re.compile(
         # not an activity with its object as the subject: "Tuning it is a precision-recall trade-off"
         r"\A\s*(?![\w-]+ing\s+(?:it|them|this|these|those|the|an?)\s)(?:[\w()/-]+\s+){1,4}"
-        r"(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+"
+        # with an article or without ("It is group k-fold cross-validation in which the groups are blocks")
+        r"(?:is(?:\s+(?:an?|the))?|are(?:\s+(?:an?|the))?)\s+"
         # nor past a determiner or a relative pronoun, which opens a clause of its own ("It is the rule the T
-        # entry describes")
-        r"(?:(?!(?:with|without|of|for|in|on|by|from|to|at|via|into|and|or|the|an?|its|their|this|that|which)\b)"
+        # entry describes"), a negation ("is not T") or a question word ("This is why most T use …")
+        r"(?:(?!(?:with|without|of|for|in|on|by|from|to|at|via|into|and|or|the|an?|its|their|this|that|which|"
+        r"not|no|never|why|how|what|where|when)\b)"
         r"[\w-]+\s+){0,2}\Z", re.I)),
 )
 
