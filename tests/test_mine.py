@@ -190,6 +190,22 @@ def test_a_title_is_not_shortened_inside_a_hyphenated_word(text, linked):
     assert {t for s, t, _ in edges if s == "spline"} == linked
 
 
+@pytest.mark.parametrize("others, linked", [
+    ([], {"quorb-game"}),  # "Quorb Game" less its generic head "Game" names it
+    (["Quorb Chain Sampler", "Quorb Random Field"], set()),  # a first word other titles share: a modifier
+])
+def test_a_word_other_titles_begin_with_names_none_of_them_alone(others, linked):
+    """"Markov" is what Markov Game, Markov Chain Monte Carlo and Markov Random Field share, not a short name of the
+    game: "the causal Markov condition" is no mention of it."""
+    extra = [entry(f"1.1.{i}", t, t.lower().replace(" ", "-"), full="Other things.") for i, t in enumerate(others, 3)]
+    edges = _mine(sheet(
+        entry("1.1.1", "Quorb Game", "quorb-game", full="Agents play."),
+        entry("1.1.2", "Zint Game", "zint-game", full="Agents play again."), *extra,
+        entry("1.2.1", "Causal Rule", "rule", full="It rests on the causal Quorb condition."),
+        subsections={"1.1": "Games", "1.2": "Rules"}))
+    assert {t for s, t, _ in edges if s == "rule"} == linked
+
+
 @pytest.mark.parametrize("distribution, named", [
     ("Normal (Quorb) Distribution", {"normal"}),  # the title gives "Quorb" as its own other word for "Normal"
     ("Quorb Distribution", set()),                 # a plain shortening, as the process's: a contest, undecided

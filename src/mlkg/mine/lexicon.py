@@ -865,6 +865,16 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     terms = _compound_terms(corpus, compounds)
     adjectives = [s for s in shortened if _EPONYM_ADJECTIVE.fullmatch(s) and s not in offered]
     nouns = offered.keys() | _used_as_nouns(corpus, adjectives)
+    # a word other titles begin with too, and do not shorten to, is a modifier they share, no name of one ("Markov"
+    # of Markov Game, as of Markov Chain Monte Carlo and Markov Random Field); an acronym is a name whatever follows
+    begun: dict[str, set[str]] = {}
+    for tokens, concept, source in titles:
+        if source == "title" and len(tokens) >= 2:
+            begun.setdefault(key[tokens[0].group()], set()).add(concept)
+    for short, concepts in list(shortened.items()):
+        if begun.get(key[short], concepts) - concepts and _WORD.fullmatch(short) and not is_acronym(short) \
+                and short not in offered:
+            del shortened[short]
     for short, concepts in shortened.items():
         # not the head that several other titles share: "Entropy" is what Shannon, Joint and Conditional Entropy
         # are kinds of, not "Entropy Regularization" without its head
