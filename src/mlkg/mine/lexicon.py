@@ -865,15 +865,16 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     terms = _compound_terms(corpus, compounds)
     adjectives = [s for s in shortened if _EPONYM_ADJECTIVE.fullmatch(s) and s not in offered]
     nouns = offered.keys() | _used_as_nouns(corpus, adjectives)
-    # a word other titles begin with too, and do not shorten to, is a modifier they share, no name of one ("Markov"
-    # of Markov Game, as of Markov Chain Monte Carlo and Markov Random Field); an acronym is a name whatever follows
+    # a word one title shortens to and other titles begin with is a modifier they share, no name of the one
+    # ("Markov" of Markov Game, as of Markov Chain Monte Carlo and Markov Random Field); an acronym is a name whatever
+    # follows it, and a word several titles shorten to is contested between them (below)
     begun: dict[str, set[str]] = {}
     for tokens, concept, source in titles:
         if source == "title" and len(tokens) >= 2:
             begun.setdefault(key[tokens[0].group()], set()).add(concept)
     for short, concepts in list(shortened.items()):
-        if begun.get(key[short], concepts) - concepts and _WORD.fullmatch(short) and not is_acronym(short) \
-                and short not in offered:
+        if len(concepts) == 1 and begun.get(key[short], concepts) - concepts and _WORD.fullmatch(short) \
+                and not is_acronym(short) and short not in offered:
             del shortened[short]
     for short, concepts in shortened.items():
         # not the head that several other titles share: "Entropy" is what Shannon, Joint and Conditional Entropy
