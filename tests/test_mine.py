@@ -537,6 +537,9 @@ def test_a_rare_word_that_is_a_whole_title_keeps_its_sense_across_unlinked_secti
     ("Ranked by mean average precision (mAP).", {"mAP": "mean average precision"}),
     ("The mean of squared errors (MSE) is used.", {"MSE": "mean of squared errors"}),  # function words between
     ("Long Short-Term Memory (LSTM) nets.", {"LSTM": "Long Short-Term Memory"}),
+    # or of the words before the kind of thing it names, which it leaves out
+    ("Aligned by the iterative closest point algorithm (ICP).", {"ICP": "iterative closest point"}),
+    ("Aligned by the closest point matching algorithm (ICP).", {}),
     # the initials must spell it: a loose match of letters through a sentence is no definition
     ("It discovers structure. Clustering can be density-based (DBSCAN).", {}),
     ("Fit on the masked tokens (MAE).", {}),
@@ -561,21 +564,23 @@ def test_an_acronym_means_what_its_entry_spells_out(wgan_text, linked):
     assert any(s == "wnet" and t == "gp" for s, t, _ in _mine(text)) is linked
 
 
-@pytest.mark.parametrize("title, full, linked", [
+@pytest.mark.parametrize("title, full, sibling, linked", [
     # section 2 has a Dirichlet-like "Blorp Process": its BP is that, not section 1's Bazz Privacy
-    ("Blorp Process", "Draw G from BP(α, H), then cluster.", set()),
-    ("Blorp Process", "Zint mixtures use a BP prior.", set()),
-    ("Blorp Process", "It is private (BP) by design.", set()),  # spelled out nowhere, still the section's
-    ("Blorp Pruning Process", "Draw G from BP(α, H).", {"bazz-privacy"}),  # no title of it has those initials
-    ("Blorp", "Draw G from BP(α, H).", {"bazz-privacy"}),
+    ("Blorp Process", "Draw G from BP(α, H), then cluster.", "", set()),
+    ("Blorp Process", "Zint mixtures use a BP prior.", "", set()),
+    ("Blorp Process", "It is private (BP) by design.", "", set()),  # spelled out nowhere, still the section's
+    ("Blorp Pruning Process", "Draw G from BP(α, H).", "", {"bazz-privacy"}),  # no title of it has those initials
+    ("Blorp", "Draw G from BP(α, H).", "", {"bazz-privacy"}),
+    # another entry of the section spells it out: the section means that
+    ("Blorp", "Draw G from BP(α, H).", "It keeps the blorp pattern (BP) of each cluster.", set()),
 ])
-def test_an_acronym_a_sections_own_title_makes_means_that_title_there(title, full, linked):
+def test_an_acronym_a_sections_own_title_makes_means_that_title_there(title, full, sibling, linked):
     """A section that writes "DP" for its Dirichlet Process without ever spelling it out means that, not the
-    Differential Privacy (DP) of another section."""
+    Differential Privacy (DP) of another section; so does one that spells it out in another of its entries."""
     first = sheet(entry("1.1.1", "Bazz Privacy (BP)", "bazz-privacy", full="A guarantee on what leaks."))
     second = sheet(entry("2.1.1", title, "blorp", full="A random measure."),
                    entry("2.1.2", "Zint Mixture", "zint", full=full),
-                   entry("2.1.3", "BP-Means", "bp-means", full="A hard clustering limit."), section="2")
+                   entry("2.1.3", "BP-Means", "bp-means", full=f"A hard clustering limit. {sibling}"), section="2")
     edges = _mine(first + "\n" + second)
     assert {t for s, t, _ in edges if s == "zint"} - {"blorp"} == linked
     assert (("bp-means", "bazz-privacy") in {(s, t) for s, t, _ in edges}) is bool(linked)  # in a title alike

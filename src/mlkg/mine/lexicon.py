@@ -352,16 +352,29 @@ def spelled_out(texts: Iterable[str]) -> dict[str, str]:
                 continue
             letters = [c.lower() for c in short if c.isalpha()]
             words = list(_WORD.finditer(text, max(0, m.start() - 24 * len(letters)), m.start()))
-            taken: list[re.Match] = []
-            for w in reversed(words):
-                if len(taken) == len(letters) or (taken and w.group().lower() not in _FUNCTION_WORDS
-                                                  and w.group()[0].lower() != letters[-1 - len(taken)]):
+            # the words just before the parenthesis, or those before a last word the acronym leaves out, the kind
+            # of thing the named one is: "the iterative closest point algorithm (ICP)"
+            for before in (words, words[:-1]):
+                taken = _initials(before, letters)
+                if taken:
+                    out[short] = text[taken[-1].start():taken[0].end()]
                     break
-                if not taken or w.group().lower() not in _FUNCTION_WORDS:
-                    taken.append(w)
-            if len(taken) == len(letters) and [w.group()[0].lower() for w in reversed(taken)] == letters:
-                out[short] = text[taken[-1].start():taken[0].end()]
     return out
+
+
+def _initials(words: list[re.Match], letters: list[str]) -> list[re.Match] | None:
+    """The last words of ``words`` whose initials spell ``letters`` (function words may sit between them), last
+    first; None where they do not."""
+    taken: list[re.Match] = []
+    for w in reversed(words):
+        if len(taken) == len(letters) or (taken and w.group().lower() not in _FUNCTION_WORDS
+                                          and w.group()[0].lower() != letters[-1 - len(taken)]):
+            break
+        if not taken or w.group().lower() not in _FUNCTION_WORDS:
+            taken.append(w)
+    if len(taken) == len(letters) and [w.group()[0].lower() for w in reversed(taken)] == letters:
+        return taken
+    return None
 
 
 _ALSO_CALLED = re.compile(r"\b(?:also|often|sometimes) (?:called|known as|termed|referred to as)\s+(?:the\s+|an?\s+)?"

@@ -96,19 +96,24 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         return found
 
     @functools.cache
-    def section_initials(section: str) -> dict[str, str]:
-        """A section's titles by their initials ("DP" for Dirichlet Process): where a section writes an acronym
-        its own titles make, it means them, though another section's entry has it as a name (Differential
-        Privacy (DP))."""
+    def section_acronyms(section: str) -> dict[str, tuple[str, str]]:
+        """What an acronym means across a section: what one of its entries spells it out as, else the title it is
+        the initials of ("DP" for Dirichlet Process), each with how it was found.  A section that writes "DP(α, H)"
+        for its Dirichlet Process, or "scans aligned by ICP" for the iterative closest point another of its entries
+        spells out, means that, though another section's entry has it as a name (Differential Privacy (DP),
+        Invariant Causal Prediction (ICP))."""
         if not by_section:
             for e in corpus.entries:
                 by_section.setdefault(e.section_number, []).append(e)
-        found: dict[str, str] = {}
+        found: dict[str, tuple[str, str]] = {}
+        for e in by_section[section]:
+            for acronym_, long_form in spelled_in(e).items():
+                found.setdefault(acronym_, (long_form, "spelled out in this section as"))
         for e in by_section[section]:
             label, _ = split_title(e.title)
             words = _TOKEN.findall(label)
             if len(words) >= 2:
-                found.setdefault("".join(w[0] for w in words).upper(), label)
+                found.setdefault("".join(w[0] for w in words).upper(), (label, "in this section the initials of"))
         return found
 
     def consider(m: Mention, target: str) -> None:
@@ -128,7 +133,7 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
                 and acronym(m.surface):
             ours, how = spelled_in(m.entry).get(m.surface), "spelled out here as"
             if ours is None:
-                ours, how = section_initials(m.entry.section_number).get(m.surface), "in this section the initials of"
+                ours, how = section_acronyms(m.entry.section_number).get(m.surface, (None, ""))
             theirs = ours and spelled_in(pos.entries[target]).get(m.surface)
             if theirs and not _share_a_word(ours, theirs):
                 report.homonyms.append((ev, f"{m.surface} is {how} \"{ours}\", not \"{theirs}\""))
