@@ -623,6 +623,9 @@ def test_a_name_two_sections_share_means_the_concept_whose_text_is_about_the_sam
     ("scores = evaluate(model, scoring='zorbmax')", False),  # a string literal of its own
     ('log("zorbmax", 0.9)', False),
     ("opt = SGD(params, zorbmax=0.9)", False),  # a keyword argument
+    ("import zorbmax as zm", False),  # a module an import line names
+    ("from sklearn.layers import Zorbmax", False),
+    ("# import the data, then zorbmax it", True),  # a comment, not an import
     ("y = zorbmax(W·x + b)", True),  # a formula: the function itself
     ("1. Zorbmax → [0.1, 0.9]", True),  # a numbered step, not an attribute
     ("zorbmax == 3 means …", True),
