@@ -626,13 +626,15 @@ def test_a_name_two_sections_share_means_the_concept_whose_text_is_about_the_sam
     ("import zorbmax as zm", False),  # a module an import line names
     ("from sklearn.layers import Zorbmax", False),
     ("# import the data, then zorbmax it", True),  # a comment, not an import
+    ("Features: [zm1, zm2, zm3, zm4]", False),  # one of a run of indexed symbols
+    ("ZM1 and ZM2 penalties", True),  # two names of a kind, not a run
     ("y = zorbmax(W·x + b)", True),  # a formula: the function itself
     ("1. Zorbmax → [0.1, 0.9]", True),  # a numbered step, not an attribute
     ("zorbmax == 3 means …", True),
     ("Apply zorbmax to the scores", True),
 ])
 def test_a_name_an_example_writes_as_code_is_an_identifier_not_a_mention(line, linked):
-    text = sheet(entry("1.1.1", "Zorbmax", "zorbmax", full="A function that squashes scores."),
+    text = sheet(entry("1.1.1", "Zorbmax (ZM1)", "zorbmax", full="A function that squashes scores."),
                  entry("1.2.1", "Quibble Net", "quibble", full="A network of layers.", example=f"```\n{line}\n```"),
                  subsections={"1.1": "Functions", "1.2": "Nets"})
     assert any(s == "quibble" and t == "zorbmax" for s, t, _ in _mine(text)) is linked
@@ -644,14 +646,14 @@ def test_a_name_an_example_writes_as_code_is_an_identifier_not_a_mention(line, l
     "```\nprint(1)\n```\nAfterwards, torch.zorbmax is the usual call.",  # after the fence has closed
 ])
 def test_an_example_outside_code_fences_names_as_prose_does(example):
-    text = sheet(entry("1.1.1", "Zorbmax", "zorbmax", full="A function that squashes scores."),
+    text = sheet(entry("1.1.1", "Zorbmax (ZM1)", "zorbmax", full="A function that squashes scores."),
                  entry("1.2.1", "Quibble Net", "quibble", full="A network of layers.", example=example),
                  subsections={"1.1": "Functions", "1.2": "Nets"})
     assert any(s == "quibble" and t == "zorbmax" for s, t, _ in _mine(text))
 
 
 def test_a_name_written_as_code_is_reported_with_its_reason():
-    text = sheet(entry("1.1.1", "Zorbmax", "zorbmax", full="A function that squashes scores."),
+    text = sheet(entry("1.1.1", "Zorbmax (ZM1)", "zorbmax", full="A function that squashes scores."),
                  entry("1.2.1", "Quibble Net", "quibble", full="A network.", example="```\ny = np.zorbmax(x)\n```"),
                  subsections={"1.1": "Functions", "1.2": "Nets"})
     kg = mlkg.load(_write_tmp(text), curation=[])

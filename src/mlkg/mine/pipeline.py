@@ -129,6 +129,9 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         if m.code and ev is not None and rules.CODE_RULE not in disabled:
             report.homonyms.append((ev, f"{m.surface} is written as code here (an identifier), not as a name"))
             return  # and the line may still name the concept itself
+        if ev is not None and m.surface[-1:].isdigit() and rules.CODE_RULE not in disabled and _indexed(m):
+            report.homonyms.append((ev, f"{m.surface} is one of a run of indexed symbols here, not a name"))
+            return
         if ev is not None and rules.SPELLED_OUT_RULE not in disabled \
                 and acronym(m.surface):
             ours, how = spelled_in(m.entry).get(m.surface), "spelled out here as"
@@ -169,6 +172,19 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         elif found[2] is not None:
             consider(m, found[2])
     return evidence
+
+
+def _indexed(m: Mention) -> bool:
+    """Whether a name of letters and a number is one of three or more symbols its sentence numbers alike: "[f1, f2,
+    f3, …]" lists features, no F1 score ("L1 and L2 penalties" still name theirs)."""
+    found = _SYMBOL.fullmatch(m.surface)
+    if found is None:
+        return False
+    letters = re.escape(found.group(1))
+    return len(set(re.findall(rf"\b{letters}(\d+)\b", m.sentence))) >= 3
+
+
+_SYMBOL = re.compile(r"([A-Za-z]{1,3})(\d+)")
 
 
 def _share_a_word(one: str, other: str) -> bool:
