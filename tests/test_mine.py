@@ -315,6 +315,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
      ("beta", "alpha", "related")),  # "low in …" after a comma is a phrase of its own, not an item of the list
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It contains gates, pooling and alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. It uses gates, and the alpha net scores every input.",
+     ("beta", "alpha", "related")),  # "…, and T verbs every …": T opens a clause of its own, no item of the list
     ("Nothing here.", "A method. It applies alpha nets to inputs.", ("beta", "alpha", "requires")),
     # "uses T" says what its subject works through: S, a pronoun or a part of S, not another name
     ("Nothing here.", "A method. Each block uses alpha nets.", ("beta", "alpha", "requires")),

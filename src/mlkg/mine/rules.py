@@ -498,6 +498,8 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
                     continue  # the cue speaks of another subject: "The result is a saddle point problem"
             if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
                 break  # "typically uses T", "often applies T": an option S may take, no part it needs
+            if _JOINED.search(m.group()) and _OWN_VERB.match(after):
+                continue  # "applying its activation function, and attention scores …": T opens a clause of its own
             return rule, _cue(m)
     if forward and family:
         if _INSTANCE_ID in hits and (m := INSTANCE_BEFORE.search(before)):
@@ -509,6 +511,12 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
             if i in hits and (prose or rule is not ENUMERATION) and (m := pattern.search(before)):
                 return rule, _cue(m)
     return None
+
+
+_JOINED = re.compile(r"(?:,|\band)\s*(?:[\w-]+\s+){0,2}\Z")
+# a verb of T's own, told by the determiner of its object: "and attention scores every query"
+_OWN_VERB = re.compile(r"\s+(?!(?:is|has|was|does|as|its|this|thus|plus)\b)[a-z]+s\s+"
+                       r"(?:every|each|all|the|an?|its|their)\b")
 
 
 def _cue(m: re.Match) -> str:
