@@ -206,6 +206,27 @@ def test_a_word_other_titles_begin_with_names_none_of_them_alone(others, linked)
     assert {t for s, t, _ in edges if s == "rule"} == linked
 
 
+@pytest.mark.parametrize("definition, kind, rule", [
+    # the defining sentence shares no other word with Graph's own text: "graph" may be the everyday word
+    ("The slope is the tangent to the graph of f at x.", "related", "everyday-word"),
+    # it does ("nodes"): the graph of the graph entry
+    ("The slope is a walk over the graph from nodes to nodes.", "requires", "in-definition"),
+])
+def test_an_everyday_word_in_a_definition_sharing_nothing_else_with_the_concept_is_no_prerequisite(
+        definition, kind, rule):
+    """"the graph of f" in Derivative named Graph (of graph learning), and every plan through calculus began with
+    it."""
+    first = sheet(entry("1.1.1", "Graph", "graph", full="A set of nodes joined by edges, directed or not."),
+                  entry("1.1.2", "Adjacency Matrix", "adjacency", full="Which nodes are joined."),
+                  title="GRAPHS", subsections={"1.1": "Graphs"})
+    second = sheet(entry("2.1.1", "Slope", "slope", full=definition),
+                   entry("2.1.2", "Jacobian", "jacobian", full="It is laid out like an adjacency matrix."),
+                   section="2", title="CALCULUS")
+    kg = mlkg.load(_write_tmp(first + "\n" + second), curation=[])
+    [edge] = [e for e in kg.edges(("requires", "related")) if {e["source"], e["target"]} == {"slope", "graph"}]
+    assert (edge["kind"], edge["rule"]) == (kind, rule)
+
+
 @pytest.mark.parametrize("distribution, named", [
     ("Normal (Quorb) Distribution", {"normal"}),  # the title gives "Quorb" as its own other word for "Normal"
     ("Quorb Distribution", set()),                 # a plain shortening, as the process's: a contest, undecided

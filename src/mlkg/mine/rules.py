@@ -106,6 +106,11 @@ DEFINITION = Rule(
 PASSING = Rule(
     "in-passing", 3, RELATED, 0.55,
     "T is named later in S's text, not as what S is or works through: a reference, not a prerequisite.")
+LOOSE_WORD = Rule(
+    "everyday-word", 3, RELATED, 0.55,
+    "T, of another section, is named by one everyday English word in the sentence that defines S, and that sentence "
+    "shares no other word with T's own text (\"the slope of the tangent to the graph of f\" in Derivative): the word "
+    "may mean T or only its everyday sense, so it links the two and makes S need nothing.")
 LISTED = Rule(
     "one-of-a-list", 3, RELATED, 0.6,
     "T is one of three or more names listed together (\"MLPs, CNNs and transformers\"), or one of two "
@@ -145,10 +150,11 @@ SHARED_VOCABULARY = Rule(
     "sibling by TF-IDF cosine (at least SIBLING_SIMILARITY): they explain the same idea in other words.")
 
 RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_USED_IN, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES, CUE_PARTS,
-         SUBSECTION_HEAD, MUTUAL, MECHANISM, FORMULA, DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES,
+         SUBSECTION_HEAD, MUTUAL, MECHANISM, FORMULA, DEFINITION, PASSING, LOOSE_WORD, LISTED, ASIDE, EXAMPLE,
+         INTRODUCES,
          SHARED_VOCABULARY,
          ENUMERATION, NEGATION)
-PLAIN = (DEFINITION, PASSING, LISTED, ASIDE, EXAMPLE, INTRODUCES)
+PLAIN = (DEFINITION, PASSING, LOOSE_WORD, LISTED, ASIDE, EXAMPLE, INTRODUCES)
 
 # A pair whose only votes are plain tier-3 votes this weak is not an edge at all (a lone
 # aside in parentheses, say).  A lone mention in an example line (0.33) is kept as a weak
@@ -771,10 +777,20 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
         cue = m.surface + "(…)"
     if rule in (DEFINITION, PASSING, LISTED, CUE_PARTS) and pos.heads.get(pos.entries[target].parent) == source:
         rule = INTRODUCES
+    if rule is DEFINITION and pos.section[target] != pos.section[source] and _lone_word(m.surface) \
+            and m.surface.isalpha() and common_word(m.surface) and not _shares_topic(m, target, pos):
+        rule = LOOSE_WORD
     if rule.name in disabled:
         return None
     return Evidence(source, target, m.field, m.sentence, m.entry.location.path, m.line, m.surface,
                     rule.name, rule.outcome, round(rule.confidence * FIELD_FACTOR[m.field], 3), cue, m.agent)
+
+
+def _shares_topic(m: Mention, target: str, pos: Positions) -> bool:
+    """Whether the sentence of a mention shares a word other than the name with the concept's own text."""
+    theirs = pos.topic(target)
+    name = m.surface.lower()
+    return any(w in theirs and w != name for w in _TOPIC_WORD.findall(m.sentence.lower()))
 
 
 def _names_the_phrase(m: Mention, label: str) -> bool:
