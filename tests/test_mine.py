@@ -190,18 +190,22 @@ def test_a_title_is_not_shortened_inside_a_hyphenated_word(text, linked):
     assert {t for s, t, _ in edges if s == "spline"} == linked
 
 
-@pytest.mark.parametrize("others, linked", [
-    ([], {"quorb-game"}),  # "Quorb Game" less its generic head "Game" names it
-    (["Quorb Chain Sampler", "Quorb Random Field"], set()),  # a first word other titles share: a modifier
+@pytest.mark.parametrize("game, others, linked", [
+    ("Quorb Game", [], {"quorb-game"}),  # "Quorb Game" less its generic head "Game" names it
+    ("Quorb Game", ["Quorb Chain Sampler", "Quorb Random Field"], set()),  # a first word titles share: a modifier
+    ("Quorb Game", ["Zint Sampler (Quorb Chain Sampler)"], set()),  # a bracketed name begins with it too
+    ("ZQ Game", ["ZQ Chain Sampler", "ZQ Random Field"], {"quorb-game"}),  # an acronym is a name whatever follows
+    ("Blint (Quorb) Game", ["Quorb Chain Sampler", "Quorb Random Field"], {"quorb-game"}),  # the author's own word
 ])
-def test_a_word_other_titles_begin_with_names_none_of_them_alone(others, linked):
+def test_a_word_other_titles_begin_with_names_none_of_them_alone(game, others, linked):
     """"Markov" is what Markov Game, Markov Chain Monte Carlo and Markov Random Field share, not a short name of the
     game: "the causal Markov condition" is no mention of it."""
-    extra = [entry(f"1.1.{i}", t, t.lower().replace(" ", "-"), full="Other things.") for i, t in enumerate(others, 3)]
+    word = "ZQ" if game.startswith("ZQ") else "Quorb"
+    extra = [entry(f"1.1.{i}", t, f"other-{i}", full="Other things.") for i, t in enumerate(others, 3)]
     edges = _mine(sheet(
-        entry("1.1.1", "Quorb Game", "quorb-game", full="Agents play."),
+        entry("1.1.1", game, "quorb-game", full="Agents play."),
         entry("1.1.2", "Zint Game", "zint-game", full="Agents play again."), *extra,
-        entry("1.2.1", "Causal Rule", "rule", full="It rests on the causal Quorb condition."),
+        entry("1.2.1", "Causal Rule", "rule", full=f"It rests on the causal {word} condition."),
         subsections={"1.1": "Games", "1.2": "Rules"}))
     assert {t for s, t, _ in edges if s == "rule"} == linked
 
@@ -332,6 +336,10 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. It is an alpha net applied to graphs.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. The bias is not alpha net drift, so it stays.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. This is why most alpha nets use two layers.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. This is because alpha nets forget order.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. It is unclear whether alpha nets help.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. It is seldom alpha net driven.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. It requires on-policy alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It is used in the gamma entry, low in alpha nets but biased.",
      ("beta", "alpha", "related")),  # "low in …" after a comma is a phrase of its own, not an item of the list
     ("Nothing here.", "A method. It contains gates, alpha nets and pools.", ("beta", "alpha", "requires")),
@@ -609,6 +617,19 @@ def test_an_acronym_a_sections_own_title_makes_means_that_title_there(title, ful
     assert (("bp-means", "bazz-privacy") in {(s, t) for s, t, _ in edges}) is bool(linked)  # in a title alike
 
 
+@pytest.mark.parametrize("second, linked", [
+    ("It is a bilinear projection (BP).", False),  # spelled out one way in the section: that
+    ("It is a bilinear projection (BP), as in bee pollen (BP).", False),  # an entry's first word is its
+    ("It is a bee pollen count (BP).", True),  # two entries spell it two ways: the section means no one thing
+])
+def test_an_acronym_two_entries_of_a_section_spell_out_two_ways_means_nothing_there(second, linked):
+    first = sheet(entry("1.1.1", "Bazz Privacy (BP)", "bazz-privacy", full="A guarantee on what leaks."))
+    other = sheet(entry("2.1.1", "Blorp", "blorp", full="A random measure, a bilinear projection (BP)."),
+                  entry("2.1.2", "Quint", "quint", full=second),
+                  entry("2.1.3", "Zint Mixture", "zint", full="Draw G from BP(α, H)."), section="2")
+    assert (("zint", "bazz-privacy") in {(s, t) for s, t, _ in _mine(first + "\n" + other)}) is linked
+
+
 @pytest.mark.parametrize("full, linked", [
     ("It averages mean average precision (MAP) over queries.", False),  # MAP spelled as no part of the title
     ("It reads the MAP of the weights.", True),
@@ -649,8 +670,11 @@ def test_a_name_two_sections_share_means_the_concept_whose_text_is_about_the_sam
     ("import zorbmax as zm", False),  # a module an import line names
     ("from sklearn.layers import Zorbmax", False),
     ("# import the data, then zorbmax it", True),  # a comment, not an import
-    ("Features: [zm1, zm2, zm3, zm4]", False),  # one of a run of indexed symbols
-    ("ZM1 and ZM2 penalties", True),  # two names of a kind, not a run
+    ("    import zorbmax as zm", False),  # indented, as inside a function
+    ("Features: zm1, zm2, zm3, zm4", False),  # one of a run of indexed symbols: four or more
+    ("Features: [zm1, zm2, zm3]", False),  # or three in brackets
+    ("ZM0, ZM1 and ZM2 penalties", True),  # three names of a kind, not a run
+    ("the ZM0.5, ZM1 and ZM2 scores", True),  # 0.5 is no index
     ("y = zorbmax(W·x + b)", True),  # a formula: the function itself
     ("1. Zorbmax → [0.1, 0.9]", True),  # a numbered step, not an attribute
     ("zorbmax == 3 means …", True),

@@ -882,12 +882,12 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     # ("Markov" of Markov Game, as of Markov Chain Monte Carlo and Markov Random Field); an acronym is a name whatever
     # follows it, and a word several titles shorten to is contested between them (below)
     begun: dict[str, set[str]] = {}
-    for tokens, concept, source in titles:
-        if source == "title" and len(tokens) >= 2:
+    for tokens, concept, _ in titles:
+        if len(tokens) >= 2:
             begun.setdefault(key[tokens[0].group()], set()).add(concept)
     for short, concepts in list(shortened.items()):
-        if len(concepts) == 1 and begun.get(key[short], concepts) - concepts and _WORD.fullmatch(short) \
-                and not is_acronym(short) and short not in offered:
+        if len(concepts) == 1 and begun.get(key[short], concepts) - concepts and not is_acronym(short) \
+                and short not in offered:
             del shortened[short]
     for short, concepts in shortened.items():
         # not the head that several other titles share: "Entropy" is what Shannon, Joint and Conditional Entropy

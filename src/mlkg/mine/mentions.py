@@ -196,14 +196,14 @@ def _matches(text: CorpusText, lexicon: Lexicon) -> Iterator[Match]:
 
 _ATTRIBUTE = re.compile(r"[^\W\d]\w*\.\Z")  # "torch." of torch.relu; not "5. " of a numbered line
 _KEYWORD = re.compile(r"=(?!=)")
-_IMPORT = re.compile(r"[ \t]*(?:import|from)[ \t]+[\w.]+")  # a line that imports a library: its names are modules
+_IMPORT = re.compile(r"[ \t]*(?:import|from)[ \t]+[\w.]+")  # a line that imports: every name on it is a library's
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
 
 
 def _identifier(big: str, start: int, end: int) -> bool:
     """Whether a name in an example's fenced code is written as code: an attribute (``torch.relu``,
-    ``nn.ReLU()``), a string literal of its own (``scoring='f1'``), a keyword argument (``momentum=0.9``) or a
-    module an import line names (``import lightgbm as lgb``).  A
+    ``nn.ReLU()``), a string literal of its own (``scoring='f1'``), a keyword argument (``momentum=0.9``) or any
+    name on an import line (``import lightgbm as lgb``, ``from lava.proc.lif.process import LIF``).  A
     library's name for a thing is no mention of the concept; a formula's ``relu(Wx + b)`` is, and stays one, as
     is all of an example's prose ("F1=0.64 on the test set")."""
     before = big[start - 1] if start else ""

@@ -106,14 +106,19 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
             for e in corpus.entries:
                 by_section.setdefault(e.section_number, []).append(e)
         found: dict[str, tuple[str, str]] = {}
+        torn: set[str] = set()  # spelled out two ways that share no word: the section means no one thing by it
         for e in by_section[section]:
             for acronym_, long_form in spelled_in(e).items():
-                found.setdefault(acronym_, (long_form, "spelled out in this section as"))
+                first = found.setdefault(acronym_, (long_form, "spelled out in this section as"))[0]
+                if not _share_a_word(first, long_form):
+                    torn.add(acronym_)
         for e in by_section[section]:
             label, _ = split_title(e.title)
             words = _TOKEN.findall(label)
             if len(words) >= 2:
                 found.setdefault("".join(w[0] for w in words).upper(), (label, "in this section the initials of"))
+        for acronym_ in torn:
+            del found[acronym_]
         return found
 
     def consider(m: Mention, target: str) -> None:
@@ -129,8 +134,9 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         if m.code and ev is not None and rules.CODE_RULE not in disabled:
             report.homonyms.append((ev, f"{m.surface} is written as code here (an identifier), not as a name"))
             return  # and the line may still name the concept itself
-        if ev is not None and m.surface[-1:].isdigit() and rules.CODE_RULE not in disabled and _indexed(m):
+        if ev is not None and m.surface[-1:].isdigit() and rules.INDEXED_RULE not in disabled and _indexed(m):
             report.homonyms.append((ev, f"{m.surface} is one of a run of indexed symbols here, not a name"))
+            seen.add(key)  # and so are its others in the sentence: one record, not one per symbol
             return
         if ev is not None and rules.SPELLED_OUT_RULE not in disabled \
                 and acronym(m.surface):
@@ -175,15 +181,18 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
 
 
 def _indexed(m: Mention) -> bool:
-    """Whether a name of letters and a number is one of three or more symbols its sentence numbers alike: "[f1, f2,
-    f3, …]" lists features, no F1 score ("L1 and L2 penalties" still name theirs)."""
+    """Whether a name of letters and a number is one of a run of symbols its sentence numbers alike: four or more
+    ("x1, x2, x3, x4"), or three in brackets or before an ellipsis ("[f1, f2, f3, …]" lists features, no F1 score).
+    "L0, L1 and L2 penalties" and "the F0.5, F1 and F2 scores" still name theirs."""
     found = _SYMBOL.fullmatch(m.surface)
     if found is None:
         return False
     letters = re.escape(found.group(1))
-    return len(set(re.findall(rf"\b{letters}(\d+)\b", m.sentence))) >= 3
+    indices = len(set(re.findall(rf"\b{letters}(\d+)\b(?![.,]\d)", m.sentence)))
+    return indices >= 4 or (indices == 3 and bool(_RUN.search(m.sentence)))
 
 
+_RUN = re.compile(r"[\[\]]|…|\.\.\.")
 _SYMBOL = re.compile(r"([A-Za-z]{1,3})(\d+)")
 
 

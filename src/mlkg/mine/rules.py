@@ -181,6 +181,8 @@ HOMONYM_RULE = "lone-word-across-unlinked-sections"
 # not the concept the rest of the corpus calls by it (Gaussian Process, "GP").
 SPELLED_OUT_RULE = "acronym-spelled-out-otherwise"
 CODE_RULE = "identifier-in-code"
+# A name of letters and a number in a run of symbols numbered alike ("[f1, f2, f3, …]") is a symbol, not the name.
+INDEXED_RULE = "indexed-symbol"
 """A name an example writes as code (``torch.relu``, ``scoring='f1'``) is an identifier, not a mention."""
 
 # A mention in the example or the simple explanation is weaker evidence than one in the
@@ -198,8 +200,16 @@ FIELD_FACTOR = {"title": 1.0, "full": 1.0, "simple": 0.85, "example": 0.6}
 _CLAUSE = (r",\s*(?:[\w-]+ing\b(?!\s*(?:,|and\b|or\b))|(?:while|whereas|which|who|whose|because|although|though|"
            r"but|yet|so|where|when)\b)")
 _LIST = (r"(?:(?:(?!" + _CLAUSE + r")[^.;:!?()]){0,60}?(?:,(?!" + _CLAUSE[1:] + r"|\s*an?\s)|\band\b|\bor\b)\s*)?"
-         r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|in|on|at|to|how|why|what|whether|where|when)\b)"
-         r"[\w-]+\s+){0,2}")
+         # (a hyphen goes on with the word: "on-policy T", "in-context T" are items)
+         r"(?:(?!(?:as|like|unlike|with|without|for|from|by|via|into|in|on|at|to|how|why|what|whether|where|when)"
+         r"\b(?!-))[\w-]+\s+){0,2}")
+
+# A word between "is" and the genus; not a determiner or a relative pronoun, which opens a clause of its own ("It is
+# the rule the T entry describes"), a negation ("is not T"), a conjunction or a question word ("This is why most T
+# use …", "It is unaffected if T fails"), nor an adverb that denies ("It is seldom T-driven")
+_GENUS_WORD = (r"(?:(?!(?:with|without|of|for|in|on|by|from|to|at|via|into|and|or|the|an?|its|their|this|that|which|"
+               r"not|no|never|why|how|what|where|when|whether|because|if|unless|since|than|unlike|seldom|rarely|"
+               r"hardly)\b)[\w-]+\s+)")
 
 # Each pattern is matched against the text of the sentence *before* the mention.  A pattern of cues that each
 # start a word may look ahead for the cues' first letters (``\b(?=[…])``) before trying them: most positions of a
@@ -254,13 +264,10 @@ BEFORE = (
     (CUE_USES, (" is ", " are "), GENUS := re.compile(
         # not an activity with its object as the subject: "Tuning it is a precision-recall trade-off"
         r"\A\s*(?![\w-]+ing\s+(?:it|them|this|these|those|the|an?)\s)(?:[\w()/-]+\s+){1,4}"
-        # with an article or without ("It is group k-fold cross-validation in which the groups are blocks")
-        r"(?:is(?:\s+(?:an?|the))?|are(?:\s+(?:an?|the))?)\s+"
-        # nor past a determiner or a relative pronoun, which opens a clause of its own ("It is the rule the T
-        # entry describes"), a negation ("is not T") or a question word ("This is why most T use …")
-        r"(?:(?!(?:with|without|of|for|in|on|by|from|to|at|via|into|and|or|the|an?|its|their|this|that|which|"
-        r"not|no|never|why|how|what|where|when)\b)"
-        r"[\w-]+\s+){0,2}\Z", re.I)),
+        # with an article, or without and at most one word before T ("It is group k-fold cross-validation in
+        # which the groups are blocks", "It is projected gradient ascent"; not "It is unclear whether T …")
+        r"(?:(?:is\s+(?:an?|the)|are(?:\s+(?:an?|the))?)\s+" + _GENUS_WORD + r"{0,2}|is\s+" + _GENUS_WORD + r"?)\Z",
+        re.I)),
 )
 
 # Per-mention cues that only turn a document-order "requires" into "related" (tier 3).
@@ -1282,5 +1289,5 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
     return [changed.get(id(r), r) for r in relations], report
 
 
-SWITCHES = (*(r.name for r in RULES), HOMONYM_RULE, SPELLED_OUT_RULE, CODE_RULE)
+SWITCHES = (*(r.name for r in RULES), HOMONYM_RULE, SPELLED_OUT_RULE, CODE_RULE, INDEXED_RULE)
 """What ``mine(disabled=…)`` can switch off, one at a time, to measure what each rule buys."""
