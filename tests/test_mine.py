@@ -141,6 +141,18 @@ def test_names_come_from_the_text_itself(before):
     assert ("soft-clustering", "gmm") in {(s, t) for s, t, _ in kg_edges}
 
 
+@pytest.mark.parametrize("title, linked", [
+    ("Quorb-to-Blint Ratio (QBR, SI-QBR and Zint Eval)", True),  # an acronym the bracketed list spells the title by
+    ("Quorb-to-Blint Ratio (ZBR, SI-QBR and Zint Eval)", False),  # one that spells something else
+    ("Quorb-to-Blint Ratio (QBR)", True),
+])
+def test_an_acronym_among_the_names_a_title_lists_in_brackets_names_it(title, linked):
+    edges = _mine(sheet(entry("1.1.1", title, "qbr-metric", full="A loudness ratio."),
+                        entry("1.2.1", "Blorp Net", "blorp", full="It scores 5 dB QBR on the test set."),
+                        subsections={"1.1": "Metrics", "1.2": "Nets"}))
+    assert (("blorp", "qbr-metric") in {(s, t) for s, t, _ in edges}) is linked
+
+
 def _contested_sheet(extra: str, smoothing: str = "Labels move toward a Quorb distribution.",
                      distribution: str = "Quorb Distribution") -> str:
     """"Quorb" shortens two titles (each head is shared: "Distribution", "Process"), as "Gaussian" does; three

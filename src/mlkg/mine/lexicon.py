@@ -314,6 +314,9 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
             yield short, long_text[li + 1:].strip(" ,;:")
 
 
+_LISTED = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
+
 def _title_abbreviations(names: tuple[str, ...]) -> Iterator[str]:
     """"Reinforcement Learning (RL)", from a title whose other name shortens the same words: "Offline Reinforcement
     Learning (Offline RL)" spells RL out as another title names it, though no text does."""
@@ -321,6 +324,11 @@ def _title_abbreviations(names: tuple[str, ...]) -> Iterator[str]:
     words = label.split()
     same = None
     for alt in alts:
+        # an acronym among the names a title lists in brackets: "Signal-to-Distortion Ratio (SDR, SI-SDR and BSS Eval)"
+        items = _LISTED.split(alt)
+        if len(items) > 1:
+            yield from (f"{label} ({item})" for item in items if is_acronym(item))
+            continue
         other = alt.split()
         if len(other) < 2:  # an acronym alone ("VAE"): it shares no words with the title
             continue
