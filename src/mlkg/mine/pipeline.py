@@ -82,7 +82,9 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
     seen: set[tuple[str, str, int]] = set()
     spelled: dict[str, dict[str, str]] = {}
     acronym = functools.cache(is_acronym)  # a name's surface recurs in every mention of it
-    by_section: dict[str, list[Entry]] = {}
+    by_section: dict[str, list[Entry]] = defaultdict(list)
+    for e in corpus.entries:
+        by_section[e.section_number].append(e)
 
     def spelled_in(e: Entry) -> dict[str, str]:
         """The acronyms an entry's title and text spell out."""
@@ -102,9 +104,6 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         for its Dirichlet Process, or "scans aligned by ICP" for the iterative closest point another of its entries
         spells out, means that, though another section's entry has it as a name (Differential Privacy (DP),
         Invariant Causal Prediction (ICP))."""
-        if not by_section:
-            for e in corpus.entries:
-                by_section.setdefault(e.section_number, []).append(e)
         found: dict[str, tuple[str, str]] = {}
         torn: set[str] = set()  # spelled out two ways that share no word: the section means no one thing by it
         for e in by_section[section]:

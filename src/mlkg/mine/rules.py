@@ -151,9 +151,7 @@ SHARED_VOCABULARY = Rule(
 
 RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_USED_IN, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES, CUE_PARTS,
          SUBSECTION_HEAD, MUTUAL, MECHANISM, FORMULA, DEFINITION, PASSING, LOOSE_WORD, LISTED, ASIDE, EXAMPLE,
-         INTRODUCES,
-         SHARED_VOCABULARY,
-         ENUMERATION, NEGATION)
+         INTRODUCES, SHARED_VOCABULARY, ENUMERATION, NEGATION)
 PLAIN = (DEFINITION, PASSING, LOOSE_WORD, LISTED, ASIDE, EXAMPLE, INTRODUCES)
 
 # A pair whose only votes are plain tier-3 votes this weak is not an edge at all (a lone
@@ -181,9 +179,9 @@ HOMONYM_RULE = "lone-word-across-unlinked-sections"
 # not the concept the rest of the corpus calls by it (Gaussian Process, "GP").
 SPELLED_OUT_RULE = "acronym-spelled-out-otherwise"
 CODE_RULE = "identifier-in-code"
-# A name of letters and a number in a run of symbols numbered alike ("[f1, f2, f3, …]") is a symbol, not the name.
-INDEXED_RULE = "indexed-symbol"
 """A name an example writes as code (``torch.relu``, ``scoring='f1'``) is an identifier, not a mention."""
+INDEXED_RULE = "indexed-symbol"
+"""A name of letters and a number in a run of symbols numbered alike ("[f1, f2, f3, …]") is a symbol, not the name."""
 
 # A mention in the example or the simple explanation is weaker evidence than one in the
 # full explanation; the confidence of its vote is multiplied by this factor.
@@ -784,8 +782,8 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
         cue = m.surface + "(…)"
     if rule in (DEFINITION, PASSING, LISTED, CUE_PARTS) and pos.heads.get(pos.entries[target].parent) == source:
         rule = INTRODUCES
-    if rule is DEFINITION and pos.section[target] != pos.section[source] and _lone_word(m.surface) \
-            and m.surface.isalpha() and common_word(m.surface) and not _shares_topic(m, target, pos):
+    if rule is DEFINITION and pos.section[target] != pos.section[source] and _everyday_word(m.surface) \
+            and not _shares_topic(m, target, pos):
         rule = LOOSE_WORD
     if rule.name in disabled:
         return None
@@ -995,8 +993,12 @@ def _everyday_mention(ev: Evidence, pos: Positions) -> bool:
     """A mention of a concept of another section, that heads no subsection, by one everyday word, no cue
     marking it as a term: what needs company (not every mention of the pair: "uses momentum" is a cue)."""
     return ev.rule in _ORDER_RULES and ev.field != "title" and pos.section[ev.source] != pos.section[ev.target] \
-        and ev.target not in pos.head_concepts and _lone_word(ev.surface) and ev.surface.isalpha() \
-        and common_word(ev.surface)  # wordfreq reads "R²" as "r2": a symbol, not a word
+        and ev.target not in pos.head_concepts and _everyday_word(ev.surface)
+
+
+def _everyday_word(surface: str) -> bool:
+    """A name that is one everyday English word, letters only (wordfreq reads "R²" as "r2": a symbol, not a word)."""
+    return _lone_word(surface) and surface.isalpha() and common_word(surface)
 
 
 def _letter_name(surface: str) -> bool:
