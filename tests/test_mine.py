@@ -587,6 +587,13 @@ def test_a_rare_word_that_is_a_whole_title_keeps_its_sense_across_unlinked_secti
     ("It discovers structure. Clustering can be density-based (DBSCAN).", {}),
     ("Fit on the masked tokens (MAE).", {}),
     ("Trees (the forest) vote.", {}),  # no acronym
+    # the acronym that opens a compound, spelled by the words before the compound's last part elsewhere
+    ("It is the scale-invariant SDR. SI-SDR is cheap.", {"SI": "scale-invariant"}),
+    ("MAP-Elites (Multi-dimensional Archive of Phenotypic Elites) keeps a grid.",
+     {"MAP": "Multi-dimensional Archive of Phenotypic"}),
+    ("Trained with DP-SGD, the differentially private SGD.", {"DP": "differentially private"}),
+    ("Trained with DP-SGD, a private form of SGD.", {}),
+    ("SI-SDR is cheap; the plain SDR is not.", {}),
 ])
 def test_an_acronym_is_spelled_out_by_the_initials_before_it(text, spelled):
     assert spelled_out([text]) == spelled
@@ -600,6 +607,10 @@ def test_an_acronym_is_spelled_out_by_the_initials_before_it(text, spelled):
     ("Unlike a GP, it has no prior.", True),
     # the acronym spelled out as something else does not use up the sentence's mention of the concept itself
     ("It adds a gradient penalty (WGAN-GP) as in a Gaussian process.", True),
+    # or spells out the compound it opens as something else
+    ("Scored by GP-UCB, the greedy penalized UCB.", False),
+    ("Scored by GP-UCB, the Gaussian process UCB.", True),
+    ("Scored by GP-UCB.", True),
 ])
 def test_an_acronym_means_what_its_entry_spells_out(wgan_text, linked):
     text = sheet(entry("1.1.1", "Gaussian Process (GP)", "gp", full="A Gaussian process (GP) is a prior."),
