@@ -243,6 +243,22 @@ def test_an_everyday_word_in_a_definition_sharing_nothing_else_with_the_concept_
     assert (edge["kind"], edge["rule"]) == (kind, rule)
 
 
+@pytest.mark.parametrize("title, text, linked", [
+    # a coined name whose capitals make it no English word matches only as written
+    ("RotatE", "Angle encoding rotates one qubit per feature.", False),
+    ("RotatE", "Unlike RotatE, it keeps phases apart.", True),
+    ("ComplEx", "Each weight is a complex number.", False),
+    ("ComplEx", "It scores triples as ComplEx does.", True),
+    # one that is no English word either way matches in any case, as an acronym written low does
+    ("DistMult", "It scores triples as distmult does.", True),
+])
+def test_a_coined_name_matches_an_english_word_only_as_written(title, text, linked):
+    edges = _mine(sheet(entry("1.1.1", title, "coined", full="A model of knowledge-graph triples."),
+                        entry("1.2.1", "Angle Encoder", "encoder", full=text),
+                        subsections={"1.1": "Embeddings", "1.2": "Encoders"}))
+    assert any(s == "encoder" and t == "coined" for s, t, _ in edges) is linked
+
+
 @pytest.mark.parametrize("title, definition, kind, rule", [
     # one fairly common word its title was cut down to, sharing nothing else with the concept's text
     ("Shortcut Learning", "A net that adds shortcuts that skip layers.", "related", "everyday-word"),

@@ -239,7 +239,13 @@ def _make_name(surface: str, concept: str, source: str) -> Name | None:
     tokens = _WORD.findall(surface)
     if not tokens or len(surface.strip()) < 2 or "".join(tokens).isdigit():
         return None
-    return Name(surface, concept, source, tuple(map(is_acronym, tokens)))
+    return Name(surface, concept, source, tuple(map(_written_as_is, tokens)))
+
+
+def _written_as_is(token: str) -> bool:
+    """Whether a name's word matches only as written: an acronym ("GAN"), or a coined word whose capitals make it
+    no English word ("RotatE", "DAgger", "ComplEx"; not "rotates", "dagger", "complex")."""
+    return is_acronym(token) or (not token[1:].islower() and token[1:].isalpha() and not rare_word(token.lower()))
 
 
 def fold(text: str) -> str:
