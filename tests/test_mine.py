@@ -627,6 +627,9 @@ def test_a_rare_word_that_is_a_whole_title_keeps_its_sense_across_unlinked_secti
     ("It discovers structure. Clustering can be density-based (DBSCAN).", {}),
     ("Fit on the masked tokens (MAE).", {}),
     ("Trees (the forest) vote.", {}),  # no acronym
+    # the first of the names a bracket gives
+    ("Expected shortfall (ES, also CVaR) is coherent.", {"ES": "Expected shortfall"}),
+    ("The signal-to-artifacts ratio (SAR; musical noise) falls.", {"SAR": "signal-to-artifacts ratio"}),
     # the acronym that opens a compound, spelled by the words before the compound's last part elsewhere
     ("It is the scale-invariant SDR. SI-SDR is cheap.", {"SI": "scale-invariant"}),
     ("MAP-Elites (Multi-dimensional Archive of Phenotypic Elites) keeps a grid.",

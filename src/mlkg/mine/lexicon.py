@@ -347,6 +347,9 @@ def _title_abbreviations(names: tuple[str, ...]) -> Iterator[str]:
             yield f"{' '.join(words[lead:len(words) - tail])} ({other[lead]})"
 
 
+_BRACKETED_FIRST = re.compile(r"\(([A-Za-z][\w-]{1,9})[),;]")  # "(ES)", or the first of "(ES, also CVaR)"
+
+
 def spelled_out(texts: Iterable[str]) -> dict[str, str]:
     """Acronyms these texts spell out themselves, each with its long form: "gradient penalty (GP)", and the last
     part of a compound, "gradient penalty (WGAN-GP)", or its first part where the words before the compound's
@@ -362,7 +365,7 @@ def spelled_out(texts: Iterable[str]) -> dict[str, str]:
     for text in texts_:
         if "(" not in text:
             continue
-        for m in _BRACKETED_SHORT.finditer(text):
+        for m in _BRACKETED_FIRST.finditer(text):
             short = m.group(1).rsplit("-", 1)[-1]
             if not is_acronym(short) or short in out:
                 continue
