@@ -244,6 +244,21 @@ def test_an_everyday_word_in_a_definition_sharing_nothing_else_with_the_concept_
 
 
 @pytest.mark.parametrize("title, text, linked", [
+    # cut down to a hyphenated word that opens with a preposition: it qualifies a noun, and names nothing alone
+    ("Off-Policy Evaluation", "Q-learning is off-policy and learns from old data.", False),
+    ("Off-Policy Evaluation", "Q-learning is judged by off-policy evaluation on old data.", True),
+    ("Quorb-Policy Evaluation", "Q-learning is quorb-policy and learns from old data.", True),
+])
+def test_a_title_cut_to_a_compound_opening_with_a_preposition_gives_no_name(title, text, linked):
+    edges = _mine(sheet(entry("1.1.1", title, "ope", full="Estimates a policy's value from logs."),
+                        entry("1.1.2", "Zint Evaluation", "zint", full="Estimates zints."),
+                        entry("1.1.3", "Blorp Evaluation", "blorp", full="Estimates blorps."),
+                        entry("1.2.1", "Temporal Learner", "learner", full=text),
+                        subsections={"1.1": "Evaluation", "1.2": "Learners"}))
+    assert any(s == "learner" and t == "ope" for s, t, _ in edges) is linked
+
+
+@pytest.mark.parametrize("title, text, linked", [
     # a coined name whose capitals make it no English word matches only as written
     ("RotatE", "Angle encoding rotates one qubit per feature.", False),
     ("RotatE", "Unlike RotatE, it keeps phases apart.", True),

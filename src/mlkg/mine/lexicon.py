@@ -526,6 +526,18 @@ _HYPHENATED = re.compile(r"[A-Za-z]+-[A-Za-z]+")
 _FUNCTION_WORDS = frozenset({"and", "or", "&", "of", "for", "to", "in", "on", "with", "by", "the", "a", "an", "vs"})
 
 
+_LEADING_PREPOSITIONS = frozenset({"off", "on", "in", "out", "over", "under", "up", "down", "through", "across",
+                                   "within", "without", "after", "before", "between", "at", "of", "for", "to", "by"})
+
+
+def _modifier_compound(short: str) -> bool:
+    """A hyphenated word a title was cut down to that opens with a preposition: it qualifies a noun rather than
+    names one ("Off-Policy" of Off-Policy Evaluation: "off-policy learners", "off-policy data").  Measured: a
+    compound ending in an adjective ("Self-Supervised", "One-Hot") as well lost more true links than it dropped
+    false ones; readers link "self-supervised pretraining" and "one-hot vectors"."""
+    return " " not in short and "-" in short and short.split("-", 1)[0].lower() in _LEADING_PREPOSITIONS
+
+
 def _joins_two(label: str) -> bool:
     """"Variance and Standard Deviation": a title that joins two names.  Each conjunct is not made a name of its
     own (but see :func:`_shared_head`): tried, "Gaussian Mechanisms" and "GDPR" found more links on held-out
@@ -939,6 +951,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         if key[short] not in known and key[short] not in generic_words \
                 and (_CAPITALS.fullmatch(short) or short in terms or not everyday(short)) \
                 and not _adjective(short) and short.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS \
+                and not _modifier_compound(short) \
                 and (short in nouns or not _EPONYM_ADJECTIVE.fullmatch(short)):
             # one several titles shorten to ("Gaussian"): the miner decides by how many entries name each, unless one
             # title alone gives it as its own other word ("Normal (Gaussian) Distribution" over "Gaussian Process")
