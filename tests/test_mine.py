@@ -376,6 +376,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     # cue phrases flip or override the default
     ("It is the foundation for Beta Methods.", "Nothing here.", ("beta", "alpha", "requires")),
     ("The Beta Method builds on this.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("A net. Its bandit version is the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
+    ("A net. Its version is the Beta Method.", "Nothing here.", ("alpha", "beta", "related")),
     ("A net. Most modern Beta Methods use this design.", "Nothing here.", ("beta", "alpha", "requires")),
     ("A net. Take a Beta Method and use it well.", "Nothing here.", ("alpha", "beta", "related")),
     ("A net. A model trained with Beta Methods uses this.", "Nothing here.", ("alpha", "beta", "related")),

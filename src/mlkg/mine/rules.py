@@ -60,7 +60,7 @@ TITLE_CONTAINS = Rule(
 # Tier 1: cue phrases around the mention (patterns below).
 CUE_FLIP = Rule(
     "cue-foundation", 1, REQUIRED_BY, 0.9,
-    "\"foundation for T\", \"basis of T\", \"T builds on this\": T needs S.")
+    "\"foundation for T\", \"basis of T\", \"T builds on this\", \"its bandit version is T\": T needs S.")
 CUE_USED_IN = Rule(
     "cue-used-in", 3, REQUIRED_BY, 0.6,
     "\"used in T\", \"used by T\", \"T uses this\": T works through S. A part as often as a foundation, so "
@@ -218,6 +218,9 @@ BEFORE = (
                 "starting point"), re.compile(
         r"\b(?=[bfgps])(?:(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
         r"starting point)\s+(?:for|of|to))\s+" + _LIST + r"\Z", re.I)),
+    # a version of S is T: "Its bandit version is EXP3", "the two-class version is the log loss"
+    (CUE_FLIP, ("version", "variant"), re.compile(
+        r"\b(?:its|their|the)\s+(?:[\w-]+\s+){1,2}(?:version|variant)\s+(?:is|are)\s+(?:(?:an?|the)\s+)?\Z", re.I)),
     (CUE_USED_IN, ("used ",), USED := re.compile(r"\bused (?:\w+ )?(?:in|by|inside|within)\s+" + _LIST + r"\Z", re.I)),
     (CUE_CONTRAST, ("unlike", "instead", "rather", "rival", "compared", "contrast", "opposed", "versus", "vs",
                     "than", "alternative", "outperform", "similar", "differ", "same", " as ", "besides"), re.compile(
