@@ -17,7 +17,7 @@ import mlkg
 from mlkg.errors import CurationError, InputError
 from mlkg.knowledge import build
 from mlkg.mine import Evidence, Relation, rules
-from mlkg.mine.lexicon import build_lexicon, spelled_out, variants
+from mlkg.mine.lexicon import build_lexicon, head_spelled, spelled_out, variants
 from mlkg.mine.mentions import CorpusText
 from mlkg.read import Corpus, read
 from mlkg.read.markdown import parse_text
@@ -647,16 +647,23 @@ def test_a_rare_word_that_is_a_whole_title_keeps_its_sense_across_unlinked_secti
     # the first of the names a bracket gives
     ("Expected shortfall (ES, also CVaR) is coherent.", {"ES": "Expected shortfall"}),
     ("The signal-to-artifacts ratio (SAR; musical noise) falls.", {"SAR": "signal-to-artifacts ratio"}),
-    # the acronym that opens a compound, spelled by the words before the compound's last part elsewhere
-    ("It is the scale-invariant SDR. SI-SDR is cheap.", {"SI": "scale-invariant"}),
-    ("MAP-Elites (Multi-dimensional Archive of Phenotypic Elites) keeps a grid.",
-     {"MAP": "Multi-dimensional Archive of Phenotypic"}),
-    ("Trained with DP-SGD, the differentially private SGD.", {"DP": "differentially private"}),
-    ("Trained with DP-SGD, a private form of SGD.", {}),
-    ("SI-SDR is cheap; the plain SDR is not.", {}),
 ])
 def test_an_acronym_is_spelled_out_by_the_initials_before_it(text, spelled):
     assert spelled_out([text]) == spelled
+
+
+@pytest.mark.parametrize("text, compound, spelled", [
+    # the acronym that opens a compound, spelled by the words before the compound's last part standing alone
+    ("It is the scale-invariant SDR. SI-SDR is cheap.", "SI-SDR", "scale-invariant"),
+    ("MAP-Elites (Multi-dimensional Archive of Phenotypic Elites) keeps a grid.", "MAP-Elites",
+     "Multi-dimensional Archive of Phenotypic"),
+    ("Trained with DP-SGD, the differentially private SGD.", "DP-SGD", "differentially private"),
+    ("Trained with DP-SGD, a private form of SGD.", "DP-SGD", None),
+    ("SI-SDR is cheap; the plain SDR is not.", "SI-SDR", None),
+    ("SI-SDR is cheap; the plain SDRs are sensitive.", "SI-SDR", None),  # inside another word
+])
+def test_an_acronym_opening_a_compound_is_spelled_out_by_the_initials_before_its_last_part(text, compound, spelled):
+    assert head_spelled(text, *compound.split("-")) == spelled
 
 
 @pytest.mark.parametrize("wgan_text, linked", [

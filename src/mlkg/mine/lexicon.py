@@ -352,8 +352,7 @@ _BRACKETED_FIRST = re.compile(r"\(([A-Za-z][\w-]{1,9})[),;]")  # "(ES)", or the 
 
 def spelled_out(texts: Iterable[str]) -> dict[str, str]:
     """Acronyms these texts spell out themselves, each with its long form: "gradient penalty (GP)", and the last
-    part of a compound, "gradient penalty (WGAN-GP)", or its first part where the words before the compound's
-    last part spell it ("the scale-invariant SDR" for "SI-SDR").  The initials of the words before the parenthesis must
+    part of a compound, "gradient penalty (WGAN-GP)".  The initials of the words before the parenthesis must
     spell it exactly (function words may sit between them), so a loose match through a sentence never counts.
     Stricter than :func:`_abbreviations`, which finds names: this decides a word's sense, and an acronym whose
     letters include a function word's ("bag of words (BoW)") is simply not found, which drops nothing.
@@ -361,8 +360,7 @@ def spelled_out(texts: Iterable[str]) -> dict[str, str]:
     Within its entry such an acronym means what the entry says, whatever else the corpus calls by it.
     """
     out: dict[str, str] = {}
-    texts_ = list(texts)
-    for text in texts_:
+    for text in texts:
         if "(" not in text:
             continue
         for m in _BRACKETED_FIRST.finditer(text):
@@ -378,30 +376,31 @@ def spelled_out(texts: Iterable[str]) -> dict[str, str]:
                 if taken:
                     out[short] = text[taken[-1].start():taken[0].end()]
                     break
-    for text in texts_:
-        for m in _COMPOUND.finditer(text):
-            if m.group(1) not in out and is_acronym(m.group(1)):
-                found = _head_spelled(text, m.group(1), m.group(2))
-                if found:
-                    out[m.group(1)] = found
     return out
 
 
-# an acronym that opens a hyphenated compound: "SI-SDR", "MAP-Elites"
-_COMPOUND = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9]{1,8})-([A-Za-z][\w]{1,15})\b")
 _WHOLE_WORD = re.compile(r"\w+(?:-\w+)*")
 
 
-def _head_spelled(text: str, head: str, tail: str) -> str | None:
-    """The words that spell ``head`` just before ``tail`` elsewhere in ``text``: "the scale-invariant SDR" for the
-    SI of "SI-SDR", "Multi-dimensional Archive of Phenotypic Elites" for the MAP of "MAP-Elites"."""
+def head_spelled(text: str, head: str, tail: str) -> str | None:
+    """The words that spell ``head``, the acronym opening the compound "head-tail", just before ``tail`` standing
+    alone in ``text``: "the scale-invariant SDR" for the SI of "SI-SDR", "Multi-dimensional Archive of Phenotypic
+    Elites" for the MAP of "MAP-Elites".  As strict as :func:`spelled_out`."""
     letters = [c.lower() for c in head if c.isalpha()]
-    for t in re.finditer(rf"(?<![\w-]){re.escape(tail)}\b", text):
-        lo = max(0, t.start() - 24 * len(letters))
-        for word in (_WORD, _WHOLE_WORD):  # "scale-invariant" is two initials, "Multi-dimensional" one
-            taken = _initials(list(word.finditer(text, lo, t.start())), letters)
-            if taken and text[taken[0].end():t.start()].strip() == "":
-                return text[taken[-1].start():taken[0].end()]
+    at = text.find(tail)
+    while at >= 0:
+        end = at + len(tail)
+        before = text[max(0, at - 40):at].split()
+        # not inside a word, nor the compound itself; and the word before gives the last initial
+        if (at == 0 or (text[at - 1] != "-" and not text[at - 1].isalnum())) \
+                and (end == len(text) or not text[end].isalnum()) \
+                and before and before[-1].rsplit("-", 1)[-1][:1].lower() == letters[-1]:
+            lo = max(0, at - 24 * len(letters))
+            for word in (_WORD, _WHOLE_WORD):  # "scale-invariant" is two initials, "Multi-dimensional" one
+                taken = _initials(list(word.finditer(text, lo, at)), letters)
+                if taken and text[taken[0].end():at].strip() == "":
+                    return text[taken[-1].start():taken[0].end()]
+        at = text.find(tail, end)
     return None
 
 
