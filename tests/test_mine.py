@@ -94,6 +94,22 @@ def test_subsection_title_names_its_head_entry(lexicon):
     assert {n.source for n in lexicon.names_of("diffusion-model")} >= {"title", "subsection"}
 
 
+@pytest.mark.parametrize("title, named, unnamed", [
+    # each name a title's brackets list, comma by comma
+    ("QSAR Modelling (Quantitative Zint Relationship, Molecular Blorp Prediction)",
+     {"Molecular Blorp Prediction", "Quantitative Zint Relationship"}, set()),
+    ("Neuromorphic Chip (Loihi, TrueNorth)", {"Loihi", "TrueNorth"}, set()),
+    ("Information Coefficient (IC, Rank IC)", {"IC", "Rank IC"}, set()),
+    # not a list under a shared head, nor an everyday word alone
+    ("Censoring (Right, Left and Interval Censoring)", set(), {"Right", "Left and Interval Censoring"}),
+    ("Pretext Task (Rotation, Jigsaw Puzzles)", {"Jigsaw Puzzles"}, {"Rotation"}),
+])
+def test_a_bracketed_list_in_a_title_gives_each_name(title, named, unnamed):
+    lexicon = build_lexicon(read([_write_tmp(sheet(entry("1.1.1", title, "listed", full="A thing.")))], None))
+    names = {n.surface for n in lexicon.names_of("listed")}
+    assert named <= names and not unnamed & names
+
+
 @pytest.mark.parametrize("heading, titles, head", [
     ("Boosting Methods", ["Boosting", "AdaBoost"], "boosting"),
     ("Time Series Fundamentals", ["Stationarity", "Time Series"], "time-series"),

@@ -537,6 +537,19 @@ def _modifier_compound(short: str) -> bool:
     return " " not in short and "-" in short and short.split("-", 1)[0].lower() in _LEADING_PREPOSITIONS
 
 
+def _listed_names(alt: str) -> list[str]:
+    """The names a title's brackets list, comma by comma: "Molecular Property Prediction" of "QSAR Modelling
+    (Quantitative Structure-Activity Relationship, Molecular Property Prediction)".  Not a list under a shared
+    head ("Right, Left and Interval Censoring": no "Right"), nor an everyday word alone."""
+    items = [item.strip() for item in alt.split(",")]
+    if any(_JOINED_ITEM.search(item) for item in items):
+        return []
+    return [item for item in items if item and (is_acronym(item) or " " in item or not everyday(item))]
+
+
+_JOINED_ITEM = re.compile(r"\s(?:and|or|&)\s")
+
+
 def _joins_two(label: str) -> bool:
     """"Variance and Standard Deviation": a title that joins two names.  Each conjunct is not made a name of its
     own (but see :func:`_shared_head`): tried, "Gaussian Mechanisms" and "GDPR" found more links on held-out
@@ -830,6 +843,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         alts = [alt for alt in alt_labels if not _bracketed_term(label, alt)]
         if alts and not plain_title(e.title).rstrip().endswith(")"):
             inserted.update(alts)
+        alts += [item for alt in alts if ", " in alt for item in _listed_names(alt)]
         in_titles.append((label, *alts))
         raw.append((label, e.id, "title"))
         raw.extend((alt, e.id, "alt") for alt in alts)
