@@ -245,7 +245,10 @@ def _make_name(surface: str, concept: str, source: str) -> Name | None:
 def _written_as_is(token: str) -> bool:
     """Whether a name's word matches only as written: an acronym ("GAN"), or a coined word whose capitals make it
     no English word ("RotatE", "DAgger", "ComplEx"; not "rotates", "dagger", "complex")."""
-    return is_acronym(token) or (not token[1:].islower() and token[1:].isalpha() and not rare_word(token.lower()))
+    rest = token[1:]
+    if rest.islower():
+        return False  # most words: checked first, as every form of every name passes here
+    return is_acronym(token) or (rest.isalpha() and not rare_word(token.lower()))
 
 
 def fold(text: str) -> str:
