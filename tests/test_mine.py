@@ -290,30 +290,6 @@ def test_a_coined_name_matches_an_english_word_only_as_written(title, text, link
     assert any(s == "encoder" and t == "coined" for s, t, _ in edges) is linked
 
 
-@pytest.mark.parametrize("title, definition, kind, rule", [
-    # one fairly common word its title was cut down to, sharing nothing else with the concept's text
-    ("Shortcut Learning", "A net that adds shortcuts that skip layers.", "related", "everyday-word"),
-    # its whole title, or a word of its topic beside it: the concept
-    ("Shortcut Learning", "A net prone to shortcut learning in its layers.", "requires", "in-definition"),
-    ("Shortcut Learning", "A net whose shortcuts follow spurious features.", "requires", "in-definition"),
-    # a rare word cut from a title is a name whatever surrounds it
-    ("Quorb Learning", "A net that adds quorbs that skip layers.", "requires", "in-definition"),
-])
-def test_a_common_word_a_title_was_cut_to_needs_the_concepts_topic_to_be_a_prerequisite(title, definition, kind,
-                                                                                        rule):
-    """"Add shortcuts that skip layers" in ResNet named 69's Shortcut Learning, and made it ResNet's prerequisite."""
-    first = sheet(entry("1.1.1", title, "cut", full="A model leans on spurious features that fail to transfer."),
-                  entry("1.1.2", "Zint Learning", "zint", full="Learning of zints."),
-                  entry("1.1.3", "Blorp Learning", "blorp", full="Learning of blorps."),
-                  title="PATHOLOGIES", subsections={"1.1": "Failures"})
-    second = sheet(entry("2.1.1", "Residual Net", "resnet", full=definition),
-                   entry("2.1.2", "Zint Net", "zint-net", full="A net trained by zint learning."),  # links the two
-                   section="2", title="NETS")
-    kg = mlkg.load(_write_tmp(first + "\n" + second), curation=[])
-    [edge] = [e for e in kg.edges(("requires", "related")) if {e["source"], e["target"]} == {"resnet", "cut"}]
-    assert (edge["kind"], edge["rule"]) == (kind, rule)
-
-
 @pytest.mark.parametrize("distribution, named", [
     ("Normal (Quorb) Distribution", {"normal"}),  # the title gives "Quorb" as its own other word for "Normal"
     ("Quorb Distribution", set()),                 # a plain shortening, as the process's: a contest, undecided

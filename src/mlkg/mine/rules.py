@@ -108,8 +108,7 @@ PASSING = Rule(
     "T is named later in S's text, not as what S is or works through: a reference, not a prerequisite.")
 LOOSE_WORD = Rule(
     "everyday-word", 3, RELATED, 0.55,
-    "T, of another section, is named by one everyday English word (or one fairly common word its title was cut "
-    "down to: \"shortcuts\" for Shortcut Learning) in the sentence that defines S, and that sentence "
+    "T, of another section, is named by one everyday English word in the sentence that defines S, and that sentence "
     "shares no other word with T's own text (\"the slope of the tangent to the graph of f\" in Derivative): the word "
     "may mean T or only its everyday sense, so it links the two and makes S need nothing.")
 LISTED = Rule(
@@ -786,25 +785,13 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
         cue = m.surface + "(…)"
     if rule in (DEFINITION, PASSING, LISTED, CUE_PARTS) and pos.heads.get(pos.entries[target].parent) == source:
         rule = INTRODUCES
-    if rule is DEFINITION and pos.section[target] != pos.section[source] \
-            and (_everyday_word(m.surface) or _cut_word(m, target)) and not _shares_topic(m, target, pos):
+    if rule is DEFINITION and pos.section[target] != pos.section[source] and _everyday_word(m.surface) \
+            and not _shares_topic(m, target, pos):
         rule = LOOSE_WORD
     if rule.name in disabled:
         return None
     return Evidence(source, target, m.field, m.sentence, m.entry.location.path, m.line, m.surface,
                     rule.name, rule.outcome, round(rule.confidence * FIELD_FACTOR[m.field], 3), cue, m.agent)
-
-
-CUT_WORD = 3.0
-"""A word this common (wordfreq's Zipf scale: "shortcut" 3.35, "anomaly" 3.47; "sigmoid" 2.04), short of everyday,
-that a title was cut down to is weighed as an everyday word: the title's other words, which made it a name, are gone.
-Measured: the same at 2.5 (every word not rare) lost as much recall as it gained precision."""
-
-
-def _cut_word(m: Mention, target: str) -> bool:
-    """One fairly common word a title was cut down to ("shortcut" of Shortcut Learning)."""
-    return _lone_word(m.surface) and m.surface.isalpha() and zipf(m.surface.lower()) >= CUT_WORD \
-        and all(n.source in ("short", "contested") for n in m.names if n.concept == target)
 
 
 def _shares_topic(m: Mention, target: str, pos: Positions) -> bool:
