@@ -653,6 +653,13 @@ def test_an_acronym_is_spelled_out_by_the_initials_before_it(text, spelled):
     ("Trained with DP-SGD, a private form of SGD.", "DP-SGD", None),
     ("SI-SDR is cheap; the plain SDR is not.", "SI-SDR", None),
     ("SI-SDR is cheap; the plain SDRs are sensitive.", "SI-SDR", None),  # inside another word
+    ("It is the scale-invariant SDRs' mean. SI-SDR is cheap.", "SI-SDR", None),
+    # a noun phrase, not words that happen to have those initials: "doing plain" is no "DP"
+    ("Training with DP-SGD is slower than doing plain SGD.", "DP-SGD", None),
+    ("Training with DP-SGD is slower than the differentially private SGD.", "DP-SGD", "differentially private"),
+    ("Differentially Private SGD (DP-SGD) clips gradients.", "DP-SGD", "Differentially Private"),
+    ("It is the scale-invariant SDR.", "SI-", None),  # nothing to look for
+    ("It is the 12 SDR.", "12-SDR", None),  # no letters to spell
 ])
 def test_an_acronym_opening_a_compound_is_spelled_out_by_the_initials_before_its_last_part(text, compound, spelled):
     assert head_spelled(text, *compound.split("-")) == spelled
@@ -675,6 +682,24 @@ def test_an_acronym_means_what_its_entry_spells_out(wgan_text, linked):
     text = sheet(entry("1.1.1", "Gaussian Process (GP)", "gp", full="A Gaussian process (GP) is a prior."),
                  entry("1.2.1", "Wasserstein Net", "wnet", full=wgan_text), subsections={"1.1": "GPs", "1.2": "Nets"})
     assert any(s == "wnet" and t == "gp" for s, t, _ in _mine(text)) is linked
+
+
+@pytest.mark.parametrize("first, second, linked", [
+    # each compound means what its own last part is spelled with: GP-UCB's spelling says nothing of GP-based
+    ("A GP-based surrogate models the loss.", "Its GP-UCB rule, the greedy penalized UCB, explores.", True),
+    ("A GP-UCB surrogate models the loss.", "Its GP-UCB rule, the greedy penalized UCB, explores.", False),
+    # or one its own extends ("GP-UCBs" of GP-UCB)
+    ("Two GP-UCBs model the loss.", "Its GP-UCB rule, the greedy penalized UCB, explores.", False),
+    # and a plain mention is no compound's
+    ("A GP models the loss.", "Its GP-UCB rule, the greedy penalized UCB, explores.", True),
+])
+def test_an_acronym_opening_a_compound_means_what_the_section_spells_that_compound(first, second, linked):
+    text = sheet(entry("1.1.1", "Gaussian Process (GP)", "gp", full="A Gaussian process (GP) is a prior."),
+                 section="1", title="PRIORS") + "\n" + sheet(
+        entry("2.1.1", "Surrogate Model", "surrogate", full=first),
+        entry("2.2.1", "Bandit Rule", "bandit", full=second),
+        section="2", title="SEARCH", subsections={"2.1": "Models", "2.2": "Rules"})
+    assert any(s == "surrogate" and t == "gp" for s, t, _ in _mine(text)) is linked
 
 
 @pytest.mark.parametrize("title, full, sibling, linked", [

@@ -388,23 +388,38 @@ _WHOLE_WORD = re.compile(r"\w+(?:-\w+)*")
 def head_spelled(text: str, head: str, tail: str) -> str | None:
     """The words that spell ``head``, the acronym opening the compound "head-tail", just before ``tail`` standing
     alone in ``text``: "the scale-invariant SDR" for the SI of "SI-SDR", "Multi-dimensional Archive of Phenotypic
-    Elites" for the MAP of "MAP-Elites".  As strict as :func:`spelled_out`."""
+    Elites" for the MAP of "MAP-Elites".  As strict as :func:`spelled_out`, and a noun phrase: the words open a
+    bracket or a clause or follow a determiner, or are capitalised; not "than doing plain SGD" for DP-SGD."""
     letters = [c.lower() for c in head if c.isalpha()]
+    if not tail or not letters:
+        return None
     at = text.find(tail)
     while at >= 0:
         end = at + len(tail)
-        before = text[max(0, at - 40):at].split()
+        last = _WORD.findall(text, max(0, at - 40), at)
         # not inside a word, nor the compound itself; and the word before gives the last initial
         if (at == 0 or (text[at - 1] != "-" and not text[at - 1].isalnum())) \
                 and (end == len(text) or not text[end].isalnum()) \
-                and before and before[-1].rsplit("-", 1)[-1][:1].lower() == letters[-1]:
+                and last and last[-1][0].lower() == letters[-1]:
             lo = max(0, at - 24 * len(letters))
             for word in (_WORD, _WHOLE_WORD):  # "scale-invariant" is two initials, "Multi-dimensional" one
                 taken = _initials(list(word.finditer(text, lo, at)), letters)
-                if taken and text[taken[0].end():at].strip() == "":
+                if taken and text[taken[0].end():at].strip() == "" and _opens_noun_phrase(text, taken):
                     return text[taken[-1].start():taken[0].end()]
         at = text.find(tail, end)
     return None
+
+
+_DETERMINER = re.compile(r"(?:\b(?:the|a|an|its|their|this|that|these|those|each|every|our|his|her)|[(,;:])\s*\Z",
+                         re.I)
+
+
+def _opens_noun_phrase(text: str, taken: list[re.Match]) -> bool:
+    """Whether the words ``taken`` (last first) open a noun phrase: capitalised, or at the start of the text, a
+    bracket or a clause, or after a determiner."""
+    first = taken[-1]
+    return first.group()[0].isupper() or _DETERMINER.search(text, max(0, first.start() - 12), first.start()) \
+        is not None or not text[:first.start()].strip()
 
 
 def _initials(words: list[re.Match], letters: list[str]) -> list[re.Match] | None:

@@ -121,11 +121,11 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         return found
 
     @functools.cache
-    def compound_head(section: str, head: str) -> str | None:
-        """What an acronym that opens compounds ("SI" of "SI-SDR", "SI-SDRi") means across a section: the words
-        one of its texts writes before a compound's last part ("the scale-invariant SDR"), if any.  Asked only of
-        the acronyms mentions find opening a compound, few in any corpus: looking for every compound in every text
-        cost 6% of hard 10k's mining."""
+    def compound_heads(section: str, head: str) -> dict[str, str]:
+        """What an acronym means across a section in each compound it opens ("SI" of "SI-SDR"), by the compound's
+        last part: the words one of the section's texts writes before that part standing alone ("the
+        scale-invariant SDR"), where one does.  Asked only of the acronyms mentions find opening a compound, few
+        in any corpus: looking for every compound in every text cost 6% of hard 10k's mining."""
         texts = [t for e in by_section[section] for t in chain((e.title,), (e.fields[f].text for f in FIELDS))]
         tails: dict[str, None] = {}
         for text in texts:
@@ -134,11 +134,20 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
                 if (at == 0 or not text[at - 1].isalnum()) and (tail := _TAIL.match(text, at + len(head))):
                     tails[tail[1]] = None
                 at = text.find(f"{head}-", at + 1)
+        spelled = {}
         for tail in tails:
-            for text in texts:
-                if tail in text and (found := head_spelled(text, head, tail)):
-                    return found
-        return None
+            found = next((f for text in texts if tail in text and (f := head_spelled(text, head, tail))), None)
+            if found:
+                spelled[tail] = found
+        return spelled
+
+    def compound_head(section: str, head: str, tail: str) -> str | None:
+        """The compound's own spelling, or that of one whose last part this one's extends ("SI-SDRi", the
+        improvement in "SI-SDR")."""
+        spelled = compound_heads(section, head)
+        if tail in spelled:
+            return spelled[tail]
+        return next((f for t, f in sorted(spelled.items(), key=lambda x: -len(x[0])) if tail.startswith(t)), None)
 
     def consider(m: Mention, target: str) -> None:
         key = (target, m.entry.id, m.unit)
@@ -160,8 +169,8 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         if ev is not None and rules.SPELLED_OUT_RULE not in disabled \
                 and acronym(m.surface):
             ours, how = spelled_in(m.entry).get(m.surface), "spelled out here as"
-            if ours is None and _TAIL.match(m.after):
-                ours, how = compound_head(m.entry.section_number, m.surface), "spelled out in this section as"
+            if ours is None and (tail := _TAIL.match(m.after)):
+                ours, how = compound_head(m.entry.section_number, m.surface, tail[1]), "spelled out in this section as"
             if ours is None:
                 ours, how = section_acronyms(m.entry.section_number).get(m.surface, (None, ""))
             theirs = ours and spelled_in(pos.entries[target]).get(m.surface)
