@@ -103,9 +103,16 @@ def test_subsection_title_names_its_head_entry(lexicon):
     # not a list under a shared head, nor an everyday word alone
     ("Censoring (Right, Left and Interval Censoring)", set(), {"Right", "Left and Interval Censoring"}),
     ("Pretext Task (Rotation, Jigsaw Puzzles)", {"Jigsaw Puzzles"}, {"Rotation"}),
+    # a hedge before a name is no part of it, and a remark is no name
+    ("Expected Shortfall (ES, also CVaR)", {"CVaR"}, {"also CVaR"}),
+    ("Quorb Net (see below, QN)", {"QN"}, {"see below"}),
+    # one that is another entry's title names that entry
+    ("Ensembles (Zint Bagging, Blorp Stacking)", {"Zint Bagging"}, {"Blorp Stacking"}),
 ])
 def test_a_bracketed_list_in_a_title_gives_each_name(title, named, unnamed):
-    lexicon = build_lexicon(read([_write_tmp(sheet(entry("1.1.1", title, "listed", full="A thing.")))], None))
+    lexicon = build_lexicon(read([_write_tmp(sheet(entry("1.1.1", title, "listed", full="A thing."),
+                                                   entry("1.1.2", "Blorp Stacking", "stacking", full="Stacks.")))],
+                                 None))
     names = {n.surface for n in lexicon.names_of("listed")}
     assert named <= names and not unnamed & names
 
@@ -264,6 +271,8 @@ def test_an_everyday_word_in_a_definition_sharing_nothing_else_with_the_concept_
     ("Off-Policy Evaluation", "Q-learning is off-policy and learns from old data.", False),
     ("Off-Policy Evaluation", "Q-learning is judged by off-policy evaluation on old data.", True),
     ("Quorb-Policy Evaluation", "Q-learning is quorb-policy and learns from old data.", True),
+    # a noun after the preposition names the thing: "over-smoothing of node features"
+    ("Over-Smoothing Evaluation", "Q-learning suffers over-smoothing of its values.", True),
 ])
 def test_a_title_cut_to_a_compound_opening_with_a_preposition_gives_no_name(title, text, linked):
     edges = _mine(sheet(entry("1.1.1", title, "ope", full="Estimates a policy's value from logs."),
@@ -370,6 +379,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("The Beta Method builds on this.", "Nothing here.", ("beta", "alpha", "requires")),
     ("A net. Its bandit version is the Beta Method.", "Nothing here.", ("beta", "alpha", "requires")),
     ("A net. Its version is the Beta Method.", "Nothing here.", ("alpha", "beta", "related")),
+    ("A net. Its original version is the Beta Method.", "Nothing here.", ("alpha", "beta", "related")),
+    ("A net. The closest variant is the Beta Method.", "Nothing here.", ("alpha", "beta", "related")),
     ("A net. Most modern Beta Methods use this design.", "Nothing here.", ("beta", "alpha", "requires")),
     ("A net. Take a Beta Method and use it well.", "Nothing here.", ("alpha", "beta", "related")),
     ("A net. A model trained with Beta Methods uses this.", "Nothing here.", ("alpha", "beta", "related")),

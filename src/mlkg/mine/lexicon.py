@@ -552,20 +552,28 @@ def _modifier_compound(short: str) -> bool:
     names one ("Off-Policy" of Off-Policy Evaluation: "off-policy learners", "off-policy data").  Measured: a
     compound ending in an adjective ("Self-Supervised", "One-Hot") as well lost more true links than it dropped
     false ones; readers link "self-supervised pretraining" and "one-hot vectors"."""
-    return " " not in short and "-" in short and short.split("-", 1)[0].lower() in _LEADING_PREPOSITIONS
+    return " " not in short and "-" in short and short.split("-", 1)[0].lower() in _LEADING_PREPOSITIONS \
+        and not _ACTION_NOUN.search(short)  # "Over-Smoothing", "Up-Sampling", "Over-Parameterization" are nouns
+
+
+_ACTION_NOUN = re.compile(r"(?:ing|tion|sion|ment|ness|ity)\Z", re.I)
 
 
 def _listed_names(alt: str) -> list[str]:
     """The names a title's brackets list, comma by comma: "Molecular Property Prediction" of "QSAR Modelling
     (Quantitative Structure-Activity Relationship, Molecular Property Prediction)".  Not a list under a shared
     head ("Right, Left and Interval Censoring": no "Right"), nor an everyday word alone."""
-    items = [item.strip() for item in alt.split(",")]
+    items = [_HEDGE.sub("", item.strip()) for item in alt.split(",")]
     if any(_JOINED_ITEM.search(item) for item in items):
         return []
-    return [item for item in items if item and (is_acronym(item) or " " in item or not everyday(item))]
+    # a name starts with a capital or a digit, or is all lower case (not "see below")
+    return [item for item in items if item and (is_acronym(item) or " " in item or not everyday(item))
+            and not (item[0].islower() and item.split()[0] in _FUNCTION_WORDS | _LISTED_HEDGES)]
 
 
 _JOINED_ITEM = re.compile(r"\s(?:and|or|&)\s")
+_LISTED_HEDGES = frozenset({"also", "see", "e.g.", "i.e.", "eg", "ie", "such", "including", "like", "cf."})
+_HEDGE = re.compile(r"\A(?:also|e\.g\.|i\.e\.|see|such as|including|like|cf\.)\s+", re.I)
 
 
 def _joins_two(label: str) -> bool:
@@ -856,12 +864,15 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     conjoined = set()
     inserted = set()  # another word for a title's first words, bracketed inside it: "Normal (Gaussian) Distribution"
     in_titles = []  # each entry's names from its title
+    labels: set[str] | None = None  # every title's label: an item of a bracketed list that is one names that entry
     for e in corpus.entries:
         label, alt_labels = split_title(e.title)
         alts = [alt for alt in alt_labels if not _bracketed_term(label, alt)]
         if alts and not plain_title(e.title).rstrip().endswith(")"):
             inserted.update(alts)
-        alts += [item for alt in alts if ", " in alt for item in _listed_names(alt)]
+        if any(", " in alt for alt in alts):
+            labels = {key[split_title(x.title)[0]] for x in corpus.entries} if labels is None else labels
+            alts += [item for alt in alts if ", " in alt for item in _listed_names(alt) if key[item] not in labels]
         in_titles.append((label, *alts))
         raw.append((label, e.id, "title"))
         raw.extend((alt, e.id, "alt") for alt in alts)

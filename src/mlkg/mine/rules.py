@@ -217,9 +217,13 @@ BEFORE = (
                 "starting point"), re.compile(
         r"\b(?=[bfgps])(?:(?:foundation|foundations|basis|building blocks?|prerequisite|precursor|groundwork|"
         r"starting point)\s+(?:for|of|to))\s+" + _LIST + r"\Z", re.I)),
-    # a version of S is T: "Its bandit version is EXP3", "the two-class version is the log loss"
+    # a version of S for a setting is T: "Its bandit version is EXP3"; not one of time, ancestry or closeness ("Its
+    # original version is T": T comes first), nor "the …" (whose?)
     (CUE_FLIP, ("version", "variant"), re.compile(
-        r"\b(?:its|their|the)\s+(?:[\w-]+\s+){1,2}(?:version|variant)\s+(?:is|are)\s+(?:(?:an?|the)\s+)?\Z", re.I)),
+        r"\b(?:its|their)\s+(?:(?!(?:original|earlier|older|old|previous|prior|first|early|classic|classical|vanilla|"
+        r"standard|base|basic|plain|canonical|closest|nearest|latest|newest|recent|modern|current|official|default|"
+        r"full|general|simplest|simple|best|usual)\b)[\w-]+\s+){1,2}(?:version|variant)\s+(?:is|are)\s+"
+        r"(?:(?:an?|the)\s+)?\Z", re.I)),
     (CUE_USED_IN, ("used ",), USED := re.compile(r"\bused (?:\w+ )?(?:in|by|inside|within)\s+" + _LIST + r"\Z", re.I)),
     (CUE_CONTRAST, ("unlike", "instead", "rather", "rival", "compared", "contrast", "opposed", "versus", "vs",
                     "than", "alternative", "outperform", "similar", "differ", "same", " as ", "besides"), re.compile(
