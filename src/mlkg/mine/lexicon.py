@@ -566,13 +566,13 @@ def _listed_names(alt: str) -> list[str]:
     items = [_HEDGE.sub("", item.strip()) for item in alt.split(",")]
     if any(_JOINED_ITEM.search(item) for item in items):
         return []
-    # a name starts with a capital or a digit, or is all lower case (not "see below")
+    # not a remark, which opens with a function word or a hedge in lower case ("see below")
     return [item for item in items if item and (is_acronym(item) or " " in item or not everyday(item))
-            and not (item[0].islower() and item.split()[0] in _FUNCTION_WORDS | _LISTED_HEDGES)]
+            and item.split()[0] not in _REMARK_OPENERS]
 
 
 _JOINED_ITEM = re.compile(r"\s(?:and|or|&)\s")
-_LISTED_HEDGES = frozenset({"also", "see", "e.g.", "i.e.", "eg", "ie", "such", "including", "like", "cf."})
+_REMARK_OPENERS = _FUNCTION_WORDS | {"also", "see", "e.g.", "i.e.", "eg", "ie", "such", "including", "like", "cf."}
 _HEDGE = re.compile(r"\A(?:also|e\.g\.|i\.e\.|see|such as|including|like|cf\.)\s+", re.I)
 
 
