@@ -299,6 +299,25 @@ def test_a_coined_name_matches_an_english_word_only_as_written(title, text, link
     assert any(s == "encoder" and t == "coined" for s, t, _ in edges) is linked
 
 
+@pytest.mark.parametrize("text, named", [
+    # a name that ends in a sign ("PointNet++", "SPO+") is written with it: the sign tells it from its base
+    ("It samples points as PointNet++ does.", {"plusplus"}),
+    ("It samples points as PointNet does.", {"base"}),
+    ("It stores subject, predicate and object as SPO, POS and OSP.", set()),
+    ("It is trained with the SPO+ loss.", {"regret"}),
+    # a name without the sign still names the base where the variant is none of the corpus's ("K-means++")
+    ("It seeds centres as Quorbing++ does.", {"quorbing"}),
+])
+def test_a_name_ending_in_a_sign_is_named_only_with_it(text, named):
+    edges = _mine(sheet(entry("1.1.1", "PointNet", "base", full="A network on point sets."),
+                        entry("1.1.2", "PointNet++", "plusplus", full="PointNet applied to nested neighbourhoods."),
+                        entry("1.1.3", "Decision Loss (SPO+)", "regret", full="A surrogate of regret."),
+                        entry("1.1.4", "Quorbing", "quorbing", full="Seeds centres far apart."),
+                        entry("1.2.1", "Zint Sampler", "zint", full=text),
+                        subsections={"1.1": "Networks", "1.2": "Samplers"}))
+    assert {t for s, t, _ in edges if s == "zint"} == named
+
+
 @pytest.mark.parametrize("distribution, named", [
     ("Normal (Quorb) Distribution", {"normal"}),  # the title gives "Quorb" as its own other word for "Normal"
     ("Quorb Distribution", set()),                 # a plain shortening, as the process's: a contest, undecided

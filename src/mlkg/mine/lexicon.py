@@ -133,7 +133,7 @@ def _other_number(last: str) -> str | None:
     "Auto-encoders"), or None where it has none (a number, a symbol)."""
     last_word = _HYPHEN.split(last) if "-" in last else [last]
     tail = last_word[-1]
-    if tail and (tail[-1].isalpha() or any(c.isupper() for c in last)):
+    if tail and (tail[-1].isalpha() or any(c.isupper() for c in last)) and not _SIGN.search(tail):
         single = _singular(tail)
         return "".join(last_word[:-1]) + (single if single else _plural(tail))
     return None
@@ -233,6 +233,22 @@ class Match(NamedTuple):
     @property
     def surface(self) -> str:
         return self.names[0].surface
+
+
+_SIGNS = ("+", "#", "*")
+_SIGN = re.compile(r"(?<=\w)[+#*]+\Z")
+"""The signs a name may end in, part of it as written: "PointNet++" is no "PointNet", "SPO+" no "SPO", "C#" no "C"."""
+
+
+def _by_sign(names: tuple[Name, ...], text: str, at: int) -> tuple[tuple[Name, ...], int]:
+    """Of names that share a key, those a text's sign after the match (at ``at``) is the end of, with the sign's
+    length; where it is none's, those that end in no sign.  "PointNet++" names its own entry and PointNet none,
+    though both keys are "pointnet"."""
+    signed = [(len(found[0]), n) for n in names if (found := _SIGN.search(n.surface)) and text.startswith(found[0], at)]
+    if signed:
+        longest = max(k for k, _ in signed)
+        return tuple(n for k, n in signed if k == longest), longest
+    return tuple(n for n in names if not _SIGN.search(n.surface)), 0
 
 
 def _make_name(surface: str, concept: str, source: str) -> Name | None:
@@ -714,35 +730,39 @@ class Lexicon:
             if len(key) > LONGEST_NAME:
                 continue
             first = bucket[0]
-            # the common cases, made quick: one name, or names of one concept (title and ID), no acronym
-            if len(bucket) == 1:
+            signed = any(n.surface.endswith(_SIGNS) for n in bucket)
+            # the common cases, made quick: one name, or names of one concept (title and ID), no acronym, no sign
+            if signed:
+                pass
+            elif len(bucket) == 1:
                 if True not in first.strict:
-                    add(f" {key} ", (len(key), (first,), None, None))
+                    add(f" {key} ", (len(key), (first,), None, None, False))
                     continue
             elif all(n.concept == first.concept and True not in n.strict for n in bucket):
-                add(f" {key} ", (len(key), (min(bucket, key=_BY_RANK),), None, None))
+                add(f" {key} ", (len(key), (min(bucket, key=_BY_RANK),), None, None, False))
                 continue
-            # one name per concept and case rule: the best-ranked (title over ID, say)
+            # one name per concept, case rule and sign: the best-ranked (title over ID, say)
             kept: dict[tuple, tuple[Name, tuple]] = {}
             for n in sorted(bucket, key=_BY_RANK) if len(bucket) > 1 else bucket:
                 # the (token index, exact token) pairs that must match case-sensitively
                 check = tuple((i, t) for i, (s, t) in enumerate(zip(n.strict, _WORD.findall(n.surface),
                                                                      strict=True)) if s) if True in n.strict else ()
-                kept.setdefault((n.concept, tuple(t for _, t in check)), (n, check))
+                sign = _SIGN.search(n.surface) if signed else None
+                kept.setdefault((n.concept, tuple(t for _, t in check), sign and sign[0]), (n, check))
             ranked = tuple(n for n, _ in kept.values())
             checks = tuple(c for _, c in kept.values())
             if not any(checks):
-                add(f" {key} ", (len(key), ranked, None, None))
-            elif " " not in key and all(len(n.strict) == 1 for n in ranked):
+                add(f" {key} ", (len(key), ranked, None, None, signed))
+            elif " " not in key and all(len(n.strict) == 1 for n in ranked) and not signed:
                 # one-token names: the matched text → the names it can be, found with one lookup
                 loose = tuple(n for n, c in zip(ranked, checks, strict=True) if not c)
                 # once per surface, not per name: an acronym a thousand concepts share made it quadratic
                 written = dict.fromkeys(n.surface for n, c in zip(ranked, checks, strict=True) if c)
                 exact = {w: tuple(m for m, c in zip(ranked, checks, strict=True) if not c or m.surface == w)
                          for w in written}
-                add(f" {key} ", (len(key), loose, exact, None))
+                add(f" {key} ", (len(key), loose, exact, None, False))
             else:
-                add(f" {key} ", (len(key), ranked, None, checks))
+                add(f" {key} ", (len(key), ranked, None, checks, signed))
         if by_key:
             self.automaton.make_automaton()
 
@@ -763,7 +783,7 @@ class Lexicon:
             return []
         norm = normalize(text) if norm is None else norm
         found: list[tuple[int, int, tuple[Name, ...]]] = []
-        for end, (length, names, exact, checks) in self.automaton.iter(f" {norm} "):
+        for end, (length, names, exact, checks, signed) in self.automaton.iter(f" {norm} "):
             start = end - length - 1  # in text coordinates: the padded key ends at end, one space each side
             if exact is not None:
                 ok = exact.get(text[start:end - 1], names)
@@ -781,6 +801,9 @@ class Lexicon:
                         n for n, c in zip(names, checks, strict=True) if c in passed)
             else:
                 ok = names
+            if signed:
+                ok, sign = _by_sign(ok, text, end - 1)
+                length += sign
             if exclude and all(n.concept in exclude for n in ok):
                 continue
             if ok:
