@@ -318,6 +318,25 @@ def test_a_name_ending_in_a_sign_is_named_only_with_it(text, named):
     assert {t for s, t, _ in edges if s == "zint"} == named
 
 
+@pytest.mark.parametrize("text, linked", [
+    # "generalization of", "extension of", "a kind of": a cue's own words, relating two other things
+    ("Hedge is a generalization of weighted majority voting.", False),
+    ("Hedge is a generalisation of weighted majority voting.", False),
+    ("Hedge is an extension of weighted majority voting.", False),
+    ("Hedge tightens the generalization bound of voting.", True),
+    ("Hedge bounds the generalization of voting.", False),
+    ("Hedge bounds generalization in voting.", True),
+])
+def test_a_cue_s_own_word_names_nothing(text, linked):
+    """Hedge, "a generalization of weighted majority", required Generalization Error."""
+    edges = _mine(sheet(entry("1.1.1", "Generalization Error", "gen", full="The expected loss on unseen data."),
+                        entry("1.1.2", "Training Error", "train", full="The loss on the training data."),
+                        entry("1.1.3", "Extension", "ext", full="A word a quorb takes on."),
+                        entry("1.2.1", "Hedge", "hedge", full=text),
+                        subsections={"1.1": "Errors", "1.2": "Experts"}))
+    assert any(s == "hedge" and t in ("gen", "ext") for s, t, _ in edges) is linked
+
+
 @pytest.mark.parametrize("distribution, named", [
     ("Normal (Quorb) Distribution", {"normal"}),  # the title gives "Quorb" as its own other word for "Normal"
     ("Quorb Distribution", set()),                 # a plain shortening, as the process's: a contest, undecided

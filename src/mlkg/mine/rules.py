@@ -182,6 +182,9 @@ CODE_RULE = "identifier-in-code"
 """A name an example writes as code (``torch.relu``, ``scoring='f1'``) is an identifier, not a mention."""
 INDEXED_RULE = "indexed-symbol"
 """A name of letters and a number in a run of symbols numbered alike ("[f1, f2, f3, …]") is a symbol, not the name."""
+CUE_WORD_RULE = "cue-word"
+"""A name that is a cue's own word ("a generalization of T", "an extension of T") relates S to T, and names no
+concept of its own (Generalization Error, by its shortened name)."""
 
 # A mention in the example or the simple explanation is weaker evidence than one in the
 # full explanation; the confidence of its vote is multiplied by this factor.
@@ -535,6 +538,16 @@ _JOINED = re.compile(r"(?:,|\band)\s*(?:[\w-]+\s+){0,2}\Z")
 # a verb of T's own, told by the determiner of its object: "and attention scores every query"
 _OWN_VERB = re.compile(r"\s+(?!(?:is|has|was|does|as|its|this|thus|plus)\b)[a-z]+s\s+"
                        r"(?:every|each|all|the|an?|its|their)\b")
+
+
+def cue_word(surface: str, after: str) -> bool:
+    """Whether a mention is the noun of a cue that relates its sentence's subject to what follows ("a
+    generalization of T", "a special case of T"): see :data:`CUE_WORD_RULE`."""
+    return bool(_CUE_NOUN.fullmatch(surface) and _OF.match(after))
+
+
+_CUE_NOUN = re.compile(r"(?:variant|version|type|kind|form|special case|extension|generali[sz]ation)s?", re.I)
+_OF = re.compile(r"\s+of\b", re.I)
 
 
 def _cue(m: re.Match) -> str:
@@ -1298,5 +1311,5 @@ def break_cycles(relations: list[Relation], rank: dict[str, int]) -> tuple[list[
     return [changed.get(id(r), r) for r in relations], report
 
 
-SWITCHES = (*(r.name for r in RULES), HOMONYM_RULE, SPELLED_OUT_RULE, CODE_RULE, INDEXED_RULE)
+SWITCHES = (*(r.name for r in RULES), HOMONYM_RULE, SPELLED_OUT_RULE, CODE_RULE, INDEXED_RULE, CUE_WORD_RULE)
 """What ``mine(disabled=…)`` can switch off, one at a time, to measure what each rule buys."""
