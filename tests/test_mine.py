@@ -337,6 +337,19 @@ def test_a_cue_s_own_word_names_nothing(text, linked):
     assert any(s == "hedge" and t in ("gen", "ext") for s, t, _ in edges) is linked
 
 
+@pytest.mark.parametrize("text, linked", [
+    ("It averages bootstrap samples of the data.", True),  # the title's own words, as a noun: "bootstrap samples"
+    ("It averages posterior samples of the data.", False),  # the bracketed other name's: once removed
+    ("It is posterior sampling of the data.", True),
+])
+def test_only_a_title_gives_its_verb_s_other_forms(text, linked):
+    """Thompson Sampling (Posterior Sampling) was named by "posterior samples" in MCMC entries."""
+    edges = _mine(sheet(entry("1.1.1", "Bootstrap Sampling (Posterior Sampling)", "boot", full="Draws with repeats."),
+                        entry("1.2.1", "Bagged Estimator", "bagged", full=text),
+                        subsections={"1.1": "Sampling", "1.2": "Estimators"}))
+    assert any(s == "bagged" and t == "boot" for s, t, _ in edges) is linked
+
+
 @pytest.mark.parametrize("distribution, named", [
     ("Normal (Quorb) Distribution", {"normal"}),  # the title gives "Quorb" as its own other word for "Normal"
     ("Quorb Distribution", set()),                 # a plain shortening, as the process's: a contest, undecided

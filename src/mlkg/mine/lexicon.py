@@ -1024,9 +1024,11 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             if len(given) == 1:
                 concepts = given
             raw.extend((short, c, "short" if len(concepts) == 1 else "contested") for c in sorted(concepts))
-    for tokens, concept, _ in titles:
+    for tokens, concept, source in titles:
         last = tokens[-1]
-        if len(tokens) >= 2 and last.group().isalpha() and not is_acronym(last.group()):
+        # of the title only: an other name in brackets is a name already once removed ("Thompson Sampling (Posterior
+        # Sampling)" is no "posterior samples" of an MCMC entry)
+        if source == "title" and len(tokens) >= 2 and last.group().isalpha() and not is_acronym(last.group()):
             prefix = last.string[:last.start()]
             raw.extend((prefix + f, concept, "verbal") for f in _verbal_forms(prefix, last.group(), generic_words))
     # the adjective of a one-word name, where English has it ("convolutional" layers use convolution)
