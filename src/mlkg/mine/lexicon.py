@@ -177,7 +177,7 @@ _AGENT = (("ification", "ifier"), ("ization", "izer"), ("isation", "iser"), ("at
 """The noun of what does an action, from the noun of the action, as English regularly makes it."""
 
 
-def _verbal_forms(prefix: str, word: str, heads: set[str]) -> Iterator[str]:
+def _verbal_forms(prefix: str, word: str, heads: set[str], doer_only: bool = False) -> Iterator[str]:
     """The last word of a name in the verb's other forms, and the noun of its doer (:data:`_AGENT`): "bootstrap
     samples" names Bootstrap Sampling, unless the
     phrase is an everyday one ("weighted average" is not Weighted Averaging); and where the word is a head several
@@ -189,6 +189,8 @@ def _verbal_forms(prefix: str, word: str, heads: set[str]) -> Iterator[str]:
         agent = next((word[:-len(a)] + b for a, b in _AGENT if low.endswith(a) and len(low) > len(a) + 1), None)
         if agent and zipf(agent.lower()) > 0 and not common_phrase(prefix + agent, COMMON):  # no "Bellman Equator"
             yield agent
+    if doer_only:
+        return
     if low.endswith("ing") and len(low) > 5:
         stem = word[:-3]
         # and its participle, after a word of its own: "a gradient-boosted model" has had Gradient Boosting; not
@@ -1026,11 +1028,13 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
             raw.extend((short, c, "short" if len(concepts) == 1 else "contested") for c in sorted(concepts))
     for tokens, concept, source in titles:
         last = tokens[-1]
-        # of the title only: an other name in brackets is a name already once removed ("Thompson Sampling (Posterior
-        # Sampling)" is no "posterior samples" of an MCMC entry)
-        if source == "title" and len(tokens) >= 2 and last.group().isalpha() and not is_acronym(last.group()):
+        if len(tokens) >= 2 and last.group().isalpha() and not is_acronym(last.group()):
             prefix = last.string[:last.start()]
-            raw.extend((prefix + f, concept, "verbal") for f in _verbal_forms(prefix, last.group(), generic_words))
+            # an other name in brackets, once removed already, gives only its doer ("Action Recognition (Video
+            # Classification)": "a video classifier"); what its verb makes is what other things make too ("Thompson
+            # Sampling (Posterior Sampling)" is no "posterior samples" of an MCMC entry)
+            raw.extend((prefix + f, concept, "verbal")
+                       for f in _verbal_forms(prefix, last.group(), generic_words, doer_only=source != "title"))
     # the adjective of a one-word name, where English has it ("convolutional" layers use convolution)
     for surface, concept, source in list(raw):
         word = surface.strip()
