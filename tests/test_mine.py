@@ -353,6 +353,22 @@ def test_only_a_title_gives_its_verb_s_other_forms(title, text, linked):
     assert any(s == "bagged" and t == "boot" for s, t, _ in edges) is linked
 
 
+@pytest.mark.parametrize("title, text, kind", [
+    # "T-free", "T-less": S works without T
+    ("Quorb-Free Reader", "It reads pages as images.", "related"),
+    ("Quorb Reader", "It reads pages as images.", "requires"),
+    ("Page Reader", "A quorb-free model, it reads pages as images.", "related"),
+    ("Page Reader", "A quorb-less model, it reads pages as images.", "related"),
+    ("Page Reader", "A quorb model, it reads pages as images.", "requires"),
+])
+def test_what_works_free_of_a_concept_does_not_require_it(title, text, kind):
+    """"OCR-Free Document Understanding" required OCR, by its title."""
+    edges = _mine(sheet(entry("1.1.1", "Quorb", "quorb", full="Reads the characters of a page."),
+                        entry("1.2.1", title, "reader", full=text),
+                        subsections={"1.1": "Recognition", "1.2": "Readers"}))
+    assert {k for s, t, k in edges if (s, t) == ("reader", "quorb")} == {kind}
+
+
 @pytest.mark.parametrize("distribution, named", [
     ("Normal (Quorb) Distribution", {"normal"}),  # the title gives "Quorb" as its own other word for "Normal"
     ("Quorb Distribution", set()),                 # a plain shortening, as the process's: a contest, undecided

@@ -142,7 +142,7 @@ ENUMERATION = Rule(
     "an option or a facet, not by itself a prerequisite. Outweighed by other mentions of T.")
 NEGATION = Rule(
     "cue-negation", 3, RELATED, 0.75,
-    "\"no T needed\", \"without T\", \"combined with T\": S does not build on T.")
+    "\"no T needed\", \"without T\", \"T-free\", \"combined with T\": S does not build on T.")
 
 SHARED_VOCABULARY = Rule(
     "shared-vocabulary", 3, RELATED, 0.6,
@@ -785,12 +785,15 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
         if TITLE_CONTAINS.name in disabled or all(n.source in ("short", "contested", "participle") for n in m.names
                                                    if n.concept != source):
             return None
+        free = _FREE.match(m.after)
+        rule = NEGATION if free and NEGATION.name not in disabled else TITLE_CONTAINS  # "OCR-Free Document …"
         return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
-                        TITLE_CONTAINS.name, REQUIRES, TITLE_CONTAINS.confidence, m.surface)
+                        rule.name, rule.outcome, rule.confidence, m.surface + (free[0] if free else ""))
     forward = pos.order[target] > pos.order[source]
-    found = cue_for(m.before, m.after, forward, prose=m.field != "example", own=pos.stems(source),
-                    family=pos.entries[target].parent == pos.entries[source].parent
-                    or pos.section_heads.get(pos.section[target]) == source)
+    found = (NEGATION, m.surface + free[0]) if (free := _FREE.match(m.after)) else \
+        cue_for(m.before, m.after, forward, prose=m.field != "example", own=pos.stems(source),
+                family=pos.entries[target].parent == pos.entries[source].parent
+                or pos.section_heads.get(pos.section[target]) == source)
     instance = found is not None and found[0] is CUE_INSTANCE
     if (m.aside or instance) and _names_the_phrase(m, pos.entries[target].label):
         m = m._replace(aside=False)  # the parenthesis is part of T's name: no remark, and no instance
@@ -809,6 +812,9 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
         return None
     return Evidence(source, target, m.field, m.sentence, m.entry.location.path, m.line, m.surface,
                     rule.name, rule.outcome, round(rule.confidence * FIELD_FACTOR[m.field], 3), cue, m.agent)
+
+
+_FREE = re.compile(r"[-\u2010\u2011](?:free|less)\b", re.I)  # "OCR-free", "tokenizer-less": what S does without T
 
 
 def _shares_topic(m: Mention, target: str, pos: Positions) -> bool:
