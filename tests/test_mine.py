@@ -307,34 +307,95 @@ def test_a_coined_name_matches_an_english_word_only_as_written(title, text, link
     ("It is trained with the SPO+ loss.", {"regret"}),
     # a name without the sign still names the base where the variant is none of the corpus's ("K-means++")
     ("It seeds centres as Quorbing++ does.", {"quorbing"}),
+    ("It samples points as PointNet＋＋ does.", {"plusplus"}),  # full width
+    ("It writes C# and C++ alike.", {"csharp", "cpp"}),
+    ("It writes C+ only.", {"cplus"}),
+    ("It writes C code.", set()),
+    ("It picks a star as the A* search does.", {"astar"}),
+    ("It picks *a* model, not the other one.", set()),  # an emphasis, no sign
+    ("It is SPO+-free.", {"regret"}),
 ])
 def test_a_name_ending_in_a_sign_is_named_only_with_it(text, named):
     edges = _mine(sheet(entry("1.1.1", "PointNet", "base", full="A network on point sets."),
                         entry("1.1.2", "PointNet++", "plusplus", full="PointNet applied to nested neighbourhoods."),
                         entry("1.1.3", "Decision Loss (SPO+)", "regret", full="A surrogate of regret."),
                         entry("1.1.4", "Quorbing", "quorbing", full="Seeds centres far apart."),
+                        entry("1.1.5", "C#", "csharp", full="A language."),
+                        entry("1.1.6", "C++", "cpp", full="A language."),
+                        entry("1.1.7", "C+", "cplus", full="A language."),
+                        entry("1.1.8", "A*", "astar", full="A best-first search."),
                         entry("1.2.1", "Zint Sampler", "zint", full=text),
                         subsections={"1.1": "Networks", "1.2": "Samplers"}))
     assert {t for s, t, _ in edges if s == "zint"} == named
 
 
-@pytest.mark.parametrize("text, linked", [
-    # "generalization of", "extension of", "a kind of": a cue's own words, relating two other things
-    ("Hedge is a generalization of weighted majority voting.", False),
-    ("Hedge is a generalisation of weighted majority voting.", False),
-    ("Hedge is an extension of weighted majority voting.", False),
-    ("Hedge tightens the generalization bound of voting.", True),
-    ("Hedge bounds the generalization of voting.", False),
-    ("Hedge bounds generalization in voting.", True),
+@pytest.mark.parametrize("titles, text, named", [
+    # a sign inside a name is written too: "A* search" is no "A search"
+    (("A* Search", "A Search"), "It expands nodes as A* search does.", {"first"}),
+    (("A* Search", "A Search"), "It expands nodes as A search does.", {"second"}),
+    (("C++ Templates", "C Templates"), "It is written as C templates are.", {"second"}),
 ])
-def test_a_cue_s_own_word_names_nothing(text, linked):
+def test_a_name_with_a_sign_inside_is_named_only_with_it(titles, text, named):
+    edges = _mine(sheet(entry("1.1.1", titles[0], "first", full="A way to look."),
+                        entry("1.1.2", titles[1], "second", full="Another way to look."),
+                        entry("1.2.1", "Zint Sampler", "zint", full=text),
+                        subsections={"1.1": "Searches", "1.2": "Samplers"}))
+    assert {t for s, t, _ in edges if s == "zint"} == named
+
+
+@pytest.mark.parametrize("base, variant", [("PointNet", "PointNet++"), ("K-Means", "K-Means++"), ("Zorb", "Zorb#")])
+def test_a_title_that_adds_a_sign_contains_the_name_it_extends(base, variant):
+    """"PointNet++" is a PointNet: its title names it, as "Denoising Autoencoder" names Autoencoder."""
+    edges = _mine(sheet(entry("1.1.1", base, "base", full="A network on point sets."),
+                        entry("1.1.2", variant, "variant", full="Nested neighbourhoods, one level each."),
+                        subsections={"1.1": "Networks"}))
+    assert ("variant", "base", "requires") in edges
+
+
+def test_a_name_ending_in_a_sign_has_no_other_number():
+    """"SPO+s" is no word; "GANs" is."""
+    assert variants("SPO+") == {"SPO+"}
+    assert "GANs" in variants("GAN")
+
+
+@pytest.mark.parametrize("surface, before, after, cue", [
+    ("generalization", "Hedge is a ", " of voting.", True),
+    ("generalisation", "Hedge is a ", " of voting.", True),
+    ("extension", "It is a natural ", " of k-means.", True),
+    ("Generalizations", "", " of voting abound.", True),
+    ("GENERALIZATION", "IT IS A ", " OF VOTING.", True),
+    *((noun, "It is a ", " of boosting.", True) for noun in ("variant", "version", "type", "kind", "form",
+                                                               "special case")),
+    ("variants", "Its ", " of boosting differ.", True),
+    # the noun as the property of what follows, not a cue
+    ("generalization", "Augmentation improves the ", " of CNNs.", False),
+    ("generalization", "Good ", " of deep networks is not understood.", False),
+    ("generalization", "It is a ", " offset.", False),
+    ("generalization", "It tightens a ", " bound.", False),
+    ("generalization error", "It is a ", " of voting.", False),
+])
+def test_the_noun_of_a_cue(surface, before, after, cue):
+    assert rules.cue_word(surface, before, after) is cue
+
+
+@pytest.mark.parametrize("text, disabled, linked", [
+    ("Hedge is a generalization of weighted majority voting.", frozenset(), False),
+    ("Hedge is a generalization of weighted majority voting.", frozenset({rules.CUE_WORD_RULE}), True),
+    ("Hedge is an extension of weighted majority voting.", frozenset(), False),
+    ("Hedge tightens the generalization bound of voting.", frozenset(), True),
+    ("Hedge improves the generalization of voting.", frozenset(), True),
+])
+def test_a_cue_s_own_word_names_nothing(text, disabled, linked):
     """Hedge, "a generalization of weighted majority", required Generalization Error."""
-    edges = _mine(sheet(entry("1.1.1", "Generalization Error", "gen", full="The expected loss on unseen data."),
-                        entry("1.1.2", "Training Error", "train", full="The loss on the training data."),
-                        entry("1.1.3", "Extension", "ext", full="A word a quorb takes on."),
-                        entry("1.2.1", "Hedge", "hedge", full=text),
-                        subsections={"1.1": "Errors", "1.2": "Experts"}))
-    assert any(s == "hedge" and t in ("gen", "ext") for s, t, _ in edges) is linked
+    text = sheet(entry("1.1.1", "Generalization Error", "gen", full="The expected loss on unseen data."),
+                 entry("1.1.2", "Training Error", "train", full="The loss on the training data."),
+                 entry("1.1.3", "Extension", "ext", full="A word a quorb takes on."),
+                 entry("1.2.1", "Hedge", "hedge", full=text),
+                 subsections={"1.1": "Errors", "1.2": "Experts"})
+    kg = build(read([_write_tmp(text)], []), disabled)
+    assert any(e["source"] == "hedge" and e["target"] in ("gen", "ext")
+               for e in kg.edges(("requires", "related"))) is linked
+    assert (rules.CUE_WORD_RULE in rules.SWITCHES) is True
 
 
 @pytest.mark.parametrize("title, text, linked", [
@@ -360,6 +421,11 @@ def test_only_a_title_gives_its_verb_s_other_forms(title, text, linked):
     ("Page Reader", "A quorb-free model, it reads pages as images.", "related"),
     ("Page Reader", "A quorb-less model, it reads pages as images.", "related"),
     ("Page Reader", "A quorb model, it reads pages as images.", "requires"),
+    ("Page Reader", "A quorb\u2011free model, it reads pages as images.", "related"),
+    ("Page Reader", "A quorb\u2013free model, it reads pages as images.", "related"),
+    ("Page Reader", "A quorb-freedom model, it reads pages as images.", "requires"),
+    ("Page Reader", "A quorb-free-form model, it reads pages as images.", "requires"),
+    ("Page Reader", "A quorb free of charge, it reads pages as images.", "requires"),
 ])
 def test_what_works_free_of_a_concept_does_not_require_it(title, text, kind):
     """"OCR-Free Document Understanding" required OCR, by its title."""

@@ -441,6 +441,18 @@ def test_a_heading_with_a_long_run_of_spaces_is_read_in_one_pass():
     assert e.title.startswith("Alpha ") and e.title.endswith(" Net")
 
 
+@pytest.mark.parametrize("written, title", [
+    ("C#", "C#"),            # a sign of the name, no closing run: no space before it
+    ("C# ##", "C#"),
+    ("Alpha Net ###", "Alpha Net"),
+    ("Alpha Net#  ", "Alpha Net#"),
+])
+def test_a_heading_s_closing_run_of_hashes_follows_a_space(written, title):
+    """"#### 1.1.5 C#" had been read as "C", and took every "C" of the corpus."""
+    (e,) = parse_text(sheet(entry("1.1.1", written, "lang"))).entries
+    assert e.title == title
+
+
 def test_an_indented_comment_in_an_unfenced_example_stays_in_the_example():
     """"  # compute the loss" could be a CommonMark heading, but no numbered one: it is the example's comment."""
     example = "Steps:\n  # compute the loss\n  loss = f(x)\n  # then the gradient\n  g = grad(loss)"

@@ -242,15 +242,25 @@ _SIGN = re.compile(r"(?<=\w)[+#*]+\Z")
 """The signs a name may end in, part of it as written: "PointNet++" is no "PointNet", "SPO+" no "SPO", "C#" no "C"."""
 
 
-def _by_sign(names: tuple[Name, ...], text: str, at: int) -> tuple[tuple[Name, ...], int]:
-    """Of names that share a key, those a text's sign after the match (at ``at``) is the end of, with the sign's
-    length; where it is none's, those that end in no sign.  "PointNet++" names its own entry and PointNet none,
-    though both keys are "pointnet"."""
-    signed = [(len(found[0]), n) for n in names if (found := _SIGN.search(n.surface)) and text.startswith(found[0], at)]
+def _by_sign(names: tuple[Name, ...], text: str, start: int, at: int,
+             exclude: frozenset[str]) -> tuple[tuple[Name, ...], int]:
+    """Of names that share a key, matched at ``start`` to ``at``, those a text's sign after the match is the end of,
+    with the sign's length; where it is none's, those that end in no sign.  "PointNet++" names its own entry and
+    PointNet none, though both keys are "pointnet".  A star that closes an emphasis ("*a*") is no sign; in a
+    title, its own signed name set aside, the rest is the name it extends ("PointNet++" holds "PointNet")."""
+    after = text[at:at + 4].translate(_FULL_WIDTH)
+    signed = [(len(found[0]), n) for n in names if (found := _SIGN.search(n.surface)) and after.startswith(found[0])
+              and not (found[0][0] == "*" and text[start - 1:start] == "*")]
     if signed:
         longest = max(k for k, _ in signed)
-        return tuple(n for k, n in signed if k == longest), longest
+        written = tuple(n for k, n in signed if k == longest)
+        if not (exclude and all(n.concept in exclude for n in written)):
+            return written, longest
     return tuple(n for n in names if not _SIGN.search(n.surface)), 0
+
+
+_INNER_SIGN = re.compile(r"\w[+#*]+\W")
+_FULL_WIDTH = str.maketrans("\uff0b\uff03\uff0a", "+#*")
 
 
 def _make_name(surface: str, concept: str, source: str) -> Name | None:
@@ -692,8 +702,9 @@ def _defined_alias(text: str) -> tuple[str, str] | None:
 
 def _key(surface: str, norm: str) -> str:
     """The automaton's key for a name: its normalised words, one space apart, except where an apostrophe
-    left a space of its own ("Bayes' theorem" is "bayes  theorem" in normalised text)."""
-    if "'" in surface or "\u2019" in surface:
+    left a space of its own ("Bayes' theorem" is "bayes  theorem" in normalised text), or a sign inside the name
+    ("A* search" is "a  search": no "A search")."""
+    if "'" in surface or "\u2019" in surface or _INNER_SIGN.search(surface):
         return norm.strip()
     return " ".join(norm.split())
 
@@ -804,7 +815,7 @@ class Lexicon:
             else:
                 ok = names
             if signed:
-                ok, sign = _by_sign(ok, text, end - 1)
+                ok, sign = _by_sign(ok, text, start, end - 1, exclude)
                 length += sign
             if exclude and all(n.concept in exclude for n in ok):
                 continue

@@ -162,7 +162,7 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         if m.code and ev is not None and rules.CODE_RULE not in disabled:
             report.homonyms.append((ev, f"{m.surface} is written as code here (an identifier), not as a name"))
             return  # and the line may still name the concept itself
-        if ev is not None and rules.CUE_WORD_RULE not in disabled and rules.cue_word(m.surface, m.after):
+        if ev is not None and rules.CUE_WORD_RULE not in disabled and rules.cue_word(m.surface, m.before, m.after):
             report.homonyms.append((ev, f"\"{m.surface} of\" is a cue's words here, relating two other things, not a "
                                         "name"))
             return  # and the sentence may still name the concept itself

@@ -540,14 +540,17 @@ _OWN_VERB = re.compile(r"\s+(?!(?:is|has|was|does|as|its|this|thus|plus)\b)[a-z]
                        r"(?:every|each|all|the|an?|its|their)\b")
 
 
-def cue_word(surface: str, after: str) -> bool:
+def cue_word(surface: str, before: str, after: str) -> bool:
     """Whether a mention is the noun of a cue that relates its sentence's subject to what follows ("a
-    generalization of T", "a special case of T"): see :data:`CUE_WORD_RULE`."""
-    return bool(_CUE_NOUN.fullmatch(surface) and _OF.match(after))
+    generalization of T", "a special case of T", "generalizations of T"): see :data:`CUE_WORD_RULE`.  Not where
+    the noun is the property of what follows: "improves the generalization of CNNs"."""
+    return bool(_CUE_NOUN.fullmatch(surface) and _OF.match(after)
+                and (surface[-1] in "sS" or _ONE_OF.search(before)))
 
 
 _CUE_NOUN = re.compile(r"(?:variant|version|type|kind|form|special case|extension|generali[sz]ation)s?", re.I)
 _OF = re.compile(r"\s+of\b", re.I)
+_ONE_OF = re.compile(r"\b(?:an?|one)\s+(?:[\w-]+\s+)?\Z", re.I)  # "a generalization", "a natural extension"
 
 
 def _cue(m: re.Match) -> str:
@@ -814,7 +817,7 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
                     rule.name, rule.outcome, round(rule.confidence * FIELD_FACTOR[m.field], 3), cue, m.agent)
 
 
-_FREE = re.compile(r"[-\u2010\u2011](?:free|less)\b", re.I)  # "OCR-free", "tokenizer-less": what S does without T
+_FREE = re.compile(r"[-\u2010-\u2013](?:free|less)\b(?!-)", re.I)  # "OCR-free", "tokenizer-less": what S does without T
 
 
 def _shares_topic(m: Mention, target: str, pos: Positions) -> bool:

@@ -38,6 +38,18 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _HEADING = re.compile(r"(#{1,6})[ \t]+(.*)\Z")  # its text, less the trailing spaces and #s, is rstripped after:
 # a lazy group before "[ \t#]*\Z" tried the rest of the line at every space (a 32k-space heading took 3 s)
 # ASCII digits only: "1.1.２" (fullwidth) would be another entry than "1.1.2" that reads as the same
+
+
+def _heading_text(raw: str) -> str:
+    """A heading's text less its closing run of #s, which CommonMark reads only after a space: "#### 1.1.2 C#" is
+    C#, "#### 1.1.2 C# ##" too."""
+    text = raw.rstrip(" \t")
+    cut = len(text.rstrip("#"))
+    if cut < len(text) and (cut == 0 or text[cut - 1] in " \t"):
+        text = text[:cut].rstrip(" \t")
+    return text
+
+
 _SECTION = re.compile(r"([0-9]+)\.?[ \t]+(\S.*)\Z")
 _SUBSECTION = re.compile(r"([0-9]+\.[0-9]+)\.?[ \t]+(\S.*)\Z")
 _ENTRY = re.compile(r"([0-9]+\.[0-9]+\.[0-9]+)\.?[ \t]+(\S.*)\Z")
@@ -447,7 +459,7 @@ class _Parser:
         h = _HEADING.match(body) if body[:1] == "#" and (indent == 0 or (indent < 4 and _STRUCTURAL.match(body))) \
             else None
         if h:
-            self._heading(lineno, len(h.group(1)), h.group(2).rstrip(" \t#"))
+            self._heading(lineno, len(h.group(1)), _heading_text(h.group(2)))
             return
         if body[:1] in "#\t" and (why := _not_a_heading(body)):
             # a line that reads as a heading and is none: the errors that follow (a "second **ID:**") say so
