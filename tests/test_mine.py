@@ -313,7 +313,6 @@ def test_a_coined_name_matches_an_english_word_only_as_written(title, text, link
     ("It writes C code.", set()),
     ("It picks a star as the A* search does.", {"astar"}),
     ("It picks *a* model, not the other one.", set()),  # an emphasis, no sign
-    ("It is SPO+-free.", {"regret"}),
 ])
 def test_a_name_ending_in_a_sign_is_named_only_with_it(text, named):
     edges = _mine(sheet(entry("1.1.1", "PointNet", "base", full="A network on point sets."),
@@ -350,6 +349,29 @@ def test_a_title_that_adds_a_sign_contains_the_name_it_extends(base, variant):
                         entry("1.1.2", variant, "variant", full="Nested neighbourhoods, one level each."),
                         subsections={"1.1": "Networks"}))
     assert ("variant", "base", "requires") in edges
+
+
+@pytest.mark.parametrize("titles, text, named", [
+    # the signed name alone in the corpus: its base written without the sign names nothing
+    (("PointNet++",), "It samples points as PointNet does.", set()),
+    # one concept's signed and plain names both kept: "Zorb++ (Zorb)" is named by either
+    (("Zorb++ (Zorb)",), "It samples points as Zorb does.", {"first"}),
+    (("Zorb++ (Zorb)",), "It samples points as Zorb++ does.", {"first"}),
+])
+def test_a_signed_name_and_its_base(titles, text, named):
+    edges = _mine(sheet(*(entry(f"1.1.{i}", t, ("first", "second")[i - 1], full="A network on point sets.")
+                          for i, t in enumerate(titles, 1)),
+                        entry("1.2.1", "Zint Sampler", "zint", full=text),
+                        subsections={"1.1": "Networks", "1.2": "Samplers"}))
+    assert {t for s, t, _ in edges if s == "zint"} == named
+
+
+def test_what_works_free_of_a_signed_name_reads_past_its_sign():
+    """"SPO+-free": the match ends after the sign, where "-free" begins."""
+    edges = _mine(sheet(entry("1.1.1", "Decision Loss (SPO+)", "regret", full="A surrogate of regret."),
+                        entry("1.2.1", "Zint Sampler", "zint", full="It is SPO+-free and samples."),
+                        subsections={"1.1": "Losses", "1.2": "Samplers"}))
+    assert ("zint", "regret", "related") in edges
 
 
 def test_a_name_ending_in_a_sign_has_no_other_number():
@@ -433,6 +455,19 @@ def test_what_works_free_of_a_concept_does_not_require_it(title, text, kind):
                         entry("1.2.1", title, "reader", full=text),
                         subsections={"1.1": "Recognition", "1.2": "Readers"}))
     assert {k for s, t, k in edges if (s, t) == ("reader", "quorb")} == {kind}
+
+
+@pytest.mark.parametrize("disabled, rule, cue", [
+    (frozenset(), "cue-negation", "Quorb-Free"),
+    (frozenset({"cue-negation"}), "title-contains", "Quorb"),
+])
+def test_a_title_free_of_a_concept_says_so_in_its_evidence(disabled, rule, cue):
+    text = sheet(entry("1.1.1", "Quorb", "quorb", full="Reads the characters of a page."),
+                 entry("1.2.1", "Quorb-Free Reader", "reader", full="It reads pages as images."),
+                 subsections={"1.1": "Recognition", "1.2": "Readers"})
+    kg = build(read([_write_tmp(text)], []), disabled)
+    [edge] = [e for e in kg.edges(("requires", "related")) if (e["source"], e["target"]) == ("reader", "quorb")]
+    assert [(ev.rule, ev.cue) for ev in edge["evidence"] if ev.field == "title"] == [(rule, cue)]
 
 
 @pytest.mark.parametrize("distribution, named", [

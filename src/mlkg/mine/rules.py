@@ -791,7 +791,7 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
         free = _FREE.match(m.after)
         rule = NEGATION if free and NEGATION.name not in disabled else TITLE_CONTAINS  # "OCR-Free Document …"
         return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
-                        rule.name, rule.outcome, rule.confidence, m.surface + (free[0] if free else ""))
+                        rule.name, rule.outcome, rule.confidence, m.surface + (free[0] if rule is NEGATION else ""))
     forward = pos.order[target] > pos.order[source]
     found = (NEGATION, m.surface + free[0]) if (free := _FREE.match(m.after)) else \
         cue_for(m.before, m.after, forward, prose=m.field != "example", own=pos.stems(source),
