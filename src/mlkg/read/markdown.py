@@ -35,21 +35,9 @@ FIELDS = {
 FIELD_TITLES = {v: k for k, v in FIELDS.items()}
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-_HEADING = re.compile(r"(#{1,6})[ \t]+(.*)\Z")  # its text, less the trailing spaces and #s, is rstripped after:
+_HEADING = re.compile(r"(#{1,6})[ \t]+(.*)\Z")  # its text, less the trailing spaces and #s, is cut after:
 # a lazy group before "[ \t#]*\Z" tried the rest of the line at every space (a 32k-space heading took 3 s)
 # ASCII digits only: "1.1.２" (fullwidth) would be another entry than "1.1.2" that reads as the same
-
-
-def _heading_text(raw: str) -> str:
-    """A heading's text less its closing run of #s, which CommonMark reads only after a space: "#### 1.1.2 C#" is
-    C#, "#### 1.1.2 C# ##" too."""
-    text = raw.rstrip(" \t")
-    cut = len(text.rstrip("#"))
-    if cut < len(text) and (cut == 0 or text[cut - 1] in " \t"):
-        text = text[:cut].rstrip(" \t")
-    return text
-
-
 _SECTION = re.compile(r"([0-9]+)\.?[ \t]+(\S.*)\Z")
 _SUBSECTION = re.compile(r"([0-9]+\.[0-9]+)\.?[ \t]+(\S.*)\Z")
 _ENTRY = re.compile(r"([0-9]+\.[0-9]+\.[0-9]+)\.?[ \t]+(\S.*)\Z")
@@ -313,6 +301,16 @@ def reordering_problem(char: str) -> str:
     """Why a character of :data:`REORDERING` is refused."""
     return (f"bidirectional control character {character(char)}: it shows the text after it in another order than "
             "it is read, so one title can look like another; remove it (right-to-left words need none)")
+
+
+def _heading_text(raw: str) -> str:
+    """A heading's text less its closing run of #s, which CommonMark reads only after a space: "#### 1.1.2 C#" is
+    C#, "#### 1.1.2 C# ##" too."""
+    text = raw.rstrip(" \t")
+    cut = len(text.rstrip("#"))
+    if cut < len(text) and (cut == 0 or text[cut - 1] in " \t"):
+        text = text[:cut].rstrip(" \t")
+    return text
 
 
 class _Parser:
