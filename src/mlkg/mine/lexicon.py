@@ -238,25 +238,27 @@ class Match(NamedTuple):
 
 
 _SIGNS = ("+", "#", "*")
-_SIGN = re.compile(r"(?<=\w)[+#*]+\Z")
+_SIGN = re.compile(rf"(?<=\w)[{re.escape(''.join(_SIGNS))}]+\Z")
 """The signs a name may end in, part of it as written: "PointNet++" is no "PointNet", "SPO+" no "SPO", "C#" no "C"."""
 
 
-def _by_sign(names: tuple[Name, ...], text: str, start: int, at: int,
+def _by_sign(names: tuple[Name, ...], signs: dict[Name, str], text: str, start: int, at: int,
              exclude: frozenset[str]) -> tuple[tuple[Name, ...], int]:
-    """Of names that share a key, matched at ``start`` to ``at``, those a text's sign after the match is the end of,
-    with the sign's length; where it is none's, those that end in no sign.  "PointNet++" names its own entry and
-    PointNet none, though both keys are "pointnet".  A star that closes an emphasis ("*a*") is no sign; in a
-    title, its own signed name set aside, the rest is the name it extends ("PointNet++" holds "PointNet")."""
+    """Of names that share a key, matched at ``start`` to ``at``, those a text's sign after the match is the end of
+    (``signs``: each name's, "" for none), with the sign's length; where it is none's, those that end in no sign.
+    "PointNet++" names its own entry and PointNet none, though both keys are "pointnet".  A star that closes an
+    emphasis ("*a*") is no sign; in a title, its own signed name set aside, the rest is the name it extends
+    ("PointNet++" holds "PointNet")."""
     after = text[at:at + 4].translate(_FULL_WIDTH)
-    signed = [(len(found[0]), n) for n in names if (found := _SIGN.search(n.surface)) and after.startswith(found[0])
-              and not (found[0][0] == "*" and text[start - 1:start] == "*")]
+    emphasis = text[start - 1:start] == "*"
+    signed = [(len(sign), n) for n in names if (sign := signs[n]) and after.startswith(sign)
+              and not (emphasis and sign[0] == "*")]
     if signed:
         longest = max(k for k, _ in signed)
         written = tuple(n for k, n in signed if k == longest)
         if not (exclude and all(n.concept in exclude for n in written)):
             return written, longest
-    return tuple(n for n in names if not _SIGN.search(n.surface)), 0
+    return tuple(n for n in names if not signs[n]), 0
 
 
 _INNER_SIGN = re.compile(r"\w[+#*]+\W")
@@ -743,16 +745,17 @@ class Lexicon:
             if len(key) > LONGEST_NAME:
                 continue
             first = bucket[0]
-            signed = any(n.surface.endswith(_SIGNS) for n in bucket)
+            signs = {n: found[0] if (found := _SIGN.search(n.surface)) else "" for n in bucket} \
+                if any(n.surface.endswith(_SIGNS) for n in bucket) else None
             # the common cases, made quick: one name, or names of one concept (title and ID), no acronym, no sign
-            if signed:
+            if signs:
                 pass
             elif len(bucket) == 1:
                 if True not in first.strict:
-                    add(f" {key} ", (len(key), (first,), None, None, False))
+                    add(f" {key} ", (len(key), (first,), None, None, None))
                     continue
             elif all(n.concept == first.concept and True not in n.strict for n in bucket):
-                add(f" {key} ", (len(key), (min(bucket, key=_BY_RANK),), None, None, False))
+                add(f" {key} ", (len(key), (min(bucket, key=_BY_RANK),), None, None, None))
                 continue
             # one name per concept, case rule and sign: the best-ranked (title over ID, say)
             kept: dict[tuple, tuple[Name, tuple]] = {}
@@ -760,22 +763,21 @@ class Lexicon:
                 # the (token index, exact token) pairs that must match case-sensitively
                 check = tuple((i, t) for i, (s, t) in enumerate(zip(n.strict, _WORD.findall(n.surface),
                                                                      strict=True)) if s) if True in n.strict else ()
-                sign = _SIGN.search(n.surface) if signed else None
-                kept.setdefault((n.concept, tuple(t for _, t in check), sign and sign[0]), (n, check))
+                kept.setdefault((n.concept, tuple(t for _, t in check), signs and signs[n]), (n, check))
             ranked = tuple(n for n, _ in kept.values())
             checks = tuple(c for _, c in kept.values())
             if not any(checks):
-                add(f" {key} ", (len(key), ranked, None, None, signed))
-            elif " " not in key and all(len(n.strict) == 1 for n in ranked) and not signed:
+                add(f" {key} ", (len(key), ranked, None, None, signs))
+            elif " " not in key and all(len(n.strict) == 1 for n in ranked) and not signs:
                 # one-token names: the matched text → the names it can be, found with one lookup
                 loose = tuple(n for n, c in zip(ranked, checks, strict=True) if not c)
                 # once per surface, not per name: an acronym a thousand concepts share made it quadratic
                 written = dict.fromkeys(n.surface for n, c in zip(ranked, checks, strict=True) if c)
                 exact = {w: tuple(m for m, c in zip(ranked, checks, strict=True) if not c or m.surface == w)
                          for w in written}
-                add(f" {key} ", (len(key), loose, exact, None, False))
+                add(f" {key} ", (len(key), loose, exact, None, None))
             else:
-                add(f" {key} ", (len(key), ranked, None, checks, signed))
+                add(f" {key} ", (len(key), ranked, None, checks, signs))
         if by_key:
             self.automaton.make_automaton()
 
@@ -796,7 +798,7 @@ class Lexicon:
             return []
         norm = normalize(text) if norm is None else norm
         found: list[tuple[int, int, tuple[Name, ...]]] = []
-        for end, (length, names, exact, checks, signed) in self.automaton.iter(f" {norm} "):
+        for end, (length, names, exact, checks, signs) in self.automaton.iter(f" {norm} "):
             start = end - length - 1  # in text coordinates: the padded key ends at end, one space each side
             if exact is not None:
                 ok = exact.get(text[start:end - 1], names)
@@ -814,8 +816,8 @@ class Lexicon:
                         n for n, c in zip(names, checks, strict=True) if c in passed)
             else:
                 ok = names
-            if signed:
-                ok, sign = _by_sign(ok, text, start, end - 1, exclude)
+            if signs:
+                ok, sign = _by_sign(ok, signs, text, start, end - 1, exclude)
                 length += sign
             if exclude and all(n.concept in exclude for n in ok):
                 continue
