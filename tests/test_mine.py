@@ -17,7 +17,7 @@ import mlkg
 from mlkg.errors import CurationError, InputError
 from mlkg.knowledge import build
 from mlkg.mine import Evidence, Relation, rules
-from mlkg.mine.lexicon import build_lexicon, head_spelled, spelled_out, variants
+from mlkg.mine.lexicon import build_lexicon, head_spelled, initials_written, spelled_out, variants
 from mlkg.mine.mentions import CorpusText
 from mlkg.read import Corpus, read
 from mlkg.read.markdown import parse_text
@@ -904,6 +904,40 @@ def test_an_acronym_a_sections_own_title_makes_means_that_title_there(title, ful
     edges = _mine(first + "\n" + second)
     assert {t for s, t, _ in edges if s == "zint"} - {"blorp"} == linked
     assert (("bp-means", "bazz-privacy") in {(s, t) for s, t, _ in edges}) is bool(linked)  # in a title alike
+
+
+@pytest.mark.parametrize("text, acronym, written", [
+    ("A 95% confidence interval; the CI excludes 0.", "CI", ["confidence interval"]),
+    ("Confidence Intervals, as a CI", "CI", ["Confidence Intervals"]),
+    ("the coefficient of variation (CV)", "CV", ["coefficient of variation"]),  # function words between
+    ("a confidence, interval", "CI", []),  # across a comma: no one phrase
+    ("can increase the CI", "CI", []),  # those initials, no title
+    ("the vision instruction tuning", "ViT", []),  # a letter from within a word: no initials to match
+    ("confidence interval", "C", []),
+])
+def test_the_titles_an_entry_writes_by_an_acronyms_initials(text, acronym, written):
+    titles = {"confidence interval", "coefficient of variation", "vision instruction tuning"}
+    assert initials_written([text], acronym, titles.__contains__) == written
+
+
+@pytest.mark.parametrize("full, linked", [
+    # the entry writes a title of the corpus whose initials are the acronym: it means that, unexplained
+    ("Report the blorp process mean and its 95% BP.", False),
+    ("Blorp processes vary; report the 95% BP.", False),  # plural, and in another sentence
+    ("Report the 95% BP.", True),  # no other term of those initials: the acronym's own concept
+    ("Report the 95% BP, as in a bazz privacy audit of the blorp process.", True),  # its own long form too
+    ("Report the big pine mean and its 95% BP.", True),  # those initials, but no concept's title
+    ("Report the blorp, process mean and its 95% BP.", True),  # no one phrase
+])
+def test_an_acronym_means_the_title_whose_initials_its_entry_writes(full, linked):
+    """"95% CI" in an A/B-testing entry that writes "confidence interval" is no Conditional Independence Test (CI
+    Test) of another section, though the entry never spells CI out."""
+    first = sheet(entry("1.1.1", "Bazz Privacy Test (BP Test)", "bazz-privacy", full="A guarantee on what leaks."),
+                  entry("1.1.2", "Quorb Test", "quorb", full="A test."),
+                  entry("1.1.3", "Zeta Test", "zeta", full="A test."))
+    other = sheet(entry("2.1.1", "Zint Trial", "zint", full=full), section="2")
+    third = sheet(entry("3.1.1", "Blorp Process", "blorp", full="A random measure."), section="3")
+    assert (("zint", "bazz-privacy") in {(s, t) for s, t, _ in _mine("\n".join((first, other, third)))}) is linked
 
 
 @pytest.mark.parametrize("second, linked", [

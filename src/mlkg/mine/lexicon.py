@@ -356,7 +356,7 @@ def _abbreviations(text: str) -> Iterable[tuple[str, str]]:
 _LISTED = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
-def _title_abbreviations(names: tuple[str, ...]) -> Iterator[str]:
+def title_abbreviations(names: tuple[str, ...]) -> Iterator[str]:
     """"Reinforcement Learning (RL)", from a title whose other name shortens the same words: "Offline Reinforcement
     Learning (Offline RL)" spells RL out as another title names it, though no text does."""
     label, *alts = names
@@ -438,6 +438,32 @@ def head_spelled(text: str, head: str, tail: str) -> str | None:
                     return text[taken[-1].start():taken[0].end()]
         at = text.find(tail, end)
     return None
+
+
+def initials_written(texts: Iterable[str], acronym: str, titles: Callable[[str], bool]) -> list[str]:
+    """The titles (``titles`` tells one by its key) written in ``texts`` whose initials spell ``acronym``, though no
+    parenthesis pairs them: an entry that writes "a 95% confidence interval … the CI excludes zero" means by CI
+    the Confidence Interval the corpus has.  As strict as :func:`spelled_out` on the initials, the words one
+    phrase (spaces, hyphens and function words between them), the acronym's letters all capitals."""
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    if len(letters) < 2 or not acronym.isupper():  # "ViT" takes a letter from within a word: no initials
+        return []
+    found: dict[str, None] = {}
+    for text in texts:
+        words = list(_WORD.finditer(text))
+        for i, w in enumerate(words):
+            if w.group()[0].lower() != letters[-1]:
+                continue
+            taken = _initials(words[max(0, i - 2 * len(letters)):i + 1], letters)
+            if taken is None or any(is_acronym(t.group()) for t in taken):
+                continue
+            phrase = text[taken[-1].start():taken[0].end()]
+            if _ONE_PHRASE.fullmatch(phrase) and titles(_KEYS[phrase]):
+                found.setdefault(phrase)
+    return list(found)
+
+
+_ONE_PHRASE = re.compile(r"\w+(?:[ \-]\w+)*")
 
 
 _DETERMINER = re.compile(r"(?:\b(?:the|a|an|its|their|this|that|these|those|each|every|our|his|her)|[(,;:])\s*\Z",
@@ -947,7 +973,7 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
     # abbreviations the text itself defines, where the long form is a known name
     by_norm = {key[s]: c for s, c, src in raw if src in ("title", "alt", "subsection")}
     for e, title_names in zip(corpus.entries, in_titles, strict=True):
-        for text in (e.full, e.simple, *_title_abbreviations(title_names)):
+        for text in (e.full, e.simple, *title_abbreviations(title_names)):
             for short, long_form in _abbreviations(text):
                 concept = by_norm.get(key[long_form])
                 if concept:

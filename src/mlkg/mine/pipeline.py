@@ -95,6 +95,9 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
             # Estimation (MAP)"
             label, alts = split_title(e.title)
             found.update((alt, label) for alt in alts if is_acronym(alt) and alt not in found)
+            # and the acronym another name of the title shortens it by: "Conditional Independence Test (CI Test)"
+            for short, long_form in spelled_out(names.title_abbreviations((label, *alts))).items():
+                found.setdefault(short, long_form)
         return found
 
     @functools.cache
@@ -141,6 +144,18 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
                 spelled[tail] = found
         return spelled
 
+    @functools.cache
+    def titled() -> frozenset[str]:
+        return frozenset(names.singular_key(split_title(e.title)[0]) for e in corpus.entries)
+
+    @functools.cache
+    def written_in(concept: str, acronym: str) -> list[str]:
+        """The terms an entry's title and text write whose initials spell an acronym it uses unexplained: "CI" in
+        an entry that writes "confidence interval" means that, not Conditional Independence Test."""
+        e = pos.entries[concept]
+        texts = chain((e.title,), (e.fields[f].text for f in FIELDS))
+        return names.initials_written(texts, acronym, titled().__contains__)
+
     def compound_head(section: str, head: str, tail: str) -> str | None:
         """The compound's own spelling, or that of one whose last part this one's extends ("SI-SDRi", the
         improvement in "SI-SDR")."""
@@ -177,8 +192,12 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
                 ours, how = compound_head(m.entry.section_number, m.surface, tail[1]), "spelled out in this section as"
             if ours is None:
                 ours, how = section_acronyms(m.entry.section_number).get(m.surface, (None, ""))
-            theirs = ours and spelled_in(pos.entries[target]).get(m.surface)
-            if theirs and not _share_a_word(ours, theirs):
+            theirs = spelled_in(pos.entries[target]).get(m.surface)
+            if theirs and ours is None:
+                written = written_in(m.entry.id, m.surface)
+                if written and not any(_share_a_word(w, theirs) for w in written):
+                    ours, how = written[0], "written out in this entry as"
+            if theirs and ours and not _share_a_word(ours, theirs):
                 report.homonyms.append((ev, f"{m.surface} is {how} \"{ours}\", not \"{theirs}\""))
                 return  # and the sentence may still name the concept itself
         if m.field != "title":
