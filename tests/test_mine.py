@@ -17,8 +17,9 @@ import mlkg
 from mlkg.errors import CurationError, InputError
 from mlkg.knowledge import build
 from mlkg.mine import Evidence, Relation, rules
-from mlkg.mine.lexicon import build_lexicon, head_spelled, initials_written, spelled_out, variants
+from mlkg.mine.lexicon import build_lexicon, head_spelled, spelled_out, title_initials, variants, writes_phrase
 from mlkg.mine.mentions import CorpusText
+from mlkg.mine.text import normalize
 from mlkg.read import Corpus, read
 from mlkg.read.markdown import parse_text
 from mlkg.views.evaluate import agreement, evaluate, gold_files, read_gold
@@ -906,18 +907,27 @@ def test_an_acronym_a_sections_own_title_makes_means_that_title_there(title, ful
     assert (("bp-means", "bazz-privacy") in {(s, t) for s, t, _ in edges}) is bool(linked)  # in a title alike
 
 
-@pytest.mark.parametrize("text, acronym, written", [
-    ("A 95% confidence interval; the CI excludes 0.", "CI", ["confidence interval"]),
-    ("Confidence Intervals, as a CI", "CI", ["Confidence Intervals"]),
-    ("the coefficient of variation (CV)", "CV", ["coefficient of variation"]),  # function words between
-    ("a confidence, interval", "CI", []),  # across a comma: no one phrase
-    ("can increase the CI", "CI", []),  # those initials, no title
-    ("the vision instruction tuning", "ViT", []),  # a letter from within a word: no initials to match
-    ("confidence interval", "C", []),
+@pytest.mark.parametrize("labels, spelled", [
+    (["Confidence Interval"], {"ci": ["confidence interval"]}),
+    (["Coefficient of Variation"], {"cv": ["coefficient of variation"]}),  # function words left out
+    (["Quasi-Monte Carlo Methods"], {"qmcm": ["quasi monte carlo method"]}),
+    (["Confidence Intervals", "Confidence Interval"], {"ci": ["confidence interval"]}),  # one key
+    (["Dropout", "GAN Training", "Vision Transformer"], {"vt": ["vision transformer"]}),  # no word, no acronym
 ])
-def test_the_titles_an_entry_writes_by_an_acronyms_initials(text, acronym, written):
-    titles = {"confidence interval", "coefficient of variation", "vision instruction tuning"}
-    assert initials_written([text], acronym, titles.__contains__) == written
+def test_a_title_of_two_words_or_more_is_what_its_initials_may_stand_for(labels, spelled):
+    assert title_initials(labels) == spelled
+
+
+@pytest.mark.parametrize("text, key, written", [
+    ("a 95% confidence interval", "confidence interval", True),
+    ("the confidence intervals", "confidence interval", True),  # either number
+    ("confidence-interval width", "confidence interval", True),
+    ("a confidence, interval", "confidence interval", False),  # no one phrase
+    ("unconfidence interval", "confidence interval", False),  # whole words
+    ("confidence intervalized", "confidence interval", False),
+])
+def test_a_text_writes_a_name_as_whole_words(text, key, written):
+    assert writes_phrase(f" {normalize(text)} ", key) is written
 
 
 @pytest.mark.parametrize("full, linked", [

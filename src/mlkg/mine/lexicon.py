@@ -440,30 +440,27 @@ def head_spelled(text: str, head: str, tail: str) -> str | None:
     return None
 
 
-def initials_written(texts: Iterable[str], acronym: str, titles: Callable[[str], bool]) -> list[str]:
-    """The titles (``titles`` tells one by its key) written in ``texts`` whose initials spell ``acronym``, though no
-    parenthesis pairs them: an entry that writes "a 95% confidence interval … the CI excludes zero" means by CI
-    the Confidence Interval the corpus has.  As strict as :func:`spelled_out` on the initials, the words one
-    phrase (spaces, hyphens and function words between them), the acronym's letters all capitals."""
-    letters = [c.lower() for c in acronym if c.isalpha()]
-    if len(letters) < 2 or not acronym.isupper():  # "ViT" takes a letter from within a word: no initials
-        return []
-    found: dict[str, None] = {}
-    for text in texts:
-        words = list(_WORD.finditer(text))
-        for i, w in enumerate(words):
-            if w.group()[0].lower() != letters[-1]:
-                continue
-            taken = _initials(words[max(0, i - 2 * len(letters)):i + 1], letters)
-            if taken is None or any(is_acronym(t.group()) for t in taken):
-                continue
-            phrase = text[taken[-1].start():taken[0].end()]
-            if _ONE_PHRASE.fullmatch(phrase) and titles(_KEYS[phrase]):
-                found.setdefault(phrase)
-    return list(found)
+def title_initials(labels: Iterable[str]) -> dict[str, list[str]]:
+    """The first letters of the words of each label of two words or more, function words left out ("cv" of
+    "Coefficient of Variation") → the singular keys of the labels so spelled: what an acronym may stand for."""
+    out: dict[str, list[str]] = {}
+    for label in labels:
+        words = [w for w in _WORD.findall(label) if w.lower() not in _FUNCTION_WORDS]
+        if len(words) >= 2 and not any(is_acronym(w) for w in words):
+            out.setdefault("".join(w[0].lower() for w in words), []).append(_KEYS[label])
+    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
 
 
-_ONE_PHRASE = re.compile(r"\w+(?:[ \-]\w+)*")
+def writes_phrase(norm: str, key: str) -> bool:
+    """Whether normalised text (padded with a space each side) writes a name's key as whole words, its last word
+    in either number: "confidence intervals" writes "confidence interval"."""
+    at = norm.find(f" {key}")
+    while at >= 0:
+        end = at + 1 + len(key)
+        if norm[end] == " " or norm.startswith(("s ", "es "), end):
+            return True
+        at = norm.find(f" {key}", end)
+    return False
 
 
 _DETERMINER = re.compile(r"(?:\b(?:the|a|an|its|their|this|that|these|those|each|every|our|his|her)|[(,;:])\s*\Z",

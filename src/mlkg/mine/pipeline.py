@@ -145,16 +145,20 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         return spelled
 
     @functools.cache
-    def titled() -> frozenset[str]:
-        return frozenset(names.singular_key(split_title(e.title)[0]) for e in corpus.entries)
+    def by_initials() -> dict[str, list[str]]:
+        return names.title_initials(split_title(e.title)[0] for e in corpus.entries)
 
     @functools.cache
     def written_in(concept: str, acronym: str) -> list[str]:
-        """The terms an entry's title and text write whose initials spell an acronym it uses unexplained: "CI" in
-        an entry that writes "confidence interval" means that, not Conditional Independence Test."""
-        e = pos.entries[concept]
-        texts = chain((e.title,), (e.fields[f].text for f in FIELDS))
-        return names.initials_written(texts, acronym, titled().__contains__)
+        """The titles an entry's title and text write whose initials spell an acronym it uses unexplained: "95%
+        CI" in an entry that writes "confidence interval" means that, not Conditional Independence Test.  Not
+        "ViT", which takes a letter from within a word."""
+        keys = by_initials().get("".join(c.lower() for c in acronym if c.isalpha())) if acronym.isupper() else None
+        if not keys:
+            return []
+        k = text.first_field[concept]
+        norm = f" {text.titles[k // len(FIELDS)]} {text.normalized(k, k + len(FIELDS) - 1)} "
+        return [key for key in keys if names.writes_phrase(norm, key)]
 
     def compound_head(section: str, head: str, tail: str) -> str | None:
         """The compound's own spelling, or that of one whose last part this one's extends ("SI-SDRi", the
