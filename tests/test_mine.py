@@ -17,7 +17,7 @@ import mlkg
 from mlkg.errors import CurationError, InputError
 from mlkg.knowledge import build
 from mlkg.mine import Evidence, Relation, rules
-from mlkg.mine.lexicon import build_lexicon, head_spelled, spelled_out, title_initials, variants, writes_phrase
+from mlkg.mine.lexicon import build_lexicon, head_spelled, phrase_at, spelled_out, title_initials, variants
 from mlkg.mine.mentions import CorpusText
 from mlkg.mine.text import normalize
 from mlkg.read import Corpus, read
@@ -918,16 +918,18 @@ def test_a_title_of_two_words_or_more_is_what_its_initials_may_stand_for(labels,
     assert title_initials(labels) == spelled
 
 
-@pytest.mark.parametrize("text, key, written", [
-    ("a 95% confidence interval", "confidence interval", True),
-    ("the confidence intervals", "confidence interval", True),  # either number
-    ("confidence-interval width", "confidence interval", True),
-    ("a confidence, interval", "confidence interval", False),  # no one phrase
-    ("unconfidence interval", "confidence interval", False),  # whole words
-    ("confidence intervalized", "confidence interval", False),
+@pytest.mark.parametrize("text, key, at", [
+    ("a 95% confidence interval", "confidence interval", 6),
+    ("the confidence intervals", "confidence interval", 4),  # either number
+    ("confidence-interval width", "confidence interval", 0),
+    ("a confidence, interval", "confidence interval", -1),  # no one phrase
+    ("unconfidence interval", "confidence interval", -1),  # whole words
+    ("confidence intervalized", "confidence interval", -1),
+    ("confidence intervalss", "confidence interval", -1),
+    ("a confidence interval", "confidence interval", 2),
 ])
-def test_a_text_writes_a_name_as_whole_words(text, key, written):
-    assert writes_phrase(f" {normalize(text)} ", key) is written
+def test_where_a_text_writes_a_name_as_whole_words(text, key, at):
+    assert phrase_at(f" {normalize(text)}", key) == at
 
 
 @pytest.mark.parametrize("full, linked", [
@@ -938,6 +940,12 @@ def test_a_text_writes_a_name_as_whole_words(text, key, written):
     ("Report the 95% BP, as in a bazz privacy audit of the blorp process.", True),  # its own long form too
     ("Report the big pine mean and its 95% BP.", True),  # those initials, but no concept's title
     ("Report the blorp, process mean and its 95% BP.", True),  # no one phrase
+    ("Report the blorp-process mean and its 95% BP.", False),
+    ("Report its 95% BP. Then fit a blorp process.", True),  # written only after the mention's sentence
+    ("Report its 95% BP of the blorp process.", False),  # in the mention's sentence
+    ("Run a bazz privacy check. Report the blorp process mean and its 95% BP.", True),  # its own long form too
+    ("The bazz privacy (BP) audit; report the blorp process mean and its 95% BP.", True),  # the entry spells it out
+    ("Report the bazz pattern mean and its 95% BP.", True),  # a title of those initials that shares a word with it
 ])
 def test_an_acronym_means_the_title_whose_initials_its_entry_writes(full, linked):
     """"95% CI" in an A/B-testing entry that writes "confidence interval" is no Conditional Independence Test (CI
@@ -946,7 +954,8 @@ def test_an_acronym_means_the_title_whose_initials_its_entry_writes(full, linked
                   entry("1.1.2", "Quorb Test", "quorb", full="A test."),
                   entry("1.1.3", "Zeta Test", "zeta", full="A test."))
     other = sheet(entry("2.1.1", "Zint Trial", "zint", full=full), section="2")
-    third = sheet(entry("3.1.1", "Blorp Process", "blorp", full="A random measure."), section="3")
+    third = sheet(entry("3.1.1", "Blorp Process (Stick Breaking)", "blorp", full="A random measure."),
+                  entry("3.1.2", "Bazz Pattern", "bazz-pattern", full="A motif."), section="3")
     assert (("zint", "bazz-privacy") in {(s, t) for s, t, _ in _mine("\n".join((first, other, third)))}) is linked
 
 

@@ -451,16 +451,19 @@ def title_initials(labels: Iterable[str]) -> dict[str, list[str]]:
     return {k: list(dict.fromkeys(v)) for k, v in out.items()}
 
 
-def writes_phrase(norm: str, key: str) -> bool:
-    """Whether normalised text (padded with a space each side) writes a name's key as whole words, its last word
-    in either number: "confidence intervals" writes "confidence interval"."""
-    at = norm.find(f" {key}")
+def phrase_at(norm: str, key: str, start: int = 0, end: int | None = None) -> int:
+    """Where normalised text first writes a name's key as whole words, its last word in either number
+    ("confidence intervals" writes "confidence interval"), between ``start`` and ``end``: the offset of the space
+    before it, which the text must have (a padded text, or one whose fields a space parts); -1 if nowhere."""
+    end = len(norm) if end is None else end
+    at = norm.find(f" {key}", start, end)
     while at >= 0:
-        end = at + 1 + len(key)
-        if norm[end] == " " or norm.startswith(("s ", "es "), end):
-            return True
-        at = norm.find(f" {key}", end)
-    return False
+        after = at + 1 + len(key)
+        if after >= len(norm) or not norm[after].isalnum() or (norm.startswith(("s", "es"), after) and (
+                (stop := after + (1 if norm[after] == "s" else 2)) >= len(norm) or not norm[stop].isalnum())):
+            return at
+        at = norm.find(f" {key}", after, end)
+    return -1
 
 
 _DETERMINER = re.compile(r"(?:\b(?:the|a|an|its|their|this|that|these|those|each|every|our|his|her)|[(,;:])\s*\Z",

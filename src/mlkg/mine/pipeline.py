@@ -149,16 +149,24 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         return names.title_initials(split_title(e.title)[0] for e in corpus.entries)
 
     @functools.cache
-    def written_in(concept: str, acronym: str) -> list[str]:
-        """The titles an entry's title and text write whose initials spell an acronym it uses unexplained: "95%
-        CI" in an entry that writes "confidence interval" means that, not Conditional Independence Test.  Not
-        "ViT", which takes a letter from within a word."""
-        keys = by_initials().get("".join(c.lower() for c in acronym if c.isalpha())) if acronym.isupper() else None
+    def written_in(concept: str, acronym: str) -> dict[str, int]:
+        """The titles an entry's title and text write whose initials spell an acronym it uses, each with where
+        it first writes it in the corpus text (-1: in the title): "95% CI" in an entry that writes "confidence
+        interval" may mean that.  Not "ViT", which takes a letter from within a word, nor "A3C"."""
+        keys = by_initials().get(acronym.lower()) if acronym.isupper() and acronym.isalpha() else None
         if not keys:
-            return []
+            return {}
+        return {key: at for key in keys if (at := entry_writes(concept, key)) is not None}
+
+    def entry_writes(concept: str, key: str) -> int | None:
+        """Where an entry first writes a name's key (-1: in its title), None if it does not, read in the corpus
+        text in place: a copy of each entry's text for each acronym it uses was quadratic in a long entry."""
         k = text.first_field[concept]
-        norm = f" {text.titles[k // len(FIELDS)]} {text.normalized(k, k + len(FIELDS) - 1)} "
-        return [key for key in keys if names.writes_phrase(norm, key)]
+        if names.phrase_at(f" {text.titles[k // len(FIELDS)]} ", key) >= 0:
+            return -1
+        at = names.phrase_at(text.norm, key, max(text.starts[k] - 1, 0), text.starts[k + len(FIELDS) - 1]
+                             + len(text.fields[k + len(FIELDS) - 1][2].text))
+        return at if at >= 0 else None
 
     def compound_head(section: str, head: str, tail: str) -> str | None:
         """The compound's own spelling, or that of one whose last part this one's extends ("SI-SDRi", the
@@ -198,8 +206,11 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
                 ours, how = section_acronyms(m.entry.section_number).get(m.surface, (None, ""))
             theirs = spelled_in(pos.entries[target]).get(m.surface)
             if theirs and ours is None:
-                written = written_in(m.entry.id, m.surface)
-                if written and not any(_share_a_word(w, theirs) for w in written):
+                # a title the entry writes before the mention, or in its sentence, and the target's name nowhere
+                upto = m.unit + len(m.sentence) if m.unit >= 0 else -1
+                written = [key for key, at in written_in(m.entry.id, m.surface).items() if at <= upto]
+                if written and not any(_share_a_word(w, theirs) for w in written) \
+                        and entry_writes(m.entry.id, names.singular_key(theirs)) is None:
                     ours, how = written[0], "written out in this entry as"
             if theirs and ours and not _share_a_word(ours, theirs):
                 report.homonyms.append((ev, f"{m.surface} is {how} \"{ours}\", not \"{theirs}\""))
