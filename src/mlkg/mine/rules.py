@@ -229,10 +229,12 @@ BEFORE = (
         r"(?:(?:an?|the)\s+)?\Z", re.I)),
     (CUE_USED_IN, ("used ",), USED := re.compile(r"\bused (?:\w+ )?(?:in|by|inside|within)\s+" + _LIST + r"\Z", re.I)),
     (CUE_CONTRAST, ("unlike", "instead", "rather", "rival", "compared", "contrast", "opposed", "versus", "vs",
-                    "than", "alternative", "outperform", "similar", "differ", "same", " as ", "besides"), re.compile(
+                    "than", "alternative", "outperform", "beat", "surpass", "improv", "similar", "differ", "same",
+                    " as ", "besides"), re.compile(
         r"\b(?=[abcdiorstuv])(?:unlike|besides|instead of|rather than|rival(?:ing|s|ed)?|compared (?:to|with)|"
         r"in contrast (?:to|with)|as opposed to|versus|vs\.?|than|alternatives? to|"
-        r"outperform(?:s|ed|ing)?|similar to|differs? from|different from|same\s+(?:[\w-]+\s+){0,3}as|"
+        r"outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|improv(?:es|ed|ing) (?:on|upon)|"
+        r"similar to|differs? from|different from|same\s+(?:[\w-]+\s+){0,3}as|"
         r"as\s+\w+\s+as)\s+" + _LIST + r"\Z", re.I)),
     # the alternative a sentence sets aside, as a gerund's object: "instead of relying on a fixed T"
     (CUE_CONTRAST, ("instead", "rather"), re.compile(
