@@ -233,7 +233,7 @@ BEFORE = (
                     " as ", "besides"), re.compile(
         r"\b(?=[abcdiorstuv])(?:unlike|besides|instead of|rather than|rival(?:ing|s|ed)?|compared (?:to|with)|"
         r"in contrast (?:to|with)|as opposed to|versus|vs\.?|than|alternatives? to|"
-        r"outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|improv(?:es|ed|ing) (?:on|upon)|"
+        r"outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|improv(?:es|ed|ing)\s+(?:on|upon)|"
         r"similar to|differs? from|different from|same\s+(?:[\w-]+\s+){0,3}as|"
         r"as\s+\w+\s+as)\s+" + _LIST + r"\Z", re.I)),
     # the alternative a sentence sets aside, as a gerund's object: "instead of relying on a fixed T"
