@@ -453,16 +453,16 @@ def title_initials(labels: Iterable[str]) -> dict[str, list[str]]:
 
 def phrase_at(norm: str, key: str, start: int = 0, end: int | None = None) -> int:
     """Where normalised text first writes a name's key as whole words, its last word in either number
-    ("confidence intervals" writes "confidence interval"), between ``start`` and ``end``: the offset of the space
-    before it, which the text must have (a padded text, or one whose fields a space parts); -1 if nowhere."""
+    ("confidence intervals" writes "confidence interval"), between ``start`` and ``end``; -1 if nowhere."""
     end = len(norm) if end is None else end
-    at = norm.find(f" {key}", start, end)
+    at = norm.find(key, start, end)
     while at >= 0:
-        after = at + 1 + len(key)
-        if after >= len(norm) or not norm[after].isalnum() or (norm.startswith(("s", "es"), after) and (
-                (stop := after + (1 if norm[after] == "s" else 2)) >= len(norm) or not norm[stop].isalnum())):
+        after = at + len(key)
+        if (at == 0 or not norm[at - 1].isalnum()) and (after >= len(norm) or not norm[after].isalnum() or (
+                norm.startswith(("s", "es"), after)
+                and ((stop := after + (1 if norm[after] == "s" else 2)) >= len(norm) or not norm[stop].isalnum()))):
             return at
-        at = norm.find(f" {key}", after, end)
+        at = norm.find(key, at + 1, end)
     return -1
 
 

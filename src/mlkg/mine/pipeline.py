@@ -164,7 +164,7 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         k = text.first_field[concept]
         if names.phrase_at(f" {text.titles[k // len(FIELDS)]} ", key) >= 0:
             return -1
-        at = names.phrase_at(text.norm, key, max(text.starts[k] - 1, 0), text.starts[k + len(FIELDS) - 1]
+        at = names.phrase_at(text.norm, key, text.starts[k], text.starts[k + len(FIELDS) - 1]
                              + len(text.fields[k + len(FIELDS) - 1][2].text))
         return at if at >= 0 else None
 
