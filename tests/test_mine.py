@@ -962,6 +962,19 @@ def test_an_acronym_means_the_title_whose_initials_its_entry_writes(full, linked
     assert (("zint", "bazz-privacy") in {(s, t) for s, t, _ in _mine("\n".join((first, other, third)))}) is linked
 
 
+@pytest.mark.parametrize("title, linked", [
+    ("Blorp Process Audit", False),  # the entry's title writes the other title: that comes first of all
+    ("Zint Audit", True),
+])
+def test_an_acronym_means_the_title_its_entrys_own_title_writes(title, linked):
+    first = sheet(entry("1.1.1", "Bazz Privacy Test (BP Test)", "bazz-privacy", full="A guarantee on what leaks."),
+                  entry("1.1.2", "Quorb Test", "quorb", full="A test."),
+                  entry("1.1.3", "Zeta Test", "zeta", full="A test."))
+    other = sheet(entry("2.1.1", title, "zint", full="Report its 95% BP."), section="2")
+    third = sheet(entry("3.1.1", "Blorp Process", "blorp", full="A random measure."), section="3")
+    assert (("zint", "bazz-privacy") in {(s, t) for s, t, _ in _mine("\n".join((first, other, third)))}) is linked
+
+
 @pytest.mark.parametrize("second, linked", [
     ("It is a bilinear projection (BP).", False),  # spelled out one way in the section: that
     ("It is a bilinear projection (BP), as in bee pollen (BP).", False),  # an entry's first word is its
