@@ -74,8 +74,12 @@ class CorpusText:
     def normalized(self, k: int, last: int | None = None) -> str:
         """The normalised text of field ``k``, or of fields ``k`` to ``last`` as they lie in the joined text: one
         slice, their separators a blank."""
+        return self.norm[slice(*self.span(k, last))]
+
+    def span(self, k: int, last: int | None = None) -> tuple[int, int]:
+        """Where field ``k``, or fields ``k`` to ``last``, lie in the joined text: [start, end)."""
         last = k if last is None else last
-        return self.norm[self.starts[k]:self.starts[last] + len(self.fields[last][2].text)]
+        return self.starts[k], self.starts[last] + len(self.fields[last][2].text)
 
 
 def title_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:

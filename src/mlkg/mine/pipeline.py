@@ -162,10 +162,9 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         """Where an entry first writes a name's key (-1: in its title), None if it does not, read in the corpus
         text in place: a copy of each entry's text for each acronym it uses was quadratic in a long entry."""
         k = text.first_field[concept]
-        if names.phrase_at(f" {text.titles[k // len(FIELDS)]} ", key) >= 0:
+        if names.phrase_at(text.titles[k // len(FIELDS)], key) >= 0:
             return -1
-        at = names.phrase_at(text.norm, key, text.starts[k], text.starts[k + len(FIELDS) - 1]
-                             + len(text.fields[k + len(FIELDS) - 1][2].text))
+        at = names.phrase_at(text.norm, key, *text.span(k, k + len(FIELDS) - 1))
         return at if at >= 0 else None
 
     def compound_head(section: str, head: str, tail: str) -> str | None:
