@@ -582,6 +582,20 @@ def test_a_folder_inside_a_build_folder_is_told_the_folder_to_give(tmp_path, wri
                                                  "folder: --build kg\n")
 
 
+@pytest.mark.parametrize("given", ["kg/current", "kg/current/mine", "kg/builds", "kg/builds/mine", "{build}/mine"])
+def test_a_build_into_a_build_folders_own_folders_is_refused(tmp_path, write, given):
+    """A build made in kg/builds/<id>/mine answered, then went with that old build when kg was built again."""
+    one = write(sheet(entry("1.1.1", "Alpha Net")))
+    assert _in(tmp_path, "build", "--source", one, "--out", "kg").returncode == 0
+    given = given.format(build=os.path.join("kg", "builds", os.readlink(tmp_path / "kg" / "current").split("/")[1]))
+    done = _in(tmp_path, "build", "--source", one, "--out", given)
+    assert (done.returncode, done.stderr) == (2, f"mlkg: --out {given}: that is inside a build folder, whose old "
+                                                 "builds mlkg removes; build into that folder, --out kg, or one of "
+                                                 "its own\n")
+    assert sorted(p.name for p in (tmp_path / "kg" / "builds").iterdir() if p.name != ".lock") == \
+        [os.readlink(tmp_path / "kg" / "current").split("/")[1]]  # nothing written there
+
+
 def test_an_out_of_date_build_elsewhere_is_told_the_command_that_refreshes_it(tmp_path, write):
     """"Run `mlkg build` to refresh it" built the shipped corpus into ./out, not the build that was out of date."""
     one = write(sheet(entry("1.1.1", "Alpha Net")))

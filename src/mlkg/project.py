@@ -461,6 +461,7 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
     start = time.perf_counter()
     out = Path(out) if out is not None else default_build_dir()
     base = rdf.base_iri(base_iri)  # a bad --base-iri fails here, before any work
+    _refuse_nested(out)
     _refuse_strangers(out)  # and something of the user's in the way; checked again under the lock
     with knowledge.collector_paused(), _Progress(progress, 4 + with_map) as bar:
         bar.stage("reading")
@@ -541,6 +542,17 @@ def _staging(out: Path) -> Path:
             shutil.rmtree(stage, ignore_errors=True)
             raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
         return stage
+
+
+def _refuse_nested(out: Path) -> None:
+    """An error where ``out`` lies in another build folder's ``builds`` or ``current`` (a build of its own
+    there went with the build holding it once newer builds were made), as written or once links are followed."""
+    for path in dict.fromkeys((os.path.abspath(out), os.path.realpath(out))):
+        for folder in (Path(path), *Path(path).parents):
+            above = folder.parent
+            if folder.name in ("builds", "current") and (has_build(above) or (above / "builds" / ".lock").is_file()):
+                raise InputError(f"--out {out}: that is inside a build folder, whose old builds mlkg removes; "
+                                 f"build into that folder, --out {os.path.relpath(above)}, or one of its own")
 
 
 def _refuse_strangers(out: Path) -> None:
