@@ -1067,6 +1067,9 @@ def _raw_request(srv, head: str, body: bytes = b"") -> tuple[int, bytes]:
     return int(data.split(b" ", 2)[1]), data
 
 
+_SMUGGLED = b"GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+
+
 @pytest.mark.parametrize("head, body, status", [
     # a chunked body is never read as a second request
     ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
@@ -1085,6 +1088,13 @@ def _raw_request(srv, head: str, body: bytes = b"") -> tuple[int, bytes]:
      b"ASK {}GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
     ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n",
      b"ASK {}GET /api/concept/vae HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 501),
+    # a line that is no header ended the headers for the standard library, so the length after it went unread
+    # and the body was answered as a second request
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nX-Junk\r\n"
+     "Content-Length: 69\r\n\r\n", _SMUGGLED, 400),
+    ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+     "Content-Length : 69\r\n\r\n", _SMUGGLED, 400),
+    ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\ngarbage-header\r\nConnection: close\r\n\r\n", b"", 400),
     ("GET /api/concept/vae HTTP/1.1\r\nHost: evil.example\r\n\r\n", b"", 403),
     ("GET /api/concept/vae HTTP/1.1\r\nHost: localhost:8000\r\n\r\n", b"", 200),
     # absolute-form: the target's host names the server, whatever the Host header says (RFC 9112, 3.2.2)

@@ -290,7 +290,7 @@ def _dataset(dataset: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict[st
         return {}
     default, named = dataset
     out: dict[str, Any] = {}
-    if default:
+    if default or named:  # named graphs alone leave the default graph empty (SPARQL 1.1 Protocol, 2.1.4)
         out["default_graph"] = [ox.NamedNode(iri) for iri in default]
     if named:
         out["named_graphs"] = [ox.NamedNode(iri) for iri in named]
@@ -1428,6 +1428,11 @@ class Handler(BaseHTTPRequestHandler):
         if len(self.path) > cfg.max_url:
             self.close_connection = True
             return self._send(self.app.error(414, f"request URL longer than {cfg.max_url} bytes"), method)
+        if self.headers.defects or self.headers.get_payload():
+            # a line that is no header ("X-Junk", "Content-Length : 5") ended the headers there for the standard
+            # library, and the framing after it went unread: the body would be read as the next request
+            self.close_connection = True
+            return self._send(self.app.error(400, "malformed header line: each must be 'Name: value'"), method)
         if self.headers.get_all("Transfer-Encoding"):
             self.close_connection = True  # the body's framing is unknown: never read the rest as a request
             return self._send(self.app.error(501, "Transfer-Encoding is not supported; send Content-Length"),
