@@ -241,6 +241,19 @@ def test_a_graph_made_elsewhere_renders_like_the_built_one(seed_kg, how):
     assert back.map_html() == seed_kg.map_html()
 
 
+def test_node_link_data_is_read_not_used_up(seed_kg):
+    """from_node_link took each dict's id, source, target and key out of the caller's data: read twice, the same
+    data was "not an object with an id"."""
+    import copy
+
+    from mlkg import KnowledgeGraph
+
+    data = seed_kg.to_node_link()
+    kept = copy.deepcopy(data)
+    first, second = KnowledgeGraph.from_node_link(data), KnowledgeGraph.from_node_link(data)
+    assert data == kept and first.to_node_link() == second.to_node_link() == kept
+
+
 @pytest.mark.parametrize("data, error", [
     ({"nodes": []}, "has no edges list"),
     ({"edges": []}, "has no nodes list"),
@@ -347,6 +360,8 @@ def test_a_graph_iterates_over_its_concepts_and_contains_what_it_resolves(seed_k
     (lambda kg: kg.prerequisites("vae", depth="2"), "depth must be a whole number"),
     (lambda kg: kg.prerequisites("vae", depth=-1), "depth must be a whole number"),
     (lambda kg: kg.query("prerequisites", {"concept": ["vae"]}), "expected a string, not list"),
+    (lambda kg: kg.query(None), "not NoneType None"),
+    (lambda kg: kg.query(b"ASK {}"), "not bytes"),
     (lambda kg: kg.ready_to_learn(known=5), "known: expected concept names"),
 ])
 def test_a_wrong_argument_type_is_an_input_error_not_a_traceback(seed_kg, call, message):

@@ -553,12 +553,16 @@ class ConceptGraph:
         self.__init__(state["graph"], built=state.get("frozen", False))
 
     @classmethod
-    def from_node_link(cls, data: dict[str, Any]):
-        """The graph :meth:`to_node_link` wrote (``graph.json``), made of read-only copies of ``data``'s dicts, which
-        are left without their ``id``, ``source``, ``target`` and ``key``.
+    def from_node_link(cls, data: dict[str, Any], consume: bool = False):
+        """The graph :meth:`to_node_link` wrote (``graph.json``), made of read-only copies of ``data``'s dicts.
 
-        Data of another shape raises :class:`~mlkg.errors.InputError` naming what is missing, before any dict is
-        taken apart."""
+        ``data`` is left as it was; with ``consume`` (data nobody else holds, as a build's graph.json just parsed)
+        its node and edge dicts are taken apart instead of copied first, left without their ``id``, ``source``,
+        ``target`` and ``key``.  Data of another shape raises :class:`~mlkg.errors.InputError` naming what is
+        missing, before any dict is taken apart."""
+        if not consume and isinstance(data, dict):
+            data = {**data, **{part: [dict(d) if isinstance(d, dict) else d for d in data[part]]
+                               for part in ("nodes", "edges") if isinstance(data.get(part), list)}}
         return cls(_node_link_graph(data), built=True)
 
     def to_node_link(self) -> dict[str, Any]:

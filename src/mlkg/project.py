@@ -812,7 +812,7 @@ def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
             graph = orjson.loads(data)
             if isinstance(meta.get("cwd"), str):
                 _relocate(graph, meta["cwd"])
-            return KnowledgeGraph.from_node_link(graph)
+            return KnowledgeGraph.from_node_link(graph, consume=True)
     except (InputError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

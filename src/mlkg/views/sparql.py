@@ -128,6 +128,8 @@ def resolve_query(query: str | NamedQuery) -> NamedQuery:
     """A named query's name, a path to a ``.rq`` file, or SPARQL text, as a :class:`NamedQuery`."""
     if isinstance(query, NamedQuery):
         return query
+    if not isinstance(query, str):
+        raise QueryError(f"expected a query name, a .rq file or SPARQL text, not {type(query).__name__} {query!r}")
     text = query.strip()
     if not text:
         raise QueryError("empty query; give a query name, a .rq file or SPARQL text (see mlkg query --list)")
