@@ -291,10 +291,17 @@ def test_a_build_removes_the_old_builds_it_made(cli, tmp_path):
     _folder(out / "builds" / "42-abcdefgh", "build.json", "graph.json")
     _folder(out / "builds" / ".tmp-999999999-abcdefgh", ".mlkg-build", "graph.json")
     (out / "builds" / ".tmp-999999998-abcdefgh").mkdir()
+    # links a build killed between making and renaming them left behind; and things of the user's, named alike
+    os.symlink("builds/42-abcdefgh", out / ".current.999999999.tmp")
+    os.symlink("current/graph.json", out / ".graph.json.999999999.tmp")
+    (out / ".current.notes.tmp").write_text("mine")
+    (out / ".graph.ttl.7.tmp").mkdir()
     previous = os.readlink(out / "current").removeprefix("builds/")
     assert cli("build", "--out", out, "--no-map")[0] == 0
     now = os.readlink(out / "current").removeprefix("builds/")
     assert sorted(p.name for p in (out / "builds").iterdir()) == sorted([".lock", previous, now])
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".current.notes.tmp",
+                                                                              ".graph.ttl.7.tmp"]
 
 
 @pytest.mark.parametrize("known, says", [

@@ -639,6 +639,11 @@ def _commit(out: Path, stage: Path) -> None:
     except OSError as exc:  # out/ itself is read-only: the build in force stays, and this one goes
         shutil.rmtree(final, ignore_errors=True)
         raise InputError(f"{out}: cannot write here: {exc.strerror or exc}") from None
+    for name in ("current", *OUTPUTS):  # a link a killed build made and did not get to rename (we hold the lock)
+        for stray in out.glob(f".{glob.escape(name)}.*.tmp"):
+            if _STRAY_LINK.fullmatch(stray.name[len(name) + 1:]) and stray.is_symlink():
+                with contextlib.suppress(OSError):
+                    stray.unlink()
     keep = {final.name, previous.name if previous is not None else "", ".lock"}
     for old in (out / "builds").iterdir():
         if old.name in keep or not _made_by_mlkg(old):
@@ -646,6 +651,9 @@ def _commit(out: Path, stage: Path) -> None:
         if old.name.startswith(".tmp-") and _alive(old.name):
             continue  # a build still at work (it waits for the lock)
         shutil.rmtree(old, ignore_errors=True)
+
+
+_STRAY_LINK = re.compile(r"\.\d+\.tmp")  # what _replace_link adds to a link's name while it makes it
 
 
 def _alive(staging_name: str) -> bool:
