@@ -1489,6 +1489,8 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[alias]]\nconcept = "vae"\nnames = ["a"]\n', 1, "'a' of 'vae' is shorter than 2 characters: a single letter "
      "is a variable, a word or an initial far more often than the concept; use a longer name"),
     ('[[alias]]\nconcept = "vae"\nnames = [" z "]\n', 1, "' z ' of 'vae' is shorter than 2 characters"),
+    ('[[alias]]\nconcept = 1979-05-27T07:32:00Z\nnames = ["x"]\n', 1, "[[alias]] concept must be a string\n"
+     "{path}:1: [[alias]] 'x' is shorter than 2 characters: a single"),
     ('[[alias]]\nconcept = "vae"\nnames = ["VAE net", ".*"]\n', 1, "'.*' of 'vae' has no letter or digit"),
     ('[[alias]]\nconcept = "vae"\nnames = ["\u200b\u200b"]\n', 1, "of 'vae' has no letter or digit"),
     # a header's words in a multi-line note are text, not the next item's line
@@ -1501,7 +1503,7 @@ def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, lin
     path = write(text, "bad.toml")
     code, _, err = cli("stats", "--curation", path)
     assert code == 2
-    assert err.startswith(f"{path}:{line}: ") and message in err, err
+    assert err.startswith(f"{path}:{line}: ") and message.format(path=path) in err, err
 
 
 @pytest.mark.parametrize("text, message", [
@@ -1511,6 +1513,8 @@ def test_curation_mistakes_are_reported_with_file_and_line(write, cli, text, lin
      "colour; allowed: kind, note, source, target"),
     ('[[remove]]\nsource = "vae"\ntarget = "autoencoder"\nnote = "x"\nwhy = {a = 1}\n', "[[remove]] has unknown "
      "key why; allowed: kind, note, source, target"),
+    # a concept that is no string is said once, and not shown as Python writes it in what else is said
+    ('[[alias]]\nconcept = 1979-05-27T07:32:00Z\nnames = ["Kingma net"]\n', "[[alias]] concept must be a string"),
 ])
 def test_an_unknown_key_is_one_problem_one_line(write, cli, text, message):
     """An unknown key whose value was no string was said twice: "has unknown key foo" and "foo must be a

@@ -344,6 +344,8 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
     if unknown:
         out.append(Problem(loc, f"[[{section}]] has unknown key {', '.join(unknown)}; "
                            f"allowed: {', '.join(sorted(required | optional))}"))
+    concept = data.get("concept")
+    owner = f" of {concept!r}" if isinstance(concept, str) else ""  # one that is no string is said on its own
     for key, value in data.items():
         if key in unknown:  # said once above: its value is not judged as if the key were known
             continue
@@ -353,16 +355,16 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
                 continue
             short = next((v for v in value if len(v.strip()) < 2), None)
             if short is not None:  # mining would find it everywhere; an everyday word is caught when mining
-                out.append(Problem(loc, f"[[{section}]] {short!r} of {data.get('concept')!r} is shorter than 2 "
+                out.append(Problem(loc, f"[[{section}]] {short!r}{owner} is shorter than 2 "
                                    "characters: a single letter is a variable, a word or an initial far more often "
                                    "than the concept; use a longer name"))
             wordless = next((v for v in value if not any(c.isalnum() for c in v)), None)
             if short is None and wordless is not None:  # matched on words, it would name nothing, without a word
-                out.append(Problem(loc, f"[[{section}]] {wordless!r} of {data.get('concept')!r} has no letter or "
+                out.append(Problem(loc, f"[[{section}]] {wordless!r}{owner} has no letter or "
                                    "digit: names are matched word by word, so it would name nothing"))
             mixed = next(((v, m) for v in value if (m := mixed_script(v)) is not None), None)
             if mixed is not None:  # as in a heading: it looks like a name it is not, and is never found as typed
-                out.append(Problem(loc, f"[[{section}]] {mixed[0]!r} of {data.get('concept')!r}: its {mixed[1]}"))
+                out.append(Problem(loc, f"[[{section}]] {mixed[0]!r}{owner}: its {mixed[1]}"))
         elif not isinstance(value, str):
             out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
             continue
