@@ -31,6 +31,9 @@ from mlkg.read import parse_files, parse_text, read, split_title
     ("A ``b`c` d", "A ``bc d", ()),
     ("`**as written**` in code", "**as written** in code", ()),
     ("\\*Not\\* emphasis, \\_nor\\_ this", "*Not* emphasis, _nor_ this", ()),
+    # character references read as they render; not in code, nor without their ";"
+    ("Q&amp;A &lt;Toolkit&gt; (Q&amp;AT)", "Q&A <Toolkit>", ("Q&AT",)),
+    ("Caf&eacute; &#x41;&#66; `&amp;` AT&T &copy", "Café AB &amp; AT&T &copy", ()),
     # what is not markup stays
     ("max_pool_size and __init__", "max_pool_size and init", ()),
     ("A * B * C", "A * B * C", ()),

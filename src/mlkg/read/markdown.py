@@ -19,6 +19,7 @@ first) and raised together as :class:`~mlkg.errors.CheatsheetError`.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from bisect import bisect_right
@@ -69,11 +70,12 @@ _PAREN_TITLE = re.compile(rf"(?P<label>{_GLUED}*?(?:[^()\s]|(?<=[^\s(])\([^()]*\
 _PAREN_INSIDE = re.compile(rf"(?P<before>{_GLUED}*?\S)\s+\((?P<alt>[A-Za-z][\w' -]*)\)\s+(?P<after>[\w'-]+)\s*\Z")
 
 
-_MARKUP = frozenset("*_`[<\\")
+_MARKUP = frozenset("*_`[<\\&")
 _HIDDEN = 0xF0000  # plane 15, private use: no title holds it
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark's backslash escapes: any ASCII punctuation
 _TICKS = re.compile(r"`+")
 _LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")  # CommonMark's: with ";"
 _HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _EMPHASIS = (  # strong before emphasis; "_" only at word edges, as CommonMark has it ("max_pool_size" is no emphasis)
     re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
@@ -107,8 +109,9 @@ def _code_spans(text: str, replace) -> str:
 
 def plain_title(title: str) -> str:
     """A title as a reader sees it rendered: without emphasis (``**x**``, ``*x*``, ``_x_``), code spans, links
-    (their text stays) and inline HTML tags.  Labels and names are made of this, or "**Beta**" would be a label
-    and a name no text ever writes; the title itself stays as written, as every field does."""
+    (their text stays) and inline HTML tags, its character references read ("Q&amp;A" is "Q&A").  Labels and names
+    are made of this, or "**Beta**" would be a label and a name no text ever writes; the title itself stays as
+    written, as every field does."""
     if not _MARKUP.intersection(title):
         return title
     # escaped characters and code spans are text as they stand: hidden from the patterns as private-use characters
@@ -120,7 +123,7 @@ def plain_title(title: str) -> str:
 
     text = _ESCAPED.sub(lambda m: hide(m.group(1)), title)
     text = _code_spans(text, hide)
-    text = _HTML.sub("", _LINK.sub(r"\1", text))
+    text = _ENTITY.sub(lambda m: html.unescape(m.group()), _HTML.sub("", _LINK.sub(r"\1", text)))
     for pattern in _EMPHASIS:
         text = pattern.sub(r"\1", text)
     if hidden:
