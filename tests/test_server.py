@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from browser import browser, context  # noqa: F401  (pytest fixtures)
+from browser import MapPage, browser, context  # noqa: F401  (pytest fixtures)
 from conftest import ROOT, SEED, entry, sheet
 
 import mlkg
@@ -629,6 +629,30 @@ def test_a_section_title_is_shown_as_it_reads_rendered(write, view, expected):
     """`mlkg show`, the map's header, Sections list and breadcrumbs, and the concept pages showed
     "**Bold** `Code` <i>Italic</i>" (escaped), where the RDF label and every entry's label read "Bold Code Italic"."""
     assert view(_marked_up(write)) == expected
+
+
+@pytest.mark.browser
+def test_a_live_map_takes_the_new_graphs_heading_and_sections(context, write):  # noqa: F811
+    """After a rebuild without section 2 the map redrew its nodes, but its heading, the tab's title and the
+    Sections list still counted section 2, and the local view of a concept gone still said "1 hop"."""
+    one = sheet(entry("1.1.1", "Alpha Net", "alpha"), section="1", title="FIRST", subsections={"1.1": "Ones"})
+    two = sheet(entry("2.1.1", "Beta Net", "beta"), section="2", title="SECOND", subsections={"2.1": "Twos"})
+    both = mlkg.load([write(one, "1.md"), write(two, "2.md")], curation=[])
+    live = Live(both)
+    running = Running(both, live=live)
+    try:
+        view = MapPage(context.new_page(), running.url)
+        view.page.goto(running.url + "#beta&hops=1")
+        view.wait_ready()
+        said = "() => [document.title, document.getElementById('heading').textContent, " \
+               "[...document.querySelectorAll('#legend-sections a')].map(a => a.textContent), mlkg.state().hops]"
+        assert view.js(said) == ["Concept map · 2 sections, 2 concepts"] * 2 + [["1 FIRST1", "2 SECOND1"], 1]
+        live.publish(mlkg.load([write(one, "1.md")], curation=[]))
+        view.until("() => mlkg.info('beta') === undefined")
+        assert view.js(said) == ["1 FIRST · concept map"] * 2 + [["1 FIRST1"], 0]
+    finally:
+        running.close()
+        live.close()
 
 
 # --- the query page in a real browser --------------------------------------------------------------

@@ -817,11 +817,12 @@ class App:
             if path == "/events":
                 return self.events()
             if path == "/api/map-data":
-                from .map import map_data, physics_for
+                from .map import default_title, map_data, physics_for
 
                 kg = self.kg
                 nodes, edges = map_data(kg, titles_to_scale=not physics_for(kg))
-                return Response(200, orjson.dumps({"nodes": nodes, "edges": edges, "version": self.live.state.version}),
+                return Response(200, orjson.dumps({"nodes": nodes, "edges": edges, "heading": default_title(kg),
+                                                   "version": self.live.state.version}),
                                 "application/json", {"Cache-Control": "no-store"})
             if path in ("/", "/map", "/map.html"):
                 return Response(200, self.map_bytes(), "text/html; charset=utf-8")

@@ -1698,6 +1698,7 @@ var mlkg = (function () {
   }
   function buildLegend() {
     var holder = $("legend-sections");
+    holder.textContent = "";
     raw.filter(function (n) { return n.kind === "section"; })
       .sort(function (a, b) { return a.number.localeCompare(b.number, undefined, { numeric: true }); })
       .forEach(function (n) {
@@ -1958,8 +1959,17 @@ var mlkg = (function () {
     edges.clear();
     present.forEach(function (e) { if (state.kinds.has(e.kind)) e.shown = ""; });
     edges.add(present.filter(function (e) { return state.kinds.has(e.kind); }).map(visEdge));
-    if (state.selected && !info.has(state.selected)) state.selected = null;
+    if (state.selected && !info.has(state.selected)) {
+      state.selected = null;
+      state.hops = 0;  // a neighbourhood of nothing
+      state.all = false;
+    }
     if (state.path && !isConcept(state.path)) state.path = null;
+    if (typeof data.heading === "string" && data.heading) {  // its counts, as a page made now would say them
+      $("heading").textContent = data.heading;
+      document.title = data.heading;
+    }
+    buildLegend();
     if (!physics) measureRegions();
     local.key = "";
     syncSelection();
