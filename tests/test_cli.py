@@ -961,6 +961,18 @@ def test_output_to_a_fifo_is_streamed_into_it_and_the_fifo_stays(cli, tmp_path, 
     assert out == "" and err == f"wrote {fifo} ({said})\n"  # no size, no page to open: it was streamed
 
 
+@pytest.mark.parametrize("to", ["-", "/dev/stdout"])
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_a_reader_that_stops_early_is_no_error(command, to):
+    """`mlkg export -o /dev/stdout | head -1` exited 1 without a word (click took the broken pipe for its own), where
+    `-o -` exited 0, as a program whose reader has all it wants does."""
+    proc = subprocess.Popen([sys.executable, "-m", "mlkg", *command, "-o", to], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert len(proc.stdout.read(10)) == 10
+    proc.stdout.close()  # before the rest, more than a pipe holds, is written
+    assert (proc.wait(timeout=60), proc.stderr.read()) == (0, b"")
+
+
 @pytest.mark.parametrize("command", OUTPUT_COMMANDS)
 def test_output_to_a_terminal_is_written_to_it(cli, reference, command):
     expected = reference(command)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError
+from .errors import InputError, ReaderGone
 
 BUILD_MARK = ".mlkg-build"  # in every build folder from the moment it is made (see mlkg.project): only mlkg build
 # writes into such a folder, and its build.json vouches for what is in it
@@ -78,7 +78,7 @@ def output(where: str | Path | Target) -> Iterator[BinaryIO]:
         with open(where.path, "ab") as f:
             yield f
     except BrokenPipeError:
-        raise  # the reader went away, as with standard output: not an error of ours to report
+        raise ReaderGone(where.given) from None  # as with standard output: not an error of ours to report
     except OSError as exc:
         raise InputError(f"{where.given}: cannot write here: {exc.strerror or exc}") from None
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from .errors import TERMINAL_CONTROL, InputError, Location, MlkgError, Problem, UnknownConceptError
+from .errors import TERMINAL_CONTROL, InputError, Location, MlkgError, Problem, ReaderGone, UnknownConceptError
 
 
 def _remember_build(ctx, param, value):
@@ -884,7 +884,7 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         return 0
     except OSError as exc:  # a disk or permission problem the commands did not foresee
         where = f"{exc.filename}: " if exc.filename else ""

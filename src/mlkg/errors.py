@@ -172,3 +172,8 @@ class FrozenGraphError(MlkgError, TypeError, AttributeError):
 
 class RemoteError(MlkgError):
     """A remote store refused or failed a request (exit code 1)."""
+
+
+class ReaderGone(Exception):
+    """The program reading a stream mlkg writes to (``-o /dev/stdout | head``) went away.  Not an error of the
+    user's, as a closed standard output is not; and no OSError, which click takes for its own and exits 1 on."""
