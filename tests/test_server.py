@@ -1308,6 +1308,16 @@ def _exchange(port: int, data: bytes) -> tuple[int, dict[str, str], bytes]:
     return int(lines[0].split()[1]), headers, body
 
 
+@pytest.mark.parametrize("raw, escaped", [
+    (b"/api/concept/\xff\xfe", b"/api/concept/%ff%fe"),  # no UTF-8 either way: 400, not 404 for "Ã¿Ã¾"
+    (b"/api/concept/v\xc3\xa4e", b"/api/concept/v%C3%A4e"),  # UTF-8, unescaped as curl sends it: the same answer
+])
+def test_raw_bytes_in_an_address_are_read_as_their_escapes_are(srv, raw, escaped):
+    answers = [_exchange(srv.port, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+               for target in (raw, escaped)]
+    assert answers[0][0] == answers[1][0] and answers[0][2] == answers[1][2], answers
+
+
 def _has_security_headers(headers) -> bool:
     return all(part in (headers.get(name) or "") for name, part in SECURITY.items())
 

@@ -1457,7 +1457,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.log_message("client left after %d of %d body bytes", len(body), n)
                 return None
         self.reading.work()
-        self._send(self.app.respond(method, self.path, self.headers, body), method)
+        target = self.path
+        if not target.isascii():  # raw bytes (which the standard library read as Latin-1) read as their escapes
+            target = "".join(c if c.isascii() else f"%{ord(c):02X}" for c in target)
+        self._send(self.app.respond(method, target, self.headers, body), method)
 
     def _send(self, resp: Response, method: str) -> None:
         try:
