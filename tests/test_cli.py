@@ -518,6 +518,28 @@ def _in(folder, *args):
                           cwd=folder, env=env, timeout=120)
 
 
+def test_a_build_that_runs_out_of_space_says_where_and_keeps_the_build_in_force(tmp_path):
+    """A full disk was "mlkg: No space left on device": no file, no folder, and no word of the build in force.
+    The limit on a file's size stands in for the disk (the same error, for the build, as the write it stops)."""
+    import resource
+    import signal
+
+    assert _in(tmp_path, "build").returncode == 0
+    kept = (tmp_path / "out" / "graph.json").read_bytes()
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead of the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(kept) // 2, resource.RLIM_INFINITY))
+
+    env = {k: v for k, v in os.environ.items() if k != "MLKG_BUILD_DIR"}
+    done = subprocess.run([sys.executable, "-m", "mlkg", "build"], capture_output=True, text=True, cwd=tmp_path,
+                          env=env, preexec_fn=small_files, timeout=120)
+    assert (done.returncode, done.stderr) == (1, "mlkg: out: cannot write the build: File too large; the build in "
+                                                 "force, if any, is as it was\n")
+    assert (tmp_path / "out" / "graph.json").read_bytes() == kept
+    assert [p.name for p in (tmp_path / "out" / "builds").iterdir() if p.name.startswith(".tmp")] == []
+
+
 def test_a_build_remembers_its_corpus_and_says_so(tmp_path, write):
     other = write(sheet(entry("1.1.1", "Alpha Net"), entry("1.1.2", "Beta Method", full="Extends Alpha Nets.")),
                   "other.md")

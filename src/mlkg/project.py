@@ -50,7 +50,7 @@ import orjson
 
 from . import __version__, knowledge
 from .atomic import BUILD_MARK as MARK  # in every build folder: what tells it from a folder of the user's
-from .errors import InputError, Problem
+from .errors import InputError, MlkgError, Problem
 from .knowledge import KnowledgeGraph
 from .read import read
 from .read.sources import STDIN, default_curation, default_sources, expand_paths, is_pattern, pattern_base
@@ -494,6 +494,10 @@ def build(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] | N
                         "outputs": [name for name in OUTPUTS if (stage / name).exists()]}
                 (stage / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
                 _commit(out, stage)
+            except OSError as exc:  # a full disk, say: the message names no file, so this says where
+                shutil.rmtree(stage, ignore_errors=True)
+                raise MlkgError(f"{out}: cannot write the build: {exc.strerror or exc}; the build in force, if "
+                                "any, is as it was") from None
             except BaseException:
                 shutil.rmtree(stage, ignore_errors=True)
                 raise
