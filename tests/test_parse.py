@@ -271,6 +271,8 @@ BAD = [
     (sheet(entry("1.1.1", "<br>", cid="x")), ("#### 1.1.1", 1), "title '<br>' has no letter or digit"),
     (sheet(entry("1.1.1", "![](img.png)", cid="x")), ("#### 1.1.1", 1), "has no letter or digit once its markdown"),
     (sheet(entry("1.1.1", "∇", cid="x")), ("#### 1.1.1", 1), "has no letter or digit"),
+    # `mlkg show 1` took it for the entry, where an alias so named is refused
+    (sheet(entry("1.1.1", "Thing", cid="1")), ("**ID:**", 1), "ID '1' is the number of section 1 ("),
 ]
 
 
