@@ -798,6 +798,21 @@ def test_the_address_takes_the_names_search_and_the_command_line_take(context, p
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("edges, kinds, notice", [
+    ("requires,related", ["related", "requires"], ""),
+    ("", [], ""),  # every box unticked: the address of a map showing no edges
+    ("requires,bogus", ["requires"], ""),
+    # a link of no kind the map has hid every edge, unsaid
+    ("bogus", ["parent", "related", "requires"], "No edges of kind “bogus”: the map has requires, related, parent."),
+])
+def test_the_address_shows_the_edge_kinds_it_names(context, pages, edges, kinds, notice):  # noqa: F811
+    view = open_map(context, pages["physics"], f"vae&edges={edges}")
+    assert sorted(view.js("mlkg.state().kinds")) == kinds
+    assert view.page.locator("#notice").inner_text() == notice
+    _clean(view)
+
+
+@pytest.mark.browser
 @pytest.mark.shared
 def test_learning_order_on_the_shared_corpus(context, shared_kg, tmp_path):  # noqa: F811
     view = open_map(context, viz.write_map(shared_kg, tmp_path / "map.html"))

@@ -1135,7 +1135,11 @@ var mlkg = (function () {
         if (!s.selected) missing.push(decode(part));
       } else if (key === "hops") s.hops = Math.max(0, Math.min(4, parseInt(decode(value), 10) || 0));
       else if (key === "path") { if (value) s.path = resolve(decode(value)); else wantsPath = true; }
-      else if (key === "edges") s.kinds = new Set(decode(value).split(",").filter(function (k) { return KINDS.indexOf(k) >= 0; }));
+      else if (key === "edges") {
+        var asked = decode(value).split(",").filter(Boolean), kinds = asked.filter(function (k) { return KINDS.indexOf(k) >= 0; });
+        if (kinds.length || !asked.length) s.kinds = new Set(kinds);  // "edges=" shows none; "edges=bogus" is no choice
+        else notice("No edges of kind “" + asked[0] + "”: the map has " + KINDS.join(", ") + ".");
+      }
       else if (key === "known") known = value.split(",").map(decode).map(resolve).filter(isConcept);
     });
     if (first) s.known = new Set(known || storedKnown().filter(isConcept));
