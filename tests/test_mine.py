@@ -598,6 +598,8 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. Each block uses alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. Beta methods use alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. The GammaNet model uses alpha nets.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. GammaNet (Smith, 2019) uses alpha nets.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. It (see below) uses alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. Unlike the Gamma rule, which uses alpha nets, it is exact.",
      ("beta", "alpha", "related")),
     ("Nothing here.", "A method. Typical uses are alpha nets.", ("beta", "alpha", "related")),

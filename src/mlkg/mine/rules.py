@@ -385,6 +385,7 @@ def _other_subject(before: str, own: frozenset[str]) -> bool:
     """Whether the verb after ``before`` has a subject that is not S: see :func:`_uses_is_own`.  The subject is
     read next to the verb ("For NLP tasks it uses T" is S's), a relative pronoun's from the noun before it, unless
     that noun is S's genus ("It is a technique that uses T")."""
+    before = _aside_dropped(before)  # "LAMB (You and colleagues, 2019) applies T": LAMB is the subject
     tokens = _CLAUSE_TOKENS.findall(before)
     opens = not before.startswith("\0")
     if tokens and tokens[-1].lower() in ("which", "that"):
@@ -407,6 +408,14 @@ def _other_subject(before: str, own: frozenset[str]) -> bool:
                for w in near)
 
 
+def _aside_dropped(text: str) -> str:
+    """``text`` without its closed parentheses, innermost first: an aside between a subject and its verb."""
+    while "(" in text and (dropped := _ASIDE.sub(" ", text)) != text:
+        text = dropped
+    return text
+
+
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _USES_NOUN = re.compile(r"uses\s+(?:are|is|include|of)\b", re.I)
 _FINITE = re.compile(r"(?:uses|use|appl(?:ies|y)|employs?|contains?|consists?)\b", re.I)
 _CLAUSES = re.compile(r"[,;:()]|\b(?:and|but|while|whereas)\b")
