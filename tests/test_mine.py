@@ -599,6 +599,12 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
     ("Nothing here.", "A method. Beta methods use alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. The GammaNet model uses alpha nets.", ("beta", "alpha", "related")),
     ("Nothing here.", "A method. GammaNet (Smith, 2019) uses alpha nets.", ("beta", "alpha", "related")),
+    # a cue of parts in a clause after a comma, semicolon or colon: S's only where that clause names S or a pronoun
+    ("Nothing here.", "A method. Systems replace the chain, using alpha nets.", ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. It is small; in its layers the queries apply alpha nets.",
+     ("beta", "alpha", "related")),
+    ("Nothing here.", "A method. In practice, it uses alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. For images, beta methods use alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It (see below) uses alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. Unlike the Gamma rule, which uses alpha nets, it is exact.",
      ("beta", "alpha", "related")),
