@@ -144,6 +144,12 @@ BREAKAGES = [
     ("relation without its sentence", lambda g: _drop(g, REL, PROV.value), "prov:value"),
     ("unknown field", lambda g: _replace(g, REL, M.field, Literal("margin")), "mlkg:field"),
     ("unknown kind", lambda g: _replace(g, REL, M.kind, Literal("likes")), "mlkg:kind"),
+    # passed before: a label of nothing but a space, a hidden label that is the preferred one (SKOS S13)
+    ("a prefLabel of spaces", lambda g: _replace(g, c("beta"), SKOS.prefLabel, Literal(" ", lang="en")),
+     "skos:prefLabel"),
+    ("hiddenLabel equal to prefLabel", lambda g: g.add((c("beta"), SKOS.hiddenLabel, Literal("Beta", lang="en"))),
+     "skos:hiddenLabel"),
+    ("derived from a literal", lambda g: g.add((REL, PROV.wasDerivedFrom, Literal("beta"))), "prov:wasDerivedFrom"),
 ]
 
 
@@ -159,6 +165,37 @@ def test_shapes_catch_a_broken_export(small_kg, name, breaks, message):
     conforms, report = rdf.validate(g)
     assert not conforms
     assert message in report
+
+
+def test_each_relation_is_derived_from_the_node_whose_text_holds_its_sentence(shared_kg):
+    """Evidence read off a subsection's heading ("7.1 Linear Models", the subsection-head rule) was said to be
+    derived from the concept filed under it, at a line before that concept's entry begins."""
+    g = shared_kg.to_rdf()
+    fields = {}
+    for rel in g.subjects(RDF.type, M.Relation):
+        node, field = g.value(rel, PROV.wasDerivedFrom), str(g.value(rel, M.field))
+        fields[field] = fields.get(field, 0) + 1
+        if field == "section":
+            assert M.Subsection in set(g.objects(node, RDF.type)) and g.value(node, M.line) == g.value(rel, M.line)
+            assert str(g.value(rel, PROV.value)).startswith(str(g.value(node, SKOS.notation)) + " ")
+        elif field != "curation":
+            assert M.Concept in set(g.objects(node, RDF.type)) and node in (g.value(rel, M.source),
+                                                                              g.value(rel, M.target))
+            assert g.value(node, M.line).toPython() <= g.value(rel, M.line).toPython()
+    assert fields.get("section", 0) > 10 and fields.get("full", 0) > 100
+
+
+def test_a_long_cue_is_its_last_whole_words(shared_kg):
+    """A cue of a long list was cut to its last 59 characters wherever they began: "…nditioned on previous"."""
+    cues = [ev.cue for _, _, d in shared_kg.graph.edges(data=True) for ev in d.get("evidence") or ()
+            if ev.cue.startswith("…")]
+    assert cues and all(len(cue) <= 60 for cue in cues)
+    for _, _, d in shared_kg.graph.edges(data=True):
+        for ev in d.get("evidence") or ():
+            if ev.cue.startswith("…") and ev.rule != "shared-vocabulary":
+                sentence = " ".join(ev.sentence.split())
+                at = sentence.find(ev.cue[1:])
+                assert at > 0 and sentence[at - 1] == " ", (ev.cue, sentence)
 
 
 # --- the model -------------------------------------------------------------------------------

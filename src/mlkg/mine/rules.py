@@ -580,8 +580,13 @@ _ONE_OF = re.compile(r"\b(?:an?|one)\s+(?:[\w-]+\s+)?\Z", re.I)  # "a generaliza
 
 
 def _cue(m: re.Match) -> str:
+    """The words a cue pattern matched; of a long stretch (a list after "Tasks:"), its last words up to 60
+    characters, whole."""
     text = " ".join(m.group(0).replace("\0", "").split())
-    return text if len(text) <= 60 else "…" + text[-59:]
+    if len(text) <= 60:
+        return text
+    tail = text[-59:]
+    return "…" + (tail.split(" ", 1)[1] if " " in tail and not text[-60].isspace() else tail)
 
 
 def _trigger_automaton():

@@ -323,6 +323,8 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
     out_link = {"parent": link["skos:broader"], "requires": link["mlkg:requires"]}  # else skos:related
     related, narrower = link["skos:related"], link["skos:narrower"]
     derived = _Terms(lambda n: f" ;\n    prov:wasDerivedFrom {node[n]}" if n in node else "")
+    # a subsection's heading (the subsection-head rule) is derived from that subsection, not from the entry under it
+    by_field = {"section": _Terms(lambda n: derived[g._node[n].get("subsection", "")] if n in node else "")}
     # each node's links to the nodes it points to, in the order of its edges, and from those that point to it,
     # in one walk of _succ: walking _pred for each node visits the same edges again, out of memory order
     outgoing: dict[str, list[str]] = {n: [] for n in succ}
@@ -393,7 +395,7 @@ def turtle_chunks(kg: ConceptGraph, base: str | None = None) -> Iterator[str]:
                 yield (f"{head} ;\n    prov:value \"{sentence}\" ;\n"
                        f"    mlkg:field {plain[ev.field]} ;\n    mlkg:line {integer[ev.line or 0]} ;\n"
                        f"    mlkg:file {file[ev.file or '']}{cue}"
-                       f"{derived[ev.source] if ev.field != 'curation' else ''} .\n")
+                       f"{'' if ev.field == 'curation' else by_field.get(ev.field, derived)[ev.source]} .\n")
 
 
 def _encoded(chunks: Iterable[str]) -> bytes:
