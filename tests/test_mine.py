@@ -756,13 +756,20 @@ def test_instances_are_only_recognised_within_a_section():
     assert _mine(text) == [("alpha", "beta", "related")]
 
 
-@pytest.mark.parametrize("section, beta_number, expected", [
-    ("TOPIC", "1.1.2", ("beta", "alpha", "requires")),       # the same subsection: one family
-    ("ALPHA NETS", "1.2.1", ("beta", "alpha", "requires")),  # Alpha Net is named like the section: it heads it
-    ("TOPIC", "1.2.1", ("alpha", "beta", "related")),        # "optimizers such as RMSProp" in Saddle Point
+@pytest.mark.parametrize("section, beta_number, listed, expected", [
+    ("TOPIC", "1.1.2", "Alpha nets such as beta methods help.", ("beta", "alpha", "requires")),  # one family
+    ("TOPIC", "1.1.2", "These, like beta methods, help.", ("beta", "alpha", "requires")),
+    ("TOPIC", "1.1.2", "Key algorithms: beta methods, gammas.", ("beta", "alpha", "requires")),
+    # Alpha Net is named like the section: it heads it
+    ("ALPHA NETS", "1.2.1", "Alpha nets such as beta methods help.", ("beta", "alpha", "requires")),
+    # "optimizers such as RMSProp" in Saddle Point
+    ("TOPIC", "1.2.1", "Alpha nets such as beta methods help.", ("alpha", "beta", "related")),
+    # instances of something else: "wrapper methods such as RFE" in Filter Feature Selection
+    ("TOPIC", "1.1.2", "Tools such as beta methods help.", ("alpha", "beta", "related")),
+    ("TOPIC", "1.1.2", "Later work, including beta methods, helps.", ("alpha", "beta", "related")),
 ])
-def test_an_instance_is_one_of_the_listing_entrys_family(section, beta_number, expected):
-    text = sheet(entry("1.1.1", "Alpha Net", "alpha", full="Nothing here. Tools such as beta methods help."),
+def test_an_instance_is_one_of_the_listing_entrys_family(section, beta_number, listed, expected):
+    text = sheet(entry("1.1.1", "Alpha Net", "alpha", full=f"Nothing here. {listed}"),
                  entry(beta_number, "Beta Method", "beta", full="Nothing here."),
                  subsections={"1.1": "First", "1.2": "Second"}, title=section)
     assert _mine(text) == [expected]

@@ -549,7 +549,8 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
                 continue  # "applying its activation function, and attention scores …": T opens a clause of its own
             return rule, _cue(m)
     if forward and family:
-        if _INSTANCE_ID in hits and (m := INSTANCE_BEFORE.search(before)):
+        if _INSTANCE_ID in hits and (m := INSTANCE_BEFORE.search(before)) \
+                and _instances_of_s(before[:m.start()], m.group(), own):
             return CUE_INSTANCE, _cue(m)
         if "(" in before and (m := PAREN_BEFORE.search(before)) and PAREN_AFTER.search(after):
             return CUE_INSTANCE, _cue(m)
@@ -558,6 +559,18 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
             if i in hits and (prose or rule is not ENUMERATION) and (m := pattern.search(before)):
                 return rule, _cue(m)
     return None
+
+
+def _instances_of_s(before: str, cue: str, own: frozenset[str] | None) -> bool:
+    """Whether "N such as T" (or "like", "including", "e.g.") gives T as an instance of S: N, the words before the
+    cue, names S or is a pronoun ("GAN variants such as T", "these, e.g. T"), or there are none.  "wrapper methods
+    such as T" in Filter Feature Selection, "a scale-free metric such as T" in Rolling-Origin Evaluation give
+    instances of something else (right 4 times in 11 on the tune gold).  A labelled list ("Key algorithms: T")
+    is S's own, and so is one in brackets ("State of the art (e.g. T)"), as any list in brackets is."""
+    if own is None or cue.rstrip().endswith(":") or before.rstrip().endswith("("):
+        return True  # "(e.g. T)": a list in brackets, read as PAREN_BEFORE reads one
+    words = _WORDS.findall(before.lower())[-3:]
+    return not words or any(w in _PRONOUNS or _stem(w) in own for w in words)
 
 
 _JOINED = re.compile(r"(?:,|\band)\s*(?:[\w-]+\s+){0,2}\Z")
