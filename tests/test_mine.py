@@ -965,12 +965,17 @@ def test_where_a_text_writes_a_name_as_whole_words(text, key, at):
     ("The bazz privacy (BP) audit; report the blorp process mean and its 95% BP.", True),  # the entry spells it out
     ("Report the bazz pattern mean and its 95% BP.", True),  # a title of those initials that shares a word with it
 ])
-def test_an_acronym_means_the_title_whose_initials_its_entry_writes(full, linked):
+@pytest.mark.parametrize("namesakes", [0, 40], ids=["few titles of the initials", "many"])
+def test_an_acronym_means_the_title_whose_initials_its_entry_writes(full, linked, namesakes):
     """"95% CI" in an A/B-testing entry that writes "confidence interval" is no Conditional Independence Test (CI
-    Test) of another section, though the entry never spells CI out."""
+    Test) of another section, though the entry never spells CI out.  Past a few titles of the initials, those an
+    entry may write are found by their first word (each entry searching for every one was quadratic)."""
     third = sheet(entry("3.1.1", "Blorp Process (Stick Breaking)", "blorp", full="A random measure."),
                   entry("3.1.2", "Bazz Pattern", "bazz-pattern", full="A motif."), section="3")
-    assert _zint_names_bazz_privacy("Zint Trial", full, third) is linked
+    more = [entry(f"4.1.{i}", f"Bo{'x' * i}ly Pe{'y' * i}n", f"namesake-{i}", full="A thing.")
+            for i in range(1, namesakes + 1)]
+    assert _zint_names_bazz_privacy("Zint Trial", full, "\n".join((third, sheet(*more, section="4")) if more
+                                                                 else (third,))) is linked
 
 
 def _zint_names_bazz_privacy(title: str, full: str, third: str) -> bool:

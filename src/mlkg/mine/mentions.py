@@ -85,9 +85,20 @@ class CorpusText:
 def title_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
     """Names of other concepts inside each entry's title ("Denoising Autoencoder" names Autoencoder), searched in
     the titles the corpus text has normalised once for all (the sibling vectors read them too)."""
+    concepts: dict[int, tuple[tuple, frozenset[str]]] = {}  # id of a long tuple of names → their concepts
+
+    def names_of(names: tuple) -> frozenset[str]:
+        """The concepts of a name's candidates, made once per tuple: a title thousands share ("Overview") made
+        each entry's title walk them all, quadratic in the corpus."""
+        found = concepts.get(id(names))
+        if found is None or found[0] is not names:  # the automaton hands each mention of a name one tuple
+            found = concepts[id(names)] = (names, frozenset(n.concept for n in names))
+        return found[1]
+
     for entry, norm in zip(text.corpus.entries, text.titles, strict=True):
         for m in lexicon.find(entry.title, norm, exclude=frozenset({entry.id})):
-            if any(n.concept == entry.id for n in m.names) and not _whole_name_of_another(text, m, entry):
+            own = entry.id in names_of(m.names) if len(m.names) > 8 else any(n.concept == entry.id for n in m.names)
+            if own and not _whole_name_of_another(text, m, entry):
                 continue  # its own name, another's only by a plural or a case ("DART", "DARTS"): no other's in it
             yield Mention(entry, m.names, "title", entry.title, -1, entry.location.line,
                           entry.title[m.start:m.end], entry.title[:m.start], entry.title[m.end:], first=True)

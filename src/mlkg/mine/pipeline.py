@@ -137,9 +137,17 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
                 if (at == 0 or not text[at - 1].isalnum()) and (tail := _TAIL.match(text, at + len(head))):
                     tails[tail[1]] = None
                 at = text.find(f"{head}-", at + 1)
+        # the texts that write each tail as a word of its own, in order: each tail looked for in every text of the
+        # section was quadratic in a section of thousands of entries writing compounds of one acronym
+        where: dict[str, list[str]] = {tail: [] for tail in tails if _ALNUM.fullmatch(tail)}
+        for text in texts:
+            for word in dict.fromkeys(_ALNUM.findall(text)):
+                if word in where:
+                    where[word].append(text)
         spelled = {}
         for tail in tails:
-            found = next((f for text in texts if tail in text and (f := head_spelled(text, head, tail))), None)
+            found = next((f for text in where.get(tail, texts)
+                          if tail in text and (f := head_spelled(text, head, tail))), None)
             if found:
                 spelled[tail] = found
         return spelled
@@ -149,6 +157,15 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         return names.title_initials(split_title(e.title)[0] for e in corpus.entries)
 
     @functools.cache
+    def by_first_word(initials: str) -> dict[str, list[tuple[int, str]]]:
+        """The title keys of :func:`by_initials` with these initials, by their first word, each with its place."""
+        index: dict[str, list[tuple[int, str]]] = {}
+        for i, key in enumerate(by_initials()[initials]):
+            first = _ALNUM.match(key)
+            index.setdefault(first.group() if first else "", []).append((i, key))
+        return index
+
+    @functools.cache
     def written_in(concept: str, acronym: str) -> dict[str, int]:
         """The titles an entry's title and text write whose initials spell an acronym it uses, each with where
         it first writes it in the corpus text (-1: in the title): "95% CI" in an entry that writes "confidence
@@ -156,6 +173,15 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         keys = by_initials().get(acronym.lower()) if acronym.isupper() and acronym.isalpha() else None
         if not keys:
             return {}
+        if len(keys) > _FEW_TITLES:
+            # only the titles whose first word the entry writes: each entry that used the acronym searched for
+            # every title so spelled, quadratic where thousands share the initials
+            index = by_first_word(acronym.lower())
+            k = text.first_field[concept]
+            words = set(_ALNUM.findall(text.titles[k // len(FIELDS)]))
+            words.update(_ALNUM.findall(text.norm, *text.span(k, k + len(FIELDS) - 1)))
+            hits = [w for w in words if w in index] if len(words) < len(index) else [w for w in index if w in words]
+            keys = [key for _, key in sorted(p for w in (*hits, "") for p in index.get(w, ()))]
         return {key: at for key in keys if (at := entry_writes(concept, key)) is not None}
 
     def entry_writes(concept: str, key: str) -> int | None:
@@ -248,6 +274,8 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
 
 
 _TAIL = re.compile(r"-([A-Za-z]\w*)")  # the rest of a compound a mention opens: "-SDR" after "SI"
+_ALNUM = re.compile(r"[^\W_]+")
+_FEW_TITLES = 16  # titles with an acronym's initials searched for one by one; past this, by their first word
 
 
 def _indexed(m: Mention) -> bool:
