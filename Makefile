@@ -35,6 +35,7 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/shapes.py
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/hostile.py
 

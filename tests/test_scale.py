@@ -102,3 +102,35 @@ def test_inputs_written_to_break_one_piece_build(tmp_path, case, n, concepts, na
     assert len(kg.entries) == concepts
     if named is not None:
         assert len(kg.edges(("requires", "related"))) == named
+
+
+def _shapes():
+    spec = importlib.util.spec_from_file_location("shapes", ROOT / "benchmarks" / "shapes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SHAPES = _shapes()
+
+
+@pytest.mark.parametrize("shape, means", [
+    # a name all titles share, written in an entry's text, is that entry's own: it links no pair
+    ("sametitle", lambda kg: not any(ev.surface.lower() == "overview" and ev.field != "title"
+                                     for e in kg.edges(("requires", "related")) for ev in e["evidence"])),
+    # the acronym all titles carry is every one's: a mention of it links nothing
+    ("sameacr", lambda kg: not any(e["evidence"][0].surface.startswith("ZQV")
+                                   for e in kg.edges(("requires", "related")))),
+    # QV, never spelled out where it is used, is the entry titled with it: the titles of its initials stay apart
+    ("initials", lambda kg: {e["target"] for e in kg.edges(("requires", "related"))
+                             if e["evidence"][0].surface == "QV"} == {"a0"}),
+    # "SI-<word>" spelled out nowhere is a compound of Scale Invariance (SI)'s acronym
+    ("compound", lambda kg: any(e["target"] == "c1-" + SHAPES.word(1).lower()
+                                for e in kg.edges(("requires", "related")))),
+])
+def test_corpora_of_odd_shapes_build_and_mean_what_they_say(tmp_path, shape, means):
+    """Each shape made a step of mining quadratic (benchmarks/shapes.py times them); at a few hundred entries
+    they build, and the names mean what the text says."""
+    SHAPES.write(SHAPES.SHAPES[shape](400, __import__("random").Random(0)), tmp_path)
+    kg = mlkg.load(tmp_path, curation=[])
+    assert len(kg) == 400 and means(kg)
