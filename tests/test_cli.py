@@ -26,6 +26,17 @@ def test_build_writes_node_link_json(cli, tmp_path):
     assert not list((tmp_path / "o").glob(".*.tmp"))
 
 
+@pytest.mark.parametrize("args, evidence", [
+    (["show", "vae", "--format", "json"], lambda d: d["requires"][0]["evidence"][0]),
+    (["edges", "--kind", "requires", "--format", "json"], lambda d: next(
+        e for e in d if (e["source"], e["target"]) == ("vae", "autoencoder"))["evidence"][0]),
+])
+def test_json_evidence_carries_the_words_its_rule_keyed_on(cli, args, evidence):
+    """graph.json and the RDF carried each piece of evidence's cue; mlkg show and mlkg edges left it out."""
+    code, out, _ = cli(*args)
+    assert code == 0 and evidence(json.loads(out))["cue"] == "foundation for"
+
+
 @pytest.mark.parametrize("command", ["build", "show", "stats", "edges", "eval"])
 def test_every_command_has_help_with_an_example(cli, command):
     code, out, _ = cli(command, "--help")
@@ -96,6 +107,9 @@ def test_bad_input_is_one_line_per_problem_with_exit_2_and_no_output_changed(cli
     (["build", "--source", "/does/not/exist"], "/does/not/exist:1: no such file or folder"),
     (["serve", "--cors", "notanorigin"], "mlkg: --cors 'notanorigin' is no origin"),
     (["serve", "--host", "0.0.0.1", "--port", "0"], "mlkg: cannot listen on 0.0.0.1:0: "),
+    # both given: the --curation file was silently not read
+    (["stats", "--no-curation", "--curation", "my.toml"], "mlkg: --no-curation reads no curation file, and "
+                                                          "--curation names one: give one of them"),
 ])
 def test_errors_are_one_line_without_traceback(cli, args, message):
     code, _, err = cli(*args)
@@ -538,6 +552,19 @@ def test_a_build_that_runs_out_of_space_says_where_and_keeps_the_build_in_force(
                                                  "force, if any, is as it was\n")
     assert (tmp_path / "out" / "graph.json").read_bytes() == kept
     assert [p.name for p in (tmp_path / "out" / "builds").iterdir() if p.name.startswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("given", [str(SEED.parent), os.path.relpath(SEED.parent)])
+def test_a_build_of_the_shipped_folder_given_by_name_is_the_shipped_corpus(tmp_path, write, given):
+    """`mlkg build --source data`, the README's way back to the seed, made every later command say "answering
+    from data", and an unknown concept lost its hint that the shipped corpus was asked."""
+    assert _in(tmp_path, "build", "--source", write(sheet(entry("1.1.1", "Alpha Net")))).returncode == 0
+    assert _in(tmp_path, "build", "--source", os.path.relpath(given, tmp_path) if not os.path.isabs(given)
+               else given).returncode == 0
+    shown = _in(tmp_path, "show", "alpha-net")
+    assert (shown.returncode, shown.stderr) == (2, "mlkg: unknown concept 'alpha-net' in the shipped corpus (--source "
+                                                   "FILE or --build DIR answers from yours)\n")
+    assert _in(tmp_path, "stats").stderr == ""
 
 
 def test_a_build_remembers_its_corpus_and_says_so(tmp_path, write):

@@ -479,6 +479,11 @@ def test_a_concept_page_by_label_or_acronym_redirects_to_its_id(srv, path, locat
      lambda d: d["known"] == ["vae", "autoencoder"]),
     ("/api/path?from=stable-diffusion&to=autoencoder", lambda d: [s["target"] for s in d["path"]] == [
         "vae", "autoencoder"]),
+    # walked against its edges: the steps in walk order, each edge as it reads (as `mlkg path --format json`)
+    ("/api/path?from=autoencoder&to=stable-diffusion", lambda d: [
+        (s["from"], s["to"], s["source"], s["kind"], s["target"]) for s in d["path"]] == [
+        ("autoencoder", "vae", "vae", "requires", "autoencoder"),
+        ("vae", "stable-diffusion", "stable-diffusion", "requires", "vae")]),
     ("/api/queries", lambda d: "prerequisites" in {x["name"] for x in d}),
     ("/api/run/prerequisites?concept=vae", lambda d: d["results"]["bindings"][0]["prerequisite"]["value"].endswith(
         "/concept/autoencoder")),

@@ -91,6 +91,8 @@ class Seconds(click.ParamType):
 
 def _curation(curation, no_curation):
     """The curation files to read: none, those given, or (None) the shipped default."""
+    if no_curation and curation:
+        raise InputError("--no-curation reads no curation file, and --curation names one: give one of them")
     return [] if no_curation else (list(curation) or None)
 
 

@@ -302,7 +302,8 @@ def settings(sources: Iterable[str | Path] = (), curation: Iterable[str | Path] 
         _say_damage(out, f"the build in {out}/ {why}, so its corpus is not known: {what} the shipped corpus"
                     + (" and replaces it (--source builds another)" if building else
                        f"; `{_rebuild_command(out)} --source PATH` replaces it"))
-    if meta is not None and meta[1].get("arguments"):  # built from sources given on purpose: those again
+    if meta is not None and meta[1].get("arguments") and not _shipped_sources(meta[1]["arguments"]):
+        # built from sources given on purpose: those again
         m = meta[1]
         if str(STDIN) in m["arguments"]:
             if curation is not None:  # a curation applies to sources, and these cannot be read again
@@ -348,6 +349,16 @@ def describe(s: Settings) -> str | None:
     if s.curation is not None and s.origin.startswith("the corpus of the build") and not _shipped_curation(s.curation):
         shown += " with " + (", ".join(map(shown_path, s.curation)) or "no curation")  # said where not the shipped
     return f"answering from {shown} ({s.origin}; --source to choose another)"
+
+
+def _shipped_sources(paths: Iterable[str | Path]) -> bool:
+    """Whether a build's sources, as given, are the shipped corpus (``mlkg build --source data``): its commands
+    answer as from the shipped corpus, without a line saying which."""
+    from .read import default_sources
+
+    paths = list(paths)
+    return str(STDIN) not in paths and [os.path.realpath(p) for p in paths] == [
+        os.path.realpath(p) for p in default_sources()]
 
 
 def _shipped_curation(paths: Iterable[str | Path]) -> bool:

@@ -999,8 +999,7 @@ class App:
         elif kind == "path":
             a, b = self.kg.resolve(one("from")), self.kg.resolve(one("to"))
             files = rdf.file_names(self.kg)
-            data = {"path": [{k: s[k] for k in ("source", "target", "kind", "evidence")}
-                             for s in chains.explanation_path(self.kg, a, b)]}
+            data = {"path": [chains.path_step(s) for s in chains.explanation_path(self.kg, a, b)]}
             for step in data["path"]:
                 if step["evidence"]:
                     step["evidence"]["file"] = files.get(step["evidence"]["file"], step["evidence"]["file"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..graph import ConceptGraph, deciding_evidence, shown_title
 
-_EVIDENCE_KEYS = ("field", "sentence", "file", "line", "surface", "rule", "confidence", "source")
+_EVIDENCE_KEYS = ("field", "sentence", "file", "line", "surface", "rule", "cue", "confidence", "source")
 
 
 def _one_line(text: str) -> str:
