@@ -429,6 +429,8 @@ def _clause_is_own(before: str, own: frozenset[str]) -> bool:
         return True
     clause = _BOUNDARY.split(head)[-1]
     return any(w in _PRONOUNS or _stem(w) in own for w in _WORDS.findall(clause.lower()))
+
+
 _USES_NOUN = re.compile(r"uses\s+(?:are|is|include|of)\b", re.I)
 _FINITE = re.compile(r"(?:uses|use|appl(?:ies|y)|employs?|contains?|consists?)\b", re.I)
 _CLAUSES = re.compile(r"[,;:()]|\b(?:and|but|while|whereas)\b")
