@@ -775,9 +775,25 @@ def test_an_instance_is_one_of_the_listing_entrys_family(section, beta_number, l
     assert _mine(text) == [expected]
 
 
-def test_title_containing_another_name_means_a_kind_of_it():
-    assert _mine(pair("Nothing here.", "Nothing here.", beta_title="Denoising Alpha Net")) == [
-        ("beta", "alpha", "requires")]
+@pytest.mark.parametrize("beta_title, expected", [
+    ("Denoising Alpha Net", ("beta", "alpha", "requires")),
+    ("Alpha Net Architecture", ("beta", "alpha", "requires")),
+    # one name for two entries ("Learning with Noisy Labels" in two sections, "Overview" in many): neither is a
+    # kind of the other; a chain of entries titled "Overview" each required the one before
+    ("Alpha Net", ("beta", "alpha", "related")),
+    ("Alpha Net (AN)", ("beta", "alpha", "related")),
+])
+def test_title_containing_another_name_means_a_kind_of_it(beta_title, expected):
+    assert _mine(pair("Nothing here.", "Nothing here.", beta_title=beta_title)) == [expected]
+
+
+def test_entries_of_one_title_are_related_not_a_chain_of_prerequisites():
+    text = "\n".join(sheet(entry(f"{s}.1.1", "Overview", f"overview-{s}", full="Nothing here."),
+                           entry(f"{s}.1.2", f"Zeta {s} Net", f"zeta-{s}", full="Nothing here."), section=str(s),
+                           title=f"TOPIC {s}") for s in range(1, 5))
+    kg = mlkg.load(_write_tmp(text), curation=[])
+    assert {(e["kind"], e["rule"]) for e in kg.edges(("requires", "related"))
+            if e["source"].startswith("overview") and e["target"].startswith("overview")} == {("related", "same-title")}
 
 
 def test_a_concept_mentioning_itself_makes_no_edge():

@@ -57,6 +57,11 @@ TITLE_CONTAINS = Rule(
     "title-contains", 0, REQUIRES, 0.95,
     "S's title contains T's name (\"Denoising Autoencoder\" contains \"Autoencoder\"): S is a kind of T.")
 
+SAME_TITLE = Rule(  # tier -1: one name for two decides before a title that contains it ("Encoder-Decoder Model")
+    "same-title", -1, RELATED, 0.9,
+    "S's whole title is a name of T too (\"Learning with Noisy Labels\" twice, \"Overview\" in many sections): "
+    "one concept written twice, or a generic heading several entries share; neither is a kind of the other.")
+
 # Tier 1: cue phrases around the mention (patterns below).
 CUE_FLIP = Rule(
     "cue-foundation", 1, REQUIRED_BY, 0.9,
@@ -149,9 +154,9 @@ SHARED_VOCABULARY = Rule(
     "S and T sit in the same subsection, neither names the other, and each is the other's most similar "
     "sibling by TF-IDF cosine (at least SIBLING_SIMILARITY): they explain the same idea in other words.")
 
-RULES = (TITLE_CONTAINS, CUE_FLIP, CUE_USED_IN, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES, CUE_PARTS,
-         SUBSECTION_HEAD, MUTUAL, MECHANISM, FORMULA, DEFINITION, PASSING, LOOSE_WORD, LISTED, ASIDE, EXAMPLE,
-         INTRODUCES, SHARED_VOCABULARY, ENUMERATION, NEGATION)
+RULES = (TITLE_CONTAINS, SAME_TITLE, CUE_FLIP, CUE_USED_IN, CUE_INSTANCE, CUE_CONTRAST, CUE_APPLICATION, CUE_USES,
+         CUE_PARTS, SUBSECTION_HEAD, MUTUAL, MECHANISM, FORMULA, DEFINITION, PASSING, LOOSE_WORD, LISTED, ASIDE,
+         EXAMPLE, INTRODUCES, SHARED_VOCABULARY, ENUMERATION, NEGATION)
 PLAIN = (DEFINITION, PASSING, LOOSE_WORD, LISTED, ASIDE, EXAMPLE, INTRODUCES)
 
 # A pair whose only votes are plain tier-3 votes this weak is not an edge at all (a lone
@@ -836,6 +841,9 @@ def vote(m: Mention, target: str, pos: Positions, disabled: frozenset[str] = fro
             return None
         free = _FREE.match(m.after)
         rule = NEGATION if free and NEGATION.name not in disabled else TITLE_CONTAINS  # "OCR-Free Document …"
+        if rule is TITLE_CONTAINS and SAME_TITLE.name not in disabled and not m.before.strip() \
+                and (not m.after.strip() or m.after.lstrip()[0] == "("):
+            rule = SAME_TITLE  # S's whole label is T's name: two entries of one name, neither a kind of the other
         return Evidence(source, target, "title", m.sentence, m.entry.location.path, m.line, m.surface,
                         rule.name, rule.outcome, rule.confidence, m.surface + (free[0] if rule is NEGATION else ""))
     forward = pos.order[target] > pos.order[source]
