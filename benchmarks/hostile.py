@@ -33,7 +33,19 @@ quadratic. Each row is an input that once was quadratic or worse:
   4,000 took 6.1 s);
 - ``unknown curated IDs``: n entries and a curation file of n aliases of IDs
   no entry has, a build refused (each was compared with every ID for a "did
-  you mean": 1,000 took 8.0 s, 2,000 24.8 s).
+  you mean": 1,000 took 8.0 s, 2,000 24.8 s);
+- ``punctuation before names``: a sentence opening with n commas, then n/8
+  names (a pattern read the run back at each name: 32,000 took 7.6 s);
+- ``blanks between names``: two names n blanks apart (two runs of spaces in a
+  pattern read the gap back and forth: 128,000 took 23 s);
+- ``unclosed emphasis in a title``: n/4 "**" that never close (each was
+  searched to the title's end: 32,000 characters took 10 s);
+- ``also called in one clause``: ", also called Zq" n/16 times in a clause
+  that does not name its entry (the clause was read whole at each: 192,000
+  characters took 12 s).
+
+The last four were found by a probe written to make the build slow with
+under 200 KB of text.
 
 Nothing here asserts a time: numbers depend on the machine.
 """
@@ -123,6 +135,29 @@ def unknown_curated_ids(n: int) -> tuple[str, str]:
                           for i in range(n))
 
 
+def punctuation_before_names(n: int) -> str:
+    """A sentence opening with n commas, then n/8 names (each name read the run back: 64 KB took 28 s)."""
+    return _sheet([("zorb-thing", "Zorb Thing", "It is one.\n" + "," * n + " Quorb Thing" * (n // 8)),
+                   ("quorb-thing", "Quorb Thing", "Nothing.")])
+
+
+def blanks_between_names(n: int) -> str:
+    """Two names n blanks apart ("Quorb Thing     …     Quorb Thing"; 128 KB took 23 s)."""
+    return _sheet([("zorb-thing", "Zorb Thing", "It extends the Quorb Thing" + " " * n + "Quorb Thing here."),
+                   ("quorb-thing", "Quorb Thing", "Nothing.")])
+
+
+def unclosed_emphasis(n: int) -> str:
+    """A title of n/4 "**" that never close ("Zorb **a **a …"; 32 KB took 10 s)."""
+    return _sheet([("zorb", "Zorb " + "**a " * (n // 4), "A title of stars."), ("other", "Other Thing", "Nothing.")])
+
+
+def also_called_in_one_clause(n: int) -> str:
+    """One clause saying n/16 times ", also called Zq", without the entry's name (192 KB took 12 s)."""
+    return _sheet([("zorb-thing", "Zorb Thing", "It is a model. It is also called Zq" + ", also called Zq" * (n // 16)
+                    + ". End."), ("other", "Other Thing", "Nothing.")])
+
+
 def headings_in_a_fence(n: int) -> str:
     """One example whose closed fence holds n numbered headings (a sample cheatsheet quoted whole)."""
     sample = "".join(f"## {i}. SAMPLE\n\n#### {i}.1.1 Sample {_word(i)}\n\n" for i in range(1, n + 1))
@@ -141,6 +176,10 @@ CASES: dict[str, tuple[Callable[[int], str | tuple[str, str]], int]] = {
     "joined title": (joined_title, 16000),
     "also called": (also_called, 4000),
     "unknown curated IDs": (unknown_curated_ids, 1000),
+    "punctuation before names": (punctuation_before_names, 32000),
+    "blanks between names": (blanks_between_names, 64000),
+    "unclosed emphasis in a title": (unclosed_emphasis, 16000),
+    "also called in one clause": (also_called_in_one_clause, 96000),
 }
 
 

@@ -2418,3 +2418,39 @@ def test_a_title_names_another_concept_by_a_whole_name_not_by_a_form_of_its_own(
     "Encoder-Decoder" is one entry's title and the other's ID: one name for two links them, as before."""
     text = sheet(entry("1.1.1", *first), entry("1.2.1", *second), subsections={"1.1": "A", "1.2": "B"})
     assert bool(_mine(text)) is linked
+
+
+def _mentions_of(full: str):
+    from mlkg.mine import mentions
+    from mlkg.read import Corpus
+
+    corpus = Corpus([parse_text(sheet(entry("1.1.1", "Alpha Net", "alpha"), entry("1.1.2", "Beta Net", "beta"),
+                                      entry("1.1.3", "Gamma Net", "gamma", full=full)))])
+    return list(mentions.text_mentions(mentions.CorpusText(corpus), build_lexicon(corpus)))
+
+
+@pytest.mark.parametrize("full, subject", [
+    # a mention opens its sentence after punctuation or one of a few words, read from the sentence's first word
+    ("Alpha Net encodes images.", [True]),
+    ("— Alpha Net encodes images.", [True]),
+    ("The Alpha Net encodes images.", [True]),
+    ("(Using   Alpha Net) it encodes images.", [True]),
+    ("It uses Alpha Net.", [False]),
+    ("The big Alpha Net encodes.", [False]),
+    ("Fit it.\n,,,,,, Alpha Net then Beta Net.", [True, False]),
+    # a run of punctuation before many names: each name read it back whole (64 KB took 28 s)
+    ("Fit it.\n" + "," * 3000 + " Alpha Net" * 400, [True] + [False] * 399),
+])
+def test_a_mention_opens_its_sentence_after_punctuation_or_a_leading_word(full, subject):
+    assert [m.subject for m in _mentions_of(full)] == subject
+
+
+@pytest.mark.parametrize("full, listed", [
+    ("It uses Alpha Net or Beta Net.", [True, True]),  # two alternatives
+    ("It uses Alpha Net" + " " * 30 + "or Beta Net here.", [True, True]),
+    ("It uses Alpha Net, then Beta Net.", [False, False]),
+    # two names far apart are no list, however blank the gap (a run of blanks was read back and forth, quadratic)
+    ("It uses Alpha Net" + " " * 5000 + "or Beta Net here.", [False, False]),
+])
+def test_two_names_are_a_list_only_across_a_short_gap(full, listed):
+    assert [m.listed for m in _mentions_of(full)] == listed

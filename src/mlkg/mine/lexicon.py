@@ -571,6 +571,8 @@ def _generic_heads(titles: list[str]) -> set[str]:
 
 
 _STOP = re.compile(r"[.;:!?]")
+CLAUSE_REACH = 300
+"""Characters before "also called" in which the entry's own name is looked for ("The RBF kernel, also called …")."""
 
 
 def _names_itself(e: Entry, text: str, end: int, stops: list[int], key: _Memo) -> bool:
@@ -579,7 +581,8 @@ def _names_itself(e: Entry, text: str, end: int, stops: list[int], key: _Memo) -
     ``text``'s sentence and clause stops are: the clause starts after the last before ``end`` (splitting all the
     text before each "also called" took time quadratic in a text that says it often)."""
     i = bisect_left(stops, end)
-    clause = f" {singular_key(text[stops[i - 1] + 1 if i else 0:end])} "
+    # its last CLAUSE_REACH characters: a clause saying "also called" a thousand times was read whole at each
+    clause = f" {singular_key(text[max(stops[i - 1] + 1 if i else 0, end - CLAUSE_REACH):end])} "
     return any(f" {key[n]} " in clause for n in (e.label, *e.alt_labels, e.id.replace("-", " ")) if key[n])
 
 

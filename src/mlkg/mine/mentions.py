@@ -95,10 +95,25 @@ def title_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
             found = concepts[id(names)] = (names, frozenset(n.concept for n in names))
         return found[1]
 
+    owners: dict[tuple[int, str], tuple[tuple, list[str]]] = {}
+
+    def whole_owners(names: tuple, written: str) -> list[str]:
+        """The candidates of a shared name that give themselves ``written`` whole, found once per name and form:
+        each title walked them all (4,000 titles shortening to one name took 3.3 s, 8,000 took 14 s)."""
+        found = owners.get((id(names), written))
+        if found is None or found[0] is not names:
+            found = owners[id(names), written] = (names, [n.concept for n in names
+                                                           if written in text.whole_names(n.concept)])
+        return found[1]
+
     for entry, norm in zip(text.corpus.entries, text.titles, strict=True):
         for m in lexicon.find(entry.title, norm, exclude=frozenset({entry.id})):
-            own = entry.id in names_of(m.names) if len(m.names) > 8 else any(n.concept == entry.id for n in m.names)
-            if own and not _whole_name_of_another(text, m, entry):
+            if len(m.names) > 8:  # a name thousands of titles share: its candidates as a set, and who has it whole
+                own = entry.id in names_of(m.names) and not any(
+                    c != entry.id for c in whole_owners(m.names, fold(entry.title[m.start:m.end])))
+            else:
+                own = any(n.concept == entry.id for n in m.names) and not _whole_name_of_another(text, m, entry)
+            if own:
                 continue  # its own name, another's only by a plural or a case ("DART", "DARTS"): no other's in it
             yield Mention(entry, m.names, "title", entry.title, -1, entry.location.line,
                           entry.title[m.start:m.end], entry.title[:m.start], entry.title[m.end:], first=True)
@@ -112,7 +127,10 @@ def _whole_name_of_another(text: CorpusText, m: Match, entry: Entry) -> bool:
     return any(written in text.whole_names(n.concept) for n in m.names if n.concept != entry.id)
 
 
-_LEAD = re.compile(r"[\W_]*(?:(?:the|a|an|in|with|for|by|using)\s+)?\Z", re.IGNORECASE)
+# a mention that opens its sentence: after nothing but punctuation, or one of these words (matched from the
+# sentence's first word: "[\W_]*" before them backtracked over a run of punctuation at each mention, quadratic)
+_LEAD = re.compile(r"(?:the|a|an|in|with|for|by|using)\s+", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"[^\W_]")
 _VERB = re.compile(r"\s+(?!(?:is|has|was|does|as|its|this|thus|plus)\b)[a-z]+s\b")
 # A clause that opens the sentence and sets its scene ("Since transformers have no sense of order, …"): what it
 # names is background to the definition that follows, not part of it.
@@ -122,6 +140,8 @@ _CLAUSE_END = re.compile(r"[,;:]")
 _TEXT = re.compile(r"\S")  # text before a sentence in its field: found at once, where slicing it read it all
 _OR = re.compile(r",?\s+or\s+", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+|/\s*|\s*&\s*)\Z", re.IGNORECASE)
+_LIST_GAP_MOST = 40  # characters between two names of a list ("A, and B"): a longer gap is none, and was read
+# back and forth by the pattern's two runs of spaces, quadratic in a long run of blanks
 
 
 def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = None) -> Iterator[Mention]:
@@ -169,6 +189,8 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
             comma = opener and _CLAUSE_END.search(big, opener.end(), ue)
             scene = -1 if opener is None else comma.start() if comma else ue
             opens = None  # whether the sentence opens its field, and its line: found at its first mention
+            word = _FIRST_WORD.search(big, us, ue)  # what precedes it, punctuation, is read once a sentence
+            first_word = word.start() if word else ue
         if fence:
             continue  # a fence line
         names = m.names
@@ -190,7 +212,7 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
         unit.append((start, end, Mention(
             entry, names, fname, quote, us, line, big[start:end], before, big[end:min(ue, end + CUE_WINDOW)],
             first=opens and not (opener is not None and opener.end() <= start <= scene),
-            subject=(lead := bool(_LEAD.match(big, us, start))),
+            subject=(lead := start <= first_word or _LEAD.fullmatch(big, first_word, start) is not None),
             aside=_aside(big, us, ue, start, end),
             agent=lead and bool(_VERB.match(big, end, ue)),
             code=example and in_code and _identifier(big, start, end))))
@@ -255,7 +277,7 @@ def _listed(unit: list[tuple[int, int, Mention | None]], big: str) -> Iterator[M
         return
     runs, run = [], [0]
     for i in range(1, len(unit)):
-        if _LIST_GAP.match(big, unit[i - 1][1], unit[i][0]):
+        if unit[i][0] - unit[i - 1][1] <= _LIST_GAP_MOST and _LIST_GAP.match(big, unit[i - 1][1], unit[i][0]):
             run.append(i)
         else:
             runs.append(run)
