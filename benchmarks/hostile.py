@@ -141,6 +141,12 @@ def punctuation_before_names(n: int) -> str:
                    ("quorb-thing", "Quorb Thing", "Nothing.")])
 
 
+def lead_word_then_blanks(n: int) -> str:
+    """A sentence opening with "The", n blanks, then n/8 names (the lead word's blanks were read at each name)."""
+    return _sheet([("zorb-thing", "Zorb Thing", "It is one.\nThe" + " " * n + " Quorb Thing" * (n // 8)),
+                   ("quorb-thing", "Quorb Thing", "Nothing.")])
+
+
 def blanks_between_names(n: int) -> str:
     """Two names n blanks apart ("Quorb Thing     …     Quorb Thing"; 128 KB took 23 s)."""
     return _sheet([("zorb-thing", "Zorb Thing", "It extends the Quorb Thing" + " " * n + "Quorb Thing here."),
@@ -177,6 +183,7 @@ CASES: dict[str, tuple[Callable[[int], str | tuple[str, str]], int]] = {
     "also called": (also_called, 4000),
     "unknown curated IDs": (unknown_curated_ids, 1000),
     "punctuation before names": (punctuation_before_names, 32000),
+    "lead word then blanks": (lead_word_then_blanks, 32000),
     "blanks between names": (blanks_between_names, 64000),
     "unclosed emphasis in a title": (unclosed_emphasis, 16000),
     "also called in one clause": (also_called_in_one_clause, 96000),

@@ -605,6 +605,9 @@ def pair(alpha_full: str, beta_full: str, beta_title: str = "Beta Method", secti
      ("beta", "alpha", "related")),
     ("Nothing here.", "A method. In practice, it uses alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. For images, beta methods use alpha nets.", ("beta", "alpha", "requires")),
+    # a verb whose subject is S, an aside between them
+    ("Nothing here.", "A method. The beta method, in practice, uses alpha nets.", ("beta", "alpha", "requires")),
+    ("Nothing here.", "A method. The beta method, a kind of search, uses alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. It (see below) uses alpha nets.", ("beta", "alpha", "requires")),
     ("Nothing here.", "A method. Unlike the Gamma rule, which uses alpha nets, it is exact.",
      ("beta", "alpha", "related")),

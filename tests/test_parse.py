@@ -34,6 +34,10 @@ from mlkg.read import parse_files, parse_text, read, split_title
     # character references read as they render; not in code, nor without their ";"
     ("Q&amp;A &lt;Toolkit&gt; (Q&amp;AT)", "Q&A <Toolkit>", ("Q&AT",)),
     ("Caf&eacute; &#x41;&#66; `&amp;` AT&T &copy", "Café AB &amp; AT&T &copy", ()),
+    ("&#42;Star&#42; Thing", "*Star* Thing", ()),  # a character read, not markup
+    # one no heading may hold stays as written: a direction override the reader refuses when written
+    ("Foo &#x202E;Bar Thing", "Foo &#x202E;Bar Thing", ()),
+    ("Zero&#x200B;Width Thing", "Zero&#x200B;Width Thing", ()),
     # what is not markup stays
     ("max_pool_size and __init__", "max_pool_size and init", ()),
     ("A * B * C", "A * B * C", ()),

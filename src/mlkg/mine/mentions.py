@@ -127,7 +127,7 @@ def _whole_name_of_another(text: CorpusText, m: Match, entry: Entry) -> bool:
     return any(written in text.whole_names(n.concept) for n in m.names if n.concept != entry.id)
 
 
-# a mention that opens its sentence: after nothing but punctuation, or one of these words (matched from the
+# a mention that opens its sentence: after nothing but punctuation, or one of these words (matched once at the
 # sentence's first word: "[\W_]*" before them backtracked over a run of punctuation at each mention, quadratic)
 _LEAD = re.compile(r"(?:the|a|an|in|with|for|by|using)\s+", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[^\W_]")
@@ -189,8 +189,12 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
             comma = opener and _CLAUSE_END.search(big, opener.end(), ue)
             scene = -1 if opener is None else comma.start() if comma else ue
             opens = None  # whether the sentence opens its field, and its line: found at its first mention
-            word = _FIRST_WORD.search(big, us, ue)  # what precedes it, punctuation, is read once a sentence
+            # where a mention opens the sentence: at its first word, or after a leading one ("The …"): read once a
+            # sentence, not back from each mention over a run of punctuation or blanks
+            word = _FIRST_WORD.search(big, us, ue)
             first_word = word.start() if word else ue
+            lead_word = _LEAD.match(big, first_word, ue)
+            after_lead = lead_word.end() if lead_word else -1
         if fence:
             continue  # a fence line
         names = m.names
@@ -212,7 +216,7 @@ def text_mentions(text: CorpusText, lexicon: Lexicon, report: Report | None = No
         unit.append((start, end, Mention(
             entry, names, fname, quote, us, line, big[start:end], before, big[end:min(ue, end + CUE_WINDOW)],
             first=opens and not (opener is not None and opener.end() <= start <= scene),
-            subject=(lead := start <= first_word or _LEAD.fullmatch(big, first_word, start) is not None),
+            subject=(lead := start <= first_word or start == after_lead),
             aside=_aside(big, us, ue, start, end),
             agent=lead and bool(_VERB.match(big, end, ue)),
             code=example and in_code and _identifier(big, start, end))))

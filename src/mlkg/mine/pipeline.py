@@ -139,14 +139,15 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
                 at = text.find(f"{head}-", at + 1)
         # the texts that write each tail as a word of its own, in order: each tail looked for in every text of the
         # section was quadratic in a section of thousands of entries writing compounds of one acronym
-        where: dict[str, list[str]] = {tail: [] for tail in tails if _ALNUM.fullmatch(tail)}
+        # (by a tail's first run of letters and digits: a tail standing alone starts one, "SDR_2" as "SDR")
+        where: dict[str, list[str]] = {_ALNUM.match(tail)[0]: [] for tail in tails}
         for text in texts:
             for word in dict.fromkeys(_ALNUM.findall(text)):
                 if word in where:
                     where[word].append(text)
         spelled = {}
         for tail in tails:
-            found = next((f for text in where.get(tail, texts)
+            found = next((f for text in where[_ALNUM.match(tail)[0]]
                           if tail in text and (f := head_spelled(text, head, tail))), None)
             if found:
                 spelled[tail] = found
@@ -157,13 +158,13 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         return names.title_initials(split_title(e.title)[0] for e in corpus.entries)
 
     @functools.cache
-    def by_first_word(initials: str) -> dict[str, list[tuple[int, str]]]:
-        """The title keys of :func:`by_initials` with these initials, by their first word, each with its place."""
-        index: dict[str, list[tuple[int, str]]] = {}
+    def by_words(initials: str) -> tuple[frozenset[int], dict[tuple[str, ...], list[tuple[int, str]]]]:
+        """The title keys of :func:`by_initials` with these initials, by their words, each with its place, and how
+        many words they have."""
+        index: dict[tuple[str, ...], list[tuple[int, str]]] = {}
         for i, key in enumerate(by_initials()[initials]):
-            first = _ALNUM.match(key)
-            index.setdefault(first.group() if first else "", []).append((i, key))
-        return index
+            index.setdefault(tuple(_ALNUM.findall(key)), []).append((i, key))
+        return frozenset(map(len, index)), index
 
     @functools.cache
     def written_in(concept: str, acronym: str) -> dict[str, int]:
@@ -174,14 +175,23 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         if not keys:
             return {}
         if len(keys) > _FEW_TITLES:
-            # only the titles whose first word the entry writes: each entry that used the acronym searched for
-            # every title so spelled, quadratic where thousands share the initials
-            index = by_first_word(acronym.lower())
+            # only the titles the entry's words spell, each run of them looked up once: each entry that used the
+            # acronym searched for every title so spelled, quadratic where thousands share the initials
+            lengths, index = by_words(acronym.lower())
             k = text.first_field[concept]
-            words = set(_ALNUM.findall(text.titles[k // len(FIELDS)]))
-            words.update(_ALNUM.findall(text.norm, *text.span(k, k + len(FIELDS) - 1)))
-            hits = [w for w in words if w in index] if len(words) < len(index) else [w for w in index if w in words]
-            keys = [key for _, key in sorted(p for w in (*hits, "") for p in index.get(w, ()))]
+            found: set[tuple[int, str]] = set(index.get((), ()))
+            for tokens in (_ALNUM.findall(text.titles[k // len(FIELDS)]),
+                           _ALNUM.findall(text.norm, *text.span(k, k + len(FIELDS) - 1))):
+                for i in range(len(tokens)):
+                    for n in lengths:
+                        run = tokens[i:i + n]
+                        if len(run) < n:
+                            continue
+                        found.update(index.get(tuple(run), ()))
+                        last = run[-1]  # the last word in either number ("confidence intervals")
+                        for cut in (1, 2) if last.endswith("s") else ():
+                            found.update(index.get((*run[:-1], last[:-cut]), ()))
+            keys = [key for _, key in sorted(found)]
         return {key: at for key in keys if (at := entry_writes(concept, key)) is not None}
 
     def entry_writes(concept: str, key: str) -> int | None:

@@ -424,16 +424,21 @@ _ASIDE = re.compile(r"\s*\([^()]*\)")
 _BOUNDARY = re.compile(r"[,;:]")
 
 
-def _clause_is_own(before: str, own: frozenset[str]) -> bool:
+def _clause_is_own(before: str, own: frozenset[str], finite: bool) -> bool:
     """Whether a cue after a comma, semicolon or colon of its sentence is said of S: the clause it opens names S
-    or a pronoun ("Like GammaNet, which uses pairs, it uses T"), where a participle after a comma ("End-to-end
-    systems replace the chain, using T") and a clause of another subject ("…; in its layers the queries apply T")
-    say what something else works through.  On the tune gold, such cues of parts were right 2 times in 25."""
+    or a pronoun ("Like GammaNet, which uses pairs, it uses T"), or, a verb (``finite``) with no subject of its
+    own there, the sentence's first clause does ("VAE, a generative model, uses T"); where a participle after a
+    comma ("End-to-end systems replace the chain, using T") and a clause of another subject ("…; in its layers
+    the queries apply T") say what something else works through.  On the tune gold, such cues of parts were
+    right 2 times in 25."""
     head = _aside_dropped(before)
     if not _BOUNDARY.search(head):
         return True
-    clause = _BOUNDARY.split(head)[-1]
-    return any(w in _PRONOUNS or _stem(w) in own for w in _WORDS.findall(clause.lower()))
+    clauses = _BOUNDARY.split(head)
+    words = _WORDS.findall(clauses[-1].lower())
+    if not words and finite:  # "VAE, a generative model, uses T": the verb's subject opens the sentence
+        words = _WORDS.findall(clauses[0].lower())
+    return any(w in _PRONOUNS or _stem(w) in own for w in words)
 
 
 _USES_NOUN = re.compile(r"uses\s+(?:are|is|include|of)\b", re.I)
@@ -548,7 +553,7 @@ def cue_for(before: str, after: str, forward: bool, prose: bool = True,
                     m = pattern.search(before, m.start() + 1)
                 if m is None:
                     continue  # the cue speaks of another subject: "The result is a saddle point problem"
-                if rule is CUE_PARTS and not _clause_is_own(before[:m.start()], own):
+                if rule is CUE_PARTS and not _clause_is_own(before[:m.start()], own, bool(_FINITE.match(m.group()))):
                     continue  # "…, using T" of another clause's subject: "End-to-end systems replace …, using T"
             if rule.outcome == REQUIRES and _HEDGE.search(before, 0, m.start()):
                 break  # "typically uses T", "often applies T": an option S may take, no part it needs

@@ -108,6 +108,16 @@ def _code_spans(text: str, replace) -> str:
     return "".join([*parts, text[last:]])
 
 
+def _reference(hide):
+    """A character reference read as the character it stands for, hidden from the patterns that follow as an
+    escape is ("&#42;" is a star, not emphasis); one that stands for a character no heading may hold (a control,
+    a direction override, an invisible one) stays as written, as the reader refuses those when written."""
+    def read(m: re.Match) -> str:
+        char = html.unescape(m.group())
+        return m.group() if CONTROL.search(char) or INVISIBLE.search(char) or REORDERING.search(char) else hide(char)
+    return read
+
+
 def plain_title(title: str) -> str:
     """A title as a reader sees it rendered: without emphasis (``**x**``, ``*x*``, ``_x_``), code spans, links
     (their text stays) and inline HTML tags, its character references read ("Q&amp;A" is "Q&A").  Labels and names
@@ -124,7 +134,8 @@ def plain_title(title: str) -> str:
 
     text = _ESCAPED.sub(lambda m: hide(m.group(1)), title)
     text = _code_spans(text, hide)
-    text = _ENTITY.sub(lambda m: html.unescape(m.group()), _HTML.sub("", _LINK.sub(r"\1", text)))
+    text = _ENTITY.sub(_reference(hide), text)
+    text = _HTML.sub("", _LINK.sub(r"\1", text))
     for pattern in _EMPHASIS:
         text = pattern.sub(r"\1", text)
     if hidden:
