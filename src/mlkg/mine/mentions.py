@@ -85,21 +85,22 @@ class CorpusText:
 def title_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
     """Names of other concepts inside each entry's title ("Denoising Autoencoder" names Autoencoder), searched in
     the titles the corpus text has normalised once for all (the sibling vectors read them too)."""
-    concepts: dict[int, tuple[tuple, frozenset[str]]] = {}  # id of a long tuple of names → their concepts
+    concepts: dict[int, tuple[tuple, frozenset[str]]] = {}  # id of a tuple of names → their concepts
+    owners: dict[tuple[int, str], tuple[tuple, list[str]]] = {}  # (id of a tuple, a form) → who has it whole
 
     def names_of(names: tuple) -> frozenset[str]:
-        """The concepts of a name's candidates, made once per tuple: a title thousands share ("Overview") made
-        each entry's title walk them all, quadratic in the corpus."""
+        """The concepts of a name's candidates, made once per tuple (the automaton hands each mention of a name
+        one): a title thousands share ("Overview") made each entry's title walk them all, quadratic."""
         found = concepts.get(id(names))
-        if found is None or found[0] is not names:  # the automaton hands each mention of a name one tuple
+        if found is None or found[0] is not names:
             found = concepts[id(names)] = (names, frozenset(n.concept for n in names))
         return found[1]
 
-    owners: dict[tuple[int, str], tuple[tuple, list[str]]] = {}
-
     def whole_owners(names: tuple, written: str) -> list[str]:
-        """The candidates of a shared name that give themselves ``written`` whole, found once per name and form:
-        each title walked them all (4,000 titles shortening to one name took 3.3 s, 8,000 took 14 s)."""
+        """The candidates that give themselves the name, as written and folded, whole (a title, a bracketed
+        name, an ID), found once per name and form (8,000 titles shortening to one name took 14 s): a title's
+        own name that is one of them links the two, one name for two ("Encoder-Decoder", the title of 15.2.2
+        and the ID of 11.4.3), where a form of another's does not ("DART" is no name DARTS gives itself)."""
         found = owners.get((id(names), written))
         if found is None or found[0] is not names:
             found = owners[id(names), written] = (names, [n.concept for n in names
@@ -108,23 +109,11 @@ def title_mentions(text: CorpusText, lexicon: Lexicon) -> Iterator[Mention]:
 
     for entry, norm in zip(text.corpus.entries, text.titles, strict=True):
         for m in lexicon.find(entry.title, norm, exclude=frozenset({entry.id})):
-            if len(m.names) > 8:  # a name thousands of titles share: its candidates as a set, and who has it whole
-                own = entry.id in names_of(m.names) and not any(
-                    c != entry.id for c in whole_owners(m.names, fold(entry.title[m.start:m.end])))
-            else:
-                own = any(n.concept == entry.id for n in m.names) and not _whole_name_of_another(text, m, entry)
-            if own:
-                continue  # its own name, another's only by a plural or a case ("DART", "DARTS"): no other's in it
+            if entry.id in names_of(m.names) and all(
+                    c == entry.id for c in whole_owners(m.names, fold(entry.title[m.start:m.end]))):
+                continue  # its own name, another's only by a plural or a case: no other's in it
             yield Mention(entry, m.names, "title", entry.title, -1, entry.location.line,
                           entry.title[m.start:m.end], entry.title[:m.start], entry.title[m.end:], first=True)
-
-
-def _whole_name_of_another(text: CorpusText, m: Match, entry: Entry) -> bool:
-    """Whether a name in ``entry``'s title that is also its own is, as written, a whole name of another entry (its
-    title, a bracketed name, its ID): one name for two ("Encoder-Decoder", the title of 15.2.2 and the ID of 11.4.3),
-    which links them, not a form of another's ("DART" is no name DARTS gives itself)."""
-    written = fold(entry.title[m.start:m.end])
-    return any(written in text.whole_names(n.concept) for n in m.names if n.concept != entry.id)
 
 
 # a mention that opens its sentence: after nothing but punctuation, or one of these words (matched once at the

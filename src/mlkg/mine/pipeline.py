@@ -174,25 +174,23 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         keys = by_initials().get(acronym.lower()) if acronym.isupper() and acronym.isalpha() else None
         if not keys:
             return {}
-        if len(keys) > _FEW_TITLES:
-            # only the titles the entry's words spell, each run of them looked up once: each entry that used the
-            # acronym searched for every title so spelled, quadratic where thousands share the initials
-            lengths, index = by_words(acronym.lower())
-            k = text.first_field[concept]
-            found: set[tuple[int, str]] = set(index.get((), ()))
-            for tokens in (_ALNUM.findall(text.titles[k // len(FIELDS)]),
-                           _ALNUM.findall(text.norm, *text.span(k, k + len(FIELDS) - 1))):
-                for i in range(len(tokens)):
-                    for n in lengths:
-                        run = tokens[i:i + n]
-                        if len(run) < n:
-                            continue
-                        found.update(index.get(tuple(run), ()))
-                        last = run[-1]  # the last word in either number ("confidence intervals")
-                        for cut in (1, 2) if last.endswith("s") else ():
-                            found.update(index.get((*run[:-1], last[:-cut]), ()))
-            keys = [key for _, key in sorted(found)]
-        return {key: at for key in keys if (at := entry_writes(concept, key)) is not None}
+        # only the titles the entry's words spell, each run of them looked up once: each entry that used the
+        # acronym searched for every title so spelled, quadratic where thousands share the initials
+        lengths, index = by_words(acronym.lower())
+        k = text.first_field[concept]
+        found: set[tuple[int, str]] = set(index.get((), ()))
+        for tokens in (_ALNUM.findall(text.titles[k // len(FIELDS)]),
+                       _ALNUM.findall(text.norm, *text.span(k, k + len(FIELDS) - 1))):
+            for i in range(len(tokens)):
+                for n in lengths:
+                    run = tokens[i:i + n]
+                    if len(run) < n:
+                        continue
+                    found.update(index.get(tuple(run), ()))
+                    last = run[-1]  # the last word in either number ("confidence intervals")
+                    for cut in (1, 2) if last.endswith("s") else ():
+                        found.update(index.get((*run[:-1], last[:-cut]), ()))
+        return {key: at for _, key in sorted(found) if (at := entry_writes(concept, key)) is not None}
 
     def entry_writes(concept: str, key: str) -> int | None:
         """Where an entry first writes a name's key (-1: in its title), None if it does not, read in the corpus
@@ -285,7 +283,6 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
 
 _TAIL = re.compile(r"-([A-Za-z]\w*)")  # the rest of a compound a mention opens: "-SDR" after "SI"
 _ALNUM = re.compile(r"[^\W_]+")
-_FEW_TITLES = 16  # titles with an acronym's initials searched for one by one; past this, by their first word
 
 
 def _indexed(m: Mention) -> bool:

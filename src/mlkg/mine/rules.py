@@ -438,6 +438,11 @@ def _clause_is_own(before: str, own: frozenset[str], finite: bool) -> bool:
     words = _WORDS.findall(clauses[-1].lower())
     if not words and finite:  # "VAE, a generative model, uses T": the verb's subject opens the sentence
         words = _WORDS.findall(clauses[0].lower())
+    return _names_s(words, own)
+
+
+def _names_s(words: list[str], own: frozenset[str]) -> bool:
+    """Whether words (lower case) name S, by a word of its names, or point to it, by a pronoun."""
     return any(w in _PRONOUNS or _stem(w) in own for w in words)
 
 
@@ -582,7 +587,7 @@ def _instances_of_s(before: str, cue: str, own: frozenset[str] | None) -> bool:
     if own is None or cue.rstrip().endswith(":") or before.rstrip().endswith("("):
         return True  # "(e.g. T)": a list in brackets, read as PAREN_BEFORE reads one
     words = _WORDS.findall(before.lower())[-3:]
-    return not words or any(w in _PRONOUNS or _stem(w) in own for w in words)
+    return not words or _names_s(words, own)
 
 
 _JOINED = re.compile(r"(?:,|\band)\s*(?:[\w-]+\s+){0,2}\Z")
