@@ -174,8 +174,10 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
         keys = by_initials().get(acronym.lower()) if acronym.isupper() and acronym.isalpha() else None
         if not keys:
             return {}
-        # only the titles the entry's words spell, each run of them looked up once: each entry that used the
-        # acronym searched for every title so spelled, quadratic where thousands share the initials
+        if len(keys) <= _FEW_TITLES:  # most acronyms: each title searched for in the entry's text
+            return {key: at for key in keys if (at := entry_writes(concept, key)) is not None}
+        # past a few, only the titles the entry's words spell, each run of them looked up once: each entry that
+        # used the acronym searched for every title so spelled, quadratic where thousands share the initials
         lengths, index = by_words(acronym.lower())
         k = text.first_field[concept]
         found: set[tuple[int, str]] = set(index.get((), ()))
@@ -283,6 +285,7 @@ def _votes(corpus: Corpus, lexicon: Lexicon, text: CorpusText, pos: rules.Positi
 
 _TAIL = re.compile(r"-([A-Za-z]\w*)")  # the rest of a compound a mention opens: "-SDR" after "SI"
 _ALNUM = re.compile(r"[^\W_]+")
+_FEW_TITLES = 16  # titles of an acronym's initials searched for one by one; past this, by the entry's words
 
 
 def _indexed(m: Mention) -> bool:
