@@ -82,6 +82,56 @@ def test_prereqs_leaves_out_what_you_know(cli, seed_kg, known, plan):
     assert plan == [s["id"] for s in seed_kg.learning_plan("stable-diffusion", known)["plan"][:-1]]
 
 
+@pytest.mark.parametrize("concept, known, says", [
+    ("stable-diffusion", "vae,diffusion-model",
+     "Nothing left to learn before Stable Diffusion [stable-diffusion]: you know all 4 of its prerequisites."),
+    ("wgan", "gan", "Nothing left to learn before Wasserstein GAN (WGAN) [wgan]: you know its prerequisite."),
+    ("vae", "stable-diffusion", "You already know Variational Autoencoder (VAE) [vae], and so all it requires."),
+    ("vae", "vae", "You already know Variational Autoencoder (VAE) [vae], and so all it requires."),
+    ("autoencoder", "gan", "Autoencoder [autoencoder] has no prerequisites in this graph."),
+])
+@pytest.mark.parametrize("fmt, line", [("text", "{}\n"), ("md", "- {}\n")])
+def test_an_empty_plan_says_whether_you_know_it_all(cli, concept, known, says, fmt, line):
+    """`prereqs llm --known decoder-only,language-model` said llm "has no prerequisites in this graph": it has 9."""
+    code, out, err = cli("prereqs", concept, "--known", known, "--format", fmt)
+    assert code == 0, err
+    assert out.endswith(line.format(says))
+
+
+@pytest.mark.parametrize("command", [["prereqs", "stable-diffusion"], ["learn", "stable-diffusion"], ["next"]])
+def test_known_given_twice_adds_up(cli, command):
+    """`-k vae -k diffusion-model` kept only the last and planned as if vae were new."""
+    repeated = cli(*command, "-k", "vae", "-k", "diffusion-model", "--format", "json")
+    listed = cli(*command, "--known", "vae,diffusion-model", "--format", "json")
+    assert repeated == listed and repeated[0] == 0
+    assert json.loads(repeated[1])["known"] == ["vae", "diffusion-model"]
+
+
+@pytest.mark.parametrize("command", [["prereqs", "stable-diffusion", "--format", "json"],
+                                     ["learn", "stable-diffusion", "--format", "json"]])
+@pytest.mark.parametrize("known", ["autoencoder", "denoising-autoencoder", "vae,denoising-autoencoder"])
+def test_a_steps_requires_name_only_steps_of_the_plan(cli, command, known):
+    """With --known, diffusion-model's step still listed the known denoising-autoencoder, which the plan left out
+    (the goal's step did not): "requires" is within the plan."""
+    code, out, err = cli(*command, "--known", known)
+    assert code == 0, err
+    plan = json.loads(out)["plan"]
+    ids = {s["id"] for s in plan}
+    assert all(set(s["requires"]) <= ids for s in plan)
+    assert not ids & set(known.split(","))
+
+
+def test_learn_md_ticks_a_goal_you_know(cli):
+    code, out, _ = cli("learn", "autoencoder", "--known", "vae", "--format", "md")
+    assert code == 0 and "- [x] **Autoencoder** (goal, which you already know) (`autoencoder`, 13.1.1)" in out
+
+
+def test_prereqs_refuses_a_tree_as_json(cli):
+    """--tree --format json printed the flat plan, the tree silently dropped."""
+    code, out, err = cli("prereqs", "stable-diffusion", "--tree", "--format", "json")
+    assert (code, out) == (2, "") and "--tree is drawn as text" in err
+
+
 def test_prereqs_refuses_a_tree_that_leaves_out_what_you_know(cli):
     code, out, err = cli("prereqs", "stable-diffusion", "--known", "vae", "--tree")
     assert (code, out) == (2, "") and "--tree shows every prerequisite; --known leaves some out" in err

@@ -145,10 +145,11 @@ def _sources_again(s, what: str) -> None:
                          "give --source (- for standard input once more)")
 
 
-def _known(kg, known: str) -> list[str]:
-    """The concepts ``--known A,B`` names: one it cannot name is said to come from --known, not from the goal."""
+def _known(kg, known: tuple[str, ...]) -> list[str]:
+    """The concepts ``--known A,B`` names, however many times it is given: one it cannot name is said to come from
+    --known, not from the goal."""
     found = []
-    for name in (k.strip() for k in known.split(",")):
+    for name in (k.strip() for given in known for k in given.split(",")):
         if not name:
             continue
         try:
@@ -355,8 +356,8 @@ def eval_(sources, curation, no_curation, gold, ablation, show_errors, fmt):
 @click.option("--depth", type=click.IntRange(min=0), default=None,
               help="Only prerequisites up to N requires-hops away (0: none, as the API's depth=0).")
 @click.option("--tree", is_flag=True, help="Show an indented tree instead of a numbered plan.")
-@click.option("--known", "-k", default="", metavar="A,B,…",
-              help="Leave out concepts you already know, and their prerequisites (comma-separated).")
+@click.option("--known", "-k", multiple=True, metavar="A,B,…",
+              help="Leave out concepts you already know, and their prerequisites (comma-separated, or -k again).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
 def prereqs(sources, curation, no_curation, concept, depth, tree, known, fmt):
     """List every prerequisite of CONCEPT in a valid learning order (document order breaks ties).
@@ -374,21 +375,30 @@ def prereqs(sources, curation, no_curation, concept, depth, tree, known, fmt):
 
     if tree and known:
         raise click.UsageError("--tree shows every prerequisite; --known leaves some out of the plan: use one")
+    if tree and fmt != "text":
+        raise click.UsageError(f"--tree is drawn as text; --format {fmt} gives the plan, whose steps name what each "
+                               "requires: use one")
     kg = _load(sources, curation, no_curation)
     cid = kg.resolve(concept)
-    steps = kg.prerequisites(cid, depth, _known(kg, known))
+    known_ids = _known(kg, known)
+    steps = kg.prerequisites(cid, depth, known_ids)
+    why = {}
+    if known_ids and not steps:  # an empty plan says whether there was nothing to learn or all of it is known
+        why = {"goal_known": kg.learning_plan(cid, known_ids)["already_known"],
+               "all_known": len(kg.prerequisites(cid, depth))}
     if fmt == "json":
-        _emit(json.dumps({"concept": cid, "plan": steps}, indent=2, ensure_ascii=False))
+        _emit(json.dumps({"concept": cid, "known": known_ids, "plan": steps}, indent=2, ensure_ascii=False))
     elif fmt == "md":
-        _emit(plan_md(kg, cid, steps, depth))
+        _emit(plan_md(kg, cid, steps, depth, **why))
     else:
-        _emit(plan_tree(kg, cid, depth) if tree else plan_text(kg, cid, steps, depth))
+        _emit(plan_tree(kg, cid, depth) if tree else plan_text(kg, cid, steps, depth, **why))
 
 
 @cli.command()
 @_source_options
 @click.argument("concept")
-@click.option("--known", "-k", default="", metavar="A,B,…", help="Concepts you already know (comma-separated).")
+@click.option("--known", "-k", multiple=True, metavar="A,B,…",
+              help="Concepts you already know (comma-separated, or -k again).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
 def learn(sources, curation, no_curation, concept, known, fmt):
     """A learning plan for CONCEPT that skips what you know, with reading times.
@@ -408,14 +418,15 @@ def learn(sources, curation, no_curation, concept, known, fmt):
     if fmt == "json":
         _emit(json.dumps(plan, indent=2, ensure_ascii=False))
     elif fmt == "md":
-        _emit(plan_md(kg, plan["concept"], plan["plan"]))
+        _emit(plan_md(kg, plan["concept"], plan["plan"], goal_known=plan["already_known"]))
     else:
         _emit(learn_text(kg, plan))
 
 
 @cli.command(name="next")
 @_source_options
-@click.option("--known", "-k", default="", metavar="A,B,…", help="Concepts you already know (comma-separated).")
+@click.option("--known", "-k", multiple=True, metavar="A,B,…",
+              help="Concepts you already know (comma-separated, or -k again).")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1), help="How many to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def next_(sources, curation, no_curation, known, limit, fmt):

@@ -105,8 +105,8 @@ def prerequisites(kg: ConceptGraph, concept: str, depth: int | None = None,
     concept = kg.resolve(concept)
     down = kg.prerequisite_lists
     dist = _reach(concept, down, depth)
-    within = set(dist)
     skipped = known_closure(kg, known) if known else set()
+    within = set(dist) - skipped  # a step's requires name only steps of the plan, as the goal's do
     return [_step(kg, c, within, dist[c], down) for c in _ordered(kg, dist, down) if c not in skipped]
 
 
@@ -130,7 +130,7 @@ def learning_plan(kg: ConceptGraph, concept: str, known: Iterable[str] = ()) -> 
     down, _ = kg.requires_index
     known_ids = list(dict.fromkeys(kg.resolve(k) for k in _names(known)))  # "vae" and "VAE" are one, once
     skipped = known_closure(kg, known_ids)
-    steps = [s for s in prerequisites(kg, concept) if s["id"] not in skipped]  # the closure walked once
+    steps = prerequisites(kg, concept, known=known_ids)
     for s in steps:
         s["minutes"] = reading_minutes(kg, s["id"])
     goal = _step(kg, concept, {s["id"] for s in steps}, 0, down)

@@ -203,13 +203,16 @@ def _minutes(m: float) -> str:
     return f"{m:g} min"
 
 
-def plan_text(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth: int | None = None) -> str:
-    """The numbered plan; ``depth`` as asked for (0 hops: the concept alone, whatever it needs)."""
+def plan_text(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth: int | None = None,
+              goal_known: bool = False, all_known: int = 0) -> str:
+    """The numbered plan; ``depth`` as asked for (0 hops: the concept alone, whatever it needs).  An empty plan
+    says why: the learner knows the concept (``goal_known``) or all its ``all_known`` prerequisites, or it needs
+    none."""
     title = kg.graph.nodes[concept]["title"]
     if not steps and depth == 0:
         return f"{title} [{concept}]: no prerequisite is 0 requires-hops away (--depth 0); leave --depth out for all.\n"
     if not steps:
-        return f"{title} [{concept}] has no prerequisites in this graph.\n"
+        return f"{_nothing_left(kg, concept, goal_known, all_known)}\n"
     width = max(len(s["label"]) + len(s["id"]) for s in steps) + 4
     n = len(steps)
     lines = [f"Before {title} [{concept}], learn {'this concept' if n == 1 else f'these {n} concepts in order'}:"]
@@ -218,6 +221,16 @@ def plan_text(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth
         needs = f"  needs {', '.join(s['requires'])}" if s["requires"] else ""
         lines.append(f"{i:3}. {name:<{width}} {s['number']:>8}{needs}")
     return "\n".join(lines) + "\n"
+
+
+def _nothing_left(kg: ConceptGraph, concept: str, goal_known: bool, all_known: int) -> str:
+    title = kg.graph.nodes[concept]["title"]
+    if goal_known:
+        return f"You already know {title} [{concept}], and so all it requires."
+    if all_known:
+        return (f"Nothing left to learn before {title} [{concept}]: you know "
+                f"{'its prerequisite' if all_known == 1 else f'all {all_known} of its prerequisites'}.")
+    return f"{title} [{concept}] has no prerequisites in this graph."
 
 
 def plan_tree(kg: ConceptGraph, concept: str, depth: int | None = None) -> str:
@@ -243,17 +256,19 @@ def plan_tree(kg: ConceptGraph, concept: str, depth: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plan_md(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth: int | None = None) -> str:
+def plan_md(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth: int | None = None,
+            goal_known: bool = False, all_known: int = 0) -> str:
     """The plan as a Markdown checklist; ``depth`` as :func:`plan_text` takes it."""
     title = kg.graph.nodes[concept]["title"]
     lines = [f"# Learning plan: {title}", ""]
     for s in steps:
         extra = f" — {_minutes(s['minutes'])}" if "minutes" in s else ""
-        goal = " (goal)" if s.get("goal") else ""
-        lines.append(f"- [ ] **{s['label']}**{goal} (`{s['id']}`, {s['number']}){extra}")
+        done = goal_known and s.get("goal")
+        goal = " (goal, which you already know)" if done else " (goal)" if s.get("goal") else ""
+        lines.append(f"- [{'x' if done else ' '}] **{s['label']}**{goal} (`{s['id']}`, {s['number']}){extra}")
     if not steps:
         lines.append("- No prerequisite is 0 requires-hops away (--depth 0); leave --depth out for all." if depth == 0
-                     else f"- Nothing to learn before {title}.")
+                     else f"- {_nothing_left(kg, concept, goal_known, all_known)}")
     return "\n".join(lines) + "\n"
 
 
