@@ -1636,6 +1636,19 @@ def test_a_rename_of_an_id_no_entry_has_says_what_the_cheatsheet_writes(cli, wri
     (RENAME.format("13.1.2", "vae", "x") + RENAME.format("13.2.1", "gan", "x"), 5,
      "[[rename]] 'gan' (13.2.1) to 'x': that ID is already entry 13.1.2's ({seed}:{vae}, given by the [[rename]] at "
      "{path}:1); choose another"),
+    # to another's name, which an ID is too: it took that name's mentions (a same-title edge, "VAE requires
+    # Autoencoder" turned related), where an alias so named is refused
+    (RENAME.format("13.1.2", "vae", "gans"), 1, "[[rename]] 'vae' (13.1.2) to 'gans': that ID reads as a name of "
+     "'gan', and would take its mentions; choose an ID no other entry is named by"),
+    (RENAME.format("13.1.2", "vae", "generator-network"), 1, "[[rename]] 'vae' (13.1.2) to 'generator-network': that "
+     "ID reads as a name of 'generator', and would take its mentions; choose an ID no other entry is named by"),
+    (RENAME.format("13.1.2", "vae", "autoencoder") + RENAME.format("13.1.1", "autoencoder", "ae"), 1,
+     "[[rename]] 'vae' (13.1.2) to 'autoencoder': that ID reads as a name of 'ae', and would take its mentions; "
+     "choose an ID no other entry is named by"),
+    # to a section's number: it was blamed on the cheatsheet's **ID:** line
+    (RENAME.format("13.1.2", "vae", "13"), 1, "[[rename]] 'vae' (13.1.2) to '13': that ID is the number of section 13 "
+     "({seed}:3): every command would take it for this entry, never the section; rename it to an ID with a letter "
+     "in it"),
 ])
 def test_a_rename_to_an_id_taken_is_the_curation_files_mistake(write, cli, curation, line, message):
     from conftest import SEED
@@ -1646,6 +1659,13 @@ def test_a_rename_to_an_id_taken_is_the_curation_files_mistake(write, cli, curat
            for m in ("vae", "gan") if text == f"**ID:** `{m}`"}
     assert code == 2
     assert err == f"{path}:{line}: " + message.format(seed=SEED, path=path, **ids) + "\n"
+
+
+@pytest.mark.parametrize("to", ["variational-autoencoder", "vae-2", "seq2seq-vae"])
+def test_a_rename_to_a_name_of_its_own_entry_or_none_is_kept(write, cli, to):
+    code, out, err = cli("stats", "--curation", write(RENAME.format("13.1.2", "vae", to), "c.toml"), "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["mining"]["curation"][0].endswith(f"renamed vae (13.1.2) to {to}")
 
 
 ADD_VAE = '[[add]]\nsource = "vae"\ntarget = "autoencoder"\nkind = "requires"\n'

@@ -353,18 +353,35 @@ def _alias_clashes(corpus: Corpus) -> list[Problem]:
     concepts: such an alias would quietly move every mention of that name.  So is one that is another entry's
     number, or a section's number or ID: every command would take it for the alias's concept."""
     items = corpus.curation.of("alias")
-    if not items:
+    renames = [i for i in corpus.curation.of("rename") if (i.data["number"], i.data["id"]) in corpus.renamed]
+    if not items and not renames:
         return []
 
     def keys(name: str) -> set[str]:  # folded, as every lookup reads a name: "Gán" and "ＧＡＮ" are "gan"
         return {names.name_key(form) for form in names.variants(name)}
 
     owner: dict[str, str] = {}
+    renamed = {i.data["to"] for i in renames}
     for e in corpus.entries:
         label, alts = split_title(e.title)
-        for name in (e.title, label, *alts, e.id.replace("-", " ")):
+        # a renamed entry's ID after every other name: it is what is checked
+        for name in (e.title, label, *alts, *(() if e.id in renamed else (e.id.replace("-", " "),))):
             for k in keys(name):
                 owner.setdefault(k, e.id)
+    problems = []
+    # an ID is a name too: a rename to another's name ("gans", "generator-network") moved its mentions and made a
+    # same-title edge, where an alias so named is refused
+    for item in renames:
+        new_id = item.data["to"]
+        other = next((owner[k] for k in sorted(keys(new_id.replace("-", " "))) if owner.get(k, new_id) != new_id),
+                     None)
+        if other is not None:
+            problems.append(Problem(item.location, f"[[rename]] {item.data['id']!r} ({item.data['number']}) to "
+                                    f"{new_id!r}: that ID reads as a name of {other!r}, and would take its mentions; "
+                                    "choose an ID no other entry is named by"))
+    for new_id in sorted(renamed):
+        for k in keys(new_id.replace("-", " ")):
+            owner.setdefault(k, new_id)
     # what every command also takes for a node: an entry's number (13.1.2), a section's number or node ID (13.1,
     # sec:13.1); an alias that is one would be found before it, and name the alias's concept instead
     numbers: dict[str, tuple[str, str, str]] = {}
@@ -373,7 +390,6 @@ def _alias_clashes(corpus: Corpus) -> list[Problem]:
             numbers.setdefault(names.singular_key(form), (h.node_id, form, f"{h.kind} {h.number}'s {what} ({h.title})"))
     for e in corpus.entries:
         numbers.setdefault(names.singular_key(e.number), (e.id, e.number, f"entry {e.number}'s number ({e.id})"))
-    problems = []
     for item in items:
         concept = item.data["concept"]
         for name in item.data["names"]:

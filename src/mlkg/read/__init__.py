@@ -181,10 +181,16 @@ def parse_files(files: list[Path], renames: dict[tuple[str, str], str] | None = 
                 seen[entry.id] = entry
     problems += _clashing_numbers(outlines)  # of a file with problems too: a reused number causes some of them
     sections = {h.number: h for doc in outlines for h in doc.sections}
-    problems += [Problem(Location(e.location.path, e.id_line), f"ID {e.id!r} is the number of section {e.id} "
-                         f"({sections[e.id].location}): every command would take it for this entry, never the "
-                         "section; give the entry an ID with a letter in it")
-                 for doc in documents for e in doc.entries if e.id in sections]
+    for e in (e for doc in documents for e in doc.entries if e.id in sections):
+        why = (f"the number of section {e.id} ({sections[e.id].location}): every command would take it for this "
+               "entry, never the section")
+        if e.number in renaming:  # the curation file's mistake, not the cheatsheet's
+            where, old = renaming[e.number]
+            clashes.append(Problem(where, f"[[rename]] {old!r} ({e.number}) to {e.id!r}: that ID is {why}; rename "
+                                          "it to an ID with a letter in it"))
+        else:
+            problems.append(Problem(Location(e.location.path, e.id_line), f"ID {e.id!r} is {why}; give the entry an "
+                                                                          "ID with a letter in it"))
     if problems:
         raise CheatsheetError(problems=sorted(problems + clashes, key=lambda p: (p.location or Location("", 0))))
     if clashes:
