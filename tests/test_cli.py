@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -422,6 +423,24 @@ def test_a_tampered_or_damaged_build_is_never_answered_from(cli, write, tmp_path
     damage(graph)
     code, text, err = cli("show", "vae", "--source", src)
     assert code == 0 and "probability distribution" in text and "edited" not in text
+    assert "is damaged" in err
+
+
+def test_a_build_whose_graph_json_holds_a_requires_cycle_is_not_answered_from(cli, write, tmp_path, monkeypatch):
+    """A graph.json edited to hold "autoencoder requires stable-diffusion", its digest set to match, made `mlkg
+    next` end in a traceback (ValueError: the requires graph has a cycle), and the plans contradict each other."""
+    src, out = _build(cli, write, tmp_path, monkeypatch)
+    graph, meta = (out / "graph.json").resolve(), (out / "current" / "build.json").resolve()
+    data = json.loads(graph.read_bytes())
+    data["edges"].append({"kind": "requires", "source": "autoencoder", "target": "stable-diffusion",
+                          "key": "requires", "evidence": []})
+    graph.chmod(0o644)
+    graph.write_bytes(json.dumps(data).encode())
+    meta.chmod(0o644)
+    meta.write_text(json.dumps({**json.loads(meta.read_text(encoding="utf-8")),
+                                "graph_sha256": hashlib.sha256(graph.read_bytes()).hexdigest()}), encoding="utf-8")
+    code, text, err = cli("next", "--source", src)
+    assert code == 0 and "Traceback" not in err and "autoencoder" in text
     assert "is damaged" in err
 
 

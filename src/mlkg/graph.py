@@ -485,6 +485,36 @@ def _node_link_graph(data: Any) -> nx.MultiDiGraph:
     return g
 
 
+CYCLE_SHOWN = 6
+
+
+def requires_cycle(g: nx.MultiDiGraph) -> list[str]:
+    """The concepts of one cycle of ``requires`` edges, in order, or [] where there is none.  Kahn's algorithm
+    over the adjacency dicts (linear, no subgraph made); a cycle is then walked from what it could not order."""
+    indegree = dict.fromkeys(g._succ, 0)
+    for nbrs in g._succ.values():
+        for v, keys in nbrs.items():
+            if "requires" in keys:
+                indegree[v] += 1
+    ready = [n for n, k in indegree.items() if not k]
+    while ready:
+        for v, keys in g._succ[ready.pop()].items():
+            if "requires" in keys:
+                indegree[v] -= 1
+                if not indegree[v]:
+                    ready.append(v)
+    left = {n for n, k in indegree.items() if k}
+    if not left:
+        return []
+    # every node left has a requires edge from another node left; walking those edges backwards meets one again
+    n, seen = next(iter(sorted(left))), {}
+    while n not in seen:
+        seen[n] = len(seen)
+        n = next(u for u, keys in g._pred[n].items() if "requires" in keys and u in left)
+    walk = list(seen)[seen[n]:]
+    return walk[::-1]
+
+
 def _freeze_by_name(g: nx.MultiDiGraph) -> None:
     """The attributes of a graph read from graph.json, whose nodes and edges have only the keys a build writes
     (:data:`NODE_KEYS`, :data:`EDGE_KEYS`), made frozen, their ``id``, ``source``, ``target`` and ``key`` taken
@@ -563,7 +593,12 @@ class ConceptGraph:
         if not consume and isinstance(data, dict):
             data = {**data, **{part: [dict(d) if isinstance(d, dict) else d for d in data[part]]
                                for part in ("nodes", "edges") if isinstance(data.get(part), list)}}
-        return cls(_node_link_graph(data), built=True)
+        g = _node_link_graph(data)
+        if cycle := requires_cycle(g):
+            shown = " → ".join(cycle[:CYCLE_SHOWN] + (["…"] if len(cycle) > CYCLE_SHOWN else []) + cycle[:1])
+            raise InputError(f"node-link data has a cycle of requires edges ({shown}), which no learning order "
+                             "can follow and mlkg build never writes: build the graph again")
+        return cls(g, built=True)
 
     def to_node_link(self) -> dict[str, Any]:
         """What ``networkx.node_link_data(graph, edges="edges")`` returns."""
@@ -705,6 +740,14 @@ class ConceptGraph:
         return leading
 
     @cached_property
+    def _id_words(self) -> dict[str, str]:
+        """A concept's ID read as words, as :attr:`_names` keys it → the concept."""
+        return {name_key(n.replace("-", " ")): n for n in self.entries}
+
+    def _order(self, concept: str) -> int:
+        return self.graph.nodes[concept]["order"]
+
+    @cached_property
     def _folded_ids(self) -> dict[str, str]:
         """A node ID as typed in any case ("MAE" for mae) → the node: an ID is a name no other node can share."""
         return {fold(n).casefold(): n for n in self.graph}
@@ -811,6 +854,10 @@ class ConceptGraph:
         for kind in kinds:
             found = self._names[kind].get(wanted)
             if found is not None:
+                # another's ID in other words ("encoder decoders" for encoder-decoder), as typed in capitals above
+                if kind == "concept" and (owner := self._id_words.get(wanted)) not in (None, found):
+                    raise AmbiguousNameError(node_id, [(n, self.graph.nodes[n]["number"]) for n in
+                                                       sorted((found, owner), key=self._order)])
                 return found
             shared = self._ambiguous[kind].get(wanted)
             if shared is not None:
