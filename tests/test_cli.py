@@ -1041,6 +1041,19 @@ def test_a_reader_that_stops_early_is_no_error(command, to):
     assert (proc.wait(timeout=60), proc.stderr.read()) == (0, b"")
 
 
+@pytest.mark.parametrize("command", [["prereqs", "stable-diffusion"], ["show", "vae"], ["edges"], ["next"],
+                                     ["export"], ["query", "hubs"]])
+def test_a_reader_gone_before_any_output_is_no_error(command):
+    """`mlkg prereqs llm | true` exited 1 without a word, where `| head -1` exited 0: click took the broken pipe
+    for its own."""
+    read, write = os.pipe()
+    os.close(read)  # gone before a byte is written
+    proc = subprocess.run([sys.executable, "-m", "mlkg", *command], stdout=write, stderr=subprocess.PIPE,
+                          timeout=120)
+    os.close(write)
+    assert (proc.returncode, proc.stderr) == (0, b"")
+
+
 @pytest.mark.parametrize("command", OUTPUT_COMMANDS)
 def test_output_to_a_terminal_is_written_to_it(cli, reference, command):
     expected = reference(command)

@@ -10,6 +10,7 @@ stderr and the error's exit code; there are no tracebacks.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import json
@@ -169,7 +170,17 @@ NOTES_SHOWN = 3
 """Warnings of a build printed whole; the rest are counted (``mlkg stats`` lists them all)."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        """A reader that leaves early (``mlkg prereqs X | true``) is :class:`ReaderGone`: click takes the
+        BrokenPipeError for its own and exits 1, silently."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise ReaderGone("standard output") from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="mlkg", prog_name="mlkg")
 def cli():
     """Turn machine-learning cheatsheets into a knowledge graph you can explore, query and learn from.
@@ -915,8 +926,9 @@ def run() -> None:  # pragma: no cover - console script
     gc.disable()
     kept: list = []  # holds the graph a command read: not torn down as the command returns, but ended with the process
     code = main(keep=kept)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError):  # the reader left before the last of the output: no error
+            stream.flush()
     # Leave without tearing the heap down object by object (half a second for a large graph):
     # every file is closed and every child process stopped by now.
     os._exit(code)
