@@ -897,6 +897,31 @@ def test_hostile_cheatsheet_text_is_shown_as_text(context, write, tmp_path):  # 
     _clean(view)
 
 
+@pytest.mark.browser
+def test_words_longer_than_the_panel_are_broken_inside_it(context, write, tmp_path):  # noqa: F811
+    """A 10,000-character title made the details panel 111,618 px wide, its title under the close button."""
+    long_word = "Z" * 3000
+    kg = mlkg.load(write(sheet(entry("1.1.1", long_word, "long", full=f"It is {'q' * 2000} indeed."),
+                               entry("1.1.2", "Other Thing", "other", full=f"Other Thing builds on {long_word}."))),
+                   curation=[])
+    view = open_map(context, viz.write_map(kg, tmp_path / "map.html"), "long")
+    panel = view.page.locator("#panel")
+    assert panel.evaluate("p => p.scrollWidth <= p.clientWidth + 1")
+    assert panel.locator("h2").evaluate("h => h.getBoundingClientRect().width") <= panel.evaluate("p => p.clientWidth")
+    _clean(view)
+
+
+@pytest.mark.browser
+def test_evidence_from_the_other_concepts_text_names_it(context, pages):  # noqa: F811
+    """"VAE encodes images …" — "full explanation, line 434" in VAE's panel read as a line of VAE's own text."""
+    view = open_map(context, pages["outline"], "vae")
+    cites = view.page.locator("#panel .dependents li", has_text="Stable Diffusion").locator("cite").all_text_contents()
+    assert cites == [" — Stable Diffusion, full explanation, line 434"]
+    own = view.page.locator("#panel .prereqs li", has_text="Autoencoder").locator("cite").first.text_content()
+    assert own.startswith(" — full explanation, line ")
+    _clean(view)
+
+
 @pytest.mark.parametrize("title, label", [
     ("Short Thing", "Short Thing"),
     ("Word " * 2000 + "End", ("Word " * 16).strip() + "…"),  # cut at a word, whole words only
@@ -978,6 +1003,37 @@ def test_known_concepts_persist_and_change_the_path_and_the_ready_list(context, 
     assert link.js("mlkg.state().known") == [] and link.js("location.hash") == ""
     for v in (view, again, link):
         _clean(v)
+
+
+@pytest.mark.browser
+def test_two_tabs_of_a_map_keep_each_others_marks(context, pages):  # noqa: F811
+    """Tab A marked vae, then tab B marked gan: the store held only gan, B's older set written over A's mark."""
+    a, b = open_map(context, pages["outline"], "vae"), open_map(context, pages["outline"], "gan")
+    a.page.locator("#known-toggle").click()
+    assert b.until("JSON.stringify(mlkg.state().known)") == '["vae"]'
+    b.page.locator("#known-toggle").click()
+    assert sorted(b.js("mlkg.state().known")) == ["gan", "vae"]
+    assert sorted(a.until("mlkg.state().known.length === 2 && mlkg.state().known")) == ["gan", "vae"]
+    assert sorted(open_map(context, pages["outline"]).js("mlkg.state().known")) == ["gan", "vae"]
+    for v in (a, b):
+        _clean(v)
+
+
+@pytest.mark.browser
+def test_the_search_box_follows_back_to_another_concept(context, pages):  # noqa: F811
+    """Search and pick VAE, then GAN, then Back: the panel showed VAE, the box still "Generative Adversarial …"."""
+    view = open_map(context, pages["outline"])
+    box = view.page.locator("#search-input")
+    for name in ("VAE", "GAN"):
+        box.fill(name)
+        box.press("Enter")
+        view.until(f"mlkg.state().selected === {json.dumps(name.lower())}")
+    box.blur()
+    assert box.input_value() == view.js("mlkg.info('gan').label")
+    view.page.go_back()
+    view.until("mlkg.state().selected === 'vae'")
+    assert box.input_value() in ("", view.js("mlkg.info('vae').label"))
+    _clean(view)
 
 
 @pytest.mark.browser

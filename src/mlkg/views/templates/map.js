@@ -1165,12 +1165,17 @@ var mlkg = (function () {
     state = s;
     if (first) knownChanged();
     syncSelection();
+    syncSearchBox(s.selected);  // Back to another concept: the box said the one left
     render();
     showPanel();
     if (s.selected && (moved || !ready) && !local.shown) focusOn(s.selected, animate);
     if (hashFor(state) !== location.hash) writeHash(false);
   }
 
+  function syncSearchBox(id) {
+    var box = $("search-input");  // the search box shows what it found only while that stays selected
+    if (box && box.value && document.activeElement !== box && !(id && info.get(id).label === box.value)) box.value = "";
+  }
   function syncSelection() {
     var now = network.getSelectedNodes();
     if (state.selected ? now.length === 1 && now[0] === toVis(state.selected) : !now.length) return;
@@ -1182,8 +1187,7 @@ var mlkg = (function () {
     if (state.path && !(id && currentPath.indexOf(id) >= 0)) state.path = null;
     state.selected = id;
     syncSelection();
-    var box = $("search-input");  // the search box shows what it found only while that stays selected
-    if (box && box.value && document.activeElement !== box && !(id && info.get(id).label === box.value)) box.value = "";
+    syncSearchBox(id);
     render();
     showPanel();
     if (id && !local.shown && opts.focus !== false) focusOn(id, true);
@@ -1277,9 +1281,12 @@ var mlkg = (function () {
       if (editToken) li.appendChild(edgeControls(e));
       var sentence = sentenceOf(e);
       if (sentence) {
+        // a line of the other concept's text says so: "line 82" read as the panel's own concept's line
+        var whose = e.at ? e.at[0] : e.of, quoting = whose === undefined ? null : whose ? e.to : e.from;
+        var of = quoting === id && e.field !== "title" ? label(id) + ", " : "";
         li.appendChild(el("blockquote", { class: "evidence" },
           el("span", { text: "“" + sentence + "”" }),
-          el("cite", { text: " — " + (FIELD[e.field] || e.field || "") + (e.line ? ", line " + e.line : "") })));
+          el("cite", { text: " — " + of + (FIELD[e.field] || e.field || "") + (e.line ? ", line " + e.line : "") })));
       }
       ul.appendChild(li);
     });
@@ -1811,6 +1818,19 @@ var mlkg = (function () {
     else if (!p.edges.length) select(null);
   });
   window.addEventListener("popstate", function () { applyHash(true); });
+  // another tab of a map marked or unmarked a concept: this one takes what the store now holds of this map, or
+  // its next mark would write its own older set over the other tab's
+  window.addEventListener("storage", function (ev) {
+    if (ev.key !== STORE && ev.key !== null) return;
+    var now = storedKnown().filter(function (id) { return isConcept(id); });
+    if (now.length === state.known.size && now.every(function (id) { return state.known.has(id); })) return;
+    state.known = new Set(now);
+    closureCache = readyCache = null;
+    knownDirty = true;
+    render();
+    showPanel();
+    writeHash(false);
+  });
   window.addEventListener("hashchange", function () { applyHash(true); });
 
   /* In the outline layout each section is a region: a faint box in its colour behind its nodes. */
