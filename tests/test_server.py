@@ -1218,6 +1218,34 @@ def test_a_correction_is_answered_with_its_file_named_as_the_export_names_it(see
         running.close()
 
 
+def test_a_correction_that_makes_mined_edges_related_says_which(seed_kg, tmp_path):
+    """Two clicks (gan requires perplexity, perplexity requires mode-collapse) turned three mined requires edges
+    related to keep the graph acyclic, answered {"ok": true} alone: the build warns of each, the editor did not."""
+    from mlkg.corrections import Editor
+
+    cur = tmp_path / "curation.toml"
+    cur.write_text("# ours\n", encoding="utf-8")
+    live = Live(seed_kg)
+    running = Running(seed_kg, live=live, editor=Editor(cur, [str(SEED)], [str(cur)], live))
+    answers = []
+    try:
+        for source, target in (("gan", "perplexity"), ("perplexity", "mode-collapse")):
+            conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+            conn.request("POST", "/api/curation", json.dumps({"action": "add", "source": source, "target": target,
+                                                              "kind": "requires"}).encode(),
+                         {"Content-Type": "application/json", "X-MLKG-Token": running.server.app.edit_token})
+            answer = conn.getresponse()
+            answers.append((answer.status, json.loads(answer.read())))
+            conn.close()
+    finally:
+        running.close()
+    assert [status for status, _ in answers] == [200, 200] and "made_related" not in answers[0][1]
+    made = answers[1][1]["made_related"]
+    assert made and all(m.endswith(" requires gan") or m.startswith("mode-collapse requires ") for m in made)
+    assert set(made) == {f"{d['source']} requires {d['target']}" for d in live.graph.mining["downgraded"]
+                         if "; the curated " in d["reason"]}
+
+
 def _refused_correction(seed_kg, tmp_path, correction) -> str:
     """The error a correction POSTed to a real ``--edit`` server gets with 400; the curation file stays as it was."""
     from mlkg.corrections import Editor

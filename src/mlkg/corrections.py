@@ -172,6 +172,12 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.absolute() == b.absolute()
 
 
+def _given_way(graph) -> set[tuple[str, str]]:
+    """The mined requires edges a curated one made related (see the build's warnings)."""
+    return {(d["source"], d["target"]) for d in (graph.mining or {}).get("downgraded", ())
+            if "; the curated " in d["reason"]}
+
+
 class Editor:
     """What ``mlkg serve --edit`` does with a correction from the map: judge it by loading the sources with it,
     write it into the curation file, and put the new graph in force, one correction at a time."""
@@ -203,6 +209,10 @@ class Editor:
                 edit.write()
             if graph is None:  # saved all the same: it takes effect once the sources load again
                 return {**answer, "pending": pending}
+            # mined requires edges the correction turned related, to keep the graph acyclic: told, as a build tells
+            given = sorted(_given_way(graph) - _given_way(self.live.graph))
+            if given:
+                answer["made_related"] = [f"{s} requires {t}" for s, t in given]
             self.live.publish(graph)
         return answer
 

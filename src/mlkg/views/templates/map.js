@@ -1417,6 +1417,9 @@ var mlkg = (function () {
             curationStatus("already in the curation file, line " + data.line + ": nothing written");
           } else if (r.ok && data.pending) {
             curationStatus("saved; it applies once the cheatsheets load again: " + data.pending, true);
+          } else if (r.ok && data.made_related && data.made_related.length) {
+            curationStatus("saved; to keep every learning order possible, these mined edges are now related: " +
+                           data.made_related.join("; "), true);
           } else if (r.ok) curationStatus("saved — the map updates when the graph is rebuilt");
           else curationStatus(data.error || r.status + " " + r.statusText, true);
         });
