@@ -1176,6 +1176,20 @@ def test_a_forced_edge_without_a_note_quotes_the_mined_sentence(write):
     assert edge["field"] == "full" and edge["at"] == [1, 0, len("It extends the Alpha Net.")]
 
 
+@pytest.mark.parametrize("item", ["force", "add"])
+def test_a_curators_note_is_what_the_map_quotes(write, item):
+    """A [[force]] note never reached the map, which quoted the mined sentence; show, edges and the RDF had it."""
+    sheet_path = write(sheet(entry("1.1.1", "Beta Method", "beta"),
+                             entry("1.1.2", "Alpha Net", "alpha", full="Alpha Net is a network that uses Beta Method."),
+                             entry("1.1.3", "Gamma Way", "gamma", full="Gamma Way is plain.")))
+    target = "beta" if item == "force" else "gamma"
+    curation = write(f'[[{item}]]\nsource = "alpha"\ntarget = "{target}"\nkind = "requires"\nnote = "Alpha is '
+                     'built on it."\n', "c.toml")
+    _, edges = viz.map_data(mlkg.load(sheet_path, curation=[curation]))
+    (edge,) = [e for e in edges if (e["from"], e["to"]) == ("alpha", target)]
+    assert (edge["field"], edge["sentence"]) == ("curation", "Alpha is built on it.")
+
+
 def test_an_indented_example_line_in_a_long_example_is_found_where_it_stands(write):
     """A long text is looked up by its sentences, and the miner quotes an example line with its indent."""
     example = "```\n" + "    filler words on a line\n" * 1000 + "    then the Alpha Net runs\n```"

@@ -1532,6 +1532,10 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
      "{path}:1: [[alias]] 'x' is shorter than 2 characters: a single"),
     ('[[alias]]\nconcept = "vae"\nnames = ["VAE net", ".*"]\n', 1, "'.*' of 'vae' has no letter or digit"),
     ('[[alias]]\nconcept = "vae"\nnames = ["\u200b\u200b"]\n', 1, "of 'vae' has no letter or digit"),
+    # a note goes into every output; 2 MB of one was printed whole by `mlkg show`
+    ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\nnote = "' + "x" * 2001 + '"\n', 1,
+     "[[add]] note of 2,001 characters: a note holds at most 2,000 (as the map's editor takes); keep the longer "
+     "text elsewhere"),
     # a header's words in a multi-line note are text, not the next item's line
     ('[[remove]]\nsource = "gan"\ntarget = "wgan"\nnote = """\n[[add]]\n"""\n\n[[add]]\nsource = "vae"\n'
      'target = "nope"\nkind = "related"\n', 8, "[[add]] target 'nope' is not a concept ID"),

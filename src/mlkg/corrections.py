@@ -25,7 +25,7 @@ from . import knowledge
 from .atomic import atomic_path
 from .errors import CurationError, InputError, Location, MlkgError, Problem
 from .read import read
-from .read.curation import KINDS, item_lines, load_curation, parse_toml, too_deep
+from .read.curation import KINDS, NOTE_MAX, item_lines, load_curation, parse_toml, too_deep
 from .read.markdown import SLUG
 
 ACTIONS = ("add", "remove", "force")
@@ -114,8 +114,8 @@ def _prepare(path: Path, action: str, source: str, target: str, kind: str | None
         raise InputError(f"kind {kind!r} must be one of {', '.join(KINDS)}" if isinstance(kind, str) else
                          f"{action} needs kind, one of {', '.join(KINDS)}" if kind is None else
                          f"kind must be text, one of {', '.join(KINDS)}")
-    if not isinstance(note, str) or len(note) > 2000:
-        raise InputError("the note must be text of at most 2,000 characters")
+    if not isinstance(note, str) or len(note) > NOTE_MAX:
+        raise InputError(f"the note must be text of at most {NOTE_MAX:,} characters")
     try:
         raw = path.read_bytes() if path.exists() else HEADER.encode("utf-8")
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")

@@ -332,6 +332,10 @@ def _find_line(text: str, word: str) -> int:
     return 1
 
 
+NOTE_MAX = 2000
+"""The most characters a curator's note holds, in the file as from the map's editor."""
+
+
 def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
     required, optional = SECTIONS[section]
     if not isinstance(data, dict):
@@ -367,6 +371,10 @@ def _check_item(section: str, data: Any, loc: Location) -> list[Problem]:
                 out.append(Problem(loc, f"[[{section}]] {mixed[0]!r}{owner}: its {mixed[1]}"))
         elif not isinstance(value, str):
             out.append(Problem(loc, f"[[{section}]] {key} must be a string"))
+            continue
+        elif key == "note" and len(value) > NOTE_MAX:  # it goes into every output: a 2 MB note was printed whole
+            out.append(Problem(loc, f"[[{section}]] note of {len(value):,} characters: a note holds at most "
+                                    f"{NOTE_MAX:,} (as the map's editor takes); keep the longer text elsewhere"))
             continue
         values = value if key == "names" else [value]
         bad = next(filter(None, map(CONTROL.search, values)), None)

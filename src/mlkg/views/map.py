@@ -212,8 +212,8 @@ def _evidence(edge: dict[str, Any], source: str, target: str, found: list[Eviden
     if len(found) == 1:  # most edges
         ev = found[0]
     else:
-        # a curator's empty note says nothing: a mined sentence before it
-        ev = min(found, key=lambda e: (not e.sentence, e.source != source, e.field == "title"))
+        # a curator's note first (why the edge is as it is), but an empty one says nothing: a mined sentence before it
+        ev = min(found, key=lambda e: (not e.sentence, e.field != "curation", e.source != source, e.field == "title"))
     field, sentence, of = ev.field, ev.sentence, ev.source
     edge["field"] = field
     edge["line"] = ev.line
