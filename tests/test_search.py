@@ -55,6 +55,17 @@ def test_names_acronyms_typos_definitions_and_prefixes(seed_kg):
     assert search(seed_kg, "zzzzqqq") == []
 
 
+@pytest.mark.parametrize("query, first", [
+    ("autoencoders", "autoencoder"),  # came after names that begin with "autoencoder", as a fuzzy match
+    ("Diffusion Models", "diffusion-model"),
+    ("GAN", "gan"),
+    ("vaes", "vae"),
+])
+def test_a_name_in_the_other_number_is_an_exact_match(seed_kg, query, first):
+    found = search(seed_kg, query)
+    assert (found[0]["id"], found[0]["match"]) == (first, "exact")
+
+
 def test_ranking_order_and_limit(seed_kg):
     found = search(seed_kg, "a", limit=None)
     scores = [r["score"] for r in found]
@@ -86,7 +97,7 @@ QUERIES = [
     "vae", "VAE", "Variational Autoencoder", "transfomer", "tranformer", "latent space", "space latent", "llm",
     "denoising diff", "atten", "auto encoder", "autoencodr", "neural netwrk", "gan", "GANs", "diffusion", "13.1",
     "13", "knn", "tsne", "t-SNE", "x", "bert", "reinforcement learning", "gradient", "grad desc", "convolution",
-    "Café", "attention is all", "probabilistic", "zzzz",
+    "Café", "attention is all", "probabilistic", "zzzz", "autoencoders", "Transformers", "as", "diffusions",
 ]
 
 

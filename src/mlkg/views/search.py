@@ -22,7 +22,9 @@ scores in the best tier it reaches, and within a tier by ``within``:
 ====  ==========  ====================================================  ====================================
 tier  match       a name ``n`` (or the node's text) such that           ``within``
 ====  ==========  ====================================================  ====================================
-7     exact       ``n == q``, compact forms equal, or number ``== q``   1000
+7     exact       ``n == q``, compact forms equal (or one the other     1000
+                  plus "s" or "es", three characters or more), or
+                  number ``== q``
 6     prefix      ``n`` starts with ``q`` (or compact with ``qc``), or  ``1000 * len(qc) // len(compact n)``
                   the number starts with ``q``'s words                  (numbers: ``1000 * len(q) // len``)
 5     words       every word of ``q`` starts a word of ``n``            ``1000 * len(qc) // len(compact n)``
@@ -58,6 +60,8 @@ from ..read import number_key
 FUZZY_MIN = 750
 """The least OSA similarity, in thousandths, that counts as a fuzzy match."""
 FUZZY_MIN_LENGTH = 4
+PLURAL_MIN = 3
+"""The shortest compact form whose plural counts as an exact match ("gan" of "GANs"; not "a" of "as")."""
 """Shorter queries are matched exactly, by prefix or as a part only."""
 
 TIERS = {7: "exact", 6: "prefix", 5: "words", 4: "contains", 3: "fuzzy", 2: "text", 1: "text-words"}
@@ -126,12 +130,20 @@ def _fuzzy(q: str, qn: int, item: _Item) -> int:
     return best
 
 
+def _numbered(a: str, b: str) -> bool:
+    """Whether one compact form is the other with a plural's "s" or "es" ("autoencoders", "Transformers"): the
+    exact concept came fourth, as a fuzzy match, behind names that merely begin with the query."""
+    if len(a) < len(b):
+        a, b = b, a
+    return len(b) >= PLURAL_MIN and (a == b + "s" or a == b + "es")
+
+
 def _match(q: str, qc: str, qw: list[str], item: _Item) -> tuple[int, int]:
     """(tier, within) of ``item`` for the normalised query, (0, 0) for no match."""
     tier, within = 0, 0
     for name, compact in zip(item.names, item.compacts, strict=True):
         part = min(999, 1000 * len(qc) // len(compact)) if compact else 0
-        if name == q or compact == qc:
+        if name == q or compact == qc or _numbered(compact, qc):
             return 7, 1000
         if name.startswith(q) or compact.startswith(qc):
             found = (6, part)

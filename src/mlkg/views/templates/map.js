@@ -1559,8 +1559,15 @@ var mlkg = (function () {
     return count;
   }
   /* Tier 7: a name, its compact form or the number is the query. */
+  /* One compact form the other with a plural's "s" or "es" (search.py's _numbered). */
+  function numbered(a, b) {
+    if (a.length < b.length) { var t = a; a = b; b = t; }
+    return b.length >= 3 && (a === b + "s" || a === b + "es");
+  }
   function exactMatch(q, qc, it) {
-    for (var i = 0; i < it.names.length; i++) if (it.names[i] === q || it.compacts[i] === qc) return true;
+    for (var i = 0; i < it.names.length; i++) {
+      if (it.names[i] === q || it.compacts[i] === qc || numbered(it.compacts[i], qc)) return true;
+    }
     return !!it.number && it.number === q;
   }
   function matchItem(q, qc, qw, qLength, qcLength, it) {
