@@ -319,19 +319,47 @@ def test_stats_counts(seed_kg):
 
 @pytest.mark.parametrize("kg_name", ["seed_kg", pytest.param("shared_kg", marks=pytest.mark.shared)])
 def test_graph_json_is_networkx_node_link_data_and_its_digest(request, kg_name, tmp_path):
-    """A build streams graph.json item by item; it must be exactly the node-link data, and say its digest."""
+    """A build streams graph.json item by item, one a line; it must be exactly the node-link data, and say its
+    digest; and read back a line at a time, it is the graph read whole."""
     import hashlib
+    import io
     import json
 
     import orjson
+
+    from mlkg import KnowledgeGraph
 
     kg = request.getfixturevalue(kg_name)
     with open(tmp_path / "graph.json", "wb") as f:
         digest = kg.write_node_link(f)
     data = (tmp_path / "graph.json").read_bytes()
-    assert data == orjson.dumps(nx.node_link_data(kg.graph, edges="edges"))  # every key in its place
-    assert json.loads(data) == json.loads(orjson.dumps(nx.node_link_data(kg.graph, edges="edges")))
+    whole = orjson.dumps(nx.node_link_data(kg.graph, edges="edges"))
+    assert data.replace(b"\n", b"") == whole  # every key in its place, an item a line
+    assert data.count(b"\n") == 3 + len(kg.graph) + kg.graph.number_of_edges()
+    assert json.loads(data) == json.loads(whole)
     assert digest == hashlib.sha256(data).hexdigest()
+    streamed, read_digest = KnowledgeGraph.from_node_link_lines(io.BytesIO(data))
+    assert read_digest == digest
+    assert streamed.to_node_link() == KnowledgeGraph.from_node_link(json.loads(data)).to_node_link()
+    assert list(streamed.graph.edges(keys=True)) == list(kg.graph.edges(keys=True))
+
+
+@pytest.mark.parametrize("damage", [
+    lambda b: b.replace(b"\n", b""),  # laid out otherwise: read whole
+    lambda b: b.replace(b',"edges":[\n', b',"edges":[ \n'),
+    lambda b: b + b"\n",
+    lambda b: b.replace(b'"id":"vae"', b'"id":"vae","extra":1'),  # a key no build writes
+    lambda b: b[:-40],  # cut short
+    lambda b: b.replace(b'],"edges":[\n', b'],"edges":[\n' + b.split(b"\n")[-3].rstrip(b",") + b",\n"),  # twice
+])
+def test_node_link_lines_not_as_a_build_writes_them_are_left_to_the_whole_reader(seed_kg, damage):
+    import io
+
+    from mlkg import KnowledgeGraph
+
+    out = io.BytesIO()
+    seed_kg.write_node_link(out)
+    assert KnowledgeGraph.from_node_link_lines(io.BytesIO(damage(out.getvalue()))) is None
 
 
 @pytest.mark.parametrize("args", [

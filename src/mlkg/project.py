@@ -827,57 +827,91 @@ def built_graph(folder: Path) -> KnowledgeGraph:
 
 
 def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
-    data = _read_regular(folder / "graph.json")
-    if data is None or hashlib.sha256(data).hexdigest() != meta.get("graph_sha256"):
+    places = _Places(meta["cwd"]) if isinstance(meta.get("cwd"), str) else None
+    with knowledge.collector_paused():
+        try:
+            streamed = _read_lines(folder / "graph.json", places)
+        except InputError:  # read, and not fit to answer from (a cycle of requires edges)
+            return None
+        if streamed is not None:
+            kg, digest = streamed
+            return kg if digest == meta.get("graph_sha256") else None
+        # laid out otherwise (an older build's, one edited by hand): read whole
+        data = _read_regular(folder / "graph.json")
+        if data is None or hashlib.sha256(data).hexdigest() != meta.get("graph_sha256"):
+            return None
+        try:
+            graph = orjson.loads(data)
+            if places is not None:
+                places.node_link(graph)
+            return KnowledgeGraph.from_node_link(graph, consume=True)
+        except (InputError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+def _read_lines(path: Path, places: _Places | None):
+    """:meth:`~mlkg.graph.ConceptGraph.from_node_link_lines` of a regular file (a FIFO would block), or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
         return None
     try:
-        with knowledge.collector_paused():
-            graph = orjson.loads(data)
-            if isinstance(meta.get("cwd"), str):
-                _relocate(graph, meta["cwd"])
-            return KnowledgeGraph.from_node_link(graph, consume=True)
-    except (InputError, ValueError, KeyError, TypeError, AttributeError):
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return KnowledgeGraph.from_node_link_lines(f, places, places and places.about)
+    except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
-def _relocate(graph: dict[str, Any], then: str) -> None:
-    """Make the paths in a build's node-link ``graph`` right from the working folder, where it is not the one the
-    build ran in (``then``): a source is named there as it was given, often relative (``Source: x.md:41`` named
-    no file from another folder).  Each becomes what :func:`shown_path` makes of it: relative where it is near,
-    else absolute."""
-    if os.path.realpath(then) == os.path.realpath(os.getcwd()):
-        return
-    moved: dict[str, str] = {}
+class _Places:
+    """The paths of a build made in another working folder (``then``), made right from this one: a source is
+    named there as it was given, often relative (``Source: x.md:41`` named no file from another folder).  Each
+    becomes what :func:`shown_path` makes of it: relative where it is near, else absolute; one string for each."""
 
-    def here(path: str) -> str:
-        if path == str(STDIN) or os.path.isabs(path):
-            return path
-        if path not in moved:
-            moved[path] = shown_path(os.path.normpath(os.path.join(then, path)))
-        return moved[path]
+    def __init__(self, then: str):
+        self.then = then
+        self.same = os.path.realpath(then) == os.path.realpath(os.getcwd())
+        self.moved: dict[str, str] = {}
 
-    for node in graph["nodes"]:
-        if "file" in node:
-            node["file"] = here(node["file"])
-    about = graph.get("graph") or {}
-    for key in ("sources", "curation"):
-        if isinstance(about.get(key), list):
-            about[key] = [here(p) if isinstance(p, str) else p for p in about[key]]
-    for edge in graph["edges"]:
-        for ev in edge.get("evidence") or ():
-            ev["file"] = here(ev["file"])
-    mining = graph.get("graph", {}).get("mining") or {}
-    for dropped in mining.get("homonyms", ()):
-        dropped["file"] = here(dropped["file"])
-    # Curation notes name places as path:line: the item's own, which opens the note, and for a repeat the earlier
-    # item's (`x.toml:3: remove repeats y.toml:1`).  Each such path, as the build was given it, is a file the
-    # graph names or a curation file that opens a note (every item of a file gets one).
-    notes = mining.get("curation", ())
-    known = set(moved) | {m[1] for note in notes if (m := re.match(r"(.+?):\d+: ", note))}
-    if known:
-        place = re.compile(r"(?<!\S)(" + "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
-                           + r")(?=:\d+(?::|\s|\Z))")
-        mining["curation"] = [place.sub(lambda m: here(m[1]), note) for note in notes]
+    def __call__(self, path: str) -> str:
+        if path not in self.moved:
+            self.moved[path] = path if self.same or path == str(STDIN) or os.path.isabs(path) else \
+                shown_path(os.path.normpath(os.path.join(self.then, path)))
+        return self.moved[path]
+
+    def node_link(self, graph: dict[str, Any]) -> None:
+        """Every path of node-link ``graph`` (graph.json parsed whole), in place."""
+        for node in graph["nodes"]:
+            if "file" in node:
+                node["file"] = self(node["file"])
+        for edge in graph["edges"]:
+            for ev in edge.get("evidence") or ():
+                ev["file"] = self(ev["file"])
+        self.about(graph.get("graph") or {})
+
+    def about(self, about: dict[str, Any]) -> None:
+        """The paths of a graph's own attributes, once its nodes' and edges' have been made right."""
+        if self.same:
+            return
+        here = self
+        for key in ("sources", "curation"):
+            if isinstance(about.get(key), list):
+                about[key] = [here(p) if isinstance(p, str) else p for p in about[key]]
+        mining = about.get("mining") or {}
+        for dropped in mining.get("homonyms", ()):
+            dropped["file"] = here(dropped["file"])
+        # Curation notes name places as path:line: the item's own, which opens the note, and for a repeat the
+        # earlier item's (`x.toml:3: remove repeats y.toml:1`).  Each such path, as the build was given it, is a
+        # file the graph names or a curation file that opens a note (every item of a file gets one).
+        notes = mining.get("curation", ())
+        known = set(self.moved) | {m[1] for note in notes if (m := re.match(r"(.+?):\d+: ", note))}
+        if known:
+            place = re.compile(r"(?<!\S)(" + "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
+                               + r")(?=:\d+(?::|\s|\Z))")
+            mining["curation"] = [place.sub(lambda m: here(m[1]), note) for note in notes]
 
 
 # --- live rebuild ------------------------------------------------------------------------------
