@@ -305,6 +305,7 @@ def test_a_build_removes_the_old_builds_it_made(cli, tmp_path):
         assert cli("build", "--out", out, "--no-map")[0] == 0
     _folder(out / "builds" / "42-abcdefgh", "build.json", "graph.json")
     _folder(out / "builds" / ".tmp-999999999-abcdefgh", ".mlkg-build", "graph.json")
+    _folder(out / "builds" / ".tmp-1-abcdefgh", ".mlkg-build", "graph.json")  # its pid alive: builds stage locked
     (out / "builds" / ".tmp-999999998-abcdefgh").mkdir()
     # links a build killed between making and renaming them left behind; and things of the user's, named alike
     os.symlink("builds/42-abcdefgh", out / ".current.999999999.tmp")

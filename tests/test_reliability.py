@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -151,3 +152,26 @@ def test_a_source_changed_during_a_build_is_said_and_the_build_is_of_the_text_it
     src.write_bytes(read)
     code, text, err = cli("prereqs", "vae", "--source", src, "--build", out)
     assert code == 0 and err == "" and "Autoencoder" in text  # answered from the build, which is in date again
+
+
+def test_a_build_killed_before_any_change_it_makes_to_the_folder_is_cleaned_up_by_the_next(tmp_path, cli):
+    """A build killed as it removed an old build left a folder without its mark or build.json, and every later
+    build refused it as the user's ("not a build of mlkg's … move it away"), until removed by hand.  Killed before
+    each of its calls that change the folder, the next build goes through and leaves the two newest builds."""
+    made = tmp_path / "made"
+    for _ in range(3):
+        assert cli("build", "--out", made)[0] == 0
+    killat = [sys.executable, str(ROOT / "tests" / "killat.py")]
+    shutil.copytree(made, tmp_path / "probe", symlinks=True)
+    counted = subprocess.run([*killat, "0", "build", "--out", str(tmp_path / "probe")], capture_output=True,
+                             text=True, check=True)
+    calls = int(counted.stderr.splitlines()[-1])
+    assert calls > 10
+    for n in range(1, calls + 2):
+        out = tmp_path / f"out{n}"
+        shutil.copytree(made, out, symlinks=True)
+        killed = subprocess.run([*killat, str(n), "build", "--out", str(out)], capture_output=True)
+        assert killed.returncode == (-signal.SIGKILL if n <= calls else 0)
+        code, _, err = cli("build", "--out", out)
+        assert code == 0, (n, err)
+        assert len([p for p in (out / "builds").iterdir() if p.name != ".lock"]) == 2, n

@@ -661,25 +661,29 @@ def _commit(out: Path, stage: Path) -> None:
                     stray.unlink()
     keep = {final.name, previous.name if previous is not None else "", ".lock"}
     for old in (out / "builds").iterdir():
-        if old.name in keep or not _made_by_mlkg(old):
-            continue
-        if old.name.startswith(".tmp-") and _alive(old.name):
-            continue  # a build still at work (it waits for the lock)
-        shutil.rmtree(old, ignore_errors=True)
+        # a staging folder but ours is a killed build's: builds are staged under the lock we hold (one kept while
+        # any process had its pid outlived every build)
+        if old.name not in keep and _made_by_mlkg(old):
+            _remove_build(old)
+
+
+def _remove_build(folder: Path) -> None:
+    """Remove a build folder, its mark and build.json last: a build killed as it removed one left a folder that
+    was mlkg's by neither, and every later build refused it as the user's."""
+    with contextlib.suppress(OSError):
+        last = (MARK, META)
+        for entry in folder.iterdir():
+            if entry.name not in last:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+        for name in reversed(last):
+            (folder / name).unlink(missing_ok=True)
+        folder.rmdir()
 
 
 _STRAY_LINK = re.compile(r"\.\d+\.tmp")  # what _replace_link adds to a link's name while it makes it
-
-
-def _alive(staging_name: str) -> bool:
-    try:
-        pid = int(staging_name.split("-")[1])
-        os.kill(pid, 0)
-    except (ValueError, IndexError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return pid != os.getpid()
 
 
 def _current(out: Path) -> Path | None:
