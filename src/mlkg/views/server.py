@@ -297,6 +297,19 @@ def _dataset(dataset: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict[st
     return out
 
 
+LONG_START_WAIT = 5.0
+"""Seconds a long query waits for a long-lane worker being started, rather than being told the lane is full."""
+
+_QUERY_TOKENS = re.compile(r'''"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|(#[^\n]*)|(\s+)''')
+
+
+def _query_shape(text: str) -> str:
+    """A query without its comments, its spacing made single: what a server remembers as slow.  A random
+    comment added to each of the same heavy query made it new each time, each held a quick-lane worker, and a
+    few clients kept every other query waiting."""
+    return _QUERY_TOKENS.sub(lambda m: "" if m.group(1) else " " if m.group(2) else m.group(), text).strip()
+
+
 def _one_line(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -340,9 +353,12 @@ class _Worker:
         """What to tell the client whose query this worker died running."""
         self.process.join(2)
         code = self.process.exitcode
-        if memory_mib and code in (-signal.SIGABRT, -signal.SIGKILL):
+        if memory_mib and code == -signal.SIGABRT:  # an allocation past the worker's address-space limit
             return HTTPError(503, f"query stopped: it needed more than {memory_mib} MiB of memory; "
                                   "narrow it down or add a LIMIT")
+        if code == -signal.SIGKILL:  # no limit of ours kills: the system's memory killer, or another process
+            return HTTPError(503, "the query's worker was killed from outside (by the system, short of memory, or "
+                                  "another process); a fresh one took its place: try again", {"Retry-After": "1"})
         return HTTPError(500, f"query worker stopped unexpectedly (exit code {code}); a fresh one took its place")
 
 
@@ -372,6 +388,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._waiting = 0
         self._slow: OrderedDict[int, None] = OrderedDict()  # hashes of query texts that ran long
+        self._starting = {"quick": 0, "long": 0}  # workers of each lane being started
         self._failures = 0
         self._closed = False
         for _ in range(max(1, size)):
@@ -386,10 +403,14 @@ class QueryPool:
         worker = _Worker(self._ctx, self._args, lane)
         with self._lock:
             self._all.add(worker)
+            self._starting[lane] += 1
         threading.Thread(target=self._when_ready, args=(worker,), daemon=True).start()
 
     def _when_ready(self, worker: _Worker) -> None:
-        if worker.wait_ready(120.0):
+        ready = worker.wait_ready(120.0)
+        with self._lock:
+            self._starting[worker.lane] -= 1
+        if ready:
             self._failures = 0
             if not self._closed:
                 self._idle[worker.lane].put(worker)
@@ -430,7 +451,9 @@ class QueryPool:
 
     def _take_long(self, timeout: float) -> _Worker:
         try:
-            return self._idle["long"].get_nowait()
+            # a long-lane worker being started (one stopped a query a moment ago) is waited for, not counted busy
+            return self._idle["long"].get(timeout=LONG_START_WAIT) if self._starting["long"] else \
+                self._idle["long"].get_nowait()
         except queue.Empty:
             raise busy("the server is already running as many long queries as it takes; "
                        f"try again in {math.ceil(timeout)} s, or narrow the query down", timeout) from None
@@ -442,7 +465,7 @@ class QueryPool:
         memory or a busy server (with Retry-After where trying again can help), 500 for a crashed worker."""
         if self._closed:
             raise busy("the server is stopping", 5)
-        key = hash((text, dataset))
+        key = hash((_query_shape(text), dataset))  # a comment or spacing changed makes no other query
         known_slow = key in self._slow
         worker = self._take_long(timeout) if known_slow else self._take_quick(timeout)
         start = time.monotonic()
