@@ -300,8 +300,11 @@ def _dataset(dataset: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict[st
 LONG_START_WAIT = 5.0
 """Seconds a long query waits for a long-lane worker being started, rather than being told the lane is full."""
 
-_QUERY_TOKENS = re.compile(r'''"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*''''  # strings
-                           r'''|<[^<>"{}|^`\\\s]*>|(#[^\n]*)|(\s+)''')  # IRIs, then a comment, or spacing
+_QUERY_TOKENS = re.compile("|".join([
+    r'"""[\s\S]*?"""', r"'''[\s\S]*?'''", r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",  # strings
+    r'<[^<>"{}|^`\\\s]*>',  # IRIs
+    r"(#[^\n]*)", r"(\s+)",  # a comment, spacing
+]))
 
 
 def _query_shape(text: str) -> str:
