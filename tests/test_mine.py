@@ -1271,6 +1271,18 @@ def test_eval_scores_the_fresh_sections_loaded_beside_the_public_corpus(shared):
         assert row["links"]["gold"] > 50 and row["plans"]["checks"] > 0
 
 
+def test_eval_scores_the_blind_section_loaded_beside_the_public_corpus(shared):
+    """tests/blind holds a section in the public cheatsheet's style, labelled before any run; loaded apart from
+    tests/fresh, whose sections share two of its IDs, as a maintainer's section would arrive."""
+    blind = sorted((ROOT / "tests" / "blind").glob("*.md"))
+    golds = [read_gold(p) for p in gold_files([GOLD.parent]) if p.stem in {f.stem for f in blind}]
+    assert blind and len(golds) == len(blind)
+    result = evaluate(mlkg.load(shared, *blind), golds)
+    assert {s for s in result["sections"] if not s.startswith("all ")} == {p.stem for p in blind}
+    assert not result["conflicts"]
+    assert all(row["links"]["gold"] > 50 for row in result["sections"].values())
+
+
 @pytest.mark.parametrize("header, judged", [
     ("", True),                                # no corpus line: the labeller read every section loaded
     ("# corpus: 1  (the sections read)\n", False),  # section 2 came later: gamma -> beta is not judged
