@@ -563,6 +563,13 @@ def test_a_hubs_local_view_keeps_its_requires_neighbours_and_strongest_related_w
     assert len(view.local_fit()["ids"]) == budget and view.js("location.hash") == "#gradient&hops=1"
     again = open_map(context, page, "gradient&hops=1&all")
     assert len(again.local_fit()["ids"]) == total
+    # one more hop is another neighbourhood: "all" of the last one drew 276 concepts at once at 10k
+    again.js("mlkg.setHops(2)")
+    assert again.js("mlkg.state().all") is False and again.js("location.hash") == "#gradient&hops=2"
+    again.js("mlkg.setHops(2)")  # the same hops again keeps what was chosen
+    again.js("mlkg.setShowAll(true)")
+    again.js("mlkg.setHops(2)")
+    assert again.js("mlkg.state().all") is True
     again.page.locator("#local-close").click()
     assert again.js("location.hash") == "#gradient" and again.js("mlkg.state().all") is False
     _clean(view)

@@ -1206,8 +1206,10 @@ var mlkg = (function () {
     writeHash(false);
   }
   function setHops(n) {
-    state.hops = Math.max(0, Math.min(4, n | 0));
-    if (!state.hops) state.all = false;
+    var hops = Math.max(0, Math.min(4, n | 0));
+    // "Show N more" was for the neighbourhood it showed: kept, one more hop drew 276 concepts at once at 10k
+    if (!hops || hops !== state.hops) state.all = false;
+    state.hops = hops;
     if (state.hops && !state.selected) notice("Select a concept to see its neighbourhood.");
     render();
     writeHash(false);
