@@ -1548,6 +1548,11 @@ def test_an_item_is_reported_at_its_header_however_toml_writes_it(write, cli, he
     ('[[add]]\nsource = "vae"\ntarget = "gan"\nkind = "related"\nnote = "' + "x" * 2001 + '"\n', 1,
      "[[add]] note of 2,001 characters: a note holds at most 2,000 (as the map's editor takes); keep the longer "
      "text elsewhere"),
+    # an array of inline tables: each item at its own line (all were at the array's first)
+    ('add = [\n  {source = "vae", target = "autoencoder", kind = "related"},\n  {source = "vae", target = "nope", '
+     'kind = "related"},\n]\n', 3, "[[add]] target 'nope' is not a concept ID"),
+    ('add = [{source = "vae", target = "autoencoder", kind = "related", note = "{ [ ] } \\" #"},  # {\n\n  '
+     '{source = "vae", target = "nope", kind = "related"}]\n', 3, "[[add]] target 'nope' is not a concept ID"),
     # a header's words in a multi-line note are text, not the next item's line
     ('[[remove]]\nsource = "gan"\ntarget = "wgan"\nnote = """\n[[add]]\n"""\n\n[[add]]\nsource = "vae"\n'
      'target = "nope"\nkind = "related"\n', 8, "[[add]] target 'nope' is not a concept ID"),

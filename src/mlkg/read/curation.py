@@ -226,8 +226,8 @@ def load_curation(paths: list[str | Path], replacing: Mapping[Path, bytes] | Non
                 problems.append(Problem(Location(name, _find_line(text, section)),
                                         f"{section!r} must be written as [[{section}]] tables"))
                 continue
+            where = lines.get(section) or _inline_item_lines(text, section)
             for idx, data in enumerate(value):
-                where = lines.get(section, [])
                 loc = Location(name, where[idx] if idx < len(where) else _find_line(text, section))
                 problems.extend(_check_item(section, data, loc))
                 cur.items.append(Item(section, data, loc))
@@ -323,6 +323,37 @@ def _same_correction(first: Item, then: Item) -> bool:
     if first.section == "remove":
         return None in (a.get("kind"), b.get("kind")) or a.get("kind") == b.get("kind")
     return a.get("kind") == b.get("kind") and (a.get("source") == b.get("source") or a.get("kind") == "related")
+
+
+_INLINE_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}\n]')
+
+
+def _inline_item_lines(text: str, section: str) -> list[int]:
+    """The line of each item of ``section = [ {…}, {…} ]``, an array of inline tables: every item was reported
+    at the array's first line."""
+    key = rf"(?:{re.escape(section)}|\"{re.escape(section)}\"|'{re.escape(section)}')"
+    start = next((n for n, line in _outside_strings(text) if re.match(rf"[ \t]*{key}[ \t]*=[ \t]*\[", line)), None)
+    if start is None:
+        return []
+    at = sum(len(line) + 1 for line in text.split("\n")[:start - 1])
+    found, square, curly, n = [], 0, 0, start
+    for m in _INLINE_TOKENS.finditer(text, at):
+        token = m.group()
+        if token == "\n" or token[0] in "\"'":
+            n += token.count("\n")
+        elif token == "[":
+            square += 1
+        elif token == "]":
+            square -= 1
+            if not square:
+                break
+        elif token == "{":
+            if square == 1 and not curly:
+                found.append(n)
+            curly += 1
+        elif token == "}":
+            curly -= 1
+    return found
 
 
 def _find_line(text: str, word: str) -> int:
