@@ -43,6 +43,9 @@ quadratic. Each row is an input that once was quadratic or worse:
 - ``also called in one clause``: ", also called Zq" n/16 times in a clause
   that does not name its entry (the clause was read whole at each: 192,000
   characters took 12 s).
+- ``SPARQL query of open quotes`` (the server's, not a build's): n quotes
+  that never close, each escaping one, in a query the server remembers by
+  its text less comments (300 KB held every page for five minutes).
 
 The last four were found by a probe written to make the build slow with
 under 200 KB of text.
@@ -220,7 +223,22 @@ def main() -> int:
         for name, (make, n) in CASES.items():
             one, two = build_cpu(make(n), folder), build_cpu(make(2 * n), folder)
             print(f"| {name} | {n:,} | {one:.2f} s | {two:.2f} s | {two / one:.1f}× |", flush=True)
+    # what the server makes of a query before any worker runs it, in the thread that answers pages too
+    n = 150_000
+    one, two = query_shape_cpu(n), query_shape_cpu(2 * n)
+    print(f"| SPARQL query of open quotes | {n:,} | {one:.2f} s | {two:.2f} s | {two / one:.1f}× |", flush=True)
     return 0
+
+
+def query_shape_cpu(n: int) -> float:
+    """CPU seconds the server takes to shape a query of n open quotes, each escaping one (once quadratic: 300 KB
+    held every page for five minutes)."""
+    from mlkg.views.server import _query_shape
+
+    text = "ASK { " + '"\\' * n + " }"
+    t = time.process_time()
+    _query_shape(text)
+    return time.process_time() - t
 
 
 if __name__ == "__main__":

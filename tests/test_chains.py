@@ -86,6 +86,8 @@ def test_prereqs_leaves_out_what_you_know(cli, seed_kg, known, plan):
     ("stable-diffusion", "vae,diffusion-model",
      "Nothing left to learn before Stable Diffusion [stable-diffusion]: you know all 4 of its prerequisites."),
     ("wgan", "gan", "Nothing left to learn before Wasserstein GAN (WGAN) [wgan]: you know its prerequisite."),
+    ("stable-diffusion --depth 1", "diffusion-model,vae", "Nothing left to learn before Stable Diffusion "
+     "[stable-diffusion]: you know all 2 of its prerequisites within 1 requires-hop."),
     ("vae", "stable-diffusion", "You already know Variational Autoencoder (VAE) [vae], and so all it requires."),
     ("vae", "vae", "You already know Variational Autoencoder (VAE) [vae], and so all it requires."),
     ("autoencoder", "gan", "Autoencoder [autoencoder] has no prerequisites in this graph."),
@@ -93,7 +95,7 @@ def test_prereqs_leaves_out_what_you_know(cli, seed_kg, known, plan):
 @pytest.mark.parametrize("fmt, line", [("text", "{}\n"), ("md", "- {}\n")])
 def test_an_empty_plan_says_whether_you_know_it_all(cli, concept, known, says, fmt, line):
     """`prereqs llm --known decoder-only,language-model` said llm "has no prerequisites in this graph": it has 9."""
-    code, out, err = cli("prereqs", concept, "--known", known, "--format", fmt)
+    code, out, err = cli("prereqs", *concept.split(), "--known", known, "--format", fmt)
     assert code == 0, err
     assert out.endswith(line.format(says))
 

@@ -445,6 +445,31 @@ def test_a_build_whose_graph_json_holds_a_requires_cycle_is_not_answered_from(cl
     assert "is damaged" in err
 
 
+@pytest.mark.parametrize("edit", [
+    # an edge line that closes a cycle, read a line at a time (the test above rewrites the file on one line)
+    lambda text: text.replace('"edges":[\n', '"edges":[\n{"kind":"requires","source":"autoencoder","target":'
+                                              '"stable-diffusion","key":"requires","evidence":[]},\n', 1),
+    # a dropped mention without its file, read from another folder, whose paths are made right from there
+    lambda text: text.replace('"homonyms":[]', '"homonyms":[{"x":1}]', 1),
+])
+def test_a_graph_json_edited_by_hand_is_damage_from_any_folder(cli, write, tmp_path, monkeypatch, edit):
+    """Read from another folder, a hand-edited graph.json (its digest set to match) ended in KeyError: 'file'."""
+    src, out = _build(cli, write, tmp_path, monkeypatch)
+    graph, meta = (out / "graph.json").resolve(), (out / "current" / "build.json").resolve()
+    text = graph.read_text(encoding="utf-8")
+    assert edit(text) != text
+    graph.chmod(0o644)
+    graph.write_text(edit(text), encoding="utf-8")
+    meta.chmod(0o644)
+    meta.write_text(json.dumps({**json.loads(meta.read_text(encoding="utf-8")),
+                                "graph_sha256": hashlib.sha256(graph.read_bytes()).hexdigest()}), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, text, err = cli("prereqs", "stable-diffusion", "--source", src)
+    assert code == 0 and "Traceback" not in err and "is damaged" in err, err
+
+
 @pytest.mark.parametrize("meta", ["{not json", "[1, 2]", '{"format": 3, "key": 5, "fresh": true}', ""])
 def test_a_build_json_of_another_shape_is_ignored(cli, write, tmp_path, monkeypatch, meta):
     src, out = _build(cli, write, tmp_path, monkeypatch)

@@ -506,6 +506,7 @@ def test_another_concepts_id_in_other_words_is_refused_with_both(write, asked):
     assert "names 2 concepts alike; did you mean encoder-decoder (1.1.1) or seq2seq-encoder-decoder (1.1.2)?" \
         in str(err.value)
     assert kg.resolve("encoder-decoder") == "encoder-decoder"
+    assert asked not in kg and "encoder-decoder" in kg  # `in` says what resolve() takes
 
 
 @pytest.mark.parametrize("asked, found", [

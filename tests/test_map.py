@@ -1195,6 +1195,7 @@ def test_a_curators_note_is_what_the_map_quotes(write, item):
     _, edges = viz.map_data(mlkg.load(sheet_path, curation=[curation]))
     (edge,) = [e for e in edges if (e["from"], e["to"]) == ("alpha", target)]
     assert (edge["field"], edge["sentence"]) == ("curation", "Alpha is built on it.")
+    assert "of" not in edge  # a note is no concept's text: its line is the curation file's
 
 
 def test_an_indented_example_line_in_a_long_example_is_found_where_it_stands(write):

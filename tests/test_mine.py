@@ -1666,6 +1666,10 @@ def test_a_rename_of_an_id_no_entry_has_says_what_the_cheatsheet_writes(cli, wri
     (RENAME.format("13.1.2", "vae", "autoencoder") + RENAME.format("13.1.1", "autoencoder", "ae"), 1,
      "[[rename]] 'vae' (13.1.2) to 'autoencoder': that ID reads as a name of 'ae', and would take its mentions; "
      "choose an ID no other entry is named by"),
+    # two renames that read alike: each was checked against the others' names, not against the other renames
+    (RENAME.format("13.1.2", "vae", "foo-net") + RENAME.format("13.2.1", "gan", "foo-nets"), 5,
+     "[[rename]] 'gan' (13.2.1) to 'foo-nets': that ID reads as a name of 'foo-net', and would take its mentions; "
+     "choose an ID no other entry is named by"),
     # to a section's number: it was blamed on the cheatsheet's **ID:** line
     (RENAME.format("13.1.2", "vae", "13"), 1, "[[rename]] 'vae' (13.1.2) to '13': that ID is the number of section 13 "
      "({seed}:3): every command would take it for this entry, never the section; rename it to an ID with a letter "

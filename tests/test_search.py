@@ -55,6 +55,14 @@ def test_names_acronyms_typos_definitions_and_prefixes(seed_kg):
     assert search(seed_kg, "zzzzqqq") == []
 
 
+def test_a_name_in_the_other_number_comes_after_the_name_itself(write):
+    """"tokenizer" put Tokenizers first, both exact matches, tied in document order."""
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Tokenizers", "tokenizers-lib"),
+                               entry("1.1.2", "Tokenizer", "tokenizer"))), curation=[])
+    assert [(r["id"], r["score"]) for r in search(kg, "tokenizer")] == [("tokenizer", 71000), ("tokenizers-lib", 70999)]
+    assert [r["id"] for r in search(kg, "tokenizers")] == ["tokenizers-lib", "tokenizer"]
+
+
 @pytest.mark.parametrize("query, first", [
     ("autoencoders", "autoencoder"),  # came after names that begin with "autoencoder", as a fuzzy match
     ("Diffusion Models", "diffusion-model"),
@@ -129,10 +137,12 @@ def test_page_ranks_like_python_on_the_seed_and_with_odd_text(context, write, tm
         entry("1.1.2", "K-Nearest Neighbours", full="Uses Ångström Scaling; 中文 words, emoji 🙂 and ß."),
         entry("1.1.3", "Straße Model", cid="strasse-model", full="Latent space again: latent space.",
               simple="𝒳-space 🙂🙂"),
+        entry("1.1.4", "Tokenizers", cid="tokenizers-lib"), entry("1.1.5", "Tokenizer", cid="tokenizer"),
+        entry("1.1.6", "𠀀a", cid="astral"),  # two code points, three UTF-16 units
     )), curation=[])
     queries = ["angstrom", "ÅS", "as", "Angstrom scalng", "senor", "naive cafe", "latent space", "latent spac",
                "knn", "k nearest", "k-nearest neighbors", "中文", "🙂", "strasse", "straße", "straβe", "x space",
-               "neighbours k", "model", "1.1", "1.1.2"]
+               "neighbours k", "model", "1.1", "1.1.2", "tokenizer", "tokenizers", "𠀀as"]
     view = open_map(context, viz.write_map(kg, tmp_path / "odd.html"))
     _ranks_like_python(view, kg, queries)
     assert view.js("qs => qs.map(q => mlkg.normalize(q))", queries) == [normalize(q) for q in queries]

@@ -1626,6 +1626,7 @@ def test_pathological_queries_do_not_starve_simple_ones(seed_kg):
     ("SELECT *\n\tWHERE {?s ?p ?o}", "SELECT * WHERE {?s ?p ?o}"),
     ('ASK { ?s <http://x/#a> "# kept" }  # gone', 'ASK { ?s <http://x/#a> "# kept" }'),
     ('ASK { ?s ?p """a # b\n c""" }', 'ASK { ?s ?p """a # b\n c""" }'),
+    ('ASK { "open \\" # kept\n} # gone', 'ASK { "open \\" # kept }'),  # a string left open: its line
 ])
 def test_a_query_is_remembered_as_slow_without_its_comments_and_spacing(text, shape):
     from mlkg.views.server import _query_shape

@@ -619,10 +619,10 @@ def read_node_link_lines(f: BinaryIO, place: Callable[[str], str] | None = None,
             return None
         if next(lines, None) is not None:  # nothing after the end
             return None
+        if settle is not None:
+            settle(about)
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
         return None
-    if settle is not None:
-        settle(about)
     g.graph.update(about)
     return g, digest.hexdigest()
 
@@ -905,6 +905,9 @@ class ConceptGraph:
         folded = self._folded_ids.get(name.casefold())
         if folded is not None and self._title_of_another(node_id, folded, wanted):
             return False  # resolve() refuses it
+        if folded is None and self._id_words.get(wanted) not in (None, self._names["concept"].get(wanted, None)) \
+                and wanted in self._names["concept"]:
+            return False  # another concept's ID in other words: resolve() refuses it too
         return folded is not None or name in self._entry_numbers \
             or any(wanted in self._names[kind] for kind in ("concept", "subsection", "section")) \
             or (wanted not in self._ambiguous["concept"]

@@ -379,8 +379,7 @@ def _alias_clashes(corpus: Corpus) -> list[Problem]:
             problems.append(Problem(item.location, f"[[rename]] {item.data['id']!r} ({item.data['number']}) to "
                                     f"{new_id!r}: that ID reads as a name of {other!r}, and would take its mentions; "
                                     "choose an ID no other entry is named by"))
-    for new_id in sorted(renamed):
-        for k in keys(new_id.replace("-", " ")):
+        for k in keys(new_id.replace("-", " ")):  # and the renames after it are checked against it
             owner.setdefault(k, new_id)
     # what every command also takes for a node: an entry's number (13.1.2), a section's number or node ID (13.1,
     # sec:13.1); an alias that is one would be found before it, and name the alias's concept instead

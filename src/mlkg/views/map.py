@@ -227,7 +227,7 @@ def _evidence(edge: dict[str, Any], source: str, target: str, found: list[Eviden
             edge["at"] = [0 if of == source else 1, at, len(core), *([cut] if cut else [])]
             return
     edge["sentence"] = sentence
-    if of in (source, target):  # whose text it is, as "at" says: the panel names it where it is the other's
+    if of in (source, target) and field != "curation":  # whose text it is, as "at" says: named where the other's
         edge["of"] = 0 if of == source else 1
 
 

@@ -22,9 +22,9 @@ scores in the best tier it reaches, and within a tier by ``within``:
 ====  ==========  ====================================================  ====================================
 tier  match       a name ``n`` (or the node's text) such that           ``within``
 ====  ==========  ====================================================  ====================================
-7     exact       ``n == q``, compact forms equal (or one the other     1000
-                  plus "s" or "es", three characters or more), or
-                  number ``== q``
+7     exact       ``n == q``, compact forms equal, or number ``== q``;   1000;
+                  or one compact form the other plus "s" or "es"        999
+                  (three characters or more)
 6     prefix      ``n`` starts with ``q`` (or compact with ``qc``), or  ``1000 * len(qc) // len(compact n)``
                   the number starts with ``q``'s words                  (numbers: ``1000 * len(q) // len``)
 5     words       every word of ``q`` starts a word of ``n``            ``1000 * len(qc) // len(compact n)``
@@ -141,10 +141,14 @@ def _numbered(a: str, b: str) -> bool:
 def _match(q: str, qc: str, qw: list[str], item: _Item) -> tuple[int, int]:
     """(tier, within) of ``item`` for the normalised query, (0, 0) for no match."""
     tier, within = 0, 0
+    if any(name == q or compact == qc for name, compact in zip(item.names, item.compacts, strict=True)):
+        return 7, 1000
+    if item.number and item.number == q:
+        return 7, 1000
+    if any(_numbered(compact, qc) for compact in item.compacts):
+        return 7, 999  # below the concept whose name the query is ("tokenizer" before "Tokenizers")
     for name, compact in zip(item.names, item.compacts, strict=True):
         part = min(999, 1000 * len(qc) // len(compact)) if compact else 0
-        if name == q or compact == qc or _numbered(compact, qc):
-            return 7, 1000
         if name.startswith(q) or compact.startswith(qc):
             found = (6, part)
         elif all((" " + w) in (" " + name) for w in qw):
@@ -154,11 +158,8 @@ def _match(q: str, qc: str, qw: list[str], item: _Item) -> tuple[int, int]:
         else:
             continue
         tier, within = max((tier, within), found)
-    if item.number:
-        if item.number == q:
-            return 7, 1000
-        if (item.number + " ").startswith(q + " "):
-            tier, within = max((tier, within), (6, min(999, 1000 * len(q) // len(item.number))))
+    if item.number and (item.number + " ").startswith(q + " "):
+        tier, within = max((tier, within), (6, min(999, 1000 * len(q) // len(item.number))))
     if tier:
         return tier, within
     if len(q) >= FUZZY_MIN_LENGTH:

@@ -300,8 +300,10 @@ def _dataset(dataset: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict[st
 LONG_START_WAIT = 5.0
 """Seconds a long query waits for a long-lane worker being started, rather than being told the lane is full."""
 
+# a string left open runs to the end of its line (its text): a pattern that needed its close looked for it from each
+# quote again, and a 300 KB query of open quotes held the server for five minutes
 _QUERY_TOKENS = re.compile("|".join([
-    r'"""[\s\S]*?"""', r"'''[\s\S]*?'''", r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",  # strings
+    r'"""[\s\S]*?(?:"""|\Z)', r"'''[\s\S]*?(?:'''|\Z)", r'"(?:[^"\\\n]|\\.)*"?', r"'(?:[^'\\\n]|\\.)*'?",
     r'<[^<>"{}|^`\\\s]*>',  # IRIs
     r"(#[^\n]*)", r"(\s+)",  # a comment, spacing
 ]))

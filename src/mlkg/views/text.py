@@ -212,7 +212,7 @@ def plan_text(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth
     if not steps and depth == 0:
         return f"{title} [{concept}]: no prerequisite is 0 requires-hops away (--depth 0); leave --depth out for all.\n"
     if not steps:
-        return f"{_nothing_left(kg, concept, goal_known, all_known)}\n"
+        return f"{_nothing_left(kg, concept, goal_known, all_known, depth)}\n"
     width = max(len(s["label"]) + len(s["id"]) for s in steps) + 4
     n = len(steps)
     lines = [f"Before {title} [{concept}], learn {'this concept' if n == 1 else f'these {n} concepts in order'}:"]
@@ -223,13 +223,14 @@ def plan_text(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth
     return "\n".join(lines) + "\n"
 
 
-def _nothing_left(kg: ConceptGraph, concept: str, goal_known: bool, all_known: int) -> str:
+def _nothing_left(kg: ConceptGraph, concept: str, goal_known: bool, all_known: int, depth: int | None) -> str:
     title = kg.graph.nodes[concept]["title"]
     if goal_known:
         return f"You already know {title} [{concept}], and so all it requires."
     if all_known:
+        within = "" if depth is None else f" within {depth} requires-hop{'' if depth == 1 else 's'}"
         return (f"Nothing left to learn before {title} [{concept}]: you know "
-                f"{'its prerequisite' if all_known == 1 else f'all {all_known} of its prerequisites'}.")
+                f"{'its prerequisite' if all_known == 1 else f'all {all_known} of its prerequisites'}{within}.")
     return f"{title} [{concept}] has no prerequisites in this graph."
 
 
@@ -268,7 +269,7 @@ def plan_md(kg: ConceptGraph, concept: str, steps: list[dict[str, Any]], depth: 
         lines.append(f"- [{'x' if done else ' '}] **{s['label']}**{goal} (`{s['id']}`, {s['number']}){extra}")
     if not steps:
         lines.append("- No prerequisite is 0 requires-hops away (--depth 0); leave --depth out for all." if depth == 0
-                     else f"- {_nothing_left(kg, concept, goal_known, all_known)}")
+                     else f"- {_nothing_left(kg, concept, goal_known, all_known, depth)}")
     return "\n".join(lines) + "\n"
 
 

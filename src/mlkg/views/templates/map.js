@@ -1285,7 +1285,7 @@ var mlkg = (function () {
       if (sentence) {
         // a line of the other concept's text says so: "line 82" read as the panel's own concept's line
         var whose = e.at ? e.at[0] : e.of, quoting = whose === undefined ? null : whose ? e.to : e.from;
-        var of = quoting === id && e.field !== "title" ? label(id) + ", " : "";
+        var of = quoting === id && e.field !== "title" && e.field !== "curation" ? label(id) + ", " : "";
         li.appendChild(el("blockquote", { class: "evidence" },
           el("span", { text: "“" + sentence + "”" }),
           el("cite", { text: " — " + of + (FIELD[e.field] || e.field || "") + (e.line ? ", line " + e.line : "") })));
@@ -1561,19 +1561,23 @@ var mlkg = (function () {
     return count;
   }
   /* Tier 7: a name, its compact form or the number is the query. */
-  /* One compact form the other with a plural's "s" or "es" (search.py's _numbered). */
+  /* One compact form the other with a plural's "s" or "es" (search.py's _numbered), lengths in code points. */
   function numbered(a, b) {
     if (a.length < b.length) { var t = a; a = b; b = t; }
-    return b.length >= 3 && (a === b + "s" || a === b + "es");
+    return codeLength(b) >= 3 && (a === b + "s" || a === b + "es");
   }
+  /* 1000 for a name, its compact form or the number that is the query; 999 for a name in the other number. */
   function exactMatch(q, qc, it) {
+    var plural = false;
     for (var i = 0; i < it.names.length; i++) {
-      if (it.names[i] === q || it.compacts[i] === qc || numbered(it.compacts[i], qc)) return true;
+      if (it.names[i] === q || it.compacts[i] === qc) return 1000;
+      plural = plural || numbered(it.compacts[i], qc);
     }
-    return !!it.number && it.number === q;
+    return !!it.number && it.number === q ? 1000 : plural ? 999 : 0;
   }
   function matchItem(q, qc, qw, qLength, qcLength, it) {
-    if (exactMatch(q, qc, it)) return [7, 1000];
+    var exact = exactMatch(q, qc, it);
+    if (exact) return [7, exact];
     var tier = 0, within = 0;
     for (var i = 0; i < it.names.length; i++) {
       var name = it.names[i], compact = it.compacts[i], found = 0;
