@@ -224,7 +224,7 @@ def main() -> int:
             one, two = build_cpu(make(n), folder), build_cpu(make(2 * n), folder)
             print(f"| {name} | {n:,} | {one:.2f} s | {two:.2f} s | {two / one:.1f}× |", flush=True)
     # what the server makes of a query before any worker runs it, in the thread that answers pages too
-    n = 150_000
+    n = 400_000
     one, two = query_shape_cpu(n), query_shape_cpu(2 * n)
     print(f"| SPARQL query of open quotes | {n:,} | {one:.2f} s | {two:.2f} s | {two / one:.1f}× |", flush=True)
     return 0
