@@ -554,6 +554,17 @@ NODE_LINK_HEAD = b'{"directed":true,"multigraph":true,"graph":'
 _NODES_OPEN, _EDGES_OPEN, _NODE_LINK_END = b',"nodes":[\n', b'],"edges":[\n', b"]}\n"
 
 
+def _items(lines: Iterator[bytes], digest: Any, end: bytes) -> Iterator[dict[str, Any]]:
+    """The items of graph.json's lines up to the line ``end``, each line added to ``digest``; ValueError where the
+    file ends first."""
+    for line in lines:
+        digest.update(line)
+        if line == end:
+            return
+        yield orjson.loads(line.rstrip(b",\n"))
+    raise ValueError("graph.json ends before its end")
+
+
 def read_node_link_lines(f: BinaryIO, place: Callable[[str], str] | None = None,
                          settle: Callable[[dict[str, Any]], None] | None = None) -> tuple[nx.MultiDiGraph, str] | None:
     """graph.json as :meth:`ConceptGraph.write_node_link` writes it, a node or an edge a line, each taken in and
@@ -579,24 +590,14 @@ def read_node_link_lines(f: BinaryIO, place: Callable[[str], str] | None = None,
         about = orjson.loads(head[len(NODE_LINK_HEAD):-len(_NODES_OPEN)])
         if type(about) is not dict:
             return None
-        for line in lines:
-            digest.update(line)
-            if line == _EDGES_OPEN:
-                break
-            d = orjson.loads(line.rstrip(b",\n"))
+        for d in _items(lines, digest, _EDGES_OPEN):
             n = d.pop("id")
             if type(n) is not str or n in node or not d.keys() <= NODE_KEYS:
                 return None
             if "file" in d:
                 d["file"] = place(d["file"])
             node[n], succ[n], pred[n] = _frozen_node(d), {}, {}
-        else:
-            return None
-        for line in lines:
-            digest.update(line)
-            if line == _NODE_LINK_END:
-                break
-            d = orjson.loads(line.rstrip(b",\n"))
+        for d in _items(lines, digest, _NODE_LINK_END):
             u, v, key = d.pop("source"), d.pop("target"), d.pop("key")
             if not d.keys() <= EDGE_KEYS or type(key) is not str or u not in node or v not in node:
                 return None
@@ -615,13 +616,11 @@ def read_node_link_lines(f: BinaryIO, place: Callable[[str], str] | None = None,
                 return None
             else:
                 keys[key] = _frozen_edge_by_name(d)
-        else:
-            return None
         if next(lines, None) is not None:  # nothing after the end
             return None
         if settle is not None:
             settle(about)
-    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):  # orjson's errors are ValueErrors
         return None
     g.graph.update(about)
     return g, digest.hexdigest()
