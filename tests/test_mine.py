@@ -98,8 +98,9 @@ def test_subsection_title_names_its_head_entry(lexicon):
 @pytest.mark.parametrize("title, named, unnamed", [
     # each name a title's brackets list, comma by comma
     ("QSAR Modelling (Quantitative Zint Relationship, Molecular Blorp Prediction)",
-     {"Molecular Blorp Prediction", "Quantitative Zint Relationship"}, set()),
-    ("Neuromorphic Chip (Loihi, TrueNorth)", {"Loihi", "TrueNorth"}, set()),
+     {"Molecular Blorp Prediction", "Quantitative Zint Relationship"},
+     {"Quantitative Zint Relationship, Molecular Blorp Prediction"}),  # the list is its items, no name of its own
+    ("Neuromorphic Chip (Loihi, TrueNorth)", {"Loihi", "TrueNorth"}, {"Loihi, TrueNorth"}),
     ("Information Coefficient (IC, Rank IC)", {"IC", "Rank IC"}, set()),
     # not a list under a shared head, nor an everyday word alone
     ("Censoring (Right, Left and Interval Censoring)", set(), {"Right", "Left and Interval Censoring"}),
