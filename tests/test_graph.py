@@ -495,6 +495,22 @@ def test_a_name_two_concepts_have_alike_is_refused_with_both(write, asked):
     assert asked not in kg
 
 
+def test_in_says_what_resolve_takes(write):
+    """`"GAN" in kg` was True where two concepts have the acronym and kg["GAN"] refuses it (a subsection is titled
+    so too); `"1.1" in kg` False where kg["1.1"] is the subsection."""
+    kg = mlkg.load(write(sheet(entry("1.1.1", "Generative Net (GAN)", "gen-net"),
+                               entry("1.1.2", "Graph Attention Net (GAN)", "gat"), subsections={"1.1": "GAN"})),
+                   curation=[])
+    for name in ("GAN", "gans", "1.1", "sec:1.1", "1.1.1", "Generative Net", "gen net", "nothing", "1", "1.9"):
+        try:
+            kg.resolve(name, sections=True)
+        except UnknownConceptError:
+            taken = False
+        else:
+            taken = True
+        assert (name in kg) is taken, name
+
+
 @pytest.mark.parametrize("asked", ["Encoder-Decoder", "encoder-decoders", "encoder decoder", "ENCODER DECODERS"])
 def test_another_concepts_id_in_other_words_is_refused_with_both(write, asked):
     """"Encoder-Decoder" was refused as 15.2.2's title and 11.4.3's ID, but its plural or spaced forms went to the

@@ -63,6 +63,13 @@ def test_a_name_in_the_other_number_comes_after_the_name_itself(write):
     assert [r["id"] for r in search(kg, "tokenizers")] == ["tokenizers-lib", "tokenizer"]
 
 
+@pytest.mark.parametrize("query, first", [("GANs", "gan"), ("autoencoders", "autoencoder"),
+                                          ("diffusion models", "diffusion-model"), ("13.1", "sec:13.1")])
+def test_with_sections_a_concept_comes_before_the_section_its_plural_names(seed_kg, query, first):
+    """"GANs" is 13.2's title and the plural of gan's name: Enter in the map's search box took the subsection."""
+    assert search(seed_kg, query, sections=True)[0]["id"] == first
+
+
 @pytest.mark.parametrize("query, first", [
     ("autoencoders", "autoencoder"),  # came after names that begin with "autoencoder", as a fuzzy match
     ("Diffusion Models", "diffusion-model"),

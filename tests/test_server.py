@@ -1627,6 +1627,7 @@ def test_pathological_queries_do_not_starve_simple_ones(seed_kg):
     ('ASK { ?s <http://x/#a> "# kept" }  # gone', 'ASK { ?s <http://x/#a> "# kept" }'),
     ('ASK { ?s ?p """a # b\n c""" }', 'ASK { ?s ?p """a # b\n c""" }'),
     ('ASK { "open \\" # kept\n} # gone', 'ASK { "open \\" # kept }'),  # a string left open: its line
+    ('ASK { ?s ?p """a\\""" b""" } # r1', 'ASK { ?s ?p """a\\""" b""" }'),  # an escaped quote in a long string
 ])
 def test_a_query_is_remembered_as_slow_without_its_comments_and_spacing(text, shape):
     from mlkg.views.server import _query_shape

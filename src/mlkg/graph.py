@@ -894,23 +894,29 @@ class ConceptGraph:
 
     def __contains__(self, node_id: object) -> bool:
         """Whatever ``kg[...]`` takes: an ID, a label, an acronym, an alias or an entry number, of a concept or a
-        section."""
+        section; looked up as :meth:`resolve` looks, in its order, without its suggestions on a miss."""
         if not isinstance(node_id, str):
             return False
         if node_id in self.graph:
             return True
         name = fold(node_id.strip())
-        wanted = name_key(name)  # as resolve() looks names up, without its suggestions on a miss
+        wanted = name_key(name)
         folded = self._folded_ids.get(name.casefold())
-        if folded is not None and self._title_of_another(node_id, folded, wanted):
-            return False  # resolve() refuses it
-        if folded is None and self._id_words.get(wanted) not in (None, self._names["concept"].get(wanted, None)) \
-                and wanted in self._names["concept"]:
-            return False  # another concept's ID in other words: resolve() refuses it too
-        return folded is not None or name in self._entry_numbers \
-            or any(wanted in self._names[kind] for kind in ("concept", "subsection", "section")) \
-            or (wanted not in self._ambiguous["concept"]
-                and len(self._closed_names.get(wanted.replace(" ", ""), ())) == 1)
+        if folded is not None:
+            return not self._title_of_another(node_id, folded, wanted)  # resolve() refuses that
+        for kind in ("concept", "subsection", "section"):
+            found = self._names[kind].get(wanted)
+            if found is not None:
+                # another concept's ID in other words: resolve() refuses it too
+                return kind != "concept" or self._id_words.get(wanted) in (None, found)
+            if wanted in self._ambiguous[kind]:
+                return False
+        if name in self._entry_numbers:
+            return True
+        closed = self._closed_names.get(wanted.replace(" ", ""))
+        if closed:
+            return len(closed) == 1
+        return f"sec:{name}" in self.graph
 
     def __iter__(self) -> Iterator[str]:
         """Concept IDs in document order, as ``len()`` counts them."""

@@ -678,7 +678,7 @@ def _remove_build(folder: Path) -> None:
                     shutil.rmtree(entry, ignore_errors=True)
                 else:
                     entry.unlink(missing_ok=True)
-        if any(entry.name not in last for entry in folder.iterdir()):
+        if any(entry.name not in last or entry.is_dir() for entry in folder.iterdir()):
             return  # something would not go (rmtree says nothing): the mark stays, and the next build tries again
         for name in reversed(last):
             (folder / name).unlink(missing_ok=True)

@@ -22,7 +22,7 @@ scores in the best tier it reaches, and within a tier by ``within``:
 ====  ==========  ====================================================  ====================================
 tier  match       a name ``n`` (or the node's text) such that           ``within``
 ====  ==========  ====================================================  ====================================
-7     exact       ``n == q``, compact forms equal, or number ``== q``;   1000;
+7     exact       ``n == q``, compact forms equal, or number ``== q``;   1000 (a section's: 999);
                   or one compact form the other plus "s" or "es"        999
                   (three characters or more)
 6     prefix      ``n`` starts with ``q`` (or compact with ``qc``), or  ``1000 * len(qc) // len(compact n)``
@@ -141,10 +141,11 @@ def _numbered(a: str, b: str) -> bool:
 def _match(q: str, qc: str, qw: list[str], item: _Item) -> tuple[int, int]:
     """(tier, within) of ``item`` for the normalised query, (0, 0) for no match."""
     tier, within = 0, 0
-    if any(name == q or compact == qc for name, compact in zip(item.names, item.compacts, strict=True)):
-        return 7, 1000
-    if item.number and item.number == q:
-        return 7, 1000
+    # a section's exact match is one below a concept's, as low as a concept's name in the other number: "GANs"
+    # is the subsection's title and the plural of gan's name, and means the concept
+    if any(name == q or compact == qc for name, compact in zip(item.names, item.compacts, strict=True)) \
+            or (item.number and item.number == q):
+        return 7, 1000 if item.concept else 999
     if any(_numbered(compact, qc) for compact in item.compacts):
         return 7, 999  # below the concept whose name the query is ("tokenizer" before "Tokenizers")
     for name, compact in zip(item.names, item.compacts, strict=True):

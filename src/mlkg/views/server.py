@@ -303,7 +303,8 @@ LONG_START_WAIT = 5.0
 # a string left open runs to the end of its line (its text): a pattern that needed its close looked for it from each
 # quote again, and a 300 KB query of open quotes held the server for five minutes
 _QUERY_TOKENS = re.compile("|".join([
-    r'"""[\s\S]*?(?:"""|\Z)', r"'''[\s\S]*?(?:'''|\Z)", r'"(?:[^"\\\n]|\\.)*"?', r"'(?:[^'\\\n]|\\.)*'?",
+    r'"""(?:\\[\s\S]|[^\\])*?(?:"""|\Z)', r"'''(?:\\[\s\S]|[^\\])*?(?:'''|\Z)",  # long strings
+    r'"(?:[^"\\\n]|\\.)*"?', r"'(?:[^'\\\n]|\\.)*'?",  # strings
     r'<[^<>"{}|^`\\\s]*>',  # IRIs
     r"(#[^\n]*)", r"(\s+)",  # a comment, spacing
 ]))

@@ -1098,9 +1098,11 @@ var mlkg = (function () {
     if (info.has(want.toLowerCase())) return want.toLowerCase();
     var q = normalize(want), qc = q.replace(/ /g, ""), best = null;
     if (!q) return null;
+    var bestScore = 0;
     searchIndex().forEach(function (it) {
-      if (exactMatch(q, qc, it) && (!best || (it.concept && !best.concept) ||
-          (it.concept === best.concept && compareKeys(it.key, best.key) < 0))) best = it;
+      var exact = exactMatch(q, qc, it), score = exact && (it.concept ? exact : 999);
+      if (score && (!best || score > bestScore || (score === bestScore && ((it.concept && !best.concept) ||
+          (it.concept === best.concept && compareKeys(it.key, best.key) < 0))))) { best = it; bestScore = score; }
     });
     return best ? best.id : null;
   }
@@ -1577,7 +1579,7 @@ var mlkg = (function () {
   }
   function matchItem(q, qc, qw, qLength, qcLength, it) {
     var exact = exactMatch(q, qc, it);
-    if (exact) return [7, exact];
+    if (exact) return [7, it.concept ? exact : 999];  // a section's, one below a concept's (search.py's _match)
     var tier = 0, within = 0;
     for (var i = 0; i < it.names.length; i++) {
       var name = it.names[i], compact = it.compacts[i], found = 0;
