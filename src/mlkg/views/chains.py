@@ -102,10 +102,12 @@ def prerequisites(kg: ConceptGraph, concept: str, depth: int | None = None,
                   known: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Every transitive prerequisite of ``concept`` (up to ``depth`` hops) in learning order, without it, and
     without what a learner who knows ``known`` knows (:func:`known_closure`)."""
-    concept = kg.resolve(concept)
+    return _plan(kg, kg.resolve(concept), depth, known_closure(kg, known) if known else set())
+
+
+def _plan(kg: ConceptGraph, concept: str, depth: int | None, skipped: set[str]) -> list[dict[str, Any]]:
     down = kg.prerequisite_lists
     dist = _reach(concept, down, depth)
-    skipped = known_closure(kg, known) if known else set()
     within = set(dist) - skipped  # a step's requires name only steps of the plan, as the goal's do
     return [_step(kg, c, within, dist[c], down) for c in _ordered(kg, dist, down) if c not in skipped]
 
@@ -130,13 +132,13 @@ def learning_plan(kg: ConceptGraph, concept: str, known: Iterable[str] = ()) -> 
     down, _ = kg.requires_index
     known_ids = list(dict.fromkeys(kg.resolve(k) for k in _names(known)))  # "vae" and "VAE" are one, once
     skipped = known_closure(kg, known_ids)
-    steps = prerequisites(kg, concept, known=known_ids)
+    steps = _plan(kg, concept, None, skipped)  # the closure walked once
     for s in steps:
         s["minutes"] = reading_minutes(kg, s["id"])
     goal = _step(kg, concept, {s["id"] for s in steps}, 0, down)
     goal["minutes"] = reading_minutes(kg, concept)
     goal["goal"] = True
-    all_prereqs = {s["id"] for s in prerequisites(kg, concept)}
+    all_prereqs = _reach(concept, kg.prerequisite_lists, None)  # what a plan of nothing known would hold
     return {
         "concept": concept,
         "known": known_ids,
