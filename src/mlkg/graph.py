@@ -569,7 +569,7 @@ def read_node_link_lines(f: BinaryIO, place: Callable[[str], str] | None = None,
                          settle: Callable[[dict[str, Any]], None] | None = None) -> tuple[nx.MultiDiGraph, str] | None:
     """graph.json as :meth:`ConceptGraph.write_node_link` writes it, a node or an edge a line, each taken in and
     frozen as it is read, and the SHA-256 of the file's bytes.  Parsed whole, it was held three times over (its
-    bytes, orjson's parse, the parsed objects): 3.5 GB to answer `mlkg prereqs` on a 100k build.
+    bytes, orjson's parse, the parsed objects): 3.4 GiB to answer `mlkg prereqs` on a 100k build.
 
     ``place`` is given each file path a node or evidence names, and returns it as it is to be kept (named from
     here); strings evidence repeats are kept once.  ``settle`` is given the graph's own attributes last.  None
