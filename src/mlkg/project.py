@@ -32,6 +32,7 @@ import fnmatch
 import glob
 import hashlib
 import json
+import operator
 import os
 import re
 import secrets
@@ -41,10 +42,10 @@ import stat
 import sys
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 import orjson
 
@@ -55,6 +56,7 @@ from .knowledge import KnowledgeGraph
 from .read import read
 from .read.sources import STDIN, default_curation, default_sources, expand_paths, is_pattern, pattern_base
 
+T = TypeVar("T")
 OUTPUTS = ("graph.json", "graph.ttl", "map.html")
 META = "build.json"
 FORMAT = 4  # 4: the key is made of the bytes the build read, and the "fresh" flag is gone
@@ -412,8 +414,9 @@ def _file_digest(path: Path) -> bytes | None:
     return None if data is None else hashlib.sha256(data).digest()
 
 
-def _read_regular(path: Path) -> bytes | None:
-    """The bytes of a regular file; None for anything else (a FIFO would block, a folder cannot be read)."""
+def _read_regular(path: Path, read: Callable[[BinaryIO], T] = operator.methodcaller("read")) -> T | None:
+    """``read`` of a regular file opened for reading (by default its bytes); None for anything else (a FIFO would
+    block, a folder cannot be read) and where it cannot be read."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
@@ -422,7 +425,7 @@ def _read_regular(path: Path) -> bytes | None:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
         with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read()
+            return read(f)
     except OSError:
         return None
     finally:
@@ -836,7 +839,8 @@ def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
     places = _Places(meta["cwd"]) if isinstance(meta.get("cwd"), str) else None
     with knowledge.collector_paused():
         try:
-            streamed = _read_lines(folder / "graph.json", places)
+            streamed = _read_regular(folder / "graph.json", lambda f: KnowledgeGraph.from_node_link_lines(
+                f, places, places and places.about))
         except InputError:  # read, and not fit to answer from (a cycle of requires edges)
             return None
         if streamed is not None:
@@ -853,23 +857,6 @@ def _from_build(folder: Path, meta: dict[str, Any]) -> KnowledgeGraph | None:
             return KnowledgeGraph.from_node_link(graph, consume=True)
         except (InputError, ValueError, KeyError, TypeError, AttributeError):
             return None
-
-
-def _read_lines(path: Path, places: _Places | None):
-    """:meth:`~mlkg.graph.ConceptGraph.from_node_link_lines` of a regular file (a FIFO would block), or None."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            return KnowledgeGraph.from_node_link_lines(f, places, places and places.about)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 class _Places:

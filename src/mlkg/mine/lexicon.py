@@ -940,8 +940,9 @@ def build_lexicon(corpus: Corpus, aliases: dict[str, list[str]] | None = None,
         if any(", " in alt for alt in alts):
             labels = {key[split_title(x.title)[0]] for x in corpus.entries} if labels is None else labels
             # a list is its items, not a name ("Foqal, Fuqal, …" read as the phrase "foqal fuqal …")
-            alts = [alt for alt in alts if ", " not in alt or not _listed_names(alt)] + \
-                [item for alt in alts if ", " in alt for item in _listed_names(alt) if key[item] not in labels]
+            listed = {alt: _listed_names(alt) for alt in alts if ", " in alt}
+            alts = [alt for alt in alts if not listed.get(alt)] + \
+                [item for items in listed.values() for item in items if key[item] not in labels]
         in_titles.append((label, *alts))
         raw.append((label, e.id, "title"))
         raw.extend((alt, e.id, "alt") for alt in alts)
